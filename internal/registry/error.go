@@ -1,0 +1,74 @@
+package registry
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes are stable: the API returns them to machines, tests match on
+// them, and the web layer maps each to an HTTP status in one place.
+const (
+	EINVALID      = "invalid_input"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ETOOMANY      = "rate_limited"
+	EINTERNAL     = "internal"
+
+	// Signing-specific codes, so a signer's client can tell them apart.
+	EWRONGCODE   = "wrong_event_code"
+	ENOTELIGIBLE = "not_eligible"
+	ENOTOPEN     = "signing_not_open"
+	ECONSENT     = "consent_required"
+	EBADINK      = "invalid_signature_image"
+	EBADROSTER   = "invalid_roster"
+)
+
+// Error is a domain error: a stable code for machines and a message in
+// Indonesian for people. Err keeps the cause for logs.
+type Error struct {
+	Code    string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns a domain error with a formatted Indonesian message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first domain error in err's chain, or
+// EINTERNAL for any other error.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if err == nil {
+		return ""
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err; internal errors get a
+// generic message so no detail leaks.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Terjadi kesalahan pada server. Silakan coba lagi."
+}
+
+// IsCode reports whether err carries the given domain code.
+func IsCode(err error, code string) bool { return ErrorCode(err) == code }

@@ -1,0 +1,133 @@
+package registry
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Channel records how a signer was identified.
+type Channel string
+
+const (
+	ChannelPersonalLink Channel = "personal_link"
+	ChannelEventCode    Channel = "event_code"
+	ChannelKiosk        Channel = "kiosk"
+	ChannelOperator     Channel = "operator"
+)
+
+// Label is the channel in Indonesian.
+func (c Channel) Label() string {
+	switch c {
+	case ChannelPersonalLink:
+		return "Tautan pribadi"
+	case ChannelEventCode:
+		return "NIP dan kode acara"
+	case ChannelKiosk:
+		return "Kios (diverifikasi operator)"
+	case ChannelOperator:
+		return "Dibantu operator"
+	}
+	return string(c)
+}
+
+// Signature is the ikrar record: one employee's signed pledge for one event.
+// The employee's details are a snapshot as signed; the roster may change
+// later, the record does not.
+type Signature struct {
+	ID         int64
+	EventID    int64
+	EmployeeID int64
+	Code       string // verification code, unguessable
+	Serial     string // human-readable certificate number
+
+	NIP      string
+	Name     string // full name with titles, as signed
+	Position string
+	Rank     string
+	Unit     string
+	OrgName  string
+	Category Category
+
+	PledgeHash string
+	Ink        Ink
+	Consent    bool
+	SignedAt   time.Time
+	Channel    Channel
+	ClientIP   string
+	UserAgent  string
+
+	LeafIndex int64  // position in the transparency log, -1 until appended
+	PDFHash   string // hex SHA-256 of the issued PDF, empty until rendered
+	ErasedAt  time.Time
+
+	Revocation *Revocation
+}
+
+// Revoked reports whether the signature was withdrawn.
+func (s Signature) Revoked() bool { return s.Revocation != nil }
+
+// Erased reports whether the holder's personal data was erased.
+func (s Signature) Erased() bool { return !s.ErasedAt.IsZero() }
+
+// Revocation withdraws a signature. It is appended, never a delete.
+type Revocation struct {
+	ID          int64
+	SignatureID int64
+	Reason      string
+	UserID      int64
+	UserName    string
+	RevokedAt   time.Time
+	LeafIndex   int64
+}
+
+// FormatSerial builds the certificate number from the signing year, the
+// event and the record's ID: "IKR/2024/E12/000123".
+func FormatSerial(year int, eventID, id int64) string {
+	return fmt.Sprintf("IKR/%d/E%d/%06d", year, eventID, id)
+}
+
+// codeAlphabet is Crockford's base32: no I, L, O, U, easy to read aloud.
+const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NormalizeCode upper-cases a typed code, drops separators and maps the
+// letters people confuse (O→0, I/L→1). It returns "" if the result is not a
+// well-formed code.
+func NormalizeCode(s string, length int) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch r {
+		case '-', ' ', '.':
+			continue
+		case 'O':
+			r = '0'
+		case 'I', 'L':
+			r = '1'
+		}
+		if !strings.ContainsRune(codeAlphabet, r) {
+			return ""
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() != length {
+		return ""
+	}
+	return b.String()
+}
+
+// Code lengths: a certificate code carries 60 bits; an event code is short
+// enough to read out in a hall and is only half of a signer's identification.
+const (
+	CertificateCodeLen = 12
+	EventCodeLen       = 6
+)
+
+// GroupCode shows a code in groups of four: "K7M4-QX2P-9ABC".
+func GroupCode(code string) string {
+	var parts []string
+	for len(code) > 4 {
+		parts = append(parts, code[:4])
+		code = code[4:]
+	}
+	return strings.Join(append(parts, code), "-")
+}

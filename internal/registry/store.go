@@ -1,0 +1,117 @@
+package registry
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything the service needs from storage. Implementations return
+// domain errors: ENOTFOUND for a missing row, ECONFLICT for a uniqueness
+// violation. Paths are organization materialized paths; a method that takes a
+// scope returns only rows inside it.
+type Store interface {
+	OrganizationStore
+	EmployeeStore
+	PledgeStore
+	EventStore
+	SignatureStore
+	UserStore
+}
+
+// OrganizationStore keeps the organization tree.
+type OrganizationStore interface {
+	CreateOrganization(ctx context.Context, o *Organization) error
+	Organization(ctx context.Context, id int64) (Organization, error)
+	Organizations(ctx context.Context, scope string) ([]Organization, error)
+}
+
+// ImportResult counts what a roster import did.
+type ImportResult struct {
+	Imported int
+	Updated  int
+}
+
+// EmployeeFilter selects employees of a subtree.
+type EmployeeFilter struct {
+	Scope      string
+	Search     string // matches name or NIP
+	Categories []Category
+	ActiveOnly bool
+	Limit      int
+	Offset     int
+}
+
+// EmployeeStore keeps the roster.
+type EmployeeStore interface {
+	// UpsertEmployees inserts or updates (by NIP) all employees of org in one
+	// transaction.
+	UpsertEmployees(ctx context.Context, orgID int64, emps []Employee) (ImportResult, error)
+	Employee(ctx context.Context, id int64) (Employee, error)
+	// EmployeeByNIP finds an employee by NIP within a subtree.
+	EmployeeByNIP(ctx context.Context, scope, nip string) (Employee, error)
+	Employees(ctx context.Context, f EmployeeFilter) ([]Employee, int, error)
+}
+
+// PledgeStore keeps pledge versions.
+type PledgeStore interface {
+	CreatePledge(ctx context.Context, p *PledgeVersion) error
+	Pledge(ctx context.Context, id int64) (PledgeVersion, error)
+	Pledges(ctx context.Context) ([]PledgeVersion, error)
+}
+
+// EventStore keeps declaration events.
+type EventStore interface {
+	CreateEvent(ctx context.Context, e *Event) error
+	Event(ctx context.Context, id int64) (Event, error)
+	EventBySlug(ctx context.Context, slug string) (Event, error)
+	Events(ctx context.Context, scope string) ([]Event, error)
+	SetEventStatus(ctx context.Context, id int64, status EventStatus, at time.Time) error
+	// LinkGeneration is the current generation of an employee's personal
+	// link for an event (0 until reissued).
+	LinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error)
+}
+
+// Participant is an eligible employee of an event and, if they signed, their
+// record.
+type Participant struct {
+	Employee  Employee
+	Signature *Signature
+}
+
+// EventStats counts an event's participants.
+type EventStats struct {
+	Eligible int
+	Signed   int
+	Revoked  int
+}
+
+// SignatureStore keeps ikrar records and revocations.
+type SignatureStore interface {
+	// InsertSignature stores a new record and sets its ID, Serial and
+	// LeafIndex. It returns ECONFLICT if the employee already signed the
+	// event; it returns only once the record is durable.
+	InsertSignature(ctx context.Context, s *Signature) error
+	SignatureByCode(ctx context.Context, code string) (Signature, error)
+	SignatureFor(ctx context.Context, eventID, employeeID int64) (Signature, error)
+	// Participants lists the eligible employees of an event with their
+	// records, in the event organization's subtree.
+	Participants(ctx context.Context, e Event, scope string) ([]Participant, error)
+	EventStats(ctx context.Context, e Event) (EventStats, error)
+	InsertRevocation(ctx context.Context, r *Revocation) error
+	SetPDFHash(ctx context.Context, signatureID int64, hash string) error
+}
+
+// UserStore keeps admin accounts, their sessions and API tokens, and the
+// audit trail.
+type UserStore interface {
+	CreateUser(ctx context.Context, u *User) error
+	User(ctx context.Context, id int64) (User, error)
+	UserByEmail(ctx context.Context, email string) (User, error)
+	CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error
+	UserBySession(ctx context.Context, tokenHash string, now time.Time) (User, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+	CreateToken(ctx context.Context, tokenHash string, userID int64) error
+	UserByToken(ctx context.Context, tokenHash string) (User, error)
+	AppendAudit(ctx context.Context, a AuditEntry) error
+	Audit(ctx context.Context, scope string, limit int) ([]AuditEntry, error)
+}
