@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ikrar-id/ikrar/internal/nip"
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/roster"
+)
+
+func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	def := getenv("IKRAR_DATA")
+	if def == "" {
+		def = "./data"
+	}
+	return fs.String("data", def, "data directory (IKRAR_DATA)")
+}
+
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return exitError{code: 2}
+	}
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "database is up to date:", *dir)
+	return a.Close()
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	email := fs.String("email", "", "email address (login)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "superadmin|admin|operator|viewer")
+	org := fs.Int64("org", 0, "organization ID the user is scoped to (not for superadmin)")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password from standard input: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	a, err := openApp(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u := &registry.User{Email: *email, Name: *name, Role: registry.Role(*role), OrgID: *org}
+	if err := a.svc.CreateUser(ctx, registry.Actor{User: registry.System, IP: "cli"}, u, password); err != nil {
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
+	}
+	fmt.Fprintf(stdout, "user %d created: %s (%s)\n", u.ID, u.Email, u.Role)
+	return nil
+}
+
+func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	email := fs.String("email", "", "email of the user the token acts as")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.db.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	if err != nil {
+		return exitError{code: 1, msg: "no user with email " + *email}
+	}
+	token, err := a.svc.CreateAPIToken(ctx, registry.Actor{User: registry.System, IP: "cli"}, u)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	org := fs.Int64("org", 0, "organization ID")
+	skip := fs.Bool("skip-invalid", false, "import the valid rows even if some rows are bad")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return exitError{code: 2, msg: "usage: ikrar import --data DIR --org ID FILE"}
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, err := roster.Parse(f, "", fs.Arg(0))
+	if err != nil {
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
+	}
+	for _, r := range res.Rejected {
+		fmt.Fprintf(stderr, "baris %d (%s): %s\n", r.Row, r.NIP, r.Reason)
+	}
+	if len(res.Rejected) > 0 && !*skip {
+		return exitError{code: 1, msg: fmt.Sprintf("%d bad rows; nothing imported (use --skip-invalid to import the valid rows)", len(res.Rejected))}
+	}
+	a, err := openApp(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	for i := range res.Employees {
+		if res.Employees[i].NIP == "" {
+			res.Employees[i].NIP = nip.RegistryID(*org, res.Employees[i].Name, res.Employees[i].Unit)
+		}
+		res.Employees[i].UpdatedAt = a.svc.Now()
+	}
+	out, err := a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "cli"}, *org, res.Employees)
+	if err != nil {
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
+	}
+	fmt.Fprintf(stdout, "%d imported, %d updated, %d rejected\n", out.Imported, out.Updated, len(res.Rejected))
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return exitError{code: 2, msg: "usage: ikrar backup --data DIR FILE"}
+	}
+	a, err := openApp(ctx, *dir)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "backup written:", fs.Arg(0))
+	return nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/nip"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+const (
+	demoEmail    = "admin@demo.ikrar.id"
+	demoPassword = "ikrar-demo-2024"
+)
+
+// seedDemo creates, once, a demo regency with four agencies, a roster of 36
+// employees and an open declaration event, and prints how to try it.
+func seedDemo(ctx context.Context, a *app, baseURL string, out io.Writer) error {
+	sys := registry.Actor{User: registry.System, IP: "demo"}
+	u, err := a.db.UserByEmail(ctx, demoEmail)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		if err := createDemo(ctx, a, sys); err != nil {
+			return err
+		}
+		u, err = a.db.UserByEmail(ctx, demoEmail)
+	}
+	if err != nil {
+		return err
+	}
+	events, err := a.db.Events(ctx, u.Scope())
+	if err != nil || len(events) == 0 {
+		return fmt.Errorf("demo event missing: %v", err)
+	}
+	e := events[0]
+	emps, _, err := a.db.Employees(ctx, registry.EmployeeFilter{Scope: "/", Limit: 3})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, `
+Demo ikrar siap / ikrar demo ready
+  Admin:        %s/login   email %s   kata sandi %s
+  Acara:        %s/e/%s
+  Kode acara:   %s
+  Coba NIP:     %s (%s), %s, %s
+  Periksa:      %s/v
+`, baseURL, demoEmail, demoPassword, baseURL, e.Slug, e.Code,
+		nip.Format(emps[0].NIP), emps[0].FullName(), nip.Format(emps[1].NIP), nip.Format(emps[2].NIP), baseURL)
+	return nil
+}
+
+func createDemo(ctx context.Context, a *app, sys registry.Actor) error {
+	regency := &registry.Organization{Name: "Pemerintah Kabupaten Deli Serdang", Kind: registry.OrgRegency, RegionCode: "12.07", TimeZone: "Asia/Jakarta"}
+	if err := a.svc.CreateOrganization(ctx, sys, regency); err != nil {
+		return err
+	}
+	agencies := []string{"Sekretariat Daerah", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "Dinas Pendidikan", "Dinas Kesehatan"}
+	positions := []string{"Analis Kebijakan Ahli Muda", "Pranata Komputer Ahli Pertama", "Pengadministrasi Perkantoran", "Kepala Subbagian Umum", "Guru Ahli Pertama", "Perawat Terampil"}
+	ranks := []string{"Penata Muda (III/a)", "Penata (III/c)", "Pembina (IV/a)", "Pengatur (II/c)"}
+	names := [][3]string{
+		{"", "Ahmad Syahputra", "S.Kom."}, {"Dr.", "Siti Aminah Lubis", "M.Si."}, {"", "André Siregar", "S.H."}, {"", "Rina Wati Nasution", ""},
+		{"Ir.", "Bonar Simanjuntak", "M.T."}, {"", "Dewi Sartika Harahap", "S.Pd."}, {"", "Muhammad Rizki", "A.Md."}, {"", "Nurhayati Tanjung", "S.E."},
+		{"", "Hendra Gunawan Sinaga", ""}, {"drg.", "Maya Sari Pohan", ""}, {"", "Togar Panjaitan", "S.Sos."}, {"", "Fitri Handayani", "S.Kep., Ns."},
+	}
+	emp := 0
+	for ai, name := range agencies {
+		o := &registry.Organization{Name: name, Kind: registry.OrgAgency, ParentID: regency.ID, TimeZone: "Asia/Jakarta"}
+		if err := a.svc.CreateOrganization(ctx, sys, o); err != nil {
+			return err
+		}
+		var roster []registry.Employee
+		for i := 0; i < 9; i++ {
+			n := names[emp%len(names)]
+			birth := time.Date(1970+emp%25, time.Month(1+emp%12), 1+emp%28, 0, 0, 0, 0, time.UTC)
+			start := birth.AddDate(23+emp%5, 3, 0)
+			number := fmt.Sprintf("%s%s%d%03d", birth.Format("20060102"), start.Format("200601"), 1+emp%2, 1+emp)
+			cat := registry.CategoryPNS
+			if i == 8 {
+				cat = registry.CategoryPPPK
+			}
+			name := n[1]
+			if emp >= len(names) {
+				name = fmt.Sprintf("%s %c", n[1], 'A'+rune(emp/len(names)))
+			}
+			roster = append(roster, registry.Employee{NIP: number, Name: name, FrontTitle: n[0], BackTitle: n[2],
+				Position: positions[emp%len(positions)], Rank: ranks[emp%len(ranks)], Unit: agencies[ai], Category: cat,
+				Active: true, UpdatedAt: a.svc.Now()})
+			emp++
+		}
+		if _, err := a.svc.ImportEmployees(ctx, sys, o.ID, roster); err != nil {
+			return err
+		}
+	}
+	u := &registry.User{Email: demoEmail, Name: "Admin BKPSDM Deli Serdang (demo)", Role: registry.RoleAdmin, OrgID: regency.ID}
+	if err := a.svc.CreateUser(ctx, sys, u, demoPassword); err != nil {
+		return err
+	}
+	loc := registry.LoadLocation("Asia/Jakarta")
+	y, m, d := time.Now().In(loc).Date()
+	e := &registry.Event{OrgID: regency.ID, Title: "Deklarasi Netralitas ASN Pemilihan Serentak 2024",
+		Place: "Aula Cendana, Kantor Bupati Deli Serdang, Lubuk Pakam", Mode: registry.ModeHybrid,
+		MeetingURL: "https://meet.example.go.id/deklarasi-netralitas", StartsAt: time.Date(y, m, d, 9, 0, 0, 0, loc),
+		OfficialName: "Drs. H. Muhammad Ali Yusuf Siregar", OfficialPosition: "Sekretaris Daerah Kabupaten Deli Serdang"}
+	if err := a.svc.CreateEvent(ctx, sys, e); err != nil {
+		return err
+	}
+	_, err := a.svc.SetEventStatus(ctx, sys, e.ID, registry.StatusOpen, "")
+	return err
+}

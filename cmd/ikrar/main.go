@@ -1,0 +1,86 @@
+// Command ikrar is the registry of ASN neutrality declarations: one binary
+// that serves the web UI and API, manages users and tokens, imports rosters,
+// backs up, and verifies certificates and the log offline.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	var ex exitError
+	if errors.As(err, &ex) {
+		if ex.msg != "" {
+			fmt.Fprintln(os.Stderr, "ikrar:", ex.msg)
+		}
+		os.Exit(ex.code)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ikrar:", err)
+		os.Exit(1)
+	}
+}
+
+// exitError asks main to exit with a specific code.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+const usage = `ikrar — registri Ikrar Netralitas ASN
+
+Usage:
+  ikrar serve [--addr :8080] [--data ./data] [--base-url URL] [--rate-limit on|off] [--demo]
+  ikrar demo [--data ./data]                 seed a demo regency, roster and open event, then serve
+  ikrar migrate --data DIR                   create or upgrade the database
+  ikrar user add --data DIR --email E --name N --role superadmin|admin|operator|viewer [--org ID]
+                                             (password read from standard input)
+  ikrar token create --data DIR --email E    print a new API token
+  ikrar import --data DIR --org ID FILE [--skip-invalid]
+  ikrar backup --data DIR FILE               write a consistent copy of the database
+`
+
+// run is the whole program, callable from tests.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError{code: 2}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr, getenv)
+	case "demo":
+		return cmdServe(ctx, append([]string{"--demo"}, rest...), stdout, stderr, getenv)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "user":
+		if len(rest) > 0 && rest[0] == "add" {
+			return cmdUserAdd(ctx, rest[1:], stdin, stdout, stderr, getenv)
+		}
+	case "token":
+		if len(rest) > 0 && rest[0] == "create" {
+			return cmdTokenCreate(ctx, rest[1:], stdout, stderr, getenv)
+		}
+	case "import":
+		return cmdImport(ctx, rest, stdout, stderr, getenv)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr, getenv)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return exitError{code: 2, msg: fmt.Sprintf("unknown command %q", cmd)}
+}

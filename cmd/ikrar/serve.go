@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ikrar-id/ikrar"
+	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/config"
+	"github.com/ikrar-id/ikrar/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, err := config.Serve(args, getenv, stderr)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	a, err := openApp(ctx, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	certs, err := certificate.NewRenderer()
+	if err != nil {
+		return fmt.Errorf("load certificate fonts: %w", err)
+	}
+	srv, err := web.New(web.Options{
+		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
+		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
+		DownloadKey: a.secrets.Download,
+	}, a.svc, a.db, certs, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, a, cfg.BaseURL, stdout); err != nil {
+			ln.Close()
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	log.Info("ikrar serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data", cfg.DataDir, "rate_limit", cfg.RateLimit)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

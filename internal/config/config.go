@@ -1,0 +1,104 @@
+// Package config builds ikrar's configuration from flags and IKRAR_*
+// environment variables (flags win), validates it and hands it out as one
+// struct; nothing reads configuration from globals.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Config is the configuration of `ikrar serve` (other subcommands use the
+// data directory only).
+type Config struct {
+	Addr           string
+	DataDir        string
+	BaseURL        string
+	RateLimit      bool
+	TrustedProxies []*net.IPNet
+	Origin         string // transparency log origin line
+	Demo           bool
+	LogLevel       string
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag: always,
+// unless the service is reached over plain http (a laptop, a test).
+func (c Config) SecureCookies() bool { return !strings.HasPrefix(c.BaseURL, "http://") }
+
+// Getenv reads one environment variable.
+type Getenv func(string) string
+
+// Serve parses the flags of `ikrar serve`.
+func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := Config{}
+	def := func(env, fallback string) string {
+		if v := getenv(env); v != "" {
+			return v
+		}
+		return fallback
+	}
+	var rate, proxies string
+	fs.StringVar(&c.Addr, "addr", def("IKRAR_ADDR", ":8080"), "listen address (IKRAR_ADDR)")
+	fs.StringVar(&c.DataDir, "data", def("IKRAR_DATA", "./data"), "data directory, created if missing (IKRAR_DATA)")
+	fs.StringVar(&c.BaseURL, "base-url", def("IKRAR_BASE_URL", ""), "public URL put in QR codes and links (IKRAR_BASE_URL)")
+	fs.StringVar(&rate, "rate-limit", def("IKRAR_RATE_LIMIT", "on"), "on|off: limit failed identification attempts (IKRAR_RATE_LIMIT)")
+	fs.StringVar(&proxies, "trusted-proxies", def("IKRAR_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (IKRAR_TRUSTED_PROXIES)")
+	fs.StringVar(&c.Origin, "log-origin", def("IKRAR_LOG_ORIGIN", ""), "transparency log origin line, default: the base URL's host + /ikrar (IKRAR_LOG_ORIGIN)")
+	fs.BoolVar(&c.Demo, "demo", getenv("IKRAR_DEMO") == "1" || getenv("IKRAR_DEMO") == "true", "seed a demo regency, roster and open event (IKRAR_DEMO)")
+	fs.StringVar(&c.LogLevel, "log-level", def("IKRAR_LOG_LEVEL", "info"), "debug|info|warn|error (IKRAR_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	switch rate {
+	case "on", "true", "1":
+		c.RateLimit = true
+	case "off", "false", "0":
+		c.RateLimit = false
+	default:
+		return c, fmt.Errorf("--rate-limit must be on or off, not %q", rate)
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return c, fmt.Errorf("--trusted-proxies: %w", err)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	return c, c.complete()
+}
+
+// complete fills defaults that depend on other fields and validates.
+func (c *Config) complete() error {
+	if c.DataDir == "" {
+		return errors.New("--data must not be empty")
+	}
+	if c.BaseURL == "" {
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return fmt.Errorf("--addr %q: %w", c.Addr, err)
+		}
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url %q must be an absolute http(s) URL", c.BaseURL)
+	}
+	if c.Origin == "" {
+		c.Origin = u.Host + "/ikrar"
+	}
+	return nil
+}

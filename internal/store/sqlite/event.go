@@ -1,0 +1,115 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+const eventColumns = `id, org_id, slug, code, title, place, mode, meeting_url, starts_at, signing_opens_at, signing_closes_at,
+	pledge_id, categories, official_name, official_position, official_signature, status, created_at, opened_at, closed_at`
+
+func scanEvent(s scanner) (registry.Event, error) {
+	var e registry.Event
+	var starts, opens, closes, created, opened, closed int64
+	var cats string
+	err := s.Scan(&e.ID, &e.OrgID, &e.Slug, &e.Code, &e.Title, &e.Place, &e.Mode, &e.MeetingURL, &starts, &opens, &closes,
+		&e.PledgeID, &cats, &e.OfficialName, &e.OfficialPosition, &e.OfficialSignature, &e.Status, &created, &opened, &closed)
+	e.StartsAt, e.SigningOpensAt, e.SigningClosesAt = fromMS(starts), fromMS(opens), fromMS(closes)
+	e.CreatedAt, e.OpenedAt, e.ClosedAt = fromMS(created), fromMS(opened), fromMS(closed)
+	if cats != "" {
+		for _, c := range strings.Split(cats, ",") {
+			e.Categories = append(e.Categories, registry.Category(c))
+		}
+	}
+	return e, err
+}
+
+func joinCategories(cs []registry.Category) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ",")
+}
+
+// CreateEvent inserts e and sets its ID.
+func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO events (org_id, slug, code, title, place, mode, meeting_url, starts_at,
+			signing_opens_at, signing_closes_at, pledge_id, categories, official_name, official_position, official_signature,
+			status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.OrgID, e.Slug, e.Code, e.Title, e.Place, e.Mode, e.MeetingURL, ms(e.StartsAt), ms(e.SigningOpensAt),
+			ms(e.SigningClosesAt), e.PledgeID, joinCategories(e.Categories), e.OfficialName, e.OfficialPosition,
+			e.OfficialSignature, e.Status, ms(e.CreatedAt))
+		if err != nil {
+			return mapErr(err, "Acara")
+		}
+		e.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// Event returns one event.
+func (db *DB) Event(ctx context.Context, id int64) (registry.Event, error) {
+	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, id))
+	return e, mapErr(err, "Acara")
+}
+
+// EventBySlug returns the event behind a public link.
+func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, error) {
+	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE slug = ?`, slug))
+	return e, mapErr(err, "Acara")
+}
+
+// Events lists the events owned inside scope, newest first.
+func (db *DB) Events(ctx context.Context, scope string) ([]registry.Event, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events
+		WHERE org_id IN (SELECT id FROM organizations WHERE substr(path, 1, length(?)) = ?)
+		ORDER BY starts_at DESC, id DESC`, scope, scope)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SetEventStatus moves an event to status at the given time.
+func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.EventStatus, at time.Time) error {
+	col := "opened_at"
+	if status == registry.StatusClosed {
+		col = "closed_at"
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE events SET status = ?, `+col+` = ? WHERE id = ?`, status, ms(at), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan.")
+		}
+		return nil
+	})
+}
+
+// LinkGeneration returns the current personal link generation.
+func (db *DB) LinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error) {
+	var gen int
+	err := db.read.QueryRowContext(ctx, `SELECT generation FROM link_generations WHERE event_id = ? AND employee_id = ?`,
+		eventID, employeeID).Scan(&gen)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return gen, err
+}

@@ -1,0 +1,69 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+const orgColumns = `id, COALESCE(parent_id, 0), name, kind, region_code, timezone, path, created_at`
+
+func scanOrg(s scanner) (registry.Organization, error) {
+	var o registry.Organization
+	var created int64
+	err := s.Scan(&o.ID, &o.ParentID, &o.Name, &o.Kind, &o.RegionCode, &o.TimeZone, &o.Path, &created)
+	o.CreatedAt = fromMS(created)
+	return o, err
+}
+
+// CreateOrganization inserts o and sets its ID and materialized path.
+func (db *DB) CreateOrganization(ctx context.Context, o *registry.Organization) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		parentPath := "/"
+		var parent any
+		if o.ParentID != 0 {
+			parent = o.ParentID
+			if err := tx.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, o.ParentID).Scan(&parentPath); err != nil {
+				return mapErr(err, "Organisasi induk")
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO organizations (parent_id, name, kind, region_code, timezone, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, parent, o.Name, o.Kind, o.RegionCode, o.TimeZone, ms(o.CreatedAt))
+		if err != nil {
+			return mapErr(err, "Organisasi")
+		}
+		if o.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		o.Path = fmt.Sprintf("%s%d/", parentPath, o.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE organizations SET path = ? WHERE id = ?`, o.Path, o.ID)
+		return err
+	})
+}
+
+// Organization returns one organization.
+func (db *DB) Organization(ctx context.Context, id int64) (registry.Organization, error) {
+	o, err := scanOrg(db.read.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
+	return o, mapErr(err, "Organisasi")
+}
+
+// Organizations lists the organizations under scope, tree order.
+func (db *DB) Organizations(ctx context.Context, scope string) ([]registry.Organization, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM organizations
+		WHERE substr(path, 1, length(?)) = ? ORDER BY path`, scope, scope)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Organization
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

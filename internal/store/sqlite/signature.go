@@ -1,0 +1,193 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+const signatureColumns = `s.id, s.event_id, s.employee_id, s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
+	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
+	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index`
+
+const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
+
+func scanSignature(sc scanner) (registry.Signature, error) {
+	var s registry.Signature
+	var inkBlob []byte
+	var signed, erased int64
+	var rID, rUser, rAt, rLeaf sql.NullInt64
+	var rReason, rUserName sql.NullString
+	err := sc.Scan(&s.ID, &s.EventID, &s.EmployeeID, &s.Code, &s.NIP, &s.Name, &s.Position, &s.Rank, &s.Unit, &s.OrgName,
+		&s.Category, &s.PledgeHash, &s.Ink.Kind, &inkBlob, &s.Consent, &signed, &s.Channel, &s.ClientIP, &s.UserAgent,
+		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf)
+	if err != nil {
+		return s, err
+	}
+	s.SignedAt, s.ErasedAt = fromMS(signed), fromMS(erased)
+	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
+	switch s.Ink.Kind {
+	case registry.InkStrokes:
+		if s.Ink.Strokes, err = ink.DecodeStrokes(inkBlob); err != nil {
+			return s, fmt.Errorf("signature %d strokes: %w", s.ID, err)
+		}
+	case registry.InkPNG:
+		s.Ink.PNG = inkBlob
+	case registry.InkTyped:
+		s.Ink.Typed = string(inkBlob)
+	}
+	if rID.Valid {
+		s.Revocation = &registry.Revocation{ID: rID.Int64, SignatureID: s.ID, Reason: rReason.String, UserID: rUser.Int64,
+			UserName: rUserName.String, RevokedAt: fromMS(rAt.Int64), LeafIndex: rLeaf.Int64}
+	}
+	return s, nil
+}
+
+func inkBlob(in registry.Ink) []byte {
+	switch in.Kind {
+	case registry.InkStrokes:
+		return ink.EncodeStrokes(in.Strokes)
+	case registry.InkPNG:
+		return in.PNG
+	}
+	return []byte(in.Typed)
+}
+
+// InsertSignature stores a new record and sets its ID and serial.
+func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return insertSignature(ctx, tx, s)
+	})
+}
+
+func insertSignature(ctx context.Context, tx *sql.Tx, s *registry.Signature) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
+		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, leaf_index)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
+		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.LeafIndex)
+	if err != nil {
+		return mapErr(err, "Tanda tangan")
+	}
+	if s.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
+	return nil
+}
+
+// SignatureByCode returns the record behind a certificate code.
+func (db *DB) SignatureByCode(ctx context.Context, code string) (registry.Signature, error) {
+	s, err := scanSignature(db.read.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.code = ?`, code))
+	return s, mapErr(err, "Sertifikat")
+}
+
+// SignatureFor returns an employee's record for an event.
+func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
+	s, err := scanSignature(db.read.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+
+		` WHERE s.event_id = ? AND s.employee_id = ?`, eventID, employeeID))
+	return s, mapErr(err, "Tanda tangan")
+}
+
+// eligibleWhere selects the employees who may sign e inside scope; its
+// arguments follow from eligibleArgs.
+func eligibleWhere(e registry.Event) string {
+	w := `e.active = 1 AND substr(o.path, 1, length(?)) = ? AND substr(o.path, 1, length(?)) = ?`
+	if len(e.Categories) > 0 {
+		w += ` AND e.category IN (?` + strings.Repeat(`, ?`, len(e.Categories)-1) + `)`
+	}
+	return w
+}
+
+func eligibleArgs(eventPath, scope string, e registry.Event) []any {
+	args := []any{eventPath, eventPath, scope, scope}
+	for _, c := range e.Categories {
+		args = append(args, string(c))
+	}
+	return args
+}
+
+// Participants lists the employees who may sign e (inside scope) and
+// anyone who already signed, with their records.
+func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) ([]registry.Participant, error) {
+	var eventPath string
+	if err := db.read.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, e.OrgID).Scan(&eventPath); err != nil {
+		return nil, mapErr(err, "Organisasi")
+	}
+	args := append([]any{e.ID}, eligibleArgs(eventPath, scope, e)...)
+	args = append(args, scope, scope)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+employeeColumns+`, s.code, s.signed_at, s.channel, r.id
+		FROM employees e JOIN organizations o ON o.id = e.org_id
+		LEFT JOIN signatures s ON s.employee_id = e.id AND s.event_id = ?
+		LEFT JOIN revocations r ON r.signature_id = s.id
+		WHERE (`+eligibleWhere(e)+`) OR (s.id IS NOT NULL AND substr(o.path, 1, length(?)) = ?)
+		ORDER BY e.unit, e.name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Participant
+	for rows.Next() {
+		var p registry.Participant
+		var code, channel sql.NullString
+		var signed, revoked sql.NullInt64
+		var updated int64
+		em := &p.Employee
+		if err := rows.Scan(&em.ID, &em.OrgID, &em.NIP, &em.Name, &em.FrontTitle, &em.BackTitle, &em.Position, &em.Rank,
+			&em.Unit, &em.Category, &em.Active, &updated, &code, &signed, &channel, &revoked); err != nil {
+			return nil, err
+		}
+		em.UpdatedAt = fromMS(updated)
+		if code.Valid {
+			p.Signature = &registry.Signature{Code: code.String, SignedAt: fromMS(signed.Int64), Channel: registry.Channel(channel.String)}
+			if revoked.Valid {
+				p.Signature.Revocation = &registry.Revocation{ID: revoked.Int64}
+			}
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// EventStats counts the eligible employees and the records of an event.
+func (db *DB) EventStats(ctx context.Context, e registry.Event) (registry.EventStats, error) {
+	var st registry.EventStats
+	var eventPath string
+	if err := db.read.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, e.OrgID).Scan(&eventPath); err != nil {
+		return st, mapErr(err, "Organisasi")
+	}
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM employees e JOIN organizations o ON o.id = e.org_id WHERE `+
+		eligibleWhere(e), eligibleArgs(eventPath, eventPath, e)...).Scan(&st.Eligible)
+	if err != nil {
+		return st, err
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(s.id), COUNT(r.id) FROM signatures s
+		LEFT JOIN revocations r ON r.signature_id = s.id WHERE s.event_id = ?`, e.ID).Scan(&st.Signed, &st.Revoked)
+	st.Signed -= st.Revoked
+	return st, err
+}
+
+// InsertRevocation appends a revocation.
+func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index)
+			VALUES (?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex)
+		if err != nil {
+			return mapErr(err, "Pencabutan")
+		}
+		r.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// SetPDFHash records the fingerprint of the issued PDF once.
+func (db *DB) SetPDFHash(ctx context.Context, signatureID int64, hash string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = ''`, hash, signatureID)
+		return err
+	})
+}

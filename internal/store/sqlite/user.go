@@ -1,0 +1,125 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+const userColumns = `u.id, u.email, u.name, u.password_hash, u.role, COALESCE(u.org_id, 0), COALESCE(o.path, ''), u.active, u.created_at`
+
+const userFrom = ` FROM users u LEFT JOIN organizations o ON o.id = u.org_id`
+
+func scanUser(s scanner) (registry.User, error) {
+	var u registry.User
+	var created int64
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Role, &u.OrgID, &u.OrgPath, &u.Active, &created)
+	u.CreatedAt = fromMS(created)
+	if u.Role == registry.RoleSuperadmin {
+		u.OrgPath = "/"
+	}
+	return u, err
+}
+
+// CreateUser inserts u and sets its ID.
+func (db *DB) CreateUser(ctx context.Context, u *registry.User) error {
+	var org any
+	if u.OrgID != 0 {
+		org = u.OrgID
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, org_id, active, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, org, u.Active, ms(u.CreatedAt))
+		if err != nil {
+			return mapErr(err, "Pengguna")
+		}
+		u.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// User returns one user.
+func (db *DB) User(ctx context.Context, id int64) (registry.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = ?`, id))
+	return u, mapErr(err, "Pengguna")
+}
+
+// UserByEmail returns the user with an email.
+func (db *DB) UserByEmail(ctx context.Context, email string) (registry.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.email = ?`, email))
+	return u, mapErr(err, "Pengguna")
+}
+
+// CreateSession stores a session token's hash.
+func (db *DB) CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, ms(time.Now())); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)`, tokenHash, userID, ms(expires))
+		return err
+	})
+}
+
+// UserBySession returns the active user of an unexpired session.
+func (db *DB) UserBySession(ctx context.Context, tokenHash string, now time.Time) (registry.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+`
+		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1`, tokenHash, ms(now)))
+	return u, mapErr(err, "Sesi")
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+		return err
+	})
+}
+
+// CreateToken stores an API token's hash.
+func (db *DB) CreateToken(ctx context.Context, tokenHash string, userID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)`, tokenHash, userID, ms(time.Now()))
+		return err
+	})
+}
+
+// UserByToken returns the active user behind an API token.
+func (db *DB) UserByToken(ctx context.Context, tokenHash string) (registry.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+`
+		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND u.active = 1`, tokenHash))
+	return u, mapErr(err, "Token")
+}
+
+// AppendAudit writes one audit entry.
+func (db *DB) AppendAudit(ctx context.Context, a registry.AuditEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail, ip)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ms(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail, a.IP)
+		return err
+	})
+}
+
+// Audit lists the newest entries about organizations inside scope.
+func (db *DB) Audit(ctx context.Context, scope string, limit int) ([]registry.AuditEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.at, a.user_id, a.user_name, a.action, a.org_id, a.target, a.detail, a.ip
+		FROM audit a LEFT JOIN organizations o ON o.id = a.org_id
+		WHERE ? = '/' OR substr(o.path, 1, length(?)) = ? ORDER BY a.id DESC LIMIT ?`, scope, scope, scope, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.AuditEntry
+	for rows.Next() {
+		var a registry.AuditEntry
+		var at int64
+		if err := rows.Scan(&a.ID, &at, &a.UserID, &a.UserName, &a.Action, &a.OrgID, &a.Target, &a.Detail, &a.IP); err != nil {
+			return nil, err
+		}
+		a.At = fromMS(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

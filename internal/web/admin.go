@@ -1,0 +1,333 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/skip2/go-qrcode"
+
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+func idParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, registry.Errorf(registry.ENOTFOUND, "Data tidak ditemukan.")
+	}
+	return id, nil
+}
+
+func (s *Server) adminHome(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := s.actor(c)
+	orgs, err := s.store.Organizations(ctx, a.User.Scope())
+	if err != nil {
+		return err
+	}
+	events, err := s.store.Events(ctx, a.User.Scope())
+	if err != nil {
+		return err
+	}
+	tz := map[int64]string{}
+	for _, o := range orgs {
+		tz[o.ID] = o.TimeZone
+	}
+	return s.render(c, http.StatusOK, "admin_home", map[string]any{"Title": "Beranda admin", "Orgs": orgs, "Events": events, "TZ": tz,
+		"CanOrg": a.User.Role == registry.RoleSuperadmin || a.User.Role == registry.RoleAdmin,
+		"CanEvent": a.User.Role != registry.RoleViewer})
+}
+
+func (s *Server) orgNew(c echo.Context) error {
+	orgs, err := s.store.Organizations(c.Request().Context(), s.actor(c).User.Scope())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "org_new", map[string]any{"Title": "Organisasi baru", "Orgs": orgs, "Form": map[string]string{}})
+}
+
+func (s *Server) orgCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
+	o := &registry.Organization{Name: c.FormValue("name"), Kind: registry.OrgKind(c.FormValue("kind")),
+		RegionCode: c.FormValue("region_code"), TimeZone: c.FormValue("timezone"), ParentID: parent}
+	if err := s.svc.CreateOrganization(ctx, s.actor(c), o); err != nil {
+		if code := registry.ErrorCode(err); code == registry.EINTERNAL {
+			return err
+		}
+		orgs, lerr := s.store.Organizations(ctx, s.actor(c).User.Scope())
+		if lerr != nil {
+			return lerr
+		}
+		form := map[string]string{"name": o.Name, "kind": string(o.Kind), "region_code": o.RegionCode, "timezone": o.TimeZone, "parent_id": c.FormValue("parent_id")}
+		return s.render(c, statusOf(registry.ErrorCode(err)), "org_new", map[string]any{"Title": "Organisasi baru", "Orgs": orgs,
+			"Error": registry.ErrorMessage(err), "Form": form})
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/orgs/%d", o.ID))
+}
+
+func (s *Server) orgShow(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	a := s.actor(c)
+	org, err := s.svc.VisibleOrganization(ctx, a.User, id)
+	if err != nil {
+		return err
+	}
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	page = max(page, 1)
+	const perPage = 50
+	q := strings.TrimSpace(c.QueryParam("q"))
+	emps, total, err := s.store.Employees(ctx, registry.EmployeeFilter{Scope: org.Path, Search: q, Limit: perPage, Offset: (page - 1) * perPage})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "org", map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
+		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path)})
+}
+
+func (s *Server) rosterImport(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	org, err := s.svc.VisibleOrganization(ctx, s.actor(c).User, id)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return registry.Errorf(registry.EINVALID, "Pilih berkas CSV atau XLSX untuk diimpor.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	out, err := s.importRoster(ctx, s.actor(c), id, f, fh.Header.Get("Content-Type"), fh.Filename, c.FormValue("skip_invalid") != "")
+	if err != nil && registry.ErrorCode(err) == registry.EINTERNAL {
+		return err
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = statusOf(registry.ErrorCode(err))
+	} else if !out.Written {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.render(c, status, "import_report", map[string]any{"Title": "Hasil impor", "Org": org, "Out": out,
+		"Error": errMessage(err), "Filename": fh.Filename})
+}
+
+func errMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	return registry.ErrorMessage(err)
+}
+
+func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]any, error) {
+	ctx := c.Request().Context()
+	orgs, err := s.store.Organizations(ctx, s.actor(c).User.Scope())
+	if err != nil {
+		return nil, err
+	}
+	pledges, err := s.store.Pledges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"Title": "Acara deklarasi baru", "Orgs": orgs, "Pledges": pledges, "Form": form}, nil
+}
+
+func (s *Server) eventNew(c echo.Context) error {
+	d, err := s.eventFormData(c, map[string]any{"mode": "in_person"})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "event_new", d)
+}
+
+// parseLocal reads an <input type=datetime-local> value in the organization's
+// time zone.
+func parseLocal(v string, loc *time.Location) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, registry.Errorf(registry.EINVALID, "Format tanggal dan jam tidak dikenali: %s.", v)
+}
+
+func (s *Server) eventCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := s.actor(c)
+	form, _ := c.FormParams()
+	fail := func(err error) error {
+		if registry.ErrorCode(err) == registry.EINTERNAL {
+			return err
+		}
+		f := map[string]any{}
+		for k, v := range form {
+			f[k] = strings.Join(v, ",")
+		}
+		d, derr := s.eventFormData(c, f)
+		if derr != nil {
+			return derr
+		}
+		d["Error"] = registry.ErrorMessage(err)
+		return s.render(c, statusOf(registry.ErrorCode(err)), "event_new", d)
+	}
+	orgID, _ := strconv.ParseInt(c.FormValue("organization_id"), 10, 64)
+	org, err := s.svc.VisibleOrganization(ctx, a.User, orgID)
+	if err != nil {
+		return fail(registry.Errorf(registry.EINVALID, "Organisasi penyelenggara wajib dipilih."))
+	}
+	loc := org.Location()
+	e := &registry.Event{OrgID: orgID, Title: c.FormValue("title"), Place: c.FormValue("place"),
+		Mode: registry.EventMode(c.FormValue("mode")), MeetingURL: c.FormValue("meeting_url"),
+		OfficialName: c.FormValue("official_name"), OfficialPosition: c.FormValue("official_position")}
+	e.PledgeID, _ = strconv.ParseInt(c.FormValue("pledge_id"), 10, 64)
+	for _, v := range form["categories"] {
+		e.Categories = append(e.Categories, registry.Category(v))
+	}
+	for field, dst := range map[string]*time.Time{"starts_at": &e.StartsAt, "signing_opens_at": &e.SigningOpensAt, "signing_closes_at": &e.SigningClosesAt} {
+		if *dst, err = parseLocal(c.FormValue(field), loc); err != nil {
+			return fail(err)
+		}
+	}
+	if fh, ferr := c.FormFile("official_signature"); ferr == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(io.LimitReader(f, 512<<10))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		sigInk, err := ink.NormalizePNG(b)
+		if err != nil {
+			return fail(registry.Errorf(registry.EINVALID, "Tanda tangan pejabat: %s", registry.ErrorMessage(err)))
+		}
+		e.OfficialSignature = sigInk.PNG
+	}
+	if err := s.svc.CreateEvent(ctx, a, e); err != nil {
+		return fail(err)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/events/%d", e.ID))
+}
+
+func (s *Server) eventURL(e registry.Event) string { return s.opt.BaseURL + "/e/" + e.Slug }
+
+func (s *Server) eventShow(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	a := s.actor(c)
+	e, org, err := s.svc.VisibleEvent(ctx, a.User, id)
+	if err != nil {
+		return err
+	}
+	parts, err := s.store.Participants(ctx, e, a.User.Scope())
+	if err != nil {
+		return err
+	}
+	filter := c.QueryParam("status")
+	signed := 0
+	var shown []registry.Participant
+	for _, p := range parts {
+		done := p.Signature != nil && !p.Signature.Revoked()
+		if done {
+			signed++
+		}
+		if filter == "" || (filter == "signed") == done {
+			shown = append(shown, p)
+		}
+	}
+	pledge, err := s.store.Pledge(ctx, e.PledgeID)
+	if err != nil {
+		return err
+	}
+	links := map[int64]string{}
+	for _, p := range shown {
+		if p.Signature == nil {
+			gen, err := s.store.LinkGeneration(ctx, e.ID, p.Employee.ID)
+			if err != nil {
+				return err
+			}
+			links[p.Employee.ID] = s.eventURL(e) + "/p/" + s.svc.PersonalToken(e, p.Employee.ID, gen)
+		}
+	}
+	return s.render(c, http.StatusOK, "admin_event", map[string]any{"Title": e.Title, "E": e, "Org": org, "Pledge": pledge,
+		"URL": s.eventURL(e), "Participants": shown, "Total": len(parts), "Signed": signed, "Filter": filter, "Links": links,
+		"CanManage": a.User.Can(registry.ActManageEvents, org.Path), "CanRevoke": a.User.Can(registry.ActRevoke, org.Path)})
+}
+
+func (s *Server) eventStatus(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	to := registry.EventStatus(c.FormValue("status"))
+	if _, err := s.svc.SetEventStatus(c.Request().Context(), s.actor(c), id, to, c.FormValue("reason")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/events/%d", id))
+}
+
+// eventQR is the QR code of the event's public link, for the hall's screen.
+func (s *Server) eventQR(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	e, _, err := s.svc.VisibleEvent(c.Request().Context(), s.actor(c).User, id)
+	if err != nil {
+		return err
+	}
+	png, err := qrcode.Encode(s.eventURL(e), qrcode.Medium, 512)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "private, max-age=3600")
+	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+func (s *Server) adminCertificate(c echo.Context) error {
+	ctx := c.Request().Context()
+	sig, err := s.svc.Certificate(ctx, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.svc.VisibleEvent(ctx, s.actor(c).User, sig.EventID); err != nil {
+		return registry.Errorf(registry.ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
+	}
+	r, err := s.loadRecord(ctx, sig)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "admin_certificate", map[string]any{"Title": "Sertifikat " + registry.GroupCode(sig.Code), "R": r,
+		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.actor(c).User.Can(registry.ActRevoke, r.Org.Path)})
+}
+
+func (s *Server) adminRevoke(c echo.Context) error {
+	sig, err := s.svc.Revoke(c.Request().Context(), s.actor(c), c.Param("code"), c.FormValue("reason"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/certificates/"+sig.Code)
+}

@@ -1,0 +1,384 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/nip"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+func (s *Server) apiRoutes(g *echo.Group) {
+	g.POST("/events/:id/signatures", s.apiSign)
+	g.GET("/certificates/:code", s.apiCertificate)
+
+	auth := g.Group("", s.requireToken)
+	auth.POST("/organizations", s.apiCreateOrganization)
+	auth.POST("/organizations/:id/employees/import", s.apiImport)
+	auth.POST("/events", s.apiCreateEvent)
+	auth.GET("/events/:id", s.apiEvent)
+	auth.POST("/events/:id/open", s.apiSetStatus(registry.StatusOpen))
+	auth.POST("/events/:id/close", s.apiSetStatus(registry.StatusClosed))
+	auth.POST("/certificates/:code/revoke", s.apiRevoke)
+}
+
+// bindJSON decodes a JSON body strictly: unknown fields are errors, so a
+// typo in a field name is not silently ignored.
+func bindJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &registry.Error{Code: registry.EINVALID, Message: "Badan permintaan bukan JSON yang valid: " + jsonProblem(err), Err: err}
+	}
+	return nil
+}
+
+func jsonProblem(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "json: "); i >= 0 {
+		msg = msg[i+6:]
+	}
+	return msg
+}
+
+type orgJSON struct {
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"`
+	RegionCode string `json:"region_code,omitempty"`
+	ParentID   int64  `json:"parent_id,omitempty"`
+	TimeZone   string `json:"timezone"`
+}
+
+func (s *Server) apiCreateOrganization(c echo.Context) error {
+	var in orgJSON
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	o := &registry.Organization{Name: in.Name, Kind: registry.OrgKind(in.Kind), RegionCode: in.RegionCode, ParentID: in.ParentID, TimeZone: in.TimeZone}
+	if err := s.svc.CreateOrganization(c.Request().Context(), s.actor(c), o); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, orgJSON{ID: o.ID, Name: o.Name, Kind: string(o.Kind), RegionCode: o.RegionCode, ParentID: o.ParentID, TimeZone: o.TimeZone})
+}
+
+func (s *Server) apiImport(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	skip, _ := strconv.ParseBool(c.QueryParam("skip_invalid"))
+	out, err := s.importRoster(c.Request().Context(), s.actor(c), id, c.Request().Body, c.Request().Header.Get(echo.HeaderContentType), "", skip)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if !out.Written {
+		status = http.StatusUnprocessableEntity
+	}
+	return c.JSON(status, out)
+}
+
+type eventIn struct {
+	OrganizationID   int64    `json:"organization_id"`
+	Title            string   `json:"title"`
+	Place            string   `json:"place"`
+	Mode             string   `json:"mode"`
+	MeetingURL       string   `json:"meeting_url"`
+	StartsAt         string   `json:"starts_at"`
+	SigningOpensAt   string   `json:"signing_opens_at"`
+	SigningClosesAt  string   `json:"signing_closes_at"`
+	PledgeID         int64    `json:"pledge_id"`
+	Categories       []string `json:"categories"`
+	OfficialName     string   `json:"official_name"`
+	OfficialPosition string   `json:"official_position"`
+	// OfficialSignaturePNG is the scanned signature as base64 PNG.
+	OfficialSignaturePNG string `json:"official_signature_png"`
+}
+
+type eventJSON struct {
+	ID              int64      `json:"id"`
+	OrganizationID  int64      `json:"organization_id"`
+	Title           string     `json:"title"`
+	Place           string     `json:"place"`
+	Mode            string     `json:"mode"`
+	MeetingURL      string     `json:"meeting_url,omitempty"`
+	StartsAt        time.Time  `json:"starts_at"`
+	SigningOpensAt  *time.Time `json:"signing_opens_at,omitempty"`
+	SigningClosesAt *time.Time `json:"signing_closes_at,omitempty"`
+	PledgeID        int64      `json:"pledge_id"`
+	Categories      []string   `json:"categories"`
+	Status          string     `json:"status"`
+	EventCode       string     `json:"event_code"`
+	URL             string     `json:"url"`
+	Eligible        *int       `json:"eligible,omitempty"`
+	Signed          *int       `json:"signed,omitempty"`
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func (s *Server) eventJSON(e registry.Event) eventJSON {
+	cats := make([]string, 0, len(e.Categories))
+	for _, c := range e.Categories {
+		cats = append(cats, string(c))
+	}
+	return eventJSON{ID: e.ID, OrganizationID: e.OrgID, Title: e.Title, Place: e.Place, Mode: string(e.Mode), MeetingURL: e.MeetingURL,
+		StartsAt: e.StartsAt, SigningOpensAt: optTime(e.SigningOpensAt), SigningClosesAt: optTime(e.SigningClosesAt),
+		PledgeID: e.PledgeID, Categories: cats, Status: string(e.Status), EventCode: e.Code, URL: s.eventURL(e)}
+}
+
+func parseRFC3339(field, v string, required bool) (time.Time, error) {
+	if v == "" {
+		if required {
+			return time.Time{}, registry.Errorf(registry.EINVALID, "%s wajib diisi (RFC 3339, misalnya 2024-10-23T09:00:00+07:00).", field)
+		}
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, registry.Errorf(registry.EINVALID, "%s harus berformat RFC 3339, misalnya 2024-10-23T09:00:00+07:00.", field)
+	}
+	return t.UTC(), nil
+}
+
+func (s *Server) apiCreateEvent(c echo.Context) error {
+	var in eventIn
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	e := &registry.Event{OrgID: in.OrganizationID, Title: in.Title, Place: in.Place, Mode: registry.EventMode(in.Mode),
+		MeetingURL: in.MeetingURL, PledgeID: in.PledgeID, OfficialName: in.OfficialName, OfficialPosition: in.OfficialPosition}
+	var err error
+	if e.StartsAt, err = parseRFC3339("starts_at", in.StartsAt, true); err != nil {
+		return err
+	}
+	if e.SigningOpensAt, err = parseRFC3339("signing_opens_at", in.SigningOpensAt, false); err != nil {
+		return err
+	}
+	if e.SigningClosesAt, err = parseRFC3339("signing_closes_at", in.SigningClosesAt, false); err != nil {
+		return err
+	}
+	for _, cat := range in.Categories {
+		e.Categories = append(e.Categories, registry.Category(cat))
+	}
+	if in.OfficialSignaturePNG != "" {
+		b, err := ink.DecodeBase64PNG(in.OfficialSignaturePNG)
+		if err != nil {
+			return err
+		}
+		sigInk, err := ink.NormalizePNG(b)
+		if err != nil {
+			return err
+		}
+		e.OfficialSignature = sigInk.PNG
+	}
+	if err := s.svc.CreateEvent(c.Request().Context(), s.actor(c), e); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, s.eventJSON(*e))
+}
+
+func (s *Server) apiEvent(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	e, _, err := s.svc.VisibleEvent(c.Request().Context(), s.actor(c).User, id)
+	if err != nil {
+		return err
+	}
+	st, err := s.store.EventStats(c.Request().Context(), e)
+	if err != nil {
+		return err
+	}
+	out := s.eventJSON(e)
+	out.Eligible, out.Signed = &st.Eligible, &st.Signed
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiSetStatus(to registry.EventStatus) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		var in struct {
+			Reason string `json:"reason"`
+		}
+		if c.Request().ContentLength != 0 {
+			if err := bindJSON(c, &in); err != nil && !strings.Contains(err.Error(), "EOF") {
+				return err
+			}
+		}
+		e, err := s.svc.SetEventStatus(c.Request().Context(), s.actor(c), id, to, in.Reason)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, s.eventJSON(e))
+	}
+}
+
+type signIn struct {
+	NIP              string          `json:"nip"`
+	EventCode        string          `json:"event_code"`
+	Token            string          `json:"token"`
+	Consent          bool            `json:"consent"`
+	SignaturePNG     string          `json:"signature_png"`
+	SignatureStrokes json.RawMessage `json:"signature_strokes"`
+	TypedName        string          `json:"typed_name"`
+}
+
+type certificateRef struct {
+	Code      string `json:"code"`
+	Serial    string `json:"serial"`
+	VerifyURL string `json:"verify_url"`
+	PDFURL    string `json:"pdf_url"`
+}
+
+// apiSign is the public signing endpoint: identification by NIP and event
+// code (or a personal link token), then the signature.
+func (s *Server) apiSign(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	e, err := s.store.Event(ctx, id)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan.")
+	}
+	if err != nil {
+		return err
+	}
+	var in signIn
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	var emp registry.Employee
+	ch := registry.ChannelEventCode
+	if in.Token != "" {
+		ch = registry.ChannelPersonalLink
+		emp, _, err = s.identifyByLink(c, e, in.Token)
+	} else {
+		emp, _, err = s.identifyByCode(c, e, in.NIP, in.EventCode)
+	}
+	if err != nil {
+		return err
+	}
+	var sigInk registry.Ink
+	switch {
+	case len(in.SignatureStrokes) > 0 && string(in.SignatureStrokes) != "null":
+		sigInk, err = ink.ParseStrokes(in.SignatureStrokes)
+	case in.SignaturePNG != "":
+		var b []byte
+		if b, err = ink.DecodeBase64PNG(in.SignaturePNG); err == nil {
+			sigInk, err = ink.NormalizePNG(b)
+		}
+	case in.TypedName != "":
+		sigInk, err = ink.Typed(in.TypedName)
+	}
+	if err != nil {
+		return err
+	}
+	sig, existing, err := s.svc.Sign(ctx, registry.SignRequest{Event: e, Employee: emp, Ink: sigInk, Consent: in.Consent,
+		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent()})
+	if err != nil {
+		return err
+	}
+	ref := certificateRef{Code: sig.Code, Serial: sig.Serial, VerifyURL: s.verifyURL(sig.Code), PDFURL: s.opt.BaseURL + s.pdfPath(sig.Code)}
+	if existing {
+		return c.JSON(http.StatusOK, map[string]any{"certificate": ref, "already_signed": true})
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"certificate": ref, "already_signed": false})
+}
+
+type certificateJSON struct {
+	Status     string          `json:"status"`
+	Code       string          `json:"code"`
+	Serial     string          `json:"serial"`
+	Name       string          `json:"name"`
+	NIP        string          `json:"nip"`
+	Position   string          `json:"position"`
+	Unit       string          `json:"unit"`
+	Org        string          `json:"organization"`
+	Event      string          `json:"event"`
+	EventID    int64           `json:"event_id"`
+	SignedAt   time.Time       `json:"signed_at"`
+	Channel    string          `json:"channel"`
+	PledgeHash string          `json:"pledge_hash"`
+	PledgeText string          `json:"pledge_text"`
+	PDFSHA256  string          `json:"pdf_sha256,omitempty"`
+	Erased     bool            `json:"erased"`
+	Revocation *revocationJSON `json:"revocation,omitempty"`
+	VerifyURL  string          `json:"verify_url"`
+}
+
+type revocationJSON struct {
+	Reason    string    `json:"reason"`
+	RevokedAt time.Time `json:"revoked_at"`
+}
+
+// certificateView is the public, masked view of a record.
+func (s *Server) certificateView(r record) certificateJSON {
+	out := certificateJSON{Status: "valid", Code: r.Sig.Code, Serial: r.Sig.Serial, Name: maskName(r.Sig.Name), NIP: nip.Mask(r.Sig.NIP),
+		Position: r.Sig.Position, Unit: r.Sig.Unit, Org: r.Sig.OrgName, Event: r.Event.Title, EventID: r.Event.ID,
+		SignedAt: r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, PDFSHA256: r.Sig.PDFHash,
+		Erased: r.Sig.Erased(), VerifyURL: s.verifyURL(r.Sig.Code)}
+	out.PledgeText = pledgeText(r.Pledge, r.Org.Name)
+	if r.Sig.Revoked() {
+		out.Status = "revoked"
+		out.Revocation = &revocationJSON{Reason: r.Sig.Revocation.Reason, RevokedAt: r.Sig.Revocation.RevokedAt}
+	}
+	return out
+}
+
+func pledgeText(p registry.PledgeVersion, institution string) string {
+	var b strings.Builder
+	b.WriteString(p.OpeningFor(institution))
+	for i, pt := range p.Points {
+		b.WriteString("\n" + strconv.Itoa(i+1) + ". " + pt)
+	}
+	b.WriteString("\n" + p.Closing)
+	return b.String()
+}
+
+func (s *Server) apiCertificate(c echo.Context) error {
+	sig, err := s.svc.Certificate(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	r, err := s.loadRecord(c.Request().Context(), sig)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.certificateView(r))
+}
+
+func (s *Server) apiRevoke(c echo.Context) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	sig, err := s.svc.Revoke(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason)
+	if err != nil {
+		return err
+	}
+	r, err := s.loadRecord(c.Request().Context(), sig)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.certificateView(r))
+}

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// record is a signature with everything its pages and PDF show.
+type record struct {
+	Sig    registry.Signature
+	Event  registry.Event
+	Org    registry.Organization
+	Pledge registry.PledgeVersion
+}
+
+func (s *Server) loadRecord(ctx context.Context, sig registry.Signature) (record, error) {
+	r := record{Sig: sig}
+	var err error
+	if r.Event, err = s.store.Event(ctx, sig.EventID); err != nil {
+		return r, fmt.Errorf("record %s event: %w", sig.Code, err)
+	}
+	if r.Org, err = s.store.Organization(ctx, r.Event.OrgID); err != nil {
+		return r, fmt.Errorf("record %s organization: %w", sig.Code, err)
+	}
+	if r.Pledge, err = s.store.Pledge(ctx, r.Event.PledgeID); err != nil {
+		return r, fmt.Errorf("record %s pledge: %w", sig.Code, err)
+	}
+	return r, nil
+}
+
+func (s *Server) verifyURL(code string) string { return s.opt.BaseURL + "/v/" + code }
+
+// renderPDF renders a record's certificate and records its fingerprint the
+// first time; the output is deterministic, so every later render of the
+// same record has the same hash.
+func (s *Server) renderPDF(ctx context.Context, r record) ([]byte, error) {
+	pdf, err := s.certs.Render(certificate.Certificate{
+		Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
+		QRText: s.verifyURL(r.Sig.Code), VerifyURL: s.opt.BaseURL + "/v",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
+	}
+	if r.Sig.PDFHash == "" {
+		sum := sha256.Sum256(pdf)
+		if err := s.store.SetPDFHash(ctx, r.Sig.ID, hex.EncodeToString(sum[:])); err != nil {
+			return nil, fmt.Errorf("record certificate %s fingerprint: %w", r.Sig.Code, err)
+		}
+	}
+	return pdf, nil
+}
+
+// certificatePage is the signer's success page, reached right after signing
+// and again whenever they identify for an event they already signed.
+func (s *Server) certificatePage(c echo.Context) error {
+	sig, err := s.checkDownloadKey(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.loadRecord(c.Request().Context(), sig)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "certificate", map[string]any{
+		"Title": "Ikrar Anda tercatat", "R": r, "PDFURL": s.pdfPath(sig.Code), "VerifyURL": s.verifyURL(sig.Code),
+	})
+}
+
+func (s *Server) certificatePDF(c echo.Context) error {
+	sig, err := s.checkDownloadKey(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.loadRecord(c.Request().Context(), sig)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.renderPDF(c.Request().Context(), r)
+	if err != nil {
+		return err
+	}
+	name := "sertifikat-ikrar-" + strings.ToLower(sig.Code) + ".pdf"
+	h := c.Response().Header()
+	h.Set("Content-Disposition", `inline; filename="`+name+`"`)
+	h.Set(echo.HeaderCacheControl, "private, max-age=86400")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+func (s *Server) home(c echo.Context) error {
+	return s.render(c, http.StatusOK, "home", map[string]any{"Title": "Registri Ikrar Netralitas ASN"})
+}
+
+func (s *Server) verifyForm(c echo.Context) error {
+	if code := c.QueryParam("code"); code != "" {
+		if norm := registry.NormalizeCode(code, registry.CertificateCodeLen); norm != "" {
+			return c.Redirect(http.StatusSeeOther, "/v/"+norm)
+		}
+		return s.render(c, http.StatusOK, "verify_form", map[string]any{"Title": "Periksa sertifikat",
+			"Error": "Kode sertifikat terdiri dari 12 huruf dan angka, misalnya K7M4-QX2P-9ABC.", "Code": code})
+	}
+	return s.render(c, http.StatusOK, "verify_form", map[string]any{"Title": "Periksa sertifikat"})
+}
+
+// verifyPage is what a certificate's QR opens: a verdict anyone can read.
+func (s *Server) verifyPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	sig, err := s.svc.Certificate(ctx, c.Param("code"))
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return s.render(c, http.StatusNotFound, "verify", map[string]any{"Title": "Sertifikat tidak ditemukan", "Code": c.Param("code")})
+	}
+	if err != nil {
+		return err
+	}
+	r, err := s.loadRecord(ctx, sig)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "verify", map[string]any{
+		"Title": "Hasil pemeriksaan sertifikat", "R": r, "Found": true, "Opening": r.Pledge.OpeningFor(r.Org.Name),
+	})
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// statusOf maps a domain error code to its HTTP status: the one place where
+// that mapping lives.
+func statusOf(code string) int {
+	switch code {
+	case registry.EINVALID, registry.EBADINK:
+		return http.StatusBadRequest
+	case registry.ECONSENT, registry.EBADROSTER:
+		return http.StatusUnprocessableEntity
+	case registry.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case registry.EFORBIDDEN, registry.EWRONGCODE, registry.ENOTELIGIBLE:
+		return http.StatusForbidden
+	case registry.ENOTFOUND:
+		return http.StatusNotFound
+	case registry.ECONFLICT, registry.ENOTOPEN:
+		return http.StatusConflict
+	case registry.ETOOMANY:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// handleError answers an error as JSON under /api/ and as a page elsewhere.
+// Internal errors are logged with their cause and shown without it.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := registry.ErrorCode(err), registry.ErrorMessage(err)
+	status := statusOf(code)
+	var he *echo.HTTPError
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		he = echo.ErrStatusRequestEntityTooLarge
+	}
+	if he != nil || errors.As(err, &he) {
+		status = he.Code
+		switch status {
+		case http.StatusNotFound:
+			code, msg = registry.ENOTFOUND, "Halaman tidak ditemukan."
+		case http.StatusMethodNotAllowed:
+			code, msg = "method_not_allowed", "Metode tidak diizinkan."
+		case http.StatusRequestEntityTooLarge:
+			code, msg = "too_large", "Data yang dikirim terlalu besar."
+		case http.StatusUnsupportedMediaType:
+			code, msg = registry.EINVALID, "Jenis konten tidak didukung."
+		case http.StatusBadRequest:
+			code, msg = registry.EINVALID, "Permintaan tidak valid."
+		default:
+			if status < 500 {
+				code, msg = registry.EINVALID, http.StatusText(status)
+			}
+		}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		c.JSON(status, apiError{Error: apiErrorBody{Code: code, Message: msg}})
+		return
+	}
+	if rerr := s.render(c, status, "error", map[string]any{"Title": "Terjadi kesalahan", "Message": msg, "Status": status}); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		c.String(status, msg)
+	}
+}
+
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}

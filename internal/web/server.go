@@ -1,0 +1,207 @@
+// Package web is ikrar's HTTP interface: the server-rendered pages for
+// signers, officers and the public, and the JSON API under /api/v1. Handlers
+// parse, validate, call one service or store method, then render or
+// redirect; the rules live in package registry.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// Options configure the web server.
+type Options struct {
+	BaseURL        string
+	SecureCookies  bool
+	RateLimit      bool
+	TrustedProxies []*net.IPNet
+	Templates      fs.FS // holds templates/*.html
+	Static         fs.FS // holds static/...
+	// DownloadKey authenticates certificate download links, which carry
+	// unmasked personal data and so are not derivable from the public code.
+	DownloadKey []byte
+}
+
+// Pinger reports whether the database answers.
+type Pinger interface{ Ping(ctx context.Context) error }
+
+// Server holds the dependencies of every handler; there are no globals.
+type Server struct {
+	opt    Options
+	svc    *registry.Service
+	store  registry.Store
+	db     Pinger
+	certs  *certificate.Renderer
+	pages  *pages
+	static *staticFiles
+	fails  *failLimiter
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New builds the server and checks that every template parses.
+func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Renderer, log *slog.Logger) (*Server, error) {
+	st, err := loadStatic(opt.Static)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, static: st, log: log, now: svc.Now,
+		fails: newFailLimiter(opt.RateLimit, svc.Now)}
+	if s.pages, err = parsePages(opt.Templates, s.funcs()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler returns the router with every route and middleware.
+func (s *Server) Handler() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	if len(s.opt.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, n := range s.opt.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))...)
+	} else {
+		// echo's default trusts X-Forwarded-For from anyone, which would let
+		// a client pick the address its rate limit is counted on.
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.Use(middleware.Recover())
+	e.Use(s.requestLog)
+	e.Use(securityHeaders)
+	e.Use(bodyLimit)
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, Skipper: func(c echo.Context) bool {
+		p := c.Request().URL.Path
+		return strings.HasSuffix(p, ".pdf") || strings.HasSuffix(p, ".png") || strings.HasSuffix(p, "/events")
+	}}))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.healthz)
+	e.GET("/static/*", s.serveStatic)
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, s.staticURL("img/favicon.svg")) })
+
+	api := e.Group("/api/v1")
+	s.apiRoutes(api)
+
+	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf",
+		CookieName:     "ikrar_csrf",
+		CookiePath:     "/",
+		CookieSecure:   s.opt.SecureCookies,
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return registry.Errorf(registry.EFORBIDDEN, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+		},
+	}))
+	pages.GET("/", s.home)
+	pages.GET("/e/:slug", s.eventPage)
+	pages.POST("/e/:slug", s.eventIdentify)
+	pages.GET("/e/:slug/p/:token", s.personalLink)
+	pages.POST("/e/:slug/sign", s.eventSign)
+	pages.GET("/c/:code", s.certificatePage)
+	pages.GET("/c/:code/sertifikat.pdf", s.certificatePDF)
+	pages.GET("/v", s.verifyForm)
+	pages.GET("/v/:code", s.verifyPage)
+
+	pages.GET("/login", s.loginForm)
+	pages.POST("/login", s.login)
+	pages.POST("/logout", s.logout)
+	admin := pages.Group("/admin", s.requireSession)
+	admin.GET("", s.adminHome)
+	admin.GET("/orgs/new", s.orgNew)
+	admin.POST("/orgs", s.orgCreate)
+	admin.GET("/orgs/:id", s.orgShow)
+	admin.POST("/orgs/:id/import", s.rosterImport)
+	admin.GET("/events/new", s.eventNew)
+	admin.POST("/events", s.eventCreate)
+	admin.GET("/events/:id", s.eventShow)
+	admin.POST("/events/:id/status", s.eventStatus)
+	admin.GET("/events/:id/qr.png", s.eventQR)
+	admin.GET("/certificates/:code", s.adminCertificate)
+	admin.POST("/certificates/:code/revoke", s.adminRevoke)
+	return e
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// bodyLimit bounds every request body: a signing with a drawn signature is
+// a few KB, a PNG at most a few hundred; only roster uploads are large.
+func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		limit := int64(1 << 20)
+		if strings.HasSuffix(c.Request().URL.Path, "/import") {
+			limit = maxRosterBytes
+		}
+		if c.Request().ContentLength > limit {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, limit)
+		return next(c)
+	}
+}
+
+// securityHeaders sets a strict CSP (no inline scripts or styles) and the
+// usual hardening headers on every response.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if c.Scheme() == "https" {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// requestLog logs each request without personal data: the path of a
+// personal link or certificate is logged, never form values.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		if status >= 500 || s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
+			s.log.Log(c.Request().Context(), levelFor(status), "request",
+				"method", c.Request().Method, "route", c.Path(), "status", status,
+				"duration_ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
+		}
+		return nil
+	}
+}
+
+func levelFor(status int) slog.Level {
+	if status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelDebug
+}

@@ -1,0 +1,103 @@
+/* sign.js: enhances the signing form; needs the SignaturePad global (vendor
+ * script loaded first, both defer). Without JS the typed name is posted.
+ * DOM contract:
+ *  form#sign-form POST; button#sign-submit; input[type=checkbox]#consent
+ *  #sigpad.sigpad.hidden > canvas#sigpad-canvas, button#sigpad-undo,
+ *    button#sigpad-clear (type=button). JS un-hides it and hides
+ *    #typed-fallback-note (optional).
+ *  input[type=hidden]#signature-strokes name=signature_strokes: on submit
+ *    JSON.stringify(pad.toData()), x/y rounded to 0.1 px; "" in typed mode
+ *  input[type=checkbox]#use-typed (optional) toggles typed mode:
+ *    #typed-block > input#typed-name name=typed_name. Typed mode: pad hidden
+ *    and off, name required. Drawing mode: block hidden, input disabled.
+ *  #sign-error role=alert (class hidden while empty): validation message
+ */
+(function () {
+  'use strict';
+  var $ = function (id) { return document.getElementById(id); };
+  var form = $('sign-form'), wrap = $('sigpad'), canvas = $('sigpad-canvas');
+  if (!form || !wrap || !canvas || typeof window.SignaturePad !== 'function') return;
+  var strokes = $('signature-strokes'), useTyped = $('use-typed'), block = $('typed-block'),
+    name = $('typed-name'), consent = $('consent'), submit = $('sign-submit'), errBox = $('sign-error'),
+    label = submit && submit.textContent, busy = false, lastW = 0, timer;
+  var pad = new window.SignaturePad(canvas, {
+    minWidth: 0.7, maxWidth: 2.5, penColor: '#0b1f44', backgroundColor: 'rgba(0,0,0,0)'
+  });
+
+  function show(el, on) { if (el) el.classList.toggle('hidden', !on); }
+  function on(el, type, fn) { if (el) el.addEventListener(type, fn); }
+  function typed() { return !!(useTyped && useTyped.checked); }
+
+  // Size the bitmap to CSS px * devicePixelRatio; keep (and rescale) strokes.
+  function resize() {
+    var w = canvas.offsetWidth;
+    if (!w || w === lastW) return; // hidden, or only the height changed
+    var r = Math.max(window.devicePixelRatio || 1, 1), k = lastW ? w / lastW : 1, data = pad.toData();
+    data.forEach(function (g) { g.points.forEach(function (p) { p.x *= k; p.y *= k; }); });
+    lastW = w;
+    canvas.width = w * r;
+    canvas.height = Math.round(w / 3) * r;
+    canvas.getContext('2d').scale(r, r);
+    pad.fromData(data);
+  }
+
+  function error(msg, el) {
+    if (!errBox) return;
+    errBox.textContent = msg || '';
+    show(errBox, !!msg);
+    if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); }
+  }
+
+  function mode() {
+    var t = typed();
+    show(wrap, !t);
+    show(block, t);
+    if (name) { name.disabled = !t; name.required = t; }
+    if (t) pad.off(); else { pad.on(); resize(); }
+    error('');
+  }
+
+  function check() {
+    if (typed()) {
+      if (name && !name.value.trim()) return ['Tuliskan nama lengkap Anda.', name];
+    } else if (pad.toData().reduce(function (n, g) { return n + g.points.length; }, 0) < 10) {
+      return ['Silakan bubuhkan tanda tangan Anda pada kotak di atas.', canvas];
+    }
+    if (consent && !consent.checked) return ['Centang persetujuan terlebih dahulu.', consent];
+  }
+
+  // Runs on the button's click (Enter fires it too), i.e. before the browser's
+  // required-field bubbles, and again on submit.
+  function guard(e) {
+    var bad = busy ? [] : check();
+    if (bad) { e.preventDefault(); if (bad[0]) error(bad[0], bad[1]); }
+  }
+  on(submit, 'click', guard);
+  on(form, 'submit', function (e) {
+    guard(e);
+    if (e.defaultPrevented) return;
+    if (strokes) {
+      strokes.value = typed() ? '' : JSON.stringify(pad.toData(), function (k, v) {
+        return k === 'x' || k === 'y' ? Math.round(v * 10) / 10 : v;
+      });
+    }
+    busy = true;
+    // Later, so that a named submit button is still part of the form data.
+    if (submit) setTimeout(function () { submit.disabled = true; submit.textContent = 'Mengirim\u2026'; }, 0);
+  });
+  on(window, 'pageshow', function () { // back/forward cache
+    busy = false;
+    if (submit) { submit.disabled = false; submit.textContent = label; }
+  });
+  on($('sigpad-clear'), 'click', function (e) { e.preventDefault(); pad.clear(); });
+  on($('sigpad-undo'), 'click', function (e) { e.preventDefault(); var d = pad.toData(); d.pop(); pad.fromData(d); });
+  pad.addEventListener('endStroke', function () { error(''); });
+  on(consent, 'change', function () { error(''); });
+  on(useTyped, 'change', mode);
+  function later() { clearTimeout(timer); timer = setTimeout(resize, 150); }
+  on(window, 'resize', later);
+  on(window, 'orientationchange', later);
+
+  show($('typed-fallback-note'), false);
+  mode();
+})();
