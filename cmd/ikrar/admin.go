@@ -37,7 +37,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dir)
+	a, err := openApp(ctx, *dir, "")
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return fmt.Errorf("read password from standard input: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	a, err := openApp(ctx, *dir)
+	a, err := openApp(ctx, *dir, "")
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dir)
+	a, err := openApp(ctx, *dir, "")
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if len(res.Rejected) > 0 && !*skip {
 		return exitError{code: 1, msg: fmt.Sprintf("%d bad rows; nothing imported (use --skip-invalid to import the valid rows)", len(res.Rejected))}
 	}
-	a, err := openApp(ctx, *dir)
+	a, err := openApp(ctx, *dir, "")
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if fs.NArg() != 1 {
 		return exitError{code: 2, msg: "usage: ikrar backup --data DIR FILE"}
 	}
-	a, err := openApp(ctx, *dir)
+	a, err := openApp(ctx, *dir, "")
 	if err != nil {
 		return err
 	}

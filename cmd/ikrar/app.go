@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // app is what every subcommand opens: the data directory, the database and
@@ -18,6 +20,7 @@ type app struct {
 	db      *sqlite.DB
 	svc     *registry.Service
 	secrets secrets
+	keys    *translog.Keyring
 }
 
 // secrets are the server's symmetric keys, kept in the data directory.
@@ -26,13 +29,24 @@ type secrets struct {
 	Download []byte // certificate download links
 }
 
-func openApp(ctx context.Context, dir string) (*app, error) {
+// openApp opens the data directory. origin names the transparency log the
+// first time; afterwards the origin recorded in the data directory wins,
+// because every key and checkpoint carries it.
+func openApp(ctx context.Context, dir, origin string) (*app, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	sec, err := loadSecrets(filepath.Join(dir, "secret.key"))
 	if err != nil {
 		return nil, err
+	}
+	origin, err = logOrigin(filepath.Join(dir, "origin"), origin)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := translog.LoadOrCreateKeyring(filepath.Join(dir, "keys"), origin)
+	if err != nil {
+		return nil, fmt.Errorf("load log keys: %w", err)
 	}
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "ikrar.db"))
 	if err != nil {
@@ -43,7 +57,26 @@ func openApp(ctx context.Context, dir string) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	return &app{dir: dir, db: db, svc: svc, secrets: sec}, nil
+	return &app{dir: dir, db: db, svc: svc, secrets: sec, keys: keys}, nil
+}
+
+// logOrigin reads the log's origin from path, or records origin there on
+// first use.
+func logOrigin(path, origin string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if !os.IsNotExist(err) {
+		return "", err
+	}
+	if origin == "" {
+		origin = "localhost/ikrar"
+	}
+	if err := os.WriteFile(path, []byte(origin+"\n"), 0o644); err != nil {
+		return "", fmt.Errorf("record log origin: %w", err)
+	}
+	return origin, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -13,6 +13,7 @@ import (
 	"github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/config"
+	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
 
@@ -22,7 +23,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return exitError{code: 2, msg: err.Error()}
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	a, err := openApp(ctx, cfg.DataDir)
+	a, err := openApp(ctx, cfg.DataDir, cfg.Origin)
 	if err != nil {
 		return err
 	}
@@ -31,11 +32,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return fmt.Errorf("load certificate fonts: %w", err)
 	}
+	cp := &translog.Checkpointer{Store: a.db, Keys: a.keys, MinInterval: 2 * time.Second, Now: time.Now, Log: log}
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download,
-	}, a.svc, a.db, certs, log)
+	}, a.svc, a.db, certs, web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}, log)
 	if err != nil {
 		return err
 	}
@@ -57,6 +59,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		MaxHeaderBytes:    64 << 10,
 	}
 	log.Info("ikrar serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data", cfg.DataDir, "rate_limit", cfg.RateLimit)
+	cpCtx, stopCheckpoints := context.WithCancel(context.Background())
+	cpDone := make(chan struct{})
+	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
+	defer func() { stopCheckpoints(); <-cpDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -350,12 +350,16 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, exist
 	if err != nil {
 		return Signature{}, false, err
 	}
+	salt := make([]byte, 16)
+	if _, err := io.ReadFull(s.Random, salt); err != nil {
+		return Signature{}, false, fmt.Errorf("sign: identity salt: %w", err)
+	}
 	sig = Signature{
 		EventID: r.Event.ID, EmployeeID: r.Employee.ID, Code: code,
 		NIP: r.Employee.NIP, Name: r.Employee.FullName(), Position: r.Employee.Position,
 		Rank: r.Employee.Rank, Unit: r.Employee.Unit, OrgName: org.Name, Category: r.Employee.Category,
 		PledgeHash: pledge.Hash, Ink: r.Ink, Consent: true, SignedAt: now, Channel: r.Channel,
-		ClientIP: r.ClientIP, UserAgent: truncate(r.UserAgent, 300), LeafIndex: -1,
+		ClientIP: r.ClientIP, UserAgent: truncate(r.UserAgent, 300), IdentitySalt: salt, LeafIndex: -1,
 	}
 	err = s.Store.InsertSignature(ctx, &sig)
 	if IsCode(err, ECONFLICT) {

@@ -57,6 +57,12 @@ type Signature struct {
 	ClientIP   string
 	UserAgent  string
 
+	// IdentitySalt is random per record; the transparency log holds only
+	// IdentityHash, a hash of the salt, NIP and name, so erasing the three
+	// keeps the log's leaf valid and unlinkable to the person.
+	IdentitySalt []byte
+	IdentityHash string
+
 	LeafIndex int64  // position in the transparency log, -1 until appended
 	PDFHash   string // hex SHA-256 of the issued PDF, empty until rendered
 	ErasedAt  time.Time

@@ -38,12 +38,12 @@ func (r Role) Label() string {
 type Action int
 
 const (
-	ActView          Action = iota // read rosters, events, signatures
-	ActManageRoster                // import and edit employees
-	ActManageEvents                // create, open and close events
-	ActRevoke                      // revoke or erase a record
-	ActManageOrgs                  // create organizations below one's own
-	ActManageUsers                 // create users and tokens
+	ActView         Action = iota // read rosters, events, signatures
+	ActManageRoster               // import and edit employees
+	ActManageEvents               // create, open and close events
+	ActRevoke                     // revoke or erase a record
+	ActManageOrgs                 // create organizations below one's own
+	ActManageUsers                // create users and tokens
 )
 
 // User is an admin account scoped to an organization subtree. A superadmin's

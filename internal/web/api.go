@@ -322,6 +322,7 @@ type certificateJSON struct {
 	Erased     bool            `json:"erased"`
 	Revocation *revocationJSON `json:"revocation,omitempty"`
 	VerifyURL  string          `json:"verify_url"`
+	Log        *logProof       `json:"log,omitempty"`
 }
 
 type revocationJSON struct {
@@ -362,7 +363,13 @@ func (s *Server) apiCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.certificateView(r))
+	out := s.certificateView(r)
+	proof, err := s.proveRecord(c.Request().Context(), sig)
+	if err != nil {
+		return err
+	}
+	out.Log = &proof
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) apiRevoke(c echo.Context) error {

@@ -43,9 +43,13 @@ func (s *Server) verifyURL(code string) string { return s.opt.BaseURL + "/v/" + 
 // first time; the output is deterministic, so every later render of the
 // same record has the same hash.
 func (s *Server) renderPDF(ctx context.Context, r record) ([]byte, error) {
+	qr, err := s.qrText(r.Sig)
+	if err != nil {
+		return nil, err
+	}
 	pdf, err := s.certs.Render(certificate.Certificate{
 		Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
-		QRText: s.verifyURL(r.Sig.Code), VerifyURL: s.opt.BaseURL + "/v",
+		QRText: qr, VerifyURL: s.opt.BaseURL + "/v",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
@@ -124,7 +128,19 @@ func (s *Server) verifyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "verify", map[string]any{
-		"Title": "Hasil pemeriksaan sertifikat", "R": r, "Found": true, "Opening": r.Pledge.OpeningFor(r.Org.Name),
-	})
+	d, err := s.verifyData(ctx, r)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "verify", d)
+}
+
+func (s *Server) verifyData(ctx context.Context, r record) (map[string]any, error) {
+	proof, err := s.proveRecord(ctx, r.Sig)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"Title": "Hasil pemeriksaan sertifikat", "R": r, "Found": true, "Opening": r.Pledge.OpeningFor(r.Org.Name), "Proof": proof,
+	}, nil
 }

@@ -34,7 +34,9 @@ type Options struct {
 }
 
 // Pinger reports whether the database answers.
-type Pinger interface{ Ping(ctx context.Context) error }
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
 
 // Server holds the dependencies of every handler; there are no globals.
 type Server struct {
@@ -43,6 +45,7 @@ type Server struct {
 	store  registry.Store
 	db     Pinger
 	certs  *certificate.Renderer
+	tl     Transparency
 	pages  *pages
 	static *staticFiles
 	fails  *failLimiter
@@ -51,12 +54,12 @@ type Server struct {
 }
 
 // New builds the server and checks that every template parses.
-func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Renderer, log *slog.Logger) (*Server, error) {
+func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Renderer, tl Transparency, log *slog.Logger) (*Server, error) {
 	st, err := loadStatic(opt.Static)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, static: st, log: log, now: svc.Now,
+	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now)}
 	if s.pages, err = parsePages(opt.Templates, s.funcs()); err != nil {
 		return nil, err
@@ -92,10 +95,13 @@ func (s *Server) Handler() *echo.Echo {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.healthz)
 	e.GET("/static/*", s.serveStatic)
-	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, s.staticURL("img/favicon.svg")) })
+	e.GET("/favicon.ico", func(c echo.Context) error {
+		return c.Redirect(http.StatusMovedPermanently, s.staticURL("img/favicon.svg"))
+	})
 
 	api := e.Group("/api/v1")
 	s.apiRoutes(api)
+	s.logRoutes(api)
 
 	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf",
@@ -117,6 +123,7 @@ func (s *Server) Handler() *echo.Echo {
 	pages.GET("/c/:code/sertifikat.pdf", s.certificatePDF)
 	pages.GET("/v", s.verifyForm)
 	pages.GET("/v/:code", s.verifyPage)
+	pages.POST("/v/:code/pdf", s.verifyPDF)
 
 	pages.GET("/login", s.loginForm)
 	pages.POST("/login", s.login)

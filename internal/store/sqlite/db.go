@@ -32,7 +32,20 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+	// appended is signalled (without blocking) after every commit that grew
+	// the transparency log, so checkpoints follow promptly.
+	appended chan struct{}
 }
+
+func (db *DB) notifyAppend() {
+	select {
+	case db.appended <- struct{}{}:
+	default:
+	}
+}
+
+// Appended is signalled after the log grows.
+func (db *DB) Appended() <-chan struct{} { return db.appended }
 
 // Open opens (creating if needed) the database file and applies pending
 // migrations.
@@ -54,7 +67,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, path: path}
+	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1)}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

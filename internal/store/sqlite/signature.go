@@ -8,23 +8,30 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 const signatureColumns = `s.id, s.event_id, s.employee_id, s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
 	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
-	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index`
+	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash`
 
 const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
 
 func scanSignature(sc scanner) (registry.Signature, error) {
+	return scanSignatureWith(sc)
+}
+
+// scanSignatureWith scans signatureColumns followed by extra columns.
+func scanSignatureWith(sc scanner, extra ...any) (registry.Signature, error) {
 	var s registry.Signature
 	var inkBlob []byte
 	var signed, erased int64
 	var rID, rUser, rAt, rLeaf sql.NullInt64
 	var rReason, rUserName sql.NullString
-	err := sc.Scan(&s.ID, &s.EventID, &s.EmployeeID, &s.Code, &s.NIP, &s.Name, &s.Position, &s.Rank, &s.Unit, &s.OrgName,
+	dest := []any{&s.ID, &s.EventID, &s.EmployeeID, &s.Code, &s.NIP, &s.Name, &s.Position, &s.Rank, &s.Unit, &s.OrgName,
 		&s.Category, &s.PledgeHash, &s.Ink.Kind, &inkBlob, &s.Consent, &signed, &s.Channel, &s.ClientIP, &s.UserAgent,
-		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf)
+		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash}
+	err := sc.Scan(append(dest, extra...)...)
 	if err != nil {
 		return s, err
 	}
@@ -57,23 +64,36 @@ func inkBlob(in registry.Ink) []byte {
 	return []byte(in.Typed)
 }
 
-// InsertSignature stores a new record and sets its ID and serial.
+// InsertSignature stores a new record and appends its leaf to the
+// transparency log in the same transaction; it sets the record's ID, serial,
+// identity hash and leaf index.
 func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
 		return insertSignature(ctx, tx, s)
 	})
+	if err == nil {
+		db.notifyAppend()
+	}
+	return err
 }
 
 func insertSignature(ctx context.Context, tx *sql.Tx, s *registry.Signature) error {
+	s.IdentityHash = translog.SignatureIdentity(*s)
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
-		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, leaf_index)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
-		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.LeafIndex)
+		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash)
 	if err != nil {
 		return mapErr(err, "Tanda tangan")
 	}
 	if s.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if s.LeafIndex, err = appendLeaf(ctx, tx, translog.SignatureEntry(*s).Hash()); err != nil {
+		return fmt.Errorf("log signature %d: %w", s.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE signatures SET leaf_index = ? WHERE id = ?`, s.LeafIndex, s.ID); err != nil {
 		return err
 	}
 	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
@@ -171,9 +191,17 @@ func (db *DB) EventStats(ctx context.Context, e registry.Event) (registry.EventS
 	return st, err
 }
 
-// InsertRevocation appends a revocation.
+// InsertRevocation appends a revocation and its log leaf in one
+// transaction.
 func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		sig, err := scanSignature(tx.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = ?`, r.SignatureID))
+		if err != nil {
+			return mapErr(err, "Sertifikat")
+		}
+		if r.LeafIndex, err = appendLeaf(ctx, tx, translog.RevocationEntry(sig, *r).Hash()); err != nil {
+			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index)
 			VALUES (?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex)
 		if err != nil {
@@ -182,6 +210,10 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		r.ID, err = res.LastInsertId()
 		return err
 	})
+	if err == nil {
+		db.notifyAppend()
+	}
+	return err
 }
 
 // SetPDFHash records the fingerprint of the issued PDF once.

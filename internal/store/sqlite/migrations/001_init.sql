@@ -151,6 +151,12 @@ CREATE TABLE log_hashes (
     hash BLOB NOT NULL
 );
 
+CREATE TABLE log_state (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    size INTEGER NOT NULL
+);
+INSERT INTO log_state (id, size) VALUES (1, 0);
+
 CREATE TABLE checkpoints (
     size       INTEGER PRIMARY KEY,
     root       BLOB    NOT NULL,

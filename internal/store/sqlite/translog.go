@@ -1,0 +1,200 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+// queryer is a *sql.DB or *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// hashReader serves tlog's stored hashes from the log_hashes table, inside a
+// transaction when appending and from the reader pool when proving.
+type hashReader struct {
+	ctx context.Context
+	q   queryer
+}
+
+func (h hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	if len(indexes) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(indexes))
+	for i, x := range indexes {
+		args[i] = x
+	}
+	rows, err := h.q.QueryContext(h.ctx, `SELECT idx, hash FROM log_hashes WHERE idx IN (?`+strings.Repeat(`, ?`, len(indexes)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read stored hashes: %w", err)
+	}
+	defer rows.Close()
+	found := make(map[int64]tlog.Hash, len(indexes))
+	for rows.Next() {
+		var idx int64
+		var b []byte
+		if err := rows.Scan(&idx, &b); err != nil {
+			return nil, err
+		}
+		if len(b) != tlog.HashSize {
+			return nil, fmt.Errorf("stored hash %d has %d bytes", idx, len(b))
+		}
+		var h tlog.Hash
+		copy(h[:], b)
+		found[idx] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, x := range indexes {
+		h, ok := found[x]
+		if !ok {
+			return nil, fmt.Errorf("stored hash %d missing", x)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// appendLeaf adds a leaf to the log inside tx and returns its index.
+func appendLeaf(ctx context.Context, tx *sql.Tx, leaf tlog.Hash) (int64, error) {
+	var n int64
+	if err := tx.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("log size: %w", err)
+	}
+	hashes, err := translog.Append(hashReader{ctx, tx}, n, leaf)
+	if err != nil {
+		return 0, err
+	}
+	start := tlog.StoredHashIndex(0, n)
+	args := make([]any, 0, 2*len(hashes))
+	for i, h := range hashes {
+		args = append(args, start+int64(i), h[:])
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO log_hashes (idx, hash) VALUES (?, ?)`+strings.Repeat(`, (?, ?)`, len(hashes)-1), args...); err != nil {
+		return 0, fmt.Errorf("write stored hashes: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE log_state SET size = ? WHERE id = 1`, n+1); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// LogSize returns the number of leaves in the log.
+func (db *DB) LogSize(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n)
+	return n, err
+}
+
+// HashReader serves the log's stored hashes for proofs.
+func (db *DB) HashReader(ctx context.Context) tlog.HashReader { return hashReader{ctx, db.read} }
+
+// SaveCheckpoint keeps a signed checkpoint; one per tree size.
+func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), ms(at))
+		return err
+	})
+}
+
+func scanCheckpoint(s scanner) (translog.SignedCheckpoint, error) {
+	var c translog.SignedCheckpoint
+	var root []byte
+	var note string
+	if err := s.Scan(&c.Size, &root, &note); err != nil {
+		return c, err
+	}
+	copy(c.Root[:], root)
+	c.Note = []byte(note)
+	return c, nil
+}
+
+// LatestCheckpoint returns the newest signed checkpoint.
+func (db *DB) LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
+	c, err := scanCheckpoint(db.read.QueryRowContext(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1`))
+	return c, mapErr(err, "Checkpoint")
+}
+
+// CheckpointAt returns the signed checkpoint of a tree size.
+func (db *DB) CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error) {
+	c, err := scanCheckpoint(db.read.QueryRowContext(ctx, `SELECT size, root, note FROM checkpoints WHERE size = ?`, size))
+	return c, mapErr(err, "Checkpoint")
+}
+
+// Checkpoints lists every kept checkpoint, smallest first.
+func (db *DB) Checkpoints(ctx context.Context) ([]translog.SignedCheckpoint, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []translog.SignedCheckpoint
+	for rows.Next() {
+		c, err := scanCheckpoint(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LeafRecord is one log leaf as the database rows say it should be: the
+// auditor recomputes its hash from the row and compares it with the tree.
+type LeafRecord struct {
+	Index int64
+	What  string // "signature 12" or "revocation 3 of signature 12"
+	Entry translog.Entry
+	// IdentityOK is false when a record that still holds its personal data
+	// no longer matches its identity hash (a name or NIP edited in place).
+	IdentityOK bool
+}
+
+// LeafRecords returns every row that claims a leaf, ordered by leaf index.
+// Rows with a leaf index the log does not have, or two rows on one index,
+// show up as gaps and duplicates for the auditor to report.
+func (db *DB) LeafRecords(ctx context.Context) ([]LeafRecord, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+signatureColumns+`, s.identity_salt`+signatureFrom+` ORDER BY s.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LeafRecord
+	var revoked []registry.Signature
+	for rows.Next() {
+		var salt []byte
+		s, err := scanSignatureWith(rows, &salt)
+		if err != nil {
+			return nil, err
+		}
+		s.IdentitySalt = salt
+		ok := s.Erased() || translog.SignatureIdentity(s) == s.IdentityHash
+		out = append(out, LeafRecord{Index: s.LeafIndex, What: fmt.Sprintf("signature %d (certificate %s)", s.ID, s.Code),
+			Entry: translog.SignatureEntry(s), IdentityOK: ok})
+		if s.Revocation != nil {
+			revoked = append(revoked, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, s := range revoked {
+		r := *s.Revocation
+		out = append(out, LeafRecord{Index: r.LeafIndex, What: fmt.Sprintf("revocation %d of signature %d (certificate %s)", r.ID, s.ID, s.Code),
+			Entry: translog.RevocationEntry(s, r), IdentityOK: true})
+	}
+	return out, nil
+}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+// LogStore is what the log endpoints read.
+type LogStore interface {
+	LogSize(ctx context.Context) (int64, error)
+	HashReader(ctx context.Context) tlog.HashReader
+	LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error)
+	CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error)
+}
+
+// Transparency bundles the registry's log, keys and checkpointer.
+type Transparency struct {
+	Store        LogStore
+	Keys         *translog.Keyring
+	Checkpointer *translog.Checkpointer
+}
+
+func (s *Server) logRoutes(g *echo.Group) {
+	g.GET("/log/checkpoint", s.apiCheckpoint)
+	g.GET("/log/checkpoint/:size", s.apiCheckpointAt)
+	g.GET("/log/proof/inclusion", s.apiInclusionProof)
+	g.GET("/log/proof/consistency", s.apiConsistencyProof)
+	g.GET("/log/key", s.apiLogKey)
+	g.POST("/certificates/:code/pdf", s.apiCheckPDF)
+}
+
+// qrText is what a certificate's QR code holds: the verification URL with
+// a signed claim, so the certificate can be checked with no network.
+func (s *Server) qrText(sig registry.Signature) (string, error) {
+	claim := translog.ClaimOf(sig)
+	token, err := s.tl.Keys.SignClaim(claim)
+	if err != nil {
+		return "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
+	}
+	return translog.FormatQR(s.opt.BaseURL, claim, token), nil
+}
+
+func (s *Server) apiLogKey(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
+	return c.String(http.StatusOK, strings.Join(s.tl.Keys.VerifierKeys(), "\n")+"\n")
+}
+
+// latestCheckpoint returns a checkpoint that covers the whole log, signing
+// one first if the log has grown since the last.
+func (s *Server) latestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
+	return s.tl.Checkpointer.Sign(ctx)
+}
+
+func (s *Server) apiCheckpoint(c echo.Context) error {
+	cp, err := s.latestCheckpoint(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
+	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", cp.Note)
+}
+
+func int64Param(v, name string) (int64, error) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, registry.Errorf(registry.EINVALID, "Parameter %s harus bilangan bulat tidak negatif.", name)
+	}
+	return n, nil
+}
+
+func (s *Server) apiCheckpointAt(c echo.Context) error {
+	size, err := int64Param(c.Param("size"), "size")
+	if err != nil {
+		return err
+	}
+	cp, err := s.tl.Store.CheckpointAt(c.Request().Context(), size)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return registry.Errorf(registry.ENOTFOUND, "Tidak ada checkpoint untuk ukuran log %d.", size)
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
+	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", cp.Note)
+}
+
+type proofJSON struct {
+	Index int64    `json:"index,omitempty"`
+	From  int64    `json:"from,omitempty"`
+	Size  int64    `json:"size"`
+	Root  string   `json:"root"`
+	Proof []string `json:"proof"`
+}
+
+func hashStrings(hs []tlog.Hash) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.String()
+	}
+	return out
+}
+
+func (s *Server) apiInclusionProof(c echo.Context) error {
+	ctx := c.Request().Context()
+	index, err := int64Param(c.QueryParam("index"), "index")
+	if err != nil {
+		return err
+	}
+	size, err := int64Param(c.QueryParam("size"), "size")
+	if err != nil {
+		return err
+	}
+	n, err := s.tl.Store.LogSize(ctx)
+	if err != nil {
+		return err
+	}
+	if size > n || index >= size {
+		return registry.Errorf(registry.EINVALID, "Harus index < size ≤ %d (ukuran log saat ini).", n)
+	}
+	hr := s.tl.Store.HashReader(ctx)
+	proof, err := translog.InclusionProof(index, size, hr)
+	if err != nil {
+		return err
+	}
+	root, err := translog.TreeHash(size, hr)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, proofJSON{Index: index, Size: size, Root: root.String(), Proof: hashStrings(proof)})
+}
+
+func (s *Server) apiConsistencyProof(c echo.Context) error {
+	ctx := c.Request().Context()
+	from, err := int64Param(c.QueryParam("from"), "from")
+	if err != nil {
+		return err
+	}
+	to, err := int64Param(c.QueryParam("to"), "to")
+	if err != nil {
+		return err
+	}
+	n, err := s.tl.Store.LogSize(ctx)
+	if err != nil {
+		return err
+	}
+	if to > n || from > to {
+		return registry.Errorf(registry.EINVALID, "Harus from ≤ to ≤ %d (ukuran log saat ini).", n)
+	}
+	hr := s.tl.Store.HashReader(ctx)
+	proof, err := translog.ConsistencyProof(from, to, hr)
+	if err != nil {
+		return err
+	}
+	root, err := translog.TreeHash(to, hr)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, proofJSON{From: from, Size: to, Root: root.String(), Proof: hashStrings(proof)})
+}
+
+// logProof is a record's inclusion in the log, computed and checked.
+type logProof struct {
+	LeafIndex  int64  `json:"leaf_index"`
+	LeafHash   string `json:"leaf_hash"`
+	TreeSize   int64  `json:"checkpoint_size"`
+	Root       string `json:"checkpoint_root"`
+	Checkpoint string `json:"checkpoint"`
+	Verified   bool   `json:"inclusion_verified"`
+	Problem    string `json:"problem,omitempty"`
+	// RevocationLeaf is the index of the revocation's leaf, if any.
+	RevocationLeaf *int64 `json:"revocation_leaf_index,omitempty"`
+}
+
+// proveRecord recomputes a record's leaf from its row and checks its
+// inclusion proof against the latest signed checkpoint.
+func (s *Server) proveRecord(ctx context.Context, sig registry.Signature) (logProof, error) {
+	leaf := translog.SignatureEntry(sig).Hash()
+	p := logProof{LeafIndex: sig.LeafIndex, LeafHash: leaf.String()}
+	if sig.Revoked() {
+		p.RevocationLeaf = &sig.Revocation.LeafIndex
+	}
+	cp, err := s.latestCheckpoint(ctx)
+	if err != nil {
+		return p, err
+	}
+	verifiers := s.tl.Keys.Verifiers()
+	if _, err := translog.OpenCheckpoint(cp.Note, verifiers); err != nil {
+		p.Problem = "checkpoint signature does not verify"
+		return p, nil
+	}
+	p.TreeSize, p.Root, p.Checkpoint = cp.Size, cp.Root.String(), string(cp.Note)
+	if sig.LeafIndex < 0 || sig.LeafIndex >= cp.Size {
+		p.Problem = "record is not in the log"
+		return p, nil
+	}
+	proof, err := translog.InclusionProof(sig.LeafIndex, cp.Size, s.tl.Store.HashReader(ctx))
+	if err != nil {
+		return p, err
+	}
+	if err := translog.CheckInclusion(proof, cp.Size, cp.Root, sig.LeafIndex, leaf); err != nil {
+		p.Problem = "inclusion proof does not verify: the record differs from what was logged"
+		return p, nil
+	}
+	p.Verified = true
+	return p, nil
+}
+
+// pdfCheck compares an uploaded PDF with the one issued for a record.
+type pdfCheck struct {
+	SHA256       string `json:"sha256"`
+	IssuedSHA256 string `json:"issued_sha256"`
+	Matches      bool   `json:"matches"`
+}
+
+const maxPDFBytes = 1 << 20
+
+func (s *Server) checkPDF(ctx context.Context, r record, body io.Reader) (pdfCheck, error) {
+	b, err := io.ReadAll(io.LimitReader(body, maxPDFBytes+1))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) || len(b) > maxPDFBytes {
+		return pdfCheck{}, registry.Errorf(registry.EINVALID, "Berkas terlalu besar untuk sebuah sertifikat (maksimal 1 MB).")
+	}
+	if err != nil {
+		return pdfCheck{}, err
+	}
+	if len(b) < 5 || string(b[:5]) != "%PDF-" {
+		return pdfCheck{}, registry.Errorf(registry.EINVALID, "Berkas bukan PDF.")
+	}
+	issued := r.Sig.PDFHash
+	if issued == "" {
+		// Never downloaded yet: the issued PDF is the deterministic render.
+		pdf, err := s.renderPDF(ctx, r)
+		if err != nil {
+			return pdfCheck{}, err
+		}
+		sum := sha256.Sum256(pdf)
+		issued = hex.EncodeToString(sum[:])
+	}
+	sum := sha256.Sum256(b)
+	got := hex.EncodeToString(sum[:])
+	return pdfCheck{SHA256: got, IssuedSHA256: issued, Matches: got == issued}, nil
+}
+
+func (s *Server) apiCheckPDF(c echo.Context) error {
+	ctx := c.Request().Context()
+	sig, err := s.svc.Certificate(ctx, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	r, err := s.loadRecord(ctx, sig)
+	if err != nil {
+		return err
+	}
+	res, err := s.checkPDF(ctx, r, c.Request().Body)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+// verifyPDF answers the verification page's "is this the issued PDF?" form.
+func (s *Server) verifyPDF(c echo.Context) error {
+	ctx := c.Request().Context()
+	sig, err := s.svc.Certificate(ctx, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("pdf")
+	if err != nil {
+		return registry.Errorf(registry.EINVALID, "Pilih berkas PDF sertifikat untuk diperiksa.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r, err := s.loadRecord(ctx, sig)
+	if err != nil {
+		return err
+	}
+	res, err := s.checkPDF(ctx, r, f)
+	if err != nil && registry.ErrorCode(err) == registry.EINTERNAL {
+		return err
+	}
+	d, derr := s.verifyData(ctx, r)
+	if derr != nil {
+		return derr
+	}
+	d["PDFCheck"], d["PDFError"], d["PDFName"] = res, errMessage(err), fh.Filename
+	return s.render(c, http.StatusOK, "verify", d)
+}
