@@ -35,6 +35,9 @@ type Certificate struct {
 	VerifyURL string // verification address printed in the footer
 }
 
+// QRKeywordPrefix marks the QR text in the PDF's Keywords entry.
+const QRKeywordPrefix = "ikrar-qr:"
+
 // Renderer renders certificates. It is safe for concurrent use.
 type Renderer struct {
 	regular, bold, oblique font
@@ -157,6 +160,9 @@ func (r *Renderer) layout(c Certificate, qr [][]bool, size float64, flow bool) (
 	pdf.SetSubject(c.Event.Title, true)
 	pdf.SetAuthor(orDash(c.Org.Name), true)
 	pdf.SetCreator("ikrar", false)
+	// The QR text in the metadata lets `ikrar verify FILE.pdf` check the
+	// signed claim without rendering the page.
+	pdf.SetKeywords(QRKeywordPrefix+c.QRText, false)
 	pdf.SetProducer("ikrar", false)
 
 	pdf.AddFontFromBytes(family, "", r.regular.json, r.regular.z)

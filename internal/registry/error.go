@@ -15,6 +15,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "rate_limited"
 	EINTERNAL     = "internal"
+	EGONE         = "gone"
 
 	// Signing-specific codes, so a signer's client can tell them apart.
 	EWRONGCODE   = "wrong_event_code"

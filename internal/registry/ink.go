@@ -7,6 +7,7 @@ const (
 	InkStrokes InkKind = "strokes" // drawn, recorded as pen strokes
 	InkPNG     InkKind = "png"     // drawn, sent as an image
 	InkTyped   InkKind = "typed"   // the signer typed their name
+	InkErased  InkKind = "erased"  // removed on an erasure request
 )
 
 // Point is one sample of a drawn stroke, in the canvas's CSS pixels; T is

@@ -434,6 +434,42 @@ func (s *Service) Revoke(ctx context.Context, a Actor, code, reason string) (Sig
 	return sig, s.audit(ctx, a.User, a.IP, "certificate.revoke", ev.OrgID, "certificate:"+sig.Code, reason)
 }
 
+// Erase removes a signer's personal data from a record on a lawful request
+// (UU 27/2022). The record, its log leaf and its verification stay: the leaf
+// holds only a salted hash, which no longer links to anyone once the salt is
+// gone.
+func (s *Service) Erase(ctx context.Context, a Actor, code, reason string) (Signature, error) {
+	sig, err := s.Certificate(ctx, code)
+	if err != nil {
+		return Signature{}, err
+	}
+	ev, err := s.Store.Event(ctx, sig.EventID)
+	if err != nil {
+		return Signature{}, err
+	}
+	if _, err := s.authorize(ctx, a.User, ActRevoke, ev.OrgID); err != nil {
+		if IsCode(err, ENOTFOUND) {
+			return Signature{}, Errorf(ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
+		}
+		return Signature{}, err
+	}
+	reason = strings.Join(strings.Fields(reason), " ")
+	if len(reason) < 5 || len(reason) > 500 {
+		return Signature{}, Errorf(EINVALID, "Dasar permintaan penghapusan wajib diisi (5–500 karakter).")
+	}
+	if sig.Erased() {
+		return Signature{}, Errorf(ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
+	}
+	at := s.now()
+	if err := s.Store.EraseSignature(ctx, sig.ID, at); err != nil {
+		return Signature{}, fmt.Errorf("erase %s: %w", sig.Code, err)
+	}
+	if err := s.audit(ctx, a.User, a.IP, "certificate.erase", ev.OrgID, "certificate:"+sig.Code, reason); err != nil {
+		return Signature{}, err
+	}
+	return s.Certificate(ctx, code)
+}
+
 // Authenticate checks an admin's email and password.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
 	bad := Errorf(EUNAUTHORIZED, "Email atau kata sandi salah.")

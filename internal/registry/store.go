@@ -99,6 +99,9 @@ type SignatureStore interface {
 	EventStats(ctx context.Context, e Event) (EventStats, error)
 	InsertRevocation(ctx context.Context, r *Revocation) error
 	SetPDFHash(ctx context.Context, signatureID int64, hash string) error
+	// EraseSignature removes the personal data of a record (NIP, name, drawn
+	// signature, salt, client address and agent) and marks it erased.
+	EraseSignature(ctx context.Context, signatureID int64, at time.Time) error
 }
 
 // UserStore keeps admin accounts, their sessions and API tokens, and the

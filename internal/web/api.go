@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -26,6 +27,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	auth.POST("/events/:id/open", s.apiSetStatus(registry.StatusOpen))
 	auth.POST("/events/:id/close", s.apiSetStatus(registry.StatusClosed))
 	auth.POST("/certificates/:code/revoke", s.apiRevoke)
+	auth.POST("/certificates/:code/erase", s.apiErase)
 }
 
 // bindJSON decodes a JSON body strictly: unknown fields are errors, so a
@@ -373,13 +375,23 @@ func (s *Server) apiCertificate(c echo.Context) error {
 }
 
 func (s *Server) apiRevoke(c echo.Context) error {
+	return s.apiRecordAction(c, s.svc.Revoke)
+}
+
+func (s *Server) apiErase(c echo.Context) error {
+	return s.apiRecordAction(c, s.svc.Erase)
+}
+
+// apiRecordAction runs an admin action that takes a certificate code and a
+// reason, and answers with the record's public view.
+func (s *Server) apiRecordAction(c echo.Context, act func(context.Context, registry.Actor, string, string) (registry.Signature, error)) error {
 	var in struct {
 		Reason string `json:"reason"`
 	}
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	sig, err := s.svc.Revoke(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason)
+	sig, err := act(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason)
 	if err != nil {
 		return err
 	}

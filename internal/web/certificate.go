@@ -43,6 +43,9 @@ func (s *Server) verifyURL(code string) string { return s.opt.BaseURL + "/v/" + 
 // first time; the output is deterministic, so every later render of the
 // same record has the same hash.
 func (s *Server) renderPDF(ctx context.Context, r record) ([]byte, error) {
+	if r.Sig.Erased() {
+		return nil, registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
+	}
 	qr, err := s.qrText(r.Sig)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,8 @@ func statusOf(code string) int {
 		return http.StatusConflict
 	case registry.ETOOMANY:
 		return http.StatusTooManyRequests
+	case registry.EGONE:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }

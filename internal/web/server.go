@@ -141,6 +141,7 @@ func (s *Server) Handler() *echo.Echo {
 	admin.GET("/events/:id/qr.png", s.eventQR)
 	admin.GET("/certificates/:code", s.adminCertificate)
 	admin.POST("/certificates/:code/revoke", s.adminRevoke)
+	admin.POST("/certificates/:code/erase", s.adminErase)
 	return e
 }
 

@@ -35,6 +35,10 @@ type DB struct {
 	// appended is signalled (without blocking) after every commit that grew
 	// the transparency log, so checkpoints follow promptly.
 	appended chan struct{}
+
+	signq      chan signRequest
+	stop       chan struct{}
+	writerDone chan struct{}
 }
 
 func (db *DB) notifyAppend() {
@@ -67,11 +71,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1)}
+	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1),
+		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
-		db.Close()
+		errors.Join(r.Close(), w.Close())
 		return nil, err
 	}
+	go db.signWriter()
 	return db, nil
 }
 
@@ -93,8 +99,11 @@ func dsn(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close closes both pools.
+// Close stops the signing writer (after the batch it is committing) and
+// closes both pools.
 func (db *DB) Close() error {
+	close(db.stop)
+	<-db.writerDone
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

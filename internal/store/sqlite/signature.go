@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -66,35 +67,45 @@ func inkBlob(in registry.Ink) []byte {
 
 // InsertSignature stores a new record and appends its leaf to the
 // transparency log in the same transaction; it sets the record's ID, serial,
-// identity hash and leaf index.
+// identity hash and leaf index. Signings are committed in batches by one
+// writer goroutine (group commit); each call returns only after the batch
+// holding its record has committed.
 func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		return insertSignature(ctx, tx, s)
-	})
-	if err == nil {
-		db.notifyAppend()
+	req := signRequest{ctx: ctx, sig: s, done: make(chan error, 1)}
+	select {
+	case db.signq <- req:
+	case <-db.stop:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return err
+	// Once queued, the record may commit: wait for the outcome rather than
+	// for ctx, so a caller never reports failure for a stored signature.
+	select {
+	case err := <-req.done:
+		return err
+	case <-db.writerDone:
+		return errClosed
+	}
 }
 
-func insertSignature(ctx context.Context, tx *sql.Tx, s *registry.Signature) error {
+func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *registry.Signature) error {
 	s.IdentityHash = translog.SignatureIdentity(*s)
+	s.LeafIndex = lg.n
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
-		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
-		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash)
+		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex)
 	if err != nil {
+		s.LeafIndex = -1
 		return mapErr(err, "Tanda tangan")
 	}
 	if s.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	if s.LeafIndex, err = appendLeaf(ctx, tx, translog.SignatureEntry(*s).Hash()); err != nil {
+	if err := lg.append(translog.SignatureEntry(*s).Hash()); err != nil {
 		return fmt.Errorf("log signature %d: %w", s.ID, err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE signatures SET leaf_index = ? WHERE id = ?`, s.LeafIndex, s.ID); err != nil {
-		return err
 	}
 	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
 	return nil
@@ -199,8 +210,16 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		if err != nil {
 			return mapErr(err, "Sertifikat")
 		}
-		if r.LeafIndex, err = appendLeaf(ctx, tx, translog.RevocationEntry(sig, *r).Hash()); err != nil {
+		lg, err := newLogAppender(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r.LeafIndex = lg.n
+		if err := lg.append(translog.RevocationEntry(sig, *r).Hash()); err != nil {
 			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
+		}
+		if err := lg.finish(); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index)
 			VALUES (?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex)
@@ -214,6 +233,22 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		db.notifyAppend()
 	}
 	return err
+}
+
+// EraseSignature removes a record's personal data, keeping what the log
+// leaf and the public verification need.
+func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE signatures SET nip = '', name = '', ink_kind = ?, ink = x'', identity_salt = NULL,
+			client_ip = '', user_agent = '', erased_at = ? WHERE id = ? AND erased_at = 0`, registry.InkErased, ms(at), signatureID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
+		}
+		return nil
+	})
 }
 
 // SetPDFHash records the fingerprint of the issued PDF once.

@@ -67,28 +67,46 @@ func (h hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	return out, nil
 }
 
-// appendLeaf adds a leaf to the log inside tx and returns its index.
-func appendLeaf(ctx context.Context, tx *sql.Tx, leaf tlog.Hash) (int64, error) {
-	var n int64
-	if err := tx.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("log size: %w", err)
+// logAppender appends leaves inside one write transaction: it reads the
+// log's size once, keeps it in memory while the transaction appends, and
+// writes it back before commit.
+type logAppender struct {
+	ctx context.Context
+	tx  *sql.Tx
+	n   int64
+}
+
+func newLogAppender(ctx context.Context, tx *sql.Tx) (*logAppender, error) {
+	a := &logAppender{ctx: ctx, tx: tx}
+	if err := tx.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&a.n); err != nil {
+		return nil, fmt.Errorf("log size: %w", err)
 	}
-	hashes, err := translog.Append(hashReader{ctx, tx}, n, leaf)
+	return a, nil
+}
+
+// append adds leaf as the next record; the caller has already used a.n as
+// the record's leaf index.
+func (a *logAppender) append(leaf tlog.Hash) error {
+	hashes, err := translog.Append(hashReader{a.ctx, a.tx}, a.n, leaf)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	start := tlog.StoredHashIndex(0, n)
+	start := tlog.StoredHashIndex(0, a.n)
 	args := make([]any, 0, 2*len(hashes))
 	for i, h := range hashes {
 		args = append(args, start+int64(i), h[:])
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO log_hashes (idx, hash) VALUES (?, ?)`+strings.Repeat(`, (?, ?)`, len(hashes)-1), args...); err != nil {
-		return 0, fmt.Errorf("write stored hashes: %w", err)
+	if _, err := a.tx.ExecContext(a.ctx, `INSERT INTO log_hashes (idx, hash) VALUES (?, ?)`+strings.Repeat(`, (?, ?)`, len(hashes)-1), args...); err != nil {
+		return fmt.Errorf("write stored hashes: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE log_state SET size = ? WHERE id = 1`, n+1); err != nil {
-		return 0, err
-	}
-	return n, nil
+	a.n++
+	return nil
+}
+
+// finish records the log's new size.
+func (a *logAppender) finish() error {
+	_, err := a.tx.ExecContext(a.ctx, `UPDATE log_state SET size = ? WHERE id = 1`, a.n)
+	return err
 }
 
 // LogSize returns the number of leaves in the log.

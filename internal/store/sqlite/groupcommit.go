@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// maxBatch bounds how many signings one transaction commits.
+const maxBatch = 512
+
+var errClosed = errors.New("store is closed")
+
+type signRequest struct {
+	ctx  context.Context
+	sig  *registry.Signature
+	done chan error
+}
+
+// signWriter is the single goroutine that writes signings. While one batch
+// commits (and fsyncs), new requests queue up and form the next batch, so
+// durability costs one fsync per batch rather than per signature.
+func (db *DB) signWriter() {
+	defer close(db.writerDone)
+	for {
+		var first signRequest
+		select {
+		case first = <-db.signq:
+		case <-db.stop:
+			db.drainClosed()
+			return
+		}
+		batch := append(make([]signRequest, 0, 64), first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-db.signq:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		db.commitBatch(batch)
+	}
+}
+
+// drainClosed fails requests still queued at shutdown.
+func (db *DB) drainClosed() {
+	for {
+		select {
+		case r := <-db.signq:
+			r.done <- errClosed
+		default:
+			return
+		}
+	}
+}
+
+// commitBatch stores a batch in one immediate transaction. A record that
+// fails (a second signature by the same person) is rolled back to its own
+// savepoint and fails alone; the others commit.
+func (db *DB) commitBatch(batch []signRequest) {
+	results := make([]error, len(batch))
+	ctx := context.Background()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		lg, err := newLogAppender(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for i, r := range batch {
+			if r.ctx.Err() != nil {
+				results[i] = r.ctx.Err()
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT sign`); err != nil {
+				return err
+			}
+			n := lg.n
+			if err := insertSignature(ctx, tx, lg, r.sig); err != nil {
+				results[i] = err
+				lg.n = n
+				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO sign`); rerr != nil {
+					return fmt.Errorf("rollback to savepoint: %w", rerr)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE sign`); err != nil {
+				return err
+			}
+		}
+		return lg.finish()
+	})
+	for i, r := range batch {
+		if err != nil {
+			r.done <- err
+			continue
+		}
+		r.done <- results[i]
+	}
+	if err == nil {
+		db.notifyAppend()
+	}
+}
