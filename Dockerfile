@@ -1,0 +1,22 @@
+# Multi-stage build: a static binary (CGO off: SQLite is modernc's pure Go)
+# on distroless static, which brings CA certificates, tzdata and a nonroot
+# user and nothing else.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/ikrar ./cmd/ikrar \
+	&& mkdir -p /out/data
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/ikrar /ikrar
+# A new volume copies the owner of the image's directory: nonroot (65532)
+# must be able to write the database and keys there.
+COPY --from=build --chown=65532:65532 /out/data /data
+VOLUME /data
+ENV IKRAR_DATA=/data IKRAR_ADDR=:8080
+EXPOSE 8080
+USER nonroot:nonroot
+ENTRYPOINT ["/ikrar"]
+CMD ["serve"]

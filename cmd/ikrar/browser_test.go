@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// needTool finds a program the browser test needs. Outside CI a missing one
+// skips the test; CI must run it, so there it fails.
+func needTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required in CI (apt-get install %s; .ci/run does): %v", name, pkg, err)
+	}
+	t.Skipf("%s not installed (apt-get install %s)", name, pkg)
+	return ""
+}
+
+// cspProbe runs in every document before the page's own scripts (DevTools
+// scripts are exempt from the page's CSP) and records what the CSP blocked.
+const cspProbe = `window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+});`
+
+// testBrowserSigning signs the demo event's pledge the way a civil servant
+// does on a phone, in Debian's chromium: NIP and code, "is this you?", a
+// signature drawn with a finger, consent, the certificate page, the PDF and
+// its QR code, and the public verification page the QR opens.
+func testBrowserSigning(t *testing.T, demo demoServer) {
+	chromium := needTool(t, "chromium", "chromium")
+	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
+	pdftotext := needTool(t, "pdftotext", "poppler-utils")
+
+	// The whole browser lives at most this long; every step has its own
+	// shorter limit below.
+	browserCtx, cancelBrowser := context.WithTimeout(t.Context(), 45*time.Second)
+	defer cancelBrowser()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx,
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	defer cancelTab()
+
+	// Subscribing starts the browser and opens the tab, bound to ctx.
+	var mu sync.Mutex
+	var console []chromedp.ConsoleMessage
+	consoleDone := make(chan struct{})
+	messages := chromedp.Console(ctx)
+	go func() {
+		defer close(consoleDone)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			console = append(console, m)
+			mu.Unlock()
+		}
+	}()
+	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, steps...); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, pageState(ctx))
+		}
+	}
+	eval := func(name, js string) string {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return v
+	}
+
+	step("set up a phone",
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
+			return err
+		}),
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+	)
+
+	// 1. Identify with NIP and event code.
+	nip := demo.NIPs[0]
+	step("open the event page",
+		chromedp.Navigate(demo.EventURL),
+		chromedp.WaitVisible(chromedp.ID("nip")),
+		chromedp.SendKeys(chromedp.ID("nip"), nip),
+		chromedp.SendKeys(chromedp.ID("code"), demo.Code),
+		chromedp.Tap(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("sigpad-canvas")),
+	)
+	if h1 := eval("read the heading", `document.querySelector('main h1').textContent`); h1 != "Apakah ini Anda?" {
+		t.Fatalf("after identifying: heading %q, want %q", h1, "Apakah ini Anda?")
+	}
+	if got := eval("read the NIP shown", `document.querySelector('.kv dd.mono').textContent`); got != nip {
+		t.Errorf("confirm page shows NIP %q, want %q", got, nip)
+	}
+
+	// 2. Draw a signature with a finger: real touch input, which the browser
+	// turns into the pointer events signature_pad listens to.
+	step("scroll to the pad", chromedp.ScrollIntoView(chromedp.ID("sigpad-canvas")))
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[viewportRect](`(() => {
+		const r = document.getElementById('sigpad-canvas').getBoundingClientRect();
+		return {X: r.left, Y: r.top, W: r.width, H: r.height};
+	})()`))
+	if err != nil || box.W < 200 || box.H < 60 {
+		t.Fatalf("signature pad box = %+v, %v; want a visible pad across the phone", box, err)
+	}
+	if box.X+box.W > 390 {
+		t.Errorf("signature pad %+v overflows the 390 px viewport", box)
+	}
+	step("draw the signature",
+		touchStroke(box, func(f float64) (float64, float64) { // a looping scrawl
+			return 0.08 + 0.84*f, 0.5 - 0.28*math.Sin(f*4*math.Pi)*math.Cos(f*math.Pi/2)
+		}),
+		touchStroke(box, func(f float64) (float64, float64) { // and a flourish under it
+			return 0.2 + 0.6*f, 0.8 - 0.05*f
+		}),
+	)
+	inked := eval("count inked pixels", `(() => {
+		const c = document.getElementById('sigpad-canvas');
+		const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+		let n = 0;
+		for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+		return String(n);
+	})()`)
+	if inked == "0" {
+		t.Fatal("the strokes left no ink on the signature pad")
+	}
+	t.Logf("signature pad %.0f×%.0f CSS px, %s inked device pixels", box.W, box.H, inked)
+
+	// 3. Consent and submit.
+	if csp := eval("read CSP violations", `window.__csp.join('\n')`); csp != "" {
+		t.Errorf("CSP violations on the signing page:\n%s", csp)
+	}
+	step("consent and sign",
+		chromedp.Tap(chromedp.ID("consent")),
+		chromedp.Tap(chromedp.ID("sign-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href*="/sertifikat.pdf"]`)),
+	)
+	if msg := eval("read the confirmation", `document.querySelector('[role=status]').textContent`); !strings.Contains(msg, "Ikrar Anda telah tercatat") {
+		t.Errorf("certificate page says %q, want that the pledge was recorded", msg)
+	}
+	if csp := eval("read CSP violations", `window.__csp.join('\n')`); csp != "" {
+		t.Errorf("CSP violations on the certificate page:\n%s", csp)
+	}
+	link := eval("find the PDF link", `(() => {
+		const a = [...document.querySelectorAll('a')].find(a => a.textContent.trim() === 'Unduh sertifikat (PDF)');
+		return a ? a.href : '';
+	})()`)
+	m := regexp.MustCompile(`^` + regexp.QuoteMeta(demo.BaseURL) + `/c/([A-Z0-9]+)/sertifikat\.pdf\?k=[A-Za-z0-9_-]+$`).FindStringSubmatch(link)
+	if m == nil {
+		t.Fatalf("PDF link %q, want %s/c/CODE/sertifikat.pdf?k=KEY", link, demo.BaseURL)
+	}
+	code := m[1]
+
+	// 4. The PDF, fetched without the browser's cookies: the link carries its key.
+	res, pdf := httpGet(t, link)
+	if ct := res.Header.Get("Content-Type"); ct != "application/pdf" {
+		t.Errorf("PDF Content-Type %q", ct)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("PDF starts with %q", pdf[:min(len(pdf), 16)])
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "sertifikat.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text, err := exec.Command(pdftotext, "-enc", "UTF-8", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	if !strings.Contains(string(text), nip) || strings.Contains(string(text), "tanda tangan diketik") {
+		t.Errorf("PDF text lacks the NIP %s or has a typed signature, not the drawn one:\n%s", nip, text)
+	}
+	if out, err := exec.Command(pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", file, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	qr := decodePageQR(t, filepath.Join(dir, "page.png"))
+	verify := demo.BaseURL + "/v/" + code
+	if !strings.HasPrefix(qr, verify) {
+		t.Fatalf("QR on the certificate = %q, want it to start with %q", qr, verify)
+	}
+
+	// 5. What anyone scanning the QR sees.
+	step("open the QR's link",
+		chromedp.Navigate(qr),
+		chromedp.WaitVisible(chromedp.CSS(`.verdict`)),
+	)
+	if verdict := eval("read the verdict", `document.querySelector('.verdict strong').textContent`); verdict != "SAH" {
+		t.Errorf("verification page verdict %q, want SAH", verdict)
+	}
+	if shown := eval("read the page", `document.body.innerText`); strings.Contains(shown, nip) {
+		t.Errorf("public verification page shows the full NIP %s", nip)
+	}
+
+	// 6. Coming back to the event leads to the same certificate, not a
+	// second signing.
+	step("identify again",
+		chromedp.Navigate(demo.EventURL),
+		chromedp.SendKeys(chromedp.ID("nip"), nip),
+		chromedp.SendKeys(chromedp.ID("code"), demo.Code),
+		chromedp.Tap(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href*="/sertifikat.pdf"]`)),
+	)
+	if again := eval("find the PDF link", `document.querySelector('a[href*="/sertifikat.pdf"]').href`); again != link {
+		t.Errorf("identifying again leads to %q, want the same certificate %q", again, link)
+	}
+
+	cancelTab()
+	<-consoleDone
+	mu.Lock()
+	defer mu.Unlock()
+	for _, m := range console {
+		t.Logf("console %s %s:%d %s", m.Source, m.URL, m.Line+1, m)
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			t.Errorf("browser reported an error: %s (%s:%d)", m, m.URL, m.Line+1)
+		}
+	}
+}
+
+// pageState describes where the browser is, for a failure message.
+func pageState(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + '\n' + document.body.innerText`))
+	if err != nil {
+		return "page state unavailable: " + err.Error()
+	}
+	return "the page is at " + s
+}
+
+// viewportRect is an element's box in CSS pixels of the viewport, where
+// input events land.
+type viewportRect struct{ X, Y, W, H float64 }
+
+// touchStroke draws one stroke with a finger across box: path maps 0..1 to
+// a point in the box's fractions. The moves are spaced like a real finger's,
+// one per frame, so that none are coalesced away, and the finger comes to
+// rest before it lifts, as a person's does: a finger lifted mid-motion made
+// headless chromium swallow the next tap (on the consent box) for about a
+// second — touch events but no click, as when a tap stops a fling.
+func touchStroke(box viewportRect, path func(f float64) (x, y float64)) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		const moves, rest = 32, 6
+		typ := input.DispatchTouchEventTypeTouchStart
+		for i := 0; i <= moves+rest; i++ {
+			fx, fy := path(min(float64(i)/moves, 1))
+			p := &input.TouchPoint{X: box.X + fx*box.W, Y: box.Y + fy*box.H, ID: new(1.0), RadiusX: new(4.0), RadiusY: new(4.0), Force: new(0.5)}
+			if _, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{p}}); err != nil {
+				return err
+			}
+			typ = input.DispatchTouchEventTypeTouchMove
+			time.Sleep(17 * time.Millisecond)
+		}
+		_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}})
+		return err
+	})
+}
+
+// decodePageQR reads the QR code from a rendered certificate page. gozxing's
+// finder-pattern search can be thrown by the dense text around the code, so
+// after the whole page it tries the page's lower half, where the QR sits.
+func decodePageQR(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	candidates := []image.Image{img}
+	if sub, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		candidates = append(candidates, sub.SubImage(image.Rect(b.Min.X, b.Min.Y+b.Dy()/2, b.Max.X, b.Max.Y)))
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	for _, c := range candidates {
+		bmp, err := gozxing.NewBinaryBitmapFromImage(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
+			return res.GetText()
+		}
+	}
+	t.Fatal("no QR code found on the certificate's first page")
+	return ""
+}
