@@ -39,7 +39,7 @@ func (s *Server) adminHome(c echo.Context) error {
 		tz[o.ID] = o.TimeZone
 	}
 	return s.render(c, http.StatusOK, "admin_home", map[string]any{"Title": "Beranda admin", "Orgs": orgs, "Events": events, "TZ": tz,
-		"CanOrg": a.User.Role == registry.RoleSuperadmin || a.User.Role == registry.RoleAdmin,
+		"CanOrg":   a.User.Role == registry.RoleSuperadmin || a.User.Role == registry.RoleAdmin,
 		"CanEvent": a.User.Role != registry.RoleViewer})
 }
 

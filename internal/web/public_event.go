@@ -22,6 +22,9 @@ type eventView struct {
 	Pledge registry.PledgeVersion
 	// Closed is the reason signing is not possible now, or "".
 	Closed string
+	// Retrieve says that, signing being over, those who signed may still
+	// identify to open their certificate.
+	Retrieve bool
 }
 
 func (s *Server) loadEventView(ctx context.Context, slug string) (eventView, error) {
@@ -41,8 +44,10 @@ func (s *Server) loadEventView(ctx context.Context, slug string) (eventView, err
 		return eventView{}, err
 	}
 	v := eventView{Event: e, Org: org, Pledge: p}
-	if err := e.SigningState(s.now()); err != nil {
+	now := s.now()
+	if err := e.SigningState(now); err != nil {
 		v.Closed = registry.ErrorMessage(err)
+		v.Retrieve = e.Status != registry.StatusDraft && (e.SigningOpensAt.IsZero() || !now.Before(e.SigningOpensAt))
 	}
 	return v, nil
 }
@@ -81,7 +86,9 @@ func (s *Server) eventIdentify(c echo.Context) error {
 // identifyByCode runs the rate-limited NIP + event code identification and
 // returns the status to answer a failure with.
 func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code string) (registry.Employee, int, error) {
-	ip, key := c.RealIP(), strings.Join(strings.Fields(nipText), "")
+	// The key is the NIP as Identify looks it up, so that no spelling of one
+	// NIP (spaces, a lower-case registry ID) gets a budget of its own.
+	ip, key := c.RealIP(), strings.ToUpper(strings.Join(strings.Fields(nipText), ""))
 	if err := s.fails.Blocked(ip, key); err != nil {
 		return registry.Employee{}, http.StatusTooManyRequests, err
 	}
@@ -133,6 +140,10 @@ func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee,
 		return c.Redirect(http.StatusSeeOther, s.certificatePath(prev.Code))
 	} else if !registry.IsCode(err, registry.ENOTFOUND) {
 		return err
+	}
+	if v.Closed != "" {
+		// Signing is not possible now: say so instead of offering the pad.
+		return s.render(c, http.StatusConflict, "event", v.data(v.Event.Title))
 	}
 	d := v.data("Konfirmasi dan tanda tangan")
 	d["Employee"], d["Ident"], d["Error"] = emp, ident, formErr

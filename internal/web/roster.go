@@ -41,7 +41,8 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 	if out.Rejected == nil {
 		out.Rejected = []roster.Rejection{}
 	}
-	if len(res.Rejected) > 0 && !skipInvalid {
+	if len(res.Rejected) > 0 && (!skipInvalid || len(res.Employees) == 0) {
+		// Nothing to write: report the bad rows rather than an empty file.
 		return out, nil
 	}
 	now := s.now()
