@@ -49,6 +49,13 @@ Usage:
   ikrar token create --data DIR --email E    print a new API token
   ikrar import --data DIR --org ID FILE [--skip-invalid]
   ikrar backup --data DIR FILE               write a consistent copy of the database
+  ikrar verify FILE.pdf --key KEYFILE [--online URL]
+  ikrar verify --qr TEXT --key KEYFILE [--online URL]
+                                             check a certificate with the published verifier keys
+  ikrar audit --data DIR                     check every record against the transparency log
+  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]
+                                             check a running registry's log only grew
+  ikrar key rotate|list --data DIR           add a new log signing key / print the verifier keys
 `
 
 // run is the whole program, callable from tests.
@@ -77,6 +84,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, rest, stdout, stderr, getenv)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout, stderr, getenv)
+	case "verify":
+		return cmdVerify(ctx, rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout, stderr, getenv)
+	case "key":
+		return cmdKey(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,362 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+const usageAudit = "usage: ikrar audit --data DIR  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]"
+
+// cmdAudit checks the transparency log: from the database (--data), every
+// row against its leaf, the stored tree and every signed checkpoint; or from
+// outside (--remote), the registry's newest checkpoint against one the
+// auditor kept.
+func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	remote := fs.String("remote", "", "base URL of a running registry, audited from outside")
+	since := fs.String("since", "", "with --remote: file holding the checkpoint kept from the last audit")
+	keyFile := fs.String("key", "", "with --remote: the registry's verifier keys (default: fetch /api/v1/log/key)")
+	update := fs.Bool("update", false, "with --remote: after a clean audit, save the newest checkpoint in the --since file")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if fs.NArg() > 0 {
+		return exitError{code: 2, msg: usageAudit}
+	}
+	if *remote != "" {
+		if set["data"] || *since == "" {
+			return exitError{code: 2, msg: usageAudit}
+		}
+		base, err := registryURL(*remote)
+		if err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+		return auditRemote(ctx, newHTTPClient(), base, *since, *keyFile, *update, stdout)
+	}
+	if set["since"] || set["key"] || set["update"] {
+		return exitError{code: 2, msg: "--since, --key and --update go with --remote; " + usageAudit}
+	}
+	return auditLocal(ctx, *dir, stdout)
+}
+
+// logSnapshot is everything the local audit reads, from one moment.
+type logSnapshot struct {
+	checkpoints []translog.SignedCheckpoint
+	size        int64
+	records     []sqlite.LeafRecord
+	table       sqlite.StoredHashTable
+}
+
+// readLogSnapshot reads the log with a running server possibly appending:
+// checkpoints first, so none is newer than the size read after them, and
+// again if the log grew while the rows were read.
+func readLogSnapshot(ctx context.Context, db *sqlite.DB) (logSnapshot, error) {
+	var s logSnapshot
+	for attempt := 0; ; attempt++ {
+		var err error
+		if s.checkpoints, err = db.Checkpoints(ctx); err != nil {
+			return s, fmt.Errorf("read checkpoints: %w", err)
+		}
+		if s.size, err = db.LogSize(ctx); err != nil {
+			return s, fmt.Errorf("read log size: %w", err)
+		}
+		if s.records, err = db.LeafRecords(ctx); err != nil {
+			return s, fmt.Errorf("read records: %w", err)
+		}
+		if s.table, err = db.StoredHashes(ctx); err != nil {
+			return s, err
+		}
+		after, err := db.LogSize(ctx)
+		if err != nil {
+			return s, fmt.Errorf("read log size: %w", err)
+		}
+		if after == s.size || attempt == 4 {
+			return s, nil
+		}
+	}
+}
+
+// auditProblems is an audit's list of problems, the first one first.
+type auditProblems struct{ list []string }
+
+func (p *auditProblems) add(format string, args ...any) {
+	p.list = append(p.list, fmt.Sprintf(format, args...))
+}
+
+// report prints the outcome and returns the exit error naming the first
+// problem.
+func (p *auditProblems) report(out io.Writer, clean string) error {
+	if len(p.list) == 0 {
+		fmt.Fprintln(out, "AUDIT BERSIH / AUDIT CLEAN:", clean)
+		return nil
+	}
+	fmt.Fprintf(out, "AUDIT GAGAL / AUDIT FAILED: %d masalah / %d problem(s)\n", len(p.list), len(p.list))
+	for i, s := range p.list {
+		fmt.Fprintf(out, "  %d. %s\n", i+1, s)
+	}
+	return exitError{code: 1, msg: "audit failed: " + p.list[0]}
+}
+
+func auditLocal(ctx context.Context, dir string, stdout io.Writer) error {
+	if _, err := os.Stat(filepath.Join(dir, "ikrar.db")); err != nil {
+		return exitError{code: 2, msg: fmt.Sprintf("no ikrar database in %s: %v", dir, err)}
+	}
+	a, err := openApp(ctx, dir, "")
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	snap, err := readLogSnapshot(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	// Only checkpoints the registry's keys verify count; the note, not the
+	// row's columns, says what was signed.
+	verifiers := a.keys.Verifiers()
+	var cps []translog.Checkpoint
+	var cpProblems auditProblems
+	for _, sc := range snap.checkpoints {
+		c, err := translog.OpenCheckpoint(sc.Note, verifiers)
+		if err != nil {
+			cpProblems.add("checkpoint of size %d: its signature does not verify with the registry's keys (%v): forged, or signed with a key the registry does not publish", sc.Size, err)
+			continue
+		}
+		if c.Size != sc.Size || c.Root != sc.Root {
+			cpProblems.add("checkpoint of size %d: its size or root column differs from its signed note (size %d, root %s): edited out of band", sc.Size, c.Size, c.Root)
+		}
+		cps = append(cps, c)
+	}
+
+	// The table of stored hashes must be that of a log of log_state's size.
+	// Where it is not, audit the longer of the two logs, but no further
+	// than rows reach: a size raised to billions must not exhaust memory.
+	var tableProblems auditProblems
+	maxRow := int64(-1)
+	for _, r := range snap.records {
+		maxRow = max(maxRow, r.Index)
+	}
+	size, storedSize := snap.size, snap.size
+	n, contiguous := storedTreeSize(snap.table)
+	switch {
+	case !contiguous:
+		tableProblems.add("log_hashes: %d stored hashes at indexes %d to %d, not a contiguous table from 0: stored hashes deleted or inserted out of band", snap.table.Count, snap.table.Min, snap.table.Max)
+		size, storedSize = min(size, maxRow+1), 0
+	case n != size:
+		tableProblems.add("log size: log_state says %d leaves but log_hashes holds the stored hashes of %d: edited out of band", size, n)
+		size, storedSize = max(n, min(size, maxRow+1)), n
+	case snap.table.Count != tlog.StoredHashCount(n):
+		tableProblems.add("log_hashes: %d stored hashes, a log of %d leaves has %d: stored hashes inserted out of band", snap.table.Count, n, tlog.StoredHashCount(n))
+	}
+
+	rows := make([]translog.Row, len(snap.records))
+	for i, r := range snap.records {
+		rows[i] = translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK}
+	}
+	res, err := translog.AuditRows(rows, size, a.db.HashReader(ctx), storedSize, cps)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	// Rows first, by leaf index: the first problem names the first row
+	// touched; what follows from it (roots that no longer match) comes last.
+	var p auditProblems
+	for _, f := range res.Rows {
+		p.add("%s", f)
+	}
+	if res.Omitted > 0 {
+		p.add("%d more leaves differ from their rows (not listed)", res.Omitted)
+	}
+	p.list = append(p.list, tableProblems.list...)
+	p.list = append(p.list, cpProblems.list...)
+	for _, f := range res.Tree {
+		if f.Kind == translog.FindingCount {
+			continue // the table check above said it, and why
+		}
+		p.add("%s", explainFinding(f))
+	}
+
+	fmt.Fprintf(stdout, "Audit %s (log %s)\n", dir, a.keys.Name())
+	fmt.Fprintf(stdout, "  log:          %d leaves, root %s\n", res.Size, res.Root)
+	fmt.Fprintf(stdout, "  rows:         %d rows claim leaves\n", len(snap.records))
+	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", len(snap.checkpoints), len(cps), len(a.keys.VerifierKeys()))
+	return p.report(stdout, "every row matches its leaf, the stored tree matches the rows, and every checkpoint matches the tree")
+}
+
+// storedTreeSize returns the number of leaves whose stored hashes the table
+// holds, and false if its indexes are not contiguous from 0.
+func storedTreeSize(t sqlite.StoredHashTable) (int64, bool) {
+	if t.Count == 0 {
+		return 0, true
+	}
+	if t.Min != 0 || t.Max != t.Count-1 {
+		return 0, false
+	}
+	// The largest n whose StoredHashCount fits in the table.
+	n := sort.Search(int(min(t.Count, 1<<40)), func(n int) bool { return tlog.StoredHashCount(int64(n)+1) > t.Count })
+	return int64(n), true
+}
+
+// explainFinding says what a tree-level audit finding means.
+func explainFinding(f translog.AuditFinding) string {
+	switch f.Kind {
+	case translog.FindingStoredHash:
+		return fmt.Sprintf("log_hashes: the stored hash at level %d, index %d differs from the tree recomputed from the rows: edited out of band", f.Level, f.Index)
+	case translog.FindingBeyond:
+		return fmt.Sprintf("checkpoint of size %d: the registry signed a log of %d leaves but the database has %d: records were removed", f.Size, f.Size, f.Other)
+	case translog.FindingRoot:
+		return fmt.Sprintf("checkpoint of size %d: its signed root differs from the tree recomputed from the rows", f.Size)
+	case translog.FindingFork:
+		return fmt.Sprintf("checkpoints of size %d: two signed roots for one size: the registry showed different histories (fork)", f.Size)
+	case translog.FindingInconsistent:
+		return fmt.Sprintf("checkpoint of size %d: not a prefix of the matching checkpoint of size %d: history rewritten between them", f.Size, f.Other)
+	}
+	return f.String()
+}
+
+// auditRemote checks a running registry the way an outsider can: its
+// newest checkpoint must be signed by its key and extend, by a consistency
+// proof, the checkpoint the auditor kept from last time.
+func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile string, update bool, stdout io.Writer) error {
+	var verifiers note.Verifiers
+	if keyFile != "" {
+		var err error
+		if _, verifiers, err = readVerifierKeys(keyFile); err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+	} else {
+		_, b, err := fetch(ctx, client, http.MethodGet, base+"/api/v1/log/key", nil)
+		if err != nil {
+			return fmt.Errorf("fetch the registry's keys: %w", err)
+		}
+		if verifiers, err = translog.ParseVerifierKeys(string(b)); err != nil {
+			return exitError{code: 1, msg: fmt.Sprintf("the registry's published keys: %v", err)}
+		}
+		fmt.Fprintln(stdout, "Catatan / Note: kunci diambil dari registri yang diaudit; simpan dan gunakan --key / keys fetched from the audited registry itself; keep them and pass --key next time")
+	}
+
+	_, newNote, err := fetch(ctx, client, http.MethodGet, base+"/api/v1/log/checkpoint", nil)
+	if err != nil {
+		return fmt.Errorf("fetch the newest checkpoint: %w", err)
+	}
+	var p auditProblems
+	latest, err := translog.OpenCheckpoint(newNote, verifiers)
+	if err != nil {
+		p.add("the registry's newest checkpoint does not verify with its keys: %v", err)
+		return p.report(stdout, "")
+	}
+	fmt.Fprintf(stdout, "Registry %s: log %s, %d leaves, root %s\n", base, latest.Origin, latest.Size, latest.Root)
+
+	oldNote, err := os.ReadFile(since)
+	if errors.Is(err, fs.ErrNotExist) && update {
+		if err := writeFileAtomic(since, newNote); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "No checkpoint kept yet: saved checkpoint %d in %s; audit again later to prove the log only grew.\n", latest.Size, since)
+		return nil
+	}
+	if err != nil {
+		return exitError{code: 2, msg: fmt.Sprintf("read the kept checkpoint: %v (on a first audit, add --update to keep the newest)", err)}
+	}
+	kept, err := translog.OpenCheckpoint(oldNote, verifiers)
+	if err != nil {
+		p.add("the kept checkpoint %s does not verify with the registry's keys: %v", since, err)
+		return p.report(stdout, "")
+	}
+	fmt.Fprintf(stdout, "Kept %s: %d leaves, root %s\n", since, kept.Size, kept.Root)
+
+	switch {
+	case kept.Origin != latest.Origin:
+		p.add("the kept checkpoint is of log %s, the registry's of %s", kept.Origin, latest.Origin)
+	case latest.Size < kept.Size:
+		p.add("the log shrank: the newest checkpoint has %d leaves, the kept one %d: history was rolled back", latest.Size, kept.Size)
+	case latest.Size == kept.Size && latest.Root != kept.Root:
+		p.add("fork: the kept checkpoint and the newest both have %d leaves but different roots: the registry showed different histories", kept.Size)
+	case latest.Size > kept.Size:
+		if err := checkRemoteConsistency(ctx, client, base, kept, latest); err != nil {
+			p.add("%v", err)
+		}
+	}
+	// The registry's own copy of the kept checkpoint must be the same: a
+	// second root for one size is a fork even if both extend consistently
+	// for their own audience.
+	if _, b, err := fetch(ctx, client, http.MethodGet, base+"/api/v1/log/checkpoint/"+strconv.FormatInt(kept.Size, 10), nil); err == nil {
+		theirs, err := translog.OpenCheckpoint(b, verifiers)
+		if err != nil {
+			p.add("the registry's checkpoint of size %d does not verify with its keys: %v", kept.Size, err)
+		} else if forks := translog.Forks([]translog.Checkpoint{kept, theirs}); len(forks) > 0 {
+			p.add("fork: the registry now serves a checkpoint of size %d with root %s, the kept one has %s", kept.Size, theirs.Root, kept.Root)
+		}
+	}
+	if err := p.report(stdout, fmt.Sprintf("checkpoint %d is signed and extends the kept checkpoint %d", latest.Size, kept.Size)); err != nil {
+		return err
+	}
+	if update && latest.Size != kept.Size {
+		if err := writeFileAtomic(since, newNote); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Saved checkpoint %d in %s.\n", latest.Size, since)
+	}
+	return nil
+}
+
+// checkRemoteConsistency fetches and checks the proof that the log of the
+// kept checkpoint is a prefix of the latest.
+func checkRemoteConsistency(ctx context.Context, client *http.Client, base string, kept, latest translog.Checkpoint) error {
+	var resp proofResponse
+	u := fmt.Sprintf("%s/api/v1/log/proof/consistency?from=%d&to=%d", base, kept.Size, latest.Size)
+	if _, err := fetchJSON(ctx, client, http.MethodGet, u, nil, &resp); err != nil {
+		return fmt.Errorf("fetch the consistency proof: %w", err)
+	}
+	if resp.From != kept.Size || resp.Size != latest.Size {
+		return fmt.Errorf("the consistency proof is from %d to %d, asked from %d to %d", resp.From, resp.Size, kept.Size, latest.Size)
+	}
+	proof, err := resp.hashes()
+	if err != nil {
+		return fmt.Errorf("the consistency proof: %w", err)
+	}
+	if err := translog.CheckConsistency(proof, latest.Size, latest.Root, kept.Size, kept.Root); err != nil {
+		return fmt.Errorf("the newest checkpoint %d does not extend the kept checkpoint %d (%v): history was rewritten", latest.Size, kept.Size, err)
+	}
+	if resp.Root != latest.Root.String() {
+		return fmt.Errorf("the registry's tree of size %d now has root %s, but it signed %s: the log was edited after signing", latest.Size, resp.Root, latest.Root)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data so a crash leaves the old file or
+// the new one, never half of one.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

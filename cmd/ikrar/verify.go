@@ -1,0 +1,360 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+// cmdVerify checks a certificate with the registry's published keys alone:
+// the Ed25519 signature its QR code carries, and for a PDF whether anything
+// was appended to the file after ikrar wrote it. With --online it also asks
+// the registry whether the certificate still stands and whether the PDF is
+// byte for byte the one issued.
+func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	qr := fs.String("qr", "", "the text of a certificate's QR code, instead of a PDF")
+	keyFile := fs.String("key", "", "file with the registry's verifier keys, as served at /api/v1/log/key")
+	online := fs.String("online", "", "registry base URL (e.g. https://ikrar.example.go.id): also ask it whether the certificate was revoked")
+	files, err := parseInterleaved(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	const usageVerify = "usage: ikrar verify FILE.pdf --key KEYFILE [--online URL]  or  ikrar verify --qr TEXT --key KEYFILE [--online URL]"
+	if *keyFile == "" || (len(files) == 1) == (*qr != "") || len(files) > 1 {
+		return exitError{code: 2, msg: usageVerify}
+	}
+	keys, verifiers, err := readVerifierKeys(*keyFile)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	var base string
+	if *online != "" {
+		if base, err = registryURL(*online); err != nil {
+			return exitError{code: 2, msg: err.Error()}
+		}
+	}
+
+	v := &verdict{out: stdout}
+	var pdf []byte
+	text := *qr
+	if len(files) == 1 {
+		if pdf, err = os.ReadFile(files[0]); err != nil {
+			return exitError{code: 2, msg: fmt.Sprintf("read certificate: %v", err)}
+		}
+		if text, err = certificate.QRTextFromPDF(pdf); err != nil {
+			v.fail("BUKAN SERTIFIKAT IKRAR / NOT AN IKRAR CERTIFICATE", "berkas ini tidak memuat kode QR ikrar / the file carries no ikrar QR code")
+			return v.result()
+		}
+	}
+	claim, token, err := translog.ParseQR(text)
+	if err != nil {
+		v.fail("QR TIDAK DIKENALI / UNRECOGNISED QR", fmt.Sprintf("bukan kode QR sertifikat ikrar / not an ikrar certificate QR code (%v)", err))
+		return v.result()
+	}
+	fmt.Fprintf(stdout, "Sertifikat / Certificate:   %s\n", claim.Code)
+	fmt.Fprintf(stdout, "Acara / Event:              %d\n", claim.EventID)
+	fmt.Fprintf(stdout, "Ditandatangani / Signed at: %s\n", claim.SignedAt.UTC().Format("2006-01-02 15:04:05 MST"))
+
+	key, err := translog.ClaimKey(claim, token, keys)
+	switch {
+	case err == nil:
+		v.pass("SAH / VALID", fmt.Sprintf("tanda tangan registri cocok (kunci %s) / the registry's signature matches", translog.KeyID(key)))
+	case errors.Is(err, translog.ErrUnverified):
+		v.fail("TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "ditandatangani kunci yang tidak ada di berkas kunci / signed by a key that is not in the key file")
+	default:
+		v.fail("TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "tanda tangan tidak cocok dengan isi sertifikat / the signature does not match the certificate's data")
+	}
+	if n := certificate.IncrementalUpdates(pdf); n > 0 {
+		v.fail("PDF DIUBAH / ALTERED PDF", fmt.Sprintf("%d revisi ditambahkan setelah ikrar menerbitkannya / %d revision(s) appended after ikrar issued it", n, n))
+	}
+	if base != "" {
+		if u, err := url.Parse(text); err == nil && !strings.EqualFold(u.Host, hostOf(base)) {
+			fmt.Fprintf(stdout, "Catatan / Note: QR menunjuk %s, diperiksa pada %s / the QR names %s, checked at %s\n", u.Host, hostOf(base), u.Host, hostOf(base))
+		}
+		checkOnline(ctx, newHTTPClient(), base, claim, pdf, verifiers, v)
+	} else {
+		fmt.Fprintln(stdout, "Catatan / Note: pemeriksaan luring tidak melihat pencabutan; gunakan --online / an offline check cannot see revocations; use --online")
+	}
+	return v.result()
+}
+
+// verdict collects the outcome of each check and prints it as it goes.
+type verdict struct {
+	out   io.Writer
+	fails []string
+}
+
+func (v *verdict) pass(label, detail string) { fmt.Fprintf(v.out, "  ok  %s: %s\n", label, detail) }
+
+func (v *verdict) fail(label, detail string) {
+	fmt.Fprintf(v.out, "  !!  %s: %s\n", label, detail)
+	v.fails = append(v.fails, label)
+}
+
+func (v *verdict) result() error {
+	if len(v.fails) == 0 {
+		fmt.Fprintln(v.out, "HASIL / RESULT: SAH / VALID")
+		return nil
+	}
+	fmt.Fprintln(v.out, "HASIL / RESULT:", v.fails[0])
+	return exitError{code: 1, msg: "certificate not valid: " + strings.Join(v.fails, "; ")}
+}
+
+// onlineRecord is what the verifier reads of GET /api/v1/certificates/{code}.
+type onlineRecord struct {
+	Status     string    `json:"status"`
+	EventID    int64     `json:"event_id"`
+	SignedAt   time.Time `json:"signed_at"`
+	PledgeHash string    `json:"pledge_hash"`
+	Erased     bool      `json:"erased"`
+	Revocation *struct {
+		Reason    string    `json:"reason"`
+		RevokedAt time.Time `json:"revoked_at"`
+	} `json:"revocation"`
+	Log *struct {
+		LeafIndex  int64  `json:"leaf_index"`
+		LeafHash   string `json:"leaf_hash"`
+		Checkpoint string `json:"checkpoint"`
+		Verified   bool   `json:"inclusion_verified"`
+		Problem    string `json:"problem"`
+	} `json:"log"`
+}
+
+// checkOnline asks the registry at base about the certificate: whether it
+// knows it, whether its record still says what the QR signed, whether it
+// was revoked, whether its log leaf is in a checkpoint signed by a known
+// key, and (for a PDF) whether the file is the one issued.
+func checkOnline(ctx context.Context, client *http.Client, base string, claim translog.Claim, pdf []byte, verifiers note.Verifiers, v *verdict) {
+	const offline = "TIDAK DAPAT DIPERIKSA DARING / COULD NOT CHECK ONLINE"
+	certURL := base + "/api/v1/certificates/" + url.PathEscape(claim.Code)
+	var rec onlineRecord
+	status, err := fetchJSON(ctx, client, http.MethodGet, certURL, nil, &rec)
+	switch {
+	case status == http.StatusNotFound:
+		v.fail("TIDAK DITEMUKAN / NOT FOUND", "registri tidak mengenal sertifikat "+claim.Code+" / the registry does not know certificate "+claim.Code)
+		return
+	case err != nil:
+		v.fail(offline, err.Error())
+		return
+	}
+	if rec.EventID != claim.EventID || rec.SignedAt.UnixMilli() != claim.SignedAt.UnixMilli() || !strings.HasPrefix(rec.PledgeHash, claim.PledgeHash) {
+		v.fail("DATA BERBEDA / DATA MISMATCH", "catatan registri berbeda dari yang ditandatangani pada QR / the registry's record differs from what the QR signed")
+	}
+	if rec.Status == "revoked" || rec.Revocation != nil {
+		reason, at := "", ""
+		if rec.Revocation != nil {
+			reason, at = rec.Revocation.Reason, rec.Revocation.RevokedAt.UTC().Format("2006-01-02 15:04 MST")
+		}
+		v.fail("DICABUT / REVOKED", fmt.Sprintf("dicabut pada / revoked on %s: %s", at, reason))
+	} else if rec.Status == "valid" {
+		v.pass("BERLAKU / NOT REVOKED", "registri mencatat sertifikat ini berlaku / the registry lists it as valid")
+	} else {
+		v.fail(offline, fmt.Sprintf("status tidak dikenal / unknown status %q", rec.Status))
+	}
+	if rec.Erased {
+		fmt.Fprintln(v.out, "  --  Data pribadi pemegang telah dihapus atas permintaan yang sah; catatan tetap sah / the holder's personal data was erased on a lawful request; the record still stands")
+	}
+	if rec.Log != nil {
+		if size, err := checkLogged(ctx, client, base, rec, verifiers); err != nil {
+			v.fail("LOG TIDAK COCOK / NOT PROVED IN LOG", err.Error())
+		} else {
+			v.pass("TERCATAT / LOGGED", fmt.Sprintf("entri %d termuat dalam checkpoint bertanda tangan berukuran %d / leaf %d is in the signed checkpoint of size %d (proof checked here)",
+				rec.Log.LeafIndex, size, rec.Log.LeafIndex, size))
+		}
+	}
+	if pdf == nil {
+		return
+	}
+	var cmp struct {
+		SHA256       string `json:"sha256"`
+		IssuedSHA256 string `json:"issued_sha256"`
+		Matches      bool   `json:"matches"`
+	}
+	if _, err := fetchJSON(ctx, client, http.MethodPost, certURL+"/pdf", pdf, &cmp); err != nil {
+		v.fail(offline, "PDF: "+err.Error())
+		return
+	}
+	if !cmp.Matches {
+		v.fail("PDF DIUBAH / ALTERED PDF", fmt.Sprintf("berbeda dari PDF yang diterbitkan / not the PDF that was issued (sha256 %s, issued %s)", cmp.SHA256, cmp.IssuedSHA256))
+		return
+	}
+	v.pass("PDF ASLI / ORIGINAL PDF", "sama persis dengan PDF yang diterbitkan / byte for byte the PDF that was issued")
+}
+
+// checkLogged verifies, rather than trusts, the registry's log claim: the
+// checkpoint it names is signed by a key from the key file, and the
+// record's leaf hash is in it by an inclusion proof checked here. It
+// returns the checkpoint's size.
+func checkLogged(ctx context.Context, client *http.Client, base string, rec onlineRecord, verifiers note.Verifiers) (int64, error) {
+	l := rec.Log
+	if l.Problem != "" || !l.Verified {
+		return 0, fmt.Errorf("registri melaporkan / the registry reports: %s", l.Problem)
+	}
+	cp, err := translog.OpenCheckpoint([]byte(l.Checkpoint), verifiers)
+	if err != nil {
+		return 0, fmt.Errorf("checkpoint tidak sah / checkpoint does not verify: %v", err)
+	}
+	leaf, err := tlog.ParseHash(l.LeafHash)
+	if err != nil {
+		return 0, fmt.Errorf("leaf hash %q: %v", l.LeafHash, err)
+	}
+	var p proofResponse
+	u := fmt.Sprintf("%s/api/v1/log/proof/inclusion?index=%d&size=%d", base, l.LeafIndex, cp.Size)
+	if _, err := fetchJSON(ctx, client, http.MethodGet, u, nil, &p); err != nil {
+		return 0, err
+	}
+	proof, err := p.hashes()
+	if err != nil {
+		return 0, err
+	}
+	if err := translog.CheckInclusion(proof, cp.Size, cp.Root, l.LeafIndex, leaf); err != nil {
+		return 0, fmt.Errorf("bukti inklusi gagal / inclusion proof fails: %v", err)
+	}
+	return cp.Size, nil
+}
+
+// proofResponse is the JSON of the log's proof endpoints.
+type proofResponse struct {
+	From  int64    `json:"from"`
+	Size  int64    `json:"size"`
+	Root  string   `json:"root"`
+	Proof []string `json:"proof"`
+}
+
+func (p proofResponse) hashes() ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(p.Proof))
+	for i, s := range p.Proof {
+		h, err := tlog.ParseHash(s)
+		if err != nil {
+			return nil, fmt.Errorf("proof hash %d: %v", i, err)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// readVerifierKeys reads a key file: the verifier keys the registry
+// publishes at /api/v1/log/key, one per line.
+func readVerifierKeys(path string) ([]string, note.Verifiers, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read key file: %w", err)
+	}
+	verifiers, err := translog.ParseVerifierKeys(string(b))
+	if err != nil {
+		return nil, nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	return strings.Fields(string(b)), verifiers, nil
+}
+
+// registryURL checks a registry base URL and drops its trailing slash.
+func registryURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%q is not a registry base URL such as https://ikrar.example.go.id", s)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func hostOf(base string) string {
+	u, _ := url.Parse(base)
+	return u.Host
+}
+
+// newHTTPClient is the client the verifier and the auditor use: a registry
+// that does not answer must not hang them.
+func newHTTPClient() *http.Client { return &http.Client{Timeout: 20 * time.Second} }
+
+// maxResponseBytes bounds what is read from a registry.
+const maxResponseBytes = 4 << 20
+
+// fetch sends a request to the registry and returns the status and body;
+// an error for a failed request or any status but 200, carrying the API's
+// error message.
+func fetch(ctx context.Context, client *http.Client, method, url string, body []byte) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("User-Agent", "ikrar-cli")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/pdf")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err // a *url.Error, which names the method and URL
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return resp.StatusCode, nil, fmt.Errorf("%s %s: %w", method, url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error struct {
+				Message string `json:"message"`
+			} `json:"error"`
+		}
+		msg := strings.TrimSpace(string(b))
+		if json.Unmarshal(b, &e) == nil && e.Error.Message != "" {
+			msg = e.Error.Message
+		}
+		if len(msg) > 200 {
+			msg = msg[:200] + "…"
+		}
+		return resp.StatusCode, b, fmt.Errorf("%s %s: HTTP %d: %s", method, url, resp.StatusCode, msg)
+	}
+	return resp.StatusCode, b, nil
+}
+
+// fetchJSON is fetch that decodes a 200 answer into v.
+func fetchJSON(ctx context.Context, client *http.Client, method, url string, body []byte, v any) (int, error) {
+	status, b, err := fetch(ctx, client, method, url, body)
+	if err != nil {
+		return status, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return status, fmt.Errorf("%s %s: %w", method, url, err)
+	}
+	return status, nil
+}
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments ("ikrar verify FILE --key K") and returns the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
+	var positional []string
+	for {
+		if err := parseFlags(fs, args, stderr); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+// qrText is what the registry puts in a certificate's QR code, as
+// internal/web's qrText makes it.
+func (r *trustRegistry) qrText(t *testing.T, sig registry.Signature, baseURL string) string {
+	t.Helper()
+	claim := translog.ClaimOf(sig)
+	token, err := r.a.keys.SignClaim(claim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return translog.FormatQR(baseURL, claim, token)
+}
+
+// renderPDF renders a record's certificate as internal/web's renderPDF
+// does, so it is byte for byte the PDF the registry issues.
+func (r *trustRegistry) renderPDF(t *testing.T, sig registry.Signature, baseURL string) []byte {
+	t.Helper()
+	ctx := t.Context()
+	ev, err := r.a.db.Event(ctx, sig.EventID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := r.a.db.Organization(ctx, ev.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pledge, err := r.a.db.Pledge(ctx, ev.PledgeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := mustCertRenderer(t).Render(certificate.Certificate{Signature: sig, Event: ev, Org: org, Pledge: pledge,
+		QRText: r.qrText(t, sig, baseURL), VerifyURL: baseURL + "/v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
+func writeTrustFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// flipToken changes one character in the middle of a QR text's signature.
+func flipToken(t *testing.T, qr string) string {
+	t.Helper()
+	i := strings.Index(qr, "&s=")
+	if i < 0 {
+		t.Fatalf("no token in %q", qr)
+	}
+	i += len("&s=") + 30
+	c := byte('A')
+	if qr[i] == 'A' {
+		c = 'B'
+	}
+	return qr[:i] + string(c) + qr[i+1:]
+}
+
+// incrementalUpdate appends a revision to a PDF, as an editor saving a
+// change in place would.
+func incrementalUpdate(pdf []byte) []byte {
+	update := fmt.Sprintf("\n99 0 obj\n<< /Type /Annot /Subtype /FreeText /Contents (Nama diganti) >>\nendobj\n"+
+		"xref\n99 1\n%010d 00000 n \ntrailer\n<< /Size 100 >>\nstartxref\n%d\n%%%%EOF\n", len(pdf)+1, len(pdf)+80)
+	return append(bytes.Clone(pdf), update...)
+}
+
+func TestVerify(t *testing.T) {
+	r := seededTrustRegistry(t)
+	base := r.serve(t)
+	keyFile := writeKeyFile(t, r.dir)
+	valid, revoked := r.sigs[0], r.sigs[1]
+
+	validPDF := writeTrustFile(t, "valid.pdf", r.renderPDF(t, valid, base))
+	revokedPDF := writeTrustFile(t, "revoked.pdf", r.renderPDF(t, revoked, base))
+	alteredPDF := writeTrustFile(t, "altered.pdf", incrementalUpdate(readTrustFile(t, validPDF)))
+	// Rendered anew with another name but the genuine QR: offline it
+	// passes, since the QR's claim holds no name; the registry knows better.
+	renamed := valid
+	renamed.Name = "Orang Lain, S.H."
+	renamedPDF := writeTrustFile(t, "renamed.pdf", r.renderPDF(t, renamed, base))
+	notCertificate := writeTrustFile(t, "other.pdf", []byte("%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"))
+
+	qr := r.qrText(t, valid, base)
+	unknown := valid
+	unknown.Code = "TIDAKADA0000"
+	qrUnknown := r.qrText(t, unknown, base)
+	qrEdited := strings.Replace(qr, fmt.Sprintf("&t=%d", valid.SignedAt.UnixMilli()), fmt.Sprintf("&t=%d", valid.SignedAt.UnixMilli()-3600_000), 1)
+	if qrEdited == qr {
+		t.Fatal("could not edit the signing time in the QR text")
+	}
+	otherKeys, err := translog.LoadOrCreateKeyring(t.TempDir(), trustOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKeyFile := writeTrustFile(t, "other.keys", []byte(strings.Join(otherKeys.VerifierKeys(), "\n")+"\n"))
+	down := "http://127.0.0.1:1"
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"PDF offline", []string{validPDF, "--key", keyFile}, 0, []string{"SAH / VALID: tanda tangan registri cocok (kunci " + trustOrigin + "+",
+			"pemeriksaan luring tidak melihat pencabutan", "HASIL / RESULT: SAH / VALID"}},
+		{"flags before the file", []string{"--key", keyFile, validPDF}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
+		{"QR offline", []string{"--qr", qr, "--key", keyFile}, 0, []string{"Sertifikat / Certificate:   " + valid.Code, "HASIL / RESULT: SAH / VALID"}},
+		{"flipped byte in the signature", []string{"--qr", flipToken(t, qr), "--key", keyFile}, 1,
+			[]string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "tidak cocok dengan isi sertifikat"}},
+		{"edited signing time", []string{"--qr", qrEdited, "--key", keyFile}, 1, []string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE"}},
+		{"another registry's key", []string{validPDF, "--key", otherKeyFile}, 1,
+			[]string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "not in the key file"}},
+		{"incremental update", []string{alteredPDF, "--key", keyFile}, 1, []string{"SAH / VALID: tanda tangan", "HASIL / RESULT: PDF DIUBAH / ALTERED PDF"}},
+		{"no ikrar QR", []string{notCertificate, "--key", keyFile}, 1, []string{"HASIL / RESULT: BUKAN SERTIFIKAT IKRAR / NOT AN IKRAR CERTIFICATE"}},
+		{"not a certificate QR", []string{"--qr", "https://example.com/", "--key", keyFile}, 1, []string{"HASIL / RESULT: QR TIDAK DIKENALI / UNRECOGNISED QR"}},
+		{"revoked, offline", []string{revokedPDF, "--key", keyFile}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
+
+		{"PDF online", []string{validPDF, "--key", keyFile, "--online", base + "/"}, 0, []string{"BERLAKU / NOT REVOKED",
+			"TERCATAT / LOGGED", "PDF ASLI / ORIGINAL PDF", "HASIL / RESULT: SAH / VALID"}},
+		{"QR online", []string{"--qr", qr, "--key", keyFile, "--online", base}, 0, []string{"BERLAKU / NOT REVOKED", "HASIL / RESULT: SAH / VALID"}},
+		{"revoked, online", []string{revokedPDF, "--key", keyFile, "--online", base}, 1, []string{
+			"DICABUT / REVOKED: dicabut pada / revoked on " + revoked.Revocation.RevokedAt.UTC().Format("2006-01-02 15:04 MST") + ": Ditandatangani orang lain",
+			"HASIL / RESULT: DICABUT / REVOKED"}},
+		{"unknown code, online", []string{"--qr", qrUnknown, "--key", keyFile, "--online", base}, 1, []string{
+			"SAH / VALID: tanda tangan", "HASIL / RESULT: TIDAK DITEMUKAN / NOT FOUND"}},
+		{"re-rendered PDF, offline", []string{renamedPDF, "--key", keyFile}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
+		{"re-rendered PDF, online", []string{renamedPDF, "--key", keyFile, "--online", base}, 1, []string{
+			"BERLAKU / NOT REVOKED", "HASIL / RESULT: PDF DIUBAH / ALTERED PDF"}},
+		{"registry down", []string{validPDF, "--key", keyFile, "--online", down}, 1, []string{
+			"HASIL / RESULT: TIDAK DAPAT DIPERIKSA DARING / COULD NOT CHECK ONLINE"}},
+
+		{"no key", []string{validPDF}, 2, nil},
+		{"no certificate", []string{"--key", keyFile}, 2, nil},
+		{"PDF and QR", []string{validPDF, "--qr", qr, "--key", keyFile}, 2, nil},
+		{"two PDFs", []string{validPDF, revokedPDF, "--key", keyFile}, 2, nil},
+		{"missing key file", []string{validPDF, "--key", filepath.Join(t.TempDir(), "none")}, 2, nil},
+		{"key file without keys", []string{validPDF, "--key", validPDF}, 2, nil},
+		{"missing PDF", []string{filepath.Join(t.TempDir(), "none.pdf"), "--key", keyFile}, 2, nil},
+		{"online URL with a path to a page", []string{validPDF, "--key", keyFile, "--online", base + "/v?code=X"}, 2, nil},
+		{"online URL not http", []string{validPDF, "--key", keyFile, "--online", "ikrar.example.go.id"}, 2, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := runTrust(t, append([]string{"verify"}, tt.args...)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", code, tt.code, out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+
+	// A stored hash on the record's proof path edited behind the running
+	// registry: the inclusion proof it serves no longer checks.
+	tamperDB(t, r.dir, func(exec func(string, ...any) sql.Result) {
+		exec(`UPDATE log_hashes SET hash = randomblob(32) WHERE idx = ?`, tlog.StoredHashIndex(0, 1))
+	})
+	code, out := runTrust(t, "verify", validPDF, "--key", keyFile, "--online", base)
+	if code != 1 || !strings.Contains(out, "HASIL / RESULT: LOG TIDAK COCOK / NOT PROVED IN LOG") {
+		t.Errorf("record whose inclusion proof fails: exit %d\n%s", code, out)
+	}
+}
+
+// After a key rotation old certificates keep verifying with the published
+// keys, new ones are signed with the new key, and old checkpoints still
+// pass the audit.
+func TestKeyRotate(t *testing.T) {
+	r := seededTrustRegistry(t)
+	const base = "https://ikrar.example.go.id"
+	oldQR := r.qrText(t, r.sigs[0], base)
+	oldKeyFile := writeKeyFile(t, r.dir)
+	r.close()
+
+	code, out := runTrust(t, "key", "rotate", "--data", r.dir)
+	if code != 0 || !strings.Contains(out, trustOrigin+"+") || !strings.Contains(out, "2 verifier key(s)") {
+		t.Fatalf("key rotate: exit %d\n%s", code, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(r.dir, "keys", "signer-2.key")); err != nil || strings.Contains(out, strings.TrimSpace(string(b))) {
+		t.Fatalf("the new private key was printed, or is missing: %v", err)
+	}
+	keyFile := writeKeyFile(t, r.dir)
+	keys := strings.Fields(string(readTrustFile(t, keyFile)))
+	if len(keys) != 2 || !strings.Contains(out, keys[1]) {
+		t.Fatalf("published keys after rotation %q; rotate printed\n%s", keys, out)
+	}
+
+	r2 := &trustRegistry{dir: r.dir}
+	var err error
+	if r2.a, err = openApp(t.Context(), r.dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r2.close)
+	r2.event, r2.emps, r2.next = r.event, r.emps, r.next
+	newSig := r2.sign(t)
+	newQR := r2.qrText(t, newSig, base)
+	r2.checkpoint(t)
+	r2.close()
+
+	for _, tt := range []struct {
+		name, qr, keys string
+		code           int
+		want           string
+	}{
+		{"old certificate, both keys", oldQR, keyFile, 0, "(kunci " + translog.KeyID(keys[0]) + ")"},
+		{"new certificate, both keys", newQR, keyFile, 0, "(kunci " + translog.KeyID(keys[1]) + ")"},
+		{"old certificate, old key", oldQR, oldKeyFile, 0, "HASIL / RESULT: SAH / VALID"},
+		{"new certificate, old key only", newQR, oldKeyFile, 1, "HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE"},
+	} {
+		code, out := runTrust(t, "verify", "--qr", tt.qr, "--key", tt.keys)
+		if code != tt.code || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: exit %d, want %d and %q\n%s", tt.name, code, tt.code, tt.want, out)
+		}
+	}
+	if code, out := runTrust(t, "audit", "--data", r.dir); code != 0 || !strings.Contains(out, "3 kept, 3 verified with 2 key(s)") {
+		t.Errorf("audit after rotation: exit %d\n%s", code, out)
+	}
+}
+
+// The QR code printed on a real certificate, read back from the rendered
+// page image, verifies offline; one flipped byte does not.
+func TestVerifyQRFromPageImage(t *testing.T) {
+	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
+	r := seededTrustRegistry(t)
+	const base = "https://ikrar.deliserdangkab.go.id"
+	sig := r.sigs[2]
+	pdf := writeTrustFile(t, "sertifikat.pdf", r.renderPDF(t, sig, base))
+	keyFile := writeKeyFile(t, r.dir)
+	dir := t.TempDir()
+	if out, err := exec.Command(pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", pdf, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	qr := decodePageQR(t, filepath.Join(dir, "page.png"))
+	if want := r.qrText(t, sig, base); qr != want {
+		t.Fatalf("QR on the page = %q, want %q", qr, want)
+	}
+	if code, out := runTrust(t, "verify", "--qr", qr, "--key", keyFile); code != 0 || !strings.Contains(out, "HASIL / RESULT: SAH / VALID") {
+		t.Errorf("QR from the page: exit %d\n%s", code, out)
+	}
+	if code, out := runTrust(t, "verify", "--qr", flipToken(t, qr), "--key", keyFile); code != 1 || !strings.Contains(out, "INVALID SIGNATURE") {
+		t.Errorf("QR from the page with a flipped byte: exit %d\n%s", code, out)
+	}
+	if code, out := runTrust(t, "verify", pdf, "--key", keyFile); code != 0 {
+		t.Errorf("the PDF itself: exit %d\n%s", code, out)
+	}
+}
