@@ -16,6 +16,9 @@ type Store interface {
 	EventStore
 	SignatureStore
 	UserStore
+	UserAdminStore
+	OpsStore
+	ExportStore
 }
 
 // OrganizationStore keeps the organization tree.

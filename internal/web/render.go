@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,7 +46,7 @@ func parsePages(fsys fs.FS, funcs template.FuncMap) (*pages, error) {
 		}
 		p.set[strings.TrimSuffix(base, ".html")] = t
 	}
-	for _, required := range requiredPages {
+	for _, required := range slices.Concat(corePages, userPages, opsPages, exportPages) {
 		if p.set[required] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", required)
 		}
@@ -53,7 +54,9 @@ func parsePages(fsys fs.FS, funcs template.FuncMap) (*pages, error) {
 	return p, nil
 }
 
-var requiredPages = []string{"home", "error", "event", "confirm", "certificate", "verify", "verify_form",
+// corePages are the pages of the signing, verification and basic admin
+// flows; each feature file lists its own.
+var corePages = []string{"home", "error", "event", "confirm", "certificate", "verify", "verify_form",
 	"login", "admin_home", "org_new", "org", "import_report", "event_new", "admin_event", "admin_certificate"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -85,6 +88,9 @@ func (s *Server) render(c echo.Context, status int, page string, data map[string
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"static": s.staticURL,
+		// t translates an Indonesian UI text; the page set of each language
+		// binds its own t.
+		"t": func(s string) string { return s },
 		"date": func(t time.Time, tz string) string {
 			if t.IsZero() {
 				return "—"

@@ -142,6 +142,9 @@ func (s *Server) Handler() *echo.Echo {
 	admin.GET("/certificates/:code", s.adminCertificate)
 	admin.POST("/certificates/:code/revoke", s.adminRevoke)
 	admin.POST("/certificates/:code/erase", s.adminErase)
+	s.userRoutes(admin)
+	s.opsRoutes(pages, admin)
+	s.exportRoutes(admin)
 	return e
 }
 

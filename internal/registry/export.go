@@ -1,0 +1,4 @@
+package registry
+
+// ExportStore serves exports, personal links and reports.
+type ExportStore interface{}

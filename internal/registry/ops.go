@@ -1,0 +1,4 @@
+package registry
+
+// OpsStore serves the live dashboard and the projector.
+type OpsStore interface{}
