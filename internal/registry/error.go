@@ -27,10 +27,14 @@ const (
 )
 
 // Error is a domain error: a stable code for machines and a message in
-// Indonesian for people. Err keeps the cause for logs.
+// Indonesian for people. Err keeps the cause for logs. An error made by
+// Errorf also keeps the format and arguments of its message, so the web
+// layer can say it again in the user's language.
 type Error struct {
 	Code    string
 	Message string
+	Format  string
+	Args    []any
 	Err     error
 }
 
@@ -45,7 +49,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns a domain error with a formatted Indonesian message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrorCode returns the code of the first domain error in err's chain, or

@@ -180,14 +180,20 @@ func (s *Service) CreateEvent(ctx context.Context, a Actor, e *Event) error {
 	return s.audit(ctx, a.User, a.IP, "event.create", e.OrgID, fmt.Sprintf("event:%d", e.ID), e.Title)
 }
 
-// VisibleEvent returns an event the actor may see (ENOTFOUND otherwise).
+// VisibleEvent returns an event the actor may see (ENOTFOUND otherwise)
+// and the event's organization: an event of their subtree, or one that
+// their organization joins (see User.JoinsEventsOf). Whoever shows such an
+// event shows only the participants inside the actor's scope.
 func (s *Service) VisibleEvent(ctx context.Context, u User, id int64) (Event, Organization, error) {
 	e, err := s.Store.Event(ctx, id)
 	if err != nil {
 		return Event{}, Organization{}, err
 	}
-	org, err := s.authorize(ctx, u, ActView, e.OrgID)
+	org, err := s.Store.Organization(ctx, e.OrgID)
 	if err != nil {
+		return Event{}, Organization{}, fmt.Errorf("event %d organization: %w", id, err)
+	}
+	if !u.Can(ActView, org.Path) && !u.JoinsEventsOf(org.Path) {
 		return Event{}, Organization{}, Errorf(ENOTFOUND, "Acara tidak ditemukan.")
 	}
 	return e, org, nil
@@ -196,12 +202,12 @@ func (s *Service) VisibleEvent(ctx context.Context, u User, id int64) (Event, Or
 // SetEventStatus opens or closes an event. A closed event cannot be opened
 // again without a reason.
 func (s *Service) SetEventStatus(ctx context.Context, a Actor, id int64, to EventStatus, reason string) (Event, error) {
-	e, _, err := s.VisibleEvent(ctx, a.User, id)
+	e, org, err := s.VisibleEvent(ctx, a.User, id)
 	if err != nil {
 		return Event{}, err
 	}
-	if _, err := s.authorize(ctx, a.User, ActManageEvents, e.OrgID); err != nil {
-		return Event{}, err
+	if !a.User.Can(ActManageEvents, org.Path) {
+		return Event{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan tindakan ini.")
 	}
 	reason = strings.TrimSpace(reason)
 	switch {
@@ -252,6 +258,13 @@ func (s *Service) eligible(ctx context.Context, e Event, find func(scope string)
 		return Employee{}, err
 	}
 	emp, err := find(org.Path)
+	if err == nil && emp.Active && e.Allows(emp.Category) {
+		// An uploaded participant list narrows the subtree further.
+		var listed bool
+		if listed, err = s.Store.Listed(ctx, e.ID, emp.ID); err == nil && !listed {
+			err = Errorf(ENOTFOUND, "pegawai tidak ada pada daftar peserta")
+		}
+	}
 	if IsCode(err, ENOTFOUND) || (err == nil && (!emp.Active || !e.Allows(emp.Category))) {
 		return Employee{}, Errorf(ENOTELIGIBLE, "NIP tidak terdaftar sebagai peserta acara ini. Hubungi panitia atau BKPSDM.")
 	}
@@ -403,14 +416,8 @@ func (s *Service) Revoke(ctx context.Context, a Actor, code, reason string) (Sig
 	if err != nil {
 		return Signature{}, err
 	}
-	ev, err := s.Store.Event(ctx, sig.EventID)
+	_, org, err := s.AuthorizeRecord(ctx, a.User, ActRevoke, sig)
 	if err != nil {
-		return Signature{}, err
-	}
-	if _, err := s.authorize(ctx, a.User, ActRevoke, ev.OrgID); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return Signature{}, Errorf(ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
-		}
 		return Signature{}, err
 	}
 	reason = strings.Join(strings.Fields(reason), " ")
@@ -431,7 +438,7 @@ func (s *Service) Revoke(ctx context.Context, a Actor, code, reason string) (Sig
 		return Signature{}, fmt.Errorf("revoke %s: %w", sig.Code, err)
 	}
 	sig.Revocation = r
-	return sig, s.audit(ctx, a.User, a.IP, "certificate.revoke", ev.OrgID, "certificate:"+sig.Code, reason)
+	return sig, s.audit(ctx, a.User, a.IP, "certificate.revoke", org.ID, "certificate:"+sig.Code, reason)
 }
 
 // Erase removes a signer's personal data from a record on a lawful request
@@ -443,14 +450,8 @@ func (s *Service) Erase(ctx context.Context, a Actor, code, reason string) (Sign
 	if err != nil {
 		return Signature{}, err
 	}
-	ev, err := s.Store.Event(ctx, sig.EventID)
+	_, org, err := s.AuthorizeRecord(ctx, a.User, ActRevoke, sig)
 	if err != nil {
-		return Signature{}, err
-	}
-	if _, err := s.authorize(ctx, a.User, ActRevoke, ev.OrgID); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return Signature{}, Errorf(ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
-		}
 		return Signature{}, err
 	}
 	reason = strings.Join(strings.Fields(reason), " ")
@@ -464,7 +465,7 @@ func (s *Service) Erase(ctx context.Context, a Actor, code, reason string) (Sign
 	if err := s.Store.EraseSignature(ctx, sig.ID, at); err != nil {
 		return Signature{}, fmt.Errorf("erase %s: %w", sig.Code, err)
 	}
-	if err := s.audit(ctx, a.User, a.IP, "certificate.erase", ev.OrgID, "certificate:"+sig.Code, reason); err != nil {
+	if err := s.audit(ctx, a.User, a.IP, "certificate.erase", org.ID, "certificate:"+sig.Code, reason); err != nil {
 		return Signature{}, err
 	}
 	return s.Certificate(ctx, code)

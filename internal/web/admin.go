@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/skip2/go-qrcode"
 
+	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -66,7 +67,7 @@ func (s *Server) orgCreate(c echo.Context) error {
 		}
 		form := map[string]string{"name": o.Name, "kind": string(o.Kind), "region_code": o.RegionCode, "timezone": o.TimeZone, "parent_id": c.FormValue("parent_id")}
 		return s.render(c, statusOf(registry.ErrorCode(err)), "org_new", map[string]any{"Title": "Organisasi baru", "Orgs": orgs,
-			"Error": registry.ErrorMessage(err), "Form": form})
+			"Error": err, "Form": form})
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/orgs/%d", o.ID))
 }
@@ -124,14 +125,7 @@ func (s *Server) rosterImport(c echo.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return s.render(c, status, "import_report", map[string]any{"Title": "Hasil impor", "Org": org, "Out": out,
-		"Error": errMessage(err), "Filename": fh.Filename})
-}
-
-func errMessage(err error) string {
-	if err == nil {
-		return ""
-	}
-	return registry.ErrorMessage(err)
+		"Error": err, "Filename": fh.Filename})
 }
 
 func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]any, error) {
@@ -186,7 +180,7 @@ func (s *Server) eventCreate(c echo.Context) error {
 		if derr != nil {
 			return derr
 		}
-		d["Error"] = registry.ErrorMessage(err)
+		d["Error"] = err
 		return s.render(c, statusOf(registry.ErrorCode(err)), "event_new", d)
 	}
 	orgID, _ := strconv.ParseInt(c.FormValue("organization_id"), 10, 64)
@@ -313,15 +307,17 @@ func (s *Server) adminCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.svc.VisibleEvent(ctx, s.actor(c).User, sig.EventID); err != nil {
-		return registry.Errorf(registry.ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
+	// In an event their organization joins, an officer sees only the
+	// records of their own participants.
+	if _, _, err := s.svc.AuthorizeRecord(ctx, s.actor(c).User, registry.ActView, sig); err != nil {
+		return err
 	}
 	r, err := s.loadRecord(ctx, sig)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "admin_certificate", map[string]any{"Title": "Sertifikat " + registry.GroupCode(sig.Code), "R": r,
-		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.actor(c).User.Can(registry.ActRevoke, r.Org.Path)})
+	return s.render(c, http.StatusOK, "admin_certificate", map[string]any{"Title": i18n.M("Sertifikat %s", registry.GroupCode(sig.Code)), "R": r,
+		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.mayOnRecord(ctx, s.actor(c).User, registry.ActRevoke, sig)})
 }
 
 func (s *Server) adminRevoke(c echo.Context) error {

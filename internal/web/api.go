@@ -200,7 +200,9 @@ func (s *Server) apiEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.store.EventStats(c.Request().Context(), e)
+	// An officer of a regency that joins its province's event counts only
+	// their own participants.
+	st, err := s.store.ScopedEventStats(c.Request().Context(), e, s.actor(c).User.Scope())
 	if err != nil {
 		return err
 	}

@@ -67,12 +67,12 @@ func (s *Server) loginForm(c echo.Context) error {
 func (s *Server) login(c echo.Context) error {
 	email, password := c.FormValue("email"), c.FormValue("password")
 	if err := s.fails.Blocked(c.RealIP(), "login:"+strings.ToLower(email)); err != nil {
-		return s.render(c, http.StatusTooManyRequests, "login", map[string]any{"Title": "Masuk", "Error": registry.ErrorMessage(err), "Email": email})
+		return s.render(c, http.StatusTooManyRequests, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
 	}
 	u, err := s.svc.Authenticate(c.Request().Context(), email, password)
 	if registry.IsCode(err, registry.EUNAUTHORIZED) {
 		s.fails.Failed(c.RealIP(), "login:"+strings.ToLower(email))
-		return s.render(c, http.StatusUnauthorized, "login", map[string]any{"Title": "Masuk", "Error": registry.ErrorMessage(err), "Email": email})
+		return s.render(c, http.StatusUnauthorized, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
 	}
 	if err != nil {
 		return err

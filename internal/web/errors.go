@@ -34,13 +34,15 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-// handleError answers an error as JSON under /api/ and as a page elsewhere.
-// Internal errors are logged with their cause and shown without it.
+// handleError answers an error as JSON under /api/ and as a page elsewhere,
+// in the request's language. Internal errors are logged with their cause
+// and shown without it.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	code, msg := registry.ErrorCode(err), registry.ErrorMessage(err)
+	code := registry.ErrorCode(err)
+	var msg any = err // translated where shown
 	status := statusOf(code)
 	var he *echo.HTTPError
 	var tooLarge *http.MaxBytesError
@@ -70,12 +72,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-		c.JSON(status, apiError{Error: apiErrorBody{Code: code, Message: msg}})
+		c.JSON(status, apiError{Error: apiErrorBody{Code: code, Message: translate(s.lang(c), msg)}})
 		return
 	}
 	if rerr := s.render(c, status, "error", map[string]any{"Title": "Terjadi kesalahan", "Message": msg, "Status": status}); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
-		c.String(status, msg)
+		c.String(status, translate(s.lang(c), msg))
 	}
 }
 

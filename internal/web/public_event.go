@@ -77,10 +77,10 @@ func (s *Server) eventIdentify(c echo.Context) error {
 	emp, status, err := s.identifyByCode(c, v.Event, nipText, code)
 	if err != nil {
 		d := v.data(v.Event.Title)
-		d["Error"], d["NIP"] = registry.ErrorMessage(err), nipText
+		d["Error"], d["NIP"] = err, nipText
 		return s.render(c, status, "event", d)
 	}
-	return s.showConfirm(c, v, emp, url.Values{"nip": {nipText}, "code": {code}}, registry.ChannelEventCode, "", http.StatusOK)
+	return s.showConfirm(c, v, emp, url.Values{"nip": {nipText}, "code": {code}}, registry.ChannelEventCode, nil, http.StatusOK)
 }
 
 // identifyByCode runs the rate-limited NIP + event code identification and
@@ -112,10 +112,10 @@ func (s *Server) personalLink(c echo.Context) error {
 	emp, status, err := s.identifyByLink(c, v.Event, c.Param("token"))
 	if err != nil {
 		d := v.data(v.Event.Title)
-		d["Error"] = registry.ErrorMessage(err)
+		d["Error"] = err
 		return s.render(c, status, "event", d)
 	}
-	return s.showConfirm(c, v, emp, url.Values{"token": {c.Param("token")}}, registry.ChannelPersonalLink, "", http.StatusOK)
+	return s.showConfirm(c, v, emp, url.Values{"token": {c.Param("token")}}, registry.ChannelPersonalLink, nil, http.StatusOK)
 }
 
 func (s *Server) identifyByLink(c echo.Context, e registry.Event, token string) (registry.Employee, int, error) {
@@ -135,7 +135,7 @@ func (s *Server) identifyByLink(c echo.Context, e registry.Event, token string) 
 
 // showConfirm shows an identified signer their details, the pledge and the
 // pad — or, if they already signed, sends them to their certificate.
-func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee, ident url.Values, ch registry.Channel, formErr string, status int) error {
+func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee, ident url.Values, ch registry.Channel, formErr error, status int) error {
 	if prev, err := s.store.SignatureFor(c.Request().Context(), v.Event.ID, emp.ID); err == nil {
 		return c.Redirect(http.StatusSeeOther, s.certificatePath(prev.Code))
 	} else if !registry.IsCode(err, registry.ENOTFOUND) {
@@ -171,19 +171,19 @@ func (s *Server) eventSign(c echo.Context) error {
 	}
 	if err != nil {
 		d := v.data(v.Event.Title)
-		d["Error"] = registry.ErrorMessage(err)
+		d["Error"] = err
 		return s.render(c, status, "event", d)
 	}
 	sigInk, err := inkFromForm(c)
 	if err != nil {
-		return s.showConfirm(c, v, emp, ident, ch, registry.ErrorMessage(err), statusOf(registry.ErrorCode(err)))
+		return s.showConfirm(c, v, emp, ident, ch, err, statusOf(registry.ErrorCode(err)))
 	}
 	sig, _, err := s.svc.Sign(ctx, registry.SignRequest{
 		Event: v.Event, Employee: emp, Ink: sigInk, Consent: c.FormValue("consent") != "",
 		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(),
 	})
 	if code := registry.ErrorCode(err); code == registry.ECONSENT || code == registry.EBADINK || code == registry.ENOTOPEN {
-		return s.showConfirm(c, v, emp, ident, ch, registry.ErrorMessage(err), statusOf(code))
+		return s.showConfirm(c, v, emp, ident, ch, err, statusOf(code))
 	}
 	if err != nil {
 		return err

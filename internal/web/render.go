@@ -17,37 +17,43 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/tanggal"
 )
 
-// pages holds one template set per page, each with the shared layout.
+// pages holds, for each language, one template set per page, each with the
+// shared layout. Every page is parsed once per language, each set binding
+// that language's t, date and number functions.
 type pages struct {
-	set map[string]*template.Template
+	set map[i18n.Lang]map[string]*template.Template
 }
 
-// parsePages parses templates/layout.html with every other page; start-up
-// fails if any template is missing or broken.
-func parsePages(fsys fs.FS, funcs template.FuncMap) (*pages, error) {
+// parsePages parses templates/layout.html with every other page, once per
+// language; start-up fails if any template is missing or broken.
+func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap) (*pages, error) {
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{set: map[string]*template.Template{}}
-	for _, name := range names {
-		base := path.Base(name)
-		if base == "layout.html" {
-			continue
+	p := &pages{set: map[i18n.Lang]map[string]*template.Template{}}
+	for _, l := range i18n.Langs {
+		set := map[string]*template.Template{}
+		for _, name := range names {
+			base := path.Base(name)
+			if base == "layout.html" {
+				continue
+			}
+			t, err := template.New("layout.html").Funcs(funcs(l)).ParseFS(fsys, "templates/layout.html", name)
+			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", base, err)
+			}
+			set[strings.TrimSuffix(base, ".html")] = t
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", name)
-		if err != nil {
-			return nil, fmt.Errorf("parse template %s: %w", base, err)
-		}
-		p.set[strings.TrimSuffix(base, ".html")] = t
+		p.set[l] = set
 	}
 	for _, required := range slices.Concat(corePages, userPages, opsPages, exportPages) {
-		if p.set[required] == nil {
+		if p.set[i18n.Default][required] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", required)
 		}
 	}
@@ -61,10 +67,11 @@ var corePages = []string{"home", "error", "event", "confirm", "certificate", "ve
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// render executes a page into a buffer first, so a template error never
-// sends half a page.
+// render executes a page, in the request's language, into a buffer first,
+// so a template error never sends half a page.
 func (s *Server) render(c echo.Context, status int, page string, data map[string]any) error {
-	t := s.pages.set[page]
+	l := s.lang(c)
+	t := s.pages.set[l][page]
 	if t == nil {
 		return fmt.Errorf("render: unknown page %q", page)
 	}
@@ -75,6 +82,7 @@ func (s *Server) render(c echo.Context, status int, page string, data map[string
 	if u, ok := c.Get(userKey).(registry.User); ok {
 		data["Me"] = u
 	}
+	data["Lang"], data["LangURL"] = string(l), langURLs(c, status)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -85,30 +93,30 @@ func (s *Server) render(c echo.Context, status int, page string, data map[string
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-func (s *Server) funcs() template.FuncMap {
+// funcs returns the template functions of language l.
+func (s *Server) funcs(l i18n.Lang) template.FuncMap {
 	return template.FuncMap{
 		"static": s.staticURL,
-		// t translates an Indonesian UI text; the page set of each language
-		// binds its own t.
-		"t": func(s string) string { return s },
+		// t translates an Indonesian text — a template's literal, a label,
+		// a message — or an error or i18n.Message handed to the page.
+		"t": func(v any) string { return translate(l, v) },
 		"date": func(t time.Time, tz string) string {
 			if t.IsZero() {
 				return "—"
 			}
-			return tanggal.Date(t.In(registry.LoadLocation(tz)))
+			return l.Date(t.In(registry.LoadLocation(tz)))
 		},
 		"time": func(t time.Time, tz string) string {
 			if t.IsZero() {
 				return ""
 			}
-			return tanggal.Time(t.In(registry.LoadLocation(tz)), registry.ZoneAbbrev(tz))
+			return l.Time(t.In(registry.LoadLocation(tz)), registry.ZoneAbbrev(tz))
 		},
 		"datetime": func(t time.Time, tz string) string {
 			if t.IsZero() {
 				return "—"
 			}
-			loc := registry.LoadLocation(tz)
-			return tanggal.Date(t.In(loc)) + " " + tanggal.Time(t.In(loc), registry.ZoneAbbrev(tz))
+			return l.DateTime(t.In(registry.LoadLocation(tz)), registry.ZoneAbbrev(tz))
 		},
 		"inputTime": func(t time.Time, tz string) string {
 			if t.IsZero() {
@@ -116,24 +124,46 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(registry.LoadLocation(tz)).Format("2006-01-02T15:04")
 		},
+		"num": func(n any) (string, error) {
+			i, err := toInt64(n)
+			return l.Int(i), err
+		},
 		"nip":        nip.Format,
 		"maskNIP":    nip.Mask,
 		"maskName":   maskName,
 		"groupCode":  registry.GroupCode,
-		"percent":    percent,
+		"percent":    func(part, total int) string { return percent(l, part, total) },
 		"add":        func(a, b int) int { return a + b },
 		"zone":       registry.ZoneAbbrev,
 		"categories": func() []registry.Category { return registry.Categories },
 	}
 }
 
-// percent formats part/total the Indonesian way: "12,5".
-func percent(part, total int) string {
+// toInt64 accepts the integer types pages count with.
+func toInt64(n any) (int64, error) {
+	switch n := n.(type) {
+	case int:
+		return int64(n), nil
+	case int64:
+		return n, nil
+	case int32:
+		return int64(n), nil
+	case uint:
+		return int64(n), nil
+	case uint64:
+		return int64(n), nil
+	case uint32:
+		return int64(n), nil
+	}
+	return 0, fmt.Errorf("num: %T is not an integer", n)
+}
+
+// percent formats part/total in l with one decimal: "12,5" or "12.5".
+func percent(l i18n.Lang, part, total int) string {
 	if total == 0 {
 		return "0"
 	}
-	s := fmt.Sprintf("%.1f", 100*float64(part)/float64(total))
-	return strings.Replace(strings.TrimSuffix(s, ".0"), ".", ",", 1)
+	return l.Decimal(100 * float64(part) / float64(total))
 }
 
 // maskName keeps the first letter of each word: "Budi Santoso" → "B*** S***".

@@ -61,7 +61,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now)}
-	if s.pages, err = parsePages(opt.Templates, s.funcs()); err != nil {
+	if s.pages, err = parsePages(opt.Templates, s.funcs); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -86,6 +86,7 @@ func (s *Server) Handler() *echo.Echo {
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog)
 	e.Use(securityHeaders)
+	e.Use(s.language)
 	e.Use(bodyLimit)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, Skipper: func(c echo.Context) bool {
 		p := c.Request().URL.Path

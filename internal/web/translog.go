@@ -299,6 +299,6 @@ func (s *Server) verifyPDF(c echo.Context) error {
 	if derr != nil {
 		return derr
 	}
-	d["PDFCheck"], d["PDFError"], d["PDFName"] = res, errMessage(err), fh.Filename
+	d["PDFCheck"], d["PDFError"], d["PDFName"] = res, err, fh.Filename
 	return s.render(c, http.StatusOK, "verify", d)
 }

@@ -11,6 +11,8 @@
  *    #typed-block > input#typed-name name=typed_name. Typed mode: pad hidden
  *    and off, name required. Drawing mode: block hidden, input disabled.
  *  #sign-error role=alert (class hidden while empty): validation message
+ *  form data-msg-name, data-msg-draw, data-msg-consent, data-msg-sending:
+ *    the messages in the page's language (Indonesian when absent)
  */
 (function () {
   'use strict';
@@ -20,6 +22,7 @@
   var strokes = $('signature-strokes'), useTyped = $('use-typed'), block = $('typed-block'),
     name = $('typed-name'), consent = $('consent'), submit = $('sign-submit'), errBox = $('sign-error'),
     label = submit && submit.textContent, busy = false, lastW = 0, timer;
+  function msg(key, fallback) { return form.getAttribute('data-msg-' + key) || fallback; }
   var pad = new window.SignaturePad(canvas, {
     minWidth: 0.7, maxWidth: 2.5, penColor: '#0b1f44', backgroundColor: 'rgba(0,0,0,0)'
   });
@@ -59,11 +62,11 @@
 
   function check() {
     if (typed()) {
-      if (name && !name.value.trim()) return ['Tuliskan nama lengkap Anda.', name];
+      if (name && !name.value.trim()) return [msg('name', 'Tuliskan nama lengkap Anda.'), name];
     } else if (pad.toData().reduce(function (n, g) { return n + g.points.length; }, 0) < 10) {
-      return ['Silakan bubuhkan tanda tangan Anda pada kotak di atas.', canvas];
+      return [msg('draw', 'Silakan bubuhkan tanda tangan Anda pada kotak di atas.'), canvas];
     }
-    if (consent && !consent.checked) return ['Centang persetujuan terlebih dahulu.', consent];
+    if (consent && !consent.checked) return [msg('consent', 'Centang persetujuan terlebih dahulu.'), consent];
   }
 
   // Runs on the button's click (Enter fires it too), i.e. before the browser's
@@ -83,7 +86,7 @@
     }
     busy = true;
     // Later, so that a named submit button is still part of the form data.
-    if (submit) setTimeout(function () { submit.disabled = true; submit.textContent = 'Mengirim\u2026'; }, 0);
+    if (submit) setTimeout(function () { submit.disabled = true; submit.textContent = msg('sending', 'Mengirim\u2026'); }, 0);
   });
   on(window, 'pageshow', function () { // back/forward cache
     busy = false;

@@ -3,7 +3,9 @@
  *  containing input[type=file]#pdf-file and the drop target #pdf-drop.dropzone
  *  (.dragover is toggled while a file hovers). Dropping a PDF puts it into
  *  #pdf-file and submits the form; #pdf-drop-msg (optional, role=status)
- *  shows "Memeriksa <nama>…" or "Berkas harus PDF.".
+ *  shows "Memeriksa <nama>…" or "Berkas harus PDF.", or the form's
+ *  data-msg-checking (with %s for the name) and data-msg-not-pdf in the
+ *  page's language.
  */
 (function () {
   'use strict';
@@ -14,6 +16,7 @@
   if (!form || !input || !zone || !window.DataTransfer) return;
 
   function say(t) { if (msg) msg.textContent = t; }
+  function text(key, fallback) { return form.getAttribute('data-msg-' + key) || fallback; }
   function on(t, f) { zone.addEventListener(t, f); }
   var stop = function (e) { e.preventDefault(); };
   // A file dropped beside the zone must not navigate away to the PDF.
@@ -27,11 +30,11 @@
     zone.classList.remove('dragover');
     var f = e.dataTransfer.files && e.dataTransfer.files[0];
     if (!f) return;
-    if (f.type !== 'application/pdf' && !/\.pdf$/i.test(f.name)) { say('Berkas harus PDF.'); return; }
+    if (f.type !== 'application/pdf' && !/\.pdf$/i.test(f.name)) { say(text('not-pdf', 'Berkas harus PDF.')); return; }
     var dt = new DataTransfer();
     dt.items.add(f);
     input.files = dt.files;
-    say('Memeriksa ' + f.name + '\u2026');
+    say(text('checking', 'Memeriksa %s\u2026').replace('%s', function () { return f.name; }));
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   });
 })();

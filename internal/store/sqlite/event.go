@@ -65,11 +65,14 @@ func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, err
 	return e, mapErr(err, "Acara")
 }
 
-// Events lists the events owned inside scope, newest first.
+// Events lists the events visible to scope, newest first: those owned
+// inside it, and those of the organizations above it, which its
+// organizations join (registry.User.JoinsEventsOf).
 func (db *DB) Events(ctx context.Context, scope string) ([]registry.Event, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events
-		WHERE org_id IN (SELECT id FROM organizations WHERE substr(path, 1, length(?)) = ?)
-		ORDER BY starts_at DESC, id DESC`, scope, scope)
+		WHERE org_id IN (SELECT id FROM organizations
+			WHERE substr(path, 1, length(?)) = ? OR (path <> '' AND substr(?, 1, length(path)) = path))
+		ORDER BY starts_at DESC, id DESC`, scope, scope, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -90,6 +90,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 				return err
 			}
 		}
+		if err := countSignings(ctx, tx, batch, results); err != nil {
+			return err
+		}
 		return lg.finish()
 	})
 	for i, r := range batch {
@@ -101,5 +104,6 @@ func (db *DB) commitBatch(batch []signRequest) {
 	}
 	if err == nil {
 		db.notifyAppend()
+		db.notifyOps(batch)
 	}
 }

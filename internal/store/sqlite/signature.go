@@ -127,7 +127,7 @@ func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (regi
 // eligibleWhere selects the employees who may sign e inside scope; its
 // arguments follow from eligibleArgs.
 func eligibleWhere(e registry.Event) string {
-	w := `e.active = 1 AND substr(o.path, 1, length(?)) = ? AND substr(o.path, 1, length(?)) = ?`
+	w := `e.active = 1 AND substr(o.path, 1, length(?)) = ? AND substr(o.path, 1, length(?)) = ? AND ` + onList("e.id")
 	if len(e.Categories) > 0 {
 		w += ` AND e.category IN (?` + strings.Repeat(`, ?`, len(e.Categories)-1) + `)`
 	}
@@ -135,7 +135,7 @@ func eligibleWhere(e registry.Event) string {
 }
 
 func eligibleArgs(eventPath, scope string, e registry.Event) []any {
-	args := []any{eventPath, eventPath, scope, scope}
+	args := []any{eventPath, eventPath, scope, scope, e.ID, e.ID}
 	for _, c := range e.Categories {
 		args = append(args, string(c))
 	}
@@ -186,20 +186,7 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 
 // EventStats counts the eligible employees and the records of an event.
 func (db *DB) EventStats(ctx context.Context, e registry.Event) (registry.EventStats, error) {
-	var st registry.EventStats
-	var eventPath string
-	if err := db.read.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, e.OrgID).Scan(&eventPath); err != nil {
-		return st, mapErr(err, "Organisasi")
-	}
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM employees e JOIN organizations o ON o.id = e.org_id WHERE `+
-		eligibleWhere(e), eligibleArgs(eventPath, eventPath, e)...).Scan(&st.Eligible)
-	if err != nil {
-		return st, err
-	}
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(s.id), COUNT(r.id) FROM signatures s
-		LEFT JOIN revocations r ON r.signature_id = s.id WHERE s.event_id = ?`, e.ID).Scan(&st.Signed, &st.Revoked)
-	st.Signed -= st.Revoked
-	return st, err
+	return db.ScopedEventStats(ctx, e, "/")
 }
 
 // InsertRevocation appends a revocation and its log leaf in one
@@ -231,6 +218,7 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 	})
 	if err == nil {
 		db.notifyAppend()
+		db.notifyOps(nil)
 	}
 	return err
 }

@@ -113,22 +113,6 @@ func (db *DB) AppendAudit(ctx context.Context, a registry.AuditEntry) error {
 
 // Audit lists the newest entries about organizations inside scope.
 func (db *DB) Audit(ctx context.Context, scope string, limit int) ([]registry.AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.at, a.user_id, a.user_name, a.action, a.org_id, a.target, a.detail, a.ip
-		FROM audit a LEFT JOIN organizations o ON o.id = a.org_id
-		WHERE ? = '/' OR substr(o.path, 1, length(?)) = ? ORDER BY a.id DESC LIMIT ?`, scope, scope, scope, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []registry.AuditEntry
-	for rows.Next() {
-		var a registry.AuditEntry
-		var at int64
-		if err := rows.Scan(&a.ID, &at, &a.UserID, &a.UserName, &a.Action, &a.OrgID, &a.Target, &a.Detail, &a.IP); err != nil {
-			return nil, err
-		}
-		a.At = fromMS(at)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	entries, _, err := db.AuditLog(ctx, registry.AuditFilter{Scope: scope, Limit: limit})
+	return entries, err
 }

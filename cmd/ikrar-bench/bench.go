@@ -1,0 +1,555 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// bench is one run of the tool.
+type bench struct {
+	cfg    config
+	stdout io.Writer
+	stderr io.Writer
+
+	dir     string // temporary directory: binary, data directory, logs
+	dataDir string
+	bin     string
+	api     api
+	ikrar   *child
+	ceiling *child
+	tr      *http.Transport
+	client  *http.Client
+	event   benchEvent
+	pay     payloads
+	certs   certs // from the API signings (PNG ink) and the preload
+	uiCerts certs // from the web-form signings (stroke ink)
+	nbytes  atomic.Int64
+
+	report report
+}
+
+// report is everything the run found, printed as a table and written as
+// JSON with -json.
+type report struct {
+	Machine    machine        `json:"machine"`
+	Command    string         `json:"command"`
+	Started    time.Time      `json:"started"`
+	Config     reportConfig   `json:"config"`
+	Seeding    []string       `json:"seeding"`
+	Phases     []phaseResult  `json:"phases"`
+	PageWeight *weight        `json:"page_weight,omitempty"`
+	KillTest   []killRound    `json:"kill_test,omitempty"`
+	Memory     *memoryResult  `json:"memory,omitempty"`
+	Checks     []string       `json:"checks"`
+	Payload    map[string]int `json:"payload_bytes"`
+	IdleRSSMB  float64        `json:"server_idle_rss_mb"`
+	HWMMB      float64        `json:"server_vmhwm_mb"`
+	Errors     map[string]int `json:"server_logged_errors"`
+}
+
+type reportConfig struct {
+	Employees       int     `json:"employees"`
+	Concurrency     int     `json:"concurrency"`
+	DurationS       float64 `json:"duration_s"`
+	CeilingDuration float64 `json:"ceiling_duration_s"`
+	Requests        int     `json:"requests_cap"`
+	Gzip            bool    `json:"accept_gzip"`
+	Preload         int     `json:"preloaded_signatures"`
+}
+
+type memoryResult struct {
+	Preloaded int     `json:"preloaded_signatures"`
+	PeakMB    float64 `json:"peak_rss_mb"`
+	Met       string  `json:"met"`
+}
+
+// phaseResult is one phase against ikrar and against the ceiling.
+type phaseResult struct {
+	Name      string   `json:"phase"`
+	Clients   int      `json:"clients"`
+	Target    string   `json:"target"`
+	Ikrar     stats    `json:"ikrar"`
+	Ceiling   *stats   `json:"ceiling,omitempty"`
+	Ratio     float64  `json:"ratio_to_ceiling"`
+	MeanBytes float64  `json:"mean_response_bytes,omitempty"`
+	Met       string   `json:"met"`
+	Notes     []string `json:"notes,omitempty"`
+}
+
+// target is what a phase must reach; zero fields are not part of it.
+type target struct {
+	text       string
+	minRPS     float64
+	maxP99     float64 // ms
+	minRatio   float64
+	minSeconds float64 // sustained for at least this long
+}
+
+func (t target) judge(r *phaseResult) {
+	var miss []string
+	if r.Ikrar.Errors > 0 {
+		miss = append(miss, fmt.Sprintf("%d errors", r.Ikrar.Errors))
+	}
+	if t.minRPS > 0 && r.Ikrar.RPS < t.minRPS {
+		miss = append(miss, fmt.Sprintf("%.0f/s < %.0f/s", r.Ikrar.RPS, t.minRPS))
+	}
+	if t.maxP99 > 0 && r.Ikrar.P99 > t.maxP99 {
+		miss = append(miss, fmt.Sprintf("p99 %.0f ms > %.0f ms", r.Ikrar.P99, t.maxP99))
+	}
+	if t.minRatio > 0 && r.Ratio < t.minRatio {
+		miss = append(miss, fmt.Sprintf("ratio %.2f < %.2f", r.Ratio, t.minRatio))
+	}
+	switch {
+	case len(miss) > 0:
+		r.Met = "NOT MET: " + strings.Join(miss, "; ")
+	case t.minSeconds > 0 && r.Ikrar.Seconds < t.minSeconds-1:
+		r.Met = fmt.Sprintf("met over %.0f s (target window %.0f s)", r.Ikrar.Seconds, t.minSeconds)
+	default:
+		r.Met = "met"
+	}
+}
+
+func (b *bench) logf(format string, args ...any) {
+	fmt.Fprintf(b.stderr, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func (b *bench) run(ctx context.Context) (err error) {
+	b.report = report{Machine: describeMachine(), Command: "ikrar-bench " + strings.Join(os.Args[1:], " "), Started: time.Now().UTC(),
+		Payload: map[string]int{}, Errors: map[string]int{}}
+	m := b.report.Machine
+	b.logf("machine: %d CPUs (%s), %.0f MB, %s, GOMAXPROCS %d, load %s", m.NProc, m.CPU, m.MemTotalMB, m.GoVersion, m.GOMAXPROCS, m.LoadAvg)
+	if b.dir, err = os.MkdirTemp("", "ikrar-bench-"); err != nil {
+		return err
+	}
+	defer func() {
+		if b.cfg.Keep {
+			b.logf("kept %s", b.dir)
+			return
+		}
+		os.RemoveAll(b.dir)
+	}()
+	b.dataDir = filepath.Join(b.dir, "data")
+	defer b.stopServers()
+
+	b.tr = &http.Transport{MaxIdleConns: 4 * b.cfg.Concurrency, MaxIdleConnsPerHost: 4 * b.cfg.Concurrency, IdleConnTimeout: 90 * time.Second,
+		DisableCompression: !b.cfg.Gzip}
+	defer b.tr.CloseIdleConnections()
+	b.client = &http.Client{Transport: b.tr, Timeout: time.Minute, CheckRedirect: noRedirect}
+
+	if b.bin = b.cfg.Bin; b.bin == "" {
+		b.logf("building ikrar")
+		if b.bin, err = buildIkrar(ctx, b.dir); err != nil {
+			return err
+		}
+	}
+	const email = "bench@ikrar.test"
+	if _, err := ikrarCLI(ctx, b.bin, "kata-sandi-uji-beban-2024\n", "user", "add", "--data", b.dataDir, "--email", email,
+		"--name", "Admin Uji Beban", "--role", "superadmin"); err != nil {
+		return err
+	}
+	token, err := ikrarCLI(ctx, b.bin, "", "token", "create", "--data", b.dataDir, "--email", email)
+	if err != nil {
+		return err
+	}
+
+	t0 := time.Now()
+	if b.pay, err = makePayloads(256, 48); err != nil {
+		return err
+	}
+	b.report.Payload["strokes_json_mean"] = b.pay.strokeN
+	b.report.Payload["signature_png_mean"] = b.pay.pngSize
+	b.logf("payloads: 256 stroke drawings (mean %d B JSON), 48 signature PNGs (mean %d B) in %s", b.pay.strokeN, b.pay.pngSize, time.Since(t0).Round(time.Millisecond))
+
+	if b.cfg.Preload > 0 {
+		raw := make([][]byte, 64)
+		for i := range raw {
+			raw[i] = strokesJSON(uint64(i)+5000, time.Now().UnixMilli())
+		}
+		t := time.Now()
+		if err := preload(ctx, b.dataDir, b.cfg.Preload, raw, &b.certs, b.logf); err != nil {
+			return err
+		}
+		b.report.Seeding = append(b.report.Seeding, fmt.Sprintf("preloaded %d signatures through the store in %s", b.cfg.Preload, time.Since(t).Round(time.Second)))
+	}
+
+	if b.ikrar, err = startIkrar(ctx, b.bin, b.dataDir); err != nil {
+		return err
+	}
+	b.report.IdleRSSMB = b.ikrar.rss.peakMB()
+	b.logf("ikrar serving at %s (pid %d, RSS %.1f MB)", b.ikrar.base, b.ikrar.pid(), b.report.IdleRSSMB)
+	b.api = api{base: b.ikrar.base, token: strings.TrimSpace(token), client: &http.Client{Timeout: 10 * time.Minute}}
+
+	if b.cfg.KillTest {
+		return b.runKillTest(ctx)
+	}
+	return b.runPhases(ctx)
+}
+
+func (b *bench) stopServers() {
+	if b.ikrar != nil {
+		b.report.HWMMB = b.ikrar.rss.hwmMB()
+		b.ikrar.stop()
+		b.report.Errors["ikrar"] = serverErrors(filepath.Join(b.dataDir, "serve.log"))
+		b.ikrar = nil
+	}
+	if b.ceiling != nil {
+		b.ceiling.stop()
+		b.ceiling = nil
+	}
+}
+
+// signRate sizes the employee ranges when -n is not given: each signing
+// phase gets enough people to sign at this rate for its whole duration.
+const signRate = 4000
+
+// ranges splits the seeded employees between the page-weight walk-through
+// and the phases that sign, so nobody signs twice.
+type ranges struct {
+	total                      int
+	misc, ui, api, prep, kills [2]int
+}
+
+func (b *bench) plan() ranges {
+	want := func(run bool) int {
+		if !run {
+			return 0
+		}
+		n := int(b.cfg.Duration.Seconds() * signRate)
+		if b.cfg.Requests > 0 {
+			n = min(n, b.cfg.Requests)
+		}
+		return n
+	}
+	has := func(p string) bool { return slices.Contains(b.cfg.Phases, p) }
+	ui, apiN, prep := want(has("sign-ui") && !b.cfg.KillTest), want(has("sign-api") && !b.cfg.KillTest), 0
+	kills := 0
+	if b.cfg.KillTest {
+		kills = b.cfg.KillRounds * 40_000
+	}
+	if !has("sign-api") && (has("pdf") || has("verify-json") || has("verify-html")) && !b.cfg.KillTest {
+		// Certificates to download and look up, signed before the phases.
+		prep = 5000
+		if has("pdf") {
+			prep = max(prep, int(b.cfg.Duration.Seconds()*1000))
+		}
+	}
+	if b.cfg.N > 0 {
+		// Share an explicit -n among the phases in the same proportions.
+		sum := ui + apiN + prep + kills
+		scale := float64(max(b.cfg.N-100, 0)) / float64(max(sum, 1))
+		ui, apiN, prep, kills = int(float64(ui)*scale), int(float64(apiN)*scale), int(float64(prep)*scale), int(float64(kills)*scale)
+	}
+	var r ranges
+	at := 0
+	next := func(n int) [2]int { a := [2]int{at, at + n}; at += n; return a }
+	r.misc, r.ui, r.api, r.prep, r.kills = next(100), next(ui), next(apiN), next(prep), next(kills)
+	r.total = at
+	return r
+}
+
+func (b *bench) runPhases(ctx context.Context) error {
+	rg := b.plan()
+	b.report.Config = reportConfig{Employees: rg.total, Concurrency: b.cfg.Concurrency, DurationS: b.cfg.Duration.Seconds(),
+		CeilingDuration: b.cfg.CeilingDuration.Seconds(), Requests: b.cfg.Requests, Preload: b.cfg.Preload, Gzip: b.cfg.Gzip}
+	t0 := time.Now()
+	ev, err := seed(ctx, b.api, rg.total, b.logf)
+	if err != nil {
+		return err
+	}
+	b.event = ev
+	b.report.Seeding = append(b.report.Seeding, fmt.Sprintf("seeded 1 organization, %d employees (CSV import through the API, %d rows per upload), 1 open event in %s",
+		rg.total, importChunk, time.Since(t0).Round(time.Millisecond)))
+	b.logf("%s", b.report.Seeding[len(b.report.Seeding)-1])
+
+	if b.ceiling, err = startCeiling(ctx, b.dir); err != nil {
+		return err
+	}
+	b.logf("ceiling server at %s (pid %d)", b.ceiling.base, b.ceiling.pid())
+
+	if w, err := pageWeight(ctx, b.ikrar.base, b.event, rg.misc[0], strokesForm(b.pay)); err != nil {
+		b.report.Checks = append(b.report.Checks, "page weight: "+err.Error())
+	} else {
+		b.report.PageWeight = &w
+		b.logf("signing flow page weight: %.1f KB over the wire (gzip)", w.TotalKB)
+	}
+	signed := 1 // the page-weight walk-through signs once
+
+	has := func(p string) bool { return slices.Contains(b.cfg.Phases, p) }
+	if has("sign-ui") {
+		src := newSigners(rg.ui[0], rg.ui[1], false)
+		err := b.phase(ctx, "sign-ui", target{text: "≥ 2,500/s for 60 s, p99 ≤ 200 ms, 0 errors, ≥ 0.15 of ceiling", minRPS: 2500, maxP99: 200, minRatio: 0.15, minSeconds: 60},
+			func(base string, ceiling bool) (setupFn, doFn) {
+				var s, out = src, sink(&b.uiCerts)
+				if ceiling {
+					s, out = newSigners(rg.ui[0], rg.ui[1], true), nil
+				}
+				setup := func(ctx context.Context, w *worker) error {
+					c, err := openEventPage(ctx, b.tr, base, b.event.Slug)
+					w.state = c
+					return err
+				}
+				do := func(ctx context.Context, w *worker) (outcome, error) {
+					return signUI(ctx, w.state.(*uiClient), base, b.event, s, b.pay, out)
+				}
+				return setup, do
+			}, func(r *phaseResult) {
+				if r.Ikrar.Requests > 0 && src.used() >= rg.ui[1]-rg.ui[0] {
+					r.Notes = append(r.Notes, fmt.Sprintf("ran out of employees after %d signings: raise -n", src.used()))
+				}
+			})
+		if err != nil {
+			return err
+		}
+		signed += b.last().Ikrar.Requests - b.last().Ikrar.Errors
+	}
+	if has("sign-api") || rg.prep[1] > rg.prep[0] {
+		lo, hi := rg.api[0], rg.api[1]
+		if !has("sign-api") {
+			lo, hi = rg.prep[0], rg.prep[1]
+		}
+		src := newSigners(lo, hi, false)
+		mk := func(base string, ceiling bool) (setupFn, doFn) {
+			var s, out = src, sink(&b.certs)
+			if ceiling {
+				s, out = newSigners(lo, hi, true), nil
+			}
+			return nil, func(ctx context.Context, w *worker) (outcome, error) {
+				return signAPI(ctx, b.client, base, b.event, s, b.pay, out)
+			}
+		}
+		if has("sign-api") {
+			err := b.phase(ctx, "sign-api", target{text: "≥ 1,500/s, p99 ≤ 250 ms, 0 errors", minRPS: 1500, maxP99: 250}, mk, func(r *phaseResult) {
+				if r.Ikrar.Requests > 0 && src.used() >= hi-lo {
+					r.Notes = append(r.Notes, fmt.Sprintf("ran out of employees after %d signings: raise -n", src.used()))
+				}
+			})
+			if err != nil {
+				return err
+			}
+			signed += b.last().Ikrar.Requests - b.last().Ikrar.Errors
+		} else {
+			_, do := mk(b.ikrar.base, false)
+			m, err := load{Concurrency: b.cfg.Concurrency, Duration: 10 * time.Minute, MaxRequests: hi - lo}.run(ctx, nil, do)
+			if err != nil {
+				return err
+			}
+			st := summarize(m)
+			signed += st.Requests - st.Errors
+			b.logf("prepared %d certificates through the API (%.0f/s, %d errors)", st.Requests-st.Errors, st.RPS, st.Errors)
+		}
+	}
+	if err := b.checkSignedCount(ctx, signed); err != nil {
+		return err
+	}
+
+	// Certificates to download: those signed through the API first, as
+	// the issue asks (a PNG signature), then those of the web form.
+	codes, pdfs := b.certs.snapshot()
+	uiCodes, uiPDFs := b.uiCerts.snapshot()
+	codes, pdfs = append(codes, uiCodes...), append(pdfs, uiPDFs...)
+	if has("pdf") {
+		if len(pdfs) == 0 {
+			return errors.New("pdf: no certificates to download")
+		}
+		first := &sequence{items: pdfs}
+		err := b.phase(ctx, "pdf-first", target{text: fmt.Sprintf("≥ 300/s per core (%d/s here), p99 ≤ 50 ms", 300*b.report.Machine.NProc),
+			minRPS: float64(300 * b.report.Machine.NProc), maxP99: 50},
+			func(base string, ceiling bool) (setupFn, doFn) {
+				if ceiling {
+					return nil, func(ctx context.Context, w *worker) (outcome, error) {
+						return fetch(ctx, b.client, base, ceilingPDFPath(pick(codes)), http.StatusOK, "%PDF", &b.nbytes)
+					}
+				}
+				return nil, func(ctx context.Context, w *worker) (outcome, error) {
+					p, ok := first.take()
+					if !ok {
+						return outcome{}, errExhausted
+					}
+					return fetch(ctx, b.client, base, p, http.StatusOK, "%PDF", &b.nbytes)
+				}
+			}, func(r *phaseResult) {
+				if len(first.taken()) >= len(pdfs) {
+					r.Notes = append(r.Notes, fmt.Sprintf("downloaded all %d certificates signed so far", len(pdfs)))
+				}
+			})
+		if err != nil {
+			return err
+		}
+		again := first.taken()
+		if len(again) > 0 {
+			err := b.phase(ctx, "pdf-again", target{text: "about what a static file costs (≥ 0.5 of the ceiling's static 38 KB file)", minRatio: 0.5},
+				func(base string, ceiling bool) (setupFn, doFn) {
+					return nil, func(ctx context.Context, w *worker) (outcome, error) {
+						p := pick(again)
+						if ceiling {
+							p = ceilingPDFPath("X")
+						}
+						return fetch(ctx, b.client, base, p, http.StatusOK, "%PDF", &b.nbytes)
+					}
+				}, nil)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	verify := func(name, prefix string, t target) error {
+		if len(codes) == 0 {
+			return fmt.Errorf("%s: no certificates to look up", name)
+		}
+		return b.phase(ctx, name, t, func(base string, ceiling bool) (setupFn, doFn) {
+			return nil, func(ctx context.Context, w *worker) (outcome, error) {
+				return fetch(ctx, b.client, base, prefix+pick(codes), http.StatusOK, "", &b.nbytes)
+			}
+		}, nil)
+	}
+	if has("verify-json") {
+		if err := verify("verify-json", "/api/v1/certificates/", target{text: "≥ 10,000/s, ≥ 0.4 of ceiling", minRPS: 10000, minRatio: 0.4}); err != nil {
+			return err
+		}
+	}
+	if has("verify-html") {
+		if err := verify("verify-html", "/v/", target{text: "≥ 5,000/s, ≥ 0.4 of ceiling", minRPS: 5000, minRatio: 0.4}); err != nil {
+			return err
+		}
+	}
+
+	peak := 0.0
+	for _, p := range b.report.Phases {
+		peak = max(peak, p.Ikrar.PeakRSS)
+	}
+	mem := &memoryResult{Preloaded: b.cfg.Preload, PeakMB: peak}
+	switch {
+	case peak > 150:
+		mem.Met = fmt.Sprintf("NOT MET: %.0f MB > 150 MB", peak)
+		if b.cfg.Preload < 1_000_000 {
+			mem.Met += fmt.Sprintf(" already with %d signatures preloaded (the target is with 1,000,000)", b.cfg.Preload)
+		}
+	case b.cfg.Preload < 1_000_000:
+		mem.Met = fmt.Sprintf("not measured at the target's size: %d signatures preloaded, the target is with 1,000,000 (-preload 1000000)", b.cfg.Preload)
+	default:
+		mem.Met = "met"
+	}
+	b.report.Memory = mem
+	b.stopServers()
+	return b.write()
+}
+
+// strokesForm is one drawing, decoded back from its form encoding.
+func strokesForm(p payloads) string {
+	s, _ := urlUnescape(p.strokes[0])
+	return s
+}
+
+type (
+	setupFn func(ctx context.Context, w *worker) error
+	doFn    func(ctx context.Context, w *worker) (outcome, error)
+)
+
+func (b *bench) last() *phaseResult { return &b.report.Phases[len(b.report.Phases)-1] }
+
+// phase runs one phase against ikrar for -duration, then against the
+// ceiling server for -ceiling-duration, with the same concurrency.
+func (b *bench) phase(ctx context.Context, name string, t target, mk func(base string, ceiling bool) (setupFn, doFn), after func(*phaseResult)) error {
+	r := phaseResult{Name: name, Target: t.text, Clients: b.cfg.Concurrency}
+	if strings.HasPrefix(name, "pdf") {
+		r.Clients = b.cfg.PDFConcurrency
+	}
+	b.logf("%s: %d clients for %s against ikrar", name, r.Clients, b.cfg.Duration)
+	setup, do := mk(b.ikrar.base, false)
+	b.nbytes.Store(0)
+	b.ikrar.rss.reset()
+	cpu := startCPU(b.ikrar)
+	m, err := load{Concurrency: r.Clients, Duration: b.cfg.Duration, MaxRequests: b.cfg.Requests}.run(ctx, setup, do)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	r.Ikrar = summarize(m)
+	r.Ikrar.PeakRSS = b.ikrar.rss.peakMB()
+	cpu.per(&r.Ikrar)
+	if r.Ikrar.Requests > 0 {
+		r.MeanBytes = float64(b.nbytes.Load()) / float64(r.Ikrar.Requests)
+	}
+	b.tr.CloseIdleConnections()
+	b.logf("%s: ikrar %d requests, %.0f/s, p50 %.1f ms, p99 %.1f ms, %d errors, peak RSS %.1f MB, CPU per request %.2f ms server + %.2f ms load generator",
+		name, r.Ikrar.Requests, r.Ikrar.RPS, r.Ikrar.P50, r.Ikrar.P99, r.Ikrar.Errors, r.Ikrar.PeakRSS, r.Ikrar.ServerCPU, r.Ikrar.ClientCPU)
+
+	setup, do = mk(b.ceiling.base, true)
+	b.ceiling.rss.reset()
+	cpu = startCPU(b.ceiling)
+	m, err = load{Concurrency: r.Clients, Duration: b.cfg.CeilingDuration, MaxRequests: b.cfg.Requests}.run(ctx, setup, do)
+	if err != nil {
+		return fmt.Errorf("%s ceiling: %w", name, err)
+	}
+	cs := summarize(m)
+	cs.PeakRSS = b.ceiling.rss.peakMB()
+	cpu.per(&cs)
+	r.Ceiling = &cs
+	if cs.RPS > 0 {
+		r.Ratio = r.Ikrar.RPS / cs.RPS
+	}
+	b.tr.CloseIdleConnections()
+	b.logf("%s: ceiling %.0f/s, p99 %.1f ms, %d errors, CPU per request %.2f ms server + %.2f ms load generator → ratio %.2f",
+		name, cs.RPS, cs.P99, cs.Errors, cs.ServerCPU, cs.ClientCPU, r.Ratio)
+	if cs.Errors > 0 {
+		r.Notes = append(r.Notes, "ceiling errors: "+reasons(cs.ByReason))
+	}
+	if after != nil {
+		after(&r)
+	}
+	t.judge(&r)
+	b.report.Phases = append(b.report.Phases, r)
+	return nil
+}
+
+// checkSignedCount compares the event's signed count with the signings
+// the tool saw succeed: every acknowledged signing must be stored once.
+func (b *bench) checkSignedCount(ctx context.Context, want int) error {
+	var ev struct {
+		Signed *int `json:"signed"`
+	}
+	if err := b.api.call(ctx, http.MethodGet, "/api/v1/events/"+itoa(b.event.ID), "", nil, http.StatusOK, &ev); err != nil {
+		return err
+	}
+	got := -1
+	if ev.Signed != nil {
+		got = *ev.Signed
+	}
+	msg := fmt.Sprintf("event reports %d signed; the tool saw %d signings succeed", got, want)
+	if got != want {
+		msg = "MISMATCH: " + msg
+	}
+	b.report.Checks = append(b.report.Checks, msg)
+	b.logf("%s", msg)
+	return nil
+}
+
+// cpuMark is the CPU time the server and this process had used when a
+// run started.
+type cpuMark struct {
+	pid            string
+	server, client time.Duration
+}
+
+func startCPU(c *child) cpuMark {
+	pid := itoa(int64(c.pid()))
+	return cpuMark{pid: pid, server: procCPU(pid), client: procCPU("self")}
+}
+
+// per sets the CPU time per request used since the mark.
+func (m cpuMark) per(s *stats) {
+	if s.Requests == 0 || m.server < 0 || m.client < 0 {
+		return
+	}
+	n := float64(s.Requests)
+	s.ServerCPU = float64(procCPU(m.pid)-m.server) / float64(time.Millisecond) / n
+	s.ClientCPU = float64(procCPU("self")-m.client) / float64(time.Millisecond) / n
+}

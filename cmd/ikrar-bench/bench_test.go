@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/nip"
+	"github.com/ikrar-id/ikrar/internal/roster"
+)
+
+func TestPercentile(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, x := range v {
+			out[i] = time.Duration(x) * time.Millisecond
+		}
+		return out
+	}
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[i] = i + 1
+	}
+	tests := []struct {
+		name   string
+		sorted []time.Duration
+		p      float64
+		want   time.Duration
+	}{
+		{"empty", nil, 50, 0},
+		{"one sample", ms(7), 99, 7 * time.Millisecond},
+		{"median of four is the second", ms(1, 2, 3, 4), 50, 2 * time.Millisecond},
+		{"p50 of 1..100", ms(hundred...), 50, 50 * time.Millisecond},
+		{"p99 of 1..100", ms(hundred...), 99, 99 * time.Millisecond},
+		{"p100 is the max", ms(hundred...), 100, 100 * time.Millisecond},
+		{"p0 is the min", ms(hundred...), 0, 1 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := percentile(tt.sorted, tt.p); got != tt.want {
+			t.Errorf("%s: percentile(p%v) = %v, want %v", tt.name, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	m := measured{Latencies: []time.Duration{4 * time.Millisecond, time.Millisecond, 3 * time.Millisecond, 2 * time.Millisecond},
+		Errors: map[string]int{"status 500": 1}, Elapsed: 2 * time.Second}
+	s := summarize(m)
+	if s.Requests != 4 || s.Errors != 1 || s.RPS != 2 || s.P50 != 2 || s.Max != 4 {
+		t.Errorf("summarize = %+v", s)
+	}
+	if m.Latencies[0] != 4*time.Millisecond {
+		t.Error("summarize reordered the caller's samples")
+	}
+}
+
+// Every generated NIP is a valid PNS NIP, distinct from the others, and
+// survives the roster import.
+func TestEmployeeNIPs(t *testing.T) {
+	seen := map[string]int{}
+	check := func(i int) {
+		n := employeeNIP(i)
+		if err := nip.Validate(n); err != nil {
+			t.Fatalf("employeeNIP(%d) = %s: %v", i, n, err)
+		}
+		if j, dup := seen[n]; dup {
+			t.Fatalf("employeeNIP(%d) = employeeNIP(%d) = %s", i, j, n)
+		}
+		seen[n] = i
+	}
+	for i := range 200_000 {
+		check(i)
+	}
+	for i := maxEmployees - 1000; i < maxEmployees; i++ {
+		check(i)
+	}
+	res, err := roster.Parse(bytes.NewReader(rosterCSV(0, 5000)), "text/csv", "pegawai.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Employees) != 5000 || len(res.Rejected) != 0 {
+		t.Fatalf("roster: %d employees, rejected %v", len(res.Employees), res.Rejected[:min(3, len(res.Rejected))])
+	}
+	if _, err := csv.NewReader(bytes.NewReader(rosterCSV(0, 10))).ReadAll(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The drawn-signature PNGs decode as 600×200 RGBA canvases of a few KB
+// with transparent background and dark ink, and ikrar accepts them.
+func TestSignaturePNG(t *testing.T) {
+	for seed := range uint64(20) {
+		b, err := signaturePNG(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) < 2<<10 || len(b) > 16<<10 {
+			t.Errorf("seed %d: %d bytes, want a few KB", seed, len(b))
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		nrgba, ok := img.(*image.NRGBA)
+		if !ok || img.Bounds() != image.Rect(0, 0, 600, 200) {
+			t.Fatalf("seed %d: %T %v, want 600×200 NRGBA", seed, img, img.Bounds())
+		}
+		inked, partial := 0, 0
+		for i := 3; i < len(nrgba.Pix); i += 4 {
+			switch a := nrgba.Pix[i]; {
+			case a == 255:
+				inked++
+			case a > 0:
+				partial++
+			}
+		}
+		if inked < 500 || partial < 200 || nrgba.Pix[3] != 0 {
+			t.Errorf("seed %d: %d opaque and %d anti-aliased pixels, corner alpha %d", seed, inked, partial, nrgba.Pix[3])
+		}
+		if _, err := ink.NormalizePNG(b); err != nil {
+			t.Errorf("seed %d: ikrar refuses it: %v", seed, err)
+		}
+	}
+}
+
+// The strokes are signature_pad's toData() shape with 150–300 points, and
+// ikrar accepts them; two signers draw differently.
+func TestStrokes(t *testing.T) {
+	prev := ""
+	for seed := range uint64(50) {
+		raw := strokesJSON(seed, time.Date(2024, 10, 23, 2, 0, 0, 0, time.UTC).UnixMilli())
+		var groups []padGroup
+		if err := json.Unmarshal(raw, &groups); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, g := range groups {
+			n += len(g.Points)
+		}
+		if n < 150 || n > 300 || len(groups) < 2 || len(groups) > 4 {
+			t.Errorf("seed %d: %d strokes, %d points", seed, len(groups), n)
+		}
+		if _, err := ink.ParseStrokes(raw); err != nil {
+			t.Errorf("seed %d: ikrar refuses it: %v", seed, err)
+		}
+		if string(raw) == prev {
+			t.Errorf("seed %d draws the same as seed %d", seed, seed-1)
+		}
+		prev = string(raw)
+	}
+}
+
+func TestSigners(t *testing.T) {
+	s := newSigners(10, 13, false)
+	var got []int
+	for {
+		i, ok := s.take()
+		if !ok {
+			break
+		}
+		got = append(got, i)
+	}
+	if len(got) != 3 || got[0] != 10 || got[2] != 12 || s.used() != 3 {
+		t.Errorf("took %v, used %d", got, s.used())
+	}
+	w := newSigners(10, 13, true)
+	for k := range 7 {
+		if i, ok := w.take(); !ok || i != 10+k%3 {
+			t.Fatalf("wrapping take %d = %d, %v", k, i, ok)
+		}
+	}
+}
+
+// The load driver stops at the request cap and when the source runs out,
+// and counts failures by reason.
+func TestLoadBounds(t *testing.T) {
+	ctx := context.Background()
+	m, err := load{Concurrency: 8, Duration: time.Minute, MaxRequests: 100}.run(ctx, nil, func(ctx context.Context, w *worker) (outcome, error) {
+		return success, nil
+	})
+	if err != nil || len(m.Latencies) != 100 || m.Exhausted {
+		t.Errorf("capped run: %d requests, exhausted %v, %v", len(m.Latencies), m.Exhausted, err)
+	}
+	src := newSigners(0, 50, false)
+	m, err = load{Concurrency: 4, Duration: time.Minute}.run(ctx, nil, func(ctx context.Context, w *worker) (outcome, error) {
+		i, ok := src.take()
+		if !ok {
+			return outcome{}, errExhausted
+		}
+		if i%10 == 0 {
+			return failed("status %d", 503), nil
+		}
+		return success, nil
+	})
+	if err != nil || len(m.Latencies) != 50 || !m.Exhausted || m.Errors["status 503"] != 5 {
+		t.Errorf("exhausting run: %d requests, exhausted %v, errors %v, %v", len(m.Latencies), m.Exhausted, m.Errors, err)
+	}
+	start := time.Now()
+	_, err = load{Concurrency: 2, Duration: 50 * time.Millisecond}.run(ctx, func(ctx context.Context, w *worker) error {
+		return nil
+	}, func(ctx context.Context, w *worker) (outcome, error) {
+		time.Sleep(time.Millisecond)
+		return success, nil
+	})
+	if err != nil || time.Since(start) > 2*time.Second {
+		t.Errorf("timed run took %s (%v)", time.Since(start), err)
+	}
+	_, err = load{Concurrency: 2, Duration: time.Second}.run(ctx, func(ctx context.Context, w *worker) error {
+		return errors.New("no page")
+	}, nil)
+	if err == nil {
+		t.Error("a failed setup did not fail the phase")
+	}
+}
+
+// The ceiling answers each phase's request as ikrar does: 303 to /c/ for
+// the form, 201 with a certificate for the API, a PDF, and 200 look-ups.
+func TestCeiling(t *testing.T) {
+	srv := httptest.NewServer(ceilingHandler())
+	defer srv.Close()
+	p, err := makePayloads(2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	ctx := context.Background()
+	ev := benchEvent{ID: 1, Slug: "abc", Code: "K7M4QX"}
+	c, err := openEventPage(ctx, tr, srv.URL, ev.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &certs{}
+	if o, err := signUI(ctx, c, srv.URL, ev, newSigners(0, 1, false), p, out); err != nil || !o.ok {
+		t.Fatalf("sign-ui: %+v %v", o, err)
+	}
+	client := &http.Client{Transport: tr, CheckRedirect: noRedirect}
+	if o, err := signAPI(ctx, client, srv.URL, ev, newSigners(0, 1, false), p, out); err != nil || !o.ok {
+		t.Fatalf("sign-api: %+v %v", o, err)
+	}
+	codes, pdfs := out.snapshot()
+	if len(codes) != 2 || len(pdfs) != 2 || !strings.HasPrefix(pdfs[1], "/c/"+codes[1]+"/sertifikat.pdf?k=") {
+		t.Fatalf("collected %v %v", codes, pdfs)
+	}
+	var n atomic.Int64
+	for _, tc := range []struct{ path, prefix string }{
+		{pdfs[1], "%PDF"}, {"/api/v1/certificates/" + codes[0], "{"}, {"/v/" + codes[0], "<!doctype"},
+	} {
+		if o, err := fetch(ctx, client, srv.URL, tc.path, http.StatusOK, tc.prefix, &n); err != nil || !o.ok {
+			t.Errorf("GET %s: %+v %v", tc.path, o, err)
+		}
+	}
+	if n.Load() < ceilingPDFBytes {
+		t.Errorf("read %d bytes, want at least the %d of the PDF", n.Load(), ceilingPDFBytes)
+	}
+	// A form without its CSRF token is refused, as ikrar refuses it.
+	resp, err := client.PostForm(srv.URL+"/e/abc/sign", url.Values{"nip": {"1"}, "code": {"X"}, "consent": {"1"}, "signature_strokes": {"[]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("form without token: %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	var buf bytes.Buffer
+	c, err := parseConfig([]string{"-duration", "20s", "-phases", "sign-api, verify-json"}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Duration != 20*time.Second || c.CeilingDuration != 15*time.Second || len(c.Phases) != 2 || c.Concurrency != 200 {
+		t.Errorf("config %+v", c)
+	}
+	if c, _ := parseConfig([]string{"-duration", "5s"}, &buf); c.CeilingDuration != 5*time.Second {
+		t.Errorf("ceiling duration %v, want capped at -duration", c.CeilingDuration)
+	}
+	for _, bad := range [][]string{{"-phases", "sign-ui,nope"}, {"-c", "0"}, {"-duration", "0s"}, {"extra"}} {
+		if _, err := parseConfig(bad, &buf); err == nil {
+			t.Errorf("parseConfig(%q) accepted", bad)
+		}
+	}
+}
+
+func TestProcCPU(t *testing.T) {
+	before := procCPU("self")
+	for deadline := time.Now().Add(50 * time.Millisecond); time.Now().Before(deadline); {
+	}
+	if after := procCPU("self"); before < 0 || after < before {
+		t.Errorf("procCPU(self): %v then %v", before, after)
+	}
+	if procCPU("0") != -1 {
+		t.Error("procCPU of a process that does not exist is not -1")
+	}
+}

@@ -1,0 +1,129 @@
+// Command ikrar-bench measures ikrar under a signing burst on loopback: it
+// builds and starts `ikrar serve` on a fresh data directory, seeds
+// employees and an open event through the API, then drives signings (as
+// the web UI and as the API send them), certificate downloads and
+// verification look-ups from C concurrent clients, each phase bounded in
+// time and requests. Every phase is also run against a ceiling server — a
+// bare echo handler that parses the same request and answers the same
+// status without doing the work — and the ratio of the two is the key
+// figure. With -kill-test it checks instead that every acknowledged
+// signature survives kill -9 of the server.
+//
+// See docs/PERFORMANCE.md for the commands and the measured figures.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "ikrar-bench:", err)
+		os.Exit(1)
+	}
+}
+
+var allPhases = []string{"sign-ui", "sign-api", "pdf", "verify-json", "verify-html"}
+
+// config is the tool's configuration, from flags.
+type config struct {
+	N               int
+	Concurrency     int
+	PDFConcurrency  int
+	Duration        time.Duration
+	CeilingDuration time.Duration
+	Requests        int
+	Phases          []string
+	Bin             string
+	Keep            bool
+	Gzip            bool
+	JSON            string
+	KillTest        bool
+	KillRounds      int
+	Preload         int
+	ceilingAddr     string
+}
+
+func parseConfig(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("ikrar-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	var phases string
+	fs.IntVar(&c.N, "n", 0, "employees to seed (0: enough for every signing phase to run its whole duration at 4,000 signatures/s)")
+	fs.IntVar(&c.Concurrency, "c", 200, "concurrent clients in every phase")
+	fs.IntVar(&c.PDFConcurrency, "pdf-c", 0, "concurrent clients in the pdf phases (0: -c)")
+	fs.DurationVar(&c.Duration, "duration", 60*time.Second, "length of each phase against ikrar")
+	fs.DurationVar(&c.CeilingDuration, "ceiling-duration", 15*time.Second, "length of each phase against the ceiling server (at most -duration)")
+	fs.IntVar(&c.Requests, "requests", 0, "at most this many requests per phase (0: no cap)")
+	fs.StringVar(&phases, "phases", strings.Join(allPhases, ","), "phases to run, comma-separated: "+strings.Join(allPhases, ","))
+	fs.StringVar(&c.Bin, "bin", "", "ikrar binary to test (default: go build ./cmd/ikrar into a temporary directory)")
+	fs.BoolVar(&c.Gzip, "gzip", true, "send Accept-Encoding: gzip, as browsers do (false: measure without response compression)")
+	fs.BoolVar(&c.Keep, "keep", false, "keep the data directory and server logs")
+	fs.StringVar(&c.JSON, "json", "", "also write the results as JSON to this file")
+	fs.BoolVar(&c.KillTest, "kill-test", false, "durability check: kill -9 the server during API signing, restart it, look up every acknowledged certificate")
+	fs.IntVar(&c.KillRounds, "kill-rounds", 3, "kill-test rounds")
+	fs.IntVar(&c.Preload, "preload", 0, "signatures to store before the server starts, through the store's signing path (for the memory target: 1000000)")
+	fs.StringVar(&c.ceilingAddr, "ceiling-server", "", "internal: serve the ceiling handlers on this address")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	for _, p := range strings.Split(phases, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !slices.Contains(allPhases, p) {
+			return c, fmt.Errorf("-phases: unknown phase %q (have %s)", p, strings.Join(allPhases, ", "))
+		}
+		c.Phases = append(c.Phases, p)
+	}
+	switch {
+	case c.Concurrency < 1 || c.PDFConcurrency < 0:
+		return c, errors.New("-c must be at least 1, -pdf-c at least 0")
+	case c.Duration <= 0:
+		return c, errors.New("-duration must be positive")
+	case c.N < 0 || c.N > maxEmployees-preloadPerEvent:
+		return c, fmt.Errorf("-n must be between 0 and %d", maxEmployees-preloadPerEvent)
+	case c.Requests < 0 || c.Preload < 0:
+		return c, errors.New("-requests and -preload must not be negative")
+	}
+	c.CeilingDuration = min(c.CeilingDuration, c.Duration)
+	if c.PDFConcurrency == 0 {
+		c.PDFConcurrency = c.Concurrency
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.ceilingAddr != "" {
+		errc := make(chan error, 1)
+		go func() { errc <- serveCeiling(cfg.ceilingAddr) }()
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	b := &bench{cfg: cfg, stdout: stdout, stderr: stderr}
+	return b.run(ctx)
+}

@@ -1,0 +1,175 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/tanggal"
+)
+
+// Official is someone present at the declaration who signs its Berita
+// Acara, as the officer entered them.
+type Official struct {
+	Name     string
+	Position string
+}
+
+// BeritaAcara is the official record of a declaration.
+type BeritaAcara struct {
+	EventHeader
+	Pledge    registry.PledgeVersion
+	Number    string    // the letter number, if the office gives one
+	Place     string    // where it took place; "" for an online declaration
+	Date      time.Time // the day, in the organization's zone
+	Units     []UnitCount
+	Officials []Official
+	Generated time.Time
+}
+
+// Title is the Berita Acara's heading.
+const beritaAcaraTitle = "BERITA ACARA DEKLARASI NETRALITAS APARATUR SIPIL NEGARA"
+
+// Opening is the Berita Acara's first sentence: "Pada hari ini Rabu,
+// tanggal 23 Oktober 2024, bertempat di Aula Kantor Bupati, telah
+// dilaksanakan …".
+func (b BeritaAcara) Opening() string {
+	where := "bertempat di " + strings.TrimSpace(b.Place)
+	if strings.TrimSpace(b.Place) == "" {
+		where = "secara daring"
+	}
+	how := ""
+	switch b.Event.Mode {
+	case registry.ModeOnline:
+		how = " secara daring"
+	case registry.ModeHybrid:
+		how = " secara luring dan daring"
+	}
+	return fmt.Sprintf("Pada hari ini %s, tanggal %d %s %d, %s, telah dilaksanakan Deklarasi Netralitas Aparatur Sipil Negara "+
+		"“%s” yang diselenggarakan oleh %s%s. Dalam deklarasi tersebut, Aparatur Sipil Negara di lingkungan %s "+
+		"membacakan dan menandatangani ikrar sebagai berikut:",
+		tanggal.Day(b.Date.Weekday()), b.Date.Day(), tanggal.Month(b.Date.Month()), b.Date.Year(), where,
+		strings.TrimSpace(b.Event.Title), b.Org.Name, how, b.Org.Name)
+}
+
+// WriteBeritaAcaraPDF writes the Berita Acara as an A4 PDF: the
+// declaration's day and place, the pledge text, the counts per unit, the
+// officials present and their signature blocks.
+func WriteBeritaAcaraPDF(w io.Writer, b BeritaAcara) error {
+	d, err := newDoc("Berita Acara Deklarasi Netralitas ASN · "+b.Event.Title, b.Org.Name,
+		"Dicetak "+b.stamp(b.Generated)+" · Berita Acara · "+b.Event.Title, b.Generated)
+	if err != nil {
+		return err
+	}
+	d.AddPage()
+	number := ""
+	if n := strings.TrimSpace(b.Number); n != "" {
+		number = "Nomor: " + n
+	}
+	d.title(beritaAcaraTitle, b.Org.Name, number)
+
+	const size = 10.0
+	lh := lineH(size)
+	d.font("", size, black)
+	d.para(contentW, lh, b.Opening(), "J")
+	d.Ln(2)
+	d.pledge(b.Pledge, b.Org.Name, size)
+	d.Ln(3)
+
+	t := Total(b.Units)
+	d.font("", size, black)
+	d.para(contentW, lh, fmt.Sprintf("Penandatanganan ikrar dilakukan secara elektronik melalui registri ikrar; setiap ikrar "+
+		"tercatat dengan nomor sertifikat yang dapat diverifikasi oleh siapa saja. Dari %d pegawai yang wajib menandatangani "+
+		"ikrar, %d pegawai (%s%%) telah menandatangani dan %d pegawai belum, dengan rincian per unit kerja sebagai berikut:",
+		t.Eligible, t.Signed, t.Percent(), t.Pending()), "J")
+	d.Ln(2)
+	d.unitTable(b.Units)
+	d.Ln(4)
+
+	if len(b.Officials) > 0 {
+		d.font("", size, black)
+		d.ensure(lh * 3)
+		d.para(contentW, lh, "Deklarasi ini dihadiri oleh:", "L")
+		for i, o := range b.Officials {
+			d.SetX(margin + 4)
+			d.cell(7, lh, fmt.Sprintf("%d.", i+1), "", "L", false)
+			d.para(contentW-11, lh, o.Name+" — "+o.Position, "L")
+		}
+		d.Ln(2)
+	}
+	d.font("", size, black)
+	d.ensure(lh * 2)
+	d.para(contentW, lh, "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.", "J")
+	d.Ln(4)
+	d.signatures(b)
+	return d.output(w, "Berita Acara PDF")
+}
+
+// pledge sets the pledge text off by a rule on its left, as certificates
+// do.
+func (d doc) pledge(p registry.PledgeVersion, institution string, size float64) {
+	lh := lineH(size)
+	const indent, numW = 6.0, 7.0
+	x, w := margin+indent, contentW-indent
+	top, page := d.GetY(), d.PageNo()
+	d.font("B", size, navy)
+	d.SetX(x)
+	d.para(w, lh, p.Title, "C")
+	d.font("", size, black)
+	d.SetX(x)
+	d.para(w, lh, p.OpeningFor(institution), "J")
+	for i, pt := range p.Points {
+		d.SetX(x)
+		d.cell(numW, lh, fmt.Sprintf("%d.", i+1), "", "L", false)
+		d.para(w-numW, lh, pt, "J")
+	}
+	if p.Closing != "" {
+		d.SetX(x)
+		d.para(w, lh, p.Closing, "J")
+	}
+	if d.PageNo() == page {
+		d.SetFillColor(navy[0], navy[1], navy[2])
+		d.Rect(margin, top, 1, d.GetY()-top, "F")
+	}
+}
+
+// signatures draws the place and date, then a signature block for each
+// official, two to a row; a block never splits across pages.
+func (d doc) signatures(b BeritaAcara) {
+	const colW, blockH = 78.0, 38.0
+	place := strings.TrimSpace(b.Place)
+	if place == "" {
+		place = b.Org.Name
+	}
+	date := fmt.Sprintf("%d %s %d", b.Date.Day(), tanggal.Month(b.Date.Month()), b.Date.Year())
+	d.ensure(6 + blockH)
+	d.font("", 10, black)
+	d.SetX(pageW - margin - colW)
+	d.para(colW, 5, place+", "+date, "C")
+	d.Ln(2)
+	officials := b.Officials
+	if len(officials) == 0 {
+		// Without officials entered, the event's official signs.
+		officials = []Official{{Name: b.Event.OfficialName, Position: b.Event.OfficialPosition}}
+	}
+	for i := 0; i < len(officials); i += 2 {
+		d.ensure(blockH)
+		y := d.GetY()
+		row := officials[i:min(i+2, len(officials))]
+		for j, o := range row {
+			x := margin + float64(j)*(contentW-colW)
+			if len(row) == 1 && len(officials) == 1 {
+				x = pageW - margin - colW
+			}
+			d.SetXY(x, y)
+			d.fit("B", o.Position, colW, 2, 10, 7.5, black)
+			d.para(colW, 4.5, o.Position, "C")
+			d.SetXY(x, y+blockH-10)
+			d.fit("BU", o.Name, colW, 1, 10, 7, black)
+			d.para(colW, 5, o.Name, "C")
+		}
+		d.SetXY(margin, y+blockH)
+	}
+}

@@ -1,0 +1,135 @@
+// Package pdftest reads PDFs the way a person would, for tests: their text
+// through poppler's pdftotext, a page as an image through pdftoppm, and QR
+// codes on it through gozxing. The tools are skipped when missing on a
+// developer's machine and required in CI (CI=true).
+package pdftest
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// NeedTool returns the path of an external program, skipping the test when
+// it is missing, unless CI=true.
+func NeedTool(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required in CI (apt-get install poppler-utils): %v", name, err)
+	}
+	t.Skipf("%s not installed (apt-get install poppler-utils)", name)
+	return ""
+}
+
+func write(t testing.TB, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "dokumen.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Text extracts a PDF's text with its layout folded: runs of white space,
+// line breaks included, become one space. pdftotext also fails the test on
+// a malformed file.
+func Text(t testing.TB, pdf []byte) string {
+	t.Helper()
+	tool := NeedTool(t, "pdftotext")
+	out, err := exec.Command(tool, "-enc", "UTF-8", write(t, pdf), "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	if bytes.Contains(out, []byte("Syntax Error")) || bytes.Contains(out, []byte("Syntax Warning")) {
+		t.Fatalf("pdftotext complains:\n%s", out)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// Pages counts a PDF's pages as poppler sees them.
+func Pages(t testing.TB, pdf []byte) int {
+	t.Helper()
+	tool := NeedTool(t, "pdfinfo")
+	out, err := exec.Command(tool, write(t, pdf)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "Pages:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatalf("pdfinfo pages %q: %v", v, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("pdfinfo gives no page count:\n%s", out)
+	return 0
+}
+
+// Page renders one page (from 1) at 150 dpi.
+func Page(t testing.TB, pdf []byte, page int) image.Image {
+	t.Helper()
+	tool := NeedTool(t, "pdftoppm")
+	dir := t.TempDir()
+	n := strconv.Itoa(page)
+	out, err := exec.Command(tool, "-r", "150", "-png", "-f", n, "-l", n, "-singlefile",
+		write(t, pdf), filepath.Join(dir, "page")).CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "page.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// Crop returns the part of img inside r, given as fractions of its width
+// and height.
+func Crop(img image.Image, x0, y0, x1, y1 float64) image.Image {
+	b := img.Bounds()
+	r := image.Rect(b.Min.X+int(x0*float64(b.Dx())), b.Min.Y+int(y0*float64(b.Dy())),
+		b.Min.X+int(x1*float64(b.Dx())), b.Min.Y+int(y1*float64(b.Dy())))
+	return img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}).SubImage(r)
+}
+
+// DecodeQR reads the one QR code in img.
+func DecodeQR(t testing.TB, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// gozxing's finder-pattern search is fickle next to text: take the
+	// first of a plain and a thorough attempt that reads the code.
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+		res, err = qrcode.NewQRCodeReader().Decode(bmp, hints)
+	}
+	if err != nil {
+		t.Fatalf("decode QR: %v", err)
+	}
+	return res.GetText()
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/report"
+)
+
+// Officials the Berita Acara form offers rows for, and takes at most.
+const (
+	baFormRows    = 6
+	baMaxOfficial = 12
+)
+
+// beritaAcaraForm asks for what the Berita Acara needs beyond the record:
+// the letter number, place and date (from the event by default), and the
+// officials present.
+func (s *Server) beritaAcaraForm(c echo.Context) error {
+	e, org, err := s.requestEvent(c, "", "")
+	if err != nil {
+		return err
+	}
+	ba := report.BeritaAcara{Place: e.Place, Date: e.StartsAt.In(org.Location()),
+		Officials: []report.Official{{Name: e.OfficialName, Position: e.OfficialPosition}}}
+	if e.Mode == registry.ModeOnline {
+		ba.Place = ""
+	}
+	return s.renderBeritaAcaraForm(c, http.StatusOK, e, org, ba, "")
+}
+
+// renderBeritaAcaraForm shows the form filled with ba, and a message when
+// what was sent could not be used.
+func (s *Server) renderBeritaAcaraForm(c echo.Context, status int, e registry.Event, org registry.Organization, ba report.BeritaAcara, msg string) error {
+	rows := make([]report.Official, max(baFormRows, len(ba.Officials)+2))
+	copy(rows, ba.Officials)
+	date := ""
+	if !ba.Date.IsZero() {
+		date = ba.Date.Format("2006-01-02")
+	}
+	return s.render(c, status, "berita_acara_form", map[string]any{"Title": "Berita Acara", "E": e, "Org": org,
+		"Number": ba.Number, "Place": ba.Place, "Date": date, "Officials": rows, "Error": msg})
+}
+
+// beritaAcaraPDF renders the Berita Acara from the form's values.
+func (s *Server) beritaAcaraPDF(c echo.Context) error {
+	// Check the form before the export is recorded.
+	e, org, err := s.requestEvent(c, "", "")
+	if err != nil {
+		return err
+	}
+	ba, err := parseBeritaAcara(c, org.Location())
+	if err != nil {
+		return s.renderBeritaAcaraForm(c, statusOf(registry.ErrorCode(err)), e, org, ba, registry.ErrorMessage(err))
+	}
+	e, org, parts, err := s.scopedEvent(c, registry.ExportBeritaAcara, ba.Date.Format("2006-01-02"))
+	if err != nil {
+		return err
+	}
+	if ba.Pledge, err = s.store.Pledge(c.Request().Context(), e.PledgeID); err != nil {
+		return err
+	}
+	ba.EventHeader = report.EventHeader{Event: e, Org: org}
+	ba.Units, ba.Generated = report.Units(parts), s.now()
+	return sendPDF(c, exportName("berita-acara", e, "", "pdf"), func(w io.Writer) error { return report.WriteBeritaAcaraPDF(w, ba) })
+}
+
+// parseBeritaAcara reads the form: number, place, date and the officials
+// as name and position rows, blank rows skipped.
+func parseBeritaAcara(c echo.Context, loc *time.Location) (report.BeritaAcara, error) {
+	q := c.QueryParams()
+	ba := report.BeritaAcara{Number: fold(q.Get("number")), Place: fold(q.Get("place"))}
+	names, positions := q["name"], q["position"]
+	var missing int
+	for i := range min(max(len(names), len(positions)), 2*baMaxOfficial) {
+		o := report.Official{Name: fold(at(names, i)), Position: fold(at(positions, i))}
+		if o.Name == "" && o.Position == "" {
+			continue
+		}
+		if (o.Name == "" || o.Position == "") && missing == 0 {
+			missing = len(ba.Officials) + 1
+		}
+		ba.Officials = append(ba.Officials, o)
+	}
+	date, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(q.Get("date")), loc)
+	switch {
+	case err != nil:
+		return ba, registry.Errorf(registry.EINVALID, "Tanggal Berita Acara wajib diisi (format 2024-10-23).")
+	case utf8.RuneCountInString(ba.Number) > 100 || utf8.RuneCountInString(ba.Place) > 300:
+		return ba, registry.Errorf(registry.EINVALID, "Nomor atau tempat terlalu panjang.")
+	case missing > 0:
+		return ba, registry.Errorf(registry.EINVALID, "Setiap pejabat yang hadir perlu nama dan jabatan (baris %d).", missing)
+	case len(ba.Officials) > baMaxOfficial:
+		return ba, registry.Errorf(registry.EINVALID, "Paling banyak %d pejabat.", baMaxOfficial)
+	}
+	for i, o := range ba.Officials {
+		if utf8.RuneCountInString(o.Name) > 200 || utf8.RuneCountInString(o.Position) > 200 {
+			return ba, registry.Errorf(registry.EINVALID, "Nama atau jabatan pejabat terlalu panjang (baris %d).", i+1)
+		}
+	}
+	ba.Date = date
+	return ba, nil
+}
+
+func at(vs []string, i int) string {
+	if i < len(vs) {
+		return vs[i]
+	}
+	return ""
+}
+
+func fold(s string) string { return strings.Join(strings.Fields(s), " ") }

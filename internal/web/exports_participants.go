@@ -1,0 +1,124 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar-id/ikrar/internal/nip"
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/roster"
+)
+
+// listProblem is a row of an uploaded participant list that did not put
+// anyone on the list.
+type listProblem struct {
+	Row    int
+	NIP    string
+	Reason string
+}
+
+// participantsPage shows who may sign an event — subtree, categories and
+// any uploaded list — and how many that is, before it opens.
+func (s *Server) participantsPage(c echo.Context) error {
+	return s.renderParticipants(c, http.StatusOK, nil)
+}
+
+// renderParticipants renders the participants page; extra carries an
+// upload's outcome.
+func (s *Server) renderParticipants(c echo.Context, status int, extra map[string]any) error {
+	e, org, err := s.requestEvent(c, "", "")
+	if err != nil {
+		return err
+	}
+	ctx, a := c.Request().Context(), s.actor(c)
+	list, err := s.store.ParticipantList(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	stats, err := s.store.EventStats(ctx, e)
+	if err != nil {
+		return err
+	}
+	d := map[string]any{"Title": e.Title, "E": e, "Org": org, "List": list, "Stats": stats,
+		"CanManage": a.User.Can(registry.ActManageEvents, org.Path) && e.Status != registry.StatusClosed}
+	for k, v := range extra {
+		d[k] = v
+	}
+	return s.render(c, status, "participants_upload", d)
+}
+
+// participantsImport reads an uploaded list with the roster reader (any
+// file the roster import takes, with columns NIP and nama) and makes its
+// NIPs the event's participants. A row the roster reader refuses still
+// counts when its NIP is on the roster as written: the roster, validated
+// with each employee's category, is the authority on NIPs, and a list
+// usually has no category column.
+func (s *Server) participantsImport(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderParticipants(c, http.StatusBadRequest, map[string]any{"Error": "Pilih berkas CSV atau XLSX daftar peserta."})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	parsed, err := roster.Parse(f, fh.Header.Get("Content-Type"), fh.Filename)
+	if err != nil {
+		return s.participantsFailed(c, err, nil)
+	}
+	var nips []string
+	rows := map[string]int{}
+	reasons := map[string]string{}
+	for i, emp := range parsed.Employees {
+		nips = append(nips, emp.NIP)
+		rows[emp.NIP] = parsed.Rows[i]
+	}
+	var problems []listProblem
+	for _, r := range parsed.Rejected {
+		n := nip.Normalize(r.NIP)
+		if n == "" {
+			problems = append(problems, listProblem{Row: r.Row, NIP: r.NIP, Reason: r.Reason})
+			continue
+		}
+		nips = append(nips, n)
+		rows[n], reasons[n] = r.Row, r.Reason
+	}
+	res, err := s.svc.SetParticipantList(ctx, s.actor(c), id, nips)
+	for _, n := range res.Unknown {
+		reason := reasons[n]
+		if reason == "" {
+			reason = "NIP tidak terdaftar pada data pegawai penyelenggara"
+		}
+		problems = append(problems, listProblem{Row: rows[n], NIP: n, Reason: reason})
+	}
+	if err != nil {
+		return s.participantsFailed(c, err, problems)
+	}
+	return s.renderParticipants(c, http.StatusOK, map[string]any{"Result": res, "Problems": problems, "Filename": fh.Filename})
+}
+
+func (s *Server) participantsFailed(c echo.Context, err error, problems []listProblem) error {
+	if registry.ErrorCode(err) == registry.EINTERNAL {
+		return err
+	}
+	return s.renderParticipants(c, statusOf(registry.ErrorCode(err)), map[string]any{"Error": registry.ErrorMessage(err), "Problems": problems})
+}
+
+func (s *Server) participantsClear(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.ClearParticipantList(c.Request().Context(), s.actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/events/%d/participants", id))
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// pointNumber is a point's own number as typed: "1.", "2)".
+var pointNumber = regexp.MustCompile(`^\s*\d{1,2}[.)]\s+`)
+
+// pledgeTemplates are the texts the new-version form can start from.
+var pledgeTemplates = map[string]func() registry.PledgeVersion{
+	"asn":         registry.DefaultPledge,
+	"kepala-desa": registry.VillageHeadPledge,
+}
+
+// canCreatePledge reports whether u may add pledge versions, which every
+// organization can then pick.
+func canCreatePledge(u registry.User) bool {
+	return u.Active && (u.Role == registry.RoleSuperadmin || u.Role == registry.RoleAdmin)
+}
+
+// pledgesPage lists the pledge versions with their full text and hash.
+// There is no edit: a version is immutable.
+func (s *Server) pledgesPage(c echo.Context) error {
+	pledges, err := s.store.Pledges(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	created, _ := strconv.ParseInt(c.QueryParam("created"), 10, 64)
+	return s.render(c, http.StatusOK, "pledges", map[string]any{"Title": "Versi ikrar", "Pledges": pledges,
+		"Created": created, "CanCreate": canCreatePledge(s.actor(c).User), "Placeholder": registry.InstitutionPlaceholder})
+}
+
+// pledgeForm is the new-version form as typed: points one per line.
+type pledgeForm struct {
+	Title, Opening, Points, Closing string
+}
+
+func formOf(p registry.PledgeVersion) pledgeForm {
+	return pledgeForm{Title: p.Title, Opening: p.Opening, Points: strings.Join(p.Points, "\n"), Closing: p.Closing}
+}
+
+// pledgeNew shows the form, empty or filled from a template
+// (?template=kepala-desa).
+func (s *Server) pledgeNew(c echo.Context) error {
+	if !canCreatePledge(s.actor(c).User) {
+		return registry.Errorf(registry.EFORBIDDEN, "Hanya superadmin atau admin yang dapat membuat versi ikrar.")
+	}
+	var form pledgeForm
+	if tpl, ok := pledgeTemplates[c.QueryParam("template")]; ok {
+		form = formOf(tpl())
+	}
+	return s.renderPledgeNew(c, http.StatusOK, form, "")
+}
+
+func (s *Server) renderPledgeNew(c echo.Context, status int, form pledgeForm, msg string) error {
+	return s.render(c, status, "pledge_new", map[string]any{"Title": "Versi ikrar baru", "Form": form, "Error": msg,
+		"Placeholder": registry.InstitutionPlaceholder})
+}
+
+func (s *Server) pledgeCreate(c echo.Context) error {
+	form := pledgeForm{Title: c.FormValue("title"), Opening: c.FormValue("opening"), Points: c.FormValue("points"),
+		Closing: c.FormValue("closing")}
+	p := &registry.PledgeVersion{Title: form.Title, Language: "id", Opening: form.Opening, Closing: form.Closing}
+	for _, line := range strings.Split(form.Points, "\n") {
+		// Points pasted from a document keep their numbers; the pledge
+		// numbers them itself.
+		p.Points = append(p.Points, pointNumber.ReplaceAllString(line, ""))
+	}
+	if err := s.svc.CreatePledge(c.Request().Context(), s.actor(c), p); err != nil {
+		if registry.ErrorCode(err) == registry.EINTERNAL {
+			return err
+		}
+		return s.renderPledgeNew(c, statusOf(registry.ErrorCode(err)), form, registry.ErrorMessage(err))
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/pledges?created="+strconv.FormatInt(p.ID, 10)+"#pledge-"+strconv.FormatInt(p.ID, 10))
+}
