@@ -3,6 +3,7 @@ package i18n
 // The texts of the live dashboard and the projector.
 
 var opsPageTexts = map[string]string{
+	"Layar proyektor":                                        "Projector screen",
 	"Dasbor langsung":                                        "Live dashboard",
 	"Tampilan proyektor":                                     "Projector view",
 	"Menghubungkan…":                                         "Connecting…",
