@@ -11,6 +11,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -478,7 +479,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Use
 	if IsCode(err, ENOTFOUND) {
 		// Spend the same time as a real check so timing does not reveal
 		// which emails exist.
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return User{}, bad
 	}
 	if err != nil {
@@ -490,7 +491,12 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Use
 	return u, nil
 }
 
-var dummyHash, _ = HashPassword("ikrar-dummy-password")
+// dummyHash is computed on first use: argon2id takes 64 MB while it runs,
+// which a server that never sees a login should not pay at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("ikrar-dummy-password")
+	return h
+})
 
 // CreateUser adds an admin user (the CLI bootstraps the first superadmin
 // with Actor{User: System}).

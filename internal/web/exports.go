@@ -169,14 +169,6 @@ func sendPDF(c echo.Context, name string, write func(io.Writer) error) error {
 	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
 }
 
-// uncompressed writes the response past the gzip middleware: ZIP and XLSX
-// are compressed already, and gzip would spend a core's time for nothing.
-func uncompressed(c echo.Context) {
-	if u, ok := c.Response().Writer.(interface{ Unwrap() http.ResponseWriter }); ok {
-		c.Response().Writer = u.Unwrap()
-	}
-}
-
 // exportName is a download's file name: what it is, the event's number and
 // the unit chosen, e.g. "rekap-E12.csv", "sertifikat-E12-dinas-pendidikan.zip".
 func exportName(what string, e registry.Event, unit, ext string) string {

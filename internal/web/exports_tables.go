@@ -26,7 +26,6 @@ const (
 // in XLSX.
 func (f tableFormat) open(c echo.Context, name, sheet string, cols []report.Column) (report.TableWriter, error) {
 	if f == tableXLSX {
-		uncompressed(c)
 		attachment(c, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		return report.NewXLSX(c.Response(), sheet, cols)
 	}

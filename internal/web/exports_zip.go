@@ -33,7 +33,6 @@ func (s *Server) certificatesZIP(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	uncompressed(c)
 	attachment(c, exportName("sertifikat", e, unit, "zip"), "application/zip")
 	c.Response().WriteHeader(http.StatusOK)
 	zw := zip.NewWriter(c.Response())

@@ -13,8 +13,7 @@ import (
 var opsPages = []string{"dashboard", "projector"}
 
 // opsRoutes serves the live dashboard, the projector and the streams they
-// follow. The streams' paths end in /events so that the gzip middleware,
-// which would hold events back in its buffer, skips them.
+// follow.
 func (s *Server) opsRoutes(pages, admin *echo.Group) {
 	hub := newLiveHub(s.svc, s.log)
 	admin.GET("/events/:id/dashboard", s.dashboard)

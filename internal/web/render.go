@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -90,7 +91,7 @@ func (s *Server) render(c echo.Context, status int, page string, data map[string
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
+	return sendBody(c, status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }
 
 // funcs returns the template functions of language l.
@@ -185,14 +186,20 @@ func maskName(name string) string {
 }
 
 // staticFiles serves embedded assets under content-hashed URLs so they can
-// be cached for a year.
+// be cached for a year; text assets are compressed once, at start.
 type staticFiles struct {
-	fsys   fs.FS
-	hashes map[string]string // path under static/ → short content hash
+	files map[string]staticFile // by path under static/
+}
+
+type staticFile struct {
+	hash  string // short content hash, the cache-busting version
+	ctype string
+	body  []byte
+	gz    []byte // gzip of body, when that is smaller
 }
 
 func loadStatic(fsys fs.FS) (*staticFiles, error) {
-	st := &staticFiles{fsys: fsys, hashes: map[string]string{}}
+	st := &staticFiles{files: map[string]staticFile{}}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -202,43 +209,52 @@ func loadStatic(fsys fs.FS) (*staticFiles, error) {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		st.hashes[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		f := staticFile{hash: hex.EncodeToString(sum[:6]), ctype: mime.TypeByExtension(path.Ext(p)), body: b}
+		if f.ctype == "" {
+			f.ctype = http.DetectContentType(b)
+		}
+		if len(b) >= minGzip && !strings.HasPrefix(f.ctype, "image/png") {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(b)
+			zw.Close()
+			if buf.Len() < len(b) {
+				f.gz = buf.Bytes()
+			}
+		}
+		st.files[strings.TrimPrefix(p, "static/")] = f
 		return nil
 	})
 	return st, err
 }
 
 func (s *Server) staticURL(p string) string {
-	h, ok := s.static.hashes[p]
+	f, ok := s.static.files[p]
 	if !ok {
 		panic("static file missing: " + p)
 	}
-	return "/static/" + p + "?v=" + h
+	return "/static/" + p + "?v=" + f.hash
 }
 
 func (s *Server) serveStatic(c echo.Context) error {
-	p := path.Clean(c.Param("*"))
-	h, ok := s.static.hashes[p]
+	f, ok := s.static.files[path.Clean(c.Param("*"))]
 	if !ok {
 		return echo.ErrNotFound
 	}
-	b, err := fs.ReadFile(s.static.fsys, "static/"+p)
-	if err != nil {
-		return echo.ErrNotFound
-	}
 	hdr := c.Response().Header()
-	if c.QueryParam("v") == h {
+	if c.QueryParam("v") == f.hash {
 		hdr.Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
 	} else {
 		hdr.Set(echo.HeaderCacheControl, "public, max-age=300")
 	}
-	hdr.Set("ETag", `"`+h+`"`)
-	if c.Request().Header.Get("If-None-Match") == `"`+h+`"` {
+	hdr.Set("ETag", `"`+f.hash+`"`)
+	hdr.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if c.Request().Header.Get("If-None-Match") == `"`+f.hash+`"` {
 		return c.NoContent(http.StatusNotModified)
 	}
-	ct := mime.TypeByExtension(path.Ext(p))
-	if ct == "" {
-		ct = http.DetectContentType(b)
+	if f.gz != nil && acceptsGzip(c.Request()) {
+		hdr.Set(echo.HeaderContentEncoding, "gzip")
+		return c.Blob(http.StatusOK, f.ctype, f.gz)
 	}
-	return c.Blob(http.StatusOK, ct, b)
+	return c.Blob(http.StatusOK, f.ctype, f.body)
 }

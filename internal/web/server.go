@@ -88,10 +88,6 @@ func (s *Server) Handler() *echo.Echo {
 	e.Use(securityHeaders)
 	e.Use(s.language)
 	e.Use(bodyLimit)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, Skipper: func(c echo.Context) bool {
-		p := c.Request().URL.Path
-		return strings.HasSuffix(p, ".pdf") || strings.HasSuffix(p, ".png") || strings.HasSuffix(p, "/events")
-	}}))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.healthz)
