@@ -75,7 +75,7 @@ func readLogSnapshot(ctx context.Context, db *sqlite.DB) (logSnapshot, error) {
 		if s.checkpoints, err = db.Checkpoints(ctx); err != nil {
 			return s, fmt.Errorf("read checkpoints: %w", err)
 		}
-		if s.size, err = db.LogSize(ctx); err != nil {
+		if s.size, err = db.StoredLogSize(ctx); err != nil {
 			return s, fmt.Errorf("read log size: %w", err)
 		}
 		if s.records, err = db.LeafRecords(ctx); err != nil {
@@ -84,7 +84,7 @@ func readLogSnapshot(ctx context.Context, db *sqlite.DB) (logSnapshot, error) {
 		if s.table, err = db.StoredHashes(ctx); err != nil {
 			return s, err
 		}
-		after, err := db.LogSize(ctx)
+		after, err := db.StoredLogSize(ctx)
 		if err != nil {
 			return s, fmt.Errorf("read log size: %w", err)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -34,17 +36,30 @@ type Checkpointer struct {
 	MinInterval time.Duration
 	Now         func() time.Time
 	Log         *slog.Logger
+
+	mu     sync.Mutex // one signer at a time
+	latest atomic.Pointer[SignedCheckpoint]
 }
 
 // Sign signs a checkpoint of the current log if it is larger than the
-// latest one kept, and returns the latest.
+// latest one kept, and returns the latest. Every verification asks for it,
+// so the latest is kept in memory.
 func (c *Checkpointer) Sign(ctx context.Context) (SignedCheckpoint, error) {
 	n, err := c.Store.LogSize(ctx)
 	if err != nil {
 		return SignedCheckpoint{}, err
 	}
+	if l := c.latest.Load(); l != nil && l.Size >= n {
+		return *l, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l := c.latest.Load(); l != nil && l.Size >= n {
+		return *l, nil
+	}
 	latest, err := c.Store.LatestCheckpoint(ctx)
 	if err == nil && latest.Size >= n {
+		c.latest.Store(&latest)
 		return latest, nil
 	}
 	root, err := TreeHash(n, c.Store.HashReader(ctx))
@@ -59,6 +74,7 @@ func (c *Checkpointer) Sign(ctx context.Context) (SignedCheckpoint, error) {
 	if err := c.Store.SaveCheckpoint(ctx, sc, c.Now()); err != nil {
 		return SignedCheckpoint{}, fmt.Errorf("save checkpoint %d: %w", n, err)
 	}
+	c.latest.Store(&sc)
 	return sc, nil
 }
 

@@ -39,31 +39,49 @@ func (s *Server) loadRecord(ctx context.Context, sig registry.Signature) (record
 
 func (s *Server) verifyURL(code string) string { return s.opt.BaseURL + "/v/" + code }
 
-// renderPDF renders a record's certificate and records its fingerprint the
-// first time; the output is deterministic, so every later render of the
-// same record has the same hash.
-func (s *Server) renderPDF(ctx context.Context, r record) ([]byte, error) {
+// issuePDF returns a record's certificate: from the cache, or
+// rendered and, the first time, fingerprinted. The output is deterministic,
+// so every render of the same record has the same hash.
+func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, error) {
 	if r.Sig.Erased() {
+		s.pdfs.drop(r.Sig.Code)
 		return nil, registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
+	}
+	if pdf, ok := s.pdfs.get(r.Sig.Code); ok {
+		return pdf, nil
+	}
+	pdf, hash, err := s.renderPDF(r)
+	if err != nil {
+		return nil, err
+	}
+	if r.Sig.PDFHash == "" {
+		if err := s.store.SetPDFHash(ctx, r.Sig.ID, hash); err != nil {
+			return nil, fmt.Errorf("record certificate %s fingerprint: %w", r.Sig.Code, err)
+		}
+	}
+	s.pdfs.put(r.Sig.Code, pdf)
+	return pdf, nil
+}
+
+// renderPDF renders a record's certificate and returns it with its hex
+// SHA-256; it records nothing.
+func (s *Server) renderPDF(r record) ([]byte, string, error) {
+	if r.Sig.Erased() {
+		return nil, "", registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
 	}
 	qr, err := s.qrText(r.Sig)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	pdf, err := s.certs.Render(certificate.Certificate{
 		Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
 		QRText: qr, VerifyURL: s.opt.BaseURL + "/v",
 	})
 	if err != nil {
-		return nil, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
+		return nil, "", fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
 	}
-	if r.Sig.PDFHash == "" {
-		sum := sha256.Sum256(pdf)
-		if err := s.store.SetPDFHash(ctx, r.Sig.ID, hex.EncodeToString(sum[:])); err != nil {
-			return nil, fmt.Errorf("record certificate %s fingerprint: %w", r.Sig.Code, err)
-		}
-	}
-	return pdf, nil
+	sum := sha256.Sum256(pdf)
+	return pdf, hex.EncodeToString(sum[:]), nil
 }
 
 // certificatePage is the signer's success page, reached right after signing
@@ -91,7 +109,7 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := s.renderPDF(c.Request().Context(), r)
+	pdf, err := s.issuePDF(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"runtime"
 	"strings"
@@ -113,21 +111,16 @@ func (s *Server) zipCertificates(ctx context.Context, zw *zip.Writer, q registry
 	return readErr
 }
 
-// renderZipJob renders one certificate. renderPDF records a first
-// fingerprint in a transaction of its own, an fsync per certificate; here
-// the record is handed over as fingerprinted and the fingerprint recorded
-// with its batch instead. One lost in a crash costs nothing: verification
-// re-renders a record that has none.
+// renderZipJob renders one certificate. A first fingerprint is recorded
+// with its batch rather than in a transaction of its own (an fsync per
+// certificate). One lost in a crash costs nothing: verification re-renders
+// a record that has none.
 func (s *Server) renderZipJob(ctx context.Context, j *zipJob, base record) {
 	r := base
 	r.Sig = j.sig
-	first := r.Sig.PDFHash == ""
-	if first {
-		r.Sig.PDFHash = "recorded-by-batch"
-	}
-	if j.pdf, j.err = s.renderPDF(ctx, r); j.err == nil && first {
-		sum := sha256.Sum256(j.pdf)
-		j.hash = hex.EncodeToString(sum[:])
+	var hash string
+	if j.pdf, hash, j.err = s.renderPDF(r); j.err == nil && r.Sig.PDFHash == "" {
+		j.hash = hash
 	}
 }
 

@@ -5,12 +5,14 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // Options configure the web server.
@@ -31,6 +34,9 @@ type Options struct {
 	// DownloadKey authenticates certificate download links, which carry
 	// unmasked personal data and so are not derivable from the public code.
 	DownloadKey []byte
+	// PDFCacheBytes bounds the memory kept for recently issued PDFs
+	// (default 64 MB, about 1,700 certificates).
+	PDFCacheBytes int64
 }
 
 // Pinger reports whether the database answers.
@@ -40,17 +46,20 @@ type Pinger interface {
 
 // Server holds the dependencies of every handler; there are no globals.
 type Server struct {
-	opt    Options
-	svc    *registry.Service
-	store  registry.Store
-	db     Pinger
-	certs  *certificate.Renderer
-	tl     Transparency
-	pages  *pages
-	static *staticFiles
-	fails  *failLimiter
-	log    *slog.Logger
-	now    func() time.Time
+	opt   Options
+	svc   *registry.Service
+	store registry.Store
+	db    Pinger
+	certs *certificate.Renderer
+	tl    Transparency
+	// verifiedCP is the last checkpoint whose signature was checked.
+	verifiedCP atomic.Pointer[translog.SignedCheckpoint]
+	pdfs       *pdfCache
+	pages      *pages
+	static     *staticFiles
+	fails      *failLimiter
+	log        *slog.Logger
+	now        func() time.Time
 }
 
 // New builds the server and checks that every template parses.
@@ -60,7 +69,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		return nil, err
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now)}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 64<<20))}
 	if s.pages, err = parsePages(opt.Templates, s.funcs); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -36,12 +37,18 @@ type DB struct {
 	// the transparency log, so checkpoints follow promptly.
 	appended chan struct{}
 
+	cache    *rowCache
+	prepared stmts
+	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
+
 	signq      chan signRequest
 	stop       chan struct{}
 	writerDone chan struct{}
 }
 
-func (db *DB) notifyAppend() {
+// notifyAppend records the log's new size and wakes the checkpointer.
+func (db *DB) notifyAppend(size int64) {
+	db.logSize.Store(size)
 	select {
 	case db.appended <- struct{}{}:
 	default:
@@ -71,12 +78,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1),
+	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
 		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		errors.Join(r.Close(), w.Close())
 		return nil, err
 	}
+	var size int64
+	if err := w.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&size); err != nil {
+		errors.Join(r.Close(), w.Close())
+		return nil, fmt.Errorf("read log size: %w", err)
+	}
+	db.logSize.Store(size)
 	go db.signWriter()
 	return db, nil
 }
@@ -104,6 +117,7 @@ func dsn(path string, writer bool) string {
 func (db *DB) Close() error {
 	close(db.stop)
 	<-db.writerDone
+	db.prepared.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

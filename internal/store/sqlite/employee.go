@@ -85,7 +85,7 @@ func (db *DB) Employee(ctx context.Context, id int64) (registry.Employee, error)
 
 // EmployeeByNIP finds an employee by NIP inside scope.
 func (db *DB) EmployeeByNIP(ctx context.Context, scope, nip string) (registry.Employee, error) {
-	e, err := scanEmployee(db.read.QueryRowContext(ctx, `SELECT `+employeeColumns+` FROM employees e
+	e, err := scanEmployee(db.queryRow(ctx, `SELECT `+employeeColumns+` FROM employees e
 		JOIN organizations o ON o.id = e.org_id
 		WHERE e.nip = ? AND substr(o.path, 1, length(?)) = ?`, nip, scope, scope))
 	return e, mapErr(err, "Pegawai")

@@ -55,14 +55,28 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 
 // Event returns one event.
 func (db *DB) Event(ctx context.Context, id int64) (registry.Event, error) {
+	if e, ok := db.cache.event(id); ok {
+		return e, nil
+	}
 	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, id))
-	return e, mapErr(err, "Acara")
+	if err != nil {
+		return e, mapErr(err, "Acara")
+	}
+	db.cache.putEvent(e)
+	return e, nil
 }
 
 // EventBySlug returns the event behind a public link.
 func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, error) {
+	if e, ok := db.cache.eventBySlug(slug); ok {
+		return e, nil
+	}
 	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE slug = ?`, slug))
-	return e, mapErr(err, "Acara")
+	if err != nil {
+		return e, mapErr(err, "Acara")
+	}
+	db.cache.putEvent(e)
+	return e, nil
 }
 
 // Events lists the events visible to scope, newest first: those owned
@@ -94,6 +108,7 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	if status == registry.StatusClosed {
 		col = "closed_at"
 	}
+	defer db.cache.dropEvent(id)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE events SET status = ?, `+col+` = ? WHERE id = ?`, status, ms(at), id)
 		if err != nil {

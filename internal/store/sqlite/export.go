@@ -74,7 +74,7 @@ func (db *DB) ParticipantList(ctx context.Context, eventID int64) (registry.Part
 // Listed reports whether an employee passes an event's participant list.
 func (db *DB) Listed(ctx context.Context, eventID, employeeID int64) (bool, error) {
 	var ok bool
-	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM employees e WHERE e.id = ? AND `+onList("e.id")+`)`,
+	err := db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM employees e WHERE e.id = ? AND `+onList("e.id")+`)`,
 		employeeID, eventID, eventID).Scan(&ok)
 	return ok, err
 }

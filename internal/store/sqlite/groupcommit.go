@@ -65,11 +65,13 @@ func (db *DB) drainClosed() {
 func (db *DB) commitBatch(batch []signRequest) {
 	results := make([]error, len(batch))
 	ctx := context.Background()
+	var size int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		lg, err := newLogAppender(ctx, tx)
 		if err != nil {
 			return err
 		}
+		defer func() { size = lg.n }()
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i] = r.ctx.Err()
@@ -95,6 +97,11 @@ func (db *DB) commitBatch(batch []signRequest) {
 		}
 		return lg.finish()
 	})
+	if err == nil {
+		// Before answering: a signer who looks their certificate up at once
+		// must find the log grown.
+		db.notifyAppend(size)
+	}
 	for i, r := range batch {
 		if err != nil {
 			r.done <- err
@@ -103,7 +110,6 @@ func (db *DB) commitBatch(batch []signRequest) {
 		r.done <- results[i]
 	}
 	if err == nil {
-		db.notifyAppend()
 		db.notifyOps(batch)
 	}
 }

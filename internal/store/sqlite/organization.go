@@ -45,8 +45,15 @@ func (db *DB) CreateOrganization(ctx context.Context, o *registry.Organization) 
 
 // Organization returns one organization.
 func (db *DB) Organization(ctx context.Context, id int64) (registry.Organization, error) {
+	if o, ok := db.cache.org(id); ok {
+		return o, nil
+	}
 	o, err := scanOrg(db.read.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
-	return o, mapErr(err, "Organisasi")
+	if err != nil {
+		return o, mapErr(err, "Organisasi")
+	}
+	db.cache.putOrg(o)
+	return o, nil
 }
 
 // Organizations lists the organizations under scope, tree order.

@@ -41,8 +41,15 @@ func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error
 
 // Pledge returns one pledge version.
 func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, error) {
+	if p, ok := db.cache.pledge(id); ok {
+		return p, nil
+	}
 	p, err := scanPledge(db.read.QueryRowContext(ctx, `SELECT `+pledgeColumns+` FROM pledges WHERE id = ?`, id))
-	return p, mapErr(err, "Versi ikrar")
+	if err != nil {
+		return p, mapErr(err, "Versi ikrar")
+	}
+	db.cache.putPledge(p)
+	return p, nil
 }
 
 // Pledges lists every pledge version, oldest first.

@@ -113,13 +113,13 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 
 // SignatureByCode returns the record behind a certificate code.
 func (db *DB) SignatureByCode(ctx context.Context, code string) (registry.Signature, error) {
-	s, err := scanSignature(db.read.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.code = ?`, code))
+	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.code = ?`, code))
 	return s, mapErr(err, "Sertifikat")
 }
 
 // SignatureFor returns an employee's record for an event.
 func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
-	s, err := scanSignature(db.read.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+
+	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+
 		` WHERE s.event_id = ? AND s.employee_id = ?`, eventID, employeeID))
 	return s, mapErr(err, "Tanda tangan")
 }
@@ -192,6 +192,7 @@ func (db *DB) EventStats(ctx context.Context, e registry.Event) (registry.EventS
 // InsertRevocation appends a revocation and its log leaf in one
 // transaction.
 func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
+	var size int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		sig, err := scanSignature(tx.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = ?`, r.SignatureID))
 		if err != nil {
@@ -208,6 +209,7 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		if err := lg.finish(); err != nil {
 			return err
 		}
+		size = lg.n
 		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index)
 			VALUES (?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex)
 		if err != nil {
@@ -217,7 +219,7 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		return err
 	})
 	if err == nil {
-		db.notifyAppend()
+		db.notifyAppend(size)
 		db.notifyOps(nil)
 	}
 	return err

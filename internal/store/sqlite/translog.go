@@ -109,8 +109,15 @@ func (a *logAppender) finish() error {
 	return err
 }
 
-// LogSize returns the number of leaves in the log.
+// LogSize returns the number of leaves in the log, as of the last commit
+// of this process.
 func (db *DB) LogSize(ctx context.Context) (int64, error) {
+	return db.logSize.Load(), nil
+}
+
+// StoredLogSize reads the log's size from the database, as another process
+// (an auditor next to a running server) must.
+func (db *DB) StoredLogSize(ctx context.Context) (int64, error) {
 	var n int64
 	err := db.read.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n)
 	return n, err
