@@ -63,6 +63,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	cpDone := make(chan struct{})
 	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
 	defer func() { stopCheckpoints(); <-cpDone }()
+	go runSchedule(cpCtx, a, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -88,4 +89,25 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// runSchedule opens and closes events on their signing schedule, checking
+// every 15 seconds, until ctx is done.
+func runSchedule(ctx context.Context, a *app, log *slog.Logger) {
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	for {
+		changed, err := a.svc.ApplySchedule(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("apply event schedule", "err", err)
+		}
+		for _, e := range changed {
+			log.Info("event status changed by schedule", "event", e.ID, "status", e.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -234,6 +234,36 @@ func (s *Service) SetEventStatus(ctx context.Context, a Actor, id int64, to Even
 	return e, s.audit(ctx, a.User, a.IP, "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", id), reason)
 }
 
+// Scheduler is the actor of scheduled openings and closings.
+var Scheduler = User{ID: 0, Name: "jadwal (sistem)", Role: RoleSuperadmin, Active: true, OrgPath: "/"}
+
+// ApplySchedule opens the drafts whose signing window has begun and closes
+// the open events whose window has ended, in the organization's own time
+// (the window is stored as an instant). An event someone opened or closed
+// by hand is left to them.
+func (s *Service) ApplySchedule(ctx context.Context) (changed []Event, err error) {
+	now := s.now()
+	due, err := s.Store.DueEvents(ctx, now)
+	if err != nil {
+		return nil, fmt.Errorf("scheduled events: %w", err)
+	}
+	for _, e := range due {
+		to, why := StatusOpen, "jadwal pembukaan penandatanganan"
+		if e.Status == StatusOpen {
+			to, why = StatusClosed, "jadwal penutupan penandatanganan"
+		}
+		if err := s.Store.SetEventStatus(ctx, e.ID, to, now); err != nil {
+			return changed, fmt.Errorf("scheduled %s of event %d: %w", to, e.ID, err)
+		}
+		if err := s.audit(ctx, Scheduler, "", "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", e.ID), why); err != nil {
+			return changed, err
+		}
+		e.Status = to
+		changed = append(changed, e)
+	}
+	return changed, nil
+}
+
 // Identify finds the employee behind an NIP and event code. Both a wrong
 // code and an unknown NIP are identification failures that the caller
 // rate-limits; they are reported with distinct codes so the signer knows

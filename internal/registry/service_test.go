@@ -185,3 +185,51 @@ func TestRevokeAppendsAndScopes(t *testing.T) {
 		t.Errorf("revoking twice: %v", err)
 	}
 }
+
+func TestScheduleOpensAndCloses(t *testing.T) {
+	w := mustWorld(t)
+	ctx := context.Background()
+	start := w.now.Add(time.Hour)
+	e := &registry.Event{OrgID: w.event.OrgID, Title: "Terjadwal", Place: "Aula", Mode: registry.ModeInPerson, StartsAt: start,
+		SigningOpensAt: start, SigningClosesAt: start.Add(2 * time.Hour), OfficialName: "A", OfficialPosition: "Sekda"}
+	if err := w.svc.CreateEvent(ctx, w.admin, e); err != nil {
+		t.Fatal(err)
+	}
+	status := func() registry.EventStatus {
+		t.Helper()
+		got, err := w.svc.Store.Event(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Status
+	}
+	steps := []struct {
+		at   time.Time
+		want registry.EventStatus
+	}{
+		{start.Add(-time.Minute), registry.StatusDraft},
+		{start, registry.StatusOpen},
+		{start.Add(2*time.Hour - time.Millisecond), registry.StatusOpen},
+		{start.Add(2 * time.Hour), registry.StatusClosed},
+	}
+	for _, st := range steps {
+		*w.now = st.at
+		if _, err := w.svc.ApplySchedule(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := status(); got != st.want {
+			t.Fatalf("at %s: status %s, want %s", st.at.Format(time.RFC3339), got, st.want)
+		}
+	}
+	// Reopened by hand after its window, it stays open: the officer decides.
+	if _, err := w.svc.SetEventStatus(ctx, w.admin, e.ID, registry.StatusOpen, "peserta daring terlambat"); err != nil {
+		t.Fatal(err)
+	}
+	*w.now = w.now.Add(time.Hour)
+	if _, err := w.svc.ApplySchedule(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != registry.StatusOpen {
+		t.Fatalf("a reopened event was closed again by the schedule: %s", got)
+	}
+}

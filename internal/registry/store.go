@@ -69,6 +69,10 @@ type EventStore interface {
 	EventBySlug(ctx context.Context, slug string) (Event, error)
 	Events(ctx context.Context, scope string) ([]Event, error)
 	SetEventStatus(ctx context.Context, id int64, status EventStatus, at time.Time) error
+	// DueEvents lists events whose schedule calls for a change at now: a
+	// draft whose signing window has opened, an open event whose window has
+	// closed — each only if no one has opened or closed it by hand before.
+	DueEvents(ctx context.Context, now time.Time) ([]Event, error)
 	// LinkGeneration is the current generation of an employee's personal
 	// link for an event (0 until reissued).
 	LinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error)

@@ -287,7 +287,10 @@ func (s *Server) apiSign(c echo.Context) error {
 	case in.SignaturePNG != "":
 		var b []byte
 		if b, err = ink.DecodeBase64PNG(in.SignaturePNG); err == nil {
-			sigInk, err = ink.NormalizePNG(b)
+			err = s.heavy.do(c.Request().Context(), func() (err error) {
+				sigInk, err = ink.NormalizePNG(b)
+				return err
+			})
 		}
 	case in.TypedName != "":
 		sigInk, err = ink.Typed(in.TypedName)

@@ -73,9 +73,13 @@ func (s *Server) renderPDF(r record) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	pdf, err := s.certs.Render(certificate.Certificate{
-		Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
-		QRText: qr, VerifyURL: s.opt.BaseURL + "/v",
+	var pdf []byte
+	err = s.heavy.do(context.Background(), func() (err error) {
+		pdf, err = s.certs.Render(certificate.Certificate{
+			Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
+			QRText: qr, VerifyURL: s.opt.BaseURL + "/v",
+		})
+		return err
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
@@ -108,6 +112,16 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	r, err := s.loadRecord(c.Request().Context(), sig)
 	if err != nil {
 		return err
+	}
+	// The PDF is deterministic: once fingerprinted, its hash is its ETag,
+	// and a client that has it is answered without rendering.
+	if r.Sig.PDFHash != "" && !r.Sig.Erased() {
+		etag := `"` + r.Sig.PDFHash + `"`
+		c.Response().Header().Set("ETag", etag)
+		if c.Request().Header.Get("If-None-Match") == etag {
+			c.Response().Header().Set(echo.HeaderCacheControl, "private, max-age=86400")
+			return c.NoContent(http.StatusNotModified)
+		}
 	}
 	pdf, err := s.issuePDF(c.Request().Context(), r)
 	if err != nil {

@@ -174,7 +174,7 @@ func (s *Server) eventSign(c echo.Context) error {
 		d["Error"] = err
 		return s.render(c, status, "event", d)
 	}
-	sigInk, err := inkFromForm(c)
+	sigInk, err := s.inkFromForm(c)
 	if err != nil {
 		return s.showConfirm(c, v, emp, ident, ch, err, statusOf(registry.ErrorCode(err)))
 	}
@@ -193,7 +193,7 @@ func (s *Server) eventSign(c echo.Context) error {
 
 // inkFromForm reads the signature from the signing form: drawn strokes
 // (what the pad sends), a PNG, or a typed name.
-func inkFromForm(c echo.Context) (registry.Ink, error) {
+func (s *Server) inkFromForm(c echo.Context) (registry.Ink, error) {
 	if c.FormValue("use_typed") != "" || (c.FormValue("signature_strokes") == "" && c.FormValue("signature_png") == "") {
 		name := c.FormValue("typed_name")
 		if strings.TrimSpace(name) == "" {
@@ -208,7 +208,12 @@ func inkFromForm(c echo.Context) (registry.Ink, error) {
 	if err != nil {
 		return registry.Ink{}, err
 	}
-	return ink.NormalizePNG(b)
+	var in registry.Ink
+	err = s.heavy.do(c.Request().Context(), func() (err error) {
+		in, err = ink.NormalizePNG(b)
+		return err
+	})
+	return in, err
 }
 
 // downloadKey authenticates a certificate's private pages: its code is

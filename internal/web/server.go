@@ -55,6 +55,7 @@ type Server struct {
 	// verifiedCP is the last checkpoint whose signature was checked.
 	verifiedCP atomic.Pointer[translog.SignedCheckpoint]
 	pdfs       *pdfCache
+	heavy      cpuSlots
 	pages      *pages
 	static     *staticFiles
 	fails      *failLimiter
@@ -69,7 +70,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		return nil, err
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 64<<20))}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 64<<20)), heavy: newCPUSlots()}
 	if s.pages, err = parsePages(opt.Templates, s.funcs); err != nil {
 		return nil, err
 	}

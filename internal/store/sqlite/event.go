@@ -131,3 +131,26 @@ func (db *DB) LinkGeneration(ctx context.Context, eventID, employeeID int64) (in
 	}
 	return gen, err
 }
+
+// DueEvents lists the events the schedule must open or close at now.
+func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, error) {
+	t := ms(now)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events
+		WHERE (status = 'draft' AND opened_at = 0 AND signing_opens_at > 0 AND signing_opens_at <= ?
+		        AND (signing_closes_at = 0 OR signing_closes_at > ?))
+		   OR (status = 'open' AND closed_at = 0 AND signing_closes_at > 0 AND signing_closes_at <= ?)
+		ORDER BY id`, t, t, t)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -14,20 +14,45 @@ type stmts struct {
 	m  map[string]*sql.Stmt
 }
 
+// stmt returns the prepared statement of a hot read, preparing it once.
+func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	db.prepared.mu.Lock()
+	defer db.prepared.mu.Unlock()
+	if st, ok := db.prepared.m[query]; ok {
+		return st, nil
+	}
+	st, err := db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	db.prepared.m[query] = st
+	return st, nil
+}
+
 // queryRow runs a hot single-row read through a prepared statement.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	db.prepared.mu.Lock()
-	st, ok := db.prepared.m[query]
-	if !ok {
-		var err error
-		if st, err = db.read.PrepareContext(ctx, query); err != nil {
-			db.prepared.mu.Unlock()
-			return db.read.QueryRowContext(ctx, query, args...)
-		}
-		db.prepared.m[query] = st
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return db.read.QueryRowContext(ctx, query, args...)
 	}
-	db.prepared.mu.Unlock()
 	return st.QueryRowContext(ctx, args...)
+}
+
+// preparedReader runs reads through prepared statements; proofs read
+// stored hashes with a handful of distinct queries (one per count of
+// hashes), each prepared once.
+type preparedReader struct{ db *DB }
+
+func (p preparedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p preparedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.db.queryRow(ctx, query, args...)
 }
 
 func (s *stmts) close() {

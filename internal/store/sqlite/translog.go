@@ -124,7 +124,9 @@ func (db *DB) StoredLogSize(ctx context.Context) (int64, error) {
 }
 
 // HashReader serves the log's stored hashes for proofs.
-func (db *DB) HashReader(ctx context.Context) tlog.HashReader { return hashReader{ctx, db.read} }
+func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
+	return hashReader{ctx, preparedReader{db}}
+}
 
 // SaveCheckpoint keeps a signed checkpoint; one per tree size.
 func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
