@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/ikrar-id/ikrar"
@@ -23,6 +24,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return exitError{code: 2, msg: err.Error()}
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	if getenv("GOMEMLIMIT") == "" {
+		// A burst of certificate downloads allocates about 1 GB/s; without
+		// a limit the heap runs far ahead of what is live between
+		// collections. GOMEMLIMIT overrides this.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	a, err := openApp(ctx, cfg.DataDir, cfg.Origin)
 	if err != nil {
 		return err
@@ -82,6 +89,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	return nil
 }
+
+// defaultMemoryLimit is the Go heap's soft limit: the live heap of a busy
+// server (caches included) stays well below it.
+const defaultMemoryLimit = 120 << 20
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level

@@ -440,14 +440,21 @@ func (s *Service) Certificate(ctx context.Context, code string) (Signature, erro
 	return sig, err
 }
 
+// recordFor loads the record behind a certificate code for an admin who
+// may revoke or erase it.
+func (s *Service) recordFor(ctx context.Context, a Actor, code string) (Signature, Organization, error) {
+	sig, err := s.Certificate(ctx, code)
+	if err != nil {
+		return Signature{}, Organization{}, err
+	}
+	_, org, err := s.AuthorizeRecord(ctx, a.User, ActRevoke, sig)
+	return sig, org, err
+}
+
 // Revoke withdraws a certificate with a reason. The record stays; a
 // revocation is appended.
 func (s *Service) Revoke(ctx context.Context, a Actor, code, reason string) (Signature, error) {
-	sig, err := s.Certificate(ctx, code)
-	if err != nil {
-		return Signature{}, err
-	}
-	_, org, err := s.AuthorizeRecord(ctx, a.User, ActRevoke, sig)
+	sig, org, err := s.recordFor(ctx, a, code)
 	if err != nil {
 		return Signature{}, err
 	}
@@ -477,11 +484,7 @@ func (s *Service) Revoke(ctx context.Context, a Actor, code, reason string) (Sig
 // holds only a salted hash, which no longer links to anyone once the salt is
 // gone.
 func (s *Service) Erase(ctx context.Context, a Actor, code, reason string) (Signature, error) {
-	sig, err := s.Certificate(ctx, code)
-	if err != nil {
-		return Signature{}, err
-	}
-	_, org, err := s.AuthorizeRecord(ctx, a.User, ActRevoke, sig)
+	sig, org, err := s.recordFor(ctx, a, code)
 	if err != nil {
 		return Signature{}, err
 	}

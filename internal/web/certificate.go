@@ -45,7 +45,7 @@ func (s *Server) verifyURL(code string) string { return s.opt.BaseURL + "/v/" + 
 func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, error) {
 	if r.Sig.Erased() {
 		s.pdfs.drop(r.Sig.Code)
-		return nil, registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
+		return nil, errErased()
 	}
 	if pdf, ok := s.pdfs.get(r.Sig.Code); ok {
 		return pdf, nil
@@ -63,11 +63,15 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, error) {
 	return pdf, nil
 }
 
+func errErased() error {
+	return registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
+}
+
 // renderPDF renders a record's certificate and returns it with its hex
 // SHA-256; it records nothing.
 func (s *Server) renderPDF(r record) ([]byte, string, error) {
 	if r.Sig.Erased() {
-		return nil, "", registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
+		return nil, "", errErased()
 	}
 	qr, err := s.qrText(r.Sig)
 	if err != nil {
@@ -91,28 +95,32 @@ func (s *Server) renderPDF(r record) ([]byte, string, error) {
 // certificatePage is the signer's success page, reached right after signing
 // and again whenever they identify for an event they already signed.
 func (s *Server) certificatePage(c echo.Context) error {
-	sig, err := s.checkDownloadKey(c)
+	r, err := s.downloadRecord(c)
 	if err != nil {
 		return err
 	}
-	r, err := s.loadRecord(c.Request().Context(), sig)
-	if err != nil {
-		return err
-	}
+	sig := r.Sig
 	return s.render(c, http.StatusOK, "certificate", map[string]any{
 		"Title": "Ikrar Anda tercatat", "R": r, "PDFURL": s.pdfPath(sig.Code), "VerifyURL": s.verifyURL(sig.Code),
 	})
 }
 
-func (s *Server) certificatePDF(c echo.Context) error {
+// downloadRecord loads the record of a signer's private certificate page
+// or PDF, checking the link's key.
+func (s *Server) downloadRecord(c echo.Context) (record, error) {
 	sig, err := s.checkDownloadKey(c)
 	if err != nil {
-		return err
+		return record{}, err
 	}
-	r, err := s.loadRecord(c.Request().Context(), sig)
+	return s.loadRecord(c.Request().Context(), sig)
+}
+
+func (s *Server) certificatePDF(c echo.Context) error {
+	r, err := s.downloadRecord(c)
 	if err != nil {
 		return err
 	}
+	sig := r.Sig
 	// The PDF is deterministic: once fingerprinted, its hash is its ETag,
 	// and a client that has it is answered without rendering.
 	if r.Sig.PDFHash != "" && !r.Sig.Erased() {

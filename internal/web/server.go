@@ -35,7 +35,7 @@ type Options struct {
 	// unmasked personal data and so are not derivable from the public code.
 	DownloadKey []byte
 	// PDFCacheBytes bounds the memory kept for recently issued PDFs
-	// (default 64 MB, about 1,700 certificates).
+	// (default 32 MB, about 850 certificates).
 	PDFCacheBytes int64
 }
 
@@ -70,7 +70,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		return nil, err
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 64<<20)), heavy: newCPUSlots()}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 32<<20)), heavy: newCPUSlots()}
 	if s.pages, err = parsePages(opt.Templates, s.funcs); err != nil {
 		return nil, err
 	}

@@ -90,16 +90,7 @@ func (db *DB) Events(ctx context.Context, scope string) ([]registry.Event, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []registry.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanEvents(rows)
 }
 
 // SetEventStatus moves an event to status at the given time.
@@ -143,6 +134,10 @@ func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, e
 	if err != nil {
 		return nil, err
 	}
+	return scanEvents(rows)
+}
+
+func scanEvents(rows *sql.Rows) ([]registry.Event, error) {
 	defer rows.Close()
 	var out []registry.Event
 	for rows.Next() {
