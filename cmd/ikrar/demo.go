@@ -62,6 +62,18 @@ func createDemo(ctx context.Context, a *app, sys registry.Actor) error {
 		{"", "Ahmad Syahputra", "S.Kom."}, {"Dr.", "Siti Aminah Lubis", "M.Si."}, {"", "André Siregar", "S.H."}, {"", "Rina Wati Nasution", ""},
 		{"Ir.", "Bonar Simanjuntak", "M.T."}, {"", "Dewi Sartika Harahap", "S.Pd."}, {"", "Muhammad Rizki", "A.Md."}, {"", "Nurhayati Tanjung", "S.E."},
 		{"", "Hendra Gunawan Sinaga", ""}, {"drg.", "Maya Sari Pohan", ""}, {"", "Togar Panjaitan", "S.Sos."}, {"", "Fitri Handayani", "S.Kep., Ns."},
+		{"", "Yusuf Hasibuan", "S.T."}, {"", "Lestari Ginting", "S.Pd."}, {"", "Rudi Hartono Purba", ""}, {"", "Indah Permata Sari", "S.Ak."},
+		{"H.", "Zulkifli Daulay", "M.Pd."}, {"", "Agustina Br Tarigan", "S.Farm."}, {"", "Benny Sitorus", "S.IP."}, {"", "Chairunnisa Rangkuti", "S.H."},
+		{"", "Darwin Manurung", ""}, {"", "Eka Putri Ritonga", "A.Md.Keb."}, {"", "Fadli Matondang", "S.Kom."}, {"Hj.", "Gusnita Siregar", "S.Ag."},
+		{"", "Irfan Batubara", "S.E."}, {"", "Julia Sembiring", "S.Psi."}, {"", "Kurniawan Saragih", "S.T."}, {"", "Lina Marlina Pane", ""},
+		{"dr.", "Mikael Situmorang", "Sp.PD."}, {"", "Nova Hutabarat", "S.Pd."}, {"", "Oktavianus Gultom", ""}, {"", "Putri Ayu Damanik", "S.Gz."},
+		{"", "Ramadhan Lubis", "S.H."}, {"", "Sri Wahyuni", "S.Pd.I."}, {"", "Taufik Hidayat Nasution", "M.M."}, {"", "Uli Artha Simbolon", "S.Kep."},
+	}
+	units := [][]string{
+		{"Bagian Tata Pemerintahan", "Bagian Hukum", "Bagian Umum"},
+		{"Bidang Mutasi dan Promosi", "Bidang Pengembangan Kompetensi", "Subbagian Umum dan Kepegawaian"},
+		{"Bidang Pembinaan SMP", "Bidang Pembinaan SD", "Sekretariat"},
+		{"Bidang Pelayanan Kesehatan", "Bidang Pencegahan Penyakit", "UPT Puskesmas Lubuk Pakam"},
 	}
 	emp := 0
 	for ai, name := range agencies {
@@ -80,11 +92,8 @@ func createDemo(ctx context.Context, a *app, sys registry.Actor) error {
 				cat = registry.CategoryPPPK
 			}
 			name := n[1]
-			if emp >= len(names) {
-				name = fmt.Sprintf("%s %c", n[1], 'A'+rune(emp/len(names)))
-			}
 			roster = append(roster, registry.Employee{NIP: number, Name: name, FrontTitle: n[0], BackTitle: n[2],
-				Position: positions[emp%len(positions)], Rank: ranks[emp%len(ranks)], Unit: agencies[ai], Category: cat,
+				Position: positions[emp%len(positions)], Rank: ranks[emp%len(ranks)], Unit: units[ai][i%len(units[ai])], Category: cat,
 				Active: true, UpdatedAt: a.svc.Now()})
 			emp++
 		}
