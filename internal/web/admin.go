@@ -240,7 +240,9 @@ func (s *Server) eventShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	filter := c.QueryParam("status")
+	filter, q := c.QueryParam("status"), strings.TrimSpace(c.QueryParam("q"))
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	page = max(page, 1)
 	signed := 0
 	var shown []registry.Participant
 	for _, p := range parts {
@@ -248,10 +250,15 @@ func (s *Server) eventShow(c echo.Context) error {
 		if done {
 			signed++
 		}
-		if filter == "" || (filter == "signed") == done {
+		if (filter == "" || (filter == "signed") == done) && matchesParticipant(p.Employee, q) {
 			shown = append(shown, p)
 		}
 	}
+	// A province's event has tens of thousands of participants: the page
+	// shows one slice; the follow-up page and the exports have them all.
+	const perPage = 100
+	matched := len(shown)
+	shown = shown[min((page-1)*perPage, matched):min(page*perPage, matched)]
 	pledge, err := s.store.Pledge(ctx, e.PledgeID)
 	if err != nil {
 		return err
@@ -268,7 +275,20 @@ func (s *Server) eventShow(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "admin_event", map[string]any{"Title": e.Title, "E": e, "Org": org, "Pledge": pledge,
 		"URL": s.eventURL(e), "Participants": shown, "Total": len(parts), "Signed": signed, "Filter": filter, "Links": links,
+		"Q": q, "Page": page, "Next": page*perPage < matched, "Matched": matched,
 		"CanManage": a.User.Can(registry.ActManageEvents, org.Path), "CanRevoke": a.User.Can(registry.ActRevoke, org.Path)})
+}
+
+// matchesParticipant reports whether an employee matches a search: part of
+// the name, or the start of the NIP (spaces ignored).
+func matchesParticipant(e registry.Employee, q string) bool {
+	if q == "" {
+		return true
+	}
+	if digits := strings.ReplaceAll(q, " ", ""); strings.HasPrefix(e.NIP, strings.ToUpper(digits)) {
+		return true
+	}
+	return strings.Contains(strings.ToLower(e.FullName()), strings.ToLower(q))
 }
 
 func (s *Server) eventStatus(c echo.Context) error {
