@@ -6,18 +6,13 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
+	"github.com/ikrar-id/ikrar/internal/pdftest"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -138,86 +133,6 @@ func mustRender(t testing.TB, r *Renderer, c Certificate) []byte {
 	return pdf
 }
 
-// needTool returns the path of an external program, skipping the test when
-// it is missing on a developer's machine; in CI it must be there.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required in CI (apt-get install poppler-utils): %v", name, err)
-	}
-	t.Skipf("%s not installed (apt-get install poppler-utils)", name)
-	return ""
-}
-
-func writePDF(t *testing.T, pdf []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "sertifikat.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// pdfText extracts the text with poppler, which also fails on a malformed
-// file.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	tool := needTool(t, "pdftotext")
-	out, err := exec.Command(tool, "-enc", "UTF-8", writePDF(t, pdf), "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	if bytes.Contains(out, []byte("Syntax Error")) || bytes.Contains(out, []byte("Syntax Warning")) {
-		t.Fatalf("pdftotext complains:\n%s", out)
-	}
-	return string(out)
-}
-
-// pdfPage renders one page at 150 dpi with poppler.
-func pdfPage(t *testing.T, pdf []byte, page string) image.Image {
-	t.Helper()
-	tool := needTool(t, "pdftoppm")
-	dir := t.TempDir()
-	out, err := exec.Command(tool, "-r", "150", "-png", "-f", page, "-l", page, "-singlefile",
-		writePDF(t, pdf), filepath.Join(dir, "page")).CombinedOutput()
-	if err != nil || len(out) > 0 {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	f, err := os.Open(filepath.Join(dir, "page.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
-func decodeQR(t *testing.T, img image.Image) string {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// gozxing's finder-pattern search is fickle next to dense text: take
-	// the first of a plain and a thorough attempt that reads the code.
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
-		res, err = qrcode.NewQRCodeReader().Decode(bmp, hints)
-	}
-	if err != nil {
-		t.Fatalf("decode QR from the rendered page: %v", err)
-	}
-	return res.GetText()
-}
-
 // squash folds the line breaks and spacing pdftotext puts into wrapped text.
 func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 
@@ -227,7 +142,7 @@ func TestRenderContent(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			c := testCertificate(t, kind)
 			pdf := mustRender(t, r, c)
-			text := squash(pdfText(t, pdf))
+			text := pdftest.Text(t, pdf)
 			want := []string{
 				"SERTIFIKAT IKRAR NETRALITAS ASN",
 				"Pemerintah Kabupaten Deli Serdang",
@@ -277,7 +192,7 @@ func TestRenderQRDecodes(t *testing.T) {
 	for _, kind := range []registry.InkKind{registry.InkStrokes, registry.InkPNG, registry.InkTyped} {
 		t.Run(string(kind), func(t *testing.T) {
 			pdf := mustRender(t, r, testCertificate(t, kind))
-			if got := decodeQR(t, pdfPage(t, pdf, "1")); got != testQR {
+			if got := pdftest.DecodeQR(t, pdftest.Page(t, pdf, 1)); got != testQR {
 				t.Errorf("QR = %q, want %q", got, testQR)
 			}
 		})
@@ -342,12 +257,11 @@ func TestRenderLongPledgeFlows(t *testing.T) {
 	p.Hash = p.ComputeHash()
 	c.Pledge, c.Signature.PledgeHash = p, p.Hash
 	pdf := mustRender(t, r, c)
-	raw := pdfText(t, pdf)
-	pages := strings.Count(raw, "\f")
+	pages := pdftest.Pages(t, pdf)
 	if pages < 2 {
 		t.Fatalf("%d page(s), want the text to flow onto a second page", pages)
 	}
-	text := squash(raw)
+	text := pdftest.Text(t, pdf)
 	for i, pt := range p.Points {
 		if want := strconv.Itoa(i+1) + ". " + squash(pt); !strings.Contains(text, want) {
 			t.Errorf("point %d missing", i+1)
@@ -355,10 +269,10 @@ func TestRenderLongPledgeFlows(t *testing.T) {
 	}
 	// gozxing's detector is thrown by the dense text above the QR on this
 	// page, so it gets the region where the QR is meant to be.
-	page := pdfPage(t, pdf, strconv.Itoa(pages))
+	page := pdftest.Page(t, pdf, pages)
 	px := func(mm float64) int { return int(mm * 150 / 25.4) }
 	region := image.Rect(px(marginX-5), px(qrTop-5), px(marginX+qrSize+5), px(qrTop+qrSize+5))
-	if got := decodeQR(t, page.(interface {
+	if got := pdftest.DecodeQR(t, page.(interface {
 		SubImage(image.Rectangle) image.Image
 	}).SubImage(region)); got != testQR {
 		t.Errorf("QR on the last page = %q", got)
@@ -392,7 +306,7 @@ func TestOnlineEventAndOtherZone(t *testing.T) {
 	c.Event.OfficialSignature = nil
 	c.Org.TimeZone = "Asia/Jayapura"
 	c.Signature.NIP = "R12345678901234567" // staff without an NIP
-	text := squash(pdfText(t, mustRender(t, r, c)))
+	text := pdftest.Text(t, mustRender(t, r, c))
 	for _, want := range []string{"daring, Rabu, 23 Oktober 2024 pukul 11.00 WIT", "Nomor Registri R12345678901234567"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q:\n%s", want, text)

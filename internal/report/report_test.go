@@ -10,9 +10,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ikrar-id/ikrar/internal/pdftest"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
-	"github.com/ikrar-id/ikrar/internal/report/pdftest"
 )
 
 // t0 is Wednesday 23 October 2024, 09:00 WIB.

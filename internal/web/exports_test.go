@@ -18,8 +18,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ikrar-id/ikrar/internal/pdftest"
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/report/pdftest"
 )
 
 var (
