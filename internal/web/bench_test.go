@@ -328,27 +328,15 @@ func BenchmarkCertificatePDF(b *testing.B) {
 
 // benchStrokes is signature_pad's toData() for a 220-point signature.
 func benchStrokes(seed int) string {
-	type point struct {
-		X        float64 `json:"x"`
-		Y        float64 `json:"y"`
-		Pressure float64 `json:"pressure"`
-		Time     int64   `json:"time"`
-	}
-	type group struct {
-		PenColor string  `json:"penColor"`
-		MinWidth float64 `json:"minWidth"`
-		MaxWidth float64 `json:"maxWidth"`
-		Points   []point `json:"points"`
-	}
 	ms := time.Date(2024, 10, 23, 2, 0, 0, 0, time.UTC).UnixMilli()
-	var groups []group
+	var groups []padGroup
 	for s := range 3 {
-		g := group{PenColor: "#0b1f44", MinWidth: 0.7, MaxWidth: 2.5}
+		g := padGroup{PenColor: "#0b1f44", MinWidth: 0.7, MaxWidth: 2.5}
 		for i := range 73 {
 			t := float64(i) / 72
 			x := 40 + float64(s)*170 + 150*t + 18*math.Cos(2*math.Pi*2*t+float64(seed))
 			y := 100 + 35*math.Sin(2*math.Pi*2*t+float64(seed+s))
-			g.Points = append(g.Points, point{X: math.Round(x*10) / 10, Y: math.Round(y*10) / 10, Pressure: 0.5, Time: ms})
+			g.Points = append(g.Points, padPoint{X: math.Round(x*10) / 10, Y: math.Round(y*10) / 10, Pressure: 0.5, Time: ms})
 			ms += 16
 		}
 		ms += 250

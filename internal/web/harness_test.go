@@ -451,32 +451,35 @@ func (a *testApp) mustSign(t *testing.T, e eventJSON, p person) signJSON {
 
 // --- signatures as a phone sends them ---
 
+// padPoint and padGroup are signature_pad's toData() shapes.
+type padPoint struct {
+	X        float64 `json:"x"`
+	Y        float64 `json:"y"`
+	Pressure float64 `json:"pressure"`
+	Time     int64   `json:"time"`
+}
+
+type padGroup struct {
+	PenColor             string     `json:"penColor"`
+	DotSize              float64    `json:"dotSize"`
+	MinWidth             float64    `json:"minWidth"`
+	MaxWidth             float64    `json:"maxWidth"`
+	VelocityFilterWeight float64    `json:"velocityFilterWeight"`
+	CompositeOperation   string     `json:"compositeOperation"`
+	Points               []padPoint `json:"points"`
+}
+
 // strokesJSON is what signature_pad's toData() gives for a short two-stroke
 // signature drawn on a 600×200 canvas.
 func strokesJSON() string {
-	type point struct {
-		X        float64 `json:"x"`
-		Y        float64 `json:"y"`
-		Pressure float64 `json:"pressure"`
-		Time     int64   `json:"time"`
-	}
-	type group struct {
-		PenColor             string  `json:"penColor"`
-		DotSize              float64 `json:"dotSize"`
-		MinWidth             float64 `json:"minWidth"`
-		MaxWidth             float64 `json:"maxWidth"`
-		VelocityFilterWeight float64 `json:"velocityFilterWeight"`
-		CompositeOperation   string  `json:"compositeOperation"`
-		Points               []point `json:"points"`
-	}
 	ms := t0.UnixMilli()
-	var groups []group
+	var groups []padGroup
 	for s := range 2 {
-		g := group{PenColor: "#0b1f44", MinWidth: 0.7, MaxWidth: 2.5, VelocityFilterWeight: 0.7, CompositeOperation: "source-over"}
+		g := padGroup{PenColor: "#0b1f44", MinWidth: 0.7, MaxWidth: 2.5, VelocityFilterWeight: 0.7, CompositeOperation: "source-over"}
 		for i := range 24 {
 			x := 40 + float64(s*220) + float64(i)*9.3
 			y := 100 + 45*math.Sin(float64(i)/3.1+float64(s))
-			g.Points = append(g.Points, point{X: math.Round(x*10) / 10, Y: math.Round(y*10) / 10, Pressure: 0.5, Time: ms})
+			g.Points = append(g.Points, padPoint{X: math.Round(x*10) / 10, Y: math.Round(y*10) / 10, Pressure: 0.5, Time: ms})
 			ms += 16
 		}
 		ms += 300
