@@ -429,11 +429,22 @@ func truncate(s string, n int) string {
 
 // Certificate returns the record behind a certificate code.
 func (s *Service) Certificate(ctx context.Context, code string) (Signature, error) {
+	return s.byCode(ctx, code, s.Store.SignatureByCode)
+}
+
+// Lookup is Certificate without the signature ink (Ink holds only its
+// Kind): what
+// public verification needs, read faster.
+func (s *Service) Lookup(ctx context.Context, code string) (Signature, error) {
+	return s.byCode(ctx, code, s.Store.SignatureLookup)
+}
+
+func (s *Service) byCode(ctx context.Context, code string, read func(context.Context, string) (Signature, error)) (Signature, error) {
 	c := NormalizeCode(code, CertificateCodeLen)
 	if c == "" {
 		return Signature{}, Errorf(ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
 	}
-	sig, err := s.Store.SignatureByCode(ctx, c)
+	sig, err := read(ctx, c)
 	if IsCode(err, ENOTFOUND) {
 		return Signature{}, Errorf(ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
 	}

@@ -99,6 +99,9 @@ type SignatureStore interface {
 	// event; it returns only once the record is durable.
 	InsertSignature(ctx context.Context, s *Signature) error
 	SignatureByCode(ctx context.Context, code string) (Signature, error)
+	// SignatureLookup is SignatureByCode without the signature ink: Ink
+	// holds only its Kind.
+	SignatureLookup(ctx context.Context, code string) (Signature, error)
 	SignatureFor(ctx context.Context, eventID, employeeID int64) (Signature, error)
 	// Participants lists the eligible employees of an event with their
 	// records, in the event organization's subtree.

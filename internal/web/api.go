@@ -362,7 +362,7 @@ func pledgeText(p registry.PledgeVersion, institution string) string {
 }
 
 func (s *Server) apiCertificate(c echo.Context) error {
-	sig, err := s.svc.Certificate(c.Request().Context(), c.Param("code"))
+	sig, err := s.svc.Lookup(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return err
 	}

@@ -160,7 +160,7 @@ func (s *Server) verifyForm(c echo.Context) error {
 // verifyPage is what a certificate's QR opens: a verdict anyone can read.
 func (s *Server) verifyPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	sig, err := s.svc.Certificate(ctx, c.Param("code"))
+	sig, err := s.svc.Lookup(ctx, c.Param("code"))
 	if registry.IsCode(err, registry.ENOTFOUND) {
 		return s.render(c, http.StatusNotFound, "verify", map[string]any{"Title": "Sertifikat tidak ditemukan", "Code": c.Param("code")})
 	}

@@ -38,6 +38,7 @@ type DB struct {
 	appended chan struct{}
 
 	cache    *rowCache
+	hashes   *hashCache // upper levels of the log's tree, for proofs
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
 
@@ -78,7 +79,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
+	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
 		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		errors.Join(r.Close(), w.Close())

@@ -13,3 +13,9 @@ func ExecForTest(db *DB, ctx context.Context, query string, args ...any) error {
 		return err
 	})
 }
+
+// UncachedHashReader reads every stored hash from the table, as the
+// reader behind the proof cache does.
+func UncachedHashReader(db *DB, ctx context.Context) hashReader {
+	return hashReader{ctx, db.read}
+}

@@ -18,12 +18,18 @@ const signatureColumns = `s.id, s.event_id, s.employee_id, s.code, s.nip, s.name
 
 const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
 
+// signatureColumnsNoInk reads the same columns as signatureColumns but the
+// signature image, which public verification never shows: it is most of a
+// row's bytes, and drawn strokes would be decoded for nothing.
+var signatureColumnsNoInk = strings.Replace(signatureColumns, "s.ink_kind, s.ink,", "s.ink_kind, NULL,", 1)
+
 func scanSignature(sc scanner) (registry.Signature, error) {
-	return scanSignatureWith(sc)
+	return scanSignatureWith(sc, true)
 }
 
-// scanSignatureWith scans signatureColumns followed by extra columns.
-func scanSignatureWith(sc scanner, extra ...any) (registry.Signature, error) {
+// scanSignatureWith scans signatureColumns (signatureColumnsNoInk unless
+// withInk) followed by extra columns.
+func scanSignatureWith(sc scanner, withInk bool, extra ...any) (registry.Signature, error) {
 	var s registry.Signature
 	var inkBlob []byte
 	var signed, erased int64
@@ -38,21 +44,33 @@ func scanSignatureWith(sc scanner, extra ...any) (registry.Signature, error) {
 	}
 	s.SignedAt, s.ErasedAt = fromMS(signed), fromMS(erased)
 	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
-	switch s.Ink.Kind {
-	case registry.InkStrokes:
-		if s.Ink.Strokes, err = ink.DecodeStrokes(inkBlob); err != nil {
-			return s, fmt.Errorf("signature %d strokes: %w", s.ID, err)
+	if withInk {
+		if err := decodeInk(&s.Ink, inkBlob); err != nil {
+			return s, fmt.Errorf("signature %d: %w", s.ID, err)
 		}
-	case registry.InkPNG:
-		s.Ink.PNG = inkBlob
-	case registry.InkTyped:
-		s.Ink.Typed = string(inkBlob)
 	}
 	if rID.Valid {
 		s.Revocation = &registry.Revocation{ID: rID.Int64, SignatureID: s.ID, Reason: rReason.String, UserID: rUser.Int64,
 			UserName: rUserName.String, RevokedAt: fromMS(rAt.Int64), LeafIndex: rLeaf.Int64}
 	}
 	return s, nil
+}
+
+// decodeInk fills in's content from its stored form.
+func decodeInk(in *registry.Ink, blob []byte) error {
+	switch in.Kind {
+	case registry.InkStrokes:
+		strokes, err := ink.DecodeStrokes(blob)
+		if err != nil {
+			return fmt.Errorf("strokes: %w", err)
+		}
+		in.Strokes = strokes
+	case registry.InkPNG:
+		in.PNG = blob
+	case registry.InkTyped:
+		in.Typed = string(blob)
+	}
+	return nil
 }
 
 func inkBlob(in registry.Ink) []byte {
@@ -114,6 +132,14 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 // SignatureByCode returns the record behind a certificate code.
 func (db *DB) SignatureByCode(ctx context.Context, code string) (registry.Signature, error) {
 	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.code = ?`, code))
+	return s, mapErr(err, "Sertifikat")
+}
+
+// SignatureLookup returns the record behind a certificate code without its
+// signature ink (Ink holds only its Kind), for the public verification
+// answers.
+func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signature, error) {
+	s, err := scanSignatureWith(db.queryRow(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE s.code = ?`, code), false)
 	return s, mapErr(err, "Sertifikat")
 }
 

@@ -123,9 +123,10 @@ func (db *DB) StoredLogSize(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// HashReader serves the log's stored hashes for proofs.
+// HashReader serves the log's committed stored hashes for proofs, the
+// upper levels of the tree from memory.
 func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
-	return hashReader{ctx, preparedReader{db}}
+	return cachedHashReader{ctx, db, db.hashes}
 }
 
 // SaveCheckpoint keeps a signed checkpoint; one per tree size.
@@ -203,7 +204,7 @@ func (db *DB) LeafRecords(ctx context.Context) ([]LeafRecord, error) {
 	var revoked []registry.Signature
 	for rows.Next() {
 		var salt []byte
-		s, err := scanSignatureWith(rows, &salt)
+		s, err := scanSignatureWith(rows, true, &salt)
 		if err != nil {
 			return nil, err
 		}
