@@ -31,8 +31,9 @@ type pages struct {
 }
 
 // parsePages parses templates/layout.html with every other page, once per
-// language; start-up fails if any template is missing or broken.
-func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap) (*pages, error) {
+// language, and folds that language's constant calls (foldConstants);
+// start-up fails if any template is missing or broken.
+func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap, consts func(i18n.Lang) constFuncs) (*pages, error) {
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -47,6 +48,9 @@ func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap) (*pages, err
 			}
 			t, err := template.New("layout.html").Funcs(funcs(l)).ParseFS(fsys, "templates/layout.html", name)
 			if err != nil {
+				return nil, fmt.Errorf("parse template %s: %w", base, err)
+			}
+			if err := foldConstants(t, consts(l)); err != nil {
 				return nil, fmt.Errorf("parse template %s: %w", base, err)
 			}
 			set[strings.TrimSuffix(base, ".html")] = t
@@ -92,6 +96,15 @@ func (s *Server) render(c echo.Context, status int, page string, data map[string
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return sendBody(c, status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// constFuncs are the template functions foldConstants resolves when their
+// argument is a literal: they depend only on it and on the language.
+func (s *Server) constFuncs(l i18n.Lang) constFuncs {
+	return constFuncs{
+		"t":      func(v string) (string, error) { return translate(l, v), nil },
+		"static": s.staticURLErr,
+	}
 }
 
 // funcs returns the template functions of language l.
@@ -229,11 +242,20 @@ func loadStatic(fsys fs.FS) (*staticFiles, error) {
 }
 
 func (s *Server) staticURL(p string) string {
+	u, err := s.staticURLErr(p)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+// staticURLErr is the content-hashed URL of a static file.
+func (s *Server) staticURLErr(p string) (string, error) {
 	f, ok := s.static.files[p]
 	if !ok {
-		panic("static file missing: " + p)
+		return "", fmt.Errorf("static file missing: %s", p)
 	}
-	return "/static/" + p + "?v=" + f.hash
+	return "/static/" + p + "?v=" + f.hash, nil
 }
 
 func (s *Server) serveStatic(c echo.Context) error {

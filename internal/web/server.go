@@ -71,7 +71,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 32<<20)), heavy: newCPUSlots()}
-	if s.pages, err = parsePages(opt.Templates, s.funcs); err != nil {
+	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
 	return s, nil
