@@ -14,10 +14,18 @@ const maxBatch = 512
 
 var errClosed = errors.New("store is closed")
 
+// signRequest is one write for the group commit: a signing, or (sig nil)
+// a certificate's fingerprint recorded at its first download.
 type signRequest struct {
 	ctx  context.Context
 	sig  *registry.Signature
+	pdf  *pdfFingerprint
 	done chan error
+}
+
+type pdfFingerprint struct {
+	signatureID int64
+	hash        string
 }
 
 // signWriter is the single goroutine that writes signings. While one batch
@@ -75,6 +83,13 @@ func (db *DB) commitBatch(batch []signRequest) {
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i] = r.ctx.Err()
+				continue
+			}
+			if r.pdf != nil {
+				// Set once: a later render of the same record is byte-identical.
+				if _, err := tx.ExecContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = ''`, r.pdf.hash, r.pdf.signatureID); err != nil {
+					return fmt.Errorf("record certificate fingerprint: %w", err)
+				}
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT sign`); err != nil {

@@ -134,3 +134,41 @@ func TestSignatureLookup(t *testing.T) {
 		t.Fatalf("unknown code: %v, want not found", err)
 	}
 }
+
+// A certificate's fingerprint is recorded through the group commit, amid
+// signings, once: a second hash for the same record does not replace it.
+func TestSetPDFHashOnce(t *testing.T) {
+	const n = 50
+	f := mustFixture(t, n)
+	ctx := context.Background()
+	sigs := make([]*registry.Signature, n)
+	for i := range n {
+		sigs[i] = newSig(f, i, fmt.Sprintf("C%011d", i))
+	}
+	if err := f.db.InsertSignature(ctx, sigs[0]); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, n+1)
+	for i := 1; i < n; i++ {
+		go func() { errs <- f.db.InsertSignature(ctx, sigs[i]) }()
+	}
+	go func() { errs <- f.db.SetPDFHash(ctx, sigs[0].ID, "aaaa") }()
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.db.SetPDFHash(ctx, sigs[0].ID, "bbbb"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.db.SignatureByCode(ctx, sigs[0].Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.PDFHash != "aaaa" {
+		t.Fatalf("pdf hash %q, want the first one, aaaa", got.PDFHash)
+	}
+	if size, _ := f.db.LogSize(ctx); size != n {
+		t.Fatalf("log size %d, want %d: a fingerprint must not append a leaf", size, n)
+	}
+}

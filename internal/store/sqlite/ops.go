@@ -205,7 +205,7 @@ func latestRecords(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 func countSignings(ctx context.Context, tx *sql.Tx, batch []signRequest, results []error) error {
 	first, last := int64(math.MaxInt64), int64(0)
 	for i, r := range batch {
-		if results[i] == nil {
+		if r.sig != nil && results[i] == nil {
 			first, last = min(first, r.sig.ID), max(last, r.sig.ID)
 		}
 	}
@@ -240,7 +240,7 @@ func (db *DB) notifyOps(batch []signRequest) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for id, ch := range f.waiting {
-		if batch == nil || slices.ContainsFunc(batch, func(r signRequest) bool { return r.sig.EventID == id }) {
+		if batch == nil || slices.ContainsFunc(batch, func(r signRequest) bool { return r.sig != nil && r.sig.EventID == id }) {
 			close(ch)
 			delete(f.waiting, id)
 		}

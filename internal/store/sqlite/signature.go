@@ -89,7 +89,11 @@ func inkBlob(in registry.Ink) []byte {
 // writer goroutine (group commit); each call returns only after the batch
 // holding its record has committed.
 func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
-	req := signRequest{ctx: ctx, sig: s, done: make(chan error, 1)}
+	return db.groupWrite(ctx, signRequest{ctx: ctx, sig: s, done: make(chan error, 1)})
+}
+
+// groupWrite hands a write to the group commit and waits for its batch.
+func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
 	select {
 	case db.signq <- req:
 	case <-db.stop:
@@ -267,10 +271,10 @@ func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Tim
 	})
 }
 
-// SetPDFHash records the fingerprint of the issued PDF once.
+// SetPDFHash records the fingerprint of the issued PDF once. It goes
+// through the group commit with the signings: at hundreds of first
+// downloads a second, a transaction (and fsync) each would queue them all
+// on the one writer connection.
 func (db *DB) SetPDFHash(ctx context.Context, signatureID int64, hash string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = ''`, hash, signatureID)
-		return err
-	})
+	return db.groupWrite(ctx, signRequest{ctx: ctx, pdf: &pdfFingerprint{signatureID, hash}, done: make(chan error, 1)})
 }
