@@ -20,6 +20,8 @@ type record struct {
 	Event  registry.Event
 	Org    registry.Organization
 	Pledge registry.PledgeVersion
+	// noInk: Sig was read without its signature ink (registry.Service.Lookup).
+	noInk bool
 }
 
 func (s *Server) loadRecord(ctx context.Context, sig registry.Signature) (record, error) {
@@ -50,6 +52,13 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, error) {
 	if pdf, ok := s.pdfs.get(r.Sig.Code); ok {
 		return pdf, nil
 	}
+	if r.noInk {
+		sig, err := s.svc.Certificate(ctx, r.Sig.Code)
+		if err != nil {
+			return nil, err
+		}
+		r.Sig, r.noInk = sig, false
+	}
 	pdf, hash, err := s.renderPDF(r)
 	if err != nil {
 		return nil, err
@@ -72,6 +81,9 @@ func errErased() error {
 func (s *Server) renderPDF(r record) ([]byte, string, error) {
 	if r.Sig.Erased() {
 		return nil, "", errErased()
+	}
+	if r.noInk {
+		return nil, "", fmt.Errorf("render certificate %s: record read without its signature", r.Sig.Code)
 	}
 	qr, err := s.qrText(r.Sig)
 	if err != nil {
@@ -106,13 +118,16 @@ func (s *Server) certificatePage(c echo.Context) error {
 }
 
 // downloadRecord loads the record of a signer's private certificate page
-// or PDF, checking the link's key.
+// or PDF, checking the link's key. The record is read without its
+// signature ink, which only a render needs (issuePDF reads it then).
 func (s *Server) downloadRecord(c echo.Context) (record, error) {
 	sig, err := s.checkDownloadKey(c)
 	if err != nil {
 		return record{}, err
 	}
-	return s.loadRecord(c.Request().Context(), sig)
+	r, err := s.loadRecord(c.Request().Context(), sig)
+	r.noInk = true
+	return r, err
 }
 
 func (s *Server) certificatePDF(c echo.Context) error {

@@ -233,7 +233,7 @@ func (s *Server) pdfPath(code string) string {
 }
 
 func (s *Server) checkDownloadKey(c echo.Context) (registry.Signature, error) {
-	sig, err := s.svc.Certificate(c.Request().Context(), c.Param("code"))
+	sig, err := s.svc.Lookup(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return sig, err
 	}
