@@ -306,3 +306,48 @@ func TestProcCPU(t *testing.T) {
 		t.Error("procCPU of a process that does not exist is not -1")
 	}
 }
+
+// An open load sends at its rate whatever the server does, and a slow
+// answer delays the requests behind it in the latency, not in the count:
+// with one worker and a 20 ms stall, the requests due during the stall
+// report the wait.
+func TestOpenLoad(t *testing.T) {
+	ctx := context.Background()
+	var n atomic.Int64
+	start := time.Now()
+	m, err := load{Concurrency: 1, Duration: 200 * time.Millisecond, Rate: 500}.run(ctx, nil, func(ctx context.Context, w *worker) (outcome, error) {
+		if n.Add(1) == 10 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		return success, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Latencies) != 100 {
+		t.Fatalf("%d requests, want 100 (500/s for 200 ms)", len(m.Latencies))
+	}
+	if el := time.Since(start); el < 190*time.Millisecond {
+		t.Errorf("took %s: the rate was not kept", el)
+	}
+	slow := 0
+	for _, d := range m.Latencies {
+		if d >= 10*time.Millisecond {
+			slow++
+		}
+	}
+	// The stalled request and the ~9 due during its 20 ms wait behind it.
+	if slow < 5 {
+		t.Errorf("%d requests waited ≥ 10 ms, want the ones queued behind the stall: %v", slow, m.Latencies[:20])
+	}
+	src := newSigners(0, 30, false)
+	m, err = load{Concurrency: 4, Duration: time.Second, Rate: 1000}.run(ctx, nil, func(ctx context.Context, w *worker) (outcome, error) {
+		if _, ok := src.take(); !ok {
+			return outcome{}, errExhausted
+		}
+		return success, nil
+	})
+	if err != nil || len(m.Latencies) != 30 || !m.Exhausted {
+		t.Errorf("exhausting open run: %d requests, exhausted %v, %v", len(m.Latencies), m.Exhausted, err)
+	}
+}

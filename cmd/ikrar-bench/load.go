@@ -30,10 +30,20 @@ var success = outcome{ok: true}
 
 // load bounds one phase: c workers, until the duration has passed or the
 // request cap is reached, whichever comes first.
+//
+// Without a rate the load is closed: each worker sends its next request as
+// soon as the last one is answered, which measures the most the server can
+// do, and the latency that follows from c requests always in flight. With
+// a Rate the load is open: requests are due at fixed intervals whatever
+// the answers do, the c workers are the most that may be in flight, and a
+// request's latency counts from when it was due, so time spent waiting
+// for a free worker is counted too (no coordinated omission). That is the
+// latency a user sees at that rate of arrivals.
 type load struct {
 	Concurrency int
 	Duration    time.Duration
-	MaxRequests int // 0: no cap
+	MaxRequests int     // 0: no cap
+	Rate        float64 // requests per second; 0: closed load
 }
 
 // worker is one simulated client; phases keep their per-client state (a
@@ -79,13 +89,12 @@ func (l load) run(ctx context.Context, setup func(ctx context.Context, w *worker
 		}
 	}
 
+	if l.Rate > 0 {
+		return l.runOpen(ctx, workers, do)
+	}
 	var issued atomic.Int64
 	var exhausted atomic.Bool
 	deadline := time.Now().Add(l.Duration)
-	type tally struct {
-		lat  []time.Duration
-		errs map[string]int
-	}
 	tallies := make([]tally, len(workers))
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -116,14 +125,84 @@ func (l load) run(ctx context.Context, setup func(ctx context.Context, w *worker
 		}()
 	}
 	wg.Wait()
-	m := measured{Elapsed: time.Since(start), Errors: map[string]int{}, Exhausted: exhausted.Load()}
+	return collect(tallies, time.Since(start), exhausted.Load()), ctx.Err()
+}
+
+type tally struct {
+	lat  []time.Duration
+	errs map[string]int
+}
+
+func collect(tallies []tally, elapsed time.Duration, exhausted bool) measured {
+	m := measured{Elapsed: elapsed, Errors: map[string]int{}, Exhausted: exhausted}
 	for _, t := range tallies {
 		m.Latencies = append(m.Latencies, t.lat...)
 		for k, v := range t.errs {
 			m.Errors[k] += v
 		}
 	}
-	return m, ctx.Err()
+	return m
+}
+
+// runOpen sends requests at l.Rate for l.Duration through the workers.
+func (l load) runOpen(ctx context.Context, workers []*worker, do func(ctx context.Context, w *worker) (outcome, error)) (measured, error) {
+	total := int(l.Rate * l.Duration.Seconds())
+	if l.MaxRequests > 0 {
+		total = min(total, l.MaxRequests)
+	}
+	interval := time.Duration(float64(time.Second) / l.Rate)
+	due := make(chan time.Time, len(workers))
+	var exhausted atomic.Bool
+	tallies := make([]tally, len(workers))
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := tally{lat: make([]time.Duration, 0, 4096), errs: map[string]int{}}
+			defer func() { tallies[i] = t }()
+			for at := range due {
+				if exhausted.Load() {
+					continue // drain what was already due
+				}
+				out, err := do(ctx, w)
+				if errors.Is(err, errExhausted) {
+					exhausted.Store(true)
+					continue
+				}
+				if err != nil {
+					continue // the run was interrupted
+				}
+				t.lat = append(t.lat, time.Since(at))
+				if !out.ok {
+					t.errs[out.reason]++
+				}
+			}
+		}()
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+schedule:
+	for k := 0; k < total && !exhausted.Load(); k++ {
+		at := start.Add(time.Duration(k) * interval)
+		if d := time.Until(at); d > 0 {
+			timer.Reset(d)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				break schedule
+			}
+		}
+		select {
+		case due <- at: // blocks while every worker is busy; the wait counts
+		case <-ctx.Done():
+			break schedule
+		}
+	}
+	close(due)
+	wg.Wait()
+	return collect(tallies, time.Since(start), exhausted.Load()), ctx.Err()
 }
 
 // stats are the figures a phase reports.

@@ -36,7 +36,7 @@ func main() {
 	}
 }
 
-var allPhases = []string{"sign-ui", "sign-api", "pdf", "verify-json", "verify-html"}
+var allPhases = []string{"sign-ui", "sign-api", "pdf", "dashboards", "verify-json", "verify-html"}
 
 // config is the tool's configuration, from flags.
 type config struct {
@@ -54,6 +54,9 @@ type config struct {
 	KillTest        bool
 	KillRounds      int
 	Preload         int
+	PDFRate         float64
+	DashRate        float64
+	Dashboards      int
 	ceilingAddr     string
 }
 
@@ -76,6 +79,9 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.KillTest, "kill-test", false, "durability check: kill -9 the server during API signing, restart it, look up every acknowledged certificate")
 	fs.IntVar(&c.KillRounds, "kill-rounds", 3, "kill-test rounds")
 	fs.IntVar(&c.Preload, "preload", 0, "signatures to store before the server starts, through the store's signing path (for the memory target: 1000000)")
+	fs.Float64Var(&c.PDFRate, "pdf-rate", 0, "first downloads per second in the pdf-first-rate phase (0: 300 per CPU)")
+	fs.Float64Var(&c.DashRate, "dash-rate", 1500, "web-form signings per second in the dashboards phase")
+	fs.IntVar(&c.Dashboards, "dashboards", 500, "live dashboards connected in the dashboards phase")
 	fs.StringVar(&c.ceilingAddr, "ceiling-server", "", "internal: serve the ceiling handlers on this address")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -99,6 +105,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("-duration must be positive")
 	case c.N < 0 || c.N > maxEmployees-preloadPerEvent:
 		return c, fmt.Errorf("-n must be between 0 and %d", maxEmployees-preloadPerEvent)
+	case c.PDFRate < 0 || c.DashRate <= 0 || c.Dashboards < 1:
+		return c, errors.New("-pdf-rate must not be negative, -dash-rate and -dashboards must be positive")
 	case c.Requests < 0 || c.Preload < 0:
 		return c, errors.New("-requests and -preload must not be negative")
 	}

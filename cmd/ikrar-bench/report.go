@@ -39,28 +39,32 @@ func (b *bench) write() error {
 	if len(r.Phases) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "phase\tclients\trequests\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tRSS MB\tCPU ms/req\t|\tceiling req/s\tp99 ms\tCPU ms/req\tratio\t")
+		fmt.Fprintln(tw, "phase\tclients (@ rate/s)\trequests\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tRSS MB\tCPU ms/req\t|\tceiling req/s\tp99 ms\tCPU ms/req\tratio\t")
 		for _, p := range r.Phases {
 			s := p.Ikrar
 			ceil := "-\t-\t-\t-"
 			if p.Ceiling != nil {
 				ceil = fmt.Sprintf("%.0f\t%.1f\t%.2f+%.2f\t%.2f", p.Ceiling.RPS, p.Ceiling.P99, p.Ceiling.ServerCPU, p.Ceiling.ClientCPU, p.Ratio)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%.1f\t%.2f+%.2f\t|\t%s\t\n",
-				p.Name, p.Clients, s.Requests, s.RPS, s.P50, s.P95, s.P99, s.Max, s.Errors, s.PeakRSS, s.ServerCPU, s.ClientCPU, ceil)
+			clients := itoa(int64(p.Clients))
+			if p.Rate > 0 {
+				clients += fmt.Sprintf(" @ %.0f", p.Rate)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%.1f\t%.2f+%.2f\t|\t%s\t\n",
+				p.Name, clients, s.Requests, s.RPS, s.P50, s.P95, s.P99, s.Max, s.Errors, s.PeakRSS, s.ServerCPU, s.ClientCPU, ceil)
 		}
 		tw.Flush()
 		fmt.Fprintln(w)
 		for _, p := range r.Phases {
-			fmt.Fprintf(w, "%-12s target %s → %s\n", p.Name, p.Target, p.Met)
+			fmt.Fprintf(w, "%-15s target %s → %s\n", p.Name, p.Target, p.Met)
 			if p.Ikrar.Errors > 0 {
-				fmt.Fprintf(w, "%-12s errors: %s\n", "", reasons(p.Ikrar.ByReason))
+				fmt.Fprintf(w, "%-15s errors: %s\n", "", reasons(p.Ikrar.ByReason))
 			}
 			if p.MeanBytes > 0 {
-				fmt.Fprintf(w, "%-12s mean response body %.0f bytes (decompressed)\n", "", p.MeanBytes)
+				fmt.Fprintf(w, "%-15s mean response body %.0f bytes (decompressed)\n", "", p.MeanBytes)
 			}
 			for _, n := range p.Notes {
-				fmt.Fprintf(w, "%-12s %s\n", "", n)
+				fmt.Fprintf(w, "%-15s %s\n", "", n)
 			}
 		}
 	}
