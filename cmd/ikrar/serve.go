@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"github.com/ikrar-id/ikrar"
@@ -24,6 +26,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return exitError{code: 2, msg: err.Error()}
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	if path := getenv("IKRAR_CPUPROFILE"); path != "" {
+		// For measuring under load (docs/PERFORMANCE.md): a CPU profile of
+		// the whole run, written at shutdown.
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if getenv("GOMEMLIMIT") == "" {
 		// A burst of certificate downloads allocates about 1 GB/s; without
 		// a limit the heap runs far ahead of what is live between
@@ -88,6 +99,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	return nil
+}
+
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("IKRAR_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("IKRAR_CPUPROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // defaultMemoryLimit is the Go heap's soft limit: the live heap of a busy
