@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"time"
@@ -55,6 +56,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download,
+		PDFDir:      pdfCacheDir(cfg), PDFDirBytes: int64(cfg.PDFCacheMB) << 20,
 	}, a.svc, a.db, certs, web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}, log)
 	if err != nil {
 		return err
@@ -99,6 +101,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	return nil
+}
+
+// pdfCacheDir is where issued certificates are kept, if anywhere.
+func pdfCacheDir(cfg config.Config) string {
+	if cfg.PDFCacheMB == 0 {
+		return ""
+	}
+	return filepath.Join(cfg.DataDir, "pdf-cache")
 }
 
 func startCPUProfile(path string) (stop func(), err error) {

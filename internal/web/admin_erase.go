@@ -13,5 +13,6 @@ func (s *Server) adminErase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.pdfs.drop(sig.Code) // the cached PDFs carry the erased name and NIP
 	return c.Redirect(http.StatusSeeOther, "/admin/certificates/"+sig.Code)
 }

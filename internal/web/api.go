@@ -384,7 +384,13 @@ func (s *Server) apiRevoke(c echo.Context) error {
 }
 
 func (s *Server) apiErase(c echo.Context) error {
-	return s.apiRecordAction(c, s.svc.Erase)
+	return s.apiRecordAction(c, func(ctx context.Context, a registry.Actor, code, reason string) (registry.Signature, error) {
+		sig, err := s.svc.Erase(ctx, a, code, reason)
+		if err == nil {
+			s.pdfs.drop(sig.Code) // the cached PDFs carry the erased name and NIP
+		}
+		return sig, err
+	})
 }
 
 // apiRecordAction runs an admin action that takes a certificate code and a

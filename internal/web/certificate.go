@@ -49,7 +49,7 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, error) {
 		s.pdfs.drop(r.Sig.Code)
 		return nil, errErased()
 	}
-	if pdf, ok := s.pdfs.get(r.Sig.Code); ok {
+	if pdf, ok := s.pdfs.get(r.Sig.Code, r.Sig.PDFHash); ok {
 		return pdf, nil
 	}
 	if r.noInk {

@@ -37,6 +37,10 @@ type Options struct {
 	// PDFCacheBytes bounds the memory kept for recently issued PDFs
 	// (default 32 MB, about 850 certificates).
 	PDFCacheBytes int64
+	// PDFDir, if set, keeps issued PDFs as files too, up to PDFDirBytes
+	// (default 2 GB, about 55,000 certificates).
+	PDFDir      string
+	PDFDirBytes int64
 }
 
 // Pinger reports whether the database answers.
@@ -69,8 +73,14 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	if err != nil {
 		return nil, err
 	}
+	var disk *pdfDisk
+	if opt.PDFDir != "" {
+		if disk, err = openPDFDisk(opt.PDFDir, cmp.Or(opt.PDFDirBytes, 2<<30), log); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 32<<20)), heavy: newCPUSlots()}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 32<<20), disk), heavy: newCPUSlots()}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
