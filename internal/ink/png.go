@@ -3,6 +3,7 @@ package ink
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -35,6 +36,9 @@ const (
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 
+// msgCorrupt is the rejection of a PNG that does not decode.
+const msgCorrupt = "Gambar tanda tangan rusak"
+
 // grayPool holds the flattened full image between requests; only the
 // cropped result is encoded.
 var grayPool = sync.Pool{New: func() any { return new([]byte) }}
@@ -42,45 +46,94 @@ var grayPool = sync.Pool{New: func() any { return new([]byte) }}
 // NormalizePNG validates a signature image and returns it flattened onto
 // white, cropped to the ink plus a small margin, as an 8-bit grayscale PNG.
 // The same input always gives the same bytes.
+//
+// The common PNGs, a canvas's among them, go through decodeFast; the
+// rest through png.Decode. Either way the result, or the rejection, is
+// the same.
 func NormalizePNG(b []byte) (registry.Ink, error) {
+	if err := checkPNGBytes(b); err != nil {
+		return registry.Ink{}, err
+	}
+	buf := grayPool.Get().(*[]byte)
+	defer grayPool.Put(buf)
+	gray, ink, err := decodeFast(b, buf)
+	if err == errFallback {
+		gray, ink, err = decodeGeneric(b, buf)
+	}
+	if err != nil {
+		return registry.Ink{}, err
+	}
+	return encodeInk(gray, ink)
+}
+
+// normalizeGeneric is NormalizePNG with png.Decode and flatten for every
+// image, the way it decoded before decodeFast: the tests and benchmarks
+// hold the two to the same results.
+func normalizeGeneric(b []byte) (registry.Ink, error) {
+	if err := checkPNGBytes(b); err != nil {
+		return registry.Ink{}, err
+	}
+	buf := grayPool.Get().(*[]byte)
+	defer grayPool.Put(buf)
+	gray, ink, err := decodeGeneric(b, buf)
+	if err != nil {
+		return registry.Ink{}, err
+	}
+	return encodeInk(gray, ink)
+}
+
+// checkPNGBytes rejects what is too big or not a PNG before any parsing.
+func checkPNGBytes(b []byte) error {
 	if len(b) > maxPNGBytes {
-		return registry.Ink{}, bad(msgImageLarge, nil)
+		return bad(msgImageLarge, nil)
 	}
 	if !bytes.HasPrefix(b, pngMagic) {
-		return registry.Ink{}, bad(msgNotPNG, nil)
+		return bad(msgNotPNG, nil)
 	}
+	return nil
+}
+
+// decodeGeneric decodes any PNG with png.Decode, flattens it onto white
+// into the gray buffer *buf, and finds the ink.
+func decodeGeneric(b []byte, buf *[]byte) (*image.Gray, inkRows, error) {
 	// The header says how much memory a decode would take; check it
 	// before decoding anything.
 	cfg, err := png.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return registry.Ink{}, bad("Gambar tanda tangan rusak", err)
+		return nil, inkRows{}, bad(msgCorrupt, err)
 	}
 	if cfg.Width < minPNGW || cfg.Width > maxPNGW || cfg.Height < minPNGH || cfg.Height > maxPNGH {
-		return registry.Ink{}, bad("Ukuran gambar tanda tangan tidak sesuai", nil)
+		return nil, inkRows{}, bad("Ukuran gambar tanda tangan tidak sesuai", nil)
 	}
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
-		return registry.Ink{}, bad("Gambar tanda tangan rusak", err)
+		return nil, inkRows{}, bad(msgCorrupt, err)
 	}
-
 	r := img.Bounds()
-	w, h := r.Dx(), r.Dy()
-	buf := grayPool.Get().(*[]byte)
-	defer grayPool.Put(buf)
+	gray := grayBuffer(buf, r.Dx(), r.Dy())
+	flatten(gray, img)
+	return gray, inkBounds(gray), nil
+}
+
+// grayBuffer returns a w×h gray image over *buf, grown if it is too small.
+// Its pixels are whatever the buffer held: the decoders write them all.
+func grayBuffer(buf *[]byte, w, h int) *image.Gray {
 	if cap(*buf) < w*h {
 		*buf = make([]byte, w*h)
 	}
-	gray := &image.Gray{Pix: (*buf)[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
-	flatten(gray, img)
+	return &image.Gray{Pix: (*buf)[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
+}
 
-	box, n := inkBounds(gray)
-	if n < minInkPixels {
+// encodeInk checks that the ink in gray is a signature, not a blank canvas
+// or a dot, and encodes it with a margin around it.
+func encodeInk(gray *image.Gray, ink inkRows) (registry.Ink, error) {
+	if ink.n < minInkPixels {
 		return registry.Ink{}, bad(msgBlank, nil)
 	}
-	if box.Dx() < minInkWidth || box.Dy() < minInkHeight {
+	if ink.box.Dx() < minInkWidth || ink.box.Dy() < minInkHeight {
 		return registry.Ink{}, bad(msgTooSimple, nil)
 	}
-	box = box.Inset(-cropMargin).Intersect(gray.Rect)
+	box := ink.box.Inset(-cropMargin).Intersect(gray.Rect)
 
 	out, err := encodeGray(gray.SubImage(box).(*image.Gray))
 	if err != nil {
@@ -155,39 +208,79 @@ func luma(r, g, b uint32) uint32 {
 	return (19595*r + 38470*g + 7471*b + 1<<15) >> 16
 }
 
+// grayOverWhite is the 8-bit gray of c over white.
 func grayOverWhite(c color.Color) uint8 {
-	r, g, b, a := c.RGBA() // premultiplied, 16-bit
+	return premultipliedOverWhite(c.RGBA())
+}
+
+// premultipliedOverWhite is the 8-bit gray of a 16-bit premultiplied
+// colour over white.
+func premultipliedOverWhite(r, g, b, a uint32) uint8 {
 	v := (19595*r+38470*g+7471*b+1<<15)>>16 + 0xffff - a
 	return uint8(min(v, 0xffff) >> 8)
 }
 
-// inkBounds returns the bounding box of the ink in m and how many pixels of
-// ink there are.
-func inkBounds(m *image.Gray) (box image.Rectangle, n int) {
-	w, h := m.Rect.Dx(), m.Rect.Dy()
-	minX, minY, maxX, maxY := w, h, -1, -1
-	for y := range h {
-		row := m.Pix[y*m.Stride : y*m.Stride+w]
-		first := -1
-		for x, v := range row {
-			if v < inkLevel {
-				n++
-				if first < 0 {
-					first = x
-				}
-				maxX = max(maxX, x)
+// inkRows is where the ink of an image is, found a row at a time: the
+// bounding box of the pixels darker than inkLevel, and how many there are.
+type inkRows struct {
+	box image.Rectangle // empty if there is no ink
+	n   int
+}
+
+// add records the ink of row y.
+func (r *inkRows) add(y int, s inkSpan) {
+	if s.n == 0 {
+		return
+	}
+	row := image.Rect(s.first, y, s.last+1, y+1)
+	if r.n == 0 {
+		r.box = row
+	} else {
+		r.box = r.box.Union(row)
+	}
+	r.n += s.n
+}
+
+// inkBounds finds the ink in m.
+func inkBounds(m *image.Gray) inkRows {
+	var ink inkRows
+	w := m.Rect.Dx()
+	for y := range m.Rect.Dy() {
+		ink.add(y, rowInk(m.Pix[y*m.Stride:y*m.Stride+w]))
+	}
+	return ink
+}
+
+// inkSpan is where the ink in a row is: n pixels, from first to last.
+type inkSpan struct {
+	first, last, n int
+}
+
+// add records the ink among pixels, which start at x.
+func (s *inkSpan) add(x int, pixels []byte) {
+	for i, v := range pixels {
+		if v < inkLevel {
+			if s.n == 0 {
+				s.first = x + i
 			}
-		}
-		if first >= 0 {
-			minX = min(minX, first)
-			minY = min(minY, y)
-			maxY = y
+			s.last = x + i
+			s.n++
 		}
 	}
-	if maxY < 0 {
-		return image.Rectangle{}, 0
+}
+
+// rowInk finds the ink in a row. A row is mostly white, skipped eight
+// pixels at a time.
+func rowInk(row []byte) inkSpan {
+	var s inkSpan
+	x := 0
+	for ; x+8 <= len(row); x += 8 {
+		if binary.LittleEndian.Uint64(row[x:x+8:x+8]) != 1<<64-1 {
+			s.add(x, row[x:x+8:x+8])
+		}
 	}
-	return image.Rect(minX, minY, maxX+1, maxY+1), n
+	s.add(x, row[x:])
+	return s
 }
 
 // Bounds on the base64 form: the encoding of maxPNGBytes plus a data URL
