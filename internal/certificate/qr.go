@@ -5,7 +5,8 @@ import (
 	"strconv"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/skip2/go-qrcode"
+
+	"github.com/ikrar-id/ikrar/internal/qr"
 )
 
 // qrQuiet is the white margin the QR specification asks around the symbol,
@@ -16,12 +17,11 @@ const qrQuiet = 4
 // dark module. Medium error correction survives a crease or a smudge on a
 // printed certificate while keeping modules large enough for a phone camera.
 func qrMatrix(text string) ([][]bool, error) {
-	q, err := qrcode.New(text, qrcode.Medium)
+	code, err := qr.Encode(text, qr.M)
 	if err != nil {
 		return nil, fmt.Errorf("build QR code: %w", err)
 	}
-	q.DisableBorder = true
-	return q.Bitmap(), nil
+	return code.Bitmap(), nil
 }
 
 // drawQR draws the symbol as one filled path of rectangles, a run of dark
