@@ -378,7 +378,7 @@ func (b *bench) runPhases(ctx context.Context) error {
 			return b.phase(ctx, name, t, rate, func(base string, ceiling bool) (setupFn, doFn) {
 				if ceiling {
 					return nil, func(ctx context.Context, w *worker) (outcome, error) {
-						return fetch(ctx, b.client, base, ceilingPDFPath(pick(codes)), http.StatusOK, "%PDF", &b.nbytes)
+						return fetch(ctx, b.client, b.cfg.Gzip, base, ceilingPDFPath(pick(codes)), http.StatusOK, "%PDF", &b.nbytes)
 					}
 				}
 				return nil, func(ctx context.Context, w *worker) (outcome, error) {
@@ -386,7 +386,7 @@ func (b *bench) runPhases(ctx context.Context) error {
 					if !ok {
 						return outcome{}, errExhausted
 					}
-					return fetch(ctx, b.client, base, p, http.StatusOK, "%PDF", &b.nbytes)
+					return fetch(ctx, b.client, b.cfg.Gzip, base, p, http.StatusOK, "%PDF", &b.nbytes)
 				}
 			}, func(r *phaseResult) {
 				if len(first.taken()) >= len(pdfs) {
@@ -413,7 +413,7 @@ func (b *bench) runPhases(ctx context.Context) error {
 						if ceiling {
 							p = ceilingPDFPath("X")
 						}
-						return fetch(ctx, b.client, base, p, http.StatusOK, "%PDF", &b.nbytes)
+						return fetch(ctx, b.client, b.cfg.Gzip, base, p, http.StatusOK, "%PDF", &b.nbytes)
 					}
 				}, nil)
 			if err != nil {
@@ -427,7 +427,7 @@ func (b *bench) runPhases(ctx context.Context) error {
 		}
 		return b.phase(ctx, name, t, 0, func(base string, ceiling bool) (setupFn, doFn) {
 			return nil, func(ctx context.Context, w *worker) (outcome, error) {
-				return fetch(ctx, b.client, base, prefix+pick(codes), http.StatusOK, "", &b.nbytes)
+				return fetch(ctx, b.client, b.cfg.Gzip, base, prefix+pick(codes), http.StatusOK, "", &b.nbytes)
 			}
 		}, nil)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -258,8 +259,10 @@ func TestCeiling(t *testing.T) {
 	for _, tc := range []struct{ path, prefix string }{
 		{pdfs[1], "%PDF"}, {"/api/v1/certificates/" + codes[0], "{"}, {"/v/" + codes[0], "<!doctype"},
 	} {
-		if o, err := fetch(ctx, client, srv.URL, tc.path, http.StatusOK, tc.prefix, &n); err != nil || !o.ok {
-			t.Errorf("GET %s: %+v %v", tc.path, o, err)
+		for _, gz := range []bool{false, true} {
+			if o, err := fetch(ctx, client, gz, srv.URL, tc.path, http.StatusOK, tc.prefix, &n); err != nil || !o.ok {
+				t.Errorf("GET %s (gzip %v): %+v %v", tc.path, gz, o, err)
+			}
 		}
 	}
 	if n.Load() < ceilingPDFBytes {
@@ -349,5 +352,34 @@ func TestOpenLoad(t *testing.T) {
 	})
 	if err != nil || len(m.Latencies) != 30 || !m.Exhausted {
 		t.Errorf("exhausting open run: %d requests, exhausted %v, %v", len(m.Latencies), m.Exhausted, err)
+	}
+}
+
+// A body announced as gzip must be gzip; it is counted as sent.
+func TestFetchCompressed(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(bytes.Repeat([]byte(`{"status":"valid"}`), 100))
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Encoding") != "gzip" {
+			w.Write([]byte(`{"status":"valid"}`))
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		if r.URL.Path == "/broken" {
+			w.Write([]byte(`{"status":"valid"}`))
+			return
+		}
+		w.Write(gz.Bytes())
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	var n atomic.Int64
+	if o, err := fetch(ctx, srv.Client(), true, srv.URL, "/ok", http.StatusOK, "", &n); err != nil || !o.ok || n.Load() != int64(gz.Len()) {
+		t.Errorf("gzip body: %+v %v, counted %d, sent %d", o, err, n.Load(), gz.Len())
+	}
+	if o, err := fetch(ctx, srv.Client(), true, srv.URL, "/broken", http.StatusOK, "", &n); err != nil || o.ok {
+		t.Errorf("a plain body announced as gzip passed: %+v %v", o, err)
 	}
 }

@@ -132,7 +132,7 @@ func (b *bench) lookUp(ctx context.Context, codes []string) (int, []string) {
 			return outcome{}, errExhausted
 		}
 		var n atomic.Int64
-		o, err := fetch(ctx, b.client, base, "/api/v1/certificates/"+code, http.StatusOK, "", &n)
+		o, err := fetch(ctx, b.client, b.cfg.Gzip, base, "/api/v1/certificates/"+code, http.StatusOK, "", &n)
 		if o.ok {
 			found.Add(1)
 		} else if err == nil {

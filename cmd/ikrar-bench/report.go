@@ -61,7 +61,7 @@ func (b *bench) write() error {
 				fmt.Fprintf(w, "%-15s errors: %s\n", "", reasons(p.Ikrar.ByReason))
 			}
 			if p.MeanBytes > 0 {
-				fmt.Fprintf(w, "%-15s mean response body %.0f bytes (decompressed)\n", "", p.MeanBytes)
+				fmt.Fprintf(w, "%-15s mean response body %.0f bytes on the wire\n", "", p.MeanBytes)
 			}
 			for _, n := range p.Notes {
 				fmt.Fprintf(w, "%-15s %s\n", "", n)

@@ -35,7 +35,7 @@ type Options struct {
 	// unmasked personal data and so are not derivable from the public code.
 	DownloadKey []byte
 	// PDFCacheBytes bounds the memory kept for recently issued PDFs
-	// (default 32 MB, about 850 certificates).
+	// (default 16 MB, about 400 certificates; older ones are on disk).
 	PDFCacheBytes int64
 	// PDFDir, if set, keeps issued PDFs as files too, up to PDFDirBytes
 	// (default 2 GB, about 55,000 certificates).
@@ -80,7 +80,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		}
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 32<<20), disk), heavy: newCPUSlots()}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots()}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
