@@ -14,14 +14,18 @@ import (
 	"time"
 )
 
+// dashSegments is how many alternating segments the dashboards phase runs,
+// each half of -duration long.
+const dashSegments = 6
+
 // dashboardsPhase measures what open live dashboards cost the signers: web
 // form signings arrive at -dash-rate, an open load so that the p99 is the
-// latency at that rate rather than a consequence of throughput, in four
+// latency at that rate rather than a consequence of throughput, in six
 // alternating segments — without dashboards, with -dashboards connected,
-// without, with — so that drift on a shared machine falls on both sides.
+// and so on — so that drift on a shared machine falls on both sides.
 // The target: signing p99 with the dashboards at most 10% above without.
 func (b *bench) dashboardsPhase(ctx context.Context, src *signers) error {
-	seg := b.cfg.Duration / 4
+	seg := b.cfg.Duration / 2
 	rate := b.cfg.DashRate
 	session, err := loginSession(ctx, b.ikrar.base)
 	if err != nil {
@@ -36,9 +40,10 @@ func (b *bench) dashboardsPhase(ctx context.Context, src *signers) error {
 	var off, on measured
 	var events atomic.Int64
 	var streamErrs []string
-	b.logf("dashboards: %.0f web-form signings/s, 4 segments of %s, without and with %d live dashboards", rate, seg, b.cfg.Dashboards)
+	b.logf("dashboards: %.0f web-form signings/s, %d segments of %s, without and with %d live dashboards", rate, dashSegments, seg, b.cfg.Dashboards)
 	b.ikrar.rss.reset()
-	for i := range 4 {
+	var segP99 []string
+	for i := range dashSegments {
 		withDash := i%2 == 1
 		var stop func() []string
 		if withDash {
@@ -62,6 +67,7 @@ func (b *bench) dashboardsPhase(ctx context.Context, src *signers) error {
 		st := summarize(m)
 		b.logf("dashboards: segment %d (%s): %d signings, %.0f/s, p50 %.1f ms, p99 %.1f ms, %d errors",
 			i+1, map[bool]string{false: "no dashboards", true: "dashboards open"}[withDash], st.Requests, st.RPS, st.P50, st.P99, st.Errors)
+		segP99 = append(segP99, fmt.Sprintf("%.1f", st.P99))
 		dst := &off
 		if withDash {
 			dst = &on
@@ -86,7 +92,8 @@ func (b *bench) dashboardsPhase(ctx context.Context, src *signers) error {
 	limit := 1.10 * base.Ikrar.P99
 	with.Target = fmt.Sprintf("%d dashboards open: signing p99 ≤ 110%% of %.1f ms without them (%.1f ms), 0 errors", b.cfg.Dashboards, base.Ikrar.P99, limit)
 	target{text: with.Target, maxP99: limit}.judge(&with)
-	with.Notes = append(with.Notes, fmt.Sprintf("the dashboards received %d stats events in all", events.Load()))
+	with.Notes = append(with.Notes, fmt.Sprintf("the dashboards received %d stats events in all", events.Load()),
+		"p99 ms per segment, without and with alternating: "+strings.Join(segP99, ", "))
 	if events.Load() == 0 {
 		with.Met = "NOT MET: the dashboards received no stats events"
 	}

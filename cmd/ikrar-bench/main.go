@@ -36,7 +36,8 @@ func main() {
 	}
 }
 
-var allPhases = []string{"sign-ui", "sign-api", "pdf", "dashboards", "verify-json", "verify-html"}
+// allPhases in the order they run.
+var allPhases = []string{"sign-ui", "dashboards", "sign-api", "pdf", "verify-json", "verify-html"}
 
 // config is the tool's configuration, from flags.
 type config struct {
