@@ -1,7 +1,6 @@
 package ink
 
 import (
-	"encoding/json"
 	"math"
 	"sync"
 
@@ -24,7 +23,9 @@ const (
 
 // rawPoint and rawStroke are the parts of signature_pad's point groups we
 // keep; pen colour, widths, pressure and the rest are ignored. A missing x
-// or y reads as 0 and a missing time as 0 ("not recorded").
+// or y reads as 0 and a missing time as 0 ("not recorded"). decodeStrokes
+// fills them as encoding/json would by these tags (the tests hold it to
+// that).
 type rawPoint struct {
 	X    float64 `json:"x"`
 	Y    float64 `json:"y"`
@@ -35,11 +36,13 @@ type rawStroke struct {
 	Points []rawPoint `json:"points"`
 }
 
-// rawPool keeps decode buffers between requests, which saves the dozens of
-// slice growths encoding/json does per drawing. encoding/json decodes into
-// the elements a slice already has capacity for without zeroing them, so
-// putBuf zeroes what a decode used: a pooled buffer never carries one
-// signer's points into another's decode.
+// rawPool keeps decode buffers between requests, which saves the slice
+// growths a decode does per drawing. decodeStrokes, like encoding/json,
+// decodes into the elements a slice already has capacity for without
+// zeroing them (a repeated "points" key merges into the earlier points and
+// may leave them past the new length), so putBuf zeroes every stroke's
+// points up to its capacity: a pooled buffer never carries one signer's
+// points into another's decode.
 var rawPool = sync.Pool{New: func() any { return new([]rawStroke) }}
 
 func getBuf() *[]rawStroke { return rawPool.Get().(*[]rawStroke) }
@@ -47,7 +50,7 @@ func getBuf() *[]rawStroke { return rawPool.Get().(*[]rawStroke) }
 func putBuf(buf *[]rawStroke) {
 	for i := range *buf {
 		s := &(*buf)[i]
-		clear(s.Points)
+		clear(s.Points[:cap(s.Points)])
 		s.Points = s.Points[:0]
 	}
 	*buf = (*buf)[:0]
@@ -62,7 +65,7 @@ func ParseStrokes(raw []byte) (registry.Ink, error) {
 	}
 	buf := getBuf()
 	defer putBuf(buf)
-	if err := json.Unmarshal(raw, buf); err != nil {
+	if err := decodeStrokes(raw, buf); err != nil {
 		return registry.Ink{}, bad("Data tanda tangan tidak valid", err)
 	}
 	in := *buf

@@ -195,18 +195,47 @@ func TestParseStrokesDoesNotLeakBetweenCalls(t *testing.T) {
 				t.Fatalf("point without fields = %+v, want zero", p)
 			}
 		}
+
+		// A repeated points key leaves points past the later array's
+		// length; they must not reach the next call either.
+		ParseStrokes([]byte(`[{"points":` + pointsJSON(12, 40, 20) + `,"points":[{}]}]`))
+		ink, err = ParseStrokes(strokesJSON(`[{},{},{},{},{},{},{},{},{},{},{},{}]`, pointsJSON(10, 40, 20)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ink.Strokes[0].Points {
+			if p != (registry.Point{}) {
+				t.Fatalf("point without fields after a repeated points key = %+v, want zero", p)
+			}
+		}
 	}
 }
 
+// BenchmarkParseStrokes compares ParseStrokes with the encoding/json
+// version it replaced (parseStrokesJSON, reusing its buffer as the old
+// pool did).
 func BenchmarkParseStrokes(b *testing.B) {
 	raw := sampleJSON(b)
-	b.SetBytes(int64(len(raw)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ParseStrokes(raw); err != nil {
-			b.Fatal(err)
+	b.Run("scanner", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := ParseStrokes(raw); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("encoding_json", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		buf := new([]rawStroke)
+		for b.Loop() {
+			if _, err := parseStrokesJSON(raw, buf); err != nil {
+				b.Fatal(err)
+			}
+			clearJSONBuf(buf)
+		}
+	})
 }
 
 func FuzzParseStrokes(f *testing.F) {
