@@ -81,7 +81,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.KillRounds, "kill-rounds", 3, "kill-test rounds")
 	fs.IntVar(&c.Preload, "preload", 0, "signatures to store before the server starts, through the store's signing path (for the memory target: 1000000)")
 	fs.Float64Var(&c.PDFRate, "pdf-rate", 0, "first downloads per second in the pdf-first-rate phase (0: 300 per CPU)")
-	fs.Float64Var(&c.DashRate, "dash-rate", 1500, "web-form signings per second in the dashboards phase")
+	fs.Float64Var(&c.DashRate, "dash-rate", 2500, "web-form signings per second in the dashboards phase (the burst target's rate)")
 	fs.IntVar(&c.Dashboards, "dashboards", 500, "live dashboards connected in the dashboards phase")
 	fs.StringVar(&c.ceilingAddr, "ceiling-server", "", "internal: serve the ceiling handlers on this address")
 	if err := fs.Parse(args); err != nil {
