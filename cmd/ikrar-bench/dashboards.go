@@ -149,7 +149,8 @@ func loginSession(ctx context.Context, base string) (*cookiejar.Jar, error) {
 
 // openDashboards connects n live dashboards of an event, as n officers'
 // browsers do, and counts the stats events they receive. It returns once
-// every stream has answered 200; stop closes them all and reports the
+// every stream has shown its first numbers, so what is measured is open
+// dashboards, not the connecting; stop closes them all and reports the
 // streams that failed.
 func openDashboards(ctx context.Context, tr *http.Transport, base string, jar *cookiejar.Jar, eventID int64, n int, events *atomic.Int64) (stop func() []string, err error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -187,13 +188,21 @@ func openDashboards(ctx context.Context, tr *http.Transport, base string, jar *c
 				ready <- fmt.Errorf("live stream: status %d", resp.StatusCode)
 				return
 			}
-			ready <- nil
 			sc := bufio.NewScanner(resp.Body)
 			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			first := true
 			for sc.Scan() {
 				if sc.Text() == "event: stats" {
 					events.Add(1)
+					if first {
+						ready <- nil
+						first = false
+					}
 				}
+			}
+			if first {
+				ready <- fmt.Errorf("live stream ended before its first stats event: %v", sc.Err())
+				return
 			}
 			if ctx.Err() == nil {
 				fail(fmt.Sprintf("a stream ended early: %v", sc.Err()))
