@@ -66,7 +66,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	var c config
 	var phases string
-	fs.IntVar(&c.N, "n", 0, "employees to seed (0: enough for every signing phase to run its whole duration at 4,000 signatures/s)")
+	fs.IntVar(&c.N, "n", 0, "employees to seed (0: enough for every signing phase to run its whole duration at 6,000 signatures/s)")
 	fs.IntVar(&c.Concurrency, "c", 200, "concurrent clients in every phase")
 	fs.IntVar(&c.PDFConcurrency, "pdf-c", 0, "concurrent clients in the pdf phases (0: -c)")
 	fs.DurationVar(&c.Duration, "duration", 60*time.Second, "length of each phase against ikrar")
