@@ -102,7 +102,7 @@ func (l load) run(ctx context.Context, setup func(ctx context.Context, w *worker
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t := tally{lat: make([]time.Duration, 0, 4096), errs: map[string]int{}}
+			t := newTally()
 			defer func() { tallies[i] = t }()
 			for ctx.Err() == nil && !exhausted.Load() && time.Now().Before(deadline) {
 				if n := issued.Add(1); l.MaxRequests > 0 && n > int64(l.MaxRequests) {
@@ -117,10 +117,7 @@ func (l load) run(ctx context.Context, setup func(ctx context.Context, w *worker
 				if err != nil { // the run was interrupted
 					return
 				}
-				t.lat = append(t.lat, time.Since(t0))
-				if !out.ok {
-					t.errs[out.reason]++
-				}
+				t.add(time.Since(t0), out)
 			}
 		}()
 	}
@@ -128,9 +125,20 @@ func (l load) run(ctx context.Context, setup func(ctx context.Context, w *worker
 	return collect(tallies, time.Since(start), exhausted.Load()), ctx.Err()
 }
 
+// tally is what one worker saw.
 type tally struct {
 	lat  []time.Duration
 	errs map[string]int
+}
+
+func newTally() tally { return tally{lat: make([]time.Duration, 0, 4096), errs: map[string]int{}} }
+
+// add records one request's latency and, if it failed, why.
+func (t *tally) add(lat time.Duration, out outcome) {
+	t.lat = append(t.lat, lat)
+	if !out.ok {
+		t.errs[out.reason]++
+	}
 }
 
 func collect(tallies []tally, elapsed time.Duration, exhausted bool) measured {
@@ -160,7 +168,7 @@ func (l load) runOpen(ctx context.Context, workers []*worker, do func(ctx contex
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t := tally{lat: make([]time.Duration, 0, 4096), errs: map[string]int{}}
+			t := newTally()
 			defer func() { tallies[i] = t }()
 			for at := range due {
 				if exhausted.Load() {
@@ -174,10 +182,7 @@ func (l load) runOpen(ctx context.Context, workers []*worker, do func(ctx contex
 				if err != nil {
 					continue // the run was interrupted
 				}
-				t.lat = append(t.lat, time.Since(at))
-				if !out.ok {
-					t.errs[out.reason]++
-				}
+				t.add(time.Since(at), out)
 			}
 		}()
 	}
