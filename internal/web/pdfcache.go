@@ -17,6 +17,10 @@ type pdfCache struct {
 	size  int64
 	order *list.List // front: most recently used
 	byKey map[string]*list.Element
+	// erased are the codes dropped because their personal data was
+	// erased: a render that began before the erasure must not put its
+	// PDF back. Erasures are rare, so the set stays small.
+	erased map[string]struct{}
 }
 
 type pdfEntry struct {
@@ -25,7 +29,7 @@ type pdfEntry struct {
 }
 
 func newPDFCache(maxBytes int64, disk *pdfDisk) *pdfCache {
-	return &pdfCache{disk: disk, max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
+	return &pdfCache{disk: disk, max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}, erased: map[string]struct{}{}}
 }
 
 // get returns the certificate of code from memory, or from disk if the
@@ -57,20 +61,34 @@ func (c *pdfCache) memory(code string) ([]byte, bool) {
 
 // put keeps a newly rendered certificate in memory and on disk.
 func (c *pdfCache) put(code string, pdf []byte) {
-	c.remember(code, pdf)
+	if !c.remember(code, pdf) {
+		return
+	}
 	if c.disk != nil {
 		c.disk.put(code, pdf)
+		if c.wasErased(code) { // erased while the file was written
+			c.disk.drop(code)
+		}
 	}
 }
 
-func (c *pdfCache) remember(code string, pdf []byte) {
-	if int64(len(pdf)) > c.max {
-		return
-	}
+func (c *pdfCache) wasErased(code string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.byKey[code]; ok {
-		return
+	_, gone := c.erased[code]
+	return gone
+}
+
+// remember keeps pdf in memory if it fits; it reports false, keeping
+// nothing, if the code's personal data was erased.
+func (c *pdfCache) remember(code string, pdf []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, gone := c.erased[code]; gone {
+		return false
+	}
+	if _, ok := c.byKey[code]; ok || int64(len(pdf)) > c.max {
+		return true
 	}
 	c.byKey[code] = c.order.PushFront(&pdfEntry{code: code, pdf: pdf})
 	c.size += int64(len(pdf))
@@ -81,12 +99,14 @@ func (c *pdfCache) remember(code string, pdf []byte) {
 		delete(c.byKey, e.code)
 		c.size -= int64(len(e.pdf))
 	}
+	return true
 }
 
-// drop forgets a certificate everywhere: its record's personal data was
-// erased.
+// drop forgets a certificate everywhere, for good: its record's personal
+// data was erased.
 func (c *pdfCache) drop(code string) {
 	c.mu.Lock()
+	c.erased[code] = struct{}{}
 	if el, ok := c.byKey[code]; ok {
 		c.order.Remove(el)
 		delete(c.byKey, code)

@@ -86,3 +86,28 @@ func TestPDFDiskBoundAndRestart(t *testing.T) {
 		t.Fatal("a file was written outside the cache")
 	}
 }
+
+// A render that began before its record was erased does not put the PDF
+// back, in memory or on disk.
+func TestPDFCacheKeepsErasedOut(t *testing.T) {
+	dir := t.TempDir()
+	d, err := openPDFDisk(dir, 1<<20, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newPDFCache(1<<20, d)
+	pdf, hash := pdfOf(1)
+	c.put("ERASED000001", pdf)
+	c.drop("ERASED000001") // the erasure
+	c.put("ERASED000001", pdf)
+	if _, ok := c.get("ERASED000001", hash); ok {
+		t.Fatal("an erased certificate was cached again")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ER", "ERASED000001.pdf")); !os.IsNotExist(err) {
+		t.Fatalf("an erased certificate was written to disk again: %v", err)
+	}
+	c.put("KEPT00000001", pdf)
+	if got, ok := c.get("KEPT00000001", hash); !ok || !bytes.Equal(got, pdf) {
+		t.Fatal("another certificate was not cached")
+	}
+}
