@@ -89,6 +89,11 @@ var userPageTexts = map[string]string{
 	"Menonaktifkan pengguna":            "Deactivated a user",
 	"Mengaktifkan kembali pengguna":     "Reactivated a user",
 	"Membuat token API":                 "Created an API token",
+	"Masuk ke admin":                    "Signed in",
+	"(belum masuk)":                     "(not signed in)",
+	"kata sandi salah":                  "wrong password",
+	"akun nonaktif":                     "deactivated account",
+	"Gagal masuk (kata sandi salah atau akun nonaktif)": "Failed sign-in (wrong password or deactivated account)",
 }
 
 var userMessages = map[string]string{

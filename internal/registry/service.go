@@ -517,7 +517,13 @@ func (s *Service) Erase(ctx context.Context, a Actor, code, reason string) (Sign
 }
 
 // Authenticate checks an admin's email and password.
-func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
+//
+// Sign-ins go to the audit trail: "user.login" as the user, and
+// "user.login_failed" against an existing account (its owner's
+// organization sees someone tried it). Attempts on emails that have no
+// account are not recorded: they would fill the trail with whatever an
+// attacker types, and the rate limiter already answers them.
+func (s *Service) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
 	bad := Errorf(EUNAUTHORIZED, "Email atau kata sandi salah.")
 	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if IsCode(err, ENOTFOUND) {
@@ -530,10 +536,20 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (Use
 		return User{}, err
 	}
 	if !CheckPassword(u.PasswordHash, password) || !u.Active {
+		detail := "kata sandi salah"
+		if !u.Active {
+			detail = "akun nonaktif"
+		}
+		if err := s.audit(ctx, notSignedIn, ip, "user.login_failed", u.OrgID, u.Email, detail); err != nil {
+			return User{}, err
+		}
 		return User{}, bad
 	}
-	return u, nil
+	return u, s.audit(ctx, u, ip, "user.login", u.OrgID, u.Email, "")
 }
+
+// notSignedIn is the actor of a failed sign-in in the audit trail.
+var notSignedIn = User{Name: "(belum masuk)"}
 
 // dummyHash is computed on first use: argon2id takes 64 MB while it runs,
 // which a server that never sees a login should not pay at start.

@@ -69,7 +69,7 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.fails.Blocked(c.RealIP(), "login:"+strings.ToLower(email)); err != nil {
 		return s.render(c, http.StatusTooManyRequests, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
 	}
-	u, err := s.svc.Authenticate(c.Request().Context(), email, password)
+	u, err := s.svc.Authenticate(c.Request().Context(), email, password, c.RealIP())
 	if registry.IsCode(err, registry.EUNAUTHORIZED) {
 		s.fails.Failed(c.RealIP(), "login:"+strings.ToLower(email))
 		return s.render(c, http.StatusUnauthorized, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})

@@ -23,7 +23,7 @@ const auditPerPage = 50
 var auditActions = []string{
 	"organization.create", "roster.import", "event.create", "event.open", "event.closed",
 	"certificate.revoke", "certificate.erase", "user.create", "user.role", "user.reset_password",
-	"user.password", "user.deactivate", "user.activate", "token.create",
+	"user.password", "user.deactivate", "user.activate", "token.create", "user.login", "user.login_failed",
 }
 
 // auditRow is one entry as the trail shows it.

@@ -402,3 +402,39 @@ func TestAuditTrail(t *testing.T) {
 	// The client address is recorded.
 	wantPage(t, p, http.StatusOK, "Menampilkan 1–1 dari 1 entri", "<td>Membuka acara</td>", mksAdmin.Name, "127.0.0.1")
 }
+
+// Sign-ins are in the audit trail: a success as the user, a wrong
+// password or a deactivated account against the account, seen by the
+// admins of its organization and not by another's; an email with no
+// account leaves nothing.
+func TestLoginsAudited(t *testing.T) {
+	a := newTestApp(t)
+	regency, admin := a.mustOfficer(t)
+	operator := a.mustUser(t, "operator@deliserdang.test", registry.RoleOperator, regency.ID)
+	other := a.mustOrg(t, "Pemerintah Kota Medan", registry.OrgCity, "12.71")
+	otherAdmin := a.mustUser(t, "bkpsdm@medan.test", registry.RoleAdmin, other.ID)
+
+	intruder := a.browser(t)
+	if p := intruder.loginAs(operator.Email, "bukan-kata-sandinya"); p.Status != http.StatusUnauthorized {
+		t.Fatalf("wrong password: status %d", p.Status)
+	}
+	if p := intruder.loginAs("tidak.ada@deliserdang.test", "apa-saja-12345"); p.Status != http.StatusUnauthorized {
+		t.Fatalf("unknown email: status %d", p.Status)
+	}
+	a.browser(t).login(operator)
+
+	b := a.browser(t)
+	b.login(admin)
+	failed := b.get("/admin/audit?action=user.login_failed")
+	wantPage(t, failed, http.StatusOK, "Gagal masuk", operator.Email, "kata sandi salah", "(belum masuk)")
+	if strings.Contains(failed.Body, "tidak.ada@deliserdang.test") {
+		t.Error("an attempt on an email with no account is in the trail")
+	}
+	wantPage(t, b.get(fmt.Sprintf("/admin/audit?action=user.login&user=%d", operator.ID)), http.StatusOK, "Masuk ke admin", operator.Email)
+
+	ob := a.browser(t)
+	ob.login(otherAdmin)
+	if p := ob.get("/admin/audit?action=user.login_failed"); strings.Contains(p.Body, operator.Email) {
+		t.Error("another organization's admin sees the failed sign-in")
+	}
+}
