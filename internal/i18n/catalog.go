@@ -431,8 +431,8 @@ var messages = map[string]string{
 
 // pageTextSets and messageSets hold the catalog of each feature.
 var (
-	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts}
-	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages}
+	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts}
+	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages}
 )
 
 // catalog is every text with its English.
