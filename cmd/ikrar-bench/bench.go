@@ -56,6 +56,7 @@ type report struct {
 	Phases     []phaseResult  `json:"phases"`
 	PageWeight *weight        `json:"page_weight,omitempty"`
 	KillTest   []killRound    `json:"kill_test,omitempty"`
+	Attack     *attackResult  `json:"attack,omitempty"`
 	Memory     *memoryResult  `json:"memory,omitempty"`
 	Checks     []string       `json:"checks"`
 	Payload    map[string]int `json:"payload_bytes"`
@@ -189,7 +190,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 		b.report.Seeding = append(b.report.Seeding, fmt.Sprintf("preloaded %d signatures through the store in %s", b.cfg.Preload, time.Since(t).Round(time.Second)))
 	}
 
-	if b.ikrar, err = startIkrar(ctx, b.bin, b.dataDir); err != nil {
+	if b.ikrar, err = startIkrar(ctx, b.bin, b.dataDir, b.serveFlags()...); err != nil {
 		return err
 	}
 	b.report.IdleRSSMB = b.ikrar.rss.peakMB()
@@ -199,7 +200,20 @@ func (b *bench) run(ctx context.Context) (err error) {
 	if b.cfg.KillTest {
 		return b.runKillTest(ctx)
 	}
+	if b.cfg.Attack {
+		return b.runAttack(ctx)
+	}
 	return b.runPhases(ctx)
+}
+
+// serveFlags are the flags the server gets beyond startIkrar's: the attack
+// run measures the server as deployed, limits on, behind a proxy on
+// loopback whose X-Forwarded-For it believes.
+func (b *bench) serveFlags() []string {
+	if b.cfg.Attack {
+		return []string{"--rate-limit", "on", "--trusted-proxies", "127.0.0.1/32"}
+	}
+	return nil
 }
 
 func (b *bench) stopServers() {

@@ -7,7 +7,8 @@
 // bare echo handler that parses the same request and answers the same
 // status without doing the work — and the ratio of the two is the key
 // figure. With -kill-test it checks instead that every acknowledged
-// signature survives kill -9 of the server.
+// signature survives kill -9 of the server; with -attack, that honest
+// signers are served while the server is attacked.
 //
 // See docs/PERFORMANCE.md for the commands and the measured figures.
 package main
@@ -54,6 +55,7 @@ type config struct {
 	JSON            string
 	KillTest        bool
 	KillRounds      int
+	Attack          bool
 	Preload         int
 	PDFRate         float64
 	DashRate        float64
@@ -79,6 +81,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.JSON, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&c.KillTest, "kill-test", false, "durability check: kill -9 the server during API signing, restart it, look up every acknowledged certificate")
 	fs.IntVar(&c.KillRounds, "kill-rounds", 3, "kill-test rounds")
+	fs.BoolVar(&c.Attack, "attack", false, "security check, rate limits on: signing at 500/s for -duration while 50 botnet logins and 3 XLSX bombs run, then a hall of 2,000 signers behind one address with a hostile guesser")
 	fs.IntVar(&c.Preload, "preload", 0, "signatures to store before the server starts, through the store's signing path (for the memory target: 1000000)")
 	fs.Float64Var(&c.PDFRate, "pdf-rate", 0, "first downloads per second in the pdf-first-rate phase (0: 300 per CPU)")
 	fs.Float64Var(&c.DashRate, "dash-rate", 2500, "web-form signings per second in the dashboards phase (the burst target's rate)")

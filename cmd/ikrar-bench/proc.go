@@ -145,14 +145,15 @@ func (c *child) kill() {
 	<-c.done
 }
 
-// startIkrar starts `ikrar serve` on a fresh loopback port.
-func startIkrar(ctx context.Context, bin, dataDir string) (*child, error) {
+// startIkrar starts `ikrar serve` on a fresh loopback port; later flags in
+// extra override the defaults.
+func startIkrar(ctx context.Context, bin, dataDir string, extra ...string) (*child, error) {
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
 	}
-	return startChild(ctx, "ikrar serve", filepath.Join(dataDir, "serve.log"), addr,
-		bin, "serve", "--addr", addr, "--data", dataDir, "--rate-limit", "off", "--log-level", "warn")
+	argv := append([]string{bin, "serve", "--addr", addr, "--data", dataDir, "--rate-limit", "off", "--log-level", "warn"}, extra...)
+	return startChild(ctx, "ikrar serve", filepath.Join(dataDir, "serve.log"), addr, argv...)
 }
 
 // startCeiling re-executes this tool as the ceiling server.

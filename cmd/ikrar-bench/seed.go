@@ -62,7 +62,8 @@ func (a api) postJSON(ctx context.Context, path string, in any, want int, out an
 
 // benchEvent is the open event every signing goes to.
 type benchEvent struct {
-	ID   int64
+	ID    int64
+	OrgID int64
 	Slug string
 	Code string
 }
@@ -126,5 +127,5 @@ func seed(ctx context.Context, a api, n int, logf func(string, ...any)) (benchEv
 	if !ok {
 		return benchEvent{}, fmt.Errorf("event URL %q is not /e/SLUG", ev.URL)
 	}
-	return benchEvent{ID: ev.ID, Slug: slug, Code: ev.EventCode}, nil
+	return benchEvent{ID: ev.ID, OrgID: org.ID, Slug: slug, Code: ev.EventCode}, nil
 }
