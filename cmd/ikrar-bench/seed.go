@@ -64,8 +64,8 @@ func (a api) postJSON(ctx context.Context, path string, in any, want int, out an
 type benchEvent struct {
 	ID    int64
 	OrgID int64
-	Slug string
-	Code string
+	Slug  string
+	Code  string
 }
 
 // importChunk is how many roster rows go in one upload: under the
