@@ -63,6 +63,7 @@ type Server struct {
 	pages      *pages
 	static     *staticFiles
 	fails      *failLimiter
+	guesses    *guessBudget
 	log        *slog.Logger
 	now        func() time.Time
 }
@@ -80,7 +81,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		}
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots()}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots()}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
