@@ -210,10 +210,19 @@ func (s *Server) eventSign(c echo.Context) error {
 		return err
 	}
 	keep := keptFrom(c)
-	emp, ch, err := s.checkTicket(c, v.Event, c.FormValue("ticket"))
+	var emp registry.Employee
+	ch := registry.ChannelEventCode
+	if ticket := c.FormValue("ticket"); ticket != "" || c.FormValue("nip") == "" {
+		emp, ch, err = s.checkTicket(c, v.Event, ticket)
+	} else {
+		// A client that posts NIP and code with the signature in one go
+		// (scripts, load tests): identified as on the event page.
+		emp, err = s.identifyByCode(c, v.Event, c.FormValue("nip"), c.FormValue("code"), c.FormValue("name"))
+	}
 	if err != nil {
 		d := v.data(v.Event.Title)
 		d["Error"], d["Keep"] = err, keep
+		d["AskName"] = registry.IsCode(err, registry.ENAMEREQUIRED) || registry.IsCode(err, registry.ENOMATCH)
 		return s.render(c, statusOf(registry.ErrorCode(err)), "event", d)
 	}
 	sigInk, err := s.inkFromForm(c)

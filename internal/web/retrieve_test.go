@@ -37,6 +37,11 @@ func TestCertificateOnlyToOwner(t *testing.T) {
 	}
 	secret := []string{code, "?k=", key, "sertifikat.pdf", "data:image", siti.NIP, siti.grouped(), siti.fullName(), "Aminah"}
 	wantAbsent(t, "the answer to someone else's NIP and code", p.Body, secret...)
+	// Posting the signing form directly with her NIP and the code, too.
+	p = nosy.post(slug+"/sign", url.Values{"_csrf": {nosy.formFields(nosy.get(slug), slug).Get("_csrf")}, "nip": {siti.NIP},
+		"code": {f.e.EventCode}, "signature_strokes": {strokesJSON()}, "consent": {"1"}})
+	wantPage(t, p, http.StatusOK, "Anda sudah menandatangani ikrar ini")
+	wantAbsent(t, "a direct signing with someone else's NIP and code", p.URL.String()+p.Body, secret...)
 	for _, path := range []string{"/c/" + code, "/c/" + code + "/sertifikat.pdf", "/c/" + code + "?k=" + key[:len(key)-1] + "x"} {
 		if p := nosy.get(path); p.Status != http.StatusNotFound {
 			t.Errorf("%s without the key: status %d, want 404", path, p.Status)
