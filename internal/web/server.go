@@ -32,7 +32,9 @@ type Options struct {
 	Templates      fs.FS // holds templates/*.html
 	Static         fs.FS // holds static/...
 	// DownloadKey authenticates certificate download links, which carry
-	// unmasked personal data and so are not derivable from the public code.
+	// unmasked personal data and so are not derivable from the public code;
+	// under labels of their own it also signs the confirm page's ticket
+	// and the cookie listing the certificates a device signed.
 	DownloadKey []byte
 	// PDFCacheBytes bounds the memory kept for recently issued PDFs
 	// (default 16 MB, about 400 certificates; older ones are on disk).

@@ -59,8 +59,9 @@ func (g *guessBudget) NeedsName(ip string, eventID int64) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
-	return f.limiter("ip:"+ip, addrGuesses).TokensAt(now) < 1 ||
-		(eventID != 0 && f.limiter(eventKey(eventID), eventGuesses).TokensAt(now) < 1)
+	// Looked up, never created: a page view must not grow the map.
+	spent := func(key string) bool { l := f.byKey[key]; return l != nil && l.TokensAt(now) < 1 }
+	return spent("ip:"+ip) || (eventID != 0 && spent(eventKey(eventID)))
 }
 
 // Guessed spends one failure of the address and, when eventID is not 0
