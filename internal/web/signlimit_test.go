@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -315,4 +316,31 @@ func personalToken(t *testing.T, a *testApp, e eventJSON, p person) string {
 		t.Fatal(err)
 	}
 	return a.svc.PersonalToken(ev, emp.ID, 0)
+}
+
+// TestWrongCodeRevealsNothing: the event code is checked before the NIP,
+// so a wrong code gets the same answer for a participant's NIP as for any
+// other, on the page and through the API.
+func TestWrongCodeRevealsNothing(t *testing.T) {
+	f := newSigningFixture(t, siti)
+	a := f.a
+	slug := strings.TrimPrefix(f.e.URL, a.URL)
+	answer := func(nip string) (string, string) {
+		body := f.drawn(nip)
+		body["event_code"] = wrongCode(f.e.EventCode)
+		r := a.serve(request("POST", signPath(f), "192.0.2.1:40000", body))
+		phone := a.browser(t)
+		p := phone.submit(phone.get(slug), slug, url.Values{"nip": {nip}, "code": {wrongCode(f.e.EventCode)}})
+		page := strings.ReplaceAll(p.Body, nip, "NIP") // the form keeps what was typed
+		page = regexp.MustCompile(`name="_csrf" value="[^"]*"`).ReplaceAllString(page, "")
+		return fmt.Sprint(r.Status, string(r.Body)), fmt.Sprint(p.Status, page)
+	}
+	api1, page1 := answer(siti.NIP)
+	api2, page2 := answer(nipFor(600))
+	if api1 != api2 || page1 != page2 {
+		t.Fatalf("a wrong code answers a participant's NIP differently:\nAPI %s\n vs %s\npage %s\n vs %s", api1, api2, page1, page2)
+	}
+	if !strings.Contains(api1, "wrong_event_code") {
+		t.Fatalf("a wrong code: %s", api1)
+	}
 }
