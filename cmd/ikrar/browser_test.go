@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	ikrarnip "github.com/ikrar-id/ikrar/internal/nip"
 )
 
 // needTool finds a program the browser test needs. Outside CI a missing one
@@ -132,8 +134,14 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 	if h1 := eval("read the heading", `document.querySelector('main h1').textContent`); h1 != "Apakah ini Anda?" {
 		t.Fatalf("after identifying: heading %q, want %q", h1, "Apakah ini Anda?")
 	}
-	if got := eval("read the NIP shown", `document.querySelector('.kv dd.mono').textContent`); got != nip {
-		t.Errorf("confirm page shows NIP %q, want %q", got, nip)
+	// The NIP is shown masked, and is nowhere in the page: whoever typed it
+	// need not be its owner.
+	digits := strings.ReplaceAll(nip, " ", "")
+	if got, want := eval("read the NIP shown", `document.querySelector('.kv dd.mono').textContent`), ikrarnip.Mask(digits); got != want {
+		t.Errorf("confirm page shows NIP %q, want %q", got, want)
+	}
+	if html := eval("read the page source", `document.documentElement.outerHTML`); strings.Contains(html, digits) || strings.Contains(html, nip) {
+		t.Errorf("the confirm page carries the full NIP %s", nip)
 	}
 
 	// 2. Draw a signature with a finger: real touch input, which the browser
@@ -157,17 +165,41 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 			return 0.2 + 0.6*f, 0.8 - 0.05*f
 		}),
 	)
-	inked := eval("count inked pixels", `(() => {
+	const countInk = `(() => {
 		const c = document.getElementById('sigpad-canvas');
 		const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
 		let n = 0;
 		for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
 		return String(n);
-	})()`)
+	})()`
+	inked := eval("count inked pixels", countInk)
 	if inked == "0" {
 		t.Fatal("the strokes left no ink on the signature pad")
 	}
 	t.Logf("signature pad %.0f×%.0f CSS px, %s inked device pixels", box.W, box.H, inked)
+
+	// 2b. The form comes back (here: its confirmation spoilt, as an expired
+	// one would be): the drawn signature survives identifying again.
+	step("tick consent", chromedp.Tap(chromedp.ID("consent")))
+	eval("spoil the confirmation", `String(document.querySelector('input[name=ticket]').value += 'x')`)
+	step("send the spoilt confirmation",
+		chromedp.Tap(chromedp.ID("sign-submit")),
+		chromedp.WaitVisible(chromedp.ID("nip")),
+	)
+	step("identify again with the signature kept",
+		chromedp.SendKeys(chromedp.ID("nip"), nip),
+		chromedp.SendKeys(chromedp.ID("code"), demo.Code),
+		chromedp.Tap(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("sigpad-canvas")),
+		chromedp.ScrollIntoView(chromedp.ID("sigpad-canvas")),
+	)
+	if kept := eval("count inked pixels again", countInk); kept == "0" {
+		t.Fatal("the drawn signature was lost when the form came back")
+	}
+	if checked := eval("read the consent box", `String(document.getElementById('consent').checked)`); checked == "true" {
+		// The box comes back ticked; untick it so that step 3 ticks it.
+		step("untick consent", chromedp.Tap(chromedp.ID("consent")))
+	}
 
 	// 3. Consent and submit.
 	if csp := eval("read CSP violations", `window.__csp.join('\n')`); csp != "" {
@@ -254,7 +286,9 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 	defer mu.Unlock()
 	for _, m := range console {
 		t.Logf("console %s %s:%d %s", m.Source, m.URL, m.Line+1, m)
-		if m.Type == chromedp.ConsoleError || m.IsException() {
+		// Step 2b's spoilt confirmation is answered 403 on purpose.
+		spoilt := m.Source == "network" && strings.HasSuffix(m.URL, "/sign") && strings.Contains(m.String(), "403")
+		if (m.Type == chromedp.ConsoleError || m.IsException()) && !spoilt {
 			t.Errorf("browser reported an error: %s (%s:%d)", m, m.URL, m.Line+1)
 		}
 	}

@@ -24,6 +24,13 @@ const (
 	ECONSENT     = "consent_required"
 	EBADINK      = "invalid_signature_image"
 	EBADROSTER   = "invalid_roster"
+	// ENAMEREQUIRED: identification from an address or for an event that
+	// spent its failure budget also needs the signer's own name.
+	ENAMEREQUIRED = "name_required"
+	// ENOMATCH: NIP, event code or name do not match, without saying which.
+	ENOMATCH = "identity_mismatch"
+	// EMEDIATYPE: a JSON endpoint was sent something other than JSON.
+	EMEDIATYPE = "unsupported_media_type"
 )
 
 // Error is a domain error: a stable code for machines and a message in

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"crypto/subtle"
 	"net/url"
 	"strings"
 	"time"
@@ -74,6 +75,13 @@ type Event struct {
 	CreatedAt         time.Time
 	OpenedAt          time.Time
 	ClosedAt          time.Time
+}
+
+// CodeMatches reports whether code, as a signer typed it, is the event's
+// code.
+func (e Event) CodeMatches(code string) bool {
+	typed := NormalizeCode(code, EventCodeLen)
+	return typed != "" && subtle.ConstantTimeCompare([]byte(typed), []byte(e.Code)) == 1
 }
 
 // Allows reports whether employees of category c may sign.

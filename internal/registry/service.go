@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -269,8 +268,9 @@ func (s *Service) ApplySchedule(ctx context.Context) (changed []Event, err error
 // rate-limits; they are reported with distinct codes so the signer knows
 // what to fix.
 func (s *Service) Identify(ctx context.Context, e Event, nipText, code string) (Employee, error) {
-	typed := NormalizeCode(code, EventCodeLen)
-	if typed == "" || subtle.ConstantTimeCompare([]byte(typed), []byte(e.Code)) != 1 {
+	// The code is checked first, so a wrong code never tells whether an
+	// NIP is on the roster.
+	if !e.CodeMatches(code) {
 		return Employee{}, Errorf(EWRONGCODE, "Kode acara salah. Periksa kembali kode yang diumumkan panitia.")
 	}
 	nipText = strings.Join(strings.Fields(nipText), "")
@@ -333,8 +333,19 @@ func (s *Service) IdentifyLink(ctx context.Context, e Event, token string) (Empl
 	if cur != gen {
 		return Employee{}, bad
 	}
-	emp, err := s.eligible(ctx, e, func(scope string) (Employee, error) {
-		emp, err := s.Store.Employee(ctx, empID)
+	emp, err := s.IdentifyID(ctx, e, empID)
+	if IsCode(err, ENOTELIGIBLE) {
+		return Employee{}, bad
+	}
+	return emp, err
+}
+
+// IdentifyID finds an employee already identified for e (by a personal
+// link, or a confirmation the web layer issued) and checks again that they
+// may sign it.
+func (s *Service) IdentifyID(ctx context.Context, e Event, employeeID int64) (Employee, error) {
+	return s.eligible(ctx, e, func(scope string) (Employee, error) {
+		emp, err := s.Store.Employee(ctx, employeeID)
 		if err == nil {
 			org, oerr := s.Store.Organization(ctx, emp.OrgID)
 			if oerr != nil {
@@ -346,8 +357,21 @@ func (s *Service) IdentifyLink(ctx context.Context, e Event, token string) (Empl
 		}
 		return emp, err
 	})
-	if IsCode(err, ENOTELIGIBLE) {
-		return Employee{}, bad
+}
+
+// IdentifyName is Identify for a client that spent its failure budget:
+// the signer also gives their own name, and any mismatch — code, NIP or
+// name — is the same ENOMATCH, so a correct NIP with a wrong name tells an
+// enumerator nothing.
+func (s *Service) IdentifyName(ctx context.Context, e Event, nipText, code, name string) (Employee, error) {
+	emp, err := s.Identify(ctx, e, nipText, code)
+	if err == nil && !emp.NameMatches(name) {
+		err = Errorf(ENOTELIGIBLE, "nama tidak cocok")
+	}
+	if c := ErrorCode(err); c == EWRONGCODE || c == ENOTELIGIBLE || c == EINVALID {
+		m := Errorf(ENOMATCH, "NIP, kode, atau nama tidak cocok. Periksa kembali lalu coba lagi.")
+		m.Err = err
+		return Employee{}, m
 	}
 	return emp, err
 }
@@ -381,6 +405,11 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, exist
 	}
 	if r.Ink.Kind == "" {
 		return Signature{}, false, Errorf(EBADINK, "Tanda tangan wajib dibubuhkan (gambar atau ketik nama).")
+	}
+	// A typed name is a signature only if it is the signer's own: a
+	// certificate must not show "Budi Santoso" typed above "Sri Wahyuni".
+	if r.Ink.Kind == InkTyped && !r.Employee.NameMatches(r.Ink.Typed) {
+		return Signature{}, false, Errorf(EBADINK, "Nama yang Anda ketik bukan nama Anda pada data kepegawaian (%s). Ketik nama Anda sendiri; gelar boleh ditulis atau tidak.", r.Employee.FullName())
 	}
 	pledge, err := s.Store.Pledge(ctx, r.Event.PledgeID)
 	if err != nil {

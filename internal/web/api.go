@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,7 +33,12 @@ func (s *Server) apiRoutes(g *echo.Group) {
 
 // bindJSON decodes a JSON body strictly: unknown fields are errors, so a
 // typo in a field name is not silently ignored.
+// Only application/json is accepted: a browser sends a cross-site form
+// (text/plain, urlencoded) without a preflight, JSON never.
 func bindJSON(c echo.Context, v any) error {
+	if mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); err != nil || mt != echo.MIMEApplicationJSON {
+		return registry.Errorf(registry.EMEDIATYPE, "Badan permintaan harus berupa JSON (Content-Type: application/json).")
+	}
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -234,9 +240,12 @@ func (s *Server) apiSetStatus(to registry.EventStatus) echo.HandlerFunc {
 }
 
 type signIn struct {
-	NIP              string          `json:"nip"`
-	EventCode        string          `json:"event_code"`
-	Token            string          `json:"token"`
+	NIP       string `json:"nip"`
+	EventCode string `json:"event_code"`
+	Token     string `json:"token"`
+	// Name is the signer's own name, needed when the client's address or
+	// the event spent its failure budget (error name_required).
+	Name             string          `json:"name"`
 	Consent          bool            `json:"consent"`
 	SignaturePNG     string          `json:"signature_png"`
 	SignatureStrokes json.RawMessage `json:"signature_strokes"`
@@ -273,9 +282,9 @@ func (s *Server) apiSign(c echo.Context) error {
 	ch := registry.ChannelEventCode
 	if in.Token != "" {
 		ch = registry.ChannelPersonalLink
-		emp, _, err = s.identifyByLink(c, e, in.Token)
+		emp, err = s.identifyByLink(c, e, in.Token)
 	} else {
-		emp, _, err = s.identifyByCode(c, e, in.NIP, in.EventCode)
+		emp, err = s.identifyByCode(c, e, in.NIP, in.EventCode, in.Name)
 	}
 	if err != nil {
 		return err
@@ -302,6 +311,11 @@ func (s *Server) apiSign(c echo.Context) error {
 		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent()})
 	if err != nil {
 		return err
+	}
+	if existing && ch != registry.ChannelPersonalLink {
+		// NIP and event code are known to others: they learn that this
+		// person signed, and when, never the certificate.
+		return c.JSON(http.StatusOK, map[string]any{"already_signed": true, "signed_at": sig.SignedAt})
 	}
 	ref := certificateRef{Code: sig.Code, Serial: sig.Serial, VerifyURL: s.verifyURL(sig.Code), PDFURL: s.opt.BaseURL + s.pdfPath(sig.Code)}
 	if existing {

@@ -118,10 +118,10 @@ func (s *Server) certificatePage(c echo.Context) error {
 }
 
 // downloadRecord loads the record of a signer's private certificate page
-// or PDF, checking the link's key. The record is read without its
+// or PDF, checking the link's key or the device's cookie. The record is read without its
 // signature ink, which only a render needs (issuePDF reads it then).
 func (s *Server) downloadRecord(c echo.Context) (record, error) {
-	sig, err := s.checkDownloadKey(c)
+	sig, err := s.checkAccess(c)
 	if err != nil {
 		return record{}, err
 	}

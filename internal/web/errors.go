@@ -20,12 +20,16 @@ func statusOf(code string) int {
 		return http.StatusUnprocessableEntity
 	case registry.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case registry.EFORBIDDEN, registry.EWRONGCODE, registry.ENOTELIGIBLE:
+	case registry.EFORBIDDEN, registry.EWRONGCODE, registry.ENOTELIGIBLE, registry.ENOMATCH:
 		return http.StatusForbidden
 	case registry.ENOTFOUND:
 		return http.StatusNotFound
 	case registry.ECONFLICT, registry.ENOTOPEN:
 		return http.StatusConflict
+	case registry.ENAMEREQUIRED:
+		return http.StatusPreconditionRequired
+	case registry.EMEDIATYPE:
+		return http.StatusUnsupportedMediaType
 	case registry.ETOOMANY:
 		return http.StatusTooManyRequests
 	case registry.EGONE:

@@ -55,9 +55,9 @@ func TestPersonalLink(t *testing.T) {
 	wantPage(t, p, http.StatusForbidden, "Tautan pribadi tidak valid")
 }
 
-// TestClosedEventCertificate: after an event closes, a signer can still
-// open their certificate from the event page; someone who did not sign is
-// told signing is over and is not offered the pad.
+// TestClosedEventCertificate: after an event closes, a signer who
+// identifies learns they signed and how to get the certificate; someone who
+// did not sign is told signing is over and is not offered the pad.
 func TestClosedEventCertificate(t *testing.T) {
 	f := newSigningFixture(t, siti, andre)
 	a := f.a
@@ -71,10 +71,8 @@ func TestClosedEventCertificate(t *testing.T) {
 	p := phone.get(slug)
 	wantPage(t, p, http.StatusOK, "sudah ditutup")
 	p = phone.submit(p, slug, url.Values{"nip": {siti.grouped()}, "code": {f.e.EventCode}})
-	wantPage(t, p, http.StatusOK, siti.fullName())
-	if p.URL.Path != "/c/"+signed.Certificate.Code {
-		t.Fatalf("a signer of a closed event lands on %s, want their certificate", p.URL)
-	}
+	wantPage(t, p, http.StatusOK, "Anda sudah menandatangani ikrar ini", siti.masked(), "tautan pribadi")
+	wantAbsent(t, "a closed event's answer to NIP and code", p.Body, signed.Certificate.Code, "?k=", siti.NIP)
 
 	late := a.browser(t)
 	p = late.submit(late.get(slug), slug, url.Values{"nip": {andre.NIP}, "code": {f.e.EventCode}})
@@ -147,10 +145,12 @@ func TestRegistryIDSigner(t *testing.T) {
 	slug := strings.TrimPrefix(f.e.URL, a.URL)
 	phone := a.browser(t)
 	p := phone.submit(phone.get(slug), slug, url.Values{"nip": {"r" + id[1:]}, "code": {f.e.EventCode}})
-	wantPage(t, p, http.StatusOK, "Apakah ini Anda?", guard.Name, id)
+	masked := id[:3] + strings.Repeat("*", 12) + id[15:]
+	wantPage(t, p, http.StatusOK, "Apakah ini Anda?", guard.Name, masked)
+	wantAbsent(t, "the confirm page of a registry ID", p.Body, id)
 	p = phone.submit(p, slug+"/sign", url.Values{"use_typed": {"1"}, "typed_name": {guard.Name}, "consent": {"1"}})
 	wantPage(t, p, http.StatusOK, "Ikrar Anda tercatat")
 	v := a.browser(t).get("/v/" + strings.TrimPrefix(p.URL.Path, "/c/"))
-	wantPage(t, v, http.StatusOK, "SAH", id[:3]+strings.Repeat("*", 12)+id[15:])
+	wantPage(t, v, http.StatusOK, "SAH", masked)
 	wantAbsent(t, "the verification page of a registry ID", v.Body, id, "Parlindungan")
 }

@@ -70,13 +70,13 @@ func (s *Server) lang(c echo.Context) i18n.Lang {
 // a NIP searched for in another tenant's organization.
 func langURLs(c echo.Context, status int) map[string]string {
 	req := c.Request()
-	u := &url.URL{Path: req.URL.Path, RawQuery: req.URL.RawQuery}
+	u := &url.URL{Path: localPath(req.URL.Path), RawQuery: req.URL.RawQuery}
 	if status >= 400 {
 		u.RawQuery = ""
 	} else if req.Method != http.MethodGet && req.Method != http.MethodHead {
 		u = &url.URL{Path: "/"}
 		if ref, err := url.Parse(req.Referer()); err == nil && ref.Host == req.Host && strings.HasPrefix(ref.Path, "/") {
-			u = &url.URL{Path: ref.Path, RawQuery: ref.RawQuery}
+			u = &url.URL{Path: localPath(ref.Path), RawQuery: ref.RawQuery}
 		}
 	}
 	out := make(map[string]string, len(i18n.Langs))
@@ -88,6 +88,13 @@ func langURLs(c echo.Context, status int) map[string]string {
 		out[string(l)] = v.String()
 	}
 	return out
+}
+
+// localPath makes p a path on this site: a link to "//evil.example/x" (or
+// "/\evil.example", which browsers read the same way) would leave it, so
+// leading slashes and backslashes fold into one slash.
+func localPath(p string) string {
+	return "/" + strings.TrimLeft(p, "/\\")
 }
 
 // translate renders v in l: an Indonesian text, an i18n.Message, or an

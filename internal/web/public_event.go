@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -62,10 +62,13 @@ func (s *Server) eventPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "event", v.data(v.Event.Title))
+	d := v.data(v.Event.Title)
+	d["AskName"] = s.guesses.NeedsName(c.RealIP(), v.Event.ID)
+	return s.render(c, http.StatusOK, "event", d)
 }
 
-// eventIdentify checks NIP and event code and shows "is this you?" with the
+// eventIdentify checks NIP and event code (and the name, when the address
+// or the event spent its failure budget) and shows "is this you?" with the
 // pledge and the signature pad.
 func (s *Server) eventIdentify(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -74,70 +77,98 @@ func (s *Server) eventIdentify(c echo.Context) error {
 		return err
 	}
 	nipText, code := strings.TrimSpace(c.FormValue("nip")), c.FormValue("code")
-	emp, status, err := s.identifyByCode(c, v.Event, nipText, code)
+	keep := keptFrom(c)
+	emp, err := s.identifyByCode(c, v.Event, nipText, code, c.FormValue("name"))
 	if err != nil {
 		d := v.data(v.Event.Title)
-		d["Error"], d["NIP"] = err, nipText
-		return s.render(c, status, "event", d)
+		d["Error"], d["NIP"], d["Code"], d["Keep"] = err, nipText, code, keep
+		d["AskName"] = registry.IsCode(err, registry.ENAMEREQUIRED) || registry.IsCode(err, registry.ENOMATCH) ||
+			s.guesses.NeedsName(c.RealIP(), v.Event.ID)
+		return s.render(c, statusOf(registry.ErrorCode(err)), "event", d)
 	}
-	return s.showConfirm(c, v, emp, url.Values{"nip": {nipText}, "code": {code}}, registry.ChannelEventCode, nil, http.StatusOK)
+	return s.showConfirm(c, v, emp, registry.ChannelEventCode, keep, nil, http.StatusOK)
 }
 
-// identifyByCode runs the rate-limited NIP + event code identification and
-// returns the status to answer a failure with.
-func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code string) (registry.Employee, int, error) {
-	// The key is the NIP as Identify looks it up, so that no spelling of one
-	// NIP (spaces, a lower-case registry ID) gets a budget of its own.
-	ip, key := c.RealIP(), strings.ToUpper(strings.Join(strings.Fields(nipText), ""))
-	if err := s.fails.Blocked(ip, key); err != nil {
-		return registry.Employee{}, http.StatusTooManyRequests, err
+// identifyByCode identifies a signer by NIP and event code. It is never
+// refused for the client's failures: past the address's or the event's
+// budget it also needs the signer's own name (see guessBudget). Failures
+// are counted; those with the right code count for the event too, since
+// they tested an NIP.
+func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code, name string) (registry.Employee, error) {
+	ctx, ip := c.Request().Context(), c.RealIP()
+	var emp registry.Employee
+	var err error
+	switch {
+	case strings.TrimSpace(name) != "":
+		emp, err = s.svc.IdentifyName(ctx, e, nipText, code, name)
+	case s.guesses.NeedsName(ip, e.ID):
+		// Asked of everyone alike, before anything is checked: the answer
+		// says nothing about the NIP or the code.
+		return registry.Employee{}, registry.Errorf(registry.ENAMEREQUIRED,
+			"Untuk keamanan, ketik juga nama lengkap Anda sesuai data kepegawaian, lalu tekan Lanjut.")
+	default:
+		emp, err = s.svc.Identify(ctx, e, nipText, code)
 	}
-	emp, err := s.svc.Identify(c.Request().Context(), e, nipText, code)
-	if isIdentifyFailure(err) {
-		s.fails.Failed(ip, key)
+	if isGuess(err) {
+		var tested int64
+		if e.CodeMatches(code) {
+			tested = e.ID
+		}
+		s.guesses.Guessed(ip, tested)
 	}
-	if err != nil {
-		return emp, statusOf(registry.ErrorCode(err)), err
-	}
-	return emp, http.StatusOK, nil
+	return emp, err
 }
 
 // personalLink identifies a signer by their personal link; no code needed.
+// A valid link always passes: it is a 128-bit secret.
 func (s *Server) personalLink(c echo.Context) error {
 	ctx := c.Request().Context()
 	v, err := s.loadEventView(ctx, c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	emp, status, err := s.identifyByLink(c, v.Event, c.Param("token"))
+	emp, err := s.identifyByLink(c, v.Event, c.Param("token"))
 	if err != nil {
 		d := v.data(v.Event.Title)
 		d["Error"] = err
-		return s.render(c, status, "event", d)
+		return s.render(c, statusOf(registry.ErrorCode(err)), "event", d)
 	}
-	return s.showConfirm(c, v, emp, url.Values{"token": {c.Param("token")}}, registry.ChannelPersonalLink, nil, http.StatusOK)
+	return s.showConfirm(c, v, emp, registry.ChannelPersonalLink, keptSignature{}, nil, http.StatusOK)
 }
 
-func (s *Server) identifyByLink(c echo.Context, e registry.Event, token string) (registry.Employee, int, error) {
-	ip := c.RealIP()
-	if err := s.fails.Blocked(ip, ""); err != nil {
-		return registry.Employee{}, http.StatusTooManyRequests, err
-	}
+// identifyByLink resolves a personal link; an invalid one counts as a
+// failure of the address.
+func (s *Server) identifyByLink(c echo.Context, e registry.Event, token string) (registry.Employee, error) {
 	emp, err := s.svc.IdentifyLink(c.Request().Context(), e, token)
-	if isIdentifyFailure(err) {
-		s.fails.Failed(ip, "")
+	if isGuess(err) {
+		s.guesses.Guessed(c.RealIP(), 0)
 	}
-	if err != nil {
-		return emp, statusOf(registry.ErrorCode(err)), err
-	}
-	return emp, http.StatusOK, nil
+	return emp, err
 }
+
+// keptSignature is what a signer put in the signing form, handed back when
+// the form is shown again, so that no limit or error throws away a drawn
+// signature.
+type keptSignature struct {
+	Strokes, TypedName string
+	UseTyped, Consent  bool
+}
+
+func keptFrom(c echo.Context) keptSignature {
+	return keptSignature{Strokes: c.FormValue("signature_strokes"), TypedName: c.FormValue("typed_name"),
+		UseTyped: c.FormValue("use_typed") != "", Consent: c.FormValue("consent") != ""}
+}
+
+// Any reports whether there is something to keep.
+func (k keptSignature) Any() bool { return k.Strokes != "" || k.TypedName != "" }
 
 // showConfirm shows an identified signer their details, the pledge and the
-// pad — or, if they already signed, sends them to their certificate.
-func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee, ident url.Values, ch registry.Channel, formErr error, status int) error {
+// pad. Someone who already signed gets their certificate only through their
+// personal link; identified by NIP and code — which others may know — they
+// see that they signed, and how to get the certificate back.
+func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee, ch registry.Channel, keep keptSignature, formErr error, status int) error {
 	if prev, err := s.store.SignatureFor(c.Request().Context(), v.Event.ID, emp.ID); err == nil {
-		return c.Redirect(http.StatusSeeOther, s.certificatePath(prev.Code))
+		return s.alreadySigned(c, v, prev, ch)
 	} else if !registry.IsCode(err, registry.ENOTFOUND) {
 		return err
 	}
@@ -146,48 +177,74 @@ func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee,
 		return s.render(c, http.StatusConflict, "event", v.data(v.Event.Title))
 	}
 	d := v.data("Konfirmasi dan tanda tangan")
-	d["Employee"], d["Ident"], d["Error"] = emp, ident, formErr
+	d["Employee"], d["Ticket"], d["Error"], d["Keep"] = emp, s.confirmTicket(v.Event.ID, emp.ID, ch), formErr, keep
 	return s.render(c, status, "confirm", d)
 }
 
-// eventSign records the signature submitted from the confirm page.
+// alreadySigned answers an identification of someone who signed: their
+// certificate for a personal link or on the device they signed on; for
+// NIP + code elsewhere, a page that says so, with masked data only, and
+// how to get the certificate.
+func (s *Server) alreadySigned(c echo.Context, v eventView, sig registry.Signature, ch registry.Channel) error {
+	if ch == registry.ChannelPersonalLink {
+		s.rememberSigned(c, sig.Code)
+		return c.Redirect(http.StatusSeeOther, s.certificatePath(sig.Code))
+	}
+	if slices.Contains(s.deviceCodes(c), sig.Code) {
+		return c.Redirect(http.StatusSeeOther, "/c/"+sig.Code)
+	}
+	d := v.data("Anda sudah menandatangani")
+	d["Sig"] = sig
+	return s.render(c, http.StatusOK, "signed", d)
+}
+
+// eventSign records the signature submitted from the confirm page. The
+// signer was identified when the page was shown: the form carries a
+// confirmation ticket, so signing never runs identification again and is
+// never limited. Whatever fails, the form comes back with the signature
+// drawn.
 func (s *Server) eventSign(c echo.Context) error {
 	ctx := c.Request().Context()
 	v, err := s.loadEventView(ctx, c.Param("slug"))
 	if err != nil {
 		return err
 	}
+	keep := keptFrom(c)
 	var emp registry.Employee
-	var status int
-	ident, ch := url.Values{}, registry.ChannelEventCode
-	if token := c.FormValue("token"); token != "" {
-		ident.Set("token", token)
-		ch = registry.ChannelPersonalLink
-		emp, status, err = s.identifyByLink(c, v.Event, token)
+	ch := registry.ChannelEventCode
+	if ticket := c.FormValue("ticket"); ticket != "" || c.FormValue("nip") == "" {
+		emp, ch, err = s.checkTicket(c, v.Event, ticket)
 	} else {
-		ident.Set("nip", c.FormValue("nip"))
-		ident.Set("code", c.FormValue("code"))
-		emp, status, err = s.identifyByCode(c, v.Event, c.FormValue("nip"), c.FormValue("code"))
+		// A client that posts NIP and code with the signature in one go
+		// (scripts, load tests): identified as on the event page.
+		emp, err = s.identifyByCode(c, v.Event, c.FormValue("nip"), c.FormValue("code"), c.FormValue("name"))
 	}
 	if err != nil {
 		d := v.data(v.Event.Title)
-		d["Error"] = err
-		return s.render(c, status, "event", d)
+		d["Error"], d["Keep"] = err, keep
+		d["AskName"] = registry.IsCode(err, registry.ENAMEREQUIRED) || registry.IsCode(err, registry.ENOMATCH)
+		return s.render(c, statusOf(registry.ErrorCode(err)), "event", d)
 	}
 	sigInk, err := s.inkFromForm(c)
 	if err != nil {
-		return s.showConfirm(c, v, emp, ident, ch, err, statusOf(registry.ErrorCode(err)))
+		return s.showConfirm(c, v, emp, ch, keep, err, statusOf(registry.ErrorCode(err)))
 	}
-	sig, _, err := s.svc.Sign(ctx, registry.SignRequest{
-		Event: v.Event, Employee: emp, Ink: sigInk, Consent: c.FormValue("consent") != "",
+	sig, existing, err := s.svc.Sign(ctx, registry.SignRequest{
+		Event: v.Event, Employee: emp, Ink: sigInk, Consent: keep.Consent,
 		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(),
 	})
 	if code := registry.ErrorCode(err); code == registry.ECONSENT || code == registry.EBADINK || code == registry.ENOTOPEN {
-		return s.showConfirm(c, v, emp, ident, ch, err, statusOf(code))
+		return s.showConfirm(c, v, emp, ch, keep, err, statusOf(code))
 	}
 	if err != nil {
 		return err
 	}
+	if existing {
+		// Signed meanwhile (another tab, another phone): not this request's
+		// record to hand out.
+		return s.alreadySigned(c, v, sig, ch)
+	}
+	s.rememberSigned(c, sig.Code)
 	return c.Redirect(http.StatusSeeOther, s.certificatePath(sig.Code))
 }
 
@@ -216,12 +273,18 @@ func (s *Server) inkFromForm(c echo.Context) (registry.Ink, error) {
 	return in, err
 }
 
+// mac authenticates msg with the server's download secret under a label of
+// its own, so a value made for one purpose is never valid for another.
+func (s *Server) mac(label, msg string) []byte {
+	m := hmac.New(sha256.New, s.opt.DownloadKey)
+	m.Write([]byte(label + "|" + msg))
+	return m.Sum(nil)
+}
+
 // downloadKey authenticates a certificate's private pages: its code is
 // public (it is in the QR), the PDF with the full NIP is not.
 func (s *Server) downloadKey(code string) string {
-	m := hmac.New(sha256.New, s.opt.DownloadKey)
-	m.Write([]byte("ikrar-download/v1|" + code))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:12])
+	return base64.RawURLEncoding.EncodeToString(s.mac("ikrar-download/v1", code)[:12])
 }
 
 func (s *Server) certificatePath(code string) string {
@@ -232,12 +295,14 @@ func (s *Server) pdfPath(code string) string {
 	return "/c/" + code + "/sertifikat.pdf?k=" + s.downloadKey(code)
 }
 
-func (s *Server) checkDownloadKey(c echo.Context) (registry.Signature, error) {
+// checkAccess loads the certificate of a signer's private page or PDF:
+// allowed with the link's download key, or on a device that signed it.
+func (s *Server) checkAccess(c echo.Context) (registry.Signature, error) {
 	sig, err := s.svc.Lookup(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return sig, err
 	}
-	if !hmac.Equal([]byte(c.QueryParam("k")), []byte(s.downloadKey(sig.Code))) {
+	if !hmac.Equal([]byte(c.QueryParam("k")), []byte(s.downloadKey(sig.Code))) && !slices.Contains(s.deviceCodes(c), sig.Code) {
 		return registry.Signature{}, registry.Errorf(registry.ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
 	}
 	return sig, nil

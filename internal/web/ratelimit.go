@@ -88,9 +88,3 @@ func (f *failLimiter) sweep(now time.Time) {
 		}
 	}
 }
-
-// isIdentifyFailure reports whether err is a failed identification.
-func isIdentifyFailure(err error) bool {
-	c := registry.ErrorCode(err)
-	return c == registry.EWRONGCODE || c == registry.ENOTELIGIBLE
-}

@@ -67,7 +67,7 @@ func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap, consts func(
 
 // corePages are the pages of the signing, verification and basic admin
 // flows; each feature file lists its own.
-var corePages = []string{"home", "error", "event", "confirm", "certificate", "verify", "verify_form",
+var corePages = []string{"home", "error", "event", "confirm", "signed", "certificate", "verify", "verify_form",
 	"login", "admin_home", "org_new", "org", "import_report", "event_new", "admin_event", "admin_certificate"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

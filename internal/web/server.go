@@ -32,7 +32,9 @@ type Options struct {
 	Templates      fs.FS // holds templates/*.html
 	Static         fs.FS // holds static/...
 	// DownloadKey authenticates certificate download links, which carry
-	// unmasked personal data and so are not derivable from the public code.
+	// unmasked personal data and so are not derivable from the public code;
+	// under labels of their own it also signs the confirm page's ticket
+	// and the cookie listing the certificates a device signed.
 	DownloadKey []byte
 	// PDFCacheBytes bounds the memory kept for recently issued PDFs
 	// (default 16 MB, about 400 certificates; older ones are on disk).
@@ -63,6 +65,7 @@ type Server struct {
 	pages      *pages
 	static     *staticFiles
 	fails      *failLimiter
+	guesses    *guessBudget
 	log        *slog.Logger
 	now        func() time.Time
 }
@@ -80,7 +83,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		}
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots()}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots()}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}

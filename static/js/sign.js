@@ -6,7 +6,9 @@
  *    button#sigpad-clear (type=button). JS un-hides it and hides
  *    #typed-fallback-note (optional).
  *  input[type=hidden]#signature-strokes name=signature_strokes: on submit
- *    JSON.stringify(pad.toData()), x/y rounded to 0.1 px; "" in typed mode
+ *    JSON.stringify(pad.toData()), x/y rounded to 0.1 px; "" in typed mode.
+ *    A value the server sends back (the form shown again after an error)
+ *    is drawn on the pad at load, so a signature is never lost.
  *  input[type=checkbox]#use-typed (optional) toggles typed mode:
  *    #typed-block > input#typed-name name=typed_name. Typed mode: pad hidden
  *    and off, name required. Drawing mode: block hidden, input disabled.
@@ -100,6 +102,14 @@
   function later() { clearTimeout(timer); timer = setTimeout(resize, 150); }
   on(window, 'resize', later);
   on(window, 'orientationchange', later);
+
+  // Restore the strokes the server handed back, before the first resize.
+  if (strokes && strokes.value) {
+    try {
+      var kept = JSON.parse(strokes.value);
+      if (Array.isArray(kept)) pad.fromData(kept);
+    } catch (ignore) { /* not strokes: start with an empty pad */ }
+  }
 
   show($('typed-fallback-note'), false);
   mode();
