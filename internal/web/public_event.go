@@ -110,11 +110,9 @@ func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code,
 		emp, err = s.svc.Identify(ctx, e, nipText, code)
 	}
 	if isGuess(err) {
-		var tested int64
-		if e.CodeMatches(code) {
-			tested = e.ID
-		}
-		s.guesses.Guessed(ip, tested)
+		// A wrong code spends the event's budget too: guesses of the code
+		// from many addresses must end in the name being asked as well.
+		s.guesses.Guessed(ip, e.ID)
 	}
 	return emp, err
 }

@@ -28,8 +28,9 @@ type guessBudget struct {
 
 // The budgets. An address (a hall's Wi-Fi, a phone) may fail addrFailBurst
 // times, then once more every addrFailEvery; an event may see
-// eventFailBurst NIPs that are not its participants (with its right code,
-// from all addresses together), then one more every eventFailEvery. Beyond
+// eventFailBurst failures (wrong codes, NIPs that are not its
+// participants, from all addresses together), then one more every
+// eventFailEvery. Beyond
 // either, identification asks for the name as well.
 const (
 	addrFailBurst  = 60
@@ -65,7 +66,7 @@ func (g *guessBudget) NeedsName(ip string, eventID int64) bool {
 }
 
 // Guessed spends one failure of the address and, when eventID is not 0
-// (the code was right, so an NIP was tested), one of the event.
+// (a wrong code or an NIP that is not a participant), one of the event.
 func (g *guessBudget) Guessed(ip string, eventID int64) {
 	f := g.counts
 	if !f.on {
