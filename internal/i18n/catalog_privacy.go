@@ -2,6 +2,12 @@ package i18n
 
 // The texts of the privacy hardening (issue 10): pages first, then messages.
 
-var privacyPageTexts = map[string]string{}
+var privacyPageTexts = map[string]string{
+	"Atas permintaan yang sah (UU 27/2022 tentang Pelindungan Data Pribadi): nama, NIP, jabatan, pangkat, unit kerja, tanda tangan, sidik PDF, dan alamat jaringan dihapus dari catatan ini, dan catatan tidak lagi terhubung dengan daftar pegawai. Catatan ikrar dan buktinya di log tetap sah; PDF tidak dapat diunduh lagi. Tindakan ini tidak dapat dibatalkan.": "On a lawful request (Law 27/2022 on Personal Data Protection): the name, NIP, position, rank, unit, signature, PDF fingerprint and network address are erased from this record, and the record no longer links to the roster. The pledge record and its log proof remain valid; the PDF can no longer be downloaded. This cannot be undone.",
+	"Hapus juga orang ini: semua sertifikatnya dan datanya di daftar pegawai": "Also erase this person: all their certificates and their roster entry",
+}
 
-var privacyMessages = map[string]string{}
+var privacyMessages = map[string]string{
+	"Sertifikat ini sudah tidak terhubung dengan pegawai mana pun.": "This certificate is no longer linked to any employee.",
+	"Pegawai tidak ditemukan.":                                      "Employee not found.",
+}

@@ -109,9 +109,14 @@ type SignatureStore interface {
 	EventStats(ctx context.Context, e Event) (EventStats, error)
 	InsertRevocation(ctx context.Context, r *Revocation) error
 	SetPDFHash(ctx context.Context, signatureID int64, hash string) error
-	// EraseSignature removes the personal data of a record (NIP, name, drawn
-	// signature, salt, client address and agent) and marks it erased.
+	// EraseSignature removes the personal data of a record (NIP, name,
+	// position, rank, unit, drawn signature, salt, client address and agent,
+	// PDF fingerprint) and its link to the roster, and marks it erased.
 	EraseSignature(ctx context.Context, signatureID int64, at time.Time) error
+	// EraseEmployee erases every record of an employee as EraseSignature
+	// does and deletes the employee from the roster; it returns the codes
+	// of the records.
+	EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error)
 }
 
 // UserStore keeps admin accounts, their sessions and API tokens, and the

@@ -384,13 +384,22 @@ func (s *Server) apiRevoke(c echo.Context) error {
 }
 
 func (s *Server) apiErase(c echo.Context) error {
-	return s.apiRecordAction(c, func(ctx context.Context, a registry.Actor, code, reason string) (registry.Signature, error) {
-		sig, err := s.svc.Erase(ctx, a, code, reason)
-		if err == nil {
-			s.pdfs.drop(sig.Code) // the cached PDFs carry the erased name and NIP
-		}
-		return sig, err
-	})
+	var in struct {
+		Reason string `json:"reason"`
+		Person bool   `json:"person"` // erase the signer from the roster too, with all their records
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	sig, err := s.erase(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason, in.Person)
+	if err != nil {
+		return err
+	}
+	r, err := s.loadRecord(c.Request().Context(), sig)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.certificateView(r))
 }
 
 // apiRecordAction runs an admin action that takes a certificate code and a

@@ -104,6 +104,9 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	if writer {
 		q.Add("_pragma", "synchronous(FULL)")
+		// Deleted and overwritten content is zeroed, not left in free
+		// space and free pages, so an erasure really erases (scrub.go).
+		q.Add("_pragma", "secure_delete(1)")
 		// Without immediate transactions, concurrent read-then-write
 		// transactions fail with "database is locked".
 		q.Set("_txlock", "immediate")
@@ -145,23 +148,69 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now()))
-			return err
-		})
-		if err != nil {
+		if err := db.applyMigration(ctx, version, string(body)); err != nil {
 			return fmt.Errorf("apply migration %s: %w", base, err)
 		}
+	}
+	return nil
+}
+
+// applyMigration runs one migration, if not yet applied, with foreign keys
+// off: a migration that rebuilds a table (SQLite cannot alter a column)
+// drops the table other tables refer to. The keys are checked before the
+// migration commits. PRAGMA foreign_keys is a no-op inside a transaction,
+// so it is set on the writer's one connection around it.
+func (db *DB) applyMigration(ctx context.Context, version int, body string) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	var broken []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			rows.Close()
+			return err
+		}
+		broken = append(broken, fmt.Sprintf("%s row %d → %s", table, rowid.Int64, parent))
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("foreign keys broken: %s", strings.Join(broken, ", "))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now())); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

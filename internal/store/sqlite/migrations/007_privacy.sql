@@ -1,0 +1,86 @@
+-- Privacy: an erased record keeps no link to the roster, and pledge
+-- versions belong to an organization.
+--
+-- signatures.employee_id becomes nullable (SQLite cannot drop a NOT NULL,
+-- so the table is rebuilt; the migration runs with foreign keys off and
+-- checks them before it commits). An erased record has employee_id NULL:
+-- several erased records of one event do not collide on
+-- UNIQUE (event_id, employee_id), since NULLs are distinct there.
+
+DROP TRIGGER ops_employee_moved;
+DROP TRIGGER ops_signature_revoked;
+
+CREATE TABLE signatures_new (
+    id            INTEGER PRIMARY KEY,
+    event_id      INTEGER NOT NULL REFERENCES events (id),
+    employee_id   INTEGER REFERENCES employees (id),
+    code          TEXT    NOT NULL UNIQUE,
+    nip           TEXT    NOT NULL,
+    name          TEXT    NOT NULL,
+    position      TEXT    NOT NULL,
+    rank          TEXT    NOT NULL,
+    unit          TEXT    NOT NULL,
+    org_name      TEXT    NOT NULL,
+    category      TEXT    NOT NULL,
+    pledge_hash   TEXT    NOT NULL,
+    ink_kind      TEXT    NOT NULL,
+    ink           BLOB    NOT NULL,
+    consent       INTEGER NOT NULL,
+    signed_at     INTEGER NOT NULL,
+    channel       TEXT    NOT NULL,
+    client_ip     TEXT    NOT NULL,
+    user_agent    TEXT    NOT NULL,
+    identity_salt BLOB,
+    identity_hash TEXT    NOT NULL DEFAULT '',
+    leaf_index    INTEGER NOT NULL DEFAULT -1,
+    pdf_hash      TEXT    NOT NULL DEFAULT '',
+    erased_at     INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (event_id, employee_id)
+);
+INSERT INTO signatures_new (id, event_id, employee_id, code, nip, name, position, rank, unit, org_name, category,
+    pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash,
+    leaf_index, pdf_hash, erased_at)
+SELECT id, event_id, CASE WHEN erased_at = 0 THEN employee_id END, code, nip, name,
+    CASE WHEN erased_at = 0 THEN position ELSE '' END, CASE WHEN erased_at = 0 THEN rank ELSE '' END,
+    CASE WHEN erased_at = 0 THEN unit ELSE '' END, org_name, category,
+    pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash,
+    leaf_index, CASE WHEN erased_at = 0 THEN pdf_hash ELSE '' END, erased_at
+FROM signatures;
+DROP TABLE signatures;
+ALTER TABLE signatures_new RENAME TO signatures;
+CREATE INDEX signatures_event_time ON signatures (event_id, signed_at);
+
+-- The same triggers as 003; an erased record (employee_id NULL) matches no
+-- employee, so neither a transfer nor a revocation counts it.
+CREATE TRIGGER ops_employee_moved AFTER UPDATE OF org_id, unit ON employees
+WHEN OLD.org_id IS NOT NEW.org_id OR OLD.unit IS NOT NEW.unit
+BEGIN
+    UPDATE ops_signed SET signed = signed - 1
+        WHERE org_id = OLD.org_id AND unit = OLD.unit AND event_id IN (
+            SELECT s.event_id FROM events ev CROSS JOIN signatures s ON s.event_id = ev.id AND s.employee_id = OLD.id
+            WHERE NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = s.id));
+    INSERT INTO ops_signed (event_id, org_id, unit, signed)
+        SELECT s.event_id, NEW.org_id, NEW.unit, 1
+        FROM events ev CROSS JOIN signatures s ON s.event_id = ev.id AND s.employee_id = NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = s.id)
+        ON CONFLICT DO UPDATE SET signed = signed + 1;
+END;
+
+CREATE TRIGGER ops_signature_revoked AFTER INSERT ON revocations BEGIN
+    UPDATE ops_signed SET signed = signed - 1
+        WHERE (event_id, org_id, unit) = (
+            SELECT s.event_id, e.org_id, e.unit FROM signatures s JOIN employees e ON e.id = s.employee_id
+            WHERE s.id = NEW.signature_id);
+END;
+
+-- Records erased before this migration no longer count for their signer.
+DELETE FROM ops_signed;
+INSERT INTO ops_signed (event_id, org_id, unit, signed)
+    SELECT s.event_id, e.org_id, e.unit, COUNT(*) FROM signatures s JOIN employees e ON e.id = s.employee_id
+    WHERE NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = s.id)
+    GROUP BY s.event_id, e.org_id, e.unit;
+
+-- A pledge version's owner: NULL is the system default, which every
+-- government sees; otherwise only the owner's subtree sees and uses it.
+ALTER TABLE pledges ADD COLUMN org_id INTEGER REFERENCES organizations (id);
+CREATE INDEX pledges_org ON pledges (org_id);
