@@ -5,6 +5,9 @@ package i18n
 var privacyPageTexts = map[string]string{
 	"Atas permintaan yang sah (UU 27/2022 tentang Pelindungan Data Pribadi): nama, NIP, jabatan, pangkat, unit kerja, tanda tangan, sidik PDF, dan alamat jaringan dihapus dari catatan ini, dan catatan tidak lagi terhubung dengan daftar pegawai. Catatan ikrar dan buktinya di log tetap sah; PDF tidak dapat diunduh lagi. Tindakan ini tidak dapat dibatalkan.": "On a lawful request (Law 27/2022 on Personal Data Protection): the name, NIP, position, rank, unit, signature, PDF fingerprint and network address are erased from this record, and the record no longer links to the roster. The pledge record and its log proof remain valid; the PDF can no longer be downloaded. This cannot be undone.",
 	"Hapus juga orang ini: semua sertifikatnya dan datanya di daftar pegawai": "Also erase this person: all their certificates and their roster entry",
+	"milik %s": "owned by %s",
+	"bawaan sistem, untuk semua pemerintah daerah":                                                              "system default, for every regional government",
+	"Versi baru milik organisasi Anda: hanya organisasi Anda dan unit di bawahnya yang melihat dan memakainya.": "A new version belongs to your organization: only your organization and the units below it see and use it.",
 }
 
 var privacyMessages = map[string]string{

@@ -154,19 +154,16 @@ func (s *Service) CreateEvent(ctx context.Context, a Actor, e *Event) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.authorize(ctx, a.User, ActManageEvents, e.OrgID); err != nil {
+	org, err := s.authorize(ctx, a.User, ActManageEvents, e.OrgID)
+	if err != nil {
 		return err
 	}
 	if e.PledgeID == 0 {
 		e.PledgeID = 1
 	}
-	if _, err := s.Store.Pledge(ctx, e.PledgeID); err != nil {
-		if IsCode(err, ENOTFOUND) {
-			return Errorf(EINVALID, "Versi ikrar tidak ditemukan.")
-		}
+	if err := s.usablePledge(ctx, org, e.PledgeID); err != nil {
 		return err
 	}
-	var err error
 	if e.Slug, err = s.RandomToken(); err != nil {
 		return err
 	}

@@ -59,7 +59,9 @@ type EmployeeStore interface {
 type PledgeStore interface {
 	CreatePledge(ctx context.Context, p *PledgeVersion) error
 	Pledge(ctx context.Context, id int64) (PledgeVersion, error)
-	Pledges(ctx context.Context) ([]PledgeVersion, error)
+	// Pledges lists the versions the users of scope may see: the system's
+	// and those owned on scope's path (above or inside it).
+	Pledges(ctx context.Context, scope string) ([]PledgeVersion, error)
 }
 
 // EventStore keeps declaration events.

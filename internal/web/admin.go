@@ -134,7 +134,7 @@ func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	pledges, err := s.store.Pledges(ctx)
+	pledges, err := s.svc.Pledges(ctx, s.actor(c).User)
 	if err != nil {
 		return nil, err
 	}

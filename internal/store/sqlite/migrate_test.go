@@ -37,7 +37,8 @@ func TestMigration007OnExistingData(t *testing.T) {
 	for _, q := range []string{
 		`INSERT INTO organizations (id, name, kind, timezone, path, created_at) VALUES (1, 'Kab', 'regency', 'Asia/Jakarta', '/1/', 1)`,
 		`INSERT INTO employees (id, org_id, nip, name, unit, category, updated_at) VALUES (1, 1, '1', 'A', 'Umum', 'PNS', 1), (2, 1, '2', 'B', 'Umum', 'PNS', 1), (3, 1, '3', 'C', 'Umum', 'PNS', 1)`,
-		`INSERT INTO pledges (id, title, language, opening, points, closing, hash, created_at) VALUES (1, 'I', 'id', 'o', '[]', 'c', 'h', 1)`,
+		`INSERT INTO pledges (id, title, language, opening, points, closing, hash, created_at) VALUES (1, 'I', 'id', 'o', '[]', 'c', 'h', 1), (2, 'J', 'id', 'o', '[]', 'c', 'j', 1)`,
+		`INSERT INTO audit (at, user_id, user_name, action, org_id, target) VALUES (1, 5, 'admin', 'pledge.create', 1, 'pledge:2')`,
 		`INSERT INTO events (id, org_id, slug, code, title, mode, starts_at, pledge_id, official_name, official_position, status, created_at)
 			VALUES (1, 1, 's', 'c', 'E', 'in_person', 1, 1, 'n', 'p', 'open', 1)`,
 		`INSERT INTO signatures ` + sigCols + ` VALUES (1, 1, 'AAA', '1', 'A', 'Kasubbag', 'III/a', 'Umum', 'Kab', 'PNS', 'h', 'typed', x'41', 1, 60000, 'event_code', 'ip', 'ua', 'x', 0, 'pdfA', 0)`,
@@ -75,6 +76,17 @@ func TestMigration007OnExistingData(t *testing.T) {
 	db.read.QueryRow(`SELECT signed FROM ops_signed WHERE event_id = 1 AND org_id = 1 AND unit = 'Umum'`).Scan(&n)
 	if n != 1 {
 		t.Errorf("%d standing records counted, want 1 (the erased and the revoked do not count)", n)
+	}
+	owners := map[int64]int64{}
+	for _, id := range []int64{1, 2} {
+		p, err := db.Pledge(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owners[id] = p.OrgID
+	}
+	if owners[1] != 0 || owners[2] != 1 {
+		t.Errorf("pledge owners after the migration %v, want the seeded one the system's and the audited one organization 1's", owners)
 	}
 	var schema string
 	db.read.QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'revocations'`).Scan(&schema)

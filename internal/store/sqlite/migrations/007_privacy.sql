@@ -82,5 +82,32 @@ INSERT INTO ops_signed (event_id, org_id, unit, signed)
 
 -- A pledge version's owner: NULL is the system default, which every
 -- government sees; otherwise only the owner's subtree sees and uses it.
-ALTER TABLE pledges ADD COLUMN org_id INTEGER REFERENCES organizations (id);
-CREATE INDEX pledges_org ON pledges (org_id);
+-- The text's hash is unique per owner, not globally: a government that
+-- types the same text as another gets its own version instead of learning
+-- that the other's exists. Versions made before this migration belong to
+-- the organization their creation was audited under (none: a superadmin's,
+-- the system's).
+DROP TRIGGER pledges_immutable;
+CREATE TABLE pledges_new (
+    id         INTEGER PRIMARY KEY,
+    title      TEXT    NOT NULL,
+    language   TEXT    NOT NULL,
+    opening    TEXT    NOT NULL,
+    points     TEXT    NOT NULL, -- JSON array of strings
+    closing    TEXT    NOT NULL,
+    hash       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    org_id     INTEGER REFERENCES organizations (id)
+);
+INSERT INTO pledges_new (id, title, language, opening, points, closing, hash, created_at, org_id)
+SELECT id, title, language, opening, points, closing, hash, created_at,
+    (SELECT a.org_id FROM audit a JOIN organizations o ON o.id = a.org_id
+     WHERE a.action = 'pledge.create' AND a.target = 'pledge:' || p.id AND a.org_id <> 0)
+FROM pledges p;
+DROP TABLE pledges;
+ALTER TABLE pledges_new RENAME TO pledges;
+CREATE UNIQUE INDEX pledges_owner_hash ON pledges (COALESCE(org_id, 0), hash);
+CREATE TRIGGER pledges_immutable BEFORE UPDATE ON pledges
+BEGIN
+    SELECT RAISE(ABORT, 'pledge versions are immutable');
+END;
