@@ -11,6 +11,7 @@ var privacyPageTexts = map[string]string{
 }
 
 var privacyMessages = map[string]string{
+	"Nomor halaman harus bilangan bulat dari 1 sampai %d.":          "The page number must be a whole number from 1 to %d.",
 	"Sertifikat ini sudah tidak terhubung dengan pegawai mana pun.": "This certificate is no longer linked to any employee.",
 	"Pegawai tidak ditemukan.":                                      "Employee not found.",
 }

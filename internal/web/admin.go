@@ -83,8 +83,10 @@ func (s *Server) orgShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	page = max(page, 1)
+	page, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	const perPage = 50
 	q := strings.TrimSpace(c.QueryParam("q"))
 	emps, total, err := s.store.Employees(ctx, registry.EmployeeFilter{Scope: org.Path, Search: q, Limit: perPage, Offset: (page - 1) * perPage})
@@ -241,8 +243,10 @@ func (s *Server) eventShow(c echo.Context) error {
 		return err
 	}
 	filter, q := c.QueryParam("status"), strings.TrimSpace(c.QueryParam("q"))
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	page = max(page, 1)
+	page, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	signed := 0
 	var shown []registry.Participant
 	for _, p := range parts {
@@ -258,7 +262,8 @@ func (s *Server) eventShow(c echo.Context) error {
 	// shows one slice; the follow-up page and the exports have them all.
 	const perPage = 100
 	matched := len(shown)
-	shown = shown[min((page-1)*perPage, matched):min(page*perPage, matched)]
+	lo, hi := pageSlice(page, perPage, matched)
+	shown = shown[lo:hi]
 	pledge, err := s.store.Pledge(ctx, e.PledgeID)
 	if err != nil {
 		return err
