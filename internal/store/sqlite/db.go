@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -62,6 +63,15 @@ func (db *DB) Appended() <-chan struct{} { return db.appended }
 // Open opens (creating if needed) the database file and applies pending
 // migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
+	// SQLite creates the WAL and shared-memory files with the database
+	// file's mode: create the file owner-only before SQLite does (0644),
+	// and fix the mode of files left by an older version.
+	if err := private.Create(path); err != nil {
+		return nil, fmt.Errorf("create database file: %w", err)
+	}
+	if err := private.Chmod(path+"-wal", path+"-shm", path+"-journal"); err != nil {
+		return nil, fmt.Errorf("restrict database files: %w", err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)
@@ -91,6 +101,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("read log size: %w", err)
 	}
 	db.logSize.Store(size)
+	if err := private.Chmod(path+"-wal", path+"-shm"); err != nil {
+		errors.Join(r.Close(), w.Close())
+		return nil, fmt.Errorf("restrict database files: %w", err)
+	}
 	go db.signWriter()
 	return db, nil
 }
@@ -232,12 +246,17 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// Backup writes a consistent copy of the live database to path.
+// Backup writes a consistent copy of the live database to path, which
+// must not exist or be empty; the copy is readable by its owner only.
+// VACUUM INTO writes only live content: no free pages, no WAL.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if err := private.Create(path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
 	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
-	return nil
+	return private.Chmod(path)
 }
 
 func ms(t time.Time) int64 {
