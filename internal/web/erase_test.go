@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
 
@@ -235,4 +237,56 @@ func anyFileHolds(paths []string, needle []byte) bool {
 		}
 	}
 	return false
+}
+
+// The officer erases a person from the certificate page: their records
+// and roster row go, the trail names only the row's ID, and another
+// government's admin cannot do it.
+func TestErasePersonFromAdminPage(t *testing.T) {
+	a := newTestApp(t)
+	org, officer := a.mustOfficer(t)
+	token := a.mustToken(t, officer)
+	people := staff(0, 2, "Bagian Umum")
+	a.mustImport(t, token, org.ID, rosterCSV(people...))
+	e1 := a.mustEvent(t, token, org.ID, "Deklarasi Netralitas ASN", nil)
+	e2 := a.mustEvent(t, token, org.ID, "Apel Netralitas ASN", nil)
+	a.mustOpen(t, token, e1.ID)
+	a.mustOpen(t, token, e2.ID)
+	first := a.mustSign(t, e1, people[0]).Certificate.Code
+	second := a.mustSign(t, e2, people[0]).Certificate.Code
+	const reason = "Permintaan pemilik data, surat no. 800/15"
+	path := "/admin/certificates/" + first
+
+	karo := a.mustOrg(t, "Pemerintah Kabupaten Karo", registry.OrgRegency, "12.06")
+	rb := a.browser(t)
+	rb.login(a.mustUser(t, "bkpsdm@karo.test", registry.RoleAdmin, karo.ID))
+	home := rb.get("/admin")
+	p := rb.post(path+"/erase", url.Values{"_csrf": {rb.csrf(home)}, "reason": {reason}, "person": {"1"}})
+	wantPage(t, p, http.StatusNotFound)
+	if n := a.employeeCount(t, org); n != 2 {
+		t.Fatalf("another government's admin erased a person: %d employees left", n)
+	}
+
+	b := a.browser(t)
+	b.login(officer)
+	p = b.get(path)
+	wantPage(t, p, http.StatusOK, `name="person"`)
+	p = b.submit(p, path+"/erase", url.Values{"reason": {reason}, "person": {"1"}})
+	wantPage(t, p, http.StatusOK, "Data pribadi pemegang telah dihapus")
+	wantAbsent(t, "the certificate page after erasure", p.Body, people[0].Name, people[0].NIP, `name="person"`)
+	if n := a.employeeCount(t, org); n != 1 {
+		t.Errorf("%d employees after erasing one of two", n)
+	}
+	for _, code := range []string{first, second} {
+		if c := certificateOf(t, a, code); !c.Erased {
+			t.Errorf("record %s of the erased person is not erased", code)
+		}
+	}
+	entries, err := a.db.Audit(t.Context(), "/", 50)
+	if err != nil || !hasAction(entries, "employee.erase") {
+		t.Fatalf("no employee.erase in the audit trail (%v)", err)
+	}
+	for _, en := range entries {
+		wantAbsent(t, "the audit trail", en.Target+" "+en.Detail, people[0].Name, people[0].NIP)
+	}
 }

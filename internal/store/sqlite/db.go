@@ -42,6 +42,9 @@ type DB struct {
 	hashes   *hashCache // upper levels of the log's tree, for proofs
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
+	// scrubbing is set while a scrub of the WAL after an erasure is retried
+	// in the background (erase.go).
+	scrubbing atomic.Bool
 
 	signq      chan signRequest
 	stop       chan struct{}

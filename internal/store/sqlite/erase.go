@@ -121,7 +121,7 @@ func eraseSignature(ctx context.Context, tx *sql.Tx, signatureID int64, at time.
 }
 
 // scrubWait bounds how long Scrub waits for readers to leave the WAL.
-const scrubWait = 5 * time.Second
+var scrubWait = 5 * time.Second
 
 // Scrub moves every page of the WAL into the database file and truncates
 // the WAL to nothing: with secure_delete on, what an erasure overwrote is
@@ -137,19 +137,28 @@ func (db *DB) Scrub(ctx context.Context) error {
 			return err
 		}
 		if time.Now().After(deadline) {
-			go db.scrubLater()
+			db.scrubInBackground()
 			return fmt.Errorf("scrub WAL: readers kept the checkpoint from completing for %v; retrying in the background", scrubWait)
 		}
 		select {
 		case <-ctx.Done():
-			go db.scrubLater()
+			db.scrubInBackground()
 			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
 
+// scrubInBackground retries the scrub every second until it completes or
+// the store closes; one retrier at a time serves every pending erasure.
+func (db *DB) scrubInBackground() {
+	if db.scrubbing.CompareAndSwap(false, true) {
+		go db.scrubLater()
+	}
+}
+
 func (db *DB) scrubLater() {
+	defer db.scrubbing.Store(false)
 	for {
 		select {
 		case <-db.stop:
