@@ -395,11 +395,7 @@ func (s *Server) apiErase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.loadRecord(c.Request().Context(), sig)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s.certificateView(r))
+	return s.recordJSON(c, sig)
 }
 
 // apiRecordAction runs an admin action that takes a certificate code and a
@@ -415,6 +411,11 @@ func (s *Server) apiRecordAction(c echo.Context, act func(context.Context, regis
 	if err != nil {
 		return err
 	}
+	return s.recordJSON(c, sig)
+}
+
+// recordJSON answers with a record's public view.
+func (s *Server) recordJSON(c echo.Context, sig registry.Signature) error {
 	r, err := s.loadRecord(c.Request().Context(), sig)
 	if err != nil {
 		return err
