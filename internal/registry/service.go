@@ -566,9 +566,13 @@ func (s *Service) erasePerson(ctx context.Context, a Actor, employeeID int64, re
 	if err != nil && !IsScrubPending(err) {
 		return nil, fmt.Errorf("erase employee %d: %w", emp.ID, err)
 	}
-	// The trail names the roster row by its ID only: the NIP and name are
-	// what was erased.
-	if aerr := s.audit(ctx, a.User, a.IP, "employee.erase", org.ID, fmt.Sprintf("employee:%d", emp.ID), reason); aerr != nil {
+	// The trail names the roster row by its ID only, the NIP and name being
+	// what was erased, and the certificates by their codes.
+	detail := reason
+	if len(codes) > 0 {
+		detail += " · " + strings.Join(codes, " ")
+	}
+	if aerr := s.audit(ctx, a.User, a.IP, "employee.erase", org.ID, fmt.Sprintf("employee:%d", emp.ID), detail); aerr != nil {
 		return nil, aerr
 	}
 	return codes, err

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -288,5 +289,8 @@ func TestErasePersonFromAdminPage(t *testing.T) {
 	}
 	for _, en := range entries {
 		wantAbsent(t, "the audit trail", en.Target+" "+en.Detail, people[0].Name, people[0].NIP)
+		if en.Action == "employee.erase" && (!strings.Contains(en.Detail, first) || !strings.Contains(en.Detail, second)) {
+			t.Errorf("the erasure's audit entry does not name the certificates: %q", en.Detail)
+		}
 	}
 }

@@ -144,7 +144,7 @@ func (db *DB) Scrub(ctx context.Context) error {
 		case <-ctx.Done():
 			db.scrubInBackground()
 			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
@@ -187,7 +187,7 @@ func (db *DB) checkpointTruncate(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 200`); err != nil {
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 100`); err != nil {
 		return false, err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`)
