@@ -105,4 +105,16 @@ func TestMigration007OnExistingData(t *testing.T) {
 	if n != 1 {
 		t.Errorf("the transfer trigger counted %d in the new unit, want 1", n)
 	}
+	if _, err := db.write.Exec(`INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at) VALUES (1, 'x', 1, 'u', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	db.read.QueryRow(`SELECT signed FROM ops_signed WHERE event_id = 1 AND unit = 'Keuangan'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("the revocation trigger left %d counted, want 0", n)
+	}
+	var legacy int
+	db.write.QueryRow(`PRAGMA legacy_alter_table`).Scan(&legacy)
+	if legacy != 0 {
+		t.Error("the migration left legacy_alter_table on")
+	}
 }

@@ -7,8 +7,11 @@
 -- several erased records of one event do not collide on
 -- UNIQUE (event_id, employee_id), since NULLs are distinct there.
 
-DROP TRIGGER ops_employee_moved;
-DROP TRIGGER ops_signature_revoked;
+-- legacy_alter_table leaves the triggers of other tables that name
+-- signatures (ops_employee_moved, ops_signature_revoked) as they are: they
+-- refer to the table by name and work on the new one. Without it, the
+-- rename refuses them while no table of that name exists.
+PRAGMA legacy_alter_table = ON;
 
 CREATE TABLE signatures_new (
     id            INTEGER PRIMARY KEY,
@@ -50,28 +53,8 @@ DROP TABLE signatures;
 ALTER TABLE signatures_new RENAME TO signatures;
 CREATE INDEX signatures_event_time ON signatures (event_id, signed_at);
 
--- The same triggers as 003; an erased record (employee_id NULL) matches no
--- employee, so neither a transfer nor a revocation counts it.
-CREATE TRIGGER ops_employee_moved AFTER UPDATE OF org_id, unit ON employees
-WHEN OLD.org_id IS NOT NEW.org_id OR OLD.unit IS NOT NEW.unit
-BEGIN
-    UPDATE ops_signed SET signed = signed - 1
-        WHERE org_id = OLD.org_id AND unit = OLD.unit AND event_id IN (
-            SELECT s.event_id FROM events ev CROSS JOIN signatures s ON s.event_id = ev.id AND s.employee_id = OLD.id
-            WHERE NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = s.id));
-    INSERT INTO ops_signed (event_id, org_id, unit, signed)
-        SELECT s.event_id, NEW.org_id, NEW.unit, 1
-        FROM events ev CROSS JOIN signatures s ON s.event_id = ev.id AND s.employee_id = NEW.id
-        WHERE NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = s.id)
-        ON CONFLICT DO UPDATE SET signed = signed + 1;
-END;
-
-CREATE TRIGGER ops_signature_revoked AFTER INSERT ON revocations BEGIN
-    UPDATE ops_signed SET signed = signed - 1
-        WHERE (event_id, org_id, unit) = (
-            SELECT s.event_id, e.org_id, e.unit FROM signatures s JOIN employees e ON e.id = s.employee_id
-            WHERE s.id = NEW.signature_id);
-END;
+-- The triggers of 003 stay: an erased record (employee_id NULL) matches
+-- no employee, so neither a transfer nor a revocation counts it.
 
 -- Records erased before this migration no longer count for their signer.
 DELETE FROM ops_signed;
@@ -111,3 +94,5 @@ CREATE TRIGGER pledges_immutable BEFORE UPDATE ON pledges
 BEGIN
     SELECT RAISE(ABORT, 'pledge versions are immutable');
 END;
+
+PRAGMA legacy_alter_table = OFF;
