@@ -531,15 +531,27 @@ func (s *Service) Erase(ctx context.Context, a Actor, code, reason string, perso
 	return sig, []string{sig.Code}, err
 }
 
-// ErasePerson erases an employee on a lawful request: the personal data of
-// every record of theirs (as Erase does) and their roster row. A later
-// roster import that lists them again adds them back as a new employee.
-func (s *Service) ErasePerson(ctx context.Context, a Actor, employeeID int64, reason string) ([]string, error) {
-	reason, err := erasureReason(reason)
+// ErasePerson erases an employee of org's subtree, found by NIP (or
+// registry ID), on a lawful request: the personal data of every record of
+// theirs (as Erase does) and their roster row. A later roster import that
+// lists them again adds them back as a new employee.
+func (s *Service) ErasePerson(ctx context.Context, a Actor, orgID int64, nip, reason string) ([]string, error) {
+	org, err := s.VisibleOrganization(ctx, a.User, orgID)
 	if err != nil {
 		return nil, err
 	}
-	return s.erasePerson(ctx, a, employeeID, reason)
+	reason, err = erasureReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	emp, err := s.Store.EmployeeByNIP(ctx, org.Path, strings.Join(strings.Fields(nip), ""))
+	if IsCode(err, ENOTFOUND) {
+		return nil, Errorf(ENOTFOUND, "Pegawai tidak ditemukan.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.erasePerson(ctx, a, emp.ID, reason)
 }
 
 func (s *Service) erasePerson(ctx context.Context, a Actor, employeeID int64, reason string) ([]string, error) {

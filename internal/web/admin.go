@@ -93,8 +93,11 @@ func (s *Server) orgShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	erased, _ := strconv.Atoi(c.QueryParam("erased"))
 	return s.render(c, http.StatusOK, "org", map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
-		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path)})
+		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path),
+		"CanErase": a.User.Can(registry.ActManageRoster, org.Path) && a.User.Can(registry.ActRevoke, org.Path),
+		"Erased": c.QueryParams().Has("erased"), "ErasedCerts": erased})
 }
 
 func (s *Server) rosterImport(c echo.Context) error {

@@ -294,3 +294,61 @@ func TestErasePersonFromAdminPage(t *testing.T) {
 		}
 	}
 }
+
+// HR erases a person by NIP, from the roster page or the API, whether or
+// not they ever signed; another government's admin cannot, and learns
+// nothing about whether the NIP is known.
+func TestErasePersonByNIP(t *testing.T) {
+	a := newTestApp(t)
+	org, officer := a.mustOfficer(t)
+	token := a.mustToken(t, officer)
+	people := staff(0, 3, "Bagian Umum")
+	a.mustImport(t, token, org.ID, rosterCSV(people...))
+	e := a.mustEvent(t, token, org.ID, "Deklarasi Netralitas ASN", nil)
+	a.mustOpen(t, token, e.ID)
+	code := a.mustSign(t, e, people[0]).Certificate.Code
+	const reason = "Permintaan pemilik data, surat no. 800/16"
+	path := fmt.Sprintf("/api/v1/organizations/%d/employees/erase", org.ID)
+
+	karo := a.mustOrg(t, "Pemerintah Kabupaten Karo", registry.OrgRegency, "12.06")
+	rival := a.mustToken(t, a.mustUser(t, "bkpsdm@karo.test", registry.RoleAdmin, karo.ID))
+	known := a.api(t, "POST", path, rival, map[string]any{"nip": people[0].NIP, "reason": reason})
+	known.wantError(t, http.StatusNotFound, "not_found")
+	unknown := a.api(t, "POST", path, rival, map[string]any{"nip": nipFor(900), "reason": reason})
+	if string(known.Body) != string(unknown.Body) {
+		t.Errorf("another government tells a known NIP (%s) from an unknown one (%s)", known.Body, unknown.Body)
+	}
+	own := a.api(t, "POST", fmt.Sprintf("/api/v1/organizations/%d/employees/erase", karo.ID), rival, map[string]any{"nip": people[0].NIP, "reason": reason})
+	own.wantError(t, http.StatusNotFound, "not_found") // not on Karo's roster
+	viewer := a.mustToken(t, a.mustUser(t, "peninjau@deliserdang.test", registry.RoleViewer, org.ID))
+	a.api(t, "POST", path, viewer, map[string]any{"nip": people[0].NIP, "reason": reason}).wantError(t, http.StatusForbidden, "forbidden")
+	if n := a.employeeCount(t, org); n != 3 {
+		t.Fatalf("refused erasures removed employees: %d left", n)
+	}
+
+	r := a.api(t, "POST", path, token, map[string]any{"nip": people[0].grouped(), "reason": reason})
+	var out struct {
+		Erased []string `json:"erased_certificates"`
+	}
+	if r.Status != http.StatusOK {
+		t.Fatalf("erase by NIP: %d %s", r.Status, r.Body)
+	}
+	r.decode(t, &out)
+	if len(out.Erased) != 1 || out.Erased[0] != code || !certificateOf(t, a, code).Erased {
+		t.Errorf("erased certificates %v, want [%s] erased", out.Erased, code)
+	}
+	a.api(t, "POST", path, token, map[string]any{"nip": people[0].NIP, "reason": reason}).wantError(t, http.StatusNotFound, "not_found")
+
+	// From the roster page: someone who never signed.
+	b := a.browser(t)
+	b.login(officer)
+	orgPath := fmt.Sprintf("/admin/orgs/%d", org.ID)
+	p := b.get(orgPath)
+	wantPage(t, p, http.StatusOK, people[1].Name)
+	p = b.submit(p, orgPath+"/erase", url.Values{"nip": {people[1].NIP}, "reason": {reason}})
+	wantPage(t, p, http.StatusOK, "Data pegawai telah dihapus, beserta data pribadi pada 0 sertifikatnya.", people[2].Name)
+	wantAbsent(t, "the roster after the erasure", p.Body, people[0].Name, people[1].Name)
+	if n := a.employeeCount(t, org); n != 1 {
+		t.Errorf("%d employees left, want 1", n)
+	}
+}
