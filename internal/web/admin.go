@@ -97,7 +97,7 @@ func (s *Server) orgShow(c echo.Context) error {
 	return s.render(c, http.StatusOK, "org", map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
 		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path),
 		"CanErase": a.User.Can(registry.ActManageRoster, org.Path) && a.User.Can(registry.ActRevoke, org.Path),
-		"Erased": c.QueryParams().Has("erased"), "ErasedCerts": erased})
+		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased})
 }
 
 func (s *Server) rosterImport(c echo.Context) error {
