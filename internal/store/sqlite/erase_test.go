@@ -62,3 +62,34 @@ func fileSize(t *testing.T, path string) int64 {
 	}
 	return info.Size()
 }
+
+// A render that began before the erasure records its fingerprint after
+// it: the fingerprint, which would confirm a copy of the erased PDF, is
+// not recorded on the erased record.
+func TestNoFingerprintAfterErasure(t *testing.T) {
+	f := mustFixture(t, 2)
+	ctx := context.Background()
+	var sigs []*registry.Signature
+	for i, code := range []string{"K7M4QX2P9ABC", "K7M4QX2P9ABD"} {
+		s := newSig(f, i, code)
+		if err := f.db.InsertSignature(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.EraseSignature(ctx, s.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		sigs = append(sigs, s)
+	}
+	const hash = "0d5f1ab6f4a1e7c3b2a09e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b"
+	if err := f.db.SetPDFHash(ctx, sigs[0].ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.SetPDFHashes(ctx, map[int64]string{sigs[1].ID: hash}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sigs {
+		if got, err := f.db.SignatureByCode(ctx, s.Code); err != nil || got.PDFHash != "" {
+			t.Errorf("erased record %s has fingerprint %q (%v)", s.Code, got.PDFHash, err)
+		}
+	}
+}
