@@ -7,12 +7,14 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o /out/ikrar ./cmd/ikrar \
-	&& mkdir -p /out/data
+	&& install -d -m 0700 /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/ikrar /ikrar
-# A new volume copies the owner of the image's directory: nonroot (65532)
-# must be able to write the database and keys there.
+# A new volume copies the owner and mode of the image's directory: nonroot
+# (65532) must be able to write the database and keys there, and nobody
+# else may read them (0700; `ikrar serve` also tightens an existing volume
+# to 0700 directories and 0600 files at every start).
 COPY --from=build --chown=65532:65532 /out/data /data
 VOLUME /data
 ENV IKRAR_DATA=/data IKRAR_ADDR=:8080

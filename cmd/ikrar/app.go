@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -33,8 +34,13 @@ type secrets struct {
 // first time; afterwards the origin recorded in the data directory wins,
 // because every key and checkpoint carries it.
 func openApp(ctx context.Context, dir, origin string) (*app, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := private.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	// Everything in the data directory is the server's alone, including
+	// what an older version or a volume created with a wider mode.
+	if err := private.Tighten(dir); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	sec, err := loadSecrets(filepath.Join(dir, "secret.key"))
 	if err != nil {
@@ -73,7 +79,7 @@ func logOrigin(path, origin string) (string, error) {
 	if origin == "" {
 		origin = "localhost/ikrar"
 	}
-	if err := os.WriteFile(path, []byte(origin+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(origin+"\n"), private.FileMode); err != nil {
 		return "", fmt.Errorf("record log origin: %w", err)
 	}
 	return origin, nil
@@ -90,7 +96,7 @@ func loadSecrets(path string) (secrets, error) {
 		if _, err := rand.Read(b); err != nil {
 			return secrets{}, err
 		}
-		if err := os.WriteFile(path, b, 0o600); err != nil {
+		if err := os.WriteFile(path, b, private.FileMode); err != nil {
 			return secrets{}, fmt.Errorf("write %s: %w", path, err)
 		}
 	} else if err != nil {

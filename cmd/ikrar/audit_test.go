@@ -621,7 +621,7 @@ func TestErasureKeepsProofs(t *testing.T) {
 	r := seededTrustRegistry(t)
 	sig := r.sigs[3]
 	qr := r.qrText(t, sig, "https://ikrar.example.go.id")
-	erased, err := r.a.svc.Erase(t.Context(), registry.Actor{User: registry.System, IP: "test"}, sig.Code, "Permintaan sah subjek data")
+	erased, _, err := r.a.svc.Erase(t.Context(), registry.Actor{User: registry.System, IP: "test"}, sig.Code, "Permintaan sah subjek data", false)
 	if err != nil {
 		t.Fatal(err)
 	}

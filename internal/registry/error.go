@@ -84,3 +84,11 @@ func ErrorMessage(err error) string {
 
 // IsCode reports whether err carries the given domain code.
 func IsCode(err error, code string) bool { return ErrorCode(err) == code }
+
+// ErrScrubPending is returned, wrapped, by an erasure that committed but
+// whose old values the store could not yet scrub from its files (readers
+// held an old snapshot); the store keeps trying. The erasure stands.
+var ErrScrubPending = errors.New("erased, but the storage is not yet scrubbed")
+
+// IsScrubPending reports whether err is ErrScrubPending.
+func IsScrubPending(err error) bool { return errors.Is(err, ErrScrubPending) }

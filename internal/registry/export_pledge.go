@@ -37,6 +37,12 @@ func (s *Service) CreatePledge(ctx context.Context, a Actor, p *PledgeVersion) e
 		}
 	}
 	p.CreatedAt = s.now()
+	// The version belongs to its publisher's organization; a superadmin's
+	// is the system's, offered to every government.
+	p.OrgID = a.User.OrgID
+	if a.User.Role == RoleSuperadmin {
+		p.OrgID = 0
+	}
 	if err := s.Store.CreatePledge(ctx, p); err != nil {
 		if IsCode(err, ECONFLICT) {
 			return Errorf(ECONFLICT, "Versi ikrar dengan teks yang sama persis sudah ada.")
@@ -44,6 +50,39 @@ func (s *Service) CreatePledge(ctx context.Context, a Actor, p *PledgeVersion) e
 		return fmt.Errorf("create pledge: %w", err)
 	}
 	return s.audit(ctx, a.User, a.IP, "pledge.create", a.User.OrgID, fmt.Sprintf("pledge:%d", p.ID), p.Title+" · "+p.Hash[:16])
+}
+
+// Pledges lists the pledge versions u may see and pick for an event.
+func (s *Service) Pledges(ctx context.Context, u User) ([]PledgeVersion, error) {
+	if !u.Active {
+		return nil, nil
+	}
+	return s.Store.Pledges(ctx, u.Scope())
+}
+
+// usablePledge checks that an event of org may use pledge version id: the
+// system's, or one owned by org or an organization above it. Another
+// government's version is "not found", as one that does not exist.
+func (s *Service) usablePledge(ctx context.Context, org Organization, id int64) error {
+	notFound := Errorf(ENOTFOUND, "Versi ikrar tidak ditemukan.")
+	p, err := s.Store.Pledge(ctx, id)
+	if IsCode(err, ENOTFOUND) {
+		return notFound
+	}
+	if err != nil {
+		return err
+	}
+	if p.OrgID == 0 {
+		return nil
+	}
+	owner, err := s.Store.Organization(ctx, p.OrgID)
+	if err != nil {
+		return err
+	}
+	if !owner.Contains(org) {
+		return notFound
+	}
+	return nil
 }
 
 // VillageHeadPledge is the five-point pledge of village heads (kepala

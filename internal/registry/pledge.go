@@ -23,6 +23,9 @@ type PledgeVersion struct {
 	Closing   string
 	Hash      string
 	CreatedAt time.Time
+	// OrgID owns the version: only its subtree sees and uses it. 0 is the
+	// system's default, which every government sees.
+	OrgID int64
 }
 
 // CanonicalText is the exact text that is hashed: a version marker, the

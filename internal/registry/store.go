@@ -59,7 +59,9 @@ type EmployeeStore interface {
 type PledgeStore interface {
 	CreatePledge(ctx context.Context, p *PledgeVersion) error
 	Pledge(ctx context.Context, id int64) (PledgeVersion, error)
-	Pledges(ctx context.Context) ([]PledgeVersion, error)
+	// Pledges lists the versions the users of scope may see: the system's
+	// and those owned on scope's path (above or inside it).
+	Pledges(ctx context.Context, scope string) ([]PledgeVersion, error)
 }
 
 // EventStore keeps declaration events.
@@ -109,9 +111,14 @@ type SignatureStore interface {
 	EventStats(ctx context.Context, e Event) (EventStats, error)
 	InsertRevocation(ctx context.Context, r *Revocation) error
 	SetPDFHash(ctx context.Context, signatureID int64, hash string) error
-	// EraseSignature removes the personal data of a record (NIP, name, drawn
-	// signature, salt, client address and agent) and marks it erased.
+	// EraseSignature removes the personal data of a record (NIP, name,
+	// position, rank, unit, drawn signature, salt, client address and agent,
+	// PDF fingerprint) and its link to the roster, and marks it erased.
 	EraseSignature(ctx context.Context, signatureID int64, at time.Time) error
+	// EraseEmployee erases every record of an employee as EraseSignature
+	// does and deletes the employee from the roster; it returns the codes
+	// of the records.
+	EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error)
 }
 
 // UserStore keeps admin accounts, their sessions and API tokens, and the

@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/ikrar-id/ikrar/internal/private"
 )
 
 // Keyring is the registry's signing keys, kept in a directory as one file per
@@ -51,7 +53,7 @@ func LoadOrCreateKeyring(dir, name string) (*Keyring, error) {
 	if !validKeyName(name) {
 		return nil, fmt.Errorf("keyring: invalid key name %q: it must be non-empty, without spaces or '+'", name)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := private.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
 	}
 	k := &Keyring{dir: dir, name: name}
@@ -109,7 +111,7 @@ func (k *Keyring) load() error {
 		}
 		pub := keyFile{n: f.n}
 		if _, err := os.Stat(k.path(pub)); errors.Is(err, fs.ErrNotExist) {
-			if err := writeNewFile(k.path(pub), []byte(vkey+"\n"), 0o644); err != nil {
+			if err := writeNewFile(k.path(pub), []byte(vkey+"\n"), private.FileMode); err != nil {
 				return err
 			}
 			files = append(files, pub)
@@ -239,10 +241,10 @@ func (k *Keyring) add(n int) error {
 	if err != nil {
 		return err
 	}
-	if err := writeNewFile(k.path(keyFile{n: n, signer: true}), []byte(skey+"\n"), 0o600); err != nil {
+	if err := writeNewFile(k.path(keyFile{n: n, signer: true}), []byte(skey+"\n"), private.FileMode); err != nil {
 		return err
 	}
-	if err := writeNewFile(k.path(keyFile{n: n}), []byte(vkey+"\n"), 0o644); err != nil {
+	if err := writeNewFile(k.path(keyFile{n: n}), []byte(vkey+"\n"), private.FileMode); err != nil {
 		return err
 	}
 	return k.load()

@@ -60,7 +60,7 @@ func TestLoadOrCreateKeyring(t *testing.T) {
 		for path, want := range map[string]os.FileMode{
 			dir:                                  0o700,
 			filepath.Join(dir, "signer-1.key"):   0o600,
-			filepath.Join(dir, "verifier-1.pub"): 0o644,
+			filepath.Join(dir, "verifier-1.pub"): 0o600, // public, but the data directory is the server's alone
 		} {
 			info, err := os.Stat(path)
 			if err != nil {

@@ -83,16 +83,21 @@ func (s *Server) orgShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	page = max(page, 1)
+	page, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	const perPage = 50
 	q := strings.TrimSpace(c.QueryParam("q"))
 	emps, total, err := s.store.Employees(ctx, registry.EmployeeFilter{Scope: org.Path, Search: q, Limit: perPage, Offset: (page - 1) * perPage})
 	if err != nil {
 		return err
 	}
+	erased, _ := strconv.Atoi(c.QueryParam("erased"))
 	return s.render(c, http.StatusOK, "org", map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
-		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path)})
+		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path),
+		"CanErase": a.User.Can(registry.ActManageRoster, org.Path) && a.User.Can(registry.ActRevoke, org.Path),
+		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased})
 }
 
 func (s *Server) rosterImport(c echo.Context) error {
@@ -134,7 +139,7 @@ func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	pledges, err := s.store.Pledges(ctx)
+	pledges, err := s.svc.Pledges(ctx, s.actor(c).User)
 	if err != nil {
 		return nil, err
 	}
@@ -241,8 +246,10 @@ func (s *Server) eventShow(c echo.Context) error {
 		return err
 	}
 	filter, q := c.QueryParam("status"), strings.TrimSpace(c.QueryParam("q"))
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	page = max(page, 1)
+	page, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	signed := 0
 	var shown []registry.Participant
 	for _, p := range parts {
@@ -258,7 +265,8 @@ func (s *Server) eventShow(c echo.Context) error {
 	// shows one slice; the follow-up page and the exports have them all.
 	const perPage = 100
 	matched := len(shown)
-	shown = shown[min((page-1)*perPage, matched):min(page*perPage, matched)]
+	lo, hi := pageSlice(page, perPage, matched)
+	shown = shown[lo:hi]
 	pledge, err := s.store.Pledge(ctx, e.PledgeID)
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	auth := g.Group("", s.requireToken)
 	auth.POST("/organizations", s.apiCreateOrganization)
 	auth.POST("/organizations/:id/employees/import", s.apiImport)
+	auth.POST("/organizations/:id/employees/erase", s.apiErasePerson)
 	auth.POST("/events", s.apiCreateEvent)
 	auth.GET("/events/:id", s.apiEvent)
 	auth.POST("/events/:id/open", s.apiSetStatus(registry.StatusOpen))
@@ -398,13 +399,18 @@ func (s *Server) apiRevoke(c echo.Context) error {
 }
 
 func (s *Server) apiErase(c echo.Context) error {
-	return s.apiRecordAction(c, func(ctx context.Context, a registry.Actor, code, reason string) (registry.Signature, error) {
-		sig, err := s.svc.Erase(ctx, a, code, reason)
-		if err == nil {
-			s.pdfs.drop(sig.Code) // the cached PDFs carry the erased name and NIP
-		}
-		return sig, err
-	})
+	var in struct {
+		Reason string `json:"reason"`
+		Person bool   `json:"person"` // erase the signer from the roster too, with all their records
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	sig, err := s.erase(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason, in.Person)
+	if err != nil {
+		return err
+	}
+	return s.recordJSON(c, sig)
 }
 
 // apiRecordAction runs an admin action that takes a certificate code and a
@@ -420,6 +426,11 @@ func (s *Server) apiRecordAction(c echo.Context, act func(context.Context, regis
 	if err != nil {
 		return err
 	}
+	return s.recordJSON(c, sig)
+}
+
+// recordJSON answers with a record's public view.
+func (s *Server) recordJSON(c echo.Context, sig registry.Signature) error {
 	r, err := s.loadRecord(c.Request().Context(), sig)
 	if err != nil {
 		return err

@@ -20,8 +20,8 @@ var pledgeTemplates = map[string]func() registry.PledgeVersion{
 	"kepala-desa": registry.VillageHeadPledge,
 }
 
-// canCreatePledge reports whether u may add pledge versions, which every
-// organization can then pick.
+// canCreatePledge reports whether u may add pledge versions, which their
+// organization's subtree can then pick.
 func canCreatePledge(u registry.User) bool {
 	return u.Active && (u.Role == registry.RoleSuperadmin || u.Role == registry.RoleAdmin)
 }
@@ -29,12 +29,23 @@ func canCreatePledge(u registry.User) bool {
 // pledgesPage lists the pledge versions with their full text and hash.
 // There is no edit: a version is immutable.
 func (s *Server) pledgesPage(c echo.Context) error {
-	pledges, err := s.store.Pledges(c.Request().Context())
+	ctx := c.Request().Context()
+	pledges, err := s.svc.Pledges(ctx, s.actor(c).User)
 	if err != nil {
 		return err
 	}
+	owners := map[int64]string{}
+	for _, p := range pledges {
+		if _, ok := owners[p.OrgID]; p.OrgID != 0 && !ok {
+			o, err := s.store.Organization(ctx, p.OrgID)
+			if err != nil {
+				return err
+			}
+			owners[p.OrgID] = o.Name
+		}
+	}
 	created, _ := strconv.ParseInt(c.QueryParam("created"), 10, 64)
-	return s.render(c, http.StatusOK, "pledges", map[string]any{"Title": "Versi ikrar", "Pledges": pledges,
+	return s.render(c, http.StatusOK, "pledges", map[string]any{"Title": "Versi ikrar", "Pledges": pledges, "Owners": owners,
 		"Created": created, "CanCreate": canCreatePledge(s.actor(c).User), "Placeholder": registry.InstitutionPlaceholder})
 }
 

@@ -549,7 +549,7 @@ func TestPledgeVersions(t *testing.T) {
 		"closing": {village.Closing}}
 	p = admin.submit(p, "/admin/pledges", form)
 	wantPage(t, p, http.StatusOK, "Versi ikrar baru tersimpan", village.Title, village.Hash, "Menolak praktik politik uang.")
-	all, err := a.db.Pledges(t.Context())
+	all, err := a.db.Pledges(t.Context(), "/")
 	if err != nil || len(all) != 2 {
 		t.Fatalf("pledges: %d (%v)", len(all), err)
 	}

@@ -61,6 +61,7 @@ func (c *clock) Add(d time.Duration) {
 type testApp struct {
 	URL   string
 	h     http.Handler // the router the server runs, for requests that need a chosen RemoteAddr
+	path  string       // the database file
 	db    *sqlite.DB
 	svc   *registry.Service
 	clock *clock
@@ -70,7 +71,8 @@ type testApp struct {
 func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ikrar.db"))
+	dbPath := filepath.Join(t.TempDir(), "ikrar.db")
+	db, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +119,7 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	if ts.URL != base {
 		t.Fatalf("server URL %s, base URL %s", ts.URL, base)
 	}
-	return &testApp{URL: base, h: h, db: db, svc: svc, clock: clk}
+	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk}
 }
 
 // failOnError fails the test on any error the server logs: a user would

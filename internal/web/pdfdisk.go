@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/private"
 )
 
 // pdfDisk keeps issued certificates as files, bounded by total bytes, so
@@ -43,7 +45,7 @@ type diskEntry struct {
 // openPDFDisk indexes the files already in dir (created if missing),
 // oldest first, and trims them to maxBytes.
 func openPDFDisk(dir string, maxBytes int64, log *slog.Logger) (*pdfDisk, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := private.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("certificate cache: %w", err)
 	}
 	d := &pdfDisk{dir: dir, max: maxBytes, log: log, order: list.New(), byKey: map[string]*list.Element{}}
@@ -165,12 +167,12 @@ func (d *pdfDisk) write(code string, pdf []byte) error {
 	path := d.path(code)
 	dir := filepath.Dir(path)
 	if _, ok := d.dirs.Load(dir); !ok {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if err := os.MkdirAll(dir, private.DirMode); err != nil {
 			return err
 		}
 		d.dirs.Store(dir, true)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, private.FileMode)
 	if err != nil {
 		return err
 	}

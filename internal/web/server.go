@@ -154,6 +154,7 @@ func (s *Server) Handler() *echo.Echo {
 	admin.POST("/orgs", s.orgCreate)
 	admin.GET("/orgs/:id", s.orgShow)
 	admin.POST("/orgs/:id/import", s.rosterImport)
+	admin.POST("/orgs/:id/erase", s.adminErasePerson)
 	admin.GET("/events/new", s.eventNew)
 	admin.POST("/events", s.eventCreate)
 	admin.GET("/events/:id", s.eventShow)

@@ -252,6 +252,11 @@ func (s *Server) checkPDF(ctx context.Context, r record, body io.Reader) (pdfChe
 	if len(b) < 5 || string(b[:5]) != "%PDF-" {
 		return pdfCheck{}, registry.Errorf(registry.EINVALID, "Berkas bukan PDF.")
 	}
+	if r.Sig.Erased() {
+		// The fingerprint went with the personal data: it would confirm
+		// a copy of the erased certificate.
+		return pdfCheck{}, errErased()
+	}
 	issued := r.Sig.PDFHash
 	if issued == "" {
 		// Never downloaded yet: the issued PDF is the deterministic render.

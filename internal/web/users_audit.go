@@ -47,8 +47,10 @@ func (s *Server) auditTrail(c echo.Context) error {
 	f := registry.AuditFilter{Action: q.Get("action"), Limit: auditPerPage}
 	f.UserID, _ = strconv.ParseInt(q.Get("user"), 10, 64)
 	orgID, _ := strconv.ParseInt(q.Get("org"), 10, 64)
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
+	page, err := pageParam(c)
+	if err != nil {
+		return err
+	}
 	f.Offset = (page - 1) * auditPerPage
 	tz, err := s.zoneOf(ctx, me)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -41,6 +42,9 @@ type DB struct {
 	hashes   *hashCache // upper levels of the log's tree, for proofs
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
+	// scrubbing is set while a scrub of the WAL after an erasure is retried
+	// in the background (erase.go).
+	scrubbing atomic.Bool
 
 	signq      chan signRequest
 	stop       chan struct{}
@@ -62,6 +66,15 @@ func (db *DB) Appended() <-chan struct{} { return db.appended }
 // Open opens (creating if needed) the database file and applies pending
 // migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
+	// SQLite creates the WAL and shared-memory files with the database
+	// file's mode: create the file owner-only before SQLite does (0644),
+	// and fix the mode of files left by an older version.
+	if err := private.Create(path); err != nil {
+		return nil, fmt.Errorf("create database file: %w", err)
+	}
+	if err := private.Chmod(path+"-wal", path+"-shm", path+"-journal"); err != nil {
+		return nil, fmt.Errorf("restrict database files: %w", err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)
@@ -91,6 +104,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("read log size: %w", err)
 	}
 	db.logSize.Store(size)
+	if err := private.Chmod(path+"-wal", path+"-shm"); err != nil {
+		errors.Join(r.Close(), w.Close())
+		return nil, fmt.Errorf("restrict database files: %w", err)
+	}
 	go db.signWriter()
 	return db, nil
 }
@@ -104,6 +121,9 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	if writer {
 		q.Add("_pragma", "synchronous(FULL)")
+		// Deleted and overwritten content is zeroed, not left in free
+		// space and free pages, so an erasure really erases (scrub.go).
+		q.Add("_pragma", "secure_delete(1)")
 		// Without immediate transactions, concurrent read-then-write
 		// transactions fail with "database is locked".
 		q.Set("_txlock", "immediate")
@@ -145,23 +165,71 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now()))
-			return err
-		})
-		if err != nil {
+		if err := db.applyMigration(ctx, version, string(body)); err != nil {
 			return fmt.Errorf("apply migration %s: %w", base, err)
 		}
+	}
+	return nil
+}
+
+// applyMigration runs one migration, if not yet applied, with foreign keys
+// off: a migration that rebuilds a table (SQLite cannot alter a column)
+// drops the table other tables refer to. The keys are checked before the
+// migration commits. PRAGMA foreign_keys is a no-op inside a transaction,
+// so it is set on the writer's one connection around it.
+func (db *DB) applyMigration(ctx context.Context, version int, body string) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	// A migration that renames tables may set legacy_alter_table; a failed
+	// one must not leave it set on the writer.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF`)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	var broken []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			rows.Close()
+			return err
+		}
+		broken = append(broken, fmt.Sprintf("%s row %d → %s", table, rowid.Int64, parent))
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("foreign keys broken: %s", strings.Join(broken, ", "))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now())); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
@@ -183,12 +251,17 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// Backup writes a consistent copy of the live database to path.
+// Backup writes a consistent copy of the live database to path, which
+// must not exist or be empty; the copy is readable by its owner only.
+// VACUUM INTO writes only live content: no free pages, no WAL.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if err := private.Create(path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
 	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
-	return nil
+	return private.Chmod(path)
 }
 
 func ms(t time.Time) int64 {

@@ -235,7 +235,7 @@ func (db *DB) SetPDFHashes(ctx context.Context, hashes map[int64]string) error {
 		return nil
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		upd, err := tx.PrepareContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = ''`)
+		upd, err := tx.PrepareContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = '' AND erased_at = 0`)
 		if err != nil {
 			return err
 		}

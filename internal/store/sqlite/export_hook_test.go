@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 )
 
 // ExecForTest runs a statement through the writer, as a tampering tool
@@ -19,3 +20,18 @@ func ExecForTest(db *DB, ctx context.Context, query string, args ...any) error {
 func UncachedHashReader(db *DB, ctx context.Context) hashReader {
 	return hashReader{ctx, db.read}
 }
+
+// SetScrubWait shortens how long an erasure waits for readers to leave
+// the WAL; the returned func restores it.
+func SetScrubWait(d time.Duration) (restore func()) {
+	old := scrubWait
+	scrubWait = d
+	return func() { scrubWait = old }
+}
+
+// ReadTx begins a read transaction on the reader pool, as a long report
+// holds one.
+func ReadTx(db *DB, ctx context.Context) (*sql.Tx, error) { return db.read.BeginTx(ctx, nil) }
+
+// Path is the database file.
+func Path(db *DB) string { return db.path }

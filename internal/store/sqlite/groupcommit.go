@@ -87,7 +87,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 			}
 			if r.pdf != nil {
 				// Set once: a later render of the same record is byte-identical.
-				if _, err := tx.ExecContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = ''`, r.pdf.hash, r.pdf.signatureID); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = '' AND erased_at = 0`, r.pdf.hash, r.pdf.signatureID); err != nil {
 					return fmt.Errorf("record certificate fingerprint: %w", err)
 				}
 				continue

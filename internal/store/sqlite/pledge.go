@@ -8,13 +8,13 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-const pledgeColumns = `id, title, language, opening, points, closing, hash, created_at`
+const pledgeColumns = `p.id, p.title, p.language, p.opening, p.points, p.closing, p.hash, p.created_at, COALESCE(p.org_id, 0)`
 
 func scanPledge(s scanner) (registry.PledgeVersion, error) {
 	var p registry.PledgeVersion
 	var points string
 	var created int64
-	if err := s.Scan(&p.ID, &p.Title, &p.Language, &p.Opening, &points, &p.Closing, &p.Hash, &created); err != nil {
+	if err := s.Scan(&p.ID, &p.Title, &p.Language, &p.Opening, &points, &p.Closing, &p.Hash, &created, &p.OrgID); err != nil {
 		return p, err
 	}
 	p.CreatedAt = fromMS(created)
@@ -29,8 +29,12 @@ func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO pledges (title, language, opening, points, closing, hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.Title, p.Language, p.Opening, string(points), p.Closing, p.Hash, ms(p.CreatedAt))
+		var owner sql.NullInt64
+		if p.OrgID != 0 {
+			owner = sql.NullInt64{Int64: p.OrgID, Valid: true}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO pledges (title, language, opening, points, closing, hash, created_at, org_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Title, p.Language, p.Opening, string(points), p.Closing, p.Hash, ms(p.CreatedAt), owner)
 		if err != nil {
 			return mapErr(err, "Versi ikrar")
 		}
@@ -44,7 +48,7 @@ func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, err
 	if p, ok := db.cache.pledge(id); ok {
 		return p, nil
 	}
-	p, err := scanPledge(db.read.QueryRowContext(ctx, `SELECT `+pledgeColumns+` FROM pledges WHERE id = ?`, id))
+	p, err := scanPledge(db.read.QueryRowContext(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.id = ?`, id))
 	if err != nil {
 		return p, mapErr(err, "Versi ikrar")
 	}
@@ -52,9 +56,14 @@ func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, err
 	return p, nil
 }
 
-// Pledges lists every pledge version, oldest first.
-func (db *DB) Pledges(ctx context.Context) ([]registry.PledgeVersion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+pledgeColumns+` FROM pledges ORDER BY id`)
+// Pledges lists the pledge versions the users of scope see, oldest first:
+// the system's, and those owned by an organization on scope's path — above
+// it (a province's versions reach its regencies) or inside it. Other
+// governments' versions are not listed. Scope "/" lists every version.
+func (db *DB) Pledges(ctx context.Context, scope string) ([]registry.PledgeVersion, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+pledgeColumns+` FROM pledges p LEFT JOIN organizations o ON o.id = p.org_id
+		WHERE p.org_id IS NULL OR substr(o.path, 1, length(?)) = ? OR substr(?, 1, length(o.path)) = o.path
+		ORDER BY p.id`, scope, scope, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -5,14 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
-const signatureColumns = `s.id, s.event_id, s.employee_id, s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
+const signatureColumns = `s.id, s.event_id, COALESCE(s.employee_id, 0), s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
 	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
 	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash`
 
@@ -253,22 +252,6 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		db.notifyOps(nil)
 	}
 	return err
-}
-
-// EraseSignature removes a record's personal data, keeping what the log
-// leaf and the public verification need.
-func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE signatures SET nip = '', name = '', ink_kind = ?, ink = x'', identity_salt = NULL,
-			client_ip = '', user_agent = '', erased_at = ? WHERE id = ? AND erased_at = 0`, registry.InkErased, ms(at), signatureID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
-		}
-		return nil
-	})
 }
 
 // SetPDFHash records the fingerprint of the issued PDF once. It goes

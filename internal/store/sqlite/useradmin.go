@@ -197,7 +197,7 @@ func (db *DB) ScopedEventStats(ctx context.Context, e registry.Event, scope stri
 			WHERE s.event_id = ? AND substr(o.path, 1, length(?)) = ?`
 		args = append(args, scope, scope)
 	} else {
-		records += ` WHERE s.event_id = ?`
+		records += ` WHERE s.event_id = ? AND s.erased_at = 0`
 	}
 	err = db.read.QueryRowContext(ctx, records, args...).Scan(&st.Signed, &st.Revoked)
 	st.Signed -= st.Revoked

@@ -1,0 +1,95 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+)
+
+// A reader holding a snapshot from before an erasure keeps the WAL from
+// being truncated: the erasure stands, reports the scrub as pending, and
+// the store completes it once the reader is gone.
+func TestScrubWaitsForReaders(t *testing.T) {
+	defer sqlite.SetScrubWait(300 * time.Millisecond)()
+	f := mustFixture(t, 1)
+	ctx := context.Background()
+	sig := newSig(f, 0, "K7M4QX2P9ABC")
+	if err := f.db.InsertSignature(ctx, sig); err != nil {
+		t.Fatal(err)
+	}
+	wal := sqlite.Path(f.db) + "-wal"
+
+	reader, err := sqlite.ReadTx(f.db, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := reader.QueryRow(`SELECT COUNT(*) FROM signatures WHERE name <> ''`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("reader sees %d records (%v)", n, err)
+	}
+	err = f.db.EraseSignature(ctx, sig.ID, time.Now())
+	if !registry.IsScrubPending(err) {
+		t.Fatalf("erasure under an open reader: %v, want the scrub pending", err)
+	}
+	if got, err := f.db.SignatureByCode(ctx, sig.Code); err != nil || !got.Erased() || got.Name != "" {
+		t.Fatalf("the erasure did not stand: %+v (%v)", got, err)
+	}
+	if fileSize(t, wal) == 0 {
+		t.Fatal("the WAL is empty while a reader holds it: the test shows nothing")
+	}
+	reader.Rollback()
+	deadline := time.Now().Add(5 * time.Second)
+	for fileSize(t, wal) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the WAL was not truncated after the reader left")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	info, err := os.Stat(path)
+	if os.IsNotExist(err) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Size()
+}
+
+// A render that began before the erasure records its fingerprint after
+// it: the fingerprint, which would confirm a copy of the erased PDF, is
+// not recorded on the erased record.
+func TestNoFingerprintAfterErasure(t *testing.T) {
+	f := mustFixture(t, 2)
+	ctx := context.Background()
+	var sigs []*registry.Signature
+	for i, code := range []string{"K7M4QX2P9ABC", "K7M4QX2P9ABD"} {
+		s := newSig(f, i, code)
+		if err := f.db.InsertSignature(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.EraseSignature(ctx, s.ID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		sigs = append(sigs, s)
+	}
+	const hash = "0d5f1ab6f4a1e7c3b2a09e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b"
+	if err := f.db.SetPDFHash(ctx, sigs[0].ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.SetPDFHashes(ctx, map[int64]string{sigs[1].ID: hash}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sigs {
+		if got, err := f.db.SignatureByCode(ctx, s.Code); err != nil || got.PDFHash != "" {
+			t.Errorf("erased record %s has fingerprint %q (%v)", s.Code, got.PDFHash, err)
+		}
+	}
+}

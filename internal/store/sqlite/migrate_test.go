@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Migration 007 rebuilds signatures on a database in use: records,
+// revocations and counters survive, records erased before it lose their
+// link to the roster and their position, rank, unit and PDF fingerprint,
+// and the foreign keys still hold.
+func TestMigration007OnExistingData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ikrar.db")
+	old, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for v, name := range []string{"001_init.sql", "002_users.sql", "003_ops.sql", "004_exports.sql"} {
+		body, err := migrations.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := old.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		old.Exec(`INSERT INTO schema_migrations VALUES (?, 1)`, v+1)
+	}
+	const sigCols = `(event_id, employee_id, code, nip, name, position, rank, unit, org_name, category, pledge_hash, ink_kind, ink,
+		consent, signed_at, channel, client_ip, user_agent, identity_hash, leaf_index, pdf_hash, erased_at)`
+	for _, q := range []string{
+		`INSERT INTO organizations (id, name, kind, timezone, path, created_at) VALUES (1, 'Kab', 'regency', 'Asia/Jakarta', '/1/', 1)`,
+		`INSERT INTO employees (id, org_id, nip, name, unit, category, updated_at) VALUES (1, 1, '1', 'A', 'Umum', 'PNS', 1), (2, 1, '2', 'B', 'Umum', 'PNS', 1), (3, 1, '3', 'C', 'Umum', 'PNS', 1)`,
+		`INSERT INTO pledges (id, title, language, opening, points, closing, hash, created_at) VALUES (1, 'I', 'id', 'o', '[]', 'c', 'h', 1), (2, 'J', 'id', 'o', '[]', 'c', 'j', 1)`,
+		`INSERT INTO audit (at, user_id, user_name, action, org_id, target) VALUES (1, 5, 'admin', 'pledge.create', 1, 'pledge:2')`,
+		`INSERT INTO events (id, org_id, slug, code, title, mode, starts_at, pledge_id, official_name, official_position, status, created_at)
+			VALUES (1, 1, 's', 'c', 'E', 'in_person', 1, 1, 'n', 'p', 'open', 1)`,
+		`INSERT INTO signatures ` + sigCols + ` VALUES (1, 1, 'AAA', '1', 'A', 'Kasubbag', 'III/a', 'Umum', 'Kab', 'PNS', 'h', 'typed', x'41', 1, 60000, 'event_code', 'ip', 'ua', 'x', 0, 'pdfA', 0)`,
+		`INSERT INTO signatures ` + sigCols + ` VALUES (1, 2, 'BBB', '', '', 'Kasubbag', 'III/b', 'Umum', 'Kab', 'PNS', 'h', 'erased', x'', 1, 60000, 'event_code', '', '', 'x', 1, 'pdfB', 5)`,
+		`INSERT INTO signatures ` + sigCols + ` VALUES (1, 3, 'CCC', '3', 'C', 'Staf', 'II/a', 'Umum', 'Kab', 'PNS', 'h', 'typed', x'43', 1, 60000, 'event_code', 'ip', 'ua', 'x', 2, '', 0)`,
+		`INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index) VALUES (3, 'salah orang', 1, 'u', 70000, 3)`,
+		`INSERT INTO ops_signed (event_id, org_id, unit, signed) VALUES (1, 1, 'Umum', 2)`, // A and the erased B
+	} {
+		if _, err := old.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	db.read.QueryRow(`SELECT COUNT(*) FROM signatures`).Scan(&n)
+	if n != 3 {
+		t.Fatalf("%d records after the migration, want 3", n)
+	}
+	var emp sql.NullInt64
+	var position, rank, unit, pdf string
+	db.read.QueryRow(`SELECT employee_id, position, rank, unit, pdf_hash FROM signatures WHERE code = 'BBB'`).Scan(&emp, &position, &rank, &unit, &pdf)
+	if emp.Valid || position+rank+unit+pdf != "" {
+		t.Errorf("the record erased before the migration keeps employee %v, %q %q %q %q", emp, position, rank, unit, pdf)
+	}
+	db.read.QueryRow(`SELECT employee_id, position, pdf_hash FROM signatures WHERE code = 'AAA'`).Scan(&emp, &position, &pdf)
+	if emp.Int64 != 1 || position != "Kasubbag" || pdf != "pdfA" {
+		t.Errorf("a standing record changed: employee %v, %q, %q", emp, position, pdf)
+	}
+	db.read.QueryRow(`SELECT signed FROM ops_signed WHERE event_id = 1 AND org_id = 1 AND unit = 'Umum'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d standing records counted, want 1 (the erased and the revoked do not count)", n)
+	}
+	owners := map[int64]int64{}
+	for _, id := range []int64{1, 2} {
+		p, err := db.Pledge(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owners[id] = p.OrgID
+	}
+	if owners[1] != 0 || owners[2] != 1 {
+		t.Errorf("pledge owners after the migration %v, want the seeded one the system's and the audited one organization 1's", owners)
+	}
+	var schema string
+	db.read.QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'revocations'`).Scan(&schema)
+	if !strings.Contains(schema, "REFERENCES signatures") {
+		t.Errorf("revocations no longer refer to signatures: %s", schema)
+	}
+	// The triggers were rebuilt and the foreign keys hold: a revocation of
+	// a missing record is refused, a transfer moves the count.
+	if _, err := db.write.Exec(`INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at) VALUES (99, 'x', 1, 'u', 1)`); err == nil {
+		t.Error("a revocation of a missing record was accepted: foreign keys are off")
+	}
+	if _, err := db.write.Exec(`UPDATE employees SET unit = 'Keuangan' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	db.read.QueryRow(`SELECT signed FROM ops_signed WHERE event_id = 1 AND unit = 'Keuangan'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("the transfer trigger counted %d in the new unit, want 1", n)
+	}
+	if _, err := db.write.Exec(`INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at) VALUES (1, 'x', 1, 'u', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	db.read.QueryRow(`SELECT signed FROM ops_signed WHERE event_id = 1 AND unit = 'Keuangan'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("the revocation trigger left %d counted, want 0", n)
+	}
+	var legacy int
+	db.write.QueryRow(`PRAGMA legacy_alter_table`).Scan(&legacy)
+	if legacy != 0 {
+		t.Error("the migration left legacy_alter_table on")
+	}
+}
