@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -49,8 +50,14 @@ func TestDataDirectoryModes(t *testing.T) {
 	waitHealthy(t, base, done)
 	demo := parseDemo(t, stdout.String())
 
+	// The demo prints the first NIP with its owner's name, the only name
+	// a typed signature may carry.
+	owner := regexp.MustCompile(regexp.QuoteMeta(demo.NIPs[0]) + ` \(([^)]+)\)`).FindStringSubmatch(stdout.String())
+	if owner == nil {
+		t.Fatalf("demo output names nobody for %s:\n%s", demo.NIPs[0], stdout.String())
+	}
 	body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(demo.NIPs[0], " ", ""), "event_code": demo.Code,
-		"consent": true, "typed_name": "Tanda Tangan Uji"})
+		"consent": true, "typed_name": owner[1]})
 	res, err := http.Post(base+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
