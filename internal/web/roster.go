@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"slices"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -24,15 +25,10 @@ type importOutcome struct {
 }
 
 // importRoster parses an uploaded roster and, unless it has bad rows that
-// were not to be skipped, writes it in one transaction.
+// were not to be skipped, writes it all or nothing. Rows the importer may
+// not write (an NIP of their government held outside their subtree) are
+// bad rows too.
 func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64, body io.Reader, contentType, filename string, skipInvalid bool) (importOutcome, error) {
-	org, err := s.svc.VisibleOrganization(ctx, a.User, orgID)
-	if err != nil {
-		return importOutcome{}, err
-	}
-	if !a.User.Can(registry.ActManageRoster, org.Path) {
-		return importOutcome{}, registry.Errorf(registry.EFORBIDDEN, "Peran Anda tidak mengizinkan impor data pegawai.")
-	}
 	res, err := roster.Parse(body, contentType, filename)
 	if err != nil {
 		return importOutcome{}, err
@@ -53,10 +49,14 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 		}
 		e.UpdatedAt = now
 	}
-	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees)
+	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees, skipInvalid)
 	if err != nil {
 		return out, err
 	}
-	out.Imported, out.Updated, out.Written = r.Imported, r.Updated, true
+	for _, ref := range r.Refused {
+		out.Rejected = append(out.Rejected, roster.Rejection{Row: res.Rows[ref.Index], NIP: ref.NIP, Reason: ref.Reason})
+	}
+	slices.SortFunc(out.Rejected, func(x, y roster.Rejection) int { return x.Row - y.Row })
+	out.Imported, out.Updated, out.Written = r.Imported, r.Updated, r.Written
 	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"runtime"
 	"sort"
@@ -42,6 +43,10 @@ type DB struct {
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
 
+	// afterStage, set by tests, runs after each staging transaction of a
+	// roster import commits (employee_import.go).
+	afterStage func(chunk int) error
+
 	signq      chan signRequest
 	stop       chan struct{}
 	writerDone chan struct{}
@@ -62,6 +67,21 @@ func (db *DB) Appended() <-chan struct{} { return db.appended }
 // Open opens (creating if needed) the database file and applies pending
 // migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
+	db, err := open(ctx, path, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	// An import that died with the process left its staged rows.
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM roster_staging`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("clear roster staging: %w", err)
+	}
+	return db, nil
+}
+
+// open opens the database with the migrations up to version upTo applied
+// (tests build databases at an older schema with it).
+func open(ctx context.Context, path string, upTo int) (*DB, error) {
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)
@@ -81,10 +101,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
 		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, upTo); err != nil {
 		errors.Join(r.Close(), w.Close())
 		return nil, err
 	}
+
 	var size int64
 	if err := w.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&size); err != nil {
 		errors.Join(r.Close(), w.Close())
@@ -125,7 +146,15 @@ func (db *DB) Close() error {
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
-func (db *DB) migrate(ctx context.Context) error {
+// foreignKeysOff, on the first line of a migration, makes the runner apply
+// it with foreign keys off: a table rebuild (SQLite's way to change a
+// constraint) drops a table others refer to. PRAGMA foreign_keys cannot
+// change inside a transaction, so it is switched on the writer connection
+// around the migration's transaction, and PRAGMA foreign_key_check must
+// find nothing before the migration commits.
+const foreignKeysOff = "-- ikrar:foreign_keys=off"
+
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
@@ -141,29 +170,78 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migration %s: bad version prefix", base)
 		}
+		if version > upTo {
+			break
+		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {
 			return err
 		}
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now()))
-			return err
-		})
-		if err != nil {
+		if err := db.applyMigration(ctx, version, string(body)); err != nil {
 			return fmt.Errorf("apply migration %s: %w", base, err)
 		}
 	}
 	return nil
+}
+
+// applyMigration runs one migration unless it was applied before, in one
+// transaction on the single writer connection.
+func (db *DB) applyMigration(ctx context.Context, version int, body string) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	fkOff := strings.HasPrefix(body, foreignKeysOff)
+	if fkOff {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if fkOff {
+		if err := foreignKeyCheck(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// foreignKeyCheck fails if any row refers to a missing one.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("foreign key check: %s row %d refers to a missing %s", table, rowid.Int64, parent)
+	}
+	return rows.Err()
 }
 
 // tx runs fn in one immediate transaction on the writer connection; all
