@@ -2,17 +2,70 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
+	"mime/multipart"
+	"net/http"
 	"slices"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/roster"
 )
 
-// maxRosterBytes bounds an uploaded roster: 200,000 rows of a SIASN export
-// fit in about 40 MB.
-const maxRosterBytes = 48 << 20
+// maxUploadBytes bounds an authorized upload's body: a roster file (see
+// roster.MaxFileBytes; 200,000 rows of a SIASN export fit in about 40 MB)
+// and the form around it.
+const maxUploadBytes = roster.MaxFileBytes + 1<<20
+
+// uploadMemory is how much of a multipart upload is kept in memory; the
+// rest of the file waits in a temporary file.
+const uploadMemory = 8 << 20
+
+// authorizeRosterUpload lets through only users who may import the roster
+// of the organization in the path, before anything reads the body.
+func (s *Server) authorizeRosterUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		if _, err := s.svc.AuthorizeRosterImport(c.Request().Context(), s.actor(c).User, id); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// authorizeParticipantUpload lets through only users who may replace the
+// participant list of the event in the path, before anything reads the
+// body.
+func (s *Server) authorizeParticipantUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		if _, _, err := s.svc.AuthorizeParticipantUpload(c.Request().Context(), s.actor(c).User, id); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// uploadedFile returns the file of an upload form's "file" field. A body
+// over the limit is the client's error (413), not a missing file.
+func uploadedFile(c echo.Context) (*multipart.FileHeader, error) {
+	if err := c.Request().ParseMultipartForm(uploadMemory); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, err
+		}
+	}
+	return c.FormFile("file")
+}
 
 // importOutcome is what a roster import reports, on the page and in the API.
 type importOutcome struct {
