@@ -227,6 +227,18 @@ func (db *DB) merge(ctx context.Context, id int64, scope string, plan importPlan
 			if n != plan.updates {
 				return stale
 			}
+		}
+		// The dashboard counters first, from the staged rows and the
+		// employees as they still are; the triggers stand aside meanwhile.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ops_bulk (id) VALUES (1)`); err != nil {
+			return err
+		}
+		for _, q := range mergeCounters {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return fmt.Errorf("merge roster counters: %w", err)
+			}
+		}
+		if plan.updates > 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE employees SET org_id = s.org_id, name = s.name, front_title = s.front_title,
 				back_title = s.back_title, position = s.position, rank = s.rank, unit = s.unit, category = s.category,
 				active = s.active, updated_at = s.updated_at
@@ -244,8 +256,41 @@ func (db *DB) merge(ctx context.Context, id int64, scope string, plan importPlan
 		if err != nil {
 			return fmt.Errorf("merge new employees: %w", err)
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM ops_bulk`)
+		return err
 	})
+}
+
+// mergeCounters keep ops_roster and ops_signed (003_ops.sql) as the
+// per-row triggers would for a merge: each takes the import's id. An
+// updated employee leaves its old organization, unit, category and flag
+// and joins the staged ones; one who moves takes their standing records
+// along (found per event, as the triggers do, through the unique index on
+// signatures).
+var mergeCounters = []string{
+	`UPDATE ops_roster SET employees = employees - d.n FROM (
+		SELECT e.org_id, e.unit, e.category, e.active, COUNT(*) AS n FROM roster_staging s JOIN employees e ON e.id = s.employee_id
+		WHERE s.import_id = ?1 AND s.op = 'U' GROUP BY 1, 2, 3, 4) d
+	WHERE ops_roster.org_id = d.org_id AND ops_roster.unit = d.unit AND ops_roster.category = d.category AND ops_roster.active = d.active`,
+	`INSERT INTO ops_roster (org_id, unit, category, active, employees)
+		SELECT org_id, unit, category, active, COUNT(*) FROM roster_staging WHERE import_id = ?1 GROUP BY 1, 2, 3, 4
+		ON CONFLICT DO UPDATE SET employees = employees + excluded.employees`,
+	`UPDATE ops_signed SET signed = signed - d.n FROM (
+		SELECT sg.event_id, e.org_id, e.unit, COUNT(*) AS n
+		FROM roster_staging s JOIN employees e ON e.id = s.employee_id
+		CROSS JOIN events ev CROSS JOIN signatures sg ON sg.event_id = ev.id AND sg.employee_id = e.id
+		WHERE s.import_id = ?1 AND s.op = 'U' AND (e.org_id IS NOT s.org_id OR e.unit IS NOT s.unit)
+			AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = sg.id)
+		GROUP BY 1, 2, 3) d
+	WHERE ops_signed.event_id = d.event_id AND ops_signed.org_id = d.org_id AND ops_signed.unit = d.unit`,
+	`INSERT INTO ops_signed (event_id, org_id, unit, signed)
+		SELECT sg.event_id, s.org_id, s.unit, COUNT(*)
+		FROM roster_staging s JOIN employees e ON e.id = s.employee_id
+		CROSS JOIN events ev CROSS JOIN signatures sg ON sg.event_id = ev.id AND sg.employee_id = e.id
+		WHERE s.import_id = ?1 AND s.op = 'U' AND (e.org_id IS NOT s.org_id OR e.unit IS NOT s.unit)
+			AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = sg.id)
+		GROUP BY 1, 2, 3
+		ON CONFLICT DO UPDATE SET signed = signed + excluded.signed`,
 }
 
 // unstage removes an import's staged rows, a chunk per transaction.

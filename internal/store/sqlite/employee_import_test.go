@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,5 +220,57 @@ func TestMigrationToGovernments(t *testing.T) {
 	}
 	if e, err := db.EmployeeByNIP(ctx, "/1/2/", "198609262015051002"); err != nil || e.ID != 11 {
 		t.Errorf("regency lookup: %+v (%v)", e, err)
+	}
+}
+
+// TestImportKeepsCounters: the dashboard counters a merge keeps with
+// grouped statements equal the counts made from scratch from the roster and
+// the records, after an import that moves signers (one with a revoked
+// record), changes categories and adds employees.
+func TestImportKeepsCounters(t *testing.T) {
+	f := mustFixture(t, 6)
+	ctx := context.Background()
+	for i := range 3 {
+		if err := f.db.InsertSignature(ctx, newSig(f, i, fmt.Sprintf("SIG%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sig, err := f.db.SignatureByCode(ctx, "SIG2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.InsertRevocation(ctx, &registry.Revocation{SignatureID: sig.ID, Reason: "uji", UserName: "uji", RevokedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	rows := bigRoster(f, 50)
+	for i := range rows[:6] {
+		switch i % 3 {
+		case 0:
+			rows[i].Unit = "Unit Baru"
+		case 1:
+			rows[i].Category = registry.CategoryPPPK
+		}
+	}
+	if _, err := f.db.ImportEmployees(ctx, registry.EmployeeImport{OrgID: f.emps[0].OrgID, Scope: "/", Employees: rows}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sqlite.DumpForTest(f.db, ctx,
+		`SELECT org_id, unit, category, active, employees FROM ops_roster WHERE employees != 0 ORDER BY 1, 2, 3, 4`,
+		`SELECT event_id, org_id, unit, signed FROM ops_signed WHERE signed != 0 ORDER BY 1, 2, 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sqlite.DumpForTest(f.db, ctx,
+		`SELECT org_id, unit, category, active, COUNT(*) FROM employees GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+		`SELECT s.event_id, e.org_id, e.unit, COUNT(*) FROM signatures s JOIN employees e ON e.id = s.employee_id
+			WHERE NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = s.id) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("counters after the import:\n%s\ncounted from scratch:\n%s", got, want)
+	}
+	if !strings.Contains(got, "Unit Baru|1\n") {
+		t.Errorf("the moved signer's record is not counted in the new unit:\n%s", got)
 	}
 }
