@@ -134,11 +134,17 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		}
 		res.Employees[i].UpdatedAt = a.svc.Now()
 	}
-	out, err := a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "cli"}, *org, res.Employees)
+	out, err := a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "cli"}, *org, res.Employees, *skip)
 	if err != nil {
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
-	fmt.Fprintf(stdout, "%d imported, %d updated, %d rejected\n", out.Imported, out.Updated, len(res.Rejected))
+	for _, r := range out.Refused {
+		fmt.Fprintf(stderr, "baris %d (%s): %s\n", res.Rows[r.Index], r.NIP, r.Reason)
+	}
+	if !out.Written {
+		return exitError{code: 1, msg: fmt.Sprintf("%d bad rows; nothing imported (use --skip-invalid to import the valid rows)", len(out.Refused))}
+	}
+	fmt.Fprintf(stdout, "%d imported, %d updated, %d rejected\n", out.Imported, out.Updated, len(res.Rejected)+len(out.Refused))
 	return nil
 }
 

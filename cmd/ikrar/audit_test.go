@@ -431,7 +431,7 @@ func TestConcurrentSigningAudits(t *testing.T) {
 			Unit: "Dinas Uji", Category: registry.CategoryPNS, Active: true, UpdatedAt: time.Now()})
 	}
 	if len(extra) > 0 {
-		if _, err := r.a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "test"}, r.emps[0].OrgID, extra); err != nil {
+		if _, err := r.a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "test"}, r.emps[0].OrgID, extra, false); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -16,6 +16,7 @@ const (
 	ETOOMANY      = "rate_limited"
 	EINTERNAL     = "internal"
 	EGONE         = "gone"
+	ETOOLARGE     = "too_large"
 
 	// Signing-specific codes, so a signer's client can tell them apart.
 	EWRONGCODE   = "wrong_event_code"

@@ -129,21 +129,27 @@ func (s *Service) VisibleOrganization(ctx context.Context, u User, id int64) (Or
 	return s.authorize(ctx, u, ActView, id)
 }
 
-// ImportEmployees writes a parsed roster into org: new NIPs are added,
-// known NIPs updated, all in one transaction. Non-ASN rows without an NIP
-// must already carry a registry ID.
-func (s *Service) ImportEmployees(ctx context.Context, a Actor, orgID int64, emps []Employee) (ImportResult, error) {
-	if _, err := s.authorize(ctx, a.User, ActManageRoster, orgID); err != nil {
+// ImportEmployees writes a parsed roster into org, all or nothing: new
+// NIPs of org's government are added, known ones updated or moved into
+// org — but only employees inside the actor's own subtree; a row that would
+// take one from elsewhere in the government is refused (see
+// EmployeeImport). With refused rows nothing is written unless partial is
+// set. Non-ASN rows without an NIP must already carry a registry ID.
+func (s *Service) ImportEmployees(ctx context.Context, a Actor, orgID int64, emps []Employee, partial bool) (ImportResult, error) {
+	if _, err := s.AuthorizeRosterImport(ctx, a.User, orgID); err != nil {
 		return ImportResult{}, err
 	}
 	if len(emps) == 0 {
 		return ImportResult{}, Errorf(EBADROSTER, "Berkas tidak berisi baris pegawai yang dapat diimpor.")
 	}
-	res, err := s.Store.UpsertEmployees(ctx, orgID, emps)
+	res, err := s.Store.ImportEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: a.User.Scope(), Employees: emps, Partial: partial})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import roster: %w", err)
 	}
-	detail := fmt.Sprintf("%d baru, %d diperbarui", res.Imported, res.Updated)
+	if !res.Written {
+		return res, nil
+	}
+	detail := fmt.Sprintf("%d baru, %d diperbarui, %d ditolak", res.Imported, res.Updated, len(res.Refused))
 	return res, s.audit(ctx, a.User, a.IP, "roster.import", orgID, "", detail)
 }
 

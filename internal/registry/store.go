@@ -28,10 +28,37 @@ type OrganizationStore interface {
 	Organizations(ctx context.Context, scope string) ([]Organization, error)
 }
 
-// ImportResult counts what a roster import did.
+// ImportResult counts what a roster import did. Refused lists the rows
+// the import may not write (see EmployeeImport); Written says whether
+// anything was stored.
 type ImportResult struct {
 	Imported int
 	Updated  int
+	Refused  []ImportRefusal
+	Written  bool
+}
+
+// ImportRefusal is a row of an import that was not written: Index is its
+// place in EmployeeImport.Employees.
+type ImportRefusal struct {
+	Index  int
+	NIP    string
+	Reason string
+}
+
+// EmployeeImport is a roster import into one organization. An employee is
+// unique per government and NIP (see Organization's government in
+// docs/OPERATIONS.md): a row whose NIP is new to the organization's
+// government adds an employee; a row whose NIP belongs to an employee of
+// that government inside Scope updates (or moves) that employee; a row
+// whose NIP belongs to one outside Scope is refused. Employees of other
+// governments are never read or written. With refused rows and Partial
+// unset, nothing is written.
+type EmployeeImport struct {
+	OrgID     int64
+	Scope     string // the importer's subtree
+	Employees []Employee
+	Partial   bool
 }
 
 // EmployeeFilter selects employees of a subtree.
@@ -46,11 +73,14 @@ type EmployeeFilter struct {
 
 // EmployeeStore keeps the roster.
 type EmployeeStore interface {
-	// UpsertEmployees inserts or updates (by NIP) all employees of org in one
-	// transaction.
-	UpsertEmployees(ctx context.Context, orgID int64, emps []Employee) (ImportResult, error)
+	// ImportEmployees writes an import all or nothing, without holding the
+	// writer for long: signings go on while a large roster is imported.
+	ImportEmployees(ctx context.Context, imp EmployeeImport) (ImportResult, error)
 	Employee(ctx context.Context, id int64) (Employee, error)
-	// EmployeeByNIP finds an employee by NIP within a subtree.
+	// EmployeeByNIP finds an employee by NIP within a subtree. When the
+	// subtree holds the NIP in several governments (a province's event over
+	// its regencies), the employee of the government nearest the subtree's
+	// root wins, then the most recently changed one.
 	EmployeeByNIP(ctx context.Context, scope, nip string) (Employee, error)
 	Employees(ctx context.Context, f EmployeeFilter) ([]Employee, int, error)
 }

@@ -19,9 +19,9 @@ import (
 // UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode Text"),
 // or Windows-1252 (older Excel exports).
 func ParseCSV(r io.Reader) (Result, error) {
-	data, err := io.ReadAll(r)
+	data, err := readFile(r)
 	if err != nil {
-		return Result{}, fmt.Errorf("read roster: %w", err)
+		return Result{}, err
 	}
 	text, err := decode(data)
 	if err != nil {

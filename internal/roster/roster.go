@@ -22,6 +22,16 @@ import (
 // MaxRows is the most data rows a roster may have.
 const MaxRows = 200_000
 
+// Bounds on what a roster file may make the server hold, whoever sent it:
+// the file itself, the rows before the header, the cells of a row and the
+// bytes of a cell (Excel's own limit is 32,767 characters).
+const (
+	MaxFileBytes = 48 << 20
+	maxHeaderRow = 100
+	maxCells     = 1024
+	maxCellBytes = 32 << 10
+)
+
 // Longest values accepted, in characters.
 const (
 	maxName  = 200
@@ -64,6 +74,18 @@ func Parse(r io.Reader, contentType, filename string) (Result, error) {
 		return ParseXLSX(br)
 	}
 	return ParseCSV(br)
+}
+
+// readFile reads a whole roster file, refusing one over MaxFileBytes.
+func readFile(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read roster: %w", err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, registry.Errorf(registry.ETOOLARGE, "Berkas terlalu besar (maksimal %d MB).", MaxFileBytes>>20)
+	}
+	return data, nil
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,10 +172,26 @@ func newParser() *parser {
 // writes for blank lines — are skipped; the first non-empty row is the
 // header.
 func (p *parser) add(n int, cells []string) error {
+	// Counted before blank rows are skipped: a sheet of a million empty
+	// rows is refused after MaxRows, not walked to its end.
+	if n-max(p.headerRow, maxHeaderRow) > MaxRows {
+		return registry.Errorf(registry.EBADROSTER, "Berkas terlalu besar: maksimal 200.000 baris.")
+	}
+	if len(cells) > maxCells {
+		return registry.Errorf(registry.EBADROSTER, "Baris %d berisi terlalu banyak kolom (maksimal %d).", n, maxCells)
+	}
+	for _, c := range cells {
+		if len(c) > maxCellBytes {
+			return registry.Errorf(registry.EBADROSTER, "Sel pada baris %d terlalu panjang (maksimal 32 KB).", n)
+		}
+	}
 	if blank(cells) {
 		return nil
 	}
 	if p.headerRow == 0 {
+		if n > maxHeaderRow {
+			return registry.Errorf(registry.EBADROSTER, "Baris judul dengan kolom NIP dan nama tidak ditemukan pada %d baris pertama.", maxHeaderRow)
+		}
 		return p.header(n, cells)
 	}
 	if n-p.headerRow > MaxRows {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -110,7 +111,11 @@ func (s *Server) rosterImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
+	fh, err := uploadedFile(c)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return err
+	}
 	if err != nil {
 		return registry.Errorf(registry.EINVALID, "Pilih berkas CSV atau XLSX untuk diimpor.")
 	}

@@ -34,6 +34,8 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	case registry.EGONE:
 		return http.StatusGone
+	case registry.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
@@ -61,7 +63,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		case http.StatusMethodNotAllowed:
 			code, msg = "method_not_allowed", "Metode tidak diizinkan."
 		case http.StatusRequestEntityTooLarge:
-			code, msg = "too_large", "Data yang dikirim terlalu besar."
+			code, msg = registry.ETOOLARGE, "Data yang dikirim terlalu besar."
 		case http.StatusUnsupportedMediaType:
 			code, msg = registry.EINVALID, "Jenis konten tidak didukung."
 		case http.StatusBadRequest:

@@ -18,11 +18,10 @@ import (
 // exportPages are the pages of exports and follow-up.
 var exportPages = []string{"exports", "followup", "participants_upload", "berita_acara_form", "pledges", "pledge_new"}
 
-func (s *Server) exportRoutes(admin *echo.Group) {
+func (s *Server) exportRoutes(admin *echo.Group, uploadCSRF echo.MiddlewareFunc) {
 	admin.GET("/events/:id/exports", s.exportsPage)
 	admin.GET("/events/:id/participants", s.participantsPage)
-	// The path ends in /import so that bodyLimit allows a roster-sized file.
-	admin.POST("/events/:id/participants/import", s.participantsImport)
+	admin.POST("/events/:id/participants/import", s.participantsImport, uploadCSRF, s.authorizeParticipantUpload, largeBody)
 	admin.POST("/events/:id/participants/clear", s.participantsClear)
 	admin.GET("/events/:id/links.csv", s.linksCSV)
 	admin.GET("/events/:id/links.pdf", s.linksPDF)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -61,7 +62,11 @@ func (s *Server) participantsImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
+	fh, err := uploadedFile(c)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return err
+	}
 	if err != nil {
 		return s.renderParticipants(c, http.StatusBadRequest, map[string]any{"Error": "Pilih berkas CSV atau XLSX daftar peserta."})
 	}

@@ -572,7 +572,8 @@ var (
 // action, failing if p has no such form: a user could not have sent it.
 func (b *browser) formFields(p page, action string) url.Values {
 	b.t.Helper()
-	re := regexp.MustCompile(`(?s)<form\b[^>]*\baction="` + regexp.QuoteMeta(action) + `"[^>]*>(.*?)</form>`)
+	// An upload form carries its CSRF token in its action's query too.
+	re := regexp.MustCompile(`(?s)<form\b[^>]*\baction="` + regexp.QuoteMeta(action) + `(?:\?[^"]*)?"[^>]*>(.*?)</form>`)
 	m := re.FindStringSubmatch(p.Body)
 	if m == nil {
 		b.t.Fatalf("no form posting to %s on %s:\n%s", action, p.URL, p.Body)
@@ -669,6 +670,10 @@ func (b *browser) postMultipart(action string, form url.Values, field, filename,
 		w.Write(content)
 	}
 	mw.Close()
+	if tok := form.Get("_csrf"); tok != "" && !strings.Contains(action, "?") {
+		// Where the upload forms send their token (see the templates).
+		action += "?_csrf=" + url.QueryEscape(tok)
+	}
 	req, err := http.NewRequest("POST", b.app.URL+action, &buf)
 	if err != nil {
 		b.t.Fatal(err)

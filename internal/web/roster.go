@@ -2,16 +2,70 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
+	"mime/multipart"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/roster"
 )
 
-// maxRosterBytes bounds an uploaded roster: 200,000 rows of a SIASN export
-// fit in about 40 MB.
-const maxRosterBytes = 48 << 20
+// maxUploadBytes bounds an authorized upload's body: a roster file (see
+// roster.MaxFileBytes; 200,000 rows of a SIASN export fit in about 40 MB)
+// and the form around it.
+const maxUploadBytes = roster.MaxFileBytes + 1<<20
+
+// uploadMemory is how much of a multipart upload is kept in memory; the
+// rest of the file waits in a temporary file.
+const uploadMemory = 8 << 20
+
+// authorizeRosterUpload lets through only users who may import the roster
+// of the organization in the path, before anything reads the body.
+func (s *Server) authorizeRosterUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		if _, err := s.svc.AuthorizeRosterImport(c.Request().Context(), s.actor(c).User, id); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// authorizeParticipantUpload lets through only users who may replace the
+// participant list of the event in the path, before anything reads the
+// body.
+func (s *Server) authorizeParticipantUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		if _, _, err := s.svc.AuthorizeParticipantUpload(c.Request().Context(), s.actor(c).User, id); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// uploadedFile returns the file of an upload form's "file" field. A body
+// over the limit is the client's error (413), not a missing file.
+func uploadedFile(c echo.Context) (*multipart.FileHeader, error) {
+	if err := c.Request().ParseMultipartForm(uploadMemory); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, err
+		}
+	}
+	return c.FormFile("file")
+}
 
 // importOutcome is what a roster import reports, on the page and in the API.
 type importOutcome struct {
@@ -24,15 +78,10 @@ type importOutcome struct {
 }
 
 // importRoster parses an uploaded roster and, unless it has bad rows that
-// were not to be skipped, writes it in one transaction.
+// were not to be skipped, writes it all or nothing. Rows the importer may
+// not write (an NIP of their government held outside their subtree) are
+// bad rows too.
 func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64, body io.Reader, contentType, filename string, skipInvalid bool) (importOutcome, error) {
-	org, err := s.svc.VisibleOrganization(ctx, a.User, orgID)
-	if err != nil {
-		return importOutcome{}, err
-	}
-	if !a.User.Can(registry.ActManageRoster, org.Path) {
-		return importOutcome{}, registry.Errorf(registry.EFORBIDDEN, "Peran Anda tidak mengizinkan impor data pegawai.")
-	}
 	res, err := roster.Parse(body, contentType, filename)
 	if err != nil {
 		return importOutcome{}, err
@@ -53,10 +102,14 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 		}
 		e.UpdatedAt = now
 	}
-	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees)
+	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees, skipInvalid)
 	if err != nil {
 		return out, err
 	}
-	out.Imported, out.Updated, out.Written = r.Imported, r.Updated, true
+	for _, ref := range r.Refused {
+		out.Rejected = append(out.Rejected, roster.Rejection{Row: res.Rows[ref.Index], NIP: ref.NIP, Reason: ref.Reason})
+	}
+	slices.SortFunc(out.Rejected, func(x, y roster.Rejection) int { return x.Row - y.Row })
+	out.Imported, out.Updated, out.Written = r.Imported, r.Updated, r.Written
 	return out, nil
 }

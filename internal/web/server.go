@@ -7,11 +7,11 @@ package web
 import (
 	"cmp"
 	"context"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -123,17 +123,13 @@ func (s *Server) Handler() *echo.Echo {
 	s.apiRoutes(api)
 	s.logRoutes(api)
 
-	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf",
-		CookieName:     "ikrar_csrf",
-		CookiePath:     "/",
-		CookieSecure:   s.opt.SecureCookies,
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return registry.Errorf(registry.EFORBIDDEN, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
-		},
-	}))
+	// Uploads carry their CSRF token in the query string (or a header), so
+	// the check needs no body: echo's form lookup would parse the whole
+	// multipart body before the route could refuse an anonymous client.
+	pages := e.Group("", middleware.CSRFWithConfig(s.csrfConfig("form:_csrf", func(c echo.Context) bool {
+		return uploadRoutes[c.Path()]
+	})))
+	uploadCSRF := middleware.CSRFWithConfig(s.csrfConfig("query:_csrf,header:X-CSRF-Token", nil))
 	pages.GET("/", s.home)
 	pages.GET("/e/:slug", s.eventPage)
 	pages.POST("/e/:slug", s.eventIdentify)
@@ -153,7 +149,7 @@ func (s *Server) Handler() *echo.Echo {
 	admin.GET("/orgs/new", s.orgNew)
 	admin.POST("/orgs", s.orgCreate)
 	admin.GET("/orgs/:id", s.orgShow)
-	admin.POST("/orgs/:id/import", s.rosterImport)
+	admin.POST("/orgs/:id/import", s.rosterImport, uploadCSRF, s.authorizeRosterUpload, largeBody)
 	admin.POST("/orgs/:id/erase", s.adminErasePerson)
 	admin.GET("/events/new", s.eventNew)
 	admin.POST("/events", s.eventCreate)
@@ -165,7 +161,7 @@ func (s *Server) Handler() *echo.Echo {
 	admin.POST("/certificates/:code/erase", s.adminErase)
 	s.userRoutes(admin)
 	s.opsRoutes(pages, admin)
-	s.exportRoutes(admin)
+	s.exportRoutes(admin, uploadCSRF)
 	return e
 }
 
@@ -178,18 +174,67 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// bodyLimit bounds every request body: a signing with a drawn signature is
-// a few KB, a PNG at most a few hundred; only roster uploads are large.
+// csrfConfig is the CSRF check of the pages, reading the token with lookup.
+func (s *Server) csrfConfig(lookup string, skip func(echo.Context) bool) middleware.CSRFConfig {
+	return middleware.CSRFConfig{
+		Skipper:        skip,
+		TokenLookup:    lookup,
+		CookieName:     "ikrar_csrf",
+		CookiePath:     "/",
+		CookieSecure:   s.opt.SecureCookies,
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return registry.Errorf(registry.EFORBIDDEN, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+		},
+	}
+}
+
+// maxBodyBytes bounds every request body but an authorized upload's: a
+// signing with a drawn signature is a few KB, a PNG at most a few hundred.
+const maxBodyBytes = 1 << 20
+
+// uploadRoutes are the routes that take a roster-sized file. Each runs,
+// before anything reads its body, the sign-in or token check, its CSRF
+// check (pages) and the authorization of the user on the organization or
+// event in its path; only then does largeBody raise the limit.
+var uploadRoutes = map[string]bool{
+	"/admin/orgs/:id/import":                     true,
+	"/admin/events/:id/participants/import":      true,
+	"/api/v1/organizations/:id/employees/import": true,
+}
+
+// rawBodyKey holds the request body as the client sent it, for largeBody.
+const rawBodyKey = "ikrar.rawbody"
+
+// bodyLimit bounds every request body to maxBodyBytes. An upload route's
+// declared length is judged by largeBody, after authorization, so that an
+// anonymous client learns nothing from it and is refused without a read.
 func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		limit := int64(1 << 20)
-		if strings.HasSuffix(c.Request().URL.Path, "/import") {
-			limit = maxRosterBytes
-		}
-		if c.Request().ContentLength > limit {
+		req := c.Request()
+		if req.ContentLength > maxBodyBytes && !uploadRoutes[c.Path()] {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, limit)
+		c.Set(rawBodyKey, req.Body)
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxBodyBytes)
+		return next(c)
+	}
+}
+
+// largeBody lets an authorized upload's body grow to a roster's size. It
+// must run before anything read the body under bodyLimit.
+func largeBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		raw, ok := c.Get(rawBodyKey).(io.ReadCloser)
+		if !ok {
+			return next(c)
+		}
+		if req.ContentLength > maxUploadBytes {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		req.Body = http.MaxBytesReader(c.Response(), raw, maxUploadBytes)
 		return next(c)
 	}
 }

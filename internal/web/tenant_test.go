@@ -131,17 +131,23 @@ func TestTenantIsolation(t *testing.T) {
 	r = a.api(t, "POST", "/api/v1/events", tokenA, map[string]any{"organization_id": medan.ID, "title": "Sisipan", "place": "Aula",
 		"mode": "in_person", "starts_at": "2024-10-23T09:00:00+07:00", "official_name": "X", "official_position": "Y"})
 	r.wantError(t, http.StatusNotFound, "not_found")
-	// Importing Medan's NIP into Deli Serdang does not move the teacher.
-	r = a.do(t, "POST", fmt.Sprintf("/api/v1/organizations/%d/employees/import", deli.ID), tokenA, csvType,
-		[]byte(rosterCSV(person{NIP: teacher.NIP, Name: "Nama Palsu", Category: "PNS"})))
-	r.wantError(t, http.StatusConflict, "conflict")
-	wantAbsent(t, "a conflicting import", string(r.Body), teacher.Name, medan.Name)
-
 	// Signers of one regency cannot sign the other's event.
 	a.sign(t, eventB, map[string]any{"nip": siti.NIP, "event_code": eventB.EventCode, "consent": true, "typed_name": "Siti"}).
 		wantError(t, http.StatusForbidden, "not_eligible")
 	a.sign(t, eventA, map[string]any{"nip": teacher.NIP, "event_code": eventA.EventCode, "consent": true, "typed_name": "Rahmat"}).
 		wantError(t, http.StatusForbidden, "not_eligible")
+
+	// Importing Medan's NIP into Deli Serdang neither moves the teacher nor
+	// tells Deli Serdang that Medan has the NIP: it is another government's
+	// employee, and Deli Serdang gets its own (TestRosterTakeoverAcrossTenants).
+	r = a.do(t, "POST", fmt.Sprintf("/api/v1/organizations/%d/employees/import", deli.ID), tokenA, csvType,
+		[]byte(rosterCSV(person{NIP: teacher.NIP, Name: "Nama Palsu", Category: "PNS"})))
+	var imp importJSON
+	r.decode(t, &imp)
+	if r.Status != http.StatusOK || imp.Imported != 1 || imp.Updated != 0 {
+		t.Errorf("import of Medan's NIP into Deli Serdang: status %d, %s", r.Status, r.Body)
+	}
+	wantAbsent(t, "an import of another government's NIP", string(r.Body), teacher.Name, medan.Name)
 
 	// Medan's data is as it was.
 	var cert certJSON
@@ -161,8 +167,8 @@ func TestTenantIsolation(t *testing.T) {
 	if orgs, err := a.db.Organizations(t.Context(), medan.Path); err != nil || len(orgs) != 2 {
 		t.Errorf("Medan has %d organizations (%v), want 2", len(orgs), err)
 	}
-	if n := a.employeeCount(t, deli); n != 1 {
-		t.Errorf("Deli Serdang has %d employees, want 1", n)
+	if n := a.employeeCount(t, deli); n != 2 {
+		t.Errorf("Deli Serdang has %d employees, want 2 (Siti and its own holder of Medan's NIP)", n)
 	}
 	evs, err := a.db.Events(t.Context(), "/")
 	if err != nil || len(evs) != 2 {

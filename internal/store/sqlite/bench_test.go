@@ -197,3 +197,24 @@ func BenchmarkSignatureByCode(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
 	})
 }
+
+// BenchmarkRosterReimport re-imports a 20,000-row roster in which every
+// employee changes unit: the plan on the readers, the staged chunks and the
+// one merge transaction. go test -run '^$' -bench RosterReimport.
+func BenchmarkRosterReimport(b *testing.B) {
+	const n = 20_000
+	s := benchOpenStore(b, n)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		emps := make([]registry.Employee, len(s.emps))
+		for j, e := range s.emps {
+			e.Unit = fmt.Sprintf("Unit %d", i)
+			emps[j] = e
+		}
+		res, err := s.db.ImportEmployees(ctx, registry.EmployeeImport{OrgID: s.org.ID, Scope: "/", Employees: emps})
+		if err != nil || res.Updated != len(s.emps) {
+			b.Fatalf("%+v, %v", res, err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

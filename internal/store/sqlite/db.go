@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"runtime"
 	"sort"
@@ -46,6 +47,10 @@ type DB struct {
 	// in the background (erase.go).
 	scrubbing atomic.Bool
 
+	// afterStage, set by tests, runs after each staging transaction of a
+	// roster import commits (employee_import.go).
+	afterStage func(chunk int) error
+
 	signq      chan signRequest
 	stop       chan struct{}
 	writerDone chan struct{}
@@ -75,6 +80,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := private.Chmod(path+"-wal", path+"-shm", path+"-journal"); err != nil {
 		return nil, fmt.Errorf("restrict database files: %w", err)
 	}
+	db, err := open(ctx, path, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	// An import that died with the process left its staged rows.
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM roster_staging`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("clear roster staging: %w", err)
+	}
+	return db, nil
+}
+
+// open opens the database with the migrations up to version upTo applied
+// (tests build databases at an older schema with it).
+func open(ctx context.Context, path string, upTo int) (*DB, error) {
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)
@@ -94,10 +114,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
 		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, upTo); err != nil {
 		errors.Join(r.Close(), w.Close())
 		return nil, err
 	}
+
 	var size int64
 	if err := w.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&size); err != nil {
 		errors.Join(r.Close(), w.Close())
@@ -145,7 +166,7 @@ func (db *DB) Close() error {
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
-func (db *DB) migrate(ctx context.Context) error {
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
@@ -160,6 +181,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migration %s: bad version prefix", base)
+		}
+		if version > upTo {
+			break
 		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {
@@ -204,6 +228,20 @@ func (db *DB) applyMigration(ctx context.Context, version int, body string) erro
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return err
 	}
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now())); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// foreignKeyCheck fails if any row refers to a missing one, naming them.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
 		return err
@@ -224,12 +262,6 @@ func (db *DB) applyMigration(ctx context.Context, version int, body string) erro
 	}
 	if len(broken) > 0 {
 		return fmt.Errorf("foreign keys broken: %s", strings.Join(broken, ", "))
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now())); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

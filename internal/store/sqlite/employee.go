@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -18,62 +17,14 @@ func scanEmployee(s scanner) (registry.Employee, error) {
 	return e, err
 }
 
-// UpsertEmployees inserts new NIPs and updates known ones, all or nothing.
-// An NIP registered to an organization outside org's own tree is a
-// conflict: moving an employee between governments is not a roster import.
+// UpsertEmployees imports emps into org with the whole registry as the
+// importer's scope, all or nothing: for trusted callers (the load tool and
+// tests), never for a user's upload.
 func (db *DB) UpsertEmployees(ctx context.Context, orgID int64, emps []registry.Employee) (registry.ImportResult, error) {
-	var res registry.ImportResult
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var root string
-		if err := tx.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, orgID).Scan(&root); err != nil {
-			return mapErr(err, "Organisasi")
-		}
-		// The government an import belongs to is the top of org's path;
-		// transfers inside it are allowed.
-		top := "/" + strings.SplitN(strings.Trim(root, "/"), "/", 2)[0] + "/"
-		find, err := tx.PrepareContext(ctx, `SELECT e.id, o.path FROM employees e JOIN organizations o ON o.id = e.org_id WHERE e.nip = ?`)
-		if err != nil {
-			return err
-		}
-		defer find.Close()
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO employees (org_id, nip, name, front_title, back_title, position, rank, unit, category, active, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		upd, err := tx.PrepareContext(ctx, `UPDATE employees SET org_id = ?, name = ?, front_title = ?, back_title = ?, position = ?,
-			rank = ?, unit = ?, category = ?, active = ?, updated_at = ? WHERE id = ?`)
-		if err != nil {
-			return err
-		}
-		defer upd.Close()
-		for _, e := range emps {
-			var id int64
-			var path string
-			err := find.QueryRowContext(ctx, e.NIP).Scan(&id, &path)
-			switch {
-			case err == sql.ErrNoRows:
-				if _, err := ins.ExecContext(ctx, orgID, e.NIP, e.Name, e.FrontTitle, e.BackTitle, e.Position, e.Rank, e.Unit,
-					e.Category, e.Active, ms(e.UpdatedAt)); err != nil {
-					return mapErr(err, "Pegawai")
-				}
-				res.Imported++
-			case err != nil:
-				return err
-			case !strings.HasPrefix(path, top):
-				return registry.Errorf(registry.ECONFLICT,
-					"NIP %s sudah terdaftar pada pemerintah daerah lain; mutasi antardaerah harus diproses oleh superadmin.", e.NIP)
-			default:
-				if _, err := upd.ExecContext(ctx, orgID, e.Name, e.FrontTitle, e.BackTitle, e.Position, e.Rank, e.Unit,
-					e.Category, e.Active, ms(e.UpdatedAt), id); err != nil {
-					return err
-				}
-				res.Updated++
-			}
-		}
-		return nil
-	})
+	res, err := db.ImportEmployees(ctx, registry.EmployeeImport{OrgID: orgID, Scope: "/", Employees: emps})
+	if err == nil && !res.Written {
+		err = registry.Errorf(registry.ECONFLICT, "Impor data pegawai tidak dapat disimpan.")
+	}
 	return res, err
 }
 
@@ -83,11 +34,19 @@ func (db *DB) Employee(ctx context.Context, id int64) (registry.Employee, error)
 	return e, mapErr(err, "Pegawai")
 }
 
-// EmployeeByNIP finds an employee by NIP inside scope.
+// byNIPOrder is the order in which an NIP held by employees of several
+// governments inside one scope resolves: the government nearest the
+// scope's root first (a province's own employee in a province-wide event),
+// then the most recently changed, then the newest row; g is the employee's
+// government.
+const byNIPOrder = `length(g.path), e.updated_at DESC, e.id DESC`
+
+// EmployeeByNIP finds an employee by NIP inside scope (see byNIPOrder).
 func (db *DB) EmployeeByNIP(ctx context.Context, scope, nip string) (registry.Employee, error) {
 	e, err := scanEmployee(db.queryRow(ctx, `SELECT `+employeeColumns+` FROM employees e
-		JOIN organizations o ON o.id = e.org_id
-		WHERE e.nip = ? AND substr(o.path, 1, length(?)) = ?`, nip, scope, scope))
+		JOIN organizations o ON o.id = e.org_id JOIN organizations g ON g.id = e.gov_id
+		WHERE e.nip = ? AND substr(o.path, 1, length(?)) = ?
+		ORDER BY `+byNIPOrder+` LIMIT 1`, nip, scope, scope))
 	return e, mapErr(err, "Pegawai")
 }
 

@@ -79,7 +79,8 @@ func (db *DB) Listed(ctx context.Context, eventID, employeeID int64) (bool, erro
 	return ok, err
 }
 
-// EmployeeIDsByNIP looks NIPs up inside scope, a few hundred at a time.
+// EmployeeIDsByNIP looks NIPs up inside scope, a few hundred at a time; an
+// NIP held in several governments of scope resolves as in EmployeeByNIP.
 func (db *DB) EmployeeIDsByNIP(ctx context.Context, scope string, nips []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(nips))
 	const batch = 500
@@ -91,7 +92,9 @@ func (db *DB) EmployeeIDsByNIP(ctx context.Context, scope string, nips []string)
 			args = append(args, n)
 		}
 		rows, err := db.read.QueryContext(ctx, `SELECT e.nip, e.id FROM employees e JOIN organizations o ON o.id = e.org_id
-			WHERE substr(o.path, 1, length(?)) = ? AND e.nip IN (?`+strings.Repeat(`, ?`, len(part)-1)+`)`, args...)
+			JOIN organizations g ON g.id = e.gov_id
+			WHERE substr(o.path, 1, length(?)) = ? AND e.nip IN (?`+strings.Repeat(`, ?`, len(part)-1)+`)
+			ORDER BY e.nip, `+byNIPOrder, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +105,9 @@ func (db *DB) EmployeeIDsByNIP(ctx context.Context, scope string, nips []string)
 				rows.Close()
 				return nil, err
 			}
-			out[nip] = id
+			if _, seen := out[nip]; !seen {
+				out[nip] = id
+			}
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 )
 
@@ -35,3 +36,57 @@ func ReadTx(db *DB, ctx context.Context) (*sql.Tx, error) { return db.read.Begin
 
 // Path is the database file.
 func Path(db *DB) string { return db.path }
+
+// OpenAtVersion opens a database with the migrations up to version only,
+// as an older ikrar left it.
+func OpenAtVersion(ctx context.Context, path string, version int) (*DB, error) {
+	return open(ctx, path, version)
+}
+
+// SetAfterStage sets the hook run after each staging transaction of a
+// roster import.
+func SetAfterStage(db *DB, fn func(chunk int) error) { db.afterStage = fn }
+
+// StageChunk is the number of rows one staging transaction writes.
+const StageChunk = stageChunk
+
+// CountForTest runs a COUNT query on the readers.
+func CountForTest(db *DB, ctx context.Context, query string, args ...any) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
+}
+
+// DumpForTest returns the rows of each query, a line per row with its
+// columns separated by "|".
+func DumpForTest(db *DB, ctx context.Context, queries ...string) (string, error) {
+	var b strings.Builder
+	for _, q := range queries {
+		rows, err := db.read.QueryContext(ctx, q)
+		if err != nil {
+			return "", err
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		for i := range vals {
+			vals[i] = new(sql.RawBytes)
+		}
+		for rows.Next() {
+			if err := rows.Scan(vals...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteByte('|')
+				}
+				b.Write(*v.(*sql.RawBytes))
+			}
+			b.WriteByte('\n')
+		}
+		if err := rows.Close(); err != nil {
+			return "", err
+		}
+	}
+	return b.String(), nil
+}
