@@ -74,7 +74,7 @@ func testCLI(t *testing.T) {
 	dir := t.TempDir()
 	const email = "kepegawaian@deliserdangkab.go.id"
 
-	out, errOut, err := runCLI(ctx, "rahasia-bkpsdm-2024\n", "user", "add", "--data", dir,
+	out, errOut, err := runCLI(ctx, "rahasia-daerah-2024\n", "user", "add", "--data", dir,
 		"--email", email, "--name", "Petugas BKPSDM", "--role", "superadmin")
 	if err != nil {
 		t.Fatalf("user add: %v\nstderr: %s", err, errOut)
@@ -100,9 +100,9 @@ func testCLI(t *testing.T) {
 		stdin string
 		args  []string
 	}{
-		{"unknown role", "rahasia-bkpsdm-2024\n", []string{"user", "add", "--data", dir, "--email", "lain@deliserdangkab.go.id", "--name", "Lain", "--role", "raja"}},
+		{"unknown role", "rahasia-daerah-2024\n", []string{"user", "add", "--data", dir, "--email", "lain@deliserdangkab.go.id", "--name", "Lain", "--role", "raja"}},
 		{"short password", "pendek\n", []string{"user", "add", "--data", dir, "--email", "lain@deliserdangkab.go.id", "--name", "Lain", "--role", "viewer"}},
-		{"email taken", "rahasia-bkpsdm-2024\n", []string{"user", "add", "--data", dir, "--email", email, "--name", "Lagi", "--role", "superadmin"}},
+		{"email taken", "rahasia-daerah-2024\n", []string{"user", "add", "--data", dir, "--email", email, "--name", "Lagi", "--role", "superadmin"}},
 		{"token for unknown user", "", []string{"token", "create", "--data", dir, "--email", "siapa@deliserdangkab.go.id"}},
 		{"unknown flag", "", []string{"token", "create", "--data", dir, "--mail", email}},
 		{"unknown command", "", []string{"sign"}},

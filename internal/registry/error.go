@@ -16,6 +16,11 @@ const (
 	ETOOMANY      = "rate_limited"
 	EINTERNAL     = "internal"
 	EGONE         = "gone"
+	// EBUSY: the server is at capacity for this kind of work (password
+	// hashing); the request may be retried shortly.
+	EBUSY = "busy"
+	// ETOKENEXPIRED: an API token that was valid has expired.
+	ETOKENEXPIRED = "token_expired"
 
 	// Signing-specific codes, so a signer's client can tell them apart.
 	EWRONGCODE   = "wrong_event_code"

@@ -4,6 +4,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what an admin user may do within their organization subtree.
@@ -89,7 +91,7 @@ func (u User) Scope() string {
 
 // Validate normalises and checks a user before it is stored.
 func (u *User) Validate() error {
-	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.Email = NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return Errorf(EINVALID, "Alamat email tidak valid.")
@@ -104,6 +106,14 @@ func (u *User) Validate() error {
 		return Errorf(EINVALID, "Pengguna selain superadmin harus terikat pada satu organisasi.")
 	}
 	return nil
+}
+
+// NormalizeEmail is the one form of an email address that is stored,
+// looked up and counted in sign-in limits: trimmed, in Unicode NFC and
+// lower case, so that " Admin@X.id " is the account admin@x.id and spends
+// its failures.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(norm.NFC.String(strings.TrimSpace(email)))
 }
 
 // AuditEntry is one admin action in the audit trail.

@@ -64,19 +64,30 @@ func (s *Server) loginForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "login", map[string]any{"Title": "Masuk"})
 }
 
+// login signs an admin in. The attempt is counted against the address and
+// the account before the password is hashed, and the count is given back
+// only once the password proved right: a burst of guesses is refused
+// before any of them costs argon2id's memory.
 func (s *Server) login(c echo.Context) error {
 	email, password := c.FormValue("email"), c.FormValue("password")
-	if err := s.fails.Blocked(c.RealIP(), "login:"+strings.ToLower(email)); err != nil {
-		return s.render(c, http.StatusTooManyRequests, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
+	fail := func(err error) error {
+		if code := registry.ErrorCode(err); code != registry.EUNAUTHORIZED && code != registry.ETOOMANY && code != registry.EBUSY {
+			return err
+		}
+		if registry.IsCode(err, registry.EBUSY) {
+			c.Response().Header().Set("Retry-After", "5")
+		}
+		return s.render(c, statusOf(registry.ErrorCode(err)), "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
+	}
+	refund, err := s.fails.Take(c.RealIP(), loginKey(email))
+	if err != nil {
+		return fail(err)
 	}
 	u, err := s.svc.Authenticate(c.Request().Context(), email, password, c.RealIP())
-	if registry.IsCode(err, registry.EUNAUTHORIZED) {
-		s.fails.Failed(c.RealIP(), "login:"+strings.ToLower(email))
-		return s.render(c, http.StatusUnauthorized, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
-	}
 	if err != nil {
-		return err
+		return fail(err)
 	}
+	refund()
 	token, err := s.svc.RandomToken()
 	if err != nil {
 		return err
@@ -88,6 +99,10 @@ func (s *Server) login(c echo.Context) error {
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }
+
+// loginKey is the sign-in limit's key of an email: the address as stored,
+// so that case and space variants share one budget.
+func loginKey(email string) string { return "login:" + registry.NormalizeEmail(email) }
 
 func (s *Server) logout(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {

@@ -76,6 +76,33 @@ func (f *failLimiter) Failed(ip, nip string) {
 	f.sweep(now)
 }
 
+// Take spends one token of the address and of the key before an attempt
+// whose cost must be bounded (a sign-in: argon2id), so a burst of attempts
+// is refused before any of them is computed. It fails as Blocked does, and
+// otherwise returns refund, which gives the tokens back: a successful
+// attempt costs nothing.
+func (f *failLimiter) Take(ip, key string) (refund func(), err error) {
+	if !f.on {
+		return func() {}, nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	byIP := f.limiter("ip:"+ip, ipLimit)
+	byKey := f.limiter("nip:"+key, nipLimit)
+	if byIP.TokensAt(now) < 1 || byKey.TokensAt(now) < 1 {
+		return nil, registry.Errorf(registry.ETOOMANY, "Terlalu banyak percobaan yang gagal. Tunggu beberapa menit lalu coba lagi.")
+	}
+	r1, r2 := byIP.ReserveN(now, 1), byKey.ReserveN(now, 1)
+	f.sweep(now)
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		r1.CancelAt(f.now())
+		r2.CancelAt(f.now())
+	}, nil
+}
+
 // sweep forgets limiters that have refilled, so memory stays bounded.
 func (f *failLimiter) sweep(now time.Time) {
 	if now.Sub(f.swept) < time.Minute {
