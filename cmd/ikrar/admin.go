@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -66,34 +67,101 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	defer a.Close()
 	u := &registry.User{Email: *email, Name: *name, Role: registry.Role(*role), OrgID: *org}
-	if err := a.svc.CreateUser(ctx, registry.Actor{User: registry.System, IP: "cli"}, u, password); err != nil {
+	if err := a.svc.CreateUser(ctx, cli, u, password); err != nil {
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
 	fmt.Fprintf(stdout, "user %d created: %s (%s)\n", u.ID, u.Email, u.Role)
 	return nil
 }
 
+// tokenUser opens the data directory and finds the user a token command
+// is about.
+func tokenUser(ctx context.Context, dir, email string) (*app, registry.User, error) {
+	a, err := openApp(ctx, dir, "")
+	if err != nil {
+		return nil, registry.User{}, err
+	}
+	u, err := a.db.UserByEmail(ctx, registry.NormalizeEmail(email))
+	if err != nil {
+		a.Close()
+		return nil, registry.User{}, exitError{code: 1, msg: "no user with email " + email}
+	}
+	return a, u, nil
+}
+
+var cli = registry.Actor{User: registry.System, IP: "cli"}
+
 func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	dir := dataFlag(fs, getenv)
 	email := fs.String("email", "", "email of the user the token acts as")
+	name := fs.String("name", "", "what the token is for, shown in the token list")
+	days := fs.Int("days", int(registry.DefaultTokenLifetime/(24*time.Hour)), "days until the token expires (at most 366)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dir, "")
+	a, u, err := tokenUser(ctx, *dir, *email)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	u, err := a.db.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	token, t, err := a.svc.IssueAPIToken(ctx, cli, u, *name, time.Duration(*days)*24*time.Hour)
 	if err != nil {
-		return exitError{code: 1, msg: "no user with email " + *email}
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
-	token, err := a.svc.CreateAPIToken(ctx, registry.Actor{User: registry.System, IP: "cli"}, u)
+	fmt.Fprintln(stdout, token)
+	fmt.Fprintf(stderr, "token %d %q for %s expires %s\n", t.ID, t.Name, u.Email, t.ExpiresAt.Format(time.RFC3339))
+	return nil
+}
+
+func cmdTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	email := fs.String("email", "", "email of the user whose tokens to list")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	a, u, err := tokenUser(ctx, *dir, *email)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, token)
+	defer a.Close()
+	tokens, err := a.svc.APITokens(ctx, registry.System, u.ID)
+	if err != nil {
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
+	}
+	now := a.svc.Now()
+	fmt.Fprintln(stdout, "ID\tCREATED\tEXPIRES\tLAST USED\tSTATUS\tNAME")
+	for _, t := range tokens {
+		used, status := "-", "active"
+		if !t.LastUsedAt.IsZero() {
+			used = t.LastUsedAt.Format(time.RFC3339)
+		}
+		if t.Expired(now) {
+			status = "expired"
+		}
+		fmt.Fprintf(stdout, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.CreatedAt.Format(time.RFC3339), t.ExpiresAt.Format(time.RFC3339), used, status, t.Name)
+	}
+	return nil
+}
+
+func cmdTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	email := fs.String("email", "", "email of the token's user")
+	id := fs.Int64("id", 0, "ID of the token, as token list prints it")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	a, u, err := tokenUser(ctx, *dir, *email)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.svc.RevokeAPIToken(ctx, cli, u.ID, *id); err != nil {
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
+	}
+	fmt.Fprintf(stdout, "token %d of %s revoked\n", *id, u.Email)
 	return nil
 }
 

@@ -606,16 +606,9 @@ func HashToken(token string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// CreateAPIToken issues a bearer token for u and returns it; only its hash
-// is stored.
+// CreateAPIToken issues a bearer token for u with the default name and
+// lifetime; see IssueAPIToken.
 func (s *Service) CreateAPIToken(ctx context.Context, a Actor, u User) (string, error) {
-	raw := make([]byte, 32)
-	if _, err := io.ReadFull(s.Random, raw); err != nil {
-		return "", err
-	}
-	token := "ikr_" + base64.RawURLEncoding.EncodeToString(raw)
-	if err := s.Store.CreateToken(ctx, HashToken(token), u.ID); err != nil {
-		return "", fmt.Errorf("create token: %w", err)
-	}
-	return token, s.audit(ctx, a.User, a.IP, "token.create", u.OrgID, u.Email, "")
+	token, _, err := s.IssueAPIToken(ctx, a, u, "", DefaultTokenLifetime)
+	return token, err
 }

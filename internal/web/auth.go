@@ -48,10 +48,7 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || strings.TrimSpace(token) == "" {
 			return registry.Errorf(registry.EUNAUTHORIZED, "Token API wajib dikirim sebagai Authorization: Bearer TOKEN.")
 		}
-		u, err := s.store.UserByToken(c.Request().Context(), registry.HashToken(strings.TrimSpace(token)))
-		if registry.IsCode(err, registry.ENOTFOUND) {
-			return registry.Errorf(registry.EUNAUTHORIZED, "Token API tidak valid.")
-		}
+		u, err := s.svc.AuthenticateToken(c.Request().Context(), strings.TrimSpace(token))
 		if err != nil {
 			return err
 		}

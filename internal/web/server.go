@@ -228,6 +228,11 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func levelFor(status int) slog.Level {
+	if status == http.StatusServiceUnavailable {
+		// Load shed on purpose (password hashing at its bound) or a
+		// readiness answer: worth seeing, not a failure.
+		return slog.LevelWarn
+	}
 	if status >= 500 {
 		return slog.LevelError
 	}

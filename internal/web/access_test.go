@@ -1,0 +1,320 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// countingHasher replaces the app's password hasher with one of slots
+// slots and a queue of queue, which records how many computations ran at
+// most at once and holds each one until gate is closed.
+type countingHasher struct {
+	calls   atomic.Int64
+	mu      sync.Mutex
+	peak    int
+	entered chan struct{}
+	gate    chan struct{}
+}
+
+func (a *testApp) countingHasher(slots, queue int) *countingHasher {
+	h := &countingHasher{entered: make(chan struct{}, 100), gate: make(chan struct{})}
+	a.svc.Hasher = registry.NewHasher(slots, queue, 30*time.Second)
+	a.svc.Hasher.OnHash = func(running int) {
+		h.calls.Add(1)
+		h.mu.Lock()
+		h.peak = max(h.peak, running)
+		h.mu.Unlock()
+		h.entered <- struct{}{}
+		<-h.gate
+	}
+	return h
+}
+
+// TestLoginFloodBounded: thirty-odd concurrent wrong-password sign-ins
+// for one account. The account's budget (10) is spent before any password
+// is hashed, so the rest are refused with 429 while every hash is still
+// held; of those let through, at most the hasher's two slots compute at
+// once, two wait, and the others are refused with 503 at once.
+func TestLoginFloodBounded(t *testing.T) {
+	a := newTestApp(t)
+	_, u := a.mustOfficer(t)
+	h := a.countingHasher(2, 2)
+	b := a.browser(t)
+	form := b.formFields(b.get("/login"), "/login")
+	form.Set("email", u.Email)
+	form.Set("password", "tebakan-yang-salah")
+	const n = 30
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		reqs[i] = b.formRequest("/login", form)
+	}
+	statuses := make(chan int, n)
+	for _, req := range reqs {
+		go func() {
+			resp, err := b.c.Do(req)
+			if err != nil {
+				t.Error(err)
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	// While the two running hashes are held, every request but the four
+	// inside the hasher (two computing, two waiting) is answered.
+	got := map[int]int{}
+	for range n - 4 {
+		select {
+		case s := <-statuses:
+			got[s]++
+		case <-time.After(20 * time.Second):
+			t.Fatalf("only %v answered while the hashes were held", got)
+		}
+	}
+	if got[http.StatusTooManyRequests] != n-10 || got[http.StatusServiceUnavailable] != 6 {
+		t.Errorf("while hashing was held: %v; want %d × 429 (budget spent before hashing) and 6 × 503 (slots and queue full)", got, n-10)
+	}
+	if c := h.calls.Load(); c != 2 {
+		t.Errorf("%d hashes started while two slots were held, want 2", c)
+	}
+	close(h.gate)
+	for range 4 {
+		got[<-statuses]++
+	}
+	if got[http.StatusUnauthorized] != 4 {
+		t.Errorf("after release: %v, want 4 × 401", got)
+	}
+	if h.peak > 2 {
+		t.Errorf("%d hashes ran at once, want at most 2", h.peak)
+	}
+	if c := h.calls.Load(); c != 4 {
+		t.Errorf("%d hashes computed, want 4", c)
+	}
+
+	// An unknown email costs one hash too, through the same slots.
+	before := h.calls.Load()
+	other := a.browser(t)
+	p := other.loginAs("tidak-ada@deliserdang.test", "tebakan-yang-salah")
+	wantPage(t, p, http.StatusUnauthorized, "Email atau kata sandi salah")
+	if c := h.calls.Load() - before; c != 1 {
+		t.Errorf("a sign-in for an unknown email computed %d hashes through the hasher, want 1", c)
+	}
+}
+
+// TestLoginBusyMessage: a sign-in refused for want of a hashing slot says
+// so in Indonesian with 503 and Retry-After.
+func TestLoginBusyMessage(t *testing.T) {
+	a := newTestApp(t)
+	_, u := a.mustOfficer(t)
+	h := a.countingHasher(1, 0)
+	held := a.browser(t)
+	form := held.formFields(held.get("/login"), "/login")
+	form.Set("email", u.Email)
+	form.Set("password", "tebakan-yang-salah")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := held.c.Do(held.formRequest("/login", form)); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-h.entered
+	p := a.browser(t).loginAs(u.Email, testPassword)
+	wantPage(t, p, http.StatusServiceUnavailable, "Server sedang sibuk memeriksa kata sandi")
+	if p.Header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+	close(h.gate)
+	<-done
+}
+
+// TestLoginEmailVariantsShareLimit: case and space variants of an email
+// are one account and spend one budget.
+func TestLoginEmailVariantsShareLimit(t *testing.T) {
+	a := newTestApp(t)
+	_, u := a.mustOfficer(t)
+	b := a.browser(t)
+	variants := []string{u.Email, strings.ToUpper(u.Email), " " + u.Email + " ", "\t" + strings.ToUpper(u.Email[:1]) + u.Email[1:]}
+	for i := range 10 {
+		p := b.loginAs(variants[i%len(variants)], fmt.Sprintf("tebakan-%d-salah", i))
+		wantPage(t, p, http.StatusUnauthorized, "Email atau kata sandi salah")
+	}
+	for _, v := range variants {
+		wantPage(t, b.loginAs(v, testPassword), http.StatusTooManyRequests, "Terlalu banyak percobaan")
+	}
+	// The variants sign in once the budget refills.
+	a.clock.Add(time.Hour)
+	if p := b.loginAs(" "+strings.ToUpper(u.Email)+" ", testPassword); p.URL.Path != "/admin" {
+		t.Errorf("a variant of the email with the right password: %d at %s", p.Status, p.URL)
+	}
+}
+
+// apiStatus is the status and error code of an authenticated API call.
+func (a *testApp) apiStatus(t *testing.T, token string) (int, string) {
+	t.Helper()
+	r := a.api(t, "GET", "/api/v1/events/999999", token, nil)
+	if r.Status == http.StatusNotFound {
+		return r.Status, ""
+	}
+	return r.Status, r.errorCode(t)
+}
+
+// TestAccessEnds: a password change, a reset and a deactivation each end
+// the user's sessions and API tokens: the old cookie goes back to the
+// sign-in page and the old token gets 401.
+func TestAccessEnds(t *testing.T) {
+	tests := []struct {
+		name string
+		end  func(t *testing.T, a *testApp, admin, victim *browser, u registry.User)
+	}{
+		{"password change", func(t *testing.T, a *testApp, admin, victim *browser, u registry.User) {
+			// From another browser of the same user: the one that changes
+			// it ends too, so the test keeps a third.
+			self := a.browser(t)
+			self.login(u)
+			p := self.submit(self.get("/admin/account/password"), "/admin/account/password", url.Values{"current_password": {testPassword},
+				"new_password": {"kata-sandi-baru-2024"}, "confirm_password": {"kata-sandi-baru-2024"}})
+			wantPage(t, p, http.StatusOK, "Kata sandi Anda telah diubah")
+		}},
+		{"password reset", func(t *testing.T, a *testApp, admin, victim *browser, u registry.User) {
+			path := fmt.Sprintf("/admin/users/%d", u.ID)
+			wantPage(t, admin.submit(admin.get(path), path+"/password", nil), http.StatusOK, "Kata sandi direset")
+		}},
+		{"deactivation", func(t *testing.T, a *testApp, admin, victim *browser, u registry.User) {
+			path := fmt.Sprintf("/admin/users/%d", u.ID)
+			admin.submit(admin.get(path), path+"/deactivate", nil)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newTestApp(t)
+			org, officer := a.mustOfficer(t)
+			u := a.mustUser(t, "operator@deliserdang.test", registry.RoleOperator, org.ID)
+			token := a.mustToken(t, u)
+			if s, code := a.apiStatus(t, token); s != http.StatusNotFound {
+				t.Fatalf("the token before: %d %s", s, code)
+			}
+			victim := a.browser(t)
+			victim.login(u)
+			admin := a.browser(t)
+			admin.login(officer)
+			tt.end(t, a, admin, victim, u)
+			if victim.signedIn() {
+				t.Errorf("the session survived the %s", tt.name)
+			}
+			if s, code := a.apiStatus(t, token); s != http.StatusUnauthorized || code != registry.EUNAUTHORIZED {
+				t.Errorf("the API token after the %s: %d %s, want 401 %s", tt.name, s, code, registry.EUNAUTHORIZED)
+			}
+		})
+	}
+}
+
+// TestTokenExpiry: a token dies at its expiry with 401 token_expired; the
+// CLI default is 90 days.
+func TestTokenExpiry(t *testing.T) {
+	a := newTestApp(t)
+	_, officer := a.mustOfficer(t)
+	token := a.mustToken(t, officer)
+	a.clock.Add(registry.DefaultTokenLifetime - time.Minute)
+	if s, code := a.apiStatus(t, token); s != http.StatusNotFound {
+		t.Fatalf("a token a minute before its expiry: %d %s", s, code)
+	}
+	a.clock.Add(time.Minute)
+	r := a.api(t, "GET", "/api/v1/events/1", token, nil)
+	r.wantError(t, http.StatusUnauthorized, registry.ETOKENEXPIRED)
+	if _, _, err := a.svc.IssueAPIToken(t.Context(), system, officer, "terlalu lama", registry.MaxTokenLifetime+time.Hour); !registry.IsCode(err, registry.EINVALID) {
+		t.Errorf("a token beyond the longest lifetime: %v", err)
+	}
+}
+
+// TestTokenPage: an admin creates a token on their account page, sees it
+// once, sees it listed with its last use, and revokes it; the revoked
+// token gets 401. Both are in the audit trail.
+func TestTokenPage(t *testing.T) {
+	a := newTestApp(t)
+	_, officer := a.mustOfficer(t)
+	b := a.browser(t)
+	b.login(officer)
+	p := b.submit(b.get("/admin/account/tokens"), "/admin/account/tokens", url.Values{"name": {"Sinkronisasi SIMPEG"}, "days": {"30"}})
+	wantPage(t, p, http.StatusOK, "hanya ditampilkan sekali", "Sinkronisasi SIMPEG")
+	token := find(t, `<span class="event-code mono" id="token">([^<]+)</span>`, p.Body)
+	if s, code := a.apiStatus(t, token); s != http.StatusNotFound {
+		t.Fatalf("the new token: %d %s", s, code)
+	}
+	p = b.get("/admin/account/tokens")
+	wantPage(t, p, http.StatusOK, "Sinkronisasi SIMPEG")
+	wantAbsent(t, "the token list", p.Body, token)
+	if strings.Contains(p.Body, `id="token">`) {
+		t.Error("the token is shown again")
+	}
+	tokens, err := a.db.Tokens(t.Context(), officer.ID)
+	if err != nil || len(tokens) != 1 {
+		t.Fatalf("tokens: %v %v", tokens, err)
+	}
+	if tk := tokens[0]; !tk.ExpiresAt.Equal(t0.Add(30*24*time.Hour)) || !tk.LastUsedAt.Equal(t0) {
+		t.Errorf("token %+v: want expiry in 30 days and last use now", tk)
+	}
+	action := fmt.Sprintf("/admin/account/tokens/%d/revoke", tokens[0].ID)
+	p = b.submit(p, action, nil)
+	wantPage(t, p, http.StatusOK, "Belum ada token.")
+	if s, code := a.apiStatus(t, token); s != http.StatusUnauthorized || code != registry.EUNAUTHORIZED {
+		t.Errorf("the revoked token: %d %s, want 401", s, code)
+	}
+	trail := b.get("/admin/audit")
+	wantPage(t, trail, http.StatusOK, "Membuat token API", "Mencabut token API")
+}
+
+// TestTokenRevokeByAdmin: an org admin lists and revokes the tokens of an
+// account in their scope; an admin of another regency cannot, nor can the
+// operator revoke the admin's.
+func TestTokenRevokeByAdmin(t *testing.T) {
+	a := newTestApp(t)
+	org, officer := a.mustOfficer(t)
+	op := a.mustUser(t, "operator@deliserdang.test", registry.RoleOperator, org.ID)
+	opToken, tk, err := a.svc.IssueAPIToken(t.Context(), registry.Actor{User: op, IP: "test"}, op, "skrip operator", 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	officerToken := a.mustToken(t, officer)
+	revoke := fmt.Sprintf("/admin/users/%d/tokens/%d/revoke", op.ID, tk.ID)
+
+	karo := a.mustOrg(t, "Pemerintah Kabupaten Karo", registry.OrgRegency, "12.06")
+	ob := a.browser(t)
+	ob.login(a.mustUser(t, "bkpsdm@karo.test", registry.RoleAdmin, karo.ID))
+	wantPage(t, ob.post(revoke, url.Values{"_csrf": {ob.csrf(ob.get("/admin"))}}), http.StatusNotFound)
+
+	opb := a.browser(t)
+	opb.login(op)
+	officerTokens, _ := a.db.Tokens(t.Context(), officer.ID)
+	r := opb.post(fmt.Sprintf("/admin/users/%d/tokens/%d/revoke", officer.ID, officerTokens[0].ID), url.Values{"_csrf": {opb.csrf(opb.get("/admin"))}})
+	if r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
+		t.Errorf("an operator revoking the admin's token: %d", r.Status)
+	}
+	if s, _ := a.apiStatus(t, officerToken); s != http.StatusNotFound || func() bool { s, _ := a.apiStatus(t, opToken); return s != http.StatusNotFound }() {
+		t.Fatal("a refused revocation ended a token")
+	}
+
+	b := a.browser(t)
+	b.login(officer)
+	userPage := fmt.Sprintf("/admin/users/%d", op.ID)
+	p := b.get(userPage)
+	wantPage(t, p, http.StatusOK, "skrip operator")
+	p = b.submit(p, revoke, nil)
+	wantPage(t, p, http.StatusOK, "Pengguna ini tidak memiliki token API.")
+	if s, code := a.apiStatus(t, opToken); s != http.StatusUnauthorized || code != registry.EUNAUTHORIZED {
+		t.Errorf("the revoked token: %d %s, want 401", s, code)
+	}
+	entries, _, err := a.db.AuditLog(t.Context(), registry.AuditFilter{Scope: "/", Action: "token.revoke", Limit: 10})
+	if err != nil || len(entries) != 1 || entries[0].UserID != officer.ID || entries[0].Target != op.Email {
+		t.Errorf("token.revoke audit: %+v %v", entries, err)
+	}
+}
