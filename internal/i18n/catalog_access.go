@@ -34,7 +34,8 @@ var accessMessages = map[string]string{
 	"Kata sandi tidak boleh memuat nama atau alamat email Anda.":                                 "The password must not contain your name or email address.",
 	"Server sedang sibuk memeriksa kata sandi. Tunggu sebentar lalu coba lagi.":                  "The server is busy checking passwords. Wait a moment and try again.",
 
-	// API tokens.
+	// Sessions and API tokens.
+	"Sesi tidak ditemukan.":                                 "Session not found.",
 	"Akun nonaktif tidak dapat memakai token API.":          "A deactivated account cannot use API tokens.",
 	"Nama token maksimal %d karakter.":                      "A token name may be at most %d characters long.",
 	"Masa berlaku token harus antara 1 dan %d hari.":        "A token's lifetime must be between 1 and %d days.",

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/web"
 )
 
 // countingHasher replaces the app's password hasher with one of slots
@@ -316,5 +317,63 @@ func TestTokenRevokeByAdmin(t *testing.T) {
 	entries, _, err := a.db.AuditLog(t.Context(), registry.AuditFilter{Scope: "/", Action: "token.revoke", Limit: 10})
 	if err != nil || len(entries) != 1 || entries[0].UserID != officer.ID || entries[0].Target != op.Email {
 		t.Errorf("token.revoke audit: %+v %v", entries, err)
+	}
+}
+
+// TestLiveStreamEndsWithAccess: a live dashboard stream ends within a few
+// session checks (here 20 ms apart) of its user logging out, being
+// deactivated or having their password reset, rather than running on to
+// its ten-minute lifetime; a stream whose session lives goes on.
+func TestLiveStreamEndsWithAccess(t *testing.T) {
+	tests := []struct {
+		name string
+		end  func(t *testing.T, f liveFixture, admin, viewer *browser, u registry.User)
+	}{
+		{"logout", func(t *testing.T, f liveFixture, admin, viewer *browser, u registry.User) {
+			viewer.post("/logout", url.Values{"_csrf": {viewer.csrf(viewer.get("/admin"))}})
+		}},
+		{"deactivation", func(t *testing.T, f liveFixture, admin, viewer *browser, u registry.User) {
+			path := fmt.Sprintf("/admin/users/%d", u.ID)
+			admin.submit(admin.get(path), path+"/deactivate", nil)
+		}},
+		{"password reset", func(t *testing.T, f liveFixture, admin, viewer *browser, u registry.User) {
+			path := fmt.Sprintf("/admin/users/%d", u.ID)
+			admin.submit(admin.get(path), path+"/password", nil)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newLiveFixture(t, func(o *web.Options) { o.LiveSessionCheck = 20 * time.Millisecond })
+			u := f.a.mustUser(t, "peninjau@deliserdang.test", registry.RoleViewer, f.officer.OrgID)
+			viewer := f.a.browser(t)
+			viewer.login(u)
+			admin := f.a.browser(t)
+			admin.login(f.officer)
+			path := fmt.Sprintf("/admin/events/%d/live/events", f.e.ID)
+			kept := admin.openStream(path)
+			kept.next(t, 2*time.Second, anyEvent)
+			s := viewer.openStream(path)
+			s.next(t, 2*time.Second, anyEvent)
+			tt.end(t, f, admin, viewer, u)
+			deadline := time.After(5 * time.Second) // 250 checks: a bound, not a wait
+		drain:
+			for {
+				select {
+				case _, open := <-s.events:
+					if !open {
+						break drain
+					}
+				case <-deadline:
+					t.Fatalf("the stream still runs after the %s", tt.name)
+				}
+			}
+			select {
+			case _, open := <-kept.events:
+				if !open {
+					t.Error("the admin's own stream ended too")
+				}
+			default:
+			}
+		})
 	}
 }

@@ -25,19 +25,26 @@ func (s *Server) actor(c echo.Context) registry.Actor {
 // page.
 func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ck, err := c.Cookie(sessionCookie)
-		if err == nil && ck.Value != "" {
-			u, err := s.store.UserBySession(c.Request().Context(), registry.HashToken(ck.Value), s.now())
-			if err == nil {
-				c.Set(userKey, u)
-				return next(c)
-			}
-			if !registry.IsCode(err, registry.ENOTFOUND) {
-				return err
-			}
+		u, err := s.sessionUser(c)
+		if err == nil {
+			c.Set(userKey, u)
+			return next(c)
+		}
+		if !registry.IsCode(err, registry.ENOTFOUND) {
+			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
+}
+
+// sessionUser is the active user of the request's session cookie:
+// ENOTFOUND without a live session.
+func (s *Server) sessionUser(c echo.Context) (registry.User, error) {
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return registry.User{}, registry.Errorf(registry.ENOTFOUND, "Sesi tidak ditemukan.")
+	}
+	return s.store.UserBySession(c.Request().Context(), registry.HashToken(ck.Value), s.now())
 }
 
 // requireToken authenticates API calls with a bearer token.

@@ -41,6 +41,10 @@ type Options struct {
 	// (default 2 GB, about 55,000 certificates).
 	PDFDir      string
 	PDFDirBytes int64
+	// LiveSessionCheck is how often a live dashboard stream checks that its
+	// session still lives and still sees the event (default 5 s): logging
+	// out, a deactivation or a password change ends it within that.
+	LiveSessionCheck time.Duration
 }
 
 // Pinger reports whether the database answers.
