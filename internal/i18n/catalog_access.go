@@ -42,4 +42,9 @@ var accessMessages = map[string]string{
 	"Token API hanya dapat dibuat untuk akun Anda sendiri.": "API tokens can only be created for your own account.",
 	"Token tidak ditemukan.":                                "Token not found.",
 	"Token API sudah kedaluwarsa. Buat token baru.":         "The API token has expired. Create a new one.",
+
+	// Personal links.
+	"Peran Anda tidak mengizinkan melihat atau mengunduh tautan pribadi peserta.": "Your role does not allow seeing or downloading participants' personal links.",
+	"%s: %d tautan":             "%s: %d links",
+	"halaman acara, halaman %d": "event page, page %d",
 }

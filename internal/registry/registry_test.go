@@ -41,16 +41,16 @@ func TestSigningState(t *testing.T) {
 func TestUserCan(t *testing.T) {
 	const regency, other = "/1/4/", "/1/5/"
 	agency := regency + "9/"
-	acts := []registry.Action{registry.ActView, registry.ActManageRoster, registry.ActManageEvents, registry.ActRevoke, registry.ActManageOrgs, registry.ActManageUsers}
+	acts := []registry.Action{registry.ActView, registry.ActManageRoster, registry.ActManageEvents, registry.ActRevoke, registry.ActManageOrgs, registry.ActManageUsers, registry.ActViewLinks}
 	tests := []struct {
 		role   registry.Role
 		path   string
 		allows []bool // in the order of acts, on the regency and its agency
 	}{
-		{registry.RoleSuperadmin, "/", []bool{true, true, true, true, true, true}},
-		{registry.RoleAdmin, regency, []bool{true, true, true, true, true, true}},
-		{registry.RoleOperator, regency, []bool{true, true, true, false, false, false}},
-		{registry.RoleViewer, regency, []bool{true, false, false, false, false, false}},
+		{registry.RoleSuperadmin, "/", []bool{true, true, true, true, true, true, true}},
+		{registry.RoleAdmin, regency, []bool{true, true, true, true, true, true, true}},
+		{registry.RoleOperator, regency, []bool{true, true, true, false, false, false, true}},
+		{registry.RoleViewer, regency, []bool{true, false, false, false, false, false, false}},
 	}
 	for _, tt := range tests {
 		u := registry.User{Role: tt.role, OrgPath: tt.path, Active: true}

@@ -46,6 +46,9 @@ const (
 	ActRevoke                     // revoke or erase a record
 	ActManageOrgs                 // create organizations below one's own
 	ActManageUsers                // create users and tokens
+	// ActViewLinks: see and hand out participants' personal links, with
+	// which anyone may sign as their owner. Viewers may not.
+	ActViewLinks
 )
 
 // User is an admin account scoped to an organization subtree. A superadmin's
@@ -74,7 +77,7 @@ func (u User) Can(act Action, orgPath string) bool {
 	case RoleSuperadmin, RoleAdmin:
 		return true
 	case RoleOperator:
-		return act == ActView || act == ActManageRoster || act == ActManageEvents
+		return act == ActView || act == ActManageRoster || act == ActManageEvents || act == ActViewLinks
 	case RoleViewer:
 		return act == ActView
 	}

@@ -377,3 +377,78 @@ func TestLiveStreamEndsWithAccess(t *testing.T) {
 		})
 	}
 }
+
+// TestViewerGetsNoPersonalLinks: a viewer sees the event and its
+// follow-up list without a single personal link, and is refused the links
+// exports; with a link they could sign as its owner.
+func TestViewerGetsNoPersonalLinks(t *testing.T) {
+	f := newExportFixture(t)
+	viewer := f.a.mustUser(t, "peninjau@deliserdang.test", registry.RoleViewer, f.officer.OrgID)
+	vb := f.a.browser(t)
+	vb.login(viewer)
+	p := vb.get(f.path(""))
+	wantPage(t, p, http.StatusOK, fitri.fullName(), "belum")
+	wantAbsent(t, "the event page to a viewer", p.Body, "/p/", "tautan pribadi")
+	p = vb.get(f.path("/followup"))
+	wantPage(t, p, http.StatusOK, fitri.fullName())
+	wantAbsent(t, "the follow-up page to a viewer", p.Body, "/p/", "links.pdf")
+	wantAbsent(t, "the exports page to a viewer", vb.get(f.path("/exports")).Body, "links.csv", "links.pdf")
+	for _, path := range []string{"/links.csv", "/links.pdf", "/links.csv?status=pending", "/links.pdf?unit=Puskesmas+Lubuk+Pakam"} {
+		r := vb.get(f.path(path))
+		wantPage(t, r, http.StatusForbidden, "tautan pribadi")
+		wantAbsent(t, path+" to a viewer", r.Body, "/p/")
+	}
+	csv := vb.get(f.path("/followup.csv"))
+	if csv.Status != http.StatusOK || strings.Contains(csv.Body, "/p/") || strings.Contains(csv.Body, "Tautan pribadi") {
+		t.Errorf("followup.csv to a viewer: %d, with links: %q", csv.Status, csv.Body)
+	}
+	entries, _, err := f.a.db.AuditLog(t.Context(), registry.AuditFilter{Scope: "/", UserID: viewer.ID, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Action == "links.view" || e.Action == "export.links" {
+			t.Errorf("a viewer's refused request recorded a disclosure: %+v", e)
+		}
+	}
+}
+
+// TestPersonalLinksAudited: every page and export that shows an operator
+// personal links records who, which event and how many links.
+func TestPersonalLinksAudited(t *testing.T) {
+	f := newExportFixture(t)
+	op := f.a.mustUser(t, "operator@deliserdang.test", registry.RoleOperator, f.officer.OrgID)
+	ob := f.a.browser(t)
+	ob.login(op)
+	steps := []struct {
+		path, action, detail string
+	}{
+		{"", "links.view", "halaman acara, halaman 1: 1 tautan"},     // fitri's: the only one who never signed
+		{"/followup", "links.view", "tindak lanjut belum: 2 tautan"}, // fitri and andre, whose record was revoked
+		{"/links.csv", "export.links", "csv: 4 tautan"},              // every participant, the signed too
+		{"/links.pdf?status=pending", "export.links", "pdf belum: 2 tautan"},
+		{"/followup.csv", "export.links", "followup csv belum: 2 tautan"},
+	}
+	for _, st := range steps {
+		before, _, err := f.a.db.AuditLog(t.Context(), registry.AuditFilter{Scope: "/", UserID: op.ID, Action: st.action, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ob.get(f.path(st.path))
+		if p.Status != http.StatusOK || (st.path != "/links.pdf?status=pending" && !strings.Contains(p.Body, "/p/")) {
+			t.Fatalf("%s to an operator: %d, links shown: %v", st.path, p.Status, strings.Contains(p.Body, "/p/"))
+		}
+		after, _, err := f.a.db.AuditLog(t.Context(), registry.AuditFilter{Scope: "/", UserID: op.ID, Action: st.action, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before)+1 {
+			t.Errorf("%s: %d %s entries, want %d", st.path, len(after), st.action, len(before)+1)
+			continue
+		}
+		e := after[0]
+		if e.Target != fmt.Sprintf("event:%d", f.e.ID) || e.Detail != st.detail || e.IP == "" || e.UserName != op.Name {
+			t.Errorf("%s: audit entry %+v, want the operator, the event and %q", st.path, e, st.detail)
+		}
+	}
+}
