@@ -452,3 +452,39 @@ func TestPersonalLinksAudited(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordPolicyForms: the new-user form and the password change
+// refuse a common password and one holding the user's name or email, with
+// the reason in Indonesian, and store nothing.
+func TestPasswordPolicyForms(t *testing.T) {
+	a := newTestApp(t)
+	org, officer := a.mustOfficer(t)
+	b := a.browser(t)
+	b.login(officer)
+	orgID := fmt.Sprint(org.ID)
+	for _, c := range []struct {
+		email, name, password, text string
+	}{
+		{"rina@deliserdang.test", "Rina Marpaung", "password2024!", "paling umum dipakai"},
+		{"rina@deliserdang.test", "Rina Marpaung", "Marpaung-Kantor-2024", "tidak boleh memuat nama atau alamat email"},
+		{"tobing.sinaga@deliserdang.test", "Rina", "sinaga-kantor-2024", "tidak boleh memuat nama atau alamat email"},
+		{"rina@deliserdang.test", "Rina Marpaung", "sebelas-kar", "minimal 12 karakter"},
+	} {
+		p := b.submit(b.get("/admin/users/new"), "/admin/users", url.Values{"email": {c.email}, "name": {c.name}, "role": {"viewer"},
+			"organization_id": {orgID}, "password": {c.password}})
+		wantPage(t, p, http.StatusBadRequest, c.text)
+		if _, err := a.db.UserByEmail(t.Context(), c.email); !registry.IsCode(err, registry.ENOTFOUND) {
+			t.Errorf("%q: the account was created (%v)", c.password, err)
+		}
+	}
+	// The officer ("Petugas bkpsdm") may not take their email's local part.
+	p := b.submit(b.get("/admin/account/password"), "/admin/account/password", url.Values{"current_password": {testPassword},
+		"new_password": {"bkpsdm-deli-2024"}, "confirm_password": {"bkpsdm-deli-2024"}})
+	wantPage(t, p, http.StatusBadRequest, "tidak boleh memuat nama atau alamat email")
+	if !b.signedIn() {
+		t.Error("a refused password change ended the session")
+	}
+	if p := a.browser(t).loginAs(officer.Email, testPassword); p.URL.Path != "/admin" {
+		t.Errorf("the old password after a refused change: %d at %s", p.Status, p.URL)
+	}
+}
