@@ -73,6 +73,9 @@ func (s *Service) IssueAPIToken(ctx context.Context, a Actor, u User, name strin
 	if err != nil {
 		return "", APIToken{}, err
 	}
+	if !owner.Active {
+		return "", APIToken{}, Errorf(EFORBIDDEN, "Akun nonaktif tidak dapat memakai token API.")
+	}
 	raw := make([]byte, 32)
 	if _, err := io.ReadFull(s.Random, raw); err != nil {
 		return "", APIToken{}, err

@@ -159,6 +159,19 @@ func TestLoginEmailVariantsShareLimit(t *testing.T) {
 	}
 }
 
+// TestLoginSuccessCostsNothing: the budget a sign-in spends before its
+// hash is given back when the password is right, so an admin who signs in
+// on many devices is never throttled.
+func TestLoginSuccessCostsNothing(t *testing.T) {
+	a := newTestApp(t)
+	_, u := a.mustOfficer(t)
+	for i := range 15 { // the account's budget is 10
+		if p := a.browser(t).loginAs(u.Email, testPassword); p.URL.Path != "/admin" {
+			t.Fatalf("sign-in %d: %d at %s", i+1, p.Status, p.URL)
+		}
+	}
+}
+
 // apiStatus is the status and error code of an authenticated API call.
 func (a *testApp) apiStatus(t *testing.T, token string) (int, string) {
 	t.Helper()
