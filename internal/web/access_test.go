@@ -39,6 +39,15 @@ func (a *testApp) countingHasher(slots, queue int) *countingHasher {
 	return h
 }
 
+// wrongLogin is the login form filled in for u with a wrong password.
+func (b *browser) wrongLogin(u registry.User) url.Values {
+	b.t.Helper()
+	form := b.formFields(b.get("/login"), "/login")
+	form.Set("email", u.Email)
+	form.Set("password", "tebakan-yang-salah")
+	return form
+}
+
 // TestLoginFloodBounded: thirty-odd concurrent wrong-password sign-ins
 // for one account. The account's budget (10) is spent before any password
 // is hashed, so the rest are refused with 429 while every hash is still
@@ -49,9 +58,7 @@ func TestLoginFloodBounded(t *testing.T) {
 	_, u := a.mustOfficer(t)
 	h := a.countingHasher(2, 2)
 	b := a.browser(t)
-	form := b.formFields(b.get("/login"), "/login")
-	form.Set("email", u.Email)
-	form.Set("password", "tebakan-yang-salah")
+	form := b.wrongLogin(u)
 	const n = 30
 	reqs := make([]*http.Request, n)
 	for i := range reqs {
@@ -118,9 +125,7 @@ func TestLoginBusyMessage(t *testing.T) {
 	_, u := a.mustOfficer(t)
 	h := a.countingHasher(1, 0)
 	held := a.browser(t)
-	form := held.formFields(held.get("/login"), "/login")
-	form.Set("email", u.Email)
-	form.Set("password", "tebakan-yang-salah")
+	form := held.wrongLogin(u)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
