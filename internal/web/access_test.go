@@ -164,17 +164,23 @@ func TestLoginEmailVariantsShareLimit(t *testing.T) {
 	}
 }
 
-// TestLoginSuccessCostsNothing: the budget a sign-in spends before its
-// hash is given back when the password is right, so an admin who signs in
-// on many devices is never throttled.
+// TestLoginSuccessCostsNothing: a sign-in is counted before its hash but
+// spends the budget only if the password was wrong, so an admin who signs
+// in on many devices is never throttled, while the failures still add up.
 func TestLoginSuccessCostsNothing(t *testing.T) {
 	a := newTestApp(t)
 	_, u := a.mustOfficer(t)
-	for i := range 15 { // the account's budget is 10
+	b := a.browser(t)
+	for i := range 9 { // the account's budget is 10
+		wantPage(t, b.loginAs(u.Email, fmt.Sprintf("tebakan-%d-salah", i)), http.StatusUnauthorized, "Email atau kata sandi salah")
+	}
+	for i := range 12 {
 		if p := a.browser(t).loginAs(u.Email, testPassword); p.URL.Path != "/admin" {
-			t.Fatalf("sign-in %d: %d at %s", i+1, p.Status, p.URL)
+			t.Fatalf("sign-in %d after nine failures: %d at %s", i+1, p.Status, p.URL)
 		}
 	}
+	wantPage(t, b.loginAs(u.Email, "tebakan-terakhir-salah"), http.StatusUnauthorized, "Email atau kata sandi salah")
+	wantPage(t, b.loginAs(u.Email, testPassword), http.StatusTooManyRequests, "Terlalu banyak percobaan")
 }
 
 // apiStatus is the status and error code of an authenticated API call.

@@ -69,9 +69,10 @@ func (s *Server) loginForm(c echo.Context) error {
 }
 
 // login signs an admin in. The attempt is counted against the address and
-// the account before the password is hashed, and the count is given back
-// only once the password proved right: a burst of guesses is refused
-// before any of them costs argon2id's memory.
+// the account before the password is hashed, and spends a failure unless
+// the password proves right: a burst of guesses is refused before any of
+// them costs argon2id's memory, and one refused for want of a hashing slot
+// counts as a failure too.
 func (s *Server) login(c echo.Context) error {
 	email, password := c.FormValue("email"), c.FormValue("password")
 	fail := func(err error) error {
@@ -83,15 +84,15 @@ func (s *Server) login(c echo.Context) error {
 		}
 		return s.render(c, statusOf(registry.ErrorCode(err)), "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
 	}
-	refund, err := s.fails.Take(c.RealIP(), loginKey(email))
+	done, err := s.fails.Begin(c.RealIP(), loginKey(email))
 	if err != nil {
 		return fail(err)
 	}
 	u, err := s.svc.Authenticate(c.Request().Context(), email, password, c.RealIP())
+	done(err == nil)
 	if err != nil {
 		return fail(err)
 	}
-	refund()
 	token, err := s.svc.RandomToken()
 	if err != nil {
 		return err

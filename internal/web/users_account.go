@@ -28,21 +28,19 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 		return s.render(c, statusOf(registry.ErrorCode(err)), "user_account", map[string]any{"Title": "Ubah kata sandi", "Error": err})
 	}
 	// Counted before the current password is hashed, as a sign-in is.
-	refund, err := s.fails.Take(a.IP, key)
+	done, err := s.fails.Begin(a.IP, key)
 	if err != nil {
 		return fail(err)
 	}
 	next := c.FormValue("new_password")
 	if next != c.FormValue("confirm_password") {
-		refund()
+		done(true)
 		return fail(registry.Errorf(registry.EINVALID, "Kata sandi baru dan ulangannya tidak sama."))
 	}
-	if err := s.svc.ChangePassword(c.Request().Context(), a, c.FormValue("current_password"), next); err != nil {
-		if !registry.IsCode(err, registry.EUNAUTHORIZED) {
-			refund()
-		}
+	err = s.svc.ChangePassword(c.Request().Context(), a, c.FormValue("current_password"), next)
+	done(!registry.IsCode(err, registry.EUNAUTHORIZED) && !registry.IsCode(err, registry.EBUSY))
+	if err != nil {
 		return fail(err)
 	}
-	refund()
 	return s.render(c, http.StatusOK, "user_account", map[string]any{"Title": "Ubah kata sandi", "Done": true})
 }
