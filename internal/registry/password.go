@@ -59,7 +59,7 @@ func (h *Hasher) Size() int { return cap(h.slots) }
 
 // errBusy is what a request gets when every slot is taken and the queue
 // is full or the wait ran out.
-func errBusy() error {
+func errBusy() *Error {
 	return Errorf(EBUSY, "Server sedang sibuk memeriksa kata sandi. Tunggu sebentar lalu coba lagi.")
 }
 
@@ -81,9 +81,13 @@ func (h *Hasher) run(ctx context.Context, f func()) error {
 			h.waiting.Add(-1)
 			return errBusy()
 		case <-ctx.Done():
+			// The client left or gave up: it was refused for want of a
+			// slot all the same.
 			t.Stop()
 			h.waiting.Add(-1)
-			return ctx.Err()
+			busy := errBusy()
+			busy.Err = ctx.Err()
+			return busy
 		}
 	}
 	defer func() { <-h.slots }()
@@ -114,7 +118,7 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 }
 
 // Check reports whether password matches an argon2id PHC hash; the error
-// is EBUSY (or the context's) when no slot came free.
+// is EBUSY when no slot came free in time or the context ended first.
 func (h *Hasher) Check(ctx context.Context, hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {

@@ -256,6 +256,10 @@ func TestTokenExpiry(t *testing.T) {
 	a.clock.Add(time.Minute)
 	r := a.api(t, "GET", "/api/v1/events/1", token, nil)
 	r.wantError(t, http.StatusUnauthorized, registry.ETOKENEXPIRED)
+	b := a.browser(t)
+	b.login(officer)
+	wantPage(t, b.get("/admin/account/tokens"), http.StatusOK, "token API", `<span class="badge badge-closed">kedaluwarsa</span>`)
+	wantPage(t, b.get(fmt.Sprintf("/admin/users/%d", officer.ID)), http.StatusOK, "token API", "kedaluwarsa")
 	if _, _, err := a.svc.IssueAPIToken(t.Context(), system, officer, "terlalu lama", registry.MaxTokenLifetime+time.Hour); !registry.IsCode(err, registry.EINVALID) {
 		t.Errorf("a token beyond the longest lifetime: %v", err)
 	}
