@@ -74,17 +74,25 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return nil
 }
 
-// tokenUser opens the data directory and finds the user a token command
-// is about.
-func tokenUser(ctx context.Context, dir, email string) (*app, registry.User, error) {
-	a, err := openApp(ctx, dir, "")
+// tokenCommand parses the flags of `token NAME` (--data, --email and those
+// more adds) and opens the data directory on the user the command is
+// about.
+func tokenCommand(ctx context.Context, name string, args []string, stderr io.Writer, getenv func(string) string, more func(*flag.FlagSet)) (*app, registry.User, error) {
+	fs := flag.NewFlagSet("token "+name, flag.ContinueOnError)
+	dir := dataFlag(fs, getenv)
+	email := fs.String("email", "", "email of the user whose tokens these are")
+	more(fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return nil, registry.User{}, err
+	}
+	a, err := openApp(ctx, *dir, "")
 	if err != nil {
 		return nil, registry.User{}, err
 	}
-	u, err := a.db.UserByEmail(ctx, registry.NormalizeEmail(email))
+	u, err := a.db.UserByEmail(ctx, registry.NormalizeEmail(*email))
 	if err != nil {
 		a.Close()
-		return nil, registry.User{}, exitError{code: 1, msg: "no user with email " + email}
+		return nil, registry.User{}, exitError{code: 1, msg: "no user with email " + *email}
 	}
 	return a, u, nil
 }
@@ -92,20 +100,17 @@ func tokenUser(ctx context.Context, dir, email string) (*app, registry.User, err
 var cli = registry.Actor{User: registry.System, IP: "cli"}
 
 func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
-	email := fs.String("email", "", "email of the user the token acts as")
-	name := fs.String("name", "", "what the token is for, shown in the token list")
-	days := fs.Int("days", int(registry.DefaultTokenLifetime/(24*time.Hour)), "days until the token expires (at most 366)")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	a, u, err := tokenUser(ctx, *dir, *email)
+	var name string
+	var days int
+	a, u, err := tokenCommand(ctx, "create", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.StringVar(&name, "name", "", "what the token is for, shown in the token list")
+		fs.IntVar(&days, "days", int(registry.DefaultTokenLifetime/(24*time.Hour)), "days until the token expires (at most 366)")
+	})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	token, t, err := a.svc.IssueAPIToken(ctx, cli, u, *name, time.Duration(*days)*24*time.Hour)
+	token, t, err := a.svc.IssueAPIToken(ctx, cli, u, name, time.Duration(days)*24*time.Hour)
 	if err != nil {
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
@@ -115,13 +120,7 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func cmdTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
-	email := fs.String("email", "", "email of the user whose tokens to list")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	a, u, err := tokenUser(ctx, *dir, *email)
+	a, u, err := tokenCommand(ctx, "list", args, stderr, getenv, func(*flag.FlagSet) {})
 	if err != nil {
 		return err
 	}
@@ -146,22 +145,18 @@ func cmdTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, 
 }
 
 func cmdTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
-	email := fs.String("email", "", "email of the token's user")
-	id := fs.Int64("id", 0, "ID of the token, as token list prints it")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	a, u, err := tokenUser(ctx, *dir, *email)
+	var id int64
+	a, u, err := tokenCommand(ctx, "revoke", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.Int64Var(&id, "id", 0, "ID of the token, as token list prints it")
+	})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.svc.RevokeAPIToken(ctx, cli, u.ID, *id); err != nil {
+	if err := a.svc.RevokeAPIToken(ctx, cli, u.ID, id); err != nil {
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
-	fmt.Fprintf(stdout, "token %d of %s revoked\n", *id, u.Email)
+	fmt.Fprintf(stdout, "token %d of %s revoked\n", id, u.Email)
 	return nil
 }
 
