@@ -45,6 +45,5 @@ var accessMessages = map[string]string{
 
 	// Personal links.
 	"Peran Anda tidak mengizinkan melihat atau mengunduh tautan pribadi peserta.": "Your role does not allow seeing or downloading participants' personal links.",
-	"%s: %d tautan":             "%s: %d links",
-	"halaman acara, halaman %d": "event page, page %d",
+	"%s: %d tautan": "%s: %d links",
 }

@@ -51,10 +51,11 @@ func ViewsLinks(u User, eventOrg Organization) bool {
 }
 
 // DiscloseLinks checks that the actor may see the personal links of event
-// e and records in the audit trail that n of them were shown to them
-// ("links.view", where says on which page) or handed out to them
-// ("export.links", where says in which file and selection). Whoever holds
-// a personal link may sign as its owner, so every disclosure is traced.
+// e and records in the audit trail that n of them were shown to them on a
+// page ("links.view") or handed out in a file ("export.links"); where is
+// the page or file with its selection, as the request named it. Whoever
+// holds a personal link may sign as its owner, so every disclosure is
+// traced.
 func (s *Service) DiscloseLinks(ctx context.Context, a Actor, e Event, org Organization, export bool, where string, n int) error {
 	if !ViewsLinks(a.User, org) {
 		return Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan melihat atau mengunduh tautan pribadi peserta.")

@@ -279,7 +279,7 @@ func (s *Server) eventShow(c echo.Context) error {
 		}
 	}
 	if len(links) > 0 {
-		if err := s.svc.DiscloseLinks(ctx, a, e, org, false, fmt.Sprintf("halaman acara, halaman %d", page), len(links)); err != nil {
+		if err := s.svc.DiscloseLinks(ctx, a, e, org, false, c.Request().URL.RequestURI(), len(links)); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,7 +47,7 @@ func (s *Server) followUp(c echo.Context) error {
 	}
 	d["Groups"] = groups
 	if canLinks {
-		if err := s.svc.DiscloseLinks(ctx, a, e, org, false, strings.TrimSpace("tindak lanjut "+f.String()), d["Shown"].(int)); err != nil {
+		if err := s.svc.DiscloseLinks(ctx, a, e, org, false, c.Request().URL.RequestURI(), d["Shown"].(int)); err != nil {
 			return err
 		}
 		links, err := s.personalLinks(ctx, e, parts)
@@ -81,7 +80,7 @@ func (s *Server) followUpCSV(c echo.Context) error {
 	cols := []report.Column{{Title: "No"}, {Title: "NIP"}, {Title: "Nama"}, {Title: "Jabatan"}, {Title: "Unit kerja"}, {Title: "Kategori"}}
 	var links map[int64]string
 	if registry.ViewsLinks(a.User, org) {
-		if err := s.svc.DiscloseLinks(ctx, a, e, org, true, strings.TrimSpace("followup csv "+f.String()), len(chosen)); err != nil {
+		if err := s.svc.DiscloseLinks(ctx, a, e, org, true, c.Request().URL.RequestURI(), len(chosen)); err != nil {
 			return err
 		}
 		cols = append(cols, report.Column{Title: "Tautan pribadi"})

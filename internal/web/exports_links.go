@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,8 +26,8 @@ type linkSelection struct {
 
 // selectLinks returns the participants the request's filter selects with
 // their links, once it has checked that the actor may hand out personal
-// links and recorded how many they took in which format.
-func (s *Server) selectLinks(c echo.Context, format string) (linkSelection, error) {
+// links and recorded how many they took with which request.
+func (s *Server) selectLinks(c echo.Context) (linkSelection, error) {
 	f := parseFilter(c)
 	e, org, parts, err := s.scopedEvent(c, "", "")
 	if err != nil {
@@ -36,7 +35,7 @@ func (s *Server) selectLinks(c echo.Context, format string) (linkSelection, erro
 	}
 	sel := linkSelection{Event: e, Org: org, Filter: f, Parts: f.apply(parts)}
 	ctx := c.Request().Context()
-	if err := s.svc.DiscloseLinks(ctx, s.actor(c), e, org, true, strings.TrimSpace(format+" "+f.String()), len(sel.Parts)); err != nil {
+	if err := s.svc.DiscloseLinks(ctx, s.actor(c), e, org, true, c.Request().URL.RequestURI(), len(sel.Parts)); err != nil {
 		return linkSelection{}, err
 	}
 	if sel.Links, err = s.personalLinks(ctx, e, sel.Parts); err != nil {
@@ -48,7 +47,7 @@ func (s *Server) selectLinks(c echo.Context, format string) (linkSelection, erro
 // linksCSV is the personal links as a CSV for a WhatsApp broadcast or a
 // mail merge.
 func (s *Server) linksCSV(c echo.Context) error {
-	sel, err := s.selectLinks(c, "csv")
+	sel, err := s.selectLinks(c)
 	if err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func (s *Server) linksCSV(c echo.Context) error {
 // linksPDF is the personal links as a printable sheet of QR codes, per
 // unit.
 func (s *Server) linksPDF(c echo.Context) error {
-	sel, err := s.selectLinks(c, "pdf")
+	sel, err := s.selectLinks(c)
 	if err != nil {
 		return err
 	}
