@@ -19,7 +19,7 @@ import (
 // dashboards phase logs in as it.
 const (
 	benchEmail    = "bench@ikrar.test"
-	benchPassword = "kata-sandi-uji-beban-2024"
+	benchPassword = "sandi-rahasia-uji-2024"
 )
 
 // bench is one run of the tool.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -66,34 +67,96 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	defer a.Close()
 	u := &registry.User{Email: *email, Name: *name, Role: registry.Role(*role), OrgID: *org}
-	if err := a.svc.CreateUser(ctx, registry.Actor{User: registry.System, IP: "cli"}, u, password); err != nil {
+	if err := a.svc.CreateUser(ctx, cli, u, password); err != nil {
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
 	fmt.Fprintf(stdout, "user %d created: %s (%s)\n", u.ID, u.Email, u.Role)
 	return nil
 }
 
-func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+// tokenCommand parses the flags of `token NAME` (--data, --email and those
+// more adds) and opens the data directory on the user the command is
+// about.
+func tokenCommand(ctx context.Context, name string, args []string, stderr io.Writer, getenv func(string) string, more func(*flag.FlagSet)) (*app, registry.User, error) {
+	fs := flag.NewFlagSet("token "+name, flag.ContinueOnError)
 	dir := dataFlag(fs, getenv)
-	email := fs.String("email", "", "email of the user the token acts as")
+	email := fs.String("email", "", "email of the user whose tokens these are")
+	more(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
+		return nil, registry.User{}, err
 	}
 	a, err := openApp(ctx, *dir, "")
+	if err != nil {
+		return nil, registry.User{}, err
+	}
+	u, err := a.db.UserByEmail(ctx, registry.NormalizeEmail(*email))
+	if err != nil {
+		a.Close()
+		return nil, registry.User{}, exitError{code: 1, msg: "no user with email " + *email}
+	}
+	return a, u, nil
+}
+
+var cli = registry.Actor{User: registry.System, IP: "cli"}
+
+func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var name string
+	var days int
+	a, u, err := tokenCommand(ctx, "create", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.StringVar(&name, "name", "", "what the token is for, shown in the token list")
+		fs.IntVar(&days, "days", int(registry.DefaultTokenLifetime/(24*time.Hour)), "days until the token expires (at most 366)")
+	})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	u, err := a.db.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	token, t, err := a.svc.IssueAPIToken(ctx, cli, u, name, time.Duration(days)*24*time.Hour)
 	if err != nil {
-		return exitError{code: 1, msg: "no user with email " + *email}
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
-	token, err := a.svc.CreateAPIToken(ctx, registry.Actor{User: registry.System, IP: "cli"}, u)
+	fmt.Fprintln(stdout, token)
+	fmt.Fprintf(stderr, "token %d %q for %s expires %s\n", t.ID, t.Name, u.Email, t.ExpiresAt.Format(time.RFC3339))
+	return nil
+}
+
+func cmdTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	a, u, err := tokenCommand(ctx, "list", args, stderr, getenv, func(*flag.FlagSet) {})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, token)
+	defer a.Close()
+	tokens, err := a.svc.APITokens(ctx, registry.System, u.ID)
+	if err != nil {
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
+	}
+	now := a.svc.Now()
+	fmt.Fprintln(stdout, "ID\tCREATED\tEXPIRES\tLAST USED\tSTATUS\tNAME")
+	for _, t := range tokens {
+		used, status := "-", "active"
+		if !t.LastUsedAt.IsZero() {
+			used = t.LastUsedAt.Format(time.RFC3339)
+		}
+		if t.Expired(now) {
+			status = "expired"
+		}
+		fmt.Fprintf(stdout, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.CreatedAt.Format(time.RFC3339), t.ExpiresAt.Format(time.RFC3339), used, status, t.Name)
+	}
+	return nil
+}
+
+func cmdTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var id int64
+	a, u, err := tokenCommand(ctx, "revoke", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.Int64Var(&id, "id", 0, "ID of the token, as token list prints it")
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.svc.RevokeAPIToken(ctx, cli, u.ID, id); err != nil {
+		return exitError{code: 1, msg: registry.ErrorMessage(err)}
+	}
+	fmt.Fprintf(stdout, "token %d of %s revoked\n", id, u.Email)
 	return nil
 }
 

@@ -12,7 +12,8 @@ import (
 
 const (
 	demoEmail    = "admin@demo.ikrar.id"
-	demoPassword = "ikrar-demo-2024"
+	demoPassword = "ikrar-netral-2024"
+	demoName     = "Admin BKPSDM Deli Serdang (demo)"
 )
 
 // seedDemo creates, once, a demo regency with four agencies, a roster of 36
@@ -101,7 +102,7 @@ func createDemo(ctx context.Context, a *app, sys registry.Actor) error {
 			return err
 		}
 	}
-	u := &registry.User{Email: demoEmail, Name: "Admin BKPSDM Deli Serdang (demo)", Role: registry.RoleAdmin, OrgID: regency.ID}
+	u := &registry.User{Email: demoEmail, Name: demoName, Role: registry.RoleAdmin, OrgID: regency.ID}
 	if err := a.svc.CreateUser(ctx, sys, u, demoPassword); err != nil {
 		return err
 	}

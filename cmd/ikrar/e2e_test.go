@@ -74,7 +74,7 @@ func testCLI(t *testing.T) {
 	dir := t.TempDir()
 	const email = "kepegawaian@deliserdangkab.go.id"
 
-	out, errOut, err := runCLI(ctx, "rahasia-bkpsdm-2024\n", "user", "add", "--data", dir,
+	out, errOut, err := runCLI(ctx, "rahasia-daerah-2024\n", "user", "add", "--data", dir,
 		"--email", email, "--name", "Petugas BKPSDM", "--role", "superadmin")
 	if err != nil {
 		t.Fatalf("user add: %v\nstderr: %s", err, errOut)
@@ -95,14 +95,35 @@ func testCLI(t *testing.T) {
 		t.Errorf("second token create = %q, %v; want another token", second, err)
 	}
 
+	// A named token with a lifetime of its own is listed, then revoked by
+	// its ID.
+	_, errOut, err = runCLI(ctx, "", "token", "create", "--data", dir, "--email", email, "--name", "SIMPEG", "--days", "7")
+	if err != nil || !strings.Contains(errOut, `"SIMPEG"`) {
+		t.Fatalf("token create --name --days: %v, stderr %q", err, errOut)
+	}
+	list, _, err := runCLI(ctx, "", "token", "list", "--data", dir, "--email", " "+strings.ToUpper(email))
+	m := regexp.MustCompile(`(?m)^(\d+)\t\S+\t\S+\t-\tactive\tSIMPEG$`).FindStringSubmatch(list)
+	if err != nil || m == nil || strings.Count(list, "\n") != 4 {
+		t.Fatalf("token list = %q, %v; want a header and three tokens, SIMPEG among them", list, err)
+	}
+	if out, _, err := runCLI(ctx, "", "token", "revoke", "--data", dir, "--email", email, "--id", m[1]); err != nil || !strings.Contains(out, "revoked") {
+		t.Fatalf("token revoke: %q, %v", out, err)
+	}
+	if list, _, _ := runCLI(ctx, "", "token", "list", "--data", dir, "--email", email); strings.Contains(list, "SIMPEG") {
+		t.Errorf("the revoked token is still listed: %q", list)
+	}
+
 	failures := []struct {
 		name  string
 		stdin string
 		args  []string
 	}{
-		{"unknown role", "rahasia-bkpsdm-2024\n", []string{"user", "add", "--data", dir, "--email", "lain@deliserdangkab.go.id", "--name", "Lain", "--role", "raja"}},
+		{"common password", "password12345\n", []string{"user", "add", "--data", dir, "--email", "lain@deliserdangkab.go.id", "--name", "Lain", "--role", "viewer"}},
+		{"token for too long", "", []string{"token", "create", "--data", dir, "--email", email, "--days", "400"}},
+		{"revoke unknown token", "", []string{"token", "revoke", "--data", dir, "--email", email, "--id", "999"}},
+		{"unknown role", "rahasia-daerah-2024\n", []string{"user", "add", "--data", dir, "--email", "lain@deliserdangkab.go.id", "--name", "Lain", "--role", "raja"}},
 		{"short password", "pendek\n", []string{"user", "add", "--data", dir, "--email", "lain@deliserdangkab.go.id", "--name", "Lain", "--role", "viewer"}},
-		{"email taken", "rahasia-bkpsdm-2024\n", []string{"user", "add", "--data", dir, "--email", email, "--name", "Lagi", "--role", "superadmin"}},
+		{"email taken", "rahasia-daerah-2024\n", []string{"user", "add", "--data", dir, "--email", email, "--name", "Lagi", "--role", "superadmin"}},
 		{"token for unknown user", "", []string{"token", "create", "--data", dir, "--email", "siapa@deliserdangkab.go.id"}},
 		{"unknown flag", "", []string{"token", "create", "--data", dir, "--mail", email}},
 		{"unknown command", "", []string{"sign"}},

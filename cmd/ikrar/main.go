@@ -46,7 +46,10 @@ Usage:
   ikrar migrate --data DIR                   create or upgrade the database
   ikrar user add --data DIR --email E --name N --role superadmin|admin|operator|viewer [--org ID]
                                              (password read from standard input)
-  ikrar token create --data DIR --email E    print a new API token
+  ikrar token create --data DIR --email E [--name N] [--days 90]
+                                             print a new API token (expires after --days)
+  ikrar token list --data DIR --email E      list a user's API tokens
+  ikrar token revoke --data DIR --email E --id ID   end one API token
   ikrar import --data DIR --org ID FILE [--skip-invalid]
   ikrar backup --data DIR FILE               write a consistent copy of the database
   ikrar verify FILE.pdf --key KEYFILE [--online URL]
@@ -77,8 +80,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return cmdUserAdd(ctx, rest[1:], stdin, stdout, stderr, getenv)
 		}
 	case "token":
-		if len(rest) > 0 && rest[0] == "create" {
-			return cmdTokenCreate(ctx, rest[1:], stdout, stderr, getenv)
+		if len(rest) > 0 {
+			switch rest[0] {
+			case "create":
+				return cmdTokenCreate(ctx, rest[1:], stdout, stderr, getenv)
+			case "list":
+				return cmdTokenList(ctx, rest[1:], stdout, stderr, getenv)
+			case "revoke":
+				return cmdTokenRevoke(ctx, rest[1:], stdout, stderr, getenv)
+			}
 		}
 	case "import":
 		return cmdImport(ctx, rest, stdout, stderr, getenv)

@@ -78,7 +78,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	log.Info("ikrar serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data", cfg.DataDir, "rate_limit", cfg.RateLimit)
+	log.Info("ikrar serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data", cfg.DataDir, "rate_limit", cfg.RateLimit,
+		"password_hash_slots", a.svc.Hasher.Size())
 	cpCtx, stopCheckpoints := context.WithCancel(context.Background())
 	cpDone := make(chan struct{})
 	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()

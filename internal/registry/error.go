@@ -17,6 +17,11 @@ const (
 	EINTERNAL     = "internal"
 	EGONE         = "gone"
 	ETOOLARGE     = "too_large"
+	// EBUSY: the server is at capacity for this kind of work (password
+	// hashing); the request may be retried shortly.
+	EBUSY = "busy"
+	// ETOKENEXPIRED: an API token that was valid has expired.
+	ETOKENEXPIRED = "token_expired"
 
 	// Signing-specific codes, so a signer's client can tell them apart.
 	EWRONGCODE   = "wrong_event_code"

@@ -29,7 +29,7 @@ func (s *Service) Export(ctx context.Context, a Actor, eventID int64, kind Expor
 	if err != nil {
 		return Event{}, Organization{}, err
 	}
-	if kind == ExportLinks && !ManagesParticipants(a.User, org) {
+	if kind == ExportLinks && !ViewsLinks(a.User, org) {
 		return Event{}, Organization{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan mengunduh tautan pribadi peserta.")
 	}
 	err = s.audit(ctx, a.User, a.IP, "export."+string(kind), auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), detail)
@@ -41,6 +41,34 @@ func (s *Service) Export(ctx context.Context, a Actor, eventID int64, kind Expor
 // officer of an organization that joins it, for their own participants.
 func ManagesParticipants(u User, eventOrg Organization) bool {
 	return u.Can(ActManageEvents, eventOrg.Path) || (u.JoinsEventsOf(eventOrg.Path) && u.Can(ActManageEvents, u.OrgPath))
+}
+
+// ViewsLinks reports whether u may see and hand out the personal links of
+// an event of eventOrg (ActViewLinks): on its organization, or, in an
+// event their organization joins, on their own participants.
+func ViewsLinks(u User, eventOrg Organization) bool {
+	return u.Can(ActViewLinks, eventOrg.Path) || (u.JoinsEventsOf(eventOrg.Path) && u.Can(ActViewLinks, u.OrgPath))
+}
+
+// DiscloseLinks checks that the actor may see the personal links of event
+// e and records in the audit trail that n of them were shown to them on a
+// page ("links.view") or handed out in a file ("export.links"); where is
+// the page or file with its selection, as the request named it. Whoever
+// holds a personal link may sign as its owner, so every disclosure is
+// traced.
+func (s *Service) DiscloseLinks(ctx context.Context, a Actor, e Event, org Organization, export bool, where string, n int) error {
+	if !ViewsLinks(a.User, org) {
+		return Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan melihat atau mengunduh tautan pribadi peserta.")
+	}
+	if n == 0 {
+		return nil
+	}
+	action := "links.view"
+	if export {
+		action = "export.links"
+	}
+	detail := strings.TrimSpace(fmt.Sprintf("%s: %d tautan", where, n))
+	return s.audit(ctx, a.User, a.IP, action, auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), detail)
 }
 
 // auditOrg is where an action on an event of eventOrg is filed: the event's

@@ -10,7 +10,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -25,11 +24,15 @@ type Service struct {
 	// event, the employee and the link's generation, so it needs no storage
 	// and a reissued link invalidates the old one.
 	LinkKey []byte
+	// Hasher computes every argon2id password hash, a bounded number at
+	// once: sign-ins, password changes and resets, new users, the CLI.
+	Hasher *Hasher
 }
 
-// NewService returns a service with the real clock and randomness.
+// NewService returns a service with the real clock and randomness, and a
+// password hasher with one slot per processor.
 func NewService(store Store, linkKey []byte) *Service {
-	return &Service{Store: store, Now: time.Now, Random: rand.Reader, LinkKey: linkKey}
+	return &Service{Store: store, Now: time.Now, Random: rand.Reader, LinkKey: linkKey, Hasher: defaultHasher()}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
@@ -639,20 +642,30 @@ func erasureReason(reason string) (string, error) {
 // "user.login_failed" against an existing account (its owner's
 // organization sees someone tried it). Attempts on emails that have no
 // account are not recorded: they would fill the trail with whatever an
-// attacker types, and the rate limiter already answers them.
+// attacker types, and the rate limiter already answers them. Either way the
+// password is hashed once, through the Hasher's slots, so an unknown email
+// costs the caller what a known one does; when no slot comes free the
+// error is EBUSY.
 func (s *Service) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
 	bad := Errorf(EUNAUTHORIZED, "Email atau kata sandi salah.")
-	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if len(password) > 4*MaxPasswordLen {
+		return User{}, bad
+	}
+	u, err := s.Store.UserByEmail(ctx, NormalizeEmail(email))
 	if IsCode(err, ENOTFOUND) {
-		// Spend the same time as a real check so timing does not reveal
-		// which emails exist.
-		CheckPassword(dummyHash(), password)
+		if _, err := s.Hasher.Check(ctx, dummyHash, password); err != nil {
+			return User{}, err
+		}
 		return User{}, bad
 	}
 	if err != nil {
 		return User{}, err
 	}
-	if !CheckPassword(u.PasswordHash, password) || !u.Active {
+	ok, err := s.Hasher.Check(ctx, u.PasswordHash, password)
+	if err != nil {
+		return User{}, err
+	}
+	if !ok || !u.Active {
 		detail := "kata sandi salah"
 		if !u.Active {
 			detail = "akun nonaktif"
@@ -668,13 +681,6 @@ func (s *Service) Authenticate(ctx context.Context, email, password, ip string) 
 // notSignedIn is the actor of a failed sign-in in the audit trail.
 var notSignedIn = User{Name: "(belum masuk)"}
 
-// dummyHash is computed on first use: argon2id takes 64 MB while it runs,
-// which a server that never sees a login should not pay at start.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := HashPassword("ikrar-dummy-password")
-	return h
-})
-
 // CreateUser adds an admin user (the CLI bootstraps the first superadmin
 // with Actor{User: System}).
 func (s *Service) CreateUser(ctx context.Context, a Actor, u *User, password string) error {
@@ -689,7 +695,10 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, u *User, password str
 			return err
 		}
 	}
-	hash, err := HashPassword(password)
+	if err := CheckPasswordPolicy(password, *u); err != nil {
+		return err
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -714,16 +723,9 @@ func HashToken(token string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// CreateAPIToken issues a bearer token for u and returns it; only its hash
-// is stored.
+// CreateAPIToken issues a bearer token for u with the default name and
+// lifetime; see IssueAPIToken.
 func (s *Service) CreateAPIToken(ctx context.Context, a Actor, u User) (string, error) {
-	raw := make([]byte, 32)
-	if _, err := io.ReadFull(s.Random, raw); err != nil {
-		return "", err
-	}
-	token := "ikr_" + base64.RawURLEncoding.EncodeToString(raw)
-	if err := s.Store.CreateToken(ctx, HashToken(token), u.ID); err != nil {
-		return "", fmt.Errorf("create token: %w", err)
-	}
-	return token, s.audit(ctx, a.User, a.IP, "token.create", u.OrgID, u.Email, "")
+	token, _, err := s.IssueAPIToken(ctx, a, u, "", DefaultTokenLifetime)
+	return token, err
 }

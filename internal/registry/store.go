@@ -160,8 +160,18 @@ type UserStore interface {
 	CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error
 	UserBySession(ctx context.Context, tokenHash string, now time.Time) (User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
-	CreateToken(ctx context.Context, tokenHash string, userID int64) error
-	UserByToken(ctx context.Context, tokenHash string) (User, error)
+	// CreateToken stores an API token by its hash and sets t.ID.
+	CreateToken(ctx context.Context, tokenHash string, t *APIToken) error
+	// TokenByHash returns an API token, expired or not, and its user if
+	// the user is active (ENOTFOUND otherwise).
+	TokenByHash(ctx context.Context, tokenHash string) (User, APIToken, error)
+	// TouchToken records that a token was used at at.
+	TouchToken(ctx context.Context, id int64, at time.Time) error
+	// Tokens lists a user's API tokens, newest first.
+	Tokens(ctx context.Context, userID int64) ([]APIToken, error)
+	// DeleteToken revokes one of a user's API tokens (ENOTFOUND if the
+	// user has no such token).
+	DeleteToken(ctx context.Context, userID, id int64) error
 	AppendAudit(ctx context.Context, a AuditEntry) error
 	Audit(ctx context.Context, scope string, limit int) ([]AuditEntry, error)
 }

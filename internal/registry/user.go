@@ -4,6 +4,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what an admin user may do within their organization subtree.
@@ -44,6 +46,9 @@ const (
 	ActRevoke                     // revoke or erase a record
 	ActManageOrgs                 // create organizations below one's own
 	ActManageUsers                // create users and tokens
+	// ActViewLinks: see and hand out participants' personal links, with
+	// which anyone may sign as their owner. Viewers may not.
+	ActViewLinks
 )
 
 // User is an admin account scoped to an organization subtree. A superadmin's
@@ -72,7 +77,7 @@ func (u User) Can(act Action, orgPath string) bool {
 	case RoleSuperadmin, RoleAdmin:
 		return true
 	case RoleOperator:
-		return act == ActView || act == ActManageRoster || act == ActManageEvents
+		return act == ActView || act == ActManageRoster || act == ActManageEvents || act == ActViewLinks
 	case RoleViewer:
 		return act == ActView
 	}
@@ -89,7 +94,7 @@ func (u User) Scope() string {
 
 // Validate normalises and checks a user before it is stored.
 func (u *User) Validate() error {
-	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.Email = NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return Errorf(EINVALID, "Alamat email tidak valid.")
@@ -104,6 +109,14 @@ func (u *User) Validate() error {
 		return Errorf(EINVALID, "Pengguna selain superadmin harus terikat pada satu organisasi.")
 	}
 	return nil
+}
+
+// NormalizeEmail is the one form of an email address that is stored,
+// looked up and counted in sign-in limits: trimmed, in Unicode NFC and
+// lower case, so that " Admin@X.id " is the account admin@x.id and spends
+// its failures.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(norm.NFC.String(strings.TrimSpace(email)))
 }
 
 // AuditEntry is one admin action in the audit trail.

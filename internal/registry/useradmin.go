@@ -19,7 +19,8 @@ type UserAdminStore interface {
 	// user's sessions and deletes their API tokens, so reactivating revives
 	// neither.
 	SetUserActive(ctx context.Context, id int64, active bool) error
-	// SetPassword replaces a user's password hash and ends their sessions.
+	// SetPassword replaces a user's password hash and ends their sessions
+	// and API tokens.
 	SetPassword(ctx context.Context, id int64, hash string) error
 	// AuditLog lists the entries matching f, newest first, and how many
 	// match in all.

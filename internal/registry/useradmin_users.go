@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // GeneratePassword returns a random password an admin reads out or passes
@@ -142,7 +141,7 @@ func (s *Service) SetUserActive(ctx context.Context, a Actor, id int64, active b
 }
 
 // ResetPassword gives an account a new random password, returned to be
-// passed on once, and ends the account's sessions. One's own password is
+// passed on once, and ends the account's sessions and API tokens. One's own password is
 // changed with ChangePassword instead, which asks for the current one.
 func (s *Service) ResetPassword(ctx context.Context, a Actor, id int64) (User, string, error) {
 	u, err := s.ManagedUser(ctx, a.User, id)
@@ -163,20 +162,24 @@ func (s *Service) ResetPassword(ctx context.Context, a Actor, id int64) (User, s
 }
 
 // ChangePassword changes the actor's own password after checking the
-// current one, and ends all their sessions.
+// current one, and ends all their sessions and API tokens.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
 	u, err := s.Store.User(ctx, a.User.ID)
 	if err != nil {
 		return err
 	}
-	if !CheckPassword(u.PasswordHash, current) {
+	ok, err := s.Hasher.Check(ctx, u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return Errorf(EUNAUTHORIZED, "Kata sandi saat ini salah.")
 	}
 	if next == current {
 		return Errorf(EINVALID, "Kata sandi baru harus berbeda dari kata sandi saat ini.")
 	}
-	if strings.TrimSpace(next) != next {
-		return Errorf(EINVALID, "Kata sandi tidak boleh diawali atau diakhiri spasi.")
+	if err := CheckPasswordPolicy(next, u); err != nil {
+		return err
 	}
 	if err := s.setPassword(ctx, u.ID, next); err != nil {
 		return err
@@ -184,8 +187,10 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	return s.audit(ctx, a.User, a.IP, "user.password", u.OrgID, u.Email, "")
 }
 
+// setPassword stores the hash of a password that passed the policy or was
+// generated.
 func (s *Service) setPassword(ctx context.Context, id int64, password string) error {
-	hash, err := HashPassword(password)
+	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
 		return err
 	}

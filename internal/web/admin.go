@@ -276,18 +276,28 @@ func (s *Server) eventShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Personal links of the unsigned on this page, for those who may hand
+	// them out; each showing is in the audit trail.
 	links := map[int64]string{}
-	for _, p := range shown {
-		if p.Signature == nil {
-			gen, err := s.store.LinkGeneration(ctx, e.ID, p.Employee.ID)
-			if err != nil {
-				return err
+	canLinks := registry.ViewsLinks(a.User, org)
+	if canLinks {
+		for _, p := range shown {
+			if p.Signature == nil {
+				gen, err := s.store.LinkGeneration(ctx, e.ID, p.Employee.ID)
+				if err != nil {
+					return err
+				}
+				links[p.Employee.ID] = s.eventURL(e) + "/p/" + s.svc.PersonalToken(e, p.Employee.ID, gen)
 			}
-			links[p.Employee.ID] = s.eventURL(e) + "/p/" + s.svc.PersonalToken(e, p.Employee.ID, gen)
+		}
+	}
+	if len(links) > 0 {
+		if err := s.svc.DiscloseLinks(ctx, a, e, org, false, c.Request().URL.RequestURI(), len(links)); err != nil {
+			return err
 		}
 	}
 	return s.render(c, http.StatusOK, "admin_event", map[string]any{"Title": e.Title, "E": e, "Org": org, "Pledge": pledge,
-		"URL": s.eventURL(e), "Participants": shown, "Total": len(parts), "Signed": signed, "Filter": filter, "Links": links,
+		"URL": s.eventURL(e), "Participants": shown, "Total": len(parts), "Signed": signed, "Filter": filter, "Links": links, "CanLinks": canLinks,
 		"Q": q, "Page": page, "Next": page*perPage < matched, "Matched": matched,
 		"CanManage": a.User.Can(registry.ActManageEvents, org.Path), "CanRevoke": a.User.Can(registry.ActRevoke, org.Path)})
 }

@@ -25,19 +25,26 @@ func (s *Server) actor(c echo.Context) registry.Actor {
 // page.
 func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ck, err := c.Cookie(sessionCookie)
-		if err == nil && ck.Value != "" {
-			u, err := s.store.UserBySession(c.Request().Context(), registry.HashToken(ck.Value), s.now())
-			if err == nil {
-				c.Set(userKey, u)
-				return next(c)
-			}
-			if !registry.IsCode(err, registry.ENOTFOUND) {
-				return err
-			}
+		u, err := s.sessionUser(c)
+		if err == nil {
+			c.Set(userKey, u)
+			return next(c)
+		}
+		if !registry.IsCode(err, registry.ENOTFOUND) {
+			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
+}
+
+// sessionUser is the active user of the request's session cookie:
+// ENOTFOUND without a live session.
+func (s *Server) sessionUser(c echo.Context) (registry.User, error) {
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return registry.User{}, registry.Errorf(registry.ENOTFOUND, "Sesi tidak ditemukan.")
+	}
+	return s.store.UserBySession(c.Request().Context(), registry.HashToken(ck.Value), s.now())
 }
 
 // requireToken authenticates API calls with a bearer token.
@@ -48,10 +55,7 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || strings.TrimSpace(token) == "" {
 			return registry.Errorf(registry.EUNAUTHORIZED, "Token API wajib dikirim sebagai Authorization: Bearer TOKEN.")
 		}
-		u, err := s.store.UserByToken(c.Request().Context(), registry.HashToken(strings.TrimSpace(token)))
-		if registry.IsCode(err, registry.ENOTFOUND) {
-			return registry.Errorf(registry.EUNAUTHORIZED, "Token API tidak valid.")
-		}
+		u, err := s.svc.AuthenticateToken(c.Request().Context(), strings.TrimSpace(token))
 		if err != nil {
 			return err
 		}
@@ -64,18 +68,30 @@ func (s *Server) loginForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "login", map[string]any{"Title": "Masuk"})
 }
 
+// login signs an admin in. The attempt is counted against the address and
+// the account before the password is hashed, and spends a failure unless
+// the password proves right: a burst of guesses is refused before any of
+// them costs argon2id's memory, and one refused for want of a hashing slot
+// counts as a failure too.
 func (s *Server) login(c echo.Context) error {
 	email, password := c.FormValue("email"), c.FormValue("password")
-	if err := s.fails.Blocked(c.RealIP(), "login:"+strings.ToLower(email)); err != nil {
-		return s.render(c, http.StatusTooManyRequests, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
+	fail := func(err error) error {
+		if code := registry.ErrorCode(err); code != registry.EUNAUTHORIZED && code != registry.ETOOMANY && code != registry.EBUSY {
+			return err
+		}
+		if registry.IsCode(err, registry.EBUSY) {
+			c.Response().Header().Set("Retry-After", "5")
+		}
+		return s.render(c, statusOf(registry.ErrorCode(err)), "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
+	}
+	done, err := s.fails.Begin(c.RealIP(), loginKey(email))
+	if err != nil {
+		return fail(err)
 	}
 	u, err := s.svc.Authenticate(c.Request().Context(), email, password, c.RealIP())
-	if registry.IsCode(err, registry.EUNAUTHORIZED) {
-		s.fails.Failed(c.RealIP(), "login:"+strings.ToLower(email))
-		return s.render(c, http.StatusUnauthorized, "login", map[string]any{"Title": "Masuk", "Error": err, "Email": email})
-	}
+	done(err == nil)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	token, err := s.svc.RandomToken()
 	if err != nil {
@@ -88,6 +104,10 @@ func (s *Server) login(c echo.Context) error {
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }
+
+// loginKey is the sign-in limit's key of an email: the address as stored,
+// so that case and space variants share one budget.
+func loginKey(email string) string { return "login:" + registry.NormalizeEmail(email) }
 
 func (s *Server) logout(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {

@@ -18,7 +18,7 @@ func statusOf(code string) int {
 		return http.StatusBadRequest
 	case registry.ECONSENT, registry.EBADROSTER:
 		return http.StatusUnprocessableEntity
-	case registry.EUNAUTHORIZED:
+	case registry.EUNAUTHORIZED, registry.ETOKENEXPIRED:
 		return http.StatusUnauthorized
 	case registry.EFORBIDDEN, registry.EWRONGCODE, registry.ENOTELIGIBLE, registry.ENOMATCH:
 		return http.StatusForbidden
@@ -36,6 +36,8 @@ func statusOf(code string) int {
 		return http.StatusGone
 	case registry.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case registry.EBUSY:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -74,7 +76,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 			}
 		}
 	}
-	if status >= 500 {
+	if code == registry.EBUSY {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	if status >= 500 && code != registry.EBUSY {
 		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {

@@ -51,7 +51,7 @@ func (s *Server) exportsPage(c echo.Context) error {
 	a := s.actor(c)
 	units := report.Units(parts)
 	return s.render(c, http.StatusOK, "exports", map[string]any{"Title": e.Title, "E": e, "Org": org, "Units": units,
-		"Total": report.Total(units), "NoUnit": report.NoUnit, "CanLinks": registry.ManagesParticipants(a.User, org),
+		"Total": report.Total(units), "NoUnit": report.NoUnit, "CanLinks": registry.ViewsLinks(a.User, org),
 		"CanManage": a.User.Can(registry.ActManageEvents, org.Path)})
 }
 

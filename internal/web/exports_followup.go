@@ -34,7 +34,7 @@ func (s *Server) followUp(c echo.Context) error {
 	chosen := f.apply(parts)
 	d := map[string]any{"Title": e.Title, "E": e, "Org": org, "Units": report.Units(parts), "Filter": f,
 		"Categories": registry.Categories, "Count": len(chosen), "Shown": min(len(chosen), followUpShown)}
-	canLinks := registry.ManagesParticipants(a.User, org)
+	canLinks := registry.ViewsLinks(a.User, org)
 	d["CanLinks"] = canLinks
 	var groups []followUpGroup
 	for _, p := range chosen[:min(len(chosen), followUpShown)] {
@@ -47,6 +47,9 @@ func (s *Server) followUp(c echo.Context) error {
 	}
 	d["Groups"] = groups
 	if canLinks {
+		if err := s.svc.DiscloseLinks(ctx, a, e, org, false, c.Request().URL.RequestURI(), d["Shown"].(int)); err != nil {
+			return err
+		}
 		links, err := s.personalLinks(ctx, e, parts)
 		if err != nil {
 			return err
@@ -76,7 +79,10 @@ func (s *Server) followUpCSV(c echo.Context) error {
 	chosen := f.apply(parts)
 	cols := []report.Column{{Title: "No"}, {Title: "NIP"}, {Title: "Nama"}, {Title: "Jabatan"}, {Title: "Unit kerja"}, {Title: "Kategori"}}
 	var links map[int64]string
-	if registry.ManagesParticipants(a.User, org) {
+	if registry.ViewsLinks(a.User, org) {
+		if err := s.svc.DiscloseLinks(ctx, a, e, org, true, c.Request().URL.RequestURI(), len(chosen)); err != nil {
+			return err
+		}
 		cols = append(cols, report.Column{Title: "Tautan pribadi"})
 		if links, err = s.personalLinks(ctx, e, chosen); err != nil {
 			return err

@@ -24,16 +24,21 @@ type linkSelection struct {
 	Links  map[int64]string
 }
 
-// selectLinks checks the actor may hand out personal links, records the
-// export, and returns the participants the request's filter selects.
-func (s *Server) selectLinks(c echo.Context, kind registry.ExportKind, format string) (linkSelection, error) {
+// selectLinks returns the participants the request's filter selects with
+// their links, once it has checked that the actor may hand out personal
+// links and recorded how many they took with which request.
+func (s *Server) selectLinks(c echo.Context) (linkSelection, error) {
 	f := parseFilter(c)
-	e, org, parts, err := s.scopedEvent(c, kind, format+" "+f.String())
+	e, org, parts, err := s.scopedEvent(c, "", "")
 	if err != nil {
 		return linkSelection{}, err
 	}
 	sel := linkSelection{Event: e, Org: org, Filter: f, Parts: f.apply(parts)}
-	if sel.Links, err = s.personalLinks(c.Request().Context(), e, sel.Parts); err != nil {
+	ctx := c.Request().Context()
+	if err := s.svc.DiscloseLinks(ctx, s.actor(c), e, org, true, c.Request().URL.RequestURI(), len(sel.Parts)); err != nil {
+		return linkSelection{}, err
+	}
+	if sel.Links, err = s.personalLinks(ctx, e, sel.Parts); err != nil {
 		return linkSelection{}, err
 	}
 	return sel, nil
@@ -42,7 +47,7 @@ func (s *Server) selectLinks(c echo.Context, kind registry.ExportKind, format st
 // linksCSV is the personal links as a CSV for a WhatsApp broadcast or a
 // mail merge.
 func (s *Server) linksCSV(c echo.Context) error {
-	sel, err := s.selectLinks(c, registry.ExportLinks, "csv")
+	sel, err := s.selectLinks(c)
 	if err != nil {
 		return err
 	}
@@ -62,7 +67,7 @@ func (s *Server) linksCSV(c echo.Context) error {
 // linksPDF is the personal links as a printable sheet of QR codes, per
 // unit.
 func (s *Server) linksPDF(c echo.Context) error {
-	sel, err := s.selectLinks(c, registry.ExportLinks, "pdf")
+	sel, err := s.selectLinks(c)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,9 +28,13 @@ const (
 	// closing a quiet stream.
 	liveRefresh   = 15 * time.Second
 	liveHeartbeat = 15 * time.Second
-	// liveLifetime ends a stream so the browser reconnects and its session
-	// is checked again.
+	// liveLifetime ends a stream so the browser reconnects: a fresh
+	// request, whatever the session checks below miss.
 	liveLifetime = 10 * time.Minute
+	// liveSessionCheck is how often a stream checks its session by
+	// default (see Options.LiveSessionCheck): one indexed read per open
+	// dashboard every few seconds.
+	liveSessionCheck = 5 * time.Second
 	// liveSpread staggers the streams of one board: each sends its
 	// updates at its own fixed offset within this window after they are
 	// computed, so 500 open dashboards write evenly over the second rather
@@ -161,6 +166,8 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 		first := true
 		lifetime := time.NewTimer(liveLifetime)
 		defer lifetime.Stop()
+		check := time.NewTicker(cmp.Or(s.opt.LiveSessionCheck, liveSessionCheck))
+		defer check.Stop()
 		for {
 			var err error
 			select {
@@ -180,6 +187,11 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 				return nil
 			case <-lifetime.C:
 				return nil
+			case <-check.C:
+				if !s.streamAllowed(c, u) {
+					return nil
+				}
+				continue
 			case <-hub.closing:
 				return nil
 			}
@@ -191,6 +203,23 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 			}
 		}
 	}
+}
+
+// streamAllowed reports whether a stream opened by u may go on: its
+// session still lives (no logout, expiry, password change or deactivation
+// since) and its user's role and scope are those the stream was opened
+// with. One indexed read: what a user may see of an event changes only
+// with their role or scope, and 500 open dashboards check every few
+// seconds.
+func (s *Server) streamAllowed(c echo.Context, u registry.User) bool {
+	now, err := s.sessionUser(c)
+	if err != nil {
+		if !registry.IsCode(err, registry.ENOTFOUND) && c.Request().Context().Err() == nil {
+			s.log.Error("live stream: session check", "err", err)
+		}
+		return false
+	}
+	return now.Role == u.Role && now.Scope() == u.Scope()
 }
 
 // sleepCtx waits d, or less if ctx ends first; it reports whether the

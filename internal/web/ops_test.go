@@ -151,9 +151,9 @@ type liveFixture struct {
 	nurses   []person // Dinas Kesehatan
 }
 
-func newLiveFixture(t *testing.T) liveFixture {
+func newLiveFixture(t *testing.T, opts ...func(*web.Options)) liveFixture {
 	t.Helper()
-	a := newTestApp(t)
+	a := newTestApp(t, opts...)
 	regency, officer := a.mustOfficer(t)
 	f := liveFixture{a: a, token: a.mustToken(t, officer), officer: officer,
 		teachers: staff(200, 4, "Dinas Pendidikan"), nurses: staff(210, 2, "Dinas Kesehatan")}

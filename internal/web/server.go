@@ -43,6 +43,10 @@ type Options struct {
 	// (default 2 GB, about 55,000 certificates).
 	PDFDir      string
 	PDFDirBytes int64
+	// LiveSessionCheck is how often a live dashboard stream checks that its
+	// session still lives and still sees the event (default 5 s): logging
+	// out, a deactivation or a password change ends it within that.
+	LiveSessionCheck time.Duration
 }
 
 // Pinger reports whether the database answers.
@@ -277,6 +281,11 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func levelFor(status int) slog.Level {
+	if status == http.StatusServiceUnavailable {
+		// Load shed on purpose (password hashing at its bound) or a
+		// readiness answer: worth seeing, not a failure.
+		return slog.LevelWarn
+	}
 	if status >= 500 {
 		return slog.LevelError
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // userPages are the pages of user management and the audit trail.
-var userPages = []string{"users", "user_new", "user_edit", "user_secret", "user_account", "audit"}
+var userPages = []string{"users", "user_new", "user_edit", "user_secret", "user_account", "user_tokens", "audit"}
 
 func (s *Server) userRoutes(admin *echo.Group) {
 	admin.GET("/users", s.userList)
@@ -22,6 +22,10 @@ func (s *Server) userRoutes(admin *echo.Group) {
 	admin.POST("/users/:id/activate", s.userSetActive(true))
 	admin.GET("/account/password", s.accountPassword)
 	admin.POST("/account/password", s.accountPasswordChange)
+	admin.GET("/account/tokens", s.accountTokens)
+	admin.POST("/account/tokens", s.accountTokenCreate)
+	admin.POST("/account/tokens/:token/revoke", s.accountTokenRevoke)
+	admin.POST("/users/:id/tokens/:token/revoke", s.userTokenRevoke)
 	admin.GET("/audit", s.auditTrail)
 }
 

@@ -16,7 +16,8 @@ func (s *Server) accountPassword(c echo.Context) error {
 }
 
 // accountPasswordChange changes the admin's own password. All their
-// sessions end, this one included: they sign in again with the new one.
+// sessions and API tokens end, this one included: they sign in again with
+// the new one.
 func (s *Server) accountPasswordChange(c echo.Context) error {
 	a := s.actor(c)
 	key := "password:" + strconv.FormatInt(a.User.ID, 10)
@@ -26,17 +27,19 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 		}
 		return s.render(c, statusOf(registry.ErrorCode(err)), "user_account", map[string]any{"Title": "Ubah kata sandi", "Error": err})
 	}
-	if err := s.fails.Blocked(a.IP, key); err != nil {
+	// Counted before the current password is hashed, as a sign-in is.
+	done, err := s.fails.Begin(a.IP, key)
+	if err != nil {
 		return fail(err)
 	}
 	next := c.FormValue("new_password")
 	if next != c.FormValue("confirm_password") {
+		done(true)
 		return fail(registry.Errorf(registry.EINVALID, "Kata sandi baru dan ulangannya tidak sama."))
 	}
-	if err := s.svc.ChangePassword(c.Request().Context(), a, c.FormValue("current_password"), next); err != nil {
-		if registry.IsCode(err, registry.EUNAUTHORIZED) {
-			s.fails.Failed(a.IP, key)
-		}
+	err = s.svc.ChangePassword(c.Request().Context(), a, c.FormValue("current_password"), next)
+	done(!registry.IsCode(err, registry.EUNAUTHORIZED) && !registry.IsCode(err, registry.EBUSY))
+	if err != nil {
 		return fail(err)
 	}
 	return s.render(c, http.StatusOK, "user_account", map[string]any{"Title": "Ubah kata sandi", "Done": true})

@@ -23,7 +23,8 @@ const auditPerPage = 50
 var auditActions = []string{
 	"organization.create", "roster.import", "event.create", "event.open", "event.closed",
 	"certificate.revoke", "certificate.erase", "user.create", "user.role", "user.reset_password",
-	"user.password", "user.deactivate", "user.activate", "token.create", "user.login", "user.login_failed",
+	"user.password", "user.deactivate", "user.activate", "token.create", "token.revoke", "user.login", "user.login_failed",
+	"links.view", "export.links",
 }
 
 // auditRow is one entry as the trail shows it.

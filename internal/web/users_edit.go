@@ -18,7 +18,12 @@ func (s *Server) userEditPage(c echo.Context, status int, u registry.User, formE
 	if err != nil {
 		return err
 	}
-	d := map[string]any{"Title": u.Name, "U": u, "Org": byID[u.OrgID], "Orgs": orgs, "Roles": me.GrantableRoles(), "Self": u.ID == me.ID}
+	tokens, err := s.svc.APITokens(c.Request().Context(), me, u.ID)
+	if err != nil {
+		return err
+	}
+	d := map[string]any{"Title": u.Name, "U": u, "Org": byID[u.OrgID], "Orgs": orgs, "Roles": me.GrantableRoles(), "Self": u.ID == me.ID,
+		"Tokens": tokens, "Now": s.now()}
 	if formErr != nil {
 		d["Error"] = formErr
 	}

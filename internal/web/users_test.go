@@ -94,7 +94,7 @@ func TestUserCreate(t *testing.T) {
 		{url.Values{"email": {"bukan-email"}, "name": {"Salah"}, "role": {"viewer"}, "organization_id": {strconv.FormatInt(deli.ID, 10)}},
 			http.StatusBadRequest, "Alamat email tidak valid"},
 		{url.Values{"email": {"pendek@deliserdang.test"}, "name": {"Pendek"}, "role": {"viewer"}, "organization_id": {strconv.FormatInt(deli.ID, 10)},
-			"password": {"pendek"}}, http.StatusBadRequest, "minimal 10"},
+			"password": {"pendek"}}, http.StatusBadRequest, "minimal 12"},
 	} {
 		p := b.submit(b.get("/admin/users/new"), "/admin/users", c.vals)
 		wantPage(t, p, c.status, c.text, c.vals.Get("name"))

@@ -81,17 +81,14 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
 			if err := updateUser(ctx, tx, id, `active = ?`, active); err != nil || active {
 				return err
 			}
-			for _, table := range []string{"sessions", "api_tokens"} {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
-					return fmt.Errorf("end %s of user %d: %w", table, id, err)
-				}
-			}
-			return nil
+			return endAccess(ctx, tx, id)
 		})
 	})
 }
 
-// SetPassword replaces a user's password hash and ends their sessions.
+// SetPassword replaces a user's password hash and ends their sessions and
+// API tokens: whoever held them knew the old password or took them from
+// someone who did.
 func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
@@ -103,9 +100,18 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 		} else if n == 0 {
 			return registry.Errorf(registry.ENOTFOUND, "Pengguna tidak ditemukan.")
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id)
-		return err
+		return endAccess(ctx, tx, id)
 	})
+}
+
+// endAccess deletes a user's sessions and API tokens.
+func endAccess(ctx context.Context, tx *sql.Tx, id int64) error {
+	for _, table := range []string{"sessions", "api_tokens"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("end %s of user %d: %w", table, id, err)
+		}
+	}
+	return nil
 }
 
 // auditWhere turns f into a WHERE clause over audit a joined with
