@@ -1,9 +1,7 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"context"
 	"fmt"
 	"io"
@@ -15,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/roster/rostertest"
 )
 
 // The attack run (-attack) asks whether honest signers are served while
@@ -79,10 +79,7 @@ func (b *bench) runAttack(ctx context.Context) error {
 	}
 	b.event = ev
 	t0 := time.Now()
-	bomb, expands, err := xlsxBomb(bombExpansion)
-	if err != nil {
-		return err
-	}
+	bomb, expands := rostertest.XLSXBomb(bombExpansion), int64(bombExpansion)
 	b.logf("XLSX bomb: %d bytes expanding to %d bytes (made in %s)", len(bomb), expands, time.Since(t0).Round(time.Millisecond))
 
 	attackCtx, stopAttack := context.WithCancel(ctx)
@@ -234,66 +231,4 @@ func bombLoop(ctx context.Context, client *http.Client, u, token string, bomb []
 		drain(resp)
 		out.add(itoa(int64(resp.StatusCode)))
 	}
-}
-
-// xlsxBomb returns a well-formed workbook whose one sheet is about size
-// bytes of XML rows, deflated to a few hundred kilobytes, and the sheet's
-// uncompressed size.
-func xlsxBomb(size int64) ([]byte, int64, error) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestCompression)
-	})
-	small := map[string]string{
-		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
-			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
-			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
-		"_rels/.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-		"xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
-			`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Pegawai" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-	}
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"} {
-		w, err := zw.Create(name)
-		if err != nil {
-			return nil, 0, err
-		}
-		if _, err := io.WriteString(w, small[name]); err != nil {
-			return nil, 0, err
-		}
-	}
-	w, err := zw.Create("xl/worksheets/sheet1.xml")
-	if err != nil {
-		return nil, 0, err
-	}
-	head := `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
-		`<row r="1"><c r="A1" t="inlineStr"><is><t>nip</t></is></c><c r="B1" t="inlineStr"><is><t>nama</t></is></c></row>`
-	row := `<row><c t="inlineStr"><is><t>` + strings.Repeat("A", 1000) + `</t></is></c></row>`
-	tail := `</sheetData></worksheet>`
-	chunk := []byte(strings.Repeat(row, 64))
-	written, err := io.WriteString(w, head)
-	if err != nil {
-		return nil, 0, err
-	}
-	total := int64(written)
-	for total < size {
-		n, err := w.Write(chunk)
-		if err != nil {
-			return nil, 0, err
-		}
-		total += int64(n)
-	}
-	n, err := io.WriteString(w, tail)
-	if err != nil {
-		return nil, 0, err
-	}
-	total += int64(n)
-	if err := zw.Close(); err != nil {
-		return nil, 0, err
-	}
-	return buf.Bytes(), total, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/config"
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
@@ -36,17 +37,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		defer stop()
 	}
-	if getenv("GOMEMLIMIT") == "" {
-		// A burst of certificate downloads allocates about 1 GB/s; without
-		// a limit the heap runs far ahead of what is live between
-		// collections. GOMEMLIMIT overrides this.
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
 	a, err := openApp(ctx, cfg.DataDir, cfg.Origin)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if getenv("GOMEMLIMIT") == "" {
+		// A burst of certificate downloads allocates about 1 GB/s; without
+		// a limit the heap runs far ahead of what is live between
+		// collections. Password hashes in flight are live memory on top:
+		// a limit below them makes the collector run without pause while
+		// a login flood is hashed, and starves signing of CPU.
+		// GOMEMLIMIT overrides this.
+		debug.SetMemoryLimit(defaultMemoryLimit + int64(a.svc.Hasher.Size())*registry.PasswordHashMemory)
+	}
 	certs, err := certificate.NewRenderer()
 	if err != nil {
 		return fmt.Errorf("load certificate fonts: %w", err)

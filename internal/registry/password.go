@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/time/rate"
 )
 
 // argon2id parameters (RFC 9106's second recommended option, memory-lighter):
@@ -23,15 +24,22 @@ const (
 	argonKeyLen  = 32
 )
 
+// PasswordHashMemory is the memory one argon2id computation holds, in bytes.
+const PasswordHashMemory = argonMemory * 1024
+
 // Hasher computes and checks argon2id password hashes, a bounded number at
-// once. One computation holds 64 MiB for about 50 ms: it is the most
-// expensive thing an anonymous client can make the server do, and thirty
-// concurrent sign-ins took a server from 94 MB to 1.8 GB. A computation
-// waits for a free slot behind at most a few others, for at most a short
-// while; beyond that the request is refused with EBUSY rather than queued
-// for ever.
+// once and at a bounded pace. One computation holds 64 MiB and a processor
+// or two for 50–150 ms: it is the most expensive thing an anonymous client
+// can make the server do. Thirty concurrent sign-ins once took a server
+// from 94 MB to 1.8 GB; and a botnet, each address with a login budget of
+// its own, could take every processor from the signers. A computation
+// waits for its turn behind a bounded queue for at most a short while;
+// beyond that the request is refused with EBUSY rather than queued for
+// ever. Waiting costs a goroutine, not memory or CPU, so the queue may be
+// long enough that a flood waits instead of spinning.
 type Hasher struct {
 	slots   chan struct{}
+	pace    *rate.Limiter // nil: no pace
 	waiting atomic.Int64
 	maxWait int64
 	wait    time.Duration
@@ -42,16 +50,33 @@ type Hasher struct {
 }
 
 // NewHasher returns a hasher that runs at most slots computations at once
-// and lets at most queue more wait up to wait for a slot.
+// and lets at most queue more wait up to wait for their turn.
 func NewHasher(slots, queue int, wait time.Duration) *Hasher {
 	return &Hasher{slots: make(chan struct{}, max(slots, 1)), maxWait: int64(max(queue, 0)), wait: wait}
 }
 
-// defaultHasher has one slot per processor: argon2id is CPU-bound, so
-// more at once only adds memory, not throughput.
+// Paced makes the hasher start at most perSecond computations a second on
+// average (burst at once after a quiet spell) and returns it.
+func (h *Hasher) Paced(perSecond float64, burst int) *Hasher {
+	h.pace = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
+	return h
+}
+
+// Hashing may use about a quarter of the processors on average and half of
+// them at a peak: one slot per two processors' worth of argon2 lanes, and
+// hashesPerCPU starts a second per processor (about 100 ms of CPU each,
+// measured under load). Signing, the work that matters on declaration day,
+// keeps the rest. An office's officers signing in together (a few a
+// second) are served at once; a flood waits up to 3 s, then gets EBUSY.
+// Measured with ikrar-bench -attack (docs/PERFORMANCE.md).
+const (
+	hashesPerCPU = 2.5
+	hashWait     = 3 * time.Second
+)
+
 func defaultHasher() *Hasher {
 	n := runtime.GOMAXPROCS(0)
-	return NewHasher(n, 4*n, 3*time.Second)
+	return NewHasher(max(1, n/2/argonThreads), 32*n, hashWait).Paced(hashesPerCPU*float64(n), 4*n)
 }
 
 // Size is how many computations may run at once.
@@ -63,31 +88,19 @@ func errBusy() *Error {
 	return Errorf(EBUSY, "Server sedang sibuk memeriksa kata sandi. Tunggu sebentar lalu coba lagi.")
 }
 
-// run calls f inside a slot.
+// run calls f inside a slot, once the pace allows, within h.wait.
 func (h *Hasher) run(ctx context.Context, f func()) error {
 	select {
 	case h.slots <- struct{}{}:
-	default:
-		if h.waiting.Add(1) > h.maxWait {
-			h.waiting.Add(-1)
-			return errBusy()
+		if h.pace != nil && !h.pace.Allow() {
+			<-h.slots
+			if err := h.await(ctx); err != nil {
+				return err
+			}
 		}
-		t := time.NewTimer(h.wait)
-		select {
-		case h.slots <- struct{}{}:
-			t.Stop()
-			h.waiting.Add(-1)
-		case <-t.C:
-			h.waiting.Add(-1)
-			return errBusy()
-		case <-ctx.Done():
-			// The client left or gave up: it was refused for want of a
-			// slot all the same.
-			t.Stop()
-			h.waiting.Add(-1)
-			busy := errBusy()
-			busy.Err = ctx.Err()
-			return busy
+	default:
+		if err := h.await(ctx); err != nil {
+			return err
 		}
 	}
 	defer func() { <-h.slots }()
@@ -98,6 +111,47 @@ func (h *Hasher) run(ctx context.Context, f func()) error {
 	}
 	f()
 	return nil
+}
+
+// await queues for the pace and a slot, for at most h.wait; it returns
+// holding a slot, or EBUSY.
+func (h *Hasher) await(ctx context.Context) error {
+	if h.waiting.Add(1) > h.maxWait {
+		h.waiting.Add(-1)
+		return errBusy()
+	}
+	defer h.waiting.Add(-1)
+	wctx, cancel := context.WithTimeout(ctx, h.wait)
+	defer cancel()
+	busy := func(err error) error {
+		e := errBusy()
+		if ctx.Err() != nil {
+			// The client left or gave up: it was refused for want of a
+			// slot all the same.
+			e.Err = ctx.Err()
+		} else {
+			e.Err = err
+		}
+		return e
+	}
+	if h.pace != nil {
+		// Wait refuses at once when the pace could not allow it before
+		// the deadline.
+		if err := h.pace.Wait(wctx); err != nil {
+			// The refusal is held until the deadline, as if the request
+			// had waited its turn: a flood whose clients wait for their
+			// answers then sends a few requests a second, not hundreds.
+			// At most maxWait requests are held so.
+			<-wctx.Done()
+			return busy(err)
+		}
+	}
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-wctx.Done():
+		return busy(wctx.Err())
+	}
 }
 
 // Hash returns an argon2id hash of password in the PHC string format. It

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,5 +115,39 @@ func TestHasherBound(t *testing.T) {
 	wg.Wait()
 	if peak != 2 {
 		t.Errorf("peak %d computations at once, want 2", peak)
+	}
+}
+
+// TestHasherPace: beyond its pace a flood is refused, and each refusal is
+// held until its wait ran out, so a client that waits for its answers
+// cannot spin; the hashes that ran stay within the pace.
+func TestHasherPace(t *testing.T) {
+	const wait = 150 * time.Millisecond
+	h := registry.NewHasher(1, 8, wait).Paced(0.001, 2) // a burst of 2, then nearly nothing
+	var hashed atomic.Int64
+	h.OnHash = func(int) { hashed.Add(1) }
+	var wg sync.WaitGroup
+	var busy atomic.Int64
+	var early atomic.Int64
+	for range 6 {
+		wg.Go(func() {
+			start := time.Now()
+			_, err := h.Check(context.Background(), "$argon2id$v=19$m=8,t=1,p=1$aWtyYXItZHVtbXktc2FsdA$ZHVtbXkta2V5", "x")
+			if registry.IsCode(err, registry.EBUSY) {
+				busy.Add(1)
+				if time.Since(start) < wait {
+					early.Add(1)
+				}
+			} else if err != nil {
+				t.Errorf("check: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if hashed.Load() != 2 || busy.Load() != 4 {
+		t.Errorf("%d hashed and %d refused, want the burst of 2 hashed and 4 refused", hashed.Load(), busy.Load())
+	}
+	if early.Load() > 0 {
+		t.Errorf("%d refusals came back before the wait ran out: a flood could spin", early.Load())
 	}
 }

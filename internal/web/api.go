@@ -22,7 +22,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 
 	auth := g.Group("", s.requireToken)
 	auth.POST("/organizations", s.apiCreateOrganization)
-	auth.POST("/organizations/:id/employees/import", s.apiImport, s.authorizeRosterUpload, largeBody)
+	auth.POST("/organizations/:id/employees/import", s.apiImport, s.authorizeRosterUpload, s.largeBody)
 	auth.POST("/organizations/:id/employees/erase", s.apiErasePerson)
 	auth.POST("/events", s.apiCreateEvent)
 	auth.GET("/events/:id", s.apiEvent)

@@ -21,7 +21,7 @@ var exportPages = []string{"exports", "followup", "participants_upload", "berita
 func (s *Server) exportRoutes(admin *echo.Group, uploadCSRF echo.MiddlewareFunc) {
 	admin.GET("/events/:id/exports", s.exportsPage)
 	admin.GET("/events/:id/participants", s.participantsPage)
-	admin.POST("/events/:id/participants/import", s.participantsImport, uploadCSRF, s.authorizeParticipantUpload, largeBody)
+	admin.POST("/events/:id/participants/import", s.participantsImport, uploadCSRF, s.authorizeParticipantUpload, s.largeBody)
 	admin.POST("/events/:id/participants/clear", s.participantsClear)
 	admin.GET("/events/:id/links.csv", s.linksCSV)
 	admin.GET("/events/:id/links.pdf", s.linksPDF)

@@ -12,11 +12,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -69,6 +71,9 @@ type Server struct {
 	pages      *pages
 	static     *staticFiles
 	fails      *failLimiter
+	shed       shedLog
+	uploads    chan struct{} // one roster upload read and parsed at a time
+	uploadPace *rate.Limiter
 	guesses    *guessBudget
 	log        *slog.Logger
 	now        func() time.Time
@@ -87,7 +92,8 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		}
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots()}
+		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots(), uploads: make(chan struct{}, 1),
+		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst)}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
@@ -153,7 +159,7 @@ func (s *Server) Handler() *echo.Echo {
 	admin.GET("/orgs/new", s.orgNew)
 	admin.POST("/orgs", s.orgCreate)
 	admin.GET("/orgs/:id", s.orgShow)
-	admin.POST("/orgs/:id/import", s.rosterImport, uploadCSRF, s.authorizeRosterUpload, largeBody)
+	admin.POST("/orgs/:id/import", s.rosterImport, uploadCSRF, s.authorizeRosterUpload, s.largeBody)
 	admin.POST("/orgs/:id/erase", s.adminErasePerson)
 	admin.GET("/events/new", s.eventNew)
 	admin.POST("/events", s.eventCreate)
@@ -226,9 +232,16 @@ func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// largeBody lets an authorized upload's body grow to a roster's size. It
-// must run before anything read the body under bodyLimit.
-func largeBody(next echo.HandlerFunc) echo.HandlerFunc {
+// largeBody lets an authorized upload's body grow to a roster's size, one
+// upload at a time. It must run before anything read the body under
+// bodyLimit.
+//
+// A roster file is the largest thing the server reads and parses (48 MiB,
+// and an XLSX may unpack to 256 MiB): parsed one at a time, imports cannot
+// add up in memory or take the processors from the signers, whoever sends
+// them. Imports are rare and take a second or two, so the next one waits
+// its turn (uploadWait) before the body is read; a flood gets 503.
+func (s *Server) largeBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		raw, ok := c.Get(rawBodyKey).(io.ReadCloser)
@@ -238,10 +251,37 @@ func largeBody(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.ContentLength > maxUploadBytes {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
+		ctx, cancel := context.WithTimeout(req.Context(), uploadWait)
+		defer cancel()
+		busy := func() error {
+			c.Response().Header().Set("Retry-After", "10")
+			return registry.Errorf(registry.EBUSY, "Impor lain sedang diproses. Tunggu sebentar lalu unggah lagi.")
+		}
+		if err := s.uploadPace.Wait(ctx); err != nil {
+			// Held until the deadline, as if it had waited its turn, so
+			// that a script posting in a loop slows to the pace.
+			<-ctx.Done()
+			return busy()
+		}
+		select {
+		case s.uploads <- struct{}{}:
+		case <-ctx.Done():
+			return busy()
+		}
+		defer func() { <-s.uploads }()
 		req.Body = http.MaxBytesReader(c.Response(), raw, maxUploadBytes)
 		return next(c)
 	}
 }
+
+// uploadWait is how long an upload waits for the one before it; at most
+// uploadsPerSecond start a second (uploadBurst at once after a quiet
+// spell), which no office imports faster than.
+const (
+	uploadWait       = 10 * time.Second
+	uploadsPerSecond = 2
+	uploadBurst      = 4
+)
 
 // securityHeaders sets a strict CSP (no inline scripts or styles) and the
 // usual hardening headers on every response.
@@ -271,6 +311,12 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		status := c.Response().Status
+		if status == http.StatusServiceUnavailable && !s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
+			// Shed on purpose: under a login flood that is hundreds a
+			// second, so they are summed up rather than logged one by one.
+			s.shed.note(s.log, c.Path())
+			return nil
+		}
 		if status >= 500 || s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
 			s.log.Log(c.Request().Context(), levelFor(status), "request",
 				"method", c.Request().Method, "route", c.Path(), "status", status,
@@ -278,6 +324,35 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// shedLog sums up requests refused with 503 (password hashing at its
+// bound) in one warning a minute at most, so that a flood cannot fill the
+// disk with log lines.
+type shedLog struct {
+	mu     sync.Mutex
+	since  time.Time
+	n      int
+	routes map[string]int
+}
+
+func (l *shedLog) note(log *slog.Logger, route string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if l.routes == nil {
+		l.routes = map[string]int{}
+	}
+	l.n++
+	l.routes[route]++
+	if l.since.IsZero() {
+		l.since = now
+	}
+	if now.Sub(l.since) < time.Minute && l.n > 1 {
+		return
+	}
+	log.Warn("requests refused at capacity (503)", "count", l.n, "since", l.since.UTC().Format(time.RFC3339), "routes", l.routes)
+	l.since, l.n, l.routes = now, 0, nil
 }
 
 func levelFor(status int) slog.Level {
