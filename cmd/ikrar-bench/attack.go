@@ -57,6 +57,20 @@ func (t *statusTally) add(k string) {
 	t.mu.Unlock()
 }
 
+// send sends req and counts its answer's status, or a transport failure
+// (not when the run is ending).
+func (t *statusTally) send(ctx context.Context, c *http.Client, req *http.Request) {
+	resp, err := c.Do(req)
+	if err != nil {
+		if ctx.Err() == nil {
+			t.add("transport")
+		}
+		return
+	}
+	drain(resp)
+	t.add(itoa(int64(resp.StatusCode)))
+}
+
 func (t *statusTally) snapshot() map[string]int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -178,15 +192,7 @@ func loginLoop(ctx context.Context, tr http.RoundTripper, base string, seed uint
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", rng.IntN(256), rng.IntN(256), 1+rng.IntN(254)))
-		resp, err := c.Do(req)
-		if err != nil {
-			if ctx.Err() == nil {
-				out.add("transport")
-			}
-			continue
-		}
-		drain(resp)
-		out.add(itoa(int64(resp.StatusCode)))
+		out.send(ctx, c, req)
 	}
 }
 
@@ -221,14 +227,6 @@ func bombLoop(ctx context.Context, client *http.Client, u, token string, bomb []
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		resp, err := client.Do(req)
-		if err != nil {
-			if ctx.Err() == nil {
-				out.add("transport")
-			}
-			continue
-		}
-		drain(resp)
-		out.add(itoa(int64(resp.StatusCode)))
+		out.send(ctx, client, req)
 	}
 }

@@ -9,10 +9,11 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-// failLimiter limits failed identification attempts (a wrong event code, an
-// NIP not on the roster) per client address and per NIP, so nobody can
-// enumerate who exists. Only failures spend tokens: a hall of two thousand
-// signers behind one public address signs unthrottled.
+// failLimiter keeps token buckets of failures by key and bounds how many
+// each key may have. Officers' sign-ins (and password changes) are limited
+// per client address and per account through Begin; signers'
+// identifications have budgets of their own (guessBudget, signlimit.go)
+// kept in a failLimiter of their own. Only failures spend tokens.
 type failLimiter struct {
 	on    bool
 	now   func() time.Time
@@ -23,11 +24,12 @@ type failLimiter struct {
 	swept   time.Time
 }
 
-// Per address: a hall makes typos, so allow a burst of 60 failures, then one
-// every 5 seconds. Per NIP: 10 failures, then one a minute.
+// Sign-ins: per address a burst of 60 failures (an office behind one
+// address makes typos too), then one every 5 seconds; per account 10, then
+// one a minute.
 var (
-	ipLimit  = limitSpec{rate.Every(5 * time.Second), 60}
-	nipLimit = limitSpec{rate.Every(time.Minute), 10}
+	ipLimit      = limitSpec{rate.Every(5 * time.Second), 60}
+	accountLimit = limitSpec{rate.Every(time.Minute), 10}
 )
 
 type limitSpec struct {
@@ -48,34 +50,24 @@ func (f *failLimiter) limiter(key string, spec limitSpec) *rate.Limiter {
 	return l
 }
 
-// Blocked returns a rate-limit error if the address or the NIP has no
-// failures left.
-func (f *failLimiter) Blocked(ip, nip string) error {
-	if !f.on {
-		return nil
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := f.now()
-	if f.limiter("ip:"+ip, ipLimit).TokensAt(now) < 1 || (nip != "" && f.limiter("nip:"+nip, nipLimit).TokensAt(now) < 1) {
-		return registry.Errorf(registry.ETOOMANY, "Terlalu banyak percobaan yang gagal. Tunggu beberapa menit lalu coba lagi.")
-	}
-	return nil
+// spent reports whether key has no failure left; a key never seen has its
+// whole burst, and looking does not create it.
+func (f *failLimiter) spent(key string, now time.Time) bool {
+	l := f.byKey[key]
+	return l != nil && l.TokensAt(now) < 1
 }
 
-// Failed spends one token of the address and of the NIP.
-func (f *failLimiter) Failed(ip, nip string) {
-	if !f.on {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := f.now()
-	f.limiter("ip:"+ip, ipLimit).AllowN(now, 1)
-	if nip != "" {
-		f.limiter("nip:"+nip, nipLimit).AllowN(now, 1)
+// fail spends one failure of each key under its spec.
+func (f *failLimiter) fail(now time.Time, keys ...keyedLimit) {
+	for _, k := range keys {
+		f.limiter(k.key, k.spec).AllowN(now, 1)
 	}
 	f.sweep(now)
+}
+
+type keyedLimit struct {
+	key  string
+	spec limitSpec
 }
 
 // Begin counts an attempt whose cost must be bounded (a sign-in:
@@ -90,9 +82,9 @@ func (f *failLimiter) Begin(ip, key string) (done func(ok bool), err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.now()
-	ipKey, kKey := "ip:"+ip, "nip:"+key
+	ipKey, kKey := "ip:"+ip, "account:"+key
 	if f.limiter(ipKey, ipLimit).TokensAt(now)-float64(f.running[ipKey]) < 1 ||
-		f.limiter(kKey, nipLimit).TokensAt(now)-float64(f.running[kKey]) < 1 {
+		f.limiter(kKey, accountLimit).TokensAt(now)-float64(f.running[kKey]) < 1 {
 		return nil, registry.Errorf(registry.ETOOMANY, "Terlalu banyak percobaan yang gagal. Tunggu beberapa menit lalu coba lagi.")
 	}
 	f.running[ipKey]++
@@ -106,10 +98,7 @@ func (f *failLimiter) Begin(ip, key string) (done func(ok bool), err error) {
 			}
 		}
 		if !ok {
-			now := f.now()
-			f.limiter(ipKey, ipLimit).AllowN(now, 1)
-			f.limiter(kKey, nipLimit).AllowN(now, 1)
-			f.sweep(now)
+			f.fail(f.now(), keyedLimit{ipKey, ipLimit}, keyedLimit{kKey, accountLimit})
 		}
 	}, nil
 }

@@ -61,8 +61,7 @@ func (g *guessBudget) NeedsName(ip string, eventID int64) bool {
 	defer f.mu.Unlock()
 	now := f.now()
 	// Looked up, never created: a page view must not grow the map.
-	spent := func(key string) bool { l := f.byKey[key]; return l != nil && l.TokensAt(now) < 1 }
-	return spent("ip:"+ip) || (eventID != 0 && spent(eventKey(eventID)))
+	return f.spent("ip:"+ip, now) || (eventID != 0 && f.spent(eventKey(eventID), now))
 }
 
 // Guessed spends one failure of the address and, when eventID is not 0
@@ -74,12 +73,11 @@ func (g *guessBudget) Guessed(ip string, eventID int64) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	now := f.now()
-	f.limiter("ip:"+ip, addrGuesses).AllowN(now, 1)
+	keys := []keyedLimit{{"ip:" + ip, addrGuesses}}
 	if eventID != 0 {
-		f.limiter(eventKey(eventID), eventGuesses).AllowN(now, 1)
+		keys = append(keys, keyedLimit{eventKey(eventID), eventGuesses})
 	}
-	f.sweep(now)
+	f.fail(f.now(), keys...)
 }
 
 // isGuess reports whether err is a failed identification.
