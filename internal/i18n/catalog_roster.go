@@ -19,4 +19,5 @@ var rosterMessages = map[string]string{
 	"Baris judul dengan kolom NIP dan nama tidak ditemukan pada %d baris pertama.":                               "No header row with NIP and name columns in the first %d rows.",
 	"Isi berkas XLSX terlalu besar setelah dibuka (maksimal %d MB). Simpan data pegawai saja, atau gunakan CSV.": "The XLSX file is too large once unpacked (at most %d MB). Keep only the roster in it, or use CSV.",
 	"Berkas XLSX tidak wajar: isinya memampat lebih dari %d kali. Simpan ulang berkas dari Excel.":               "The XLSX file is abnormal: its content is compressed more than %d times. Save it again from Excel.",
+	"Impor lain sedang diproses. Tunggu sebentar lalu unggah lagi.":                                              "Another import is being processed. Wait a moment, then upload again.",
 }

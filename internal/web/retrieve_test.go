@@ -42,7 +42,10 @@ func TestCertificateOnlyToOwner(t *testing.T) {
 		"code": {f.e.EventCode}, "signature_strokes": {strokesJSON()}, "consent": {"1"}})
 	wantPage(t, p, http.StatusOK, "Anda sudah menandatangani ikrar ini")
 	wantAbsent(t, "a direct signing with someone else's NIP and code", p.URL.String()+p.Body, secret...)
-	for _, path := range []string{"/c/" + code, "/c/" + code + "/sertifikat.pdf", "/c/" + code + "?k=" + key[:len(key)-1] + "x"} {
+	// A key one character off (never the real key itself, whatever its
+	// last character).
+	wrong := key[:len(key)-1] + map[bool]string{true: "y", false: "x"}[strings.HasSuffix(key, "x")]
+	for _, path := range []string{"/c/" + code, "/c/" + code + "/sertifikat.pdf", "/c/" + code + "?k=" + wrong} {
 		if p := nosy.get(path); p.Status != http.StatusNotFound {
 			t.Errorf("%s without the key: status %d, want 404", path, p.Status)
 		}
