@@ -92,83 +92,19 @@ const auditBatch = 4096
 // is for failing to read stored hashes; everything wrong with the log is a
 // finding.
 func Audit(leaves []tlog.Hash, stored tlog.HashReader, storedSize int64, checkpoints []Checkpoint) (*AuditReport, error) {
-	n := int64(len(leaves))
-	tree, err := Rebuild(leaves)
+	a, err := newTreeAudit(stored, storedSize, checkpoints)
 	if err != nil {
 		return nil, err
 	}
-	r := &AuditReport{Size: n}
-	if r.Root, err = TreeHash(n, tree); err != nil {
-		return nil, err
-	}
-	if stored != nil {
-		if err := r.compareStored(tree, n, stored, storedSize); err != nil {
+	for _, leaf := range leaves {
+		if _, err := a.add(leaf); err != nil {
 			return nil, err
 		}
 	}
-	if err := r.checkCheckpoints(tree, n, checkpoints); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return a.finish()
 }
 
 func (r *AuditReport) add(f AuditFinding) { r.Findings = append(r.Findings, f) }
-
-// compareStored compares each stored leaf hash with the recomputed one and,
-// if all leaves agree, every stored interior hash with the recomputed tree:
-// with the leaves equal, a differing interior hash means the table itself
-// was edited.
-func (r *AuditReport) compareStored(tree MemoryHashes, n int64, stored tlog.HashReader, storedSize int64) error {
-	if storedSize != n {
-		r.add(AuditFinding{Kind: FindingCount, Size: n, Other: storedSize})
-	}
-	m := min(n, storedSize)
-	leafMismatches := 0
-	for start := int64(0); start < m; start += auditBatch {
-		end := min(start+auditBatch, m)
-		indexes := make([]int64, 0, end-start)
-		for i := start; i < end; i++ {
-			indexes = append(indexes, tlog.StoredHashIndex(0, i))
-		}
-		hashes, err := readHashes(stored, indexes)
-		if err != nil {
-			return err
-		}
-		for j, h := range hashes {
-			if h == tree[indexes[j]] {
-				continue
-			}
-			if leafMismatches++; leafMismatches <= maxLeafFindings {
-				r.add(AuditFinding{Kind: FindingLeaf, Index: start + int64(j)})
-			} else {
-				r.Omitted++
-			}
-		}
-	}
-	if leafMismatches > 0 {
-		return nil
-	}
-	count := tlog.StoredHashCount(m)
-	for start := int64(0); start < count; start += auditBatch {
-		end := min(start+auditBatch, count)
-		indexes := make([]int64, 0, end-start)
-		for i := start; i < end; i++ {
-			indexes = append(indexes, i)
-		}
-		hashes, err := readHashes(stored, indexes)
-		if err != nil {
-			return err
-		}
-		for j, h := range hashes {
-			if h != tree[indexes[j]] {
-				level, index := tlog.SplitStoredHashIndex(indexes[j])
-				r.add(AuditFinding{Kind: FindingStoredHash, Level: level, Index: index})
-				return nil // one is proof enough; the rest follow from it
-			}
-		}
-	}
-	return nil
-}
 
 func readHashes(hr tlog.HashReader, indexes []int64) ([]tlog.Hash, error) {
 	hashes, err := hr.ReadHashes(indexes)
@@ -181,28 +117,16 @@ func readHashes(hr tlog.HashReader, indexes []int64) ([]tlog.Hash, error) {
 	return hashes, nil
 }
 
-// checkCheckpoints compares each checkpoint with the recomputed tree and the
-// checkpoints with each other.
-func (r *AuditReport) checkCheckpoints(tree MemoryHashes, n int64, checkpoints []Checkpoint) error {
-	cps := distinct(checkpoints)
-	r.Checkpoints = len(cps)
+// checkpointFindings compares the checkpoints (distinct, by size) with the
+// recomputed tree of n leaves, whose roots matches says they match, and
+// with each other.
+func (r *AuditReport) checkpointFindings(cps []Checkpoint, n int64, matches []bool) {
 	for _, f := range Forks(cps) {
 		r.add(f)
 	}
 	// A checkpoint that matches the recomputed tree pins every smaller tree:
 	// its prefixes are the recomputed ones. So a smaller checkpoint that does
 	// not match is inconsistent with it, not just with the database.
-	matches := make([]bool, len(cps))
-	for i, c := range cps {
-		if c.Size > n {
-			continue
-		}
-		root, err := TreeHash(c.Size, tree)
-		if err != nil {
-			return err
-		}
-		matches[i] = root == c.Root
-	}
 	for i, c := range cps {
 		switch {
 		case c.Size > n:
@@ -218,7 +142,6 @@ func (r *AuditReport) checkCheckpoints(tree MemoryHashes, n int64, checkpoints [
 			r.add(f)
 		}
 	}
-	return nil
 }
 
 // Forks finds pairs of checkpoints of one size with different roots. It

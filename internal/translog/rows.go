@@ -103,98 +103,18 @@ func (r *RowAudit) OK() bool { return len(r.Rows) == 0 && len(r.Tree) == 0 }
 // inclusion proof of each against a signed checkpoint tells which was
 // edited.
 func AuditRows(rows []Row, size int64, stored tlog.HashReader, storedSize int64, checkpoints []Checkpoint) (*RowAudit, error) {
-	if size < 0 || storedSize < 0 || storedSize > size {
-		return nil, fmt.Errorf("audit rows: log of %d leaves with a stored tree of %d", size, storedSize)
-	}
-	out := &RowAudit{}
-	byIndex := make(map[int64][]Row, len(rows))
-	for _, r := range rows {
-		if r.Index < 0 || r.Index >= size {
-			out.Rows = append(out.Rows, RowFinding{Problem: RowNotInLog, Index: r.Index, What: r.What, Size: size})
-			continue
-		}
-		byIndex[r.Index] = append(byIndex[r.Index], r)
-	}
-
-	leaves := make([]tlog.Hash, size)
-	claimed := make([]bool, size)
-	for i, rs := range byIndex {
-		row := rs[0]
-		if len(rs) > 1 {
-			var err error
-			if row, err = out.duplicates(rs, stored, storedSize); err != nil {
-				return nil, err
-			}
-		}
-		leaves[i], claimed[i] = row.Leaf, true
-		if !row.IdentityOK {
-			out.Rows = append(out.Rows, RowFinding{Problem: RowIdentity, Index: i, What: row.What})
-		}
-	}
-	for i := range size {
-		if !claimed[i] {
-			out.Rows = append(out.Rows, RowFinding{Problem: RowDeleted, Index: i, What: neighbours(byIndex, i, size)})
-		}
-	}
-
-	report, err := Audit(leaves, stored, storedSize, checkpoints)
+	a, err := NewRowAuditor(size, stored, storedSize, checkpoints)
 	if err != nil {
 		return nil, err
 	}
-	out.AuditReport = report
-	for _, f := range report.Findings {
-		if f.Kind != FindingLeaf {
-			out.Tree = append(out.Tree, f)
-			continue
-		}
-		if !claimed[f.Index] {
-			continue // already reported as deleted
-		}
-		row := byIndex[f.Index][0]
-		if len(byIndex[f.Index]) > 1 {
-			continue // already reported as duplicates
-		}
-		rf, err := attribute(row, f.Index, stored, storedSize, checkpoints)
-		if err != nil {
+	rows = append([]Row(nil), rows...)
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Index < rows[j].Index })
+	for _, r := range rows {
+		if err := a.Add(r); err != nil {
 			return nil, err
 		}
-		out.Rows = append(out.Rows, rf)
 	}
-	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Index < out.Rows[j].Index })
-	return out, nil
-}
-
-// duplicates reports the rows that claim one leaf but are not the row the
-// log holds it for, and returns the row to audit the leaf with.
-func (r *RowAudit) duplicates(rs []Row, stored tlog.HashReader, storedSize int64) (Row, error) {
-	i := rs[0].Index
-	var logged tlog.Hash
-	if i < storedSize {
-		hs, err := readHashes(stored, []int64{tlog.StoredHashIndex(0, i)})
-		if err != nil {
-			return Row{}, err
-		}
-		logged = hs[0]
-	}
-	genuine := -1
-	for j, row := range rs {
-		if i < storedSize && row.Leaf == logged {
-			genuine = j
-			break
-		}
-	}
-	if genuine < 0 {
-		for _, row := range rs {
-			r.Rows = append(r.Rows, RowFinding{Problem: RowDuplicate, Index: i, What: row.What})
-		}
-		return rs[0], nil
-	}
-	for j, row := range rs {
-		if j != genuine {
-			r.Rows = append(r.Rows, RowFinding{Problem: RowDuplicate, Index: i, What: row.What, Other: rs[genuine].What})
-		}
-	}
-	return rs[genuine], nil
+	return a.Finish()
 }
 
 // attribute decides whether a row or its stored leaf hash was edited, by
@@ -232,25 +152,4 @@ func attribute(row Row, i int64, stored tlog.HashReader, storedSize int64, check
 		}
 	}
 	return f, nil
-}
-
-// neighbours names the rows logged just before and after leaf i, which
-// narrows down which row was deleted.
-func neighbours(byIndex map[int64][]Row, i, size int64) string {
-	var before, after string
-	if rs := byIndex[i-1]; i > 0 && len(rs) > 0 {
-		before = rs[0].What
-	}
-	if rs := byIndex[i+1]; i+1 < size && len(rs) > 0 {
-		after = rs[0].What
-	}
-	switch {
-	case before != "" && after != "":
-		return fmt.Sprintf(" (logged between %s and %s)", before, after)
-	case before != "":
-		return fmt.Sprintf(" (logged after %s)", before)
-	case after != "":
-		return fmt.Sprintf(" (logged before %s)", after)
-	}
-	return ""
 }
