@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -20,18 +21,19 @@ import (
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
-const usageAudit = "usage: ikrar audit --data DIR  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]"
+const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE]  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]"
 
 // cmdAudit checks the transparency log: from the database (--data), every
 // row against its leaf, the stored tree and every signed checkpoint; or from
 // outside (--remote), the registry's newest checkpoint against one the
-// auditor kept.
+// auditor kept. Either way --key names the published verifier keys to
+// trust; the audit of a data directory then needs no private key there.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	dir := dataFlag(fs, getenv)
 	remote := fs.String("remote", "", "base URL of a running registry, audited from outside")
 	since := fs.String("since", "", "with --remote: file holding the checkpoint kept from the last audit")
-	keyFile := fs.String("key", "", "with --remote: the registry's verifier keys (default: fetch /api/v1/log/key)")
+	keyFile := fs.String("key", "", "the registry's published verifier keys, one per line (default: with --data, those in DIR/keys; with --remote, fetched from /api/v1/log/key)")
 	update := fs.Bool("update", false, "with --remote: after a clean audit, save the newest checkpoint in the --since file")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -51,47 +53,10 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		return auditRemote(ctx, newHTTPClient(), base, *since, *keyFile, *update, stdout)
 	}
-	if set["since"] || set["key"] || set["update"] {
-		return exitError{code: 2, msg: "--since, --key and --update go with --remote; " + usageAudit}
+	if set["since"] || set["update"] {
+		return exitError{code: 2, msg: "--since and --update go with --remote; " + usageAudit}
 	}
-	return auditLocal(ctx, *dir, stdout)
-}
-
-// logSnapshot is everything the local audit reads, from one moment.
-type logSnapshot struct {
-	checkpoints []translog.SignedCheckpoint
-	size        int64
-	records     []sqlite.LeafRecord
-	table       sqlite.StoredHashTable
-}
-
-// readLogSnapshot reads the log with a running server possibly appending:
-// checkpoints first, so none is newer than the size read after them, and
-// again if the log grew while the rows were read.
-func readLogSnapshot(ctx context.Context, db *sqlite.DB) (logSnapshot, error) {
-	var s logSnapshot
-	for attempt := 0; ; attempt++ {
-		var err error
-		if s.checkpoints, err = db.Checkpoints(ctx); err != nil {
-			return s, fmt.Errorf("read checkpoints: %w", err)
-		}
-		if s.size, err = db.StoredLogSize(ctx); err != nil {
-			return s, fmt.Errorf("read log size: %w", err)
-		}
-		if s.records, err = db.LeafRecords(ctx); err != nil {
-			return s, fmt.Errorf("read records: %w", err)
-		}
-		if s.table, err = db.StoredHashes(ctx); err != nil {
-			return s, err
-		}
-		after, err := db.StoredLogSize(ctx)
-		if err != nil {
-			return s, fmt.Errorf("read log size: %w", err)
-		}
-		if after == s.size || attempt == 4 {
-			return s, nil
-		}
-	}
+	return auditLocal(ctx, *dir, *keyFile, stdout)
 }
 
 // auditProblems is an audit's list of problems, the first one first.
@@ -115,88 +80,142 @@ func (p *auditProblems) report(out io.Writer, clean string) error {
 	return exitError{code: 1, msg: "audit failed: " + p.list[0]}
 }
 
-func auditLocal(ctx context.Context, dir string, stdout io.Writer) error {
-	if _, err := os.Stat(filepath.Join(dir, "ikrar.db")); err != nil {
+// auditLocal audits the data directory dir, or a copy of it, changing
+// nothing there: the database is opened read-only and read as one
+// snapshot, rows streamed in leaf order, and the verifier keys come from
+// keyFile or else from dir/keys, never a private key.
+func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) error {
+	path := filepath.Join(dir, "ikrar.db")
+	if _, err := os.Stat(path); err != nil {
 		return exitError{code: 2, msg: fmt.Sprintf("no ikrar database in %s: %v", dir, err)}
 	}
-	a, err := openApp(ctx, dir, "")
+	keys, verifiers, err := auditKeys(dir, keyFile)
 	if err != nil {
-		return err
+		return exitError{code: 2, msg: err.Error()}
 	}
-	defer a.Close()
-	snap, err := readLogSnapshot(ctx, a.db)
+	view, err := sqlite.OpenLogView(path)
 	if err != nil {
-		return err
+		return exitError{code: 2, msg: err.Error()}
 	}
-	// Only checkpoints the registry's keys verify count; the note, not the
-	// row's columns, says what was signed.
-	verifiers := a.keys.Verifiers()
-	var cps []translog.Checkpoint
-	var cpProblems auditProblems
-	for _, sc := range snap.checkpoints {
-		c, err := translog.OpenCheckpoint(sc.Note, verifiers)
-		if err != nil {
-			cpProblems.add("checkpoint of size %d: its signature does not verify with the registry's keys (%v): forged, or signed with a key the registry does not publish", sc.Size, err)
-			continue
-		}
-		if c.Size != sc.Size || c.Root != sc.Root {
-			cpProblems.add("checkpoint of size %d: its size or root column differs from its signed note (size %d, root %s): edited out of band", sc.Size, c.Size, c.Root)
-		}
-		cps = append(cps, c)
-	}
+	defer view.Close()
 
-	// The table of stored hashes must be that of a log of log_state's size.
-	// Where it is not, audit the longer of the two logs, but no further
-	// than rows reach: a size raised to billions must not exhaust memory.
-	var tableProblems auditProblems
-	maxRow := int64(-1)
-	for _, r := range snap.records {
-		maxRow = max(maxRow, r.Index)
-	}
-	size, storedSize := snap.size, snap.size
-	n, contiguous := storedTreeSize(snap.table)
-	switch {
-	case !contiguous:
-		tableProblems.add("log_hashes: %d stored hashes at indexes %d to %d, not a contiguous table from 0: stored hashes deleted or inserted out of band", snap.table.Count, snap.table.Min, snap.table.Max)
-		size, storedSize = min(size, maxRow+1), 0
-	case n != size:
-		tableProblems.add("log size: log_state says %d leaves but log_hashes holds the stored hashes of %d: edited out of band", size, n)
-		size, storedSize = max(n, min(size, maxRow+1)), n
-	case snap.table.Count != tlog.StoredHashCount(n):
-		tableProblems.add("log_hashes: %d stored hashes, a log of %d leaves has %d: stored hashes inserted out of band", snap.table.Count, n, tlog.StoredHashCount(n))
-	}
-
-	rows := make([]translog.Row, len(snap.records))
-	for i, r := range snap.records {
-		rows[i] = translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK}
-	}
-	res, err := translog.AuditRows(rows, size, a.db.HashReader(ctx), storedSize, cps)
-	if err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	// Rows first, by leaf index: the first problem names the first row
-	// touched; what follows from it (roots that no longer match) comes last.
 	var p auditProblems
-	for _, f := range res.Rows {
-		p.add("%s", f)
-	}
-	if res.Omitted > 0 {
-		p.add("%d more leaves differ from their rows (not listed)", res.Omitted)
-	}
-	p.list = append(p.list, tableProblems.list...)
-	p.list = append(p.list, cpProblems.list...)
-	for _, f := range res.Tree {
-		if f.Kind == translog.FindingCount {
-			continue // the table check above said it, and why
+	var res *translog.RowAudit
+	var kept, verified, rows int
+	err = view.Read(ctx, func(s *sqlite.LogSnapshot) error {
+		signed, err := s.Checkpoints()
+		if err != nil {
+			return fmt.Errorf("read checkpoints: %w", err)
 		}
-		p.add("%s", explainFinding(f))
+		kept = len(signed)
+		// Only checkpoints the registry's keys verify count; the note, not
+		// the row's columns, says what was signed.
+		var cps []translog.Checkpoint
+		var cpProblems auditProblems
+		for _, sc := range signed {
+			c, err := translog.OpenCheckpoint(sc.Note, verifiers)
+			if err != nil {
+				cpProblems.add("checkpoint of size %d: its signature does not verify with the registry's keys (%v): forged, or signed with a key the registry does not publish", sc.Size, err)
+				continue
+			}
+			if c.Size != sc.Size || c.Root != sc.Root {
+				cpProblems.add("checkpoint of size %d: its size or root column differs from its signed note (size %d, root %s): edited out of band", sc.Size, c.Size, c.Root)
+			}
+			cps = append(cps, c)
+		}
+		verified = len(cps)
+
+		size, err := s.LogSize()
+		if err != nil {
+			return err
+		}
+		table, err := s.StoredHashes()
+		if err != nil {
+			return err
+		}
+		maxRow, err := s.MaxLeafIndex()
+		if err != nil {
+			return err
+		}
+		// The table of stored hashes must be that of a log of log_state's
+		// size. Where it is not, audit the longer of the two logs, but no
+		// further than rows reach: a size raised to billions must not
+		// exhaust memory.
+		var tableProblems auditProblems
+		storedSize := size
+		n, contiguous := storedTreeSize(table)
+		switch {
+		case !contiguous:
+			tableProblems.add("log_hashes: %d stored hashes at indexes %d to %d, not a contiguous table from 0: stored hashes deleted or inserted out of band", table.Count, table.Min, table.Max)
+			size, storedSize = min(size, maxRow+1), 0
+		case n != size:
+			tableProblems.add("log size: log_state says %d leaves but log_hashes holds the stored hashes of %d: edited out of band", size, n)
+			size, storedSize = max(n, min(size, maxRow+1)), n
+		case table.Count != tlog.StoredHashCount(n):
+			tableProblems.add("log_hashes: %d stored hashes, a log of %d leaves has %d: stored hashes inserted out of band", table.Count, n, tlog.StoredHashCount(n))
+		}
+
+		audit, err := translog.NewRowAuditor(size, s.HashReader(), storedSize, cps)
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		err = s.EachLeafRecord(func(r sqlite.LeafRecord) error {
+			rows++
+			return audit.Add(translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK})
+		})
+		if err != nil {
+			return err
+		}
+		if res, err = audit.Finish(); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		// Rows first, by leaf index: the first problem names the first row
+		// touched; what follows from it (roots that no longer match) comes
+		// last.
+		for _, f := range res.Rows {
+			p.add("%s", f)
+		}
+		if res.Omitted > 0 {
+			p.add("%d more leaves differ from their rows (not listed)", res.Omitted)
+		}
+		p.list = append(p.list, tableProblems.list...)
+		p.list = append(p.list, cpProblems.list...)
+		for _, f := range res.Tree {
+			if f.Kind == translog.FindingCount {
+				continue // the table check above said it, and why
+			}
+			p.add("%s", explainFinding(f))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 
-	fmt.Fprintf(stdout, "Audit %s (log %s)\n", dir, a.keys.Name())
+	name, _, _ := strings.Cut(keys[0], "+")
+	fmt.Fprintf(stdout, "Audit %s (log %s)\n", dir, name)
 	fmt.Fprintf(stdout, "  log:          %d leaves, root %s\n", res.Size, res.Root)
-	fmt.Fprintf(stdout, "  rows:         %d rows claim leaves\n", len(snap.records))
-	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", len(snap.checkpoints), len(cps), len(a.keys.VerifierKeys()))
+	fmt.Fprintf(stdout, "  rows:         %d rows claim leaves\n", rows)
+	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", kept, verified, len(keys))
 	return p.report(stdout, "every row matches its leaf, the stored tree matches the rows, and every checkpoint matches the tree")
+}
+
+// auditKeys returns the verifier keys a local audit trusts: those in
+// keyFile, as the registry publishes them, or else those kept in the data
+// directory.
+func auditKeys(dir, keyFile string) ([]string, note.Verifiers, error) {
+	if keyFile != "" {
+		return readVerifierKeys(keyFile)
+	}
+	keys, err := translog.ReadVerifierKeys(filepath.Join(dir, "keys"))
+	if err != nil || len(keys) == 0 {
+		return nil, nil, fmt.Errorf("no verifier keys in %s (%v): pass the registry's published keys with --key", filepath.Join(dir, "keys"), err)
+	}
+	verifiers, err := translog.ParseVerifierKeys(strings.Join(keys, "\n"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, "keys"), err)
+	}
+	return keys, verifiers, nil
 }
 
 // storedTreeSize returns the number of leaves whose stored hashes the table

@@ -2,7 +2,16 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // StoredHashTable describes the log_hashes table as it is, for the auditor:
@@ -16,11 +25,113 @@ type StoredHashTable struct {
 
 // StoredHashes describes the stored-hash table.
 func (db *DB) StoredHashes(ctx context.Context) (StoredHashTable, error) {
+	return storedHashes(ctx, db.read)
+}
+
+func storedHashes(ctx context.Context, q queryer) (StoredHashTable, error) {
 	t := StoredHashTable{Min: -1, Max: -1}
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(idx), -1), COALESCE(MAX(idx), -1) FROM log_hashes`).
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(idx), -1), COALESCE(MAX(idx), -1) FROM log_hashes`).
 		Scan(&t.Count, &t.Min, &t.Max)
 	if err != nil {
 		return t, fmt.Errorf("describe stored hashes: %w", err)
 	}
 	return t, nil
+}
+
+// LogView reads a database for an auditor, who may hold only a copy and
+// must change nothing: it is opened read-only, and never writes, creates
+// or deletes a file beside the database.
+type LogView struct {
+	db *sql.DB
+}
+
+// OpenLogView opens the database at path read-only. A database without a
+// write-ahead log beside it (a backup, or that of a stopped server) is
+// opened immutable: SQLite then takes no locks and creates no -wal or -shm.
+// One with a -wal is in use, or was left by a server that stopped
+// abruptly; it is read through its -shm, as any reader does, which must
+// then exist.
+func OpenLogView(path string) (*LogView, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "query_only(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	switch _, err := os.Stat(path + "-wal"); {
+	case errors.Is(err, fs.ErrNotExist):
+		q.Set("immutable", "1")
+	case err != nil:
+		return nil, err
+	default:
+		if _, err := os.Stat(path + "-shm"); err != nil {
+			return nil, fmt.Errorf("%s-wal has no %s-shm beside it, which a read-only reader needs: copy the database with ikrar backup, or open the copy once with the server: %w", path, path, err)
+		}
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	// One connection: everything an audit reads is one transaction on it.
+	db.SetMaxOpenConns(1)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s read-only: %w", path, err)
+	}
+	return &LogView{db: db}, nil
+}
+
+// Close closes the view.
+func (v *LogView) Close() error { return v.db.Close() }
+
+// Read runs fn in one read transaction, so that everything it reads is
+// one snapshot of the database: a server appending meanwhile changes none
+// of it.
+func (v *LogView) Read(ctx context.Context, fn func(*LogSnapshot) error) error {
+	tx, err := v.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&LogSnapshot{ctx: ctx, tx: tx}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// LogSnapshot reads the log as of one moment.
+type LogSnapshot struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+// Checkpoints lists every kept checkpoint, smallest first.
+func (s *LogSnapshot) Checkpoints() ([]translog.SignedCheckpoint, error) {
+	return checkpoints(s.ctx, s.tx)
+}
+
+// LogSize is the log's size as log_state records it.
+func (s *LogSnapshot) LogSize() (int64, error) { return storedLogSize(s.ctx, s.tx) }
+
+// StoredHashes describes the stored-hash table.
+func (s *LogSnapshot) StoredHashes() (StoredHashTable, error) { return storedHashes(s.ctx, s.tx) }
+
+// HashReader serves the stored hashes.
+func (s *LogSnapshot) HashReader() tlog.HashReader { return hashReader{s.ctx, s.tx} }
+
+// MaxLeafIndex is the largest leaf index a row claims, -1 if none does.
+func (s *LogSnapshot) MaxLeafIndex() (int64, error) {
+	var n int64
+	err := s.tx.QueryRowContext(s.ctx, `SELECT MAX(COALESCE((SELECT MAX(leaf_index) FROM signatures), -1),
+		COALESCE((SELECT MAX(r.leaf_index) FROM revocations r JOIN signatures s ON s.id = r.signature_id), -1))`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("largest leaf index: %w", err)
+	}
+	return n, nil
+}
+
+// EachLeafRecord calls fn with every row that claims a leaf, by leaf index.
+func (s *LogSnapshot) EachLeafRecord(fn func(LeafRecord) error) error {
+	return eachLeafRecord(s.ctx, s.tx, fn)
 }

@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -118,9 +117,15 @@ func (db *DB) LogSize(ctx context.Context) (int64, error) {
 // StoredLogSize reads the log's size from the database, as another process
 // (an auditor next to a running server) must.
 func (db *DB) StoredLogSize(ctx context.Context) (int64, error) {
+	return storedLogSize(ctx, db.read)
+}
+
+func storedLogSize(ctx context.Context, q queryer) (int64, error) {
 	var n int64
-	err := db.read.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n)
-	return n, err
+	if err := q.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read log size: %w", err)
+	}
+	return n, nil
 }
 
 // HashReader serves the log's committed stored hashes for proofs, the
@@ -164,7 +169,11 @@ func (db *DB) CheckpointAt(ctx context.Context, size int64) (translog.SignedChec
 
 // Checkpoints lists every kept checkpoint, smallest first.
 func (db *DB) Checkpoints(ctx context.Context) ([]translog.SignedCheckpoint, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size`)
+	return checkpoints(ctx, db.read)
+}
+
+func checkpoints(ctx context.Context, q queryer) ([]translog.SignedCheckpoint, error) {
+	rows, err := q.QueryContext(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size`)
 	if err != nil {
 		return nil, err
 	}
@@ -195,34 +204,86 @@ type LeafRecord struct {
 // Rows with a leaf index the log does not have, or two rows on one index,
 // show up as gaps and duplicates for the auditor to report.
 func (db *DB) LeafRecords(ctx context.Context) ([]LeafRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+signatureColumns+`, s.identity_salt`+signatureFrom+` ORDER BY s.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []LeafRecord
-	var revoked []registry.Signature
-	for rows.Next() {
-		var salt []byte
-		s, err := scanSignatureWith(rows, true, &salt)
-		if err != nil {
-			return nil, err
-		}
-		s.IdentitySalt = salt
-		ok := s.Erased() || translog.SignatureIdentity(s) == s.IdentityHash
-		out = append(out, LeafRecord{Index: s.LeafIndex, What: fmt.Sprintf("signature %d (certificate %s)", s.ID, s.Code),
-			Entry: translog.SignatureEntry(s), IdentityOK: ok})
-		if s.Revocation != nil {
-			revoked = append(revoked, s)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, s := range revoked {
-		r := *s.Revocation
-		out = append(out, LeafRecord{Index: r.LeafIndex, What: fmt.Sprintf("revocation %d of signature %d (certificate %s)", r.ID, s.ID, s.Code),
-			Entry: translog.RevocationEntry(s, r), IdentityOK: true})
-	}
-	return out, nil
+	err := eachLeafRecord(ctx, db.read, func(r LeafRecord) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
 }
+
+// eachLeafRecord calls fn with every row that claims a leaf, by leaf index:
+// signatures and revocations are two sorted queries merged, a signature
+// before a revocation on one index. Only the rows being merged are in
+// memory, and the signature images are not read (no leaf holds them).
+func eachLeafRecord(ctx context.Context, q queryer, fn func(LeafRecord) error) error {
+	sigs, err := newLeafCursor(ctx, q, ``, `s.leaf_index`, false)
+	if err != nil {
+		return err
+	}
+	defer sigs.close()
+	revs, err := newLeafCursor(ctx, q, ` WHERE r.id IS NOT NULL`, `r.leaf_index`, true)
+	if err != nil {
+		return err
+	}
+	defer revs.close()
+	for sigs.ok || revs.ok {
+		c := sigs
+		if !sigs.ok || (revs.ok && revs.rec.Index < sigs.rec.Index) {
+			c = revs
+		}
+		if err := fn(c.rec); err != nil {
+			return err
+		}
+		if err := c.next(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leafCursor reads the signatures, or the revocations, that claim leaves.
+type leafCursor struct {
+	rows       *sql.Rows
+	revocation bool
+	ok         bool // rec holds the next record
+	rec        LeafRecord
+}
+
+func newLeafCursor(ctx context.Context, q queryer, where, order string, revocation bool) (*leafCursor, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumnsNoInk+`, s.identity_salt`+signatureFrom+where+` ORDER BY `+order+`, s.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	c := &leafCursor{rows: rows, revocation: revocation}
+	return c, c.next()
+}
+
+func (c *leafCursor) next() error {
+	c.ok = false
+	if !c.rows.Next() {
+		if err := c.rows.Err(); err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
+		return nil
+	}
+	var salt []byte
+	s, err := scanSignatureWith(c.rows, false, &salt)
+	if err != nil {
+		return fmt.Errorf("read records: %w", err)
+	}
+	s.IdentitySalt = salt
+	if c.revocation {
+		r := *s.Revocation
+		c.rec = LeafRecord{Index: r.LeafIndex, What: fmt.Sprintf("revocation %d of signature %d (certificate %s)", r.ID, s.ID, s.Code),
+			Entry: translog.RevocationEntry(s, r), IdentityOK: true}
+	} else {
+		ok := s.Erased() || translog.SignatureIdentity(s) == s.IdentityHash
+		c.rec = LeafRecord{Index: s.LeafIndex, What: fmt.Sprintf("signature %d (certificate %s)", s.ID, s.Code),
+			Entry: translog.SignatureEntry(s), IdentityOK: ok}
+	}
+	c.ok = true
+	return nil
+}
+
+func (c *leafCursor) close() { c.rows.Close() }
