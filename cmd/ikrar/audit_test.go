@@ -251,6 +251,7 @@ func rowName(s registry.Signature) string {
 func TestAuditFindsTampering(t *testing.T) {
 	r := seededTrustRegistry(t)
 	s, other := r.sigs, r.emps[r.next]
+	keyFile := writeKeyFile(t, r.dir)
 	r.close()
 	otherKeys, err := translog.LoadOrCreateKeyring(t.TempDir(), trustOrigin)
 	if err != nil {
@@ -349,29 +350,54 @@ func TestAuditFindsTampering(t *testing.T) {
 			exec(`UPDATE checkpoints SET root = randomblob(32) WHERE size = 7`)
 		}, func() string { return "checkpoint of size 7: its size or root column differs from its signed note" }},
 	}
+	// Each case is audited as the operator does, with the data directory's
+	// own keys, and as an inspector does, with a copy holding no key, secret
+	// or origin and the published keys: both find the same.
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := copyDataDir(t, r.dir)
-			tamperDB(t, dir, tt.tamper)
-			code, out := runTrust(t, "audit", "--data", dir)
-			want := tt.want()
-			if want == "" {
-				if code != 0 || !strings.Contains(out, "AUDIT BERSIH / AUDIT CLEAN") {
-					t.Fatalf("clean registry: exit %d\n%s", code, out)
-				}
-				return
+		for _, inspector := range []bool{false, true} {
+			name := tt.name
+			if inspector {
+				name += " (copy with published keys)"
 			}
-			if code != 1 {
-				t.Fatalf("exit %d, want 1\n%s", code, out)
+			t.Run(name, func(t *testing.T) {
+				auditTampered(t, r.dir, tt.tamper, tt.want, inspector, keyFile)
+			})
+		}
+	}
+}
+
+// auditTampered audits a tampered copy of the registry in src and checks
+// the first problem reported is want's, and that the audit changed nothing.
+func auditTampered(t *testing.T, src string, tamper func(exec func(q string, args ...any) sql.Result), wantFn func() string, inspector bool, keyFile string) {
+	t.Helper()
+	dir := copyDataDir(t, src)
+	tamperDB(t, dir, tamper)
+	var args []string
+	if inspector {
+		for _, name := range []string{"keys", "secret.key", "origin"} {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				t.Fatal(err)
 			}
-			first, _, _ := strings.Cut(out[strings.Index(out, "exit: ")+len("exit: "):], "\n")
-			if !strings.HasPrefix(first, "audit failed: "+want) {
-				t.Errorf("first problem:\n got %q\nwant %q…\n%s", first, want, out)
-			}
-			if !strings.Contains(out, "AUDIT GAGAL / AUDIT FAILED") || !strings.Contains(out, "  1. "+want) {
-				t.Errorf("report does not list the problem first:\n%s", out)
-			}
-		})
+		}
+		args = []string{"--key", keyFile}
+	}
+	code, out := auditUnchanged(t, dir, args...)
+	want := wantFn()
+	if want == "" {
+		if code != 0 || !strings.Contains(out, "AUDIT BERSIH / AUDIT CLEAN") {
+			t.Fatalf("clean registry: exit %d\n%s", code, out)
+		}
+		return
+	}
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	first, _, _ := strings.Cut(out[strings.Index(out, "exit: ")+len("exit: "):], "\n")
+	if !strings.HasPrefix(first, "audit failed: "+want) {
+		t.Errorf("first problem:\n got %q\nwant %q…\n%s", first, want, out)
+	}
+	if !strings.Contains(out, "AUDIT GAGAL / AUDIT FAILED") || !strings.Contains(out, "  1. "+want) {
+		t.Errorf("report does not list the problem first:\n%s", out)
 	}
 }
 
