@@ -55,7 +55,7 @@ Usage:
   ikrar verify FILE.pdf --key KEYFILE [--online URL]
   ikrar verify --qr TEXT --key KEYFILE [--online URL]
                                              check a certificate with the published verifier keys
-  ikrar audit --data DIR                     check every record against the transparency log
+  ikrar audit --data DIR [--key KEYFILE]     check every record against the transparency log (read-only)
   ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]
                                              check a running registry's log only grew
   ikrar key rotate|list --data DIR           add a new log signing key / print the verifier keys
