@@ -23,11 +23,6 @@ type StoredHashTable struct {
 	Min, Max int64 // -1 when the table is empty
 }
 
-// StoredHashes describes the stored-hash table.
-func (db *DB) StoredHashes(ctx context.Context) (StoredHashTable, error) {
-	return storedHashes(ctx, db.read)
-}
-
 func storedHashes(ctx context.Context, q queryer) (StoredHashTable, error) {
 	t := StoredHashTable{Min: -1, Max: -1}
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(idx), -1), COALESCE(MAX(idx), -1) FROM log_hashes`).
@@ -36,6 +31,14 @@ func storedHashes(ctx context.Context, q queryer) (StoredHashTable, error) {
 		return t, fmt.Errorf("describe stored hashes: %w", err)
 	}
 	return t, nil
+}
+
+func storedLogSize(ctx context.Context, q queryer) (int64, error) {
+	var n int64
+	if err := q.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read log size: %w", err)
+	}
+	return n, nil
 }
 
 // LogView reads a database for an auditor, who may hold only a copy and

@@ -131,20 +131,6 @@ func (db *DB) LogSize(ctx context.Context) (int64, error) {
 	return db.logSize.Load(), nil
 }
 
-// StoredLogSize reads the log's size from the database, as another process
-// (an auditor next to a running server) must.
-func (db *DB) StoredLogSize(ctx context.Context) (int64, error) {
-	return storedLogSize(ctx, db.read)
-}
-
-func storedLogSize(ctx context.Context, q queryer) (int64, error) {
-	var n int64
-	if err := q.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("read log size: %w", err)
-	}
-	return n, nil
-}
-
 // HashReader serves the log's committed stored hashes for proofs, the
 // upper levels of the tree from memory.
 func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
