@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -215,5 +216,19 @@ func TestAuditUnderSigningLoad(t *testing.T) {
 	t.Logf("%d audits clean while %d signatures were made", audits, signed.Load())
 	if signed.Load() == 0 {
 		t.Error("nothing was signed during the audits")
+	}
+}
+
+// A read-only audit cannot migrate: a copy of another schema is refused,
+// naming both versions, rather than misread.
+func TestAuditRefusesOtherSchema(t *testing.T) {
+	r := seededTrustRegistry(t)
+	keyFile := writeKeyFile(t, r.dir)
+	dir := inspectorCopy(t, r)
+	tamperDB(t, dir, func(exec func(q string, args ...any) sql.Result) {
+		exec(`DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`)
+	})
+	if code, out := auditUnchanged(t, dir, "--key", keyFile); code != 2 || !strings.Contains(out, "the database has schema version") {
+		t.Errorf("exit %d\n%s", code, out)
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path"
+	"strconv"
+	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -48,41 +51,67 @@ type LogView struct {
 	db *sql.DB
 }
 
-// OpenLogView opens the database at path read-only. A database without a
+// OpenLogView opens the database file read-only. A database without a
 // write-ahead log beside it (a backup, or that of a stopped server) is
 // opened immutable: SQLite then takes no locks and creates no -wal or -shm.
 // One with a -wal is in use, or was left by a server that stopped
 // abruptly; it is read through its -shm, as any reader does, which must
 // then exist.
-func OpenLogView(path string) (*LogView, error) {
-	if _, err := os.Stat(path); err != nil {
+func OpenLogView(file string) (*LogView, error) {
+	if _, err := os.Stat(file); err != nil {
 		return nil, err
 	}
 	q := url.Values{}
 	q.Set("mode", "ro")
 	q.Add("_pragma", "query_only(1)")
 	q.Add("_pragma", "busy_timeout(10000)")
-	switch _, err := os.Stat(path + "-wal"); {
+	switch _, err := os.Stat(file + "-wal"); {
 	case errors.Is(err, fs.ErrNotExist):
 		q.Set("immutable", "1")
 	case err != nil:
 		return nil, err
 	default:
-		if _, err := os.Stat(path + "-shm"); err != nil {
-			return nil, fmt.Errorf("%s-wal has no %s-shm beside it, which a read-only reader needs: copy the database with ikrar backup, or open the copy once with the server: %w", path, path, err)
+		if _, err := os.Stat(file + "-shm"); err != nil {
+			return nil, fmt.Errorf("%s-wal has no %s-shm beside it, which a read-only reader needs: copy the -shm with it, or make the copy with ikrar backup: %w", file, file, err)
 		}
 	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
 	// One connection: everything an audit reads is one transaction on it.
 	db.SetMaxOpenConns(1)
-	if err := db.Ping(); err != nil {
+	if err := checkSchema(db); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s read-only: %w", path, err)
+		return nil, fmt.Errorf("open %s read-only: %w", file, err)
 	}
 	return &LogView{db: db}, nil
+}
+
+// checkSchema refuses a database whose schema is not the one this build
+// reads: a read-only auditor cannot migrate it, and the queries of another
+// schema would fail obscurely or, worse, read the wrong columns.
+func checkSchema(db *sql.DB) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	want := 0
+	for _, name := range names {
+		v, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: bad version prefix", name)
+		}
+		want = max(want, v)
+	}
+	var have int
+	if err := db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("read the schema version: %w", err)
+	}
+	if have != want {
+		return fmt.Errorf("the database has schema version %d, this ikrar reads version %d: audit it with the ikrar release that wrote it, or run ikrar migrate on another copy first", have, want)
+	}
+	return nil
 }
 
 // Close closes the view.
