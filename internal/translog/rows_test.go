@@ -92,3 +92,46 @@ func TestAuditRowsOrder(t *testing.T) {
 		t.Errorf("findings %v, want the deleted leaf 2 first", r.Rows)
 	}
 }
+
+// The streamed audit keeps only the tree's right edge: its root and its
+// check of every checkpoint must be tlog's at every size, including those
+// that are not powers of two.
+func TestStreamedTreeEverySize(t *testing.T) {
+	const n = 300
+	full, err := Rebuild(testLeaves(n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cps []Checkpoint
+	for size := int64(0); size <= n; size++ {
+		cps = append(cps, testCheckpoint(size))
+	}
+	for size := int64(0); size <= n; size++ {
+		r, err := Audit(testLeaves(size), full, size, cps[:size+1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := TreeHash(size, full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Root != want || !r.OK() || r.Checkpoints != int(size)+1 {
+			t.Fatalf("size %d: root %v (want %v), findings %v, %d checkpoints", size, r.Root, want, r.Findings, r.Checkpoints)
+		}
+	}
+}
+
+func TestRowAuditorRefusesRowsOutOfOrder(t *testing.T) {
+	stored, _ := Rebuild(testLeaves(4))
+	a, err := NewRowAuditor(4, stored, 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := testRows(4)
+	if err := a.Add(rows[2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Add(rows[1]); err == nil {
+		t.Error("a row for leaf 1 after one for leaf 2 was accepted")
+	}
+}
