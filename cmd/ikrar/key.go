@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // cmdKey manages the log's signing keys: "rotate" makes a new key the
@@ -34,7 +36,7 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		fmt.Fprintln(stdout, strings.Join(a.keys.VerifierKeys(), "\n"))
 		return nil
 	}
-	if err := a.keys.Rotate(); err != nil {
+	if err := a.keys.Rotate(translog.DefaultKeyLifetime); err != nil {
 		return err
 	}
 	keys := a.keys.VerifierKeys()
