@@ -124,13 +124,17 @@ func auditLocal(ctx context.Context, dir string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	keys, err := a.needKeys()
+	if err != nil {
+		return err
+	}
 	snap, err := readLogSnapshot(ctx, a.db)
 	if err != nil {
 		return err
 	}
 	// Only checkpoints the registry's keys verify count; the note, not the
 	// row's columns, says what was signed.
-	verifiers := a.keys.Verifiers()
+	verifiers := keys.Verifiers()
 	var cps []translog.Checkpoint
 	var cpProblems auditProblems
 	for _, sc := range snap.checkpoints {
@@ -192,10 +196,10 @@ func auditLocal(ctx context.Context, dir string, stdout io.Writer) error {
 		p.add("%s", explainFinding(f))
 	}
 
-	fmt.Fprintf(stdout, "Audit %s (log %s)\n", dir, a.keys.Name())
+	fmt.Fprintf(stdout, "Audit %s (log %s)\n", dir, keys.Name())
 	fmt.Fprintf(stdout, "  log:          %d leaves, root %s\n", res.Size, res.Root)
 	fmt.Fprintf(stdout, "  rows:         %d rows claim leaves\n", len(snap.records))
-	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", len(snap.checkpoints), len(cps), len(a.keys.VerifierKeys()))
+	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", len(snap.checkpoints), len(cps), len(keys.VerifierKeys()))
 	return p.report(stdout, "every row matches its leaf, the stored tree matches the rows, and every checkpoint matches the tree")
 }
 
