@@ -118,7 +118,7 @@ func keyRotate(ctx context.Context, a *app, keys *translog.Keyring, exportOld st
 	if err := a.db.SaveCosignedCheckpoint(ctx, translog.SignedCheckpoint{Size: size, Root: root, Note: msg}, time.Now()); err != nil {
 		return err
 	}
-	if err := keys.Retire(); err != nil {
+	if err := keys.Retire(size); err != nil {
 		return err
 	}
 	pub := keys.PublishedKeys()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -269,7 +270,11 @@ func TestKeyRotateCrossSigns(t *testing.T) {
 		strings.HasSuffix(lines[0], "not-after -") || !strings.HasPrefix(lines[1], newKeys[1]+" not-before ") {
 		t.Fatalf("key list --windows: exit %d\n%s", code, out)
 	}
-	oldEnd, _ := time.Parse(time.RFC3339, lines[0][strings.LastIndex(lines[0], " ")+1:])
+	wantHandover := " handover " + strconv.FormatInt(latest.Size, 10)
+	if !strings.HasSuffix(lines[0], wantHandover) || strings.Contains(lines[1], "handover") {
+		t.Errorf("key list --windows does not name the handover checkpoint %d:\n%s", latest.Size, out)
+	}
+	oldEnd, _ := time.Parse(time.RFC3339, strings.Fields(lines[0])[4])
 	if time.Since(oldEnd) < 0 || time.Since(oldEnd) > time.Minute {
 		t.Errorf("the old key's window ends at %v, not at the rotation", oldEnd)
 	}

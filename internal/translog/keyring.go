@@ -44,6 +44,7 @@ type Keyring struct {
 	// retiring is the signer a rotation replaced, kept in memory only until
 	// it has cross-signed the checkpoint that hands over to the new key.
 	retiring    note.Signer
+	retiringN   int
 	retiringWin Window
 }
 
@@ -55,6 +56,11 @@ const DefaultKeyLifetime = 2 * 365 * 24 * time.Hour
 // bound is open; keys made before windows existed have neither.
 type Window struct {
 	NotBefore, NotAfter time.Time
+	// HandedOver says a rotation retired the key after it signed, together
+	// with its successor, the checkpoint of size HandoverSize: where a
+	// verifier who trusts this key follows to the next.
+	HandedOver   bool
+	HandoverSize int64
 }
 
 // Contains reports whether the key may sign at t.
@@ -71,16 +77,27 @@ func (w Window) String() string {
 		}
 		return t.UTC().Format(time.RFC3339)
 	}
-	return "not-before " + f(w.NotBefore) + " not-after " + f(w.NotAfter)
+	s := "not-before " + f(w.NotBefore) + " not-after " + f(w.NotAfter)
+	if w.HandedOver {
+		s += " handover " + strconv.FormatInt(w.HandoverSize, 10)
+	}
+	return s
 }
 
 // parseWindow reads what Window.String writes.
 func parseWindow(text string) (Window, error) {
 	f := strings.Fields(text)
-	if len(f) != 4 || f[0] != "not-before" || f[2] != "not-after" {
+	if (len(f) != 4 && len(f) != 6) || f[0] != "not-before" || f[2] != "not-after" {
 		return Window{}, fmt.Errorf("malformed validity window %q", text)
 	}
 	var w Window
+	if len(f) == 6 {
+		n, err := strconv.ParseInt(f[5], 10, 64)
+		if f[4] != "handover" || err != nil || n < 0 {
+			return Window{}, fmt.Errorf("malformed validity window %q", text)
+		}
+		w.HandedOver, w.HandoverSize = true, n
+	}
 	for i, t := range []*time.Time{&w.NotBefore, &w.NotAfter} {
 		if v := f[2*i+1]; v != "-" {
 			p, err := time.Parse(time.RFC3339, v)
@@ -338,21 +355,23 @@ func (k *Keyring) Rotate(lifetime time.Duration) error {
 		next = files[len(files)-1].n + 1
 	}
 	k.mu.RLock()
-	old, oldWin := k.signer, k.currentWindow()
+	old, oldN, oldWin := k.signer, k.current, k.currentWindow()
 	k.mu.RUnlock()
 	if err := k.add(next, lifetime); err != nil {
 		return fmt.Errorf("rotate keyring %s: %w", k.dir, err)
 	}
 	k.mu.Lock()
-	k.retiring, k.retiringWin = old, oldWin
+	k.retiring, k.retiringN, k.retiringWin = old, oldN, oldWin
 	k.mu.Unlock()
 	return nil
 }
 
 // Retire ends the validity of every key but the current one now and removes
 // their private keys from the directory; their verifier keys stay
-// published. Export a key first to keep it.
-func (k *Keyring) Retire() error {
+// published. Export a key first to keep it. handoverSize is the size of the
+// checkpoint signed since Rotate, which the retiring key signed too if it
+// was inside its window; its window records it.
+func (k *Keyring) Retire(handoverSize int64) error {
 	files, err := k.files()
 	if err != nil {
 		return fmt.Errorf("retire keys in %s: %w", k.dir, err)
@@ -366,8 +385,14 @@ func (k *Keyring) Retire() error {
 		}
 		if i := k.index(f.n); !f.signer && i >= 0 {
 			w := k.windows[i]
-			if w.NotAfter.IsZero() || w.NotAfter.After(now) {
-				w.NotAfter = now
+			handover := k.retiring != nil && f.n == k.retiringN && k.retiringWin.Contains(now)
+			if w.NotAfter.IsZero() || w.NotAfter.After(now) || handover {
+				if w.NotAfter.IsZero() || w.NotAfter.After(now) {
+					w.NotAfter = now
+				}
+				if handover {
+					w.HandedOver, w.HandoverSize = true, handoverSize
+				}
 				if err := writeFileReplace(k.windowPath(f.n), []byte(w.String()+"\n")); err != nil {
 					return fmt.Errorf("retire key %d: %w", f.n, err)
 				}

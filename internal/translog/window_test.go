@@ -13,6 +13,10 @@ import (
 // before it begins, or after it ended.
 func TestKeyOutsideWindowDoesNotSign(t *testing.T) {
 	now := time.Now()
+	if w, err := parseWindow("not-before - not-after 2026-01-02T03:04:05Z handover 7"); err != nil ||
+		w.String() != "not-before - not-after 2026-01-02T03:04:05Z handover 7" {
+		t.Errorf("window with a handover: %v, %v", w, err)
+	}
 	for _, w := range []Window{
 		{NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)},
 		{NotBefore: now.Add(time.Hour), NotAfter: now.Add(48 * time.Hour)},
@@ -48,7 +52,8 @@ func TestNewKeyWindow(t *testing.T) {
 	if got := mustKeyring(t, dir).CurrentWindow(); !got.NotBefore.Equal(w.NotBefore) || !got.NotAfter.Equal(w.NotAfter) {
 		t.Errorf("reloaded window %s, want %s", got, w)
 	}
-	for _, bad := range []string{"", "not-before x not-after -", "not-after - not-before -"} {
+	for _, bad := range []string{"", "not-before x not-after -", "not-after - not-before -",
+		"not-before - not-after - handover", "not-before - not-after - handover -1", "not-before - not-after - size 3"} {
 		if _, err := parseWindow(bad); err == nil {
 			t.Errorf("parseWindow(%q) succeeded", bad)
 		}
@@ -81,7 +86,7 @@ func TestRotateHandsOver(t *testing.T) {
 		}
 	}
 
-	if err := k.Retire(); err != nil {
+	if err := k.Retire(4); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "signer-1.key")); !os.IsNotExist(err) {
@@ -97,7 +102,8 @@ func TestRotateHandsOver(t *testing.T) {
 	reloaded := mustKeyring(t, dir)
 	pub := reloaded.PublishedKeys()
 	if len(pub) != 2 || pub[0].Verifier != oldVerifier || pub[0].Window.NotAfter.IsZero() ||
-		pub[0].Window.NotAfter.After(time.Now()) {
+		pub[0].Window.NotAfter.After(time.Now()) || !pub[0].Window.HandedOver || pub[0].Window.HandoverSize != 4 ||
+		pub[1].Window.HandedOver {
 		t.Errorf("after Retire the published keys are %v", pub)
 	}
 }
