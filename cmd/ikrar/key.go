@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/private"
@@ -139,7 +138,7 @@ func keyRotate(ctx context.Context, a *app, keys *translog.Keyring, exportOld st
 // old name have signed nothing but empty checkpoints, so they and those
 // checkpoints go, and the next serve makes keys for the new name.
 func keyOrigin(ctx context.Context, dir, origin string, stdout io.Writer) error {
-	if strings.ContainsAny(origin, "+ \t\n") || origin == "" {
+	if !translog.ValidOrigin(origin) {
 		return exitError{code: 2, msg: fmt.Sprintf("invalid origin %q: it must be non-empty, without spaces or '+'", origin)}
 	}
 	a, err := openApp(ctx, dir, "")

@@ -192,6 +192,11 @@ func TestLocalOriginAtPublicURLRefused(t *testing.T) {
 	if hint := "ikrar key origin --data " + empty.dir + " ikrar.example.go.id/ikrar"; code != 1 || !strings.Contains(out, hint) {
 		t.Fatalf("serve an empty localhost log at %s: exit %d, want the hint %q\n%s", public, code, hint, out)
 	}
+	for _, bad := range []string{"", "ikrar example/ikrar", "ikrar.example.go.id+x"} {
+		if code, out := runTrust(t, "key", "origin", "--data", empty.dir, bad); code != 2 {
+			t.Errorf("key origin %q: exit %d\n%s", bad, code, out)
+		}
+	}
 	if code, out := runTrust(t, "key", "origin", "--data", empty.dir, "ikrar.example.go.id/ikrar"); code != 0 {
 		t.Fatalf("key origin: exit %d\n%s", code, out)
 	}

@@ -109,6 +109,10 @@ func OpenCheckpoint(msg []byte, verifiers note.Verifiers) (Checkpoint, error) {
 	return Checkpoint{}, fmt.Errorf("open checkpoint of %s: %w", c.Origin, ErrUnverified)
 }
 
+// ValidOrigin reports whether s may name a log: what a checkpoint's first
+// line and every key of the log carry.
+func ValidOrigin(s string) bool { return validKeyName(s) }
+
 // validKeyName reports whether s may name a note key and so a log origin:
 // non-empty UTF-8 without spaces or '+'.
 func validKeyName(s string) bool {
