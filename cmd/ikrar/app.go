@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,10 +32,23 @@ type secrets struct {
 	Download []byte // certificate download links
 }
 
-// openApp opens the data directory. origin names the transparency log the
-// first time; afterwards the origin recorded in the data directory wins,
-// because every key and checkpoint carries it.
+// openApp opens the data directory for a command that does not serve. It
+// never names the log: on a fresh directory it creates no keys and no
+// origin, and a.keys stays nil until the first serve. origin, if not empty,
+// is a test's way to name the log as serve would.
 func openApp(ctx context.Context, dir, origin string) (*app, error) {
+	return open(ctx, dir, origin, "")
+}
+
+// openServe opens the data directory to serve at baseURL: on a fresh
+// directory it names the log origin and creates its first key; afterwards
+// the origin recorded in the data directory wins, because every key and
+// checkpoint carries it.
+func openServe(ctx context.Context, dir, origin, baseURL string) (*app, error) {
+	return open(ctx, dir, origin, baseURL)
+}
+
+func open(ctx context.Context, dir, origin, baseURL string) (*app, error) {
 	if err := private.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -42,47 +57,193 @@ func openApp(ctx context.Context, dir, origin string) (*app, error) {
 	if err := private.Tighten(dir); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	sec, err := loadSecrets(filepath.Join(dir, "secret.key"))
-	if err != nil {
-		return nil, err
-	}
-	origin, err = logOrigin(filepath.Join(dir, "origin"), origin)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := translog.LoadOrCreateKeyring(filepath.Join(dir, "keys"), origin)
-	if err != nil {
-		return nil, fmt.Errorf("load log keys: %w", err)
-	}
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "ikrar.db"))
 	if err != nil {
 		return nil, err
 	}
+	a, err := openData(ctx, dir, db, origin, baseURL)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func openData(ctx context.Context, dir string, db *sqlite.DB, origin, baseURL string) (*app, error) {
+	leaves, logged, err := logState(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	secretPath, originPath, keysDir := filepath.Join(dir, "secret.key"), filepath.Join(dir, "origin"), filepath.Join(dir, "keys")
+	// A log's keys, secret and origin are never made anew: new ones would
+	// silently break every certificate, link and checkpoint issued before.
+	if logged {
+		var missing []string
+		if !exists(secretPath) {
+			missing = append(missing, "secret.key")
+		}
+		if !exists(originPath) {
+			missing = append(missing, "origin")
+		}
+		if !hasKeys(keysDir) {
+			missing = append(missing, "keys/")
+		}
+		if len(missing) > 0 {
+			return nil, exitError{code: 1, msg: missingMessage(dir, strings.Join(missing, ", "))}
+		}
+	}
+	sec, err := loadSecrets(secretPath)
+	if err != nil {
+		return nil, err
+	}
+	recorded, err := readOrigin(originPath)
+	if err != nil {
+		return nil, err
+	}
+	serving := baseURL != "" || origin != ""
+	if recorded == "" && serving {
+		recorded = origin
+	}
+	if baseURL != "" {
+		if err := checkOrigin(recorded, baseURL, dir, leaves); err != nil {
+			return nil, err
+		}
+	}
+	var keys *translog.Keyring
+	if recorded != "" {
+		if logged {
+			keys, err = translog.LoadKeyring(keysDir, recorded)
+		} else if serving {
+			keys, err = translog.LoadOrCreateKeyring(keysDir, recorded)
+		} else if hasKeys(keysDir) {
+			keys, err = translog.LoadKeyring(keysDir, recorded)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load log keys: %w", err)
+		}
+		if serving && !exists(originPath) {
+			if err := os.WriteFile(originPath, []byte(recorded+"\n"), private.FileMode); err != nil {
+				return nil, fmt.Errorf("record log origin: %w", err)
+			}
+		}
+	}
 	svc := registry.NewService(db, sec.Link)
 	if err := seedPledge(ctx, db); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return &app{dir: dir, db: db, svc: svc, secrets: sec, keys: keys}, nil
 }
 
-// logOrigin reads the log's origin from path, or records origin there on
-// first use.
-func logOrigin(path, origin string) (string, error) {
+// logState reports how many leaves the log has and whether it has
+// anything at all, a leaf or a checkpoint (the first serve signs one of
+// size 0).
+func logState(ctx context.Context, db *sqlite.DB) (leaves int64, logged bool, err error) {
+	leaves, err = db.StoredLogSize(ctx)
+	if err != nil {
+		return 0, false, fmt.Errorf("read log size: %w", err)
+	}
+	if leaves > 0 {
+		return leaves, true, nil
+	}
+	_, err = db.LatestCheckpoint(ctx)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("read checkpoints: %w", err)
+	}
+	return 0, true, nil
+}
+
+func missingMessage(dir, missing string) string {
+	return fmt.Sprintf("%s berisi log transparansi tetapi %s tidak ada; ikrar tidak membuat kunci atau rahasia baru. "+
+		"Pulihkan dari cadangan direktori data yang disimpan bersama arsip `ikrar backup` (keys/, secret.key, origin), lalu jalankan lagi.\n"+
+		"%s holds a transparency log but %s is missing; ikrar will not make new keys or secrets, which would break every certificate, link and checkpoint issued so far. "+
+		"Restore them from the copy of the data directory kept with your `ikrar backup` archive (keys/, secret.key, origin; README, Backup and restore) and start again.",
+		dir, missing, dir, missing)
+}
+
+// checkOrigin refuses to serve a log named for a local host at a public
+// address: its checkpoints and QR claims would name a registry nobody can
+// reach.
+func checkOrigin(origin, baseURL, dir string, leaves int64) error {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return fmt.Errorf("--base-url %q: %w", baseURL, err)
+	}
+	if !isLocalHost(originHost(origin)) || isLocalHost(u.Host) {
+		return nil
+	}
+	want := u.Host + "/ikrar"
+	if leaves > 0 {
+		return exitError{code: 1, msg: fmt.Sprintf("log %s diberi nama host lokal dan sudah berisi %d entri; tidak dapat dilayani di %s.\n"+
+			"The log is named %q, a local host, and already holds %d leaves, each signed under that name: it cannot be served at %s. "+
+			"Serve it at a local --base-url, or start a new data directory for the public registry.",
+			origin, leaves, baseURL, origin, leaves, baseURL)}
+	}
+	return exitError{code: 1, msg: fmt.Sprintf("log %s diberi nama host lokal; log masih kosong, jadi namanya dapat diganti: ikrar key origin --data %s %s\n"+
+		"The log is named %q, a local host, but is served at %s. No leaf was logged yet, so it may be renamed: "+
+		"run `ikrar key origin --data %s %s` (it replaces the unused keys), then serve again.",
+		origin, dir, want, origin, baseURL, dir, want)}
+}
+
+// originHost is the host an origin names: its text before the first "/".
+func originHost(origin string) string {
+	h, _, _ := strings.Cut(origin, "/")
+	return h
+}
+
+// isLocalHost reports whether host (with or without a port) is this
+// machine: localhost, a *.localhost name or a loopback or unspecified
+// address.
+func isLocalHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.Trim(host, "[]"))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}
+
+// readOrigin reads the log's origin, "" if none is recorded yet.
+func readOrigin(path string) (string, error) {
 	b, err := os.ReadFile(path)
-	if err == nil {
-		return strings.TrimSpace(string(b)), nil
+	if os.IsNotExist(err) {
+		return "", nil
 	}
-	if !os.IsNotExist(err) {
-		return "", err
+	if err != nil {
+		return "", fmt.Errorf("read log origin: %w", err)
 	}
-	if origin == "" {
-		origin = "localhost/ikrar"
+	return strings.TrimSpace(string(b)), nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// hasKeys reports whether dir holds a signer or verifier key.
+func hasKeys(dir string) bool {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, "signer-") || strings.HasPrefix(n, "verifier-") {
+			return true
+		}
 	}
-	if err := os.WriteFile(path, []byte(origin+"\n"), private.FileMode); err != nil {
-		return "", fmt.Errorf("record log origin: %w", err)
+	return false
+}
+
+// needKeys is a.keys, or a clear error if the log has none yet.
+func (a *app) needKeys() (*translog.Keyring, error) {
+	if a.keys == nil {
+		return nil, exitError{code: 1, msg: fmt.Sprintf("%s belum memiliki log: kunci dibuat saat `ikrar serve --base-url URL` pertama.\n"+
+			"%s has no log yet: its keys are made by the first `ikrar serve --base-url URL`, which names the log after that URL.", a.dir, a.dir)}
 	}
-	return origin, nil
+	return a.keys, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

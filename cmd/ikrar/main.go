@@ -58,7 +58,11 @@ Usage:
   ikrar audit --data DIR [--key KEYFILE]     check every record against the transparency log (read-only)
   ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]
                                              check a running registry's log only grew
-  ikrar key rotate|list --data DIR           add a new log signing key / print the verifier keys
+  ikrar key rotate --data DIR [--export-old FILE] [--days 730]
+                                             new signing key; cross-signs the current checkpoint, removes the old private key
+  ikrar key list --data DIR [--windows]      print the verifier keys (with validity windows)
+  ikrar key export --data DIR FILE           write the current private key to FILE
+  ikrar key origin --data DIR ORIGIN         rename a log that has no leaf yet
 `
 
 // run is the whole program, callable from tests.

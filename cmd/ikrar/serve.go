@@ -37,11 +37,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		defer stop()
 	}
-	a, err := openApp(ctx, cfg.DataDir, cfg.Origin)
+	a, err := openServe(ctx, cfg.DataDir, cfg.Origin, cfg.BaseURL)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if w := a.keys.CurrentWindow(); !w.Contains(time.Now()) {
+		return exitError{code: 1, msg: fmt.Sprintf("kunci penanda tangan log di luar masa berlakunya (%s); jalankan ikrar key rotate.\n"+
+			"The log's signing key is outside its validity window (%s) and no longer signs: run `ikrar key rotate --data %s`.", w, w, cfg.DataDir)}
+	} else if !w.NotAfter.IsZero() && time.Until(w.NotAfter) < 30*24*time.Hour {
+		log.Warn("the log's signing key expires soon: rotate it while it can still cross-sign the handover", "not_after", w.NotAfter)
+	}
 	if getenv("GOMEMLIMIT") == "" {
 		// A burst of certificate downloads allocates about 1 GB/s; without
 		// a limit the heap runs far ahead of what is live between

@@ -58,9 +58,12 @@ func ParseCheckpoint(body string) (Checkpoint, error) {
 	return c, nil
 }
 
-// SignCheckpoint returns c as a signed note, signed with the current key.
-// The checkpoint's origin must be the keyring's name, as C2SP requires of
-// the log's own signature.
+// SignCheckpoint returns c as a signed note, signed with the current key,
+// and also with the replaced key while a rotation hands over (a C2SP signed
+// note may carry several signatures; a verifier that knows either key
+// accepts it). The checkpoint's origin must be the keyring's name, as C2SP
+// requires of the log's own signature. A key outside its validity window
+// does not sign.
 func (k *Keyring) SignCheckpoint(c Checkpoint) ([]byte, error) {
 	if c.Origin != k.name {
 		return nil, fmt.Errorf("sign checkpoint: origin %q is not the key name %q", c.Origin, k.name)
@@ -68,7 +71,11 @@ func (k *Keyring) SignCheckpoint(c Checkpoint) ([]byte, error) {
 	if c.Size < 0 {
 		return nil, fmt.Errorf("sign checkpoint: negative size %d", c.Size)
 	}
-	msg, err := note.Sign(&note.Note{Text: c.Body()}, k.Signer())
+	signers, err := k.signers()
+	if err != nil {
+		return nil, fmt.Errorf("sign checkpoint: %w", err)
+	}
+	msg, err := note.Sign(&note.Note{Text: c.Body()}, signers...)
 	if err != nil {
 		return nil, fmt.Errorf("sign checkpoint: %w", err)
 	}
@@ -101,6 +108,10 @@ func OpenCheckpoint(msg []byte, verifiers note.Verifiers) (Checkpoint, error) {
 	}
 	return Checkpoint{}, fmt.Errorf("open checkpoint of %s: %w", c.Origin, ErrUnverified)
 }
+
+// ValidOrigin reports whether s may name a log: what a checkpoint's first
+// line and every key of the log carry.
+func ValidOrigin(s string) bool { return validKeyName(s) }
 
 // validKeyName reports whether s may name a note key and so a log origin:
 // non-empty UTF-8 without spaces or '+'.

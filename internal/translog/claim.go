@@ -102,7 +102,8 @@ func validCode(s string) bool {
 	return true
 }
 
-// SignClaim signs c with the current key. The token is unpadded base64url of
+// SignClaim signs c with the current key, if it is inside its validity
+// window. The token is unpadded base64url of
 // the 4-byte note key hash (big-endian) followed by the 64-byte Ed25519
 // signature: 91 characters.
 func (k *Keyring) SignClaim(c Claim) (string, error) {
@@ -111,8 +112,11 @@ func (k *Keyring) SignClaim(c Claim) (string, error) {
 		return "", fmt.Errorf("sign claim: %w", err)
 	}
 	k.mu.RLock()
-	priv, hash := k.priv, k.hash
+	priv, hash, n, w := k.priv, k.hash, k.current, k.currentWindow()
 	k.mu.RUnlock()
+	if !w.Contains(k.now()) {
+		return "", fmt.Errorf("sign claim: key %d (%s): %w", n, w, ErrKeyWindow)
+	}
 	tok := binary.BigEndian.AppendUint32(make([]byte, 0, 4+ed25519.SignatureSize), hash)
 	tok = append(tok, ed25519.Sign(priv, msg)...)
 	return base64.RawURLEncoding.EncodeToString(tok), nil

@@ -13,7 +13,7 @@ func TestClaimKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := k.Rotate(); err != nil {
+	if err := k.Rotate(DefaultKeyLifetime); err != nil {
 		t.Fatal(err)
 	}
 	newToken, err := k.SignClaim(c)

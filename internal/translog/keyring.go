@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -21,14 +22,15 @@ import (
 )
 
 // Keyring is the registry's signing keys, kept in a directory as one file per
-// key: signer-<n>.key holds a note private key ("PRIVATE+KEY+…", mode 0600)
-// and verifier-<n>.pub the matching verifier key. The highest n is the
-// current signer. Verifiers of earlier keys stay, so checkpoints and claims
-// they signed keep verifying; their private keys may be deleted once
-// rotated out.
+// key: signer-<n>.key holds a note private key ("PRIVATE+KEY+…", mode 0600),
+// verifier-<n>.pub the matching verifier key and window-<n>.txt the key's
+// validity window. The highest n is the current signer. Verifiers of earlier
+// keys stay, so checkpoints and claims they signed keep verifying; their
+// private keys leave the directory when a rotation retires them.
 type Keyring struct {
 	dir  string
 	name string
+	now  func() time.Time
 
 	mu        sync.RWMutex
 	current   int // n of the current signer
@@ -36,8 +38,81 @@ type Keyring struct {
 	priv      ed25519.PrivateKey
 	hash      uint32 // note key hash of the current key
 	vkeys     []string
+	nums      []int    // key numbers of vkeys, by position
+	windows   []Window // of vkeys, by position
 	verifiers []note.Verifier
+	// retiring is the signer a rotation replaced, kept in memory only until
+	// it has cross-signed the checkpoint that hands over to the new key.
+	retiring    note.Signer
+	retiringN   int
+	retiringWin Window
 }
+
+// DefaultKeyLifetime is how long a new key may sign: a key that has signed
+// for two years is retired by rotation, not trusted for ever.
+const DefaultKeyLifetime = 2 * 365 * 24 * time.Hour
+
+// Window is when a key may sign: from NotBefore until NotAfter. A zero
+// bound is open; keys made before windows existed have neither.
+type Window struct {
+	NotBefore, NotAfter time.Time
+	// HandedOver says a rotation retired the key after it signed, together
+	// with its successor, the checkpoint of size HandoverSize: where a
+	// verifier who trusts this key follows to the next.
+	HandedOver   bool
+	HandoverSize int64
+}
+
+// Contains reports whether the key may sign at t.
+func (w Window) Contains(t time.Time) bool {
+	return (w.NotBefore.IsZero() || !t.Before(w.NotBefore)) && (w.NotAfter.IsZero() || t.Before(w.NotAfter))
+}
+
+// String is the window as window-<n>.txt holds it and the key list shows
+// it: "not-before T not-after T", RFC 3339 in UTC, "-" for an open bound.
+func (w Window) String() string {
+	f := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	s := "not-before " + f(w.NotBefore) + " not-after " + f(w.NotAfter)
+	if w.HandedOver {
+		s += " handover " + strconv.FormatInt(w.HandoverSize, 10)
+	}
+	return s
+}
+
+// parseWindow reads what Window.String writes.
+func parseWindow(text string) (Window, error) {
+	f := strings.Fields(text)
+	if (len(f) != 4 && len(f) != 6) || f[0] != "not-before" || f[2] != "not-after" {
+		return Window{}, fmt.Errorf("malformed validity window %q", text)
+	}
+	var w Window
+	if len(f) == 6 {
+		n, err := strconv.ParseInt(f[5], 10, 64)
+		if f[4] != "handover" || err != nil || n < 0 {
+			return Window{}, fmt.Errorf("malformed validity window %q", text)
+		}
+		w.HandedOver, w.HandoverSize = true, n
+	}
+	for i, t := range []*time.Time{&w.NotBefore, &w.NotAfter} {
+		if v := f[2*i+1]; v != "-" {
+			p, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return Window{}, fmt.Errorf("validity window: %w", err)
+			}
+			*t = p
+		}
+	}
+	return w, nil
+}
+
+// ErrKeyWindow means the current key may not sign now: its validity window
+// has not begun or has ended.
+var ErrKeyWindow = errors.New("the signing key is outside its validity window")
 
 // keyFile is a key's number and kind in the keyring's directory.
 type keyFile struct {
@@ -46,20 +121,35 @@ type keyFile struct {
 }
 
 // LoadOrCreateKeyring opens the keyring in dir, creating dir (mode 0700) and
-// a first Ed25519 key named name if there is none. name is the log's origin,
-// e.g. "ikrar.example.go.id/registry"; every key in the ring must carry it.
-// Key material is never logged or put in errors.
+// a first Ed25519 key named name, valid for DefaultKeyLifetime, if there is
+// none. name is the log's origin, e.g. "ikrar.example.go.id/registry"; every
+// key in the ring must carry it. Key material is never logged or put in
+// errors.
 func LoadOrCreateKeyring(dir, name string) (*Keyring, error) {
+	return openKeyring(dir, name, true)
+}
+
+// LoadKeyring opens the keyring in dir; it fails with ErrNoKeys, creating
+// nothing, if dir holds no key.
+func LoadKeyring(dir, name string) (*Keyring, error) {
+	return openKeyring(dir, name, false)
+}
+
+func openKeyring(dir, name string, create bool) (*Keyring, error) {
 	if !validKeyName(name) {
 		return nil, fmt.Errorf("keyring: invalid key name %q: it must be non-empty, without spaces or '+'", name)
 	}
-	if err := private.MkdirAll(dir); err != nil {
+	k := &Keyring{dir: dir, name: name, now: time.Now}
+	if !create {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("keyring %s: %w", dir, ErrNoKeys)
+		}
+	} else if err := private.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("keyring: %w", err)
 	}
-	k := &Keyring{dir: dir, name: name}
 	err := k.load()
-	if errors.Is(err, errNoKeys) {
-		err = k.add(1)
+	if create && errors.Is(err, ErrNoKeys) {
+		err = k.add(1, DefaultKeyLifetime)
 		if errors.Is(err, fs.ErrExist) { // another process created it first
 			err = k.load()
 		}
@@ -70,7 +160,8 @@ func LoadOrCreateKeyring(dir, name string) (*Keyring, error) {
 	return k, nil
 }
 
-var errNoKeys = errors.New("no keys")
+// ErrNoKeys means a keyring's directory holds no key.
+var ErrNoKeys = errors.New("no keys")
 
 func (k *Keyring) load() error {
 	files, err := k.files()
@@ -78,7 +169,7 @@ func (k *Keyring) load() error {
 		return err
 	}
 	if len(files) == 0 {
-		return errNoKeys
+		return ErrNoKeys
 	}
 	top := files[len(files)-1].n
 	if !files[len(files)-1].signer {
@@ -120,10 +211,16 @@ func (k *Keyring) load() error {
 	sortKeyFiles(files)
 
 	var vkeys []string
+	var windows []Window
+	var nums []int
 	var verifiers []note.Verifier
 	for _, f := range files {
 		if f.signer {
 			continue
+		}
+		w, err := k.readWindow(f.n)
+		if err != nil {
+			return err
 		}
 		text, err := readKeyFile(k.path(f))
 		if err != nil {
@@ -140,6 +237,8 @@ func (k *Keyring) load() error {
 			return fmt.Errorf("%s does not match signer-%d.key", k.path(f), f.n)
 		}
 		vkeys = append(vkeys, text)
+		windows = append(windows, w)
+		nums = append(nums, f.n)
 		verifiers = append(verifiers, v)
 	}
 	signer, err := note.NewSigner(skey)
@@ -150,8 +249,29 @@ func (k *Keyring) load() error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.current, k.signer, k.priv, k.hash = top, signer, priv, signer.KeyHash()
-	k.vkeys, k.verifiers = vkeys, verifiers
+	k.vkeys, k.nums, k.windows, k.verifiers = vkeys, nums, windows, verifiers
 	return nil
+}
+
+func (k *Keyring) windowPath(n int) string {
+	return filepath.Join(k.dir, fmt.Sprintf("window-%d.txt", n))
+}
+
+// readWindow reads key n's validity window; a key without one (made before
+// windows existed) has an open window.
+func (k *Keyring) readWindow(n int) (Window, error) {
+	text, err := readKeyFile(k.windowPath(n))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Window{}, nil
+	}
+	if err != nil {
+		return Window{}, err
+	}
+	w, err := parseWindow(text)
+	if err != nil {
+		return Window{}, fmt.Errorf("%s: %w", k.windowPath(n), err)
+	}
+	return w, nil
 }
 
 // files lists the key files in the directory, by number, verifier before
@@ -218,9 +338,14 @@ func (k *Keyring) path(f keyFile) string {
 	return filepath.Join(k.dir, fmt.Sprintf("verifier-%d.pub", f.n))
 }
 
-// Rotate makes a new key the current signer. Earlier verifiers stay
-// published.
-func (k *Keyring) Rotate() error {
+// Rotate makes a new key, valid for lifetime from now, the current signer.
+// Earlier verifiers stay published. Until Retire, the replaced signer stays
+// in memory and SignCheckpoint signs with both, so a checkpoint signed in
+// between hands over from the old key to the new one.
+func (k *Keyring) Rotate(lifetime time.Duration) error {
+	if lifetime <= 0 {
+		return fmt.Errorf("rotate keyring %s: a key's lifetime must be positive", k.dir)
+	}
 	files, err := k.files()
 	if err != nil {
 		return fmt.Errorf("rotate keyring %s: %w", k.dir, err)
@@ -229,19 +354,115 @@ func (k *Keyring) Rotate() error {
 	if len(files) > 0 {
 		next = files[len(files)-1].n + 1
 	}
-	if err := k.add(next); err != nil {
+	k.mu.RLock()
+	old, oldN, oldWin := k.signer, k.current, k.currentWindow()
+	k.mu.RUnlock()
+	if err := k.add(next, lifetime); err != nil {
 		return fmt.Errorf("rotate keyring %s: %w", k.dir, err)
+	}
+	k.mu.Lock()
+	k.retiring, k.retiringN, k.retiringWin = old, oldN, oldWin
+	k.mu.Unlock()
+	return nil
+}
+
+// Retire ends the validity of every key but the current one now and removes
+// their private keys from the directory; their verifier keys stay
+// published. Export a key first to keep it. handoverSize is the size of the
+// checkpoint signed since Rotate, which the retiring key signed too if it
+// was inside its window; its window records it.
+func (k *Keyring) Retire(handoverSize int64) error {
+	files, err := k.files()
+	if err != nil {
+		return fmt.Errorf("retire keys in %s: %w", k.dir, err)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	now := k.now().UTC().Truncate(time.Second)
+	for _, f := range files {
+		if f.n == k.current {
+			continue
+		}
+		if i := k.index(f.n); !f.signer && i >= 0 {
+			w := k.windows[i]
+			handover := k.retiring != nil && f.n == k.retiringN && k.retiringWin.Contains(now)
+			if w.NotAfter.IsZero() || w.NotAfter.After(now) || handover {
+				if w.NotAfter.IsZero() || w.NotAfter.After(now) {
+					w.NotAfter = now
+				}
+				if handover {
+					w.HandedOver, w.HandoverSize = true, handoverSize
+				}
+				if err := writeFileReplace(k.windowPath(f.n), []byte(w.String()+"\n")); err != nil {
+					return fmt.Errorf("retire key %d: %w", f.n, err)
+				}
+				k.windows[i] = w
+			}
+		}
+		if f.signer {
+			if err := os.Remove(k.path(f)); err != nil {
+				return fmt.Errorf("retire key %d: %w", f.n, err)
+			}
+		}
+	}
+	k.retiring = nil
+	return nil
+}
+
+// index is the position in vkeys of key number n, or -1.
+func (k *Keyring) index(n int) int {
+	for i, m := range k.nums {
+		if m == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// CurrentWindow is when the current key may sign.
+func (k *Keyring) CurrentWindow() Window {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.currentWindow()
+}
+
+func (k *Keyring) currentWindow() Window {
+	if i := k.index(k.current); i >= 0 {
+		return k.windows[i]
+	}
+	return Window{}
+}
+
+// ExportSigner writes the current private key to path, which must not
+// exist, readable by its owner only: the way to keep a key that a rotation
+// will remove from the data directory.
+func (k *Keyring) ExportSigner(path string) error {
+	k.mu.RLock()
+	n := k.current
+	k.mu.RUnlock()
+	text, err := readKeyFile(k.path(keyFile{n: n, signer: true}))
+	if err != nil {
+		return fmt.Errorf("export key %d: %w", n, err)
+	}
+	if err := writeNewFile(path, []byte(text+"\n"), private.FileMode); err != nil {
+		return fmt.Errorf("export key %d to %s: %w", n, path, err)
 	}
 	return nil
 }
 
-// add generates key number n, writes it (signer first) and reloads.
-func (k *Keyring) add(n int) error {
+// add generates key number n, valid for lifetime from now, writes it
+// (signer first, window last) and reloads.
+func (k *Keyring) add(n int, lifetime time.Duration) error {
 	skey, vkey, err := note.GenerateKey(rand.Reader, k.name)
 	if err != nil {
 		return err
 	}
+	now := k.now().UTC().Truncate(time.Second)
+	w := Window{NotBefore: now, NotAfter: now.Add(lifetime)}
 	if err := writeNewFile(k.path(keyFile{n: n, signer: true}), []byte(skey+"\n"), private.FileMode); err != nil {
+		return err
+	}
+	if err := writeFileReplace(k.windowPath(n), []byte(w.String()+"\n")); err != nil {
 		return err
 	}
 	if err := writeNewFile(k.path(keyFile{n: n}), []byte(vkey+"\n"), private.FileMode); err != nil {
@@ -255,6 +476,41 @@ func (k *Keyring) Signer() note.Signer {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	return k.signer
+}
+
+// signers are the keys that sign a checkpoint now: the current one, which
+// must be inside its window, and the one a rotation is retiring, if it is
+// still inside its own.
+func (k *Keyring) signers() ([]note.Signer, error) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	now := k.now()
+	if w := k.currentWindow(); !w.Contains(now) {
+		return nil, fmt.Errorf("key %d (%s): %w", k.current, w, ErrKeyWindow)
+	}
+	s := []note.Signer{k.signer}
+	if k.retiring != nil && k.retiringWin.Contains(now) {
+		s = append(s, k.retiring)
+	}
+	return s, nil
+}
+
+// PublishedKey is a verifier key and when it may sign.
+type PublishedKey struct {
+	Verifier string
+	Window   Window
+}
+
+// PublishedKeys returns every verifier key with its validity window, oldest
+// first.
+func (k *Keyring) PublishedKeys() []PublishedKey {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	out := make([]PublishedKey, len(k.vkeys))
+	for i, v := range k.vkeys {
+		out[i] = PublishedKey{Verifier: v, Window: k.windows[i]}
+	}
+	return out
 }
 
 // Verifiers holds every key of the ring, old ones included.
@@ -361,6 +617,35 @@ func readKeyFile(path string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
+// writeFileReplace writes path atomically, replacing what it held.
+func writeFileReplace(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := writeAndClose(tmp, data, private.FileMode); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func writeAndClose(f *os.File, data []byte, perm os.FileMode) error {
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 // writeNewFile writes a file that must not exist yet, atomically: a crash
 // leaves either no file or the whole one.
 func writeNewFile(path string, data []byte, perm os.FileMode) error {
@@ -369,19 +654,7 @@ func writeNewFile(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
+	if err := writeAndClose(tmp, data, perm); err != nil {
 		return err
 	}
 	return os.Link(tmp.Name(), path) // fails if path exists

@@ -97,7 +97,7 @@ func TestKeyringRotate(t *testing.T) {
 	}
 	oldHash := k.Signer().KeyHash()
 
-	if err := k.Rotate(); err != nil {
+	if err := k.Rotate(DefaultKeyLifetime); err != nil {
 		t.Fatal(err)
 	}
 	if k.Signer().KeyHash() == oldHash {

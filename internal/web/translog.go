@@ -53,8 +53,18 @@ func (s *Server) qrText(sig registry.Signature) (string, error) {
 	return translog.FormatQR(s.opt.BaseURL, claim, token), nil
 }
 
+// apiLogKey serves the verifier keys, one per line; with ?windows=1 each
+// line also says when the key may sign ("not-before T not-after T"), which
+// a key file parser that expects bare keys would not accept.
 func (s *Server) apiLogKey(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
+	if c.QueryParam("windows") == "1" {
+		var b strings.Builder
+		for _, k := range s.tl.Keys.PublishedKeys() {
+			fmt.Fprintf(&b, "%s %s\n", k.Verifier, k.Window)
+		}
+		return c.String(http.StatusOK, b.String())
+	}
 	return c.String(http.StatusOK, strings.Join(s.tl.Keys.VerifierKeys(), "\n")+"\n")
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -131,6 +132,14 @@ func (db *DB) LogSize(ctx context.Context) (int64, error) {
 	return db.logSize.Load(), nil
 }
 
+// StoredLogSize reads the log's size from the database, as another process
+// (a command next to a running server) must.
+func (db *DB) StoredLogSize(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n)
+	return n, err
+}
+
 // HashReader serves the log's committed stored hashes for proofs, the
 // upper levels of the tree from memory.
 func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
@@ -142,6 +151,42 @@ func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, a
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), ms(at))
+		return err
+	})
+}
+
+// SaveCosignedCheckpoint keeps c, a checkpoint a key rotation signed with
+// both the old and the new key. Its text is that of any kept checkpoint of
+// its size, so it replaces that one's note, which has a signature fewer; a
+// kept checkpoint of its size with another root is refused.
+func (db *DB) SaveCosignedCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (size) DO UPDATE SET note = excluded.note WHERE root = excluded.root`, c.Size, c.Root[:], string(c.Note), ms(at))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return fmt.Errorf("save cross-signed checkpoint %d: a kept checkpoint of that size has another root", c.Size)
+		}
+		return nil
+	})
+}
+
+// ForgetEmptyLog deletes the checkpoints of a log that has no leaf, so the
+// log may be named anew; it fails with ECONFLICT once a leaf was logged.
+func (db *DB) ForgetEmptyLog(ctx context.Context) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int64
+		if err := tx.QueryRowContext(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return registry.Errorf(registry.ECONFLICT, "the log already has %d leaves", n)
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM checkpoints WHERE size = 0`)
 		return err
 	})
 }
