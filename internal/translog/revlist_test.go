@@ -115,12 +115,12 @@ func TestRevocationListParse(t *testing.T) {
 	for _, bad := range []string{
 		"",
 		origin + "\n",
-		origin + "\nrevocations 120",                             // no final newline
-		origin + "\nrevocations 120\n\n",                         // blank line
+		origin + "\nrevocations 120",     // no final newline
+		origin + "\nrevocations 120\n\n", // blank line
 		origin + "\nrevocations 120\nK7M4QX2P9ABC\n2EKCVQAZNK2E\n", // out of order
 		origin + "\nrevocations 120\nK7M4QX2P9ABC\nK7M4QX2P9ABC\n", // repeated
-		origin + "\nrevocations 120\nk7m4qx2p9abc\n",             // not a code
-		origin + "\nrevocations 120\nK7M4QX2P9ABC \n",            // trailing space
+		origin + "\nrevocations 120\nk7m4qx2p9abc\n",               // not a code
+		origin + "\nrevocations 120\nK7M4QX2P9ABC \n",              // trailing space
 		origin + "\nrevocations 0120\n",
 		origin + "\nrevocations -1\n",
 		origin + "\nrevocations  120\n",
