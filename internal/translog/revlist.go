@@ -20,6 +20,13 @@ type RevocationList struct {
 	Codes  []string // sorted, no duplicates
 }
 
+// ErrUnclaimedLeaves means the rows no longer account for the log: a leaf
+// below the size asked for is claimed by no row or by two. A revocation
+// row deleted out of band is the case that matters here: listing the
+// revocations from such rows would un-revoke a certificate in a list the
+// registry signs.
+var ErrUnclaimedLeaves = errors.New("the rows do not account for every leaf of the log")
+
 // revocationsKeyword starts the list's second line. A checkpoint's second
 // line is the bare decimal size, so neither parser accepts the other's
 // text, though the same key signs both.

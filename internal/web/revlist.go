@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -49,6 +51,9 @@ func (s *Server) revocationList(ctx context.Context, cp translog.SignedCheckpoin
 		return prev, nil
 	}
 	codes, err := s.tl.Store.RevokedCodes(ctx, cp.Size)
+	if errors.Is(err, translog.ErrUnclaimedLeaves) {
+		return nil, errRowsTampered(err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("revocation list as of checkpoint %d: %w", cp.Size, err)
 	}
@@ -59,8 +64,8 @@ func (s *Server) revocationList(ctx context.Context, cp translog.SignedCheckpoin
 	if prev != nil {
 		for _, code := range prev.List.Codes {
 			if !list.Revoked(code) {
-				return nil, fmt.Errorf("revocation list as of checkpoint %d: certificate %s, revoked as of checkpoint %d, is no longer revoked in the database: its revocation row was deleted out of band",
-					cp.Size, code, prev.List.Size)
+				return nil, errRowsTampered(fmt.Errorf("revocation list as of checkpoint %d: certificate %s, revoked as of checkpoint %d, is no longer revoked in the database: its revocation row was deleted out of band",
+					cp.Size, code, prev.List.Size))
 			}
 		}
 	}
@@ -72,6 +77,14 @@ func (s *Server) revocationList(ctx context.Context, cp translog.SignedCheckpoin
 	l := &signedRevocations{List: list, Note: msg, ETag: `"` + strconv.FormatInt(cp.Size, 10) + "-" + hex.EncodeToString(sum[:8]) + `"`}
 	rl.latest.Store(l)
 	return l, nil
+}
+
+// errRowsTampered tells whoever asks for the list why there is none; the
+// cause goes to the log.
+func errRowsTampered(cause error) error {
+	e := registry.Errorf(registry.EINTERNAL, "Daftar pencabutan tidak dapat ditandatangani: catatan di basis data tidak lagi sesuai dengan log transparansi. Pengelola registri harus menjalankan ikrar audit --data.")
+	e.Err = cause
+	return e
 }
 
 func (s *Server) apiRevocations(c echo.Context) error {

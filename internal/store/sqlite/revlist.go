@@ -2,16 +2,10 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 	"fmt"
-)
 
-// ErrUnclaimedLeaves means the rows no longer account for the log: a leaf
-// below the size asked for is claimed by no row or by two. A revocation
-// row deleted out of band is the case that matters here: listing the
-// revocations from such rows would un-revoke a certificate in a list the
-// registry signs.
-var ErrUnclaimedLeaves = errors.New("the rows do not account for every leaf of the log")
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
 
 // RevokedCodes returns the codes of the certificates whose revocation leaf
 // is below size, erased records included: erasure removes personal data,
@@ -38,7 +32,7 @@ func (db *DB) RevokedCodes(ctx context.Context, size int64) ([]string, error) {
 		return nil, fmt.Errorf("count the rows claiming leaves below %d: %w", size, err)
 	}
 	if claims != size || distinct != size {
-		return nil, fmt.Errorf("revocations as of %d: %w: %d of them claimed, %d claims", size, ErrUnclaimedLeaves, distinct, claims)
+		return nil, fmt.Errorf("revocations as of %d: %w: %d of them claimed, %d claims", size, translog.ErrUnclaimedLeaves, distinct, claims)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT s.code FROM revocations r JOIN signatures s ON s.id = r.signature_id
 		WHERE r.leaf_index >= 0 AND r.leaf_index < ? ORDER BY s.code`, size)
