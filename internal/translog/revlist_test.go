@@ -92,6 +92,16 @@ func TestRevocationListVector(t *testing.T) {
 	if opened.Body() != v.Text || opened.Size != v.Size {
 		t.Errorf("opened %+v", opened)
 	}
+	// docs/TRUST.md §9 shows the vector; it must show this one.
+	doc, err := os.ReadFile("../../docs/TRUST.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{v.Text, v.SignedNote, v.SignedNoteSHA256, v.SignerKey, v.VerifierKey} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("docs/TRUST.md does not show the vector's %q", want)
+		}
+	}
 	// The vector's own inputs are out of order and repeat a code, so the
 	// test also shows the canonical text does not depend on them.
 	if len(opened.Codes) >= len(v.Codes) {
