@@ -137,21 +137,13 @@ func (k *Keyring) SignRevocationList(l RevocationList) ([]byte, error) {
 // the terms of OpenCheckpoint: a known key named as the list's origin
 // must have signed it.
 func OpenRevocationList(msg []byte, verifiers note.Verifiers) (RevocationList, error) {
-	n, err := note.Open(msg, verifiers)
-	if _, ok := errors.AsType[*note.UnverifiedNoteError](err); ok {
-		return RevocationList{}, fmt.Errorf("open revocation list: %w", ErrUnverified)
-	}
+	var l RevocationList
+	err := openNote(msg, verifiers, "revocation list", func(text string) (origin string, err error) {
+		l, err = ParseRevocationList(text)
+		return l.Origin, err
+	})
 	if err != nil {
-		return RevocationList{}, fmt.Errorf("open revocation list: %w", err)
+		return RevocationList{}, err
 	}
-	l, err := ParseRevocationList(n.Text)
-	if err != nil {
-		return RevocationList{}, fmt.Errorf("open revocation list: %w", err)
-	}
-	for _, s := range n.Sigs {
-		if s.Name == l.Origin {
-			return l, nil
-		}
-	}
-	return RevocationList{}, fmt.Errorf("open revocation list of %s: %w", l.Origin, ErrUnverified)
+	return l, nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -16,27 +18,28 @@ func (a *testApp) getRevocations(t *testing.T) (translog.RevocationList, respons
 	if r.Status != http.StatusOK {
 		t.Fatalf("revocation list: %d %s", r.Status, r.Body)
 	}
-	keys := a.do(t, "GET", "/api/v1/log/key", "", "", nil)
-	verifiers, err := translog.ParseVerifierKeys(string(keys.Body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := translog.OpenRevocationList(r.Body, verifiers)
+	l, err := translog.OpenRevocationList(r.Body, a.verifiers(t))
 	if err != nil {
 		t.Fatalf("revocation list does not open with the published keys: %v\n%s", err, r.Body)
 	}
 	return l, r
 }
 
-func (a *testApp) latestCheckpoint(t *testing.T) translog.Checkpoint {
+// verifiers are the keys the registry publishes.
+func (a *testApp) verifiers(t *testing.T) note.Verifiers {
 	t.Helper()
-	r := a.do(t, "GET", "/api/v1/log/checkpoint", "", "", nil)
 	keys := a.do(t, "GET", "/api/v1/log/key", "", "", nil)
 	verifiers, err := translog.ParseVerifierKeys(string(keys.Body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp, err := translog.OpenCheckpoint(r.Body, verifiers)
+	return verifiers
+}
+
+func (a *testApp) latestCheckpoint(t *testing.T) translog.Checkpoint {
+	t.Helper()
+	r := a.do(t, "GET", "/api/v1/log/checkpoint", "", "", nil)
+	cp, err := translog.OpenCheckpoint(r.Body, a.verifiers(t))
 	if err != nil {
 		t.Fatal(err)
 	}
