@@ -50,7 +50,13 @@ func (s *Server) revocationList(ctx context.Context, cp translog.SignedCheckpoin
 	if prev != nil && prev.List.Size >= cp.Size {
 		return prev, nil
 	}
-	codes, err := s.tl.Store.RevokedCodes(ctx, cp.Size)
+	// The leaves below the previous list's size were accounted for then;
+	// a revocation row deleted since drops its code, checked below.
+	var checked int64
+	if prev != nil {
+		checked = prev.List.Size
+	}
+	codes, err := s.tl.Store.RevokedCodes(ctx, checked, cp.Size)
 	if errors.Is(err, translog.ErrUnclaimedLeaves) {
 		return nil, errRowsTampered(err)
 	}

@@ -25,8 +25,8 @@ type LogStore interface {
 	LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error)
 	CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error)
 	// RevokedCodes lists the certificates revoked by a leaf below size,
-	// and fails unless the rows account for every leaf below it.
-	RevokedCodes(ctx context.Context, size int64) ([]string, error)
+	// and fails unless the rows account for every leaf from from to size.
+	RevokedCodes(ctx context.Context, from, size int64) ([]string, error)
 }
 
 // Transparency bundles the registry's log, keys and checkpointer.
