@@ -52,8 +52,8 @@ Usage:
   ikrar token revoke --data DIR --email E --id ID   end one API token
   ikrar import --data DIR --org ID FILE [--skip-invalid]
   ikrar backup --data DIR FILE               write a consistent copy of the database
-  ikrar verify FILE.pdf --key KEYFILE [--online URL]
-  ikrar verify --qr TEXT --key KEYFILE [--online URL]
+  ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL]
+  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL]
                                              check a certificate with the published verifier keys
   ikrar audit --data DIR [--key KEYFILE]     check every record against the transparency log (read-only)
   ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]

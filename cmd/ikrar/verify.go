@@ -25,23 +25,32 @@ import (
 // the Ed25519 signature its QR code carries, and for a PDF whether anything
 // was appended to the file after ikrar wrote it. With --online it also asks
 // the registry whether the certificate still stands and whether the PDF is
-// byte for byte the one issued.
+// byte for byte the one issued, and checks its answer on revocation
+// against the registry's signed revocation list. With --revocations it
+// checks revocation offline, against a signed list the user kept.
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	qr := fs.String("qr", "", "the text of a certificate's QR code, instead of a PDF")
 	keyFile := fs.String("key", "", "file with the registry's verifier keys, as served at /api/v1/log/key")
 	online := fs.String("online", "", "registry base URL (e.g. https://ikrar.example.go.id): also ask it whether the certificate was revoked")
+	revFile := fs.String("revocations", "", "file with a signed revocation list, as served at /api/v1/log/revocations: check revocation offline")
 	files, err := parseInterleaved(fs, args, stderr)
 	if err != nil {
 		return err
 	}
-	const usageVerify = "usage: ikrar verify FILE.pdf --key KEYFILE [--online URL]  or  ikrar verify --qr TEXT --key KEYFILE [--online URL]"
+	const usageVerify = "usage: ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL]  or  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL]"
 	if *keyFile == "" || (len(files) == 1) == (*qr != "") || len(files) > 1 {
 		return exitError{code: 2, msg: usageVerify}
 	}
 	keys, verifiers, err := readVerifierKeys(*keyFile)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
+	}
+	var revocations []byte
+	if *revFile != "" {
+		if revocations, err = os.ReadFile(*revFile); err != nil {
+			return exitError{code: 2, msg: fmt.Sprintf("read revocation list: %v", err)}
+		}
 	}
 	var base string
 	if *online != "" {
@@ -72,6 +81,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "Ditandatangani / Signed at: %s\n", claim.SignedAt.UTC().Format("2006-01-02 15:04:05 MST"))
 
 	key, err := translog.ClaimKey(claim, token, keys)
+	origin, _, _ := strings.Cut(key, "+") // the registry whose key signed the claim, if one did
 	switch {
 	case err == nil:
 		v.pass("SAH / VALID", fmt.Sprintf("tanda tangan registri cocok (kunci %s) / the registry's signature matches", translog.KeyID(key)))
@@ -83,12 +93,15 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if n := certificate.IncrementalUpdates(pdf); n > 0 {
 		v.fail("PDF DIUBAH / ALTERED PDF", fmt.Sprintf("%d revisi ditambahkan setelah ikrar menerbitkannya / %d revision(s) appended after ikrar issued it", n, n))
 	}
+	if revocations != nil {
+		checkRevocationFile(revocations, verifiers, claim.Code, origin, v)
+	}
 	if base != "" {
 		if u, err := url.Parse(text); err == nil && !strings.EqualFold(u.Host, hostOf(base)) {
 			fmt.Fprintf(stdout, "Catatan / Note: QR menunjuk %s, diperiksa pada %s / the QR names %s, checked at %s\n", u.Host, hostOf(base), u.Host, hostOf(base))
 		}
-		checkOnline(ctx, newHTTPClient(), base, claim, pdf, verifiers, v)
-	} else {
+		checkOnline(ctx, newHTTPClient(), base, claim, origin, pdf, verifiers, v)
+	} else if revocations == nil {
 		fmt.Fprintln(stdout, "Catatan / Note: pemeriksaan luring tidak melihat pencabutan; gunakan --online / an offline check cannot see revocations; use --online")
 	}
 	return v.result()
@@ -133,14 +146,19 @@ type onlineRecord struct {
 		Checkpoint string `json:"checkpoint"`
 		Verified   bool   `json:"inclusion_verified"`
 		Problem    string `json:"problem"`
+		// RevocationLeaf is the leaf of the revocation, if the record
+		// says it was revoked.
+		RevocationLeaf *int64 `json:"revocation_leaf_index"`
 	} `json:"log"`
 }
 
 // checkOnline asks the registry at base about the certificate: whether it
 // knows it, whether its record still says what the QR signed, whether it
-// was revoked, whether its log leaf is in a checkpoint signed by a known
-// key, and (for a PDF) whether the file is the one issued.
-func checkOnline(ctx context.Context, client *http.Client, base string, claim translog.Claim, pdf []byte, verifiers note.Verifiers, v *verdict) {
+// was revoked (by its record and by its signed revocation list, which
+// must agree), whether its log leaf is in a checkpoint signed by a known
+// key, and (for a PDF) whether the file is the one issued. origin is the
+// registry whose key signed the claim, "" if none did.
+func checkOnline(ctx context.Context, client *http.Client, base string, claim translog.Claim, origin string, pdf []byte, verifiers note.Verifiers, v *verdict) {
 	const offline = "TIDAK DAPAT DIPERIKSA DARING / COULD NOT CHECK ONLINE"
 	certURL := base + "/api/v1/certificates/" + url.PathEscape(claim.Code)
 	var rec onlineRecord
@@ -156,17 +174,7 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim tr
 	if rec.EventID != claim.EventID || rec.SignedAt.UnixMilli() != claim.SignedAt.UnixMilli() || !strings.HasPrefix(rec.PledgeHash, claim.PledgeHash) {
 		v.fail("DATA BERBEDA / DATA MISMATCH", "catatan registri berbeda dari yang ditandatangani pada QR / the registry's record differs from what the QR signed")
 	}
-	if rec.Status == "revoked" || rec.Revocation != nil {
-		reason, at := "", ""
-		if rec.Revocation != nil {
-			reason, at = rec.Revocation.Reason, rec.Revocation.RevokedAt.UTC().Format("2006-01-02 15:04 MST")
-		}
-		v.fail("DICABUT / REVOKED", fmt.Sprintf("dicabut pada / revoked on %s: %s", at, reason))
-	} else if rec.Status == "valid" {
-		v.pass("BERLAKU / NOT REVOKED", "registri mencatat sertifikat ini berlaku / the registry lists it as valid")
-	} else {
-		v.fail(offline, fmt.Sprintf("status tidak dikenal / unknown status %q", rec.Status))
-	}
+	checkRevocation(ctx, client, base, claim.Code, origin, rec, verifiers, v)
 	if rec.Erased {
 		fmt.Fprintln(v.out, "  --  Data pribadi pemegang telah dihapus atas permintaan yang sah; catatan tetap sah / the holder's personal data was erased on a lawful request; the record still stands")
 	}

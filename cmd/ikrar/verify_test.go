@@ -3,7 +3,12 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +91,38 @@ func incrementalUpdate(pdf []byte) []byte {
 	return append(bytes.Clone(pdf), update...)
 }
 
+// verifyCase is a run of ikrar verify: its arguments, the exit code and
+// what the output must say.
+type verifyCase struct {
+	name string
+	args []string
+	code int
+	want []string
+}
+
+// runVerifyCases runs each case; no output may contain any of absent.
+func runVerifyCases(t *testing.T, cases []verifyCase, absent ...string) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := runTrust(t, append([]string{"verify"}, tt.args...)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", code, tt.code, out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, a := range absent {
+				if strings.Contains(out, a) {
+					t.Errorf("output says %q:\n%s", a, out)
+				}
+			}
+		})
+	}
+}
+
 func TestVerify(t *testing.T) {
 	r := seededTrustRegistry(t)
 	base := r.serve(t)
@@ -117,12 +154,7 @@ func TestVerify(t *testing.T) {
 	otherKeyFile := writeTrustFile(t, "other.keys", []byte(strings.Join(otherKeys.VerifierKeys(), "\n")+"\n"))
 	down := "http://127.0.0.1:1"
 
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want []string
-	}{
+	runVerifyCases(t, []verifyCase{
 		{"PDF offline", []string{validPDF, "--key", keyFile}, 0, []string{"SAH / VALID: tanda tangan registri cocok (kunci " + trustOrigin + "+",
 			"pemeriksaan luring tidak melihat pencabutan", "HASIL / RESULT: SAH / VALID"}},
 		{"flags before the file", []string{"--key", keyFile, validPDF}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
@@ -160,20 +192,7 @@ func TestVerify(t *testing.T) {
 		{"missing PDF", []string{filepath.Join(t.TempDir(), "none.pdf"), "--key", keyFile}, 2, nil},
 		{"online URL with a path to a page", []string{validPDF, "--key", keyFile, "--online", base + "/v?code=X"}, 2, nil},
 		{"online URL not http", []string{validPDF, "--key", keyFile, "--online", "ikrar.example.go.id"}, 2, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out := runTrust(t, append([]string{"verify"}, tt.args...)...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\n%s", code, tt.code, out)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
-		})
-	}
+	})
 
 	// A stored hash on the record's proof path edited behind the running
 	// registry: the inclusion proof it serves no longer checks.
@@ -266,5 +285,130 @@ func TestVerifyQRFromPageImage(t *testing.T) {
 	}
 	if code, out := runTrust(t, "verify", pdf, "--key", keyFile); code != 0 {
 		t.Errorf("the PDF itself: exit %d\n%s", code, out)
+	}
+}
+
+// A signed revocation list kept from the registry checks revocation
+// offline; a list the key file's keys did not sign is refused.
+func TestVerifyRevocationsOffline(t *testing.T) {
+	r := seededTrustRegistry(t)
+	base := r.serve(t)
+	keyFile := writeKeyFile(t, r.dir)
+	valid, revoked := r.sigs[0], r.sigs[1]
+	_, list := httpGet(t, base+"/api/v1/log/revocations")
+	listFile := writeTrustFile(t, "ikrar.revocations", list)
+	revokedPDF := writeTrustFile(t, "revoked.pdf", r.renderPDF(t, revoked, base))
+	qr, qrRevoked := r.qrText(t, valid, base), r.qrText(t, revoked, base)
+
+	// The same list text, signed by another registry's key of the same name.
+	otherKeys, err := translog.LoadOrCreateKeyring(t.TempDir(), trustOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := translog.ParseRevocationList(strings.SplitN(string(list), "\n\n", 2)[0] + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := otherKeys.SignRevocationList(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forgedFile := writeTrustFile(t, "forged.revocations", forged)
+	// The revoked code taken out of the genuine list.
+	cut := writeTrustFile(t, "cut.revocations", []byte(strings.Replace(string(list), revoked.Code+"\n", "", 1)))
+	_, cp := httpGet(t, base+"/api/v1/log/checkpoint")
+	checkpointFile := writeTrustFile(t, "checkpoint", cp)
+
+	asOf := "per checkpoint 8, 1 dicabut / as of checkpoint 8, 1 revoked"
+	runVerifyCases(t, []verifyCase{
+		{"revoked PDF", []string{revokedPDF, "--key", keyFile, "--revocations", listFile}, 1, []string{asOf,
+			"DICABUT / REVOKED: tercantum dalam daftar pencabutan bertanda tangan per checkpoint 8 / listed in the signed revocation list as of checkpoint 8",
+			"HASIL / RESULT: DICABUT / REVOKED"}},
+		{"revoked QR", []string{"--qr", qrRevoked, "--revocations", listFile, "--key", keyFile}, 1, []string{"HASIL / RESULT: DICABUT / REVOKED"}},
+		{"valid QR", []string{"--qr", qr, "--key", keyFile, "--revocations", listFile}, 0, []string{asOf,
+			"NOT LISTED AS REVOKED: tidak ada dalam daftar pencabutan bertanda tangan per checkpoint 8", "later revocations are not seen", "HASIL / RESULT: SAH / VALID"}},
+		{"list signed by another key", []string{"--qr", qr, "--key", keyFile, "--revocations", forgedFile}, 1, []string{
+			"HASIL / RESULT: DAFTAR PENCABUTAN DITOLAK / REVOCATION LIST REFUSED", "not signed by a key in the key file"}},
+		{"code cut from the list", []string{"--qr", qrRevoked, "--key", keyFile, "--revocations", cut}, 1, []string{
+			"HASIL / RESULT: DAFTAR PENCABUTAN DITOLAK / REVOCATION LIST REFUSED"}},
+		{"a checkpoint is not a list", []string{"--qr", qr, "--key", keyFile, "--revocations", checkpointFile}, 1, []string{
+			"HASIL / RESULT: DAFTAR PENCABUTAN DITOLAK / REVOCATION LIST REFUSED", "not a valid ikrar revocation list"}},
+		{"with --online too", []string{"--qr", qr, "--key", keyFile, "--revocations", listFile, "--online", base}, 0, []string{
+			"NOT LISTED AS REVOKED", "BERLAKU / NOT REVOKED", "HASIL / RESULT: SAH / VALID"}},
+		{"missing list", []string{"--qr", qr, "--key", keyFile, "--revocations", filepath.Join(t.TempDir(), "none")}, 2, nil},
+	}, "pemeriksaan luring tidak melihat pencabutan")
+}
+
+// A revocation row deleted out of band un-revokes the certificate in the
+// registry's record; the signed revocation list does not follow, so
+// verify --online never says VALID.
+func TestVerifyOnlineRevocationDeleted(t *testing.T) {
+	r := seededTrustRegistry(t)
+	base := r.serve(t)
+	keyFile := writeKeyFile(t, r.dir)
+	revoked := r.sigs[1]
+	pdf := writeTrustFile(t, "revoked.pdf", r.renderPDF(t, revoked, base))
+
+	code, out := runTrust(t, "verify", pdf, "--key", keyFile, "--online", base)
+	if code != 1 || !strings.Contains(out, "also listed in the signed revocation list as of checkpoint 8") || !strings.Contains(out, "HASIL / RESULT: DICABUT / REVOKED") {
+		t.Fatalf("revoked, before tampering: exit %d\n%s", code, out)
+	}
+
+	// A registry that signs a list leaving out a revocation it logged
+	// before the list's checkpoint is caught by its own record, and the
+	// signed list is the evidence.
+	falseList, err := r.a.keys.SignRevocationList(translog.RevocationList{Origin: trustOrigin, Size: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/api/v1/log/revocations" {
+			w.Write(falseList)
+			return
+		}
+		proxy.ServeHTTP(w, req)
+	}))
+	t.Cleanup(liar.Close)
+	code, out = runTrust(t, "verify", pdf, "--key", keyFile, "--online", liar.URL)
+	if code != 1 || !strings.Contains(out, "the registry's record says revoked by log leaf 6, but its signed revocation list as of checkpoint 8 omits it") {
+		t.Errorf("a false signed list: exit %d\n%s", code, out)
+	}
+
+	tamperDB(t, r.dir, func(exec func(string, ...any) sql.Result) {
+		exec(`DELETE FROM revocations WHERE signature_id = ?`, revoked.ID)
+	})
+	var cert struct{ Status string }
+	if _, b := httpGet(t, base+"/api/v1/certificates/"+revoked.Code); json.Unmarshal(b, &cert) != nil || cert.Status != "valid" {
+		t.Fatalf("the tampered record should now say valid: %s", b)
+	}
+	// The running registry signed its list before the row went.
+	code, out = runTrust(t, "verify", pdf, "--key", keyFile, "--online", base)
+	if code != 1 || strings.Contains(out, "RESULT: SAH / VALID") ||
+		!strings.Contains(out, "HASIL / RESULT: REGISTRI TIDAK KONSISTEN / REGISTRY CONTRADICTS ITSELF") ||
+		!strings.Contains(out, "the signed revocation list as of checkpoint 8 lists this certificate as REVOKED, but the registry's record says valid") {
+		t.Errorf("revocation row deleted, list signed before: exit %d\n%s", code, out)
+	}
+
+	// A registry started after the deletion, and one whose log has grown
+	// since, refuse to sign a list without the revocation.
+	fresh := r.serve(t)
+	r.sign(t)
+	for _, b := range []string{fresh, base} {
+		if res, err := http.Get(b + "/api/v1/log/revocations"); err != nil || res.StatusCode != http.StatusInternalServerError {
+			t.Errorf("%s: revocation list with a revocation row deleted: %v, want 500", b, err)
+		} else {
+			res.Body.Close()
+		}
+		code, out = runTrust(t, "verify", pdf, "--key", keyFile, "--online", b)
+		if code != 1 || strings.Contains(out, "RESULT: SAH / VALID") ||
+			!strings.Contains(out, "HASIL / RESULT: DAFTAR PENCABUTAN TIDAK DAPAT DIPERIKSA / REVOCATION LIST NOT CHECKED") ||
+			!strings.Contains(out, "catatan di basis data tidak lagi sesuai dengan log transparansi") {
+			t.Errorf("%s: revocation row deleted, no list: exit %d\n%s", b, code, out)
+		}
 	}
 }

@@ -90,23 +90,38 @@ var ErrUnverified = errors.New("not signed by a known key")
 // unknown keys (a witness's, say) are ignored, a bad signature by a known
 // key is an error.
 func OpenCheckpoint(msg []byte, verifiers note.Verifiers) (Checkpoint, error) {
+	var c Checkpoint
+	err := openNote(msg, verifiers, "checkpoint", func(text string) (origin string, err error) {
+		c, err = ParseCheckpoint(text)
+		return c.Origin, err
+	})
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	return c, nil
+}
+
+// openNote verifies a signed note the log's key signs (a checkpoint, a
+// revocation list) and parses its text with parse, which returns the
+// origin. It fails unless a known key named as the origin signed it.
+func openNote(msg []byte, verifiers note.Verifiers, what string, parse func(text string) (origin string, err error)) error {
 	n, err := note.Open(msg, verifiers)
 	if _, ok := errors.AsType[*note.UnverifiedNoteError](err); ok {
-		return Checkpoint{}, fmt.Errorf("open checkpoint: %w", ErrUnverified)
+		return fmt.Errorf("open %s: %w", what, ErrUnverified)
 	}
 	if err != nil {
-		return Checkpoint{}, fmt.Errorf("open checkpoint: %w", err)
+		return fmt.Errorf("open %s: %w", what, err)
 	}
-	c, err := ParseCheckpoint(n.Text)
+	origin, err := parse(n.Text)
 	if err != nil {
-		return Checkpoint{}, fmt.Errorf("open checkpoint: %w", err)
+		return fmt.Errorf("open %s: %w", what, err)
 	}
 	for _, s := range n.Sigs {
-		if s.Name == c.Origin {
-			return c, nil
+		if s.Name == origin {
+			return nil
 		}
 	}
-	return Checkpoint{}, fmt.Errorf("open checkpoint of %s: %w", c.Origin, ErrUnverified)
+	return fmt.Errorf("open %s of %s: %w", what, origin, ErrUnverified)
 }
 
 // ValidOrigin reports whether s may name a log: what a checkpoint's first

@@ -77,6 +77,9 @@ type Server struct {
 	guesses    *guessBudget
 	log        *slog.Logger
 	now        func() time.Time
+
+	// revocations is the latest signed revocation list.
+	revocations revocationLists
 }
 
 // New builds the server and checks that every template parses.

@@ -24,6 +24,9 @@ type LogStore interface {
 	HashReader(ctx context.Context) tlog.HashReader
 	LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error)
 	CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error)
+	// RevokedCodes lists the certificates revoked by a leaf below size,
+	// and fails unless the rows account for every leaf from from to size.
+	RevokedCodes(ctx context.Context, from, size int64) ([]string, error)
 }
 
 // Transparency bundles the registry's log, keys and checkpointer.
@@ -39,6 +42,7 @@ func (s *Server) logRoutes(g *echo.Group) {
 	g.GET("/log/proof/inclusion", s.apiInclusionProof)
 	g.GET("/log/proof/consistency", s.apiConsistencyProof)
 	g.GET("/log/key", s.apiLogKey)
+	g.GET("/log/revocations", s.apiRevocations)
 	g.POST("/certificates/:code/pdf", s.apiCheckPDF)
 }
 

@@ -1,0 +1,58 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+// RevokedCodes returns the codes of the certificates whose revocation leaf
+// is below size, erased records included: erasure removes personal data,
+// not the revocation.
+//
+// In the same snapshot it checks that the rows claim each leaf from from
+// to size exactly once, as LeafRecords lists them (every signature and
+// every revocation); the caller passes the size it checked before, so a
+// new checkpoint costs the leaves since, read from the leaf_index indexes.
+// That is an accounting check, not the audit: it catches a row deleted, or
+// a leaf index moved onto another, but not a row edited in place or a
+// forged row put in a deleted one's place; `ikrar audit --data` recomputes
+// every leaf for those.
+func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var claims, distinct int64
+	from = max(from, 0)
+	err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT i) FROM (
+			SELECT leaf_index AS i FROM signatures WHERE leaf_index >= ?1 AND leaf_index < ?2
+			UNION ALL
+			SELECT leaf_index FROM revocations WHERE leaf_index >= ?1 AND leaf_index < ?2)`, from, size).Scan(&claims, &distinct)
+	if err != nil {
+		return nil, fmt.Errorf("count the rows claiming leaves %d to %d: %w", from, size, err)
+	}
+	if want := max(size-from, 0); claims != want || distinct != want {
+		return nil, fmt.Errorf("revocations as of %d: %w: %d of the leaves from %d claimed, %d claims", size, translog.ErrUnclaimedLeaves, distinct, from, claims)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT s.code FROM revocations r JOIN signatures s ON s.id = r.signature_id
+		WHERE r.leaf_index >= 0 AND r.leaf_index < ? ORDER BY s.code`, size)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var codes []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		codes = append(codes, code)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("revocations as of %d: %w", size, err)
+	}
+	return codes, nil
+}
