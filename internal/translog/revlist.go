@@ -117,8 +117,9 @@ func ParseRevocationList(body string) (RevocationList, error) {
 	return l, nil
 }
 
-// SignRevocationList returns l as a signed note, signed with the current
-// key, whose name must be the list's origin as for a checkpoint.
+// SignRevocationList returns l as a signed note, signed as a checkpoint is
+// (the current key, inside its window, and one a rotation is retiring),
+// whose name must be the list's origin.
 func (k *Keyring) SignRevocationList(l RevocationList) ([]byte, error) {
 	if l.Origin != k.name {
 		return nil, fmt.Errorf("sign revocation list: origin %q is not the key name %q", l.Origin, k.name)
@@ -126,7 +127,12 @@ func (k *Keyring) SignRevocationList(l RevocationList) ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, fmt.Errorf("sign revocation list: %w", err)
 	}
-	msg, err := note.Sign(&note.Note{Text: l.Body()}, k.Signer())
+	// The keys that sign checkpoints now, inside their validity windows.
+	signers, err := k.signers()
+	if err != nil {
+		return nil, fmt.Errorf("sign revocation list: %w", err)
+	}
+	msg, err := note.Sign(&note.Note{Text: l.Body()}, signers...)
 	if err != nil {
 		return nil, fmt.Errorf("sign revocation list: %w", err)
 	}
