@@ -21,7 +21,8 @@ const storeBackfillBatch = 32
 // A record whose render differs (another toolchain, or a claim signed by a
 // key rotated out since) is logged and marked (legacy_pdf_hash); it is
 // rendered and stored afresh at its next download. Progress is the stored
-// rows themselves: a run killed half-way resumes where it stopped.
+// rows themselves: a run killed half-way resumes where it stopped. The
+// QR text holds the base URL, so this runs in the server, which knows it.
 func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, err error) {
 	var after int64
 	for {
@@ -33,6 +34,9 @@ func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, er
 		batch := make([]registry.IssuedPDF, 0, len(sigs))
 		for _, sig := range sigs {
 			after = sig.ID
+			if err := ctx.Err(); err != nil {
+				return stored, unmatched, err
+			}
 			base, ok := bases[sig.EventID]
 			if !ok {
 				if base, err = s.loadRecord(ctx, sig); err != nil {
@@ -44,7 +48,11 @@ func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, er
 			r.Sig = sig
 			p, err := s.renderPDF(r)
 			if err != nil {
-				return stored, unmatched, err
+				// One record that cannot be rendered must not hold up the
+				// rest; its download will say why, and the next start
+				// tries it again.
+				s.log.Error("store issued certificate: render failed", "code", sig.Code, "err", err)
+				continue
 			}
 			if p.SHA256 == sig.PDFHash {
 				batch = append(batch, p)
