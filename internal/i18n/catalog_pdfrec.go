@@ -4,5 +4,5 @@ package i18n
 
 var pdfrecPageTexts = map[string]string{
 	"TERBITAN LAMA": "EARLIER ISSUE",
-	"%s adalah terbitan lama sertifikat ini: sidik jarinya tercatat sebelum registri menyimpan setiap PDF yang diterbitkan, tetapi isinya tidak tersimpan sehingga tidak dapat dibandingkan. Unduh ulang sertifikat dari tautan pemiliknya untuk salinan yang tersimpan (SHA-256 %s).": "%s is an earlier issue of this certificate: its fingerprint was recorded before the registry stored every PDF it issues, but its content was not kept, so it cannot be compared. Download the certificate again from its owner's link for the stored copy (SHA-256 %s).",
+	"%s sama persis dengan PDF yang dahulu diterbitkan registri untuk kode ini (sidik jarinya tercatat saat itu), tetapi sertifikat ini telah diterbitkan ulang sejak registri menyimpan setiap PDF. Salinan yang berlaku dapat diunduh ulang dari tautan pemiliknya (SHA-256 %s).": "%s is byte for byte the PDF this registry issued for this code earlier (its fingerprint was recorded then), but the certificate has been re-issued since the registry began storing every PDF. The current copy can be downloaded again from its owner's link (SHA-256 %s).",
 }
