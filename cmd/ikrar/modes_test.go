@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -17,10 +20,11 @@ import (
 )
 
 // The data directory is the server's alone: under a umask of 022 and in
-// a directory that was 0755 (as a Docker volume's /data is), with a cache
-// left 0755/0644 by an older version, after `ikrar serve` has issued a
-// certificate every directory is 0700 and every file — database, WAL,
-// shared memory, keys, secret, origin, cached PDFs — 0600; so is a backup.
+// a directory that was 0755 (as a Docker volume's /data is), after `ikrar
+// serve` has issued a certificate every directory is 0700 and every file —
+// database, WAL, shared memory, keys, secret, origin — 0600; so is a
+// backup. The certificate cache an older version left (copies with names
+// and NIPs) is gone: issued certificates are in the database.
 func TestDataDirectoryModes(t *testing.T) {
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
@@ -72,7 +76,7 @@ func TestDataDirectoryModes(t *testing.T) {
 	if res.StatusCode != http.StatusCreated || json.Unmarshal(b, &signed) != nil {
 		t.Fatalf("sign: %d %s", res.StatusCode, b)
 	}
-	httpGet(t, signed.Certificate.PDFURL)
+	_, issued := httpGet(t, signed.Certificate.PDFURL)
 
 	// While the server runs: the WAL and shared-memory files exist.
 	files := wantPrivateTree(t, data)
@@ -81,8 +85,8 @@ func TestDataDirectoryModes(t *testing.T) {
 			t.Errorf("%s not found in the data directory: the test checks nothing about it", name)
 		}
 	}
-	if !files["pdf"] {
-		t.Error("no issued PDF in the cache: the test checks nothing about its mode")
+	if _, err := os.Stat(filepath.Join(data, "pdf-cache")); !os.IsNotExist(err) {
+		t.Errorf("the old certificate cache is still there: %v", err)
 	}
 	cancel()
 	select {
@@ -102,11 +106,25 @@ func TestDataDirectoryModes(t *testing.T) {
 	if info, err := os.Stat(backup); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("backup: %v (%v), want mode 0600", info.Mode().Perm(), err)
 	}
+	// The issued certificate is a record: the backup holds its bytes, and
+	// the fingerprint recorded is their SHA-256.
+	restored, err := sql.Open("sqlite", "file:"+backup+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	var pdf []byte
+	var fingerprint string
+	if err := restored.QueryRow(`SELECT p.pdf, s.pdf_hash FROM certificate_pdfs p JOIN signatures s ON s.id = p.signature_id`).Scan(&pdf, &fingerprint); err != nil {
+		t.Fatalf("the issued certificate in the backup: %v", err)
+	}
+	if sum := sha256.Sum256(issued); !bytes.Equal(pdf, issued) || fingerprint != hex.EncodeToString(sum[:]) {
+		t.Errorf("the backup holds %d bytes with fingerprint %s; issued %d bytes, SHA-256 %x", len(pdf), fingerprint, len(issued), sum)
+	}
 }
 
 // wantPrivateTree checks every directory under root is 0700 and every
-// file 0600, and returns the names of the files it saw ("pdf" for any
-// certificate).
+// file 0600, and returns the names of the files it saw.
 func wantPrivateTree(t *testing.T, root string) map[string]bool {
 	t.Helper()
 	seen := map[string]bool{}
@@ -123,9 +141,6 @@ func wantPrivateTree(t *testing.T, root string) map[string]bool {
 			want = 0o700
 		} else {
 			seen[d.Name()] = true
-			if strings.HasSuffix(d.Name(), ".pdf") && path != filepath.Join(root, "pdf-cache", "AB", "ABCDEFGHJKLM.pdf") {
-				seen["pdf"] = true
-			}
 		}
 		if got := info.Mode().Perm(); got != want {
 			t.Errorf("%s has mode %v, want %v", strings.TrimPrefix(path, root), got, want)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,6 +49,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	} else if !w.NotAfter.IsZero() && time.Until(w.NotAfter) < 30*24*time.Hour {
 		log.Warn("the log's signing key expires soon: rotate it while it can still cross-sign the handover", "not_after", w.NotAfter)
 	}
+	if err := dropPDFCache(cfg, log); err != nil {
+		return err
+	}
 	if getenv("GOMEMLIMIT") == "" {
 		// A burst of certificate downloads allocates about 1 GB/s; without
 		// a limit the heap runs far ahead of what is live between
@@ -66,7 +70,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download,
-		PDFDir:      pdfCacheDir(cfg), PDFDirBytes: int64(cfg.PDFCacheMB) << 20,
 	}, a.svc, a.db, certs, web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}, log)
 	if err != nil {
 		return err
@@ -95,6 +98,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
 	defer func() { stopCheckpoints(); <-cpDone }()
 	go runSchedule(cpCtx, a, log)
+	go storeIssuedPDFs(cpCtx, srv, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -114,12 +118,35 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return nil
 }
 
-// pdfCacheDir is where issued certificates are kept, if anywhere.
-func pdfCacheDir(cfg config.Config) string {
-	if cfg.PDFCacheMB == 0 {
-		return ""
+// dropPDFCache removes the certificate cache an earlier version kept in
+// data/pdf-cache/: its copies hold names and NIPs that no erasure would
+// reach any more, and every issued certificate is in the database now
+// (or is stored from the fingerprint it had, see web.StoreIssuedPDFs).
+func dropPDFCache(cfg config.Config, log *slog.Logger) error {
+	if cfg.PDFCacheMBObsolete {
+		log.Warn("--pdf-cache-mb (IKRAR_PDF_CACHE_MB) is obsolete and ignored: issued certificates are stored in the database")
 	}
-	return filepath.Join(cfg.DataDir, "pdf-cache")
+	dir := filepath.Join(cfg.DataDir, "pdf-cache")
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove the old certificate cache %s: %w", dir, err)
+	}
+	log.Info("removed the old certificate cache: issued certificates are stored in the database", "dir", dir)
+	return nil
+}
+
+// storeIssuedPDFs stores the certificates issued before this version, in
+// the background: downloads meanwhile do the same for their own record.
+func storeIssuedPDFs(ctx context.Context, srv *web.Server, log *slog.Logger) {
+	stored, unmatched, err := srv.StoreIssuedPDFs(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Error("store issued certificates: stopped; the next start resumes", "stored", stored, "unmatched", unmatched, "err", err)
+	case stored+unmatched > 0:
+		log.Info("stored the certificates issued before this version", "stored", stored, "unmatched", unmatched)
+	}
 }
 
 func startCPUProfile(path string) (stop func(), err error) {

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -25,9 +24,10 @@ type Config struct {
 	Origin         string // transparency log origin line
 	Demo           bool
 	LogLevel       string
-	// PDFCacheMB bounds the copies of issued certificates kept on disk
-	// under the data directory; 0 keeps none.
-	PDFCacheMB int
+	// PDFCacheMBObsolete: --pdf-cache-mb (IKRAR_PDF_CACHE_MB) was given.
+	// It is accepted so that old configurations still start, and ignored:
+	// issued certificates are stored in the database, all of them.
+	PDFCacheMBObsolete bool
 }
 
 // SecureCookies reports whether cookies must carry the Secure flag: always,
@@ -58,15 +58,11 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.Demo, "demo", getenv("IKRAR_DEMO") == "1" || getenv("IKRAR_DEMO") == "true", "seed a demo regency, roster and open event (IKRAR_DEMO)")
 	fs.StringVar(&c.LogLevel, "log-level", def("IKRAR_LOG_LEVEL", "info"), "debug|info|warn|error (IKRAR_LOG_LEVEL)")
 	var pdfCache string
-	fs.StringVar(&pdfCache, "pdf-cache-mb", def("IKRAR_PDF_CACHE_MB", "2048"), "MB of issued certificates kept on disk so re-downloads are not rendered again; 0: none (IKRAR_PDF_CACHE_MB)")
+	fs.StringVar(&pdfCache, "pdf-cache-mb", getenv("IKRAR_PDF_CACHE_MB"), "obsolete and ignored: issued certificates are stored in the database (IKRAR_PDF_CACHE_MB)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	n, err := strconv.Atoi(pdfCache)
-	if err != nil || n < 0 {
-		return c, fmt.Errorf("--pdf-cache-mb must be a whole number of megabytes, 0 or more, not %q", pdfCache)
-	}
-	c.PDFCacheMB = n
+	c.PDFCacheMBObsolete = pdfCache != ""
 	switch rate {
 	case "on", "true", "1":
 		c.RateLimit = true

@@ -27,9 +27,8 @@ type ExportStore interface {
 	// name and ID, reading in batches so that no transaction stays open
 	// while fn writes to a slow client.
 	EachSignature(ctx context.Context, q SignatureQuery, fn func(Signature) error) error
-	// SetPDFHashes records, in one transaction, the fingerprints of issued
-	// PDFs by signature ID, each only if none is recorded yet.
-	SetPDFHashes(ctx context.Context, hashes map[int64]string) error
+	// StorePDFs stores, in one transaction, certificates as StorePDF does.
+	StorePDFs(ctx context.Context, pdfs []IssuedPDF) error
 }
 
 // ParticipantList describes an event's uploaded participant list.

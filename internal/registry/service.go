@@ -27,6 +27,10 @@ type Service struct {
 	// Hasher computes every argon2id password hash, a bounded number at
 	// once: sign-ins, password changes and resets, new users, the CLI.
 	Hasher *Hasher
+	// ClaimSigner, if set, signs a new record's QR claim when the record is
+	// made (with the key of that moment); otherwise the claim is signed
+	// when its certificate is first issued. Either way it is signed once.
+	ClaimSigner func(Signature) (string, error)
 }
 
 // NewService returns a service with the real clock and randomness, and a
@@ -439,6 +443,11 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, exist
 		Rank: r.Employee.Rank, Unit: r.Employee.Unit, OrgName: org.Name, Category: r.Employee.Category,
 		PledgeHash: pledge.Hash, Ink: r.Ink, Consent: true, SignedAt: now, Channel: r.Channel,
 		ClientIP: r.ClientIP, UserAgent: truncate(r.UserAgent, 300), IdentitySalt: salt, LeafIndex: -1,
+	}
+	if s.ClaimSigner != nil {
+		if sig.ClaimToken, err = s.ClaimSigner(sig); err != nil {
+			return Signature{}, false, fmt.Errorf("sign: QR claim: %w", err)
+		}
 	}
 	err = s.Store.InsertSignature(ctx, &sig)
 	if IsCode(err, ECONFLICT) {

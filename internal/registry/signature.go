@@ -63,11 +63,30 @@ type Signature struct {
 	IdentitySalt []byte
 	IdentityHash string
 
-	LeafIndex int64  // position in the transparency log, -1 until appended
-	PDFHash   string // hex SHA-256 of the issued PDF, empty until rendered
-	ErasedAt  time.Time
+	LeafIndex int64 // position in the transparency log, -1 until appended
+	// ClaimToken signs the claim the certificate's QR carries. It is made
+	// once, with the key of the day the record is made, and never again:
+	// a key rotation must not change an issued certificate.
+	ClaimToken string
+	// PDFHash is the hex SHA-256 of the certificate as issued and stored,
+	// empty until its first download.
+	PDFHash string
+	// LegacyPDFHash is a fingerprint recorded before certificates were
+	// stored that rendering no longer reproduced: a copy with it is an
+	// earlier issue, whose bytes the registry never kept.
+	LegacyPDFHash string
+	ErasedAt      time.Time
 
 	Revocation *Revocation
+}
+
+// IssuedPDF is a certificate as issued: its bytes, their SHA-256 (hex)
+// and the QR claim token signed into them.
+type IssuedPDF struct {
+	SignatureID int64
+	PDF         []byte
+	SHA256      string
+	ClaimToken  string
 }
 
 // Revoked reports whether the signature was withdrawn.

@@ -140,10 +140,24 @@ type SignatureStore interface {
 	Participants(ctx context.Context, e Event, scope string) ([]Participant, error)
 	EventStats(ctx context.Context, e Event) (EventStats, error)
 	InsertRevocation(ctx context.Context, r *Revocation) error
-	SetPDFHash(ctx context.Context, signatureID int64, hash string) error
+	// StorePDF keeps a record's certificate as issued, for good, and makes
+	// its SHA-256 the record's fingerprint (a different fingerprint recorded
+	// before moves to LegacyPDFHash). It reports false, changing nothing,
+	// if the record has a certificate stored already or was erased.
+	StorePDF(ctx context.Context, p IssuedPDF) (bool, error)
+	// IssuedPDF returns a record's stored certificate; ENOTFOUND if none.
+	IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error)
+	// UnstoredPDFs returns, by ID after afterID, at most limit records that
+	// have a fingerprint from before certificates were stored, no stored
+	// certificate and no recorded mismatch: those the upgrade still has
+	// to store.
+	UnstoredPDFs(ctx context.Context, afterID int64, limit int) ([]Signature, error)
+	// MarkPDFUnmatched records that a record's fingerprint is not
+	// reproduced by rendering it today: it becomes LegacyPDFHash.
+	MarkPDFUnmatched(ctx context.Context, signatureID int64) error
 	// EraseSignature removes the personal data of a record (NIP, name,
 	// position, rank, unit, drawn signature, salt, client address and agent,
-	// PDF fingerprint) and its link to the roster, and marks it erased.
+	// the stored certificate and its fingerprints) and its link to the roster, and marks it erased.
 	EraseSignature(ctx context.Context, signatureID int64, at time.Time) error
 	// EraseEmployee erases every record of an employee as EraseSignature
 	// does and deletes the employee from the roster; it returns the codes

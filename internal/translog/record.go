@@ -33,3 +33,13 @@ func ClaimOf(s registry.Signature) Claim {
 func SignatureIdentity(s registry.Signature) string {
 	return IdentityHash(s.IdentitySalt, s.NIP, s.Name)
 }
+
+// SignRecordClaim signs the claim of a record with the current key; a
+// record not yet stored gets its identity hash computed first. It is
+// registry.Service.ClaimSigner.
+func (k *Keyring) SignRecordClaim(s registry.Signature) (string, error) {
+	if s.IdentityHash == "" {
+		s.IdentityHash = SignatureIdentity(s)
+	}
+	return k.SignClaim(ClaimOf(s))
+}

@@ -41,53 +41,89 @@ func (s *Server) loadRecord(ctx context.Context, sig registry.Signature) (record
 
 func (s *Server) verifyURL(code string) string { return s.opt.BaseURL + "/v/" + code }
 
-// issuePDF returns a record's certificate: from the cache, or
-// rendered and, the first time, fingerprinted. The output is deterministic,
-// so every render of the same record has the same hash.
-func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, error) {
-	if r.Sig.Erased() {
-		s.pdfs.drop(r.Sig.Code)
-		return nil, errErased()
-	}
-	if pdf, ok := s.pdfs.get(r.Sig.Code, r.Sig.PDFHash); ok {
-		return pdf, nil
+// issuePDF returns a record's certificate as issued, with its
+// fingerprint: from memory, from the store, or — the first time — rendered
+// and stored, bytes and fingerprint in one commit. Once stored, the stored
+// bytes are the certificate: nothing renders it again, so neither a key
+// rotation nor another toolchain changes it.
+func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, string, error) {
+	pdf, hash, ok, err := s.storedPDF(ctx, r)
+	if err != nil || ok {
+		return pdf, hash, err
 	}
 	if r.noInk {
 		sig, err := s.svc.Certificate(ctx, r.Sig.Code)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		r.Sig, r.noInk = sig, false
 	}
-	pdf, hash, err := s.renderPDF(r)
+	p, err := s.renderPDF(r)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if r.Sig.PDFHash == "" {
-		if err := s.store.SetPDFHash(ctx, r.Sig.ID, hash); err != nil {
-			return nil, fmt.Errorf("record certificate %s fingerprint: %w", r.Sig.Code, err)
+	stored, err := s.store.StorePDF(ctx, p)
+	if err != nil {
+		return nil, "", fmt.Errorf("store certificate %s: %w", r.Sig.Code, err)
+	}
+	if !stored {
+		// Stored by a download at the same moment, or erased since: what
+		// the store holds (if anything) is the certificate.
+		r.noInk = true
+		if pdf, hash, ok, err = s.storedPDF(ctx, r); err != nil || ok {
+			return pdf, hash, err
 		}
+		s.pdfs.drop(r.Sig.Code)
+		return nil, "", errErased()
 	}
-	s.pdfs.put(r.Sig.Code, pdf)
-	return pdf, nil
+	s.pdfs.put(r.Sig.Code, p.PDF, p.SHA256)
+	return p.PDF, p.SHA256, nil
+}
+
+// storedPDF returns a record's stored certificate and its SHA-256, from
+// memory or from the store; ok is false if none is stored yet.
+func (s *Server) storedPDF(ctx context.Context, r record) (pdf []byte, hash string, ok bool, err error) {
+	if r.Sig.Erased() {
+		s.pdfs.drop(r.Sig.Code)
+		return nil, "", false, errErased()
+	}
+	if pdf, hash, ok := s.pdfs.get(r.Sig.Code); ok {
+		return pdf, hash, true, nil
+	}
+	pdf, err = s.store.IssuedPDF(ctx, r.Sig.ID)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return nil, "", false, nil
+	}
+	if err != nil {
+		return nil, "", false, fmt.Errorf("read certificate %s: %w", r.Sig.Code, err)
+	}
+	hash = sha256Hex(pdf)
+	s.pdfs.put(r.Sig.Code, pdf, hash)
+	return pdf, hash, true, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func errErased() error {
 	return registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
 }
 
-// renderPDF renders a record's certificate and returns it with its hex
-// SHA-256; it records nothing.
-func (s *Server) renderPDF(r record) ([]byte, string, error) {
+// renderPDF renders a record's certificate with the QR claim signed for
+// it (signing it now if the record has none yet); it stores nothing.
+// Only a certificate not yet stored is rendered.
+func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 	if r.Sig.Erased() {
-		return nil, "", errErased()
+		return registry.IssuedPDF{}, errErased()
 	}
 	if r.noInk {
-		return nil, "", fmt.Errorf("render certificate %s: record read without its signature", r.Sig.Code)
+		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: record read without its signature", r.Sig.Code)
 	}
-	qr, err := s.qrText(r.Sig)
+	qr, token, err := s.qrText(r.Sig)
 	if err != nil {
-		return nil, "", err
+		return registry.IssuedPDF{}, err
 	}
 	var pdf []byte
 	err = s.heavy.do(context.Background(), func() (err error) {
@@ -98,10 +134,9 @@ func (s *Server) renderPDF(r record) ([]byte, string, error) {
 		return err
 	})
 	if err != nil {
-		return nil, "", fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
+		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
 	}
-	sum := sha256.Sum256(pdf)
-	return pdf, hex.EncodeToString(sum[:]), nil
+	return registry.IssuedPDF{SignatureID: r.Sig.ID, PDF: pdf, SHA256: sha256Hex(pdf), ClaimToken: token}, nil
 }
 
 // certificatePage is the signer's success page, reached right after signing
@@ -136,8 +171,8 @@ func (s *Server) certificatePDF(c echo.Context) error {
 		return err
 	}
 	sig := r.Sig
-	// The PDF is deterministic: once fingerprinted, its hash is its ETag,
-	// and a client that has it is answered without rendering.
+	// The PDF is stored once issued: its fingerprint is its ETag, and a
+	// client that has it is answered without reading it.
 	if r.Sig.PDFHash != "" && !r.Sig.Erased() {
 		etag := `"` + r.Sig.PDFHash + `"`
 		c.Response().Header().Set("ETag", etag)
@@ -146,7 +181,7 @@ func (s *Server) certificatePDF(c echo.Context) error {
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
-	pdf, err := s.issuePDF(c.Request().Context(), r)
+	pdf, _, err := s.issuePDF(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}

@@ -13,16 +13,14 @@ import (
 	"testing"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/web"
 )
 
 // An erasure leaves nothing of the person: not in the rows, not in the
 // database file's free pages, not in the WAL or its index, not in a backup
-// made afterwards, not in the certificate cache on disk. The public
-// verdict stops showing what it showed of them, and the log proof holds.
+// made afterwards, not in the stored certificate. The public verdict stops
+// showing what it showed of them, and the log proof holds.
 func TestEraseLeavesNothing(t *testing.T) {
-	pdfDir := t.TempDir()
-	a := newTestApp(t, func(o *web.Options) { o.PDFDir = pdfDir })
+	a := newTestApp(t)
 	org, officer := a.mustOfficer(t)
 	token := a.mustToken(t, officer)
 	p := person{NIP: "197311042001121007", Front: "Dr.", Name: "Zulkifli Quetzal Wirabumi", Back: "M.Kom.",
@@ -49,9 +47,8 @@ func TestEraseLeavesNothing(t *testing.T) {
 	if pdf.Status != http.StatusOK {
 		t.Fatalf("download: %d", pdf.Status)
 	}
-	cached := filepath.Join(pdfDir, code[:2], code+".pdf")
-	if _, err := os.Stat(cached); err != nil {
-		t.Fatalf("the PDF is not cached on disk: %v", err)
+	if n := storedPDFs(t, a.path, code); n != 1 {
+		t.Fatalf("%d stored certificates for the record, want 1", n)
 	}
 	visitor := a.browser(t)
 	verifyBefore := visitor.get("/v/" + code)
@@ -65,7 +62,8 @@ func TestEraseLeavesNothing(t *testing.T) {
 	ink := storedInk(t, a.path, code)
 	needles := map[string][]byte{"NIP": []byte(p.NIP), "name": []byte(p.Name), "position": []byte(p.Position),
 		"rank": []byte(p.Rank), "unit": []byte(p.Unit), "user agent": []byte(agent), "client IP": []byte("203.0.113.219"),
-		"drawn signature": ink[len(ink)/2 : len(ink)/2+48], "PDF hash": []byte(before.PDFSHA256)}
+		"drawn signature": ink[len(ink)/2 : len(ink)/2+48], "PDF hash": []byte(before.PDFSHA256),
+		"issued PDF": pdf.Body[len(pdf.Body)/2 : len(pdf.Body)/2+64]}
 	for what, n := range needles {
 		if !anyFileHolds([]string{a.path, a.path + "-wal"}, n) {
 			t.Fatalf("the test cannot fail: the %s is in no database file before the erasure", what)
@@ -96,8 +94,11 @@ func TestEraseLeavesNothing(t *testing.T) {
 	got := visitor.upload(verifyBefore, "/v/"+code+"/pdf", nil, "pdf", "sertifikat.pdf", "application/pdf", pdf.Body)
 	wantPage(t, got, http.StatusOK, "PDF-nya tidak lagi tersedia")
 	wantAbsent(t, "PDF check page", got.Body, before.PDFSHA256, p.Position, p.Unit)
-	if _, err := os.Stat(cached); !os.IsNotExist(err) {
-		t.Errorf("the cached PDF is still on disk: %v", err)
+	if n := storedPDFs(t, a.path, code); n != 0 {
+		t.Errorf("%d stored certificates left for the erased record", n)
+	}
+	if got := a.do(t, "GET", signed.Certificate.PDFURL, "", "", nil); got.Status != http.StatusGone {
+		t.Errorf("download after erasure: %d", got.Status)
 	}
 	if n := a.employeeCount(t, org); n != len(others) {
 		t.Errorf("%d employees on the roster after erasing the person, want %d", n, len(others))
@@ -119,16 +120,17 @@ func TestEraseLeavesNothing(t *testing.T) {
 			}
 		}
 	}
-	filepath.WalkDir(pdfDir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			for what, n := range needles {
-				if fileHolds(t, path, n) {
-					t.Errorf("the erased %s is in the PDF cache file %s", what, path)
-				}
-			}
-		}
-		return nil
-	})
+}
+
+// storedPDFs counts the stored certificates of the record with code.
+func storedPDFs(t *testing.T, path, code string) int {
+	t.Helper()
+	var n int
+	err := openRead(t, path).QueryRow(`SELECT COUNT(*) FROM certificate_pdfs p JOIN signatures s ON s.id = p.signature_id WHERE s.code = ?`, code).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // A record erased alone keeps no link to its roster row; the person, still

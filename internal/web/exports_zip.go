@@ -47,15 +47,16 @@ func (s *Server) certificatesZIP(c echo.Context) error {
 
 // zipJob is one certificate on its way into the ZIP.
 type zipJob struct {
-	sig  registry.Signature
-	pdf  []byte
-	hash string // the fingerprint to record, after a first render
-	err  error
-	done chan struct{}
+	sig   registry.Signature
+	pdf   []byte
+	fresh bool // rendered for the ZIP: to be stored with its batch
+	token string
+	err   error
+	done  chan struct{}
 }
 
-// hashBatch is how many first fingerprints a ZIP records per transaction.
-const hashBatch = 256
+// storeBatch is how many first issues a ZIP stores per transaction.
+const storeBatch = 64
 
 // zipCertificates renders the records q selects and writes them to zw in
 // order. Reading the records, rendering and writing overlap: a producer
@@ -111,26 +112,32 @@ func (s *Server) zipCertificates(ctx context.Context, zw *zip.Writer, q registry
 	return readErr
 }
 
-// renderZipJob renders one certificate. A first fingerprint is recorded
-// with its batch rather than in a transaction of its own (an fsync per
-// certificate). One lost in a crash costs nothing: verification re-renders
-// a record that has none.
+// renderZipJob reads one certificate from the store, or renders it if it
+// was never issued. A first issue is stored with its batch rather than in
+// a transaction of its own (an fsync per certificate).
 func (s *Server) renderZipJob(ctx context.Context, j *zipJob, base record) {
 	r := base
 	r.Sig = j.sig
-	var hash string
-	if j.pdf, hash, j.err = s.renderPDF(r); j.err == nil && r.Sig.PDFHash == "" {
-		j.hash = hash
+	var ok bool
+	if j.pdf, _, ok, j.err = s.storedPDF(ctx, r); ok || j.err != nil {
+		return
+	}
+	var p registry.IssuedPDF
+	if p, j.err = s.renderPDF(r); j.err == nil {
+		j.pdf, j.token, j.fresh = p.PDF, p.ClaimToken, true
 	}
 }
 
-// writeZipJobs writes the jobs in order as they finish and records first
-// fingerprints a batch at a time.
+// writeZipJobs writes the jobs in order as they finish and stores first
+// issues a batch at a time. A render that lost a race with a download of
+// the same record is not stored (the download's is), and is the same
+// bytes: both are rendered by this build with the record's one claim.
 func (s *Server) writeZipJobs(ctx context.Context, zw *zip.Writer, order <-chan *zipJob) error {
-	hashes := make(map[int64]string, hashBatch)
+	batch := make([]registry.IssuedPDF, 0, storeBatch)
 	flush := func() error {
-		err := s.store.SetPDFHashes(ctx, hashes)
-		clear(hashes)
+		err := s.store.StorePDFs(ctx, batch)
+		clear(batch)
+		batch = batch[:0]
 		return err
 	}
 	for j := range order {
@@ -152,9 +159,9 @@ func (s *Server) writeZipJobs(ctx context.Context, zw *zip.Writer, order <-chan 
 		if _, err := f.Write(j.pdf); err != nil {
 			return err
 		}
-		if j.hash != "" {
-			hashes[j.sig.ID] = j.hash
-			if len(hashes) == hashBatch {
+		if j.fresh {
+			batch = append(batch, registry.IssuedPDF{SignatureID: j.sig.ID, PDF: j.pdf, SHA256: sha256Hex(j.pdf), ClaimToken: j.token})
+			if len(batch) == storeBatch {
 				if err := flush(); err != nil {
 					return err
 				}

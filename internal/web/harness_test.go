@@ -65,6 +65,8 @@ type testApp struct {
 	db    *sqlite.DB
 	svc   *registry.Service
 	clock *clock
+	srv   *web.Server
+	keys  *translog.Keyring
 }
 
 // newTestApp starts the server; opts adjust its options.
@@ -119,7 +121,7 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	if ts.URL != base {
 		t.Fatalf("server URL %s, base URL %s", ts.URL, base)
 	}
-	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk}
+	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk, srv: srv, keys: keys}
 }
 
 // failOnError fails the test on any error the server logs: a user would

@@ -39,12 +39,9 @@ type Options struct {
 	// and the cookie listing the certificates a device signed.
 	DownloadKey []byte
 	// PDFCacheBytes bounds the memory kept for recently issued PDFs
-	// (default 16 MB, about 400 certificates; older ones are on disk).
+	// (default 16 MB, about 400 certificates); every issued PDF is in the
+	// store.
 	PDFCacheBytes int64
-	// PDFDir, if set, keeps issued PDFs as files too, up to PDFDirBytes
-	// (default 2 GB, about 55,000 certificates).
-	PDFDir      string
-	PDFDirBytes int64
 	// LiveSessionCheck is how often a live dashboard stream checks that its
 	// session still lives and still sees the event (default 5 s): logging
 	// out, a deactivation or a password change ends it within that.
@@ -82,20 +79,21 @@ type Server struct {
 	revocations revocationLists
 }
 
-// New builds the server and checks that every template parses.
+// New builds the server and checks that every template parses. It has
+// svc sign each new record's QR claim with tl.Keys unless svc has a
+// ClaimSigner already.
 func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Renderer, tl Transparency, log *slog.Logger) (*Server, error) {
 	st, err := loadStatic(opt.Static)
 	if err != nil {
 		return nil, err
 	}
-	var disk *pdfDisk
-	if opt.PDFDir != "" {
-		if disk, err = openPDFDisk(opt.PDFDir, cmp.Or(opt.PDFDirBytes, 2<<30), log); err != nil {
-			return nil, err
-		}
+	if svc.ClaimSigner == nil && tl.Keys != nil {
+		// A record's QR claim is signed when it is made, with the key of
+		// that moment, and kept with it.
+		svc.ClaimSigner = tl.Keys.SignRecordClaim
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20), disk), heavy: newCPUSlots(), uploads: make(chan struct{}, 1),
+		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1),
 		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst)}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err

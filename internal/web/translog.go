@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -47,14 +45,17 @@ func (s *Server) logRoutes(g *echo.Group) {
 }
 
 // qrText is what a certificate's QR code holds: the verification URL with
-// a signed claim, so the certificate can be checked with no network.
-func (s *Server) qrText(sig registry.Signature) (string, error) {
+// a signed claim, so the certificate can be checked with no network. The
+// claim's token is the one signed when the record was made; a record made
+// before tokens were kept gets one now, stored with its certificate.
+func (s *Server) qrText(sig registry.Signature) (text, token string, err error) {
 	claim := translog.ClaimOf(sig)
-	token, err := s.tl.Keys.SignClaim(claim)
-	if err != nil {
-		return "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
+	if token = sig.ClaimToken; token == "" {
+		if token, err = s.tl.Keys.SignClaim(claim); err != nil {
+			return "", "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
+		}
 	}
-	return translog.FormatQR(s.opt.BaseURL, claim, token), nil
+	return translog.FormatQR(s.opt.BaseURL, claim, token), token, nil
 }
 
 // apiLogKey serves the verifier keys, one per line; with ?windows=1 each
@@ -246,10 +247,14 @@ func (s *Server) checkpointVerifies(cp translog.SignedCheckpoint) bool {
 }
 
 // pdfCheck compares an uploaded PDF with the one issued for a record.
+// EarlierIssue: it is not, but it is an earlier issue of the same
+// certificate, made before issued certificates were stored, whose bytes
+// the registry never kept (docs/TRUST.md §3).
 type pdfCheck struct {
 	SHA256       string `json:"sha256"`
 	IssuedSHA256 string `json:"issued_sha256"`
 	Matches      bool   `json:"matches"`
+	EarlierIssue bool   `json:"earlier_issue,omitempty"`
 }
 
 const maxPDFBytes = 1 << 20
@@ -273,16 +278,16 @@ func (s *Server) checkPDF(ctx context.Context, r record, body io.Reader) (pdfChe
 	}
 	issued := r.Sig.PDFHash
 	if issued == "" {
-		// Never downloaded yet: the issued PDF is the deterministic render.
-		_, hash, err := s.renderPDF(r)
+		// Never downloaded yet: issue it now, once, as a download would.
+		_, hash, err := s.issuePDF(ctx, r)
 		if err != nil {
 			return pdfCheck{}, err
 		}
 		issued = hash
 	}
-	sum := sha256.Sum256(b)
-	got := hex.EncodeToString(sum[:])
-	return pdfCheck{SHA256: got, IssuedSHA256: issued, Matches: got == issued}, nil
+	got := sha256Hex(b)
+	return pdfCheck{SHA256: got, IssuedSHA256: issued, Matches: got == issued,
+		EarlierIssue: got != issued && got == r.Sig.LegacyPDFHash}, nil
 }
 
 func (s *Server) apiCheckPDF(c echo.Context) error {

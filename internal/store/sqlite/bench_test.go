@@ -132,6 +132,58 @@ func BenchmarkInsertSignature(b *testing.B) {
 	})
 }
 
+// BenchmarkStorePDF stores a certificate as a first download does,
+// through the group commit: a 40 KB certificate, and a 64-byte one for
+// what the write costs beyond its size (about what recording a
+// fingerprint alone cost); one download at a time (a commit and fsync
+// each) and 200 at once (commits batch).
+func BenchmarkStorePDF(b *testing.B) {
+	for _, size := range []int{64, 40 << 10} {
+		for _, par := range []int{1, 100} {
+			name := fmt.Sprintf("%dB/sequential", size)
+			if par > 1 {
+				name = fmt.Sprintf("%dB/parallel-%d", size, 2*par)
+			}
+			b.Run(name, func(b *testing.B) {
+				s := benchOpenStore(b, 20_000)
+				ctx := context.Background()
+				pdf := make([]byte, size)
+				for i := range pdf {
+					pdf[i] = byte(i * 7919 >> 3) // PDFs are compressed: no long runs
+				}
+				ids := make(chan int64, 1024)
+				go func() {
+					defer close(ids)
+					for range b.N {
+						sig := s.sig(b)
+						if err := s.db.InsertSignature(ctx, sig); err != nil {
+							b.Error(err)
+							return
+						}
+						ids <- sig.ID
+					}
+				}()
+				recs := make([]int64, 0, b.N)
+				for id := range ids {
+					recs = append(recs, id)
+				}
+				var next atomic.Int64
+				b.ResetTimer()
+				b.SetParallelism(par)
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						id := recs[next.Add(1)-1]
+						if _, err := s.db.StorePDF(ctx, registry.IssuedPDF{SignatureID: id, PDF: pdf, SHA256: "x", ClaimToken: "t"}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "certificates/s")
+			})
+		}
+	}
+}
+
 // BenchmarkLogAppend is the transparency-log part of a signing: the new
 // leaf's stored hashes computed (reading the ones they depend on) and
 // written, in transactions of 512 leaves as the group commit batches

@@ -166,12 +166,13 @@ func TestMigrationToGovernments(t *testing.T) {
 	if err := old.CreateEvent(ctx, &ev); err != nil {
 		t.Fatal(err)
 	}
-	sig := &registry.Signature{EventID: ev.ID, EmployeeID: 11, Code: "OLDRECORD", NIP: "198609262015051002", Name: "Pegawai Dinas",
-		PledgeHash: p.Hash, Ink: registry.Ink{Kind: registry.InkTyped, Typed: "Pegawai Dinas"}, Consent: true,
-		SignedAt: time.Now().UTC().Truncate(time.Millisecond), Channel: registry.ChannelEventCode, IdentitySalt: []byte("0123456789abcdef")}
-	if err := old.InsertSignature(ctx, sig); err != nil {
-		t.Fatal(err)
-	}
+	// The record as schema 4 stored it, with the counter the signing kept
+	// (today's InsertSignature writes columns schema 4 does not have).
+	exec(`INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name, category,
+		pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt)
+		VALUES (?, 11, 'OLDRECORD', '198609262015051002', 'Pegawai Dinas', '', '', 'Bidang A', 'Dinas', 'PNS',
+		?, 'typed', 'Pegawai Dinas', 1, ?, 'event_code', '', '', x'30313233343536373839616263646566')`, ev.ID, p.Hash, now)
+	exec(`INSERT INTO ops_signed (event_id, org_id, unit, signed) VALUES (?, 3, 'Bidang A', 1)`, ev.ID)
 	counters := func(db *sqlite.DB) string {
 		t.Helper()
 		s, err := sqlite.DumpForTest(db, ctx, `SELECT org_id, unit, employees FROM ops_roster ORDER BY 1, 2`,

@@ -109,13 +109,17 @@ func eraseSignature(ctx context.Context, tx *sql.Tx, signatureID int64, at time.
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE signatures SET employee_id = NULL, nip = '', name = '', position = '', rank = '',
-		unit = '', ink_kind = ?, ink = x'', identity_salt = NULL, client_ip = '', user_agent = '', pdf_hash = '', erased_at = ?
+		unit = '', ink_kind = ?, ink = x'', identity_salt = NULL, client_ip = '', user_agent = '', pdf_hash = '', legacy_pdf_hash = '', erased_at = ?
 		WHERE id = ? AND erased_at = 0`, registry.InkErased, ms(at), signatureID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
+	}
+	// The certificate shows the name, NIP and drawn signature.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM certificate_pdfs WHERE signature_id = ?`, signatureID); err != nil {
+		return fmt.Errorf("delete erased certificate: %w", err)
 	}
 	return nil
 }

@@ -63,9 +63,9 @@ func fileSize(t *testing.T, path string) int64 {
 	return info.Size()
 }
 
-// A render that began before the erasure records its fingerprint after
-// it: the fingerprint, which would confirm a copy of the erased PDF, is
-// not recorded on the erased record.
+// A render that began before the erasure stores its certificate after it:
+// neither the PDF nor its fingerprint, which would confirm a copy of the
+// erased PDF, is kept for the erased record.
 func TestNoFingerprintAfterErasure(t *testing.T) {
 	f := mustFixture(t, 2)
 	ctx := context.Background()
@@ -81,15 +81,18 @@ func TestNoFingerprintAfterErasure(t *testing.T) {
 		sigs = append(sigs, s)
 	}
 	const hash = "0d5f1ab6f4a1e7c3b2a09e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b"
-	if err := f.db.SetPDFHash(ctx, sigs[0].ID, hash); err != nil {
-		t.Fatal(err)
+	if stored, err := f.db.StorePDF(ctx, registry.IssuedPDF{SignatureID: sigs[0].ID, PDF: []byte("%PDF-1.4 a"), SHA256: hash}); err != nil || stored {
+		t.Fatalf("store after erasure: stored %v, %v", stored, err)
 	}
-	if err := f.db.SetPDFHashes(ctx, map[int64]string{sigs[1].ID: hash}); err != nil {
+	if err := f.db.StorePDFs(ctx, []registry.IssuedPDF{{SignatureID: sigs[1].ID, PDF: []byte("%PDF-1.4 b"), SHA256: hash}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range sigs {
 		if got, err := f.db.SignatureByCode(ctx, s.Code); err != nil || got.PDFHash != "" {
 			t.Errorf("erased record %s has fingerprint %q (%v)", s.Code, got.PDFHash, err)
+		}
+		if _, err := f.db.IssuedPDF(ctx, s.ID); !registry.IsCode(err, registry.ENOTFOUND) {
+			t.Errorf("erased record %s has a stored certificate (%v)", s.Code, err)
 		}
 	}
 }

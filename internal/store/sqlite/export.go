@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -234,20 +235,15 @@ func (db *DB) readSignatures(ctx context.Context, ids []any, pos map[int64]int, 
 	return nil
 }
 
-// SetPDFHashes records many first fingerprints with one commit.
-func (db *DB) SetPDFHashes(ctx context.Context, hashes map[int64]string) error {
-	if len(hashes) == 0 {
+// StorePDFs stores many certificates with one commit.
+func (db *DB) StorePDFs(ctx context.Context, pdfs []registry.IssuedPDF) error {
+	if len(pdfs) == 0 {
 		return nil
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		upd, err := tx.PrepareContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = '' AND erased_at = 0`)
-		if err != nil {
-			return err
-		}
-		defer upd.Close()
-		for id, h := range hashes {
-			if _, err := upd.ExecContext(ctx, h, id); err != nil {
-				return err
+		for _, p := range pdfs {
+			if _, err := storePDF(ctx, tx, p); err != nil {
+				return fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
 			}
 		}
 		return nil

@@ -15,17 +15,19 @@ const maxBatch = 512
 var errClosed = errors.New("store is closed")
 
 // signRequest is one write for the group commit: a signing, or (sig nil)
-// a certificate's fingerprint recorded at its first download.
+// a certificate stored at its first download.
 type signRequest struct {
 	ctx  context.Context
 	sig  *registry.Signature
-	pdf  *pdfFingerprint
+	pdf  *pdfWrite
 	done chan error
 }
 
-type pdfFingerprint struct {
-	signatureID int64
-	hash        string
+// pdfWrite is a certificate to store; stored is set before done is
+// signalled.
+type pdfWrite struct {
+	registry.IssuedPDF
+	stored bool
 }
 
 // signWriter is the single goroutine that writes signings. While one batch
@@ -86,9 +88,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 				continue
 			}
 			if r.pdf != nil {
-				// Set once: a later render of the same record is byte-identical.
-				if _, err := tx.ExecContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ? AND pdf_hash = '' AND erased_at = 0`, r.pdf.hash, r.pdf.signatureID); err != nil {
-					return fmt.Errorf("record certificate fingerprint: %w", err)
+				// Stored once: the first certificate stored is the one issued.
+				if r.pdf.stored, err = storePDF(ctx, tx, r.pdf.IssuedPDF); err != nil {
+					return fmt.Errorf("store certificate: %w", err)
 				}
 				continue
 			}

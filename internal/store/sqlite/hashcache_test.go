@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"testing"
@@ -135,9 +136,10 @@ func TestSignatureLookup(t *testing.T) {
 	}
 }
 
-// A certificate's fingerprint is recorded through the group commit, amid
-// signings, once: a second hash for the same record does not replace it.
-func TestSetPDFHashOnce(t *testing.T) {
+// A certificate is stored through the group commit, amid signings, once:
+// a second one for the same record neither replaces its bytes nor its
+// fingerprint.
+func TestStorePDFOnce(t *testing.T) {
 	const n = 50
 	f := mustFixture(t, n)
 	ctx := context.Background()
@@ -152,23 +154,100 @@ func TestSetPDFHashOnce(t *testing.T) {
 	for i := 1; i < n; i++ {
 		go func() { errs <- f.db.InsertSignature(ctx, sigs[i]) }()
 	}
-	go func() { errs <- f.db.SetPDFHash(ctx, sigs[0].ID, "aaaa") }()
+	first := registry.IssuedPDF{SignatureID: sigs[0].ID, PDF: []byte("%PDF-1.4 first"), SHA256: "aaaa", ClaimToken: "tok-a"}
+	go func() {
+		stored, err := f.db.StorePDF(ctx, first)
+		if err == nil && !stored {
+			err = fmt.Errorf("the first certificate was not stored")
+		}
+		errs <- err
+	}()
 	for range n {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := f.db.SetPDFHash(ctx, sigs[0].ID, "bbbb"); err != nil {
-		t.Fatal(err)
+	second := registry.IssuedPDF{SignatureID: sigs[0].ID, PDF: []byte("%PDF-1.4 second"), SHA256: "bbbb", ClaimToken: "tok-b"}
+	if stored, err := f.db.StorePDF(ctx, second); err != nil || stored {
+		t.Fatalf("second certificate: stored %v, %v", stored, err)
 	}
 	got, err := f.db.SignatureByCode(ctx, sigs[0].Code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.PDFHash != "aaaa" {
-		t.Fatalf("pdf hash %q, want the first one, aaaa", got.PDFHash)
+	if got.PDFHash != "aaaa" || got.ClaimToken != "tok-a" {
+		t.Fatalf("pdf hash %q, claim %q, want the first ones", got.PDFHash, got.ClaimToken)
+	}
+	if pdf, err := f.db.IssuedPDF(ctx, sigs[0].ID); err != nil || string(pdf) != string(first.PDF) {
+		t.Fatalf("stored certificate %q (%v), want the first", pdf, err)
 	}
 	if size, _ := f.db.LogSize(ctx); size != n {
-		t.Fatalf("log size %d, want %d: a fingerprint must not append a leaf", size, n)
+		t.Fatalf("log size %d, want %d: storing a certificate must not append a leaf", size, n)
+	}
+}
+
+// Records fingerprinted before certificates were stored are listed until
+// stored or marked unmatched; a certificate stored later for an unmatched
+// one becomes its fingerprint, the old one its legacy fingerprint.
+func TestUnstoredPDFs(t *testing.T) {
+	f := mustFixture(t, 3)
+	ctx := context.Background()
+	var sigs []*registry.Signature
+	for i := range 3 {
+		s := newSig(f, i, fmt.Sprintf("D%011d", i))
+		if err := f.db.InsertSignature(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		sigs = append(sigs, s)
+	}
+	// As an earlier version left them: fingerprints, no bytes.
+	raw, err := sql.Open("sqlite", "file:"+f.path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `UPDATE signatures SET pdf_hash = 'old' || id WHERE id IN (?, ?)`, sigs[0].ID, sigs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	codes := func(after int64) []string {
+		t.Helper()
+		got, err := f.db.UnstoredPDFs(ctx, after, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range got {
+			out = append(out, s.Code)
+		}
+		return out
+	}
+	if got := codes(0); fmt.Sprint(got) != fmt.Sprint([]string{sigs[0].Code, sigs[1].Code}) {
+		t.Fatalf("unstored %v", got)
+	}
+	if got := codes(sigs[0].ID); fmt.Sprint(got) != fmt.Sprint([]string{sigs[1].Code}) {
+		t.Fatalf("unstored after the first: %v", got)
+	}
+	old0 := fmt.Sprintf("old%d", sigs[0].ID)
+	if err := f.db.StorePDFs(ctx, []registry.IssuedPDF{{SignatureID: sigs[0].ID, PDF: []byte("%PDF a"), SHA256: old0}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.MarkPDFUnmatched(ctx, sigs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(0); len(got) != 0 {
+		t.Fatalf("still unstored: %v", got)
+	}
+	old1 := fmt.Sprintf("old%d", sigs[1].ID)
+	if stored, err := f.db.StorePDF(ctx, registry.IssuedPDF{SignatureID: sigs[1].ID, PDF: []byte("%PDF b"), SHA256: "new"}); err != nil || !stored {
+		t.Fatalf("store the unmatched one afresh: %v %v", stored, err)
+	}
+	for _, c := range []struct {
+		sig          *registry.Signature
+		hash, legacy string
+	}{{sigs[0], old0, ""}, {sigs[1], "new", old1}} {
+		got, err := f.db.SignatureByCode(ctx, c.sig.Code)
+		if err != nil || got.PDFHash != c.hash || got.LegacyPDFHash != c.legacy {
+			t.Errorf("%s: fingerprint %q legacy %q (%v), want %q %q", c.sig.Code, got.PDFHash, got.LegacyPDFHash, err, c.hash, c.legacy)
+		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 const signatureColumns = `s.id, s.event_id, COALESCE(s.employee_id, 0), s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
 	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
-	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash`
+	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash, s.claim_token, s.legacy_pdf_hash`
 
 const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
 
@@ -36,7 +36,7 @@ func scanSignatureWith(sc scanner, withInk bool, extra ...any) (registry.Signatu
 	var rReason, rUserName sql.NullString
 	dest := []any{&s.ID, &s.EventID, &s.EmployeeID, &s.Code, &s.NIP, &s.Name, &s.Position, &s.Rank, &s.Unit, &s.OrgName,
 		&s.Category, &s.PledgeHash, &s.Ink.Kind, &inkBlob, &s.Consent, &signed, &s.Channel, &s.ClientIP, &s.UserAgent,
-		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash}
+		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash, &s.ClaimToken, &s.LegacyPDFHash}
 	err := sc.Scan(append(dest, extra...)...)
 	if err != nil {
 		return s, err
@@ -114,10 +114,10 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 	s.IdentityHash = translog.SignatureIdentity(*s)
 	s.LeafIndex = lg.n
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
-		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
-		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex)
+		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken)
 	if err != nil {
 		s.LeafIndex = -1
 		return mapErr(err, "Tanda tangan")
@@ -254,10 +254,75 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 	return err
 }
 
-// SetPDFHash records the fingerprint of the issued PDF once. It goes
-// through the group commit with the signings: at hundreds of first
-// downloads a second, a transaction (and fsync) each would queue them all
-// on the one writer connection.
-func (db *DB) SetPDFHash(ctx context.Context, signatureID int64, hash string) error {
-	return db.groupWrite(ctx, signRequest{ctx: ctx, pdf: &pdfFingerprint{signatureID, hash}, done: make(chan error, 1)})
+// StorePDF keeps a record's certificate for good. It goes through the
+// group commit with the signings: at hundreds of first downloads a second,
+// a transaction (and fsync) each would queue them all on the one writer
+// connection.
+func (db *DB) StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error) {
+	req := signRequest{ctx: ctx, pdf: &pdfWrite{IssuedPDF: p}, done: make(chan error, 1)}
+	if err := db.groupWrite(ctx, req); err != nil {
+		return false, fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
+	}
+	return req.pdf.stored, nil
+}
+
+// storePDF stores p in tx unless its record has a certificate stored or
+// was erased, and makes p's hash the record's fingerprint: a different
+// one recorded before certificates were stored becomes legacy_pdf_hash.
+// The claim token is kept only where none was signed at issuance.
+func storePDF(ctx context.Context, tx *sql.Tx, p registry.IssuedPDF) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE signatures SET
+		legacy_pdf_hash = CASE WHEN pdf_hash NOT IN ('', ?1) THEN pdf_hash ELSE legacy_pdf_hash END,
+		pdf_hash = ?1, claim_token = CASE WHEN claim_token = '' THEN ?2 ELSE claim_token END
+		WHERE id = ?3 AND erased_at = 0 AND NOT EXISTS (SELECT 1 FROM certificate_pdfs WHERE signature_id = ?3)`,
+		p.SHA256, p.ClaimToken, p.SignatureID)
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO certificate_pdfs (signature_id, pdf) VALUES (?, ?)`, p.SignatureID, p.PDF); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// IssuedPDF returns a record's stored certificate.
+func (db *DB) IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error) {
+	var pdf []byte
+	err := db.queryRow(ctx, `SELECT pdf FROM certificate_pdfs WHERE signature_id = ?`, signatureID).Scan(&pdf)
+	return pdf, mapErr(err, "Sertifikat")
+}
+
+// UnstoredPDFs returns the records fingerprinted before certificates were
+// stored that are still to be stored, with their ink (they are rendered).
+func (db *DB) UnstoredPDFs(ctx context.Context, afterID int64, limit int) ([]registry.Signature, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+signatureColumns+signatureFrom+`
+		WHERE s.id > ? AND s.pdf_hash <> '' AND s.legacy_pdf_hash = '' AND s.erased_at = 0
+		AND NOT EXISTS (SELECT 1 FROM certificate_pdfs p WHERE p.signature_id = s.id)
+		ORDER BY s.id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Signature
+	for rows.Next() {
+		s, err := scanSignature(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// MarkPDFUnmatched keeps a record's fingerprint as legacy_pdf_hash.
+func (db *DB) MarkPDFUnmatched(ctx context.Context, signatureID int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE signatures SET legacy_pdf_hash = pdf_hash
+			WHERE id = ? AND legacy_pdf_hash = '' AND erased_at = 0
+			AND NOT EXISTS (SELECT 1 FROM certificate_pdfs WHERE signature_id = signatures.id)`, signatureID)
+		return err
+	})
 }

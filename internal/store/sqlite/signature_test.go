@@ -17,6 +17,7 @@ import (
 // fixture is a database with one event and n employees.
 type fixture struct {
 	db    *sqlite.DB
+	path  string
 	event registry.Event
 	emps  []registry.Employee
 }
@@ -24,7 +25,8 @@ type fixture struct {
 func mustFixture(t *testing.T, n int) fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ikrar.db"))
+	path := filepath.Join(t.TempDir(), "ikrar.db")
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func mustFixture(t *testing.T, n int) fixture {
 	if err := db.CreateEvent(ctx, &e); err != nil {
 		t.Fatal(err)
 	}
-	return fixture{db: db, event: e, emps: all}
+	return fixture{db: db, path: path, event: e, emps: all}
 }
 
 func newSig(f fixture, i int, code string) *registry.Signature {

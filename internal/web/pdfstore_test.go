@@ -1,0 +1,177 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/translog"
+	"github.com/ikrar-id/ikrar/internal/web"
+)
+
+// storedApp is a server whose memory cache holds nothing, so that every
+// re-download reads the store, with an open event and n signers.
+func storedApp(t *testing.T, n int) (*testApp, eventJSON, []person) {
+	t.Helper()
+	a := newTestApp(t, func(o *web.Options) { o.PDFCacheBytes = 1 })
+	org, officer := a.mustOfficer(t)
+	token := a.mustToken(t, officer)
+	people := staff(0, n, "Bagian Umum")
+	a.mustImport(t, token, org.ID, rosterCSV(people...))
+	e := a.mustEvent(t, token, org.ID, "Deklarasi Netralitas ASN", nil)
+	a.mustOpen(t, token, e.ID)
+	return a, e, people
+}
+
+func mustDownload(t *testing.T, a *testApp, s signJSON) []byte {
+	t.Helper()
+	r := a.do(t, "GET", s.Certificate.PDFURL, "", "", nil)
+	if r.Status != http.StatusOK || !bytes.HasPrefix(r.Body, []byte("%PDF-")) {
+		t.Fatalf("download %s: %d %.60q", s.Certificate.Code, r.Status, r.Body)
+	}
+	return r.Body
+}
+
+// checkPDF asks the API whether pdf is the certificate issued for code.
+func checkPDF(t *testing.T, a *testApp, code string, pdf []byte) (matches, earlier bool) {
+	t.Helper()
+	r := a.do(t, "POST", "/api/v1/certificates/"+code+"/pdf", "", "application/pdf", pdf)
+	if r.Status != http.StatusOK {
+		t.Fatalf("PDF check of %s: %d %s", code, r.Status, r.Body)
+	}
+	var res struct {
+		Matches bool `json:"matches"`
+		Earlier bool `json:"earlier_issue"`
+	}
+	r.decode(t, &res)
+	return res.Matches, res.Earlier
+}
+
+// wantOriginal drops pdf on the verification page of code, as the
+// public does, and wants the verdict "PDF ASLI".
+func wantOriginal(t *testing.T, a *testApp, code string, pdf []byte) {
+	t.Helper()
+	visitor := a.browser(t)
+	got := visitor.upload(visitor.get("/v/"+code), "/v/"+code+"/pdf", nil, "pdf", "sertifikat.pdf", "application/pdf", pdf)
+	wantPage(t, got, http.StatusOK, "PDF ASLI")
+}
+
+// An issued certificate is a record: after a key rotation it downloads
+// byte-identical and verifies as the one issued. A certificate first
+// downloaded after the rotation carries the QR claim signed when its
+// record was made, with the key of that day: nothing is signed again.
+func TestIssuedPDFSurvivesKeyRotation(t *testing.T) {
+	a, e, people := storedApp(t, 2)
+	early := a.mustSign(t, e, people[0])
+	late := a.mustSign(t, e, people[1])
+	issued := mustDownload(t, a, early)
+	oldKeys := a.keys.VerifierKeys()
+
+	if err := a.keys.Rotate(365 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	newKeys := slices.DeleteFunc(a.keys.VerifierKeys(), func(k string) bool { return slices.Contains(oldKeys, k) })
+	if len(newKeys) != 1 {
+		t.Fatalf("the rotation added %d keys, want 1", len(newKeys))
+	}
+
+	again := mustDownload(t, a, early)
+	if !bytes.Equal(again, issued) {
+		t.Fatal("after a key rotation the certificate downloads as other bytes")
+	}
+	wantOriginal(t, a, early.Certificate.Code, again)
+
+	pdf := mustDownload(t, a, late)
+	wantOriginal(t, a, late.Certificate.Code, pdf)
+	qr, err := certificate.QRTextFromPDF(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim, token, err := translog.ParseQR(qr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := translog.VerifyClaim(claim, token, oldKeys); err != nil {
+		t.Errorf("the claim of a record made before the rotation does not verify with the key of that day: %v", err)
+	}
+	if err := translog.VerifyClaim(claim, token, newKeys); err == nil {
+		t.Error("the claim of a record made before the rotation was signed again with the new key")
+	}
+}
+
+// The upgrade stores the certificates issued before certificates were
+// stored: one that today's code renders to its recorded fingerprint (its
+// claim as signed at issuance) is stored as issued; one that it does not
+// (its claim would be signed by a key rotated in since) is marked, still
+// verifies until its next download, and is then stored afresh, the
+// earlier copy named an earlier issue. A second run finds nothing to do.
+func TestStoreIssuedPDFs(t *testing.T) {
+	a, e, people := storedApp(t, 3)
+	kept, resigned, never := a.mustSign(t, e, people[0]), a.mustSign(t, e, people[1]), a.mustSign(t, e, people[2])
+	keptPDF, resignedPDF := mustDownload(t, a, kept), mustDownload(t, a, resigned)
+
+	// The database as an earlier version left it: fingerprints without
+	// bytes, and for one record no claim token either.
+	execDB(t, a.path, `DELETE FROM certificate_pdfs`)
+	execDB(t, a.path, `UPDATE signatures SET claim_token = '' WHERE code = ?`, resigned.Certificate.Code)
+	if err := a.keys.Rotate(365 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := context.Background()
+	stored, unmatched, err := a.srv.StoreIssuedPDFs(ctx)
+	if err != nil || stored != 1 || unmatched != 1 {
+		t.Fatalf("upgrade: %d stored, %d unmatched (%v); want 1 and 1", stored, unmatched, err)
+	}
+	if stored, unmatched, err := a.srv.StoreIssuedPDFs(ctx); err != nil || stored+unmatched != 0 {
+		t.Fatalf("second run: %d stored, %d unmatched (%v); want nothing", stored, unmatched, err)
+	}
+	if n := storedPDFs(t, a.path, kept.Certificate.Code); n != 1 {
+		t.Fatalf("%d certificates stored for the reproduced record, want 1", n)
+	}
+	if n := storedPDFs(t, a.path, never.Certificate.Code); n != 0 {
+		t.Fatal("the upgrade issued a certificate never downloaded")
+	}
+	if got := mustDownload(t, a, kept); !bytes.Equal(got, keptPDF) {
+		t.Fatal("the stored certificate is not the one issued")
+	}
+
+	code := resigned.Certificate.Code
+	if matches, _ := checkPDF(t, a, code, resignedPDF); !matches {
+		t.Fatal("before its next download, the unmatched record no longer recognises the PDF it issued")
+	}
+	fresh := mustDownload(t, a, resigned)
+	if bytes.Equal(fresh, resignedPDF) {
+		t.Fatal("the test cannot fail: the re-issued certificate is the earlier one")
+	}
+	if got := mustDownload(t, a, resigned); !bytes.Equal(got, fresh) {
+		t.Fatal("the re-issued certificate is not stored")
+	}
+	if matches, earlier := checkPDF(t, a, code, resignedPDF); matches || !earlier {
+		t.Errorf("the earlier issue: matches %v, earlier issue %v; want false, true", matches, earlier)
+	}
+	if matches, earlier := checkPDF(t, a, code, fresh); !matches || earlier {
+		t.Errorf("the re-issued certificate: matches %v, earlier issue %v; want true, false", matches, earlier)
+	}
+	visitor := a.browser(t)
+	got := visitor.upload(visitor.get("/v/"+code), "/v/"+code+"/pdf", nil, "pdf", "sertifikat.pdf", "application/pdf", resignedPDF)
+	wantPage(t, got, http.StatusOK, "TERBITAN LAMA")
+}
+
+// execDB changes the database as another program would.
+func execDB(t *testing.T, path, q string, args ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
