@@ -80,6 +80,17 @@ func (c Claim) message() ([]byte, error) {
 	return b, nil
 }
 
+// Matches reports whether two claims sign the same message: a claim read
+// back from a QR (hashes as prefixes) matches the record's claim.
+func (c Claim) Matches(o Claim) bool {
+	a, err := c.message()
+	if err != nil {
+		return false
+	}
+	b, err := o.message()
+	return err == nil && string(a) == string(b)
+}
+
 // claimHash decodes the signed prefix of a hex SHA-256, given in full or as
 // its prefix.
 func claimHash(s string) ([]byte, error) {

@@ -345,6 +345,7 @@ type certificateJSON struct {
 	Revocation *revocationJSON `json:"revocation,omitempty"`
 	VerifyURL  string          `json:"verify_url"`
 	Log        *logProof       `json:"log,omitempty"`
+	Verdict    *verdict        `json:"verdict,omitempty"`
 }
 
 type revocationJSON struct {
@@ -386,11 +387,11 @@ func (s *Server) apiCertificate(c echo.Context) error {
 		return err
 	}
 	out := s.certificateView(r)
-	proof, err := s.proveRecord(c.Request().Context(), sig)
+	proof, v, err := s.judge(c.Request().Context(), sig, nil)
 	if err != nil {
 		return err
 	}
-	out.Log = &proof
+	out.Log, out.Verdict, out.Status = &proof, &v, v.Status
 	return c.JSON(http.StatusOK, out)
 }
 

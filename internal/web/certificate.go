@@ -221,19 +221,21 @@ func (s *Server) verifyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.verifyData(ctx, r)
+	d, err := s.verifyData(ctx, r, s.claimFromQuery(sig.Code, c.QueryParams()))
 	if err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "verify", d)
 }
 
-func (s *Server) verifyData(ctx context.Context, r record) (map[string]any, error) {
-	proof, err := s.proveRecord(ctx, r.Sig)
+// verifyData is the verification page of a record, with its verdict; qc
+// is the QR claim the page was opened with, if any.
+func (s *Server) verifyData(ctx context.Context, r record, qc *qrClaim) (map[string]any, error) {
+	proof, v, err := s.judge(ctx, r.Sig, qc)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{
-		"Title": "Hasil pemeriksaan sertifikat", "R": r, "Found": true, "Opening": r.Pledge.OpeningFor(r.Org.Name), "Proof": proof,
+		"Title": "Hasil pemeriksaan sertifikat", "R": r, "Found": true, "Opening": r.Pledge.OpeningFor(r.Org.Name), "Proof": proof, "Verdict": v,
 	}, nil
 }

@@ -199,39 +199,6 @@ type logProof struct {
 	RevocationLeaf *int64 `json:"revocation_leaf_index,omitempty"`
 }
 
-// proveRecord recomputes a record's leaf from its row and checks its
-// inclusion proof against the latest signed checkpoint.
-func (s *Server) proveRecord(ctx context.Context, sig registry.Signature) (logProof, error) {
-	leaf := translog.SignatureEntry(sig).Hash()
-	p := logProof{LeafIndex: sig.LeafIndex, LeafHash: leaf.String()}
-	if sig.Revoked() {
-		p.RevocationLeaf = &sig.Revocation.LeafIndex
-	}
-	cp, err := s.latestCheckpoint(ctx)
-	if err != nil {
-		return p, err
-	}
-	if !s.checkpointVerifies(cp) {
-		p.Problem = "checkpoint signature does not verify"
-		return p, nil
-	}
-	p.TreeSize, p.Root, p.Checkpoint = cp.Size, cp.Root.String(), string(cp.Note)
-	if sig.LeafIndex < 0 || sig.LeafIndex >= cp.Size {
-		p.Problem = "record is not in the log"
-		return p, nil
-	}
-	proof, err := translog.InclusionProof(sig.LeafIndex, cp.Size, s.tl.Store.HashReader(ctx))
-	if err != nil {
-		return p, err
-	}
-	if err := translog.CheckInclusion(proof, cp.Size, cp.Root, sig.LeafIndex, leaf); err != nil {
-		p.Problem = "inclusion proof does not verify: the record differs from what was logged"
-		return p, nil
-	}
-	p.Verified = true
-	return p, nil
-}
-
 // checkpointVerifies checks a checkpoint's signature with the published
 // keys, once per checkpoint: every verification page shows the same one.
 func (s *Server) checkpointVerifies(cp translog.SignedCheckpoint) bool {
@@ -331,7 +298,7 @@ func (s *Server) verifyPDF(c echo.Context) error {
 	if err != nil && registry.ErrorCode(err) == registry.EINTERNAL {
 		return err
 	}
-	d, derr := s.verifyData(ctx, r)
+	d, derr := s.verifyData(ctx, r, nil)
 	if derr != nil {
 		return derr
 	}
