@@ -18,6 +18,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -131,11 +132,22 @@ func (v *verdict) result() error {
 
 // onlineRecord is what the verifier reads of GET /api/v1/certificates/{code}.
 type onlineRecord struct {
-	Status     string    `json:"status"`
-	EventID    int64     `json:"event_id"`
-	SignedAt   time.Time `json:"signed_at"`
-	PledgeHash string    `json:"pledge_hash"`
-	Erased     bool      `json:"erased"`
+	Status       string    `json:"status"`
+	Code         string    `json:"code"`
+	EventID      int64     `json:"event_id"`
+	SignedAt     time.Time `json:"signed_at"`
+	Channel      string    `json:"channel"`
+	PledgeHash   string    `json:"pledge_hash"`
+	IdentityHash string    `json:"identity_hash"`
+	Erased       bool      `json:"erased"`
+	// Verdict is what the registry checked before answering its status.
+	Verdict *struct {
+		Checks []struct {
+			Name   string `json:"name"`
+			OK     bool   `json:"ok"`
+			Detail string `json:"detail"`
+		} `json:"checks"`
+	} `json:"verdict"`
 	Revocation *struct {
 		Reason    string    `json:"reason"`
 		RevokedAt time.Time `json:"revoked_at"`
@@ -174,17 +186,24 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim tr
 	if rec.EventID != claim.EventID || rec.SignedAt.UnixMilli() != claim.SignedAt.UnixMilli() || !strings.HasPrefix(rec.PledgeHash, claim.PledgeHash) {
 		v.fail("DATA BERBEDA / DATA MISMATCH", "catatan registri berbeda dari yang ditandatangani pada QR / the registry's record differs from what the QR signed")
 	}
+	if rec.IdentityHash != "" && !strings.HasPrefix(rec.IdentityHash, claim.IdentityHash) {
+		v.fail("DATA BERBEDA / DATA MISMATCH", "komitmen identitas registri berbeda dari yang ditandatangani pada QR / the registry's identity commitment differs from what the QR signed")
+	}
+	if rec.Verdict != nil {
+		for _, c := range rec.Verdict.Checks {
+			if c.OK {
+				v.pass("REGISTRI / REGISTRY "+c.Name, c.Detail)
+			} else {
+				v.fail("TIDAK SAH / NOT VALID ("+c.Name+")", "registri melaporkan / the registry reports: "+c.Detail)
+			}
+		}
+	}
 	checkRevocation(ctx, client, base, claim.Code, origin, rec, verifiers, v)
 	if rec.Erased {
 		fmt.Fprintln(v.out, "  --  Data pribadi pemegang telah dihapus atas permintaan yang sah; catatan tetap sah / the holder's personal data was erased on a lawful request; the record still stands")
 	}
 	if rec.Log != nil {
-		if size, err := checkLogged(ctx, client, base, rec, verifiers); err != nil {
-			v.fail("LOG TIDAK COCOK / NOT PROVED IN LOG", err.Error())
-		} else {
-			v.pass("TERCATAT / LOGGED", fmt.Sprintf("entri %d termuat dalam checkpoint bertanda tangan berukuran %d / leaf %d is in the signed checkpoint of size %d (proof checked here)",
-				rec.Log.LeafIndex, size, rec.Log.LeafIndex, size))
-		}
+		checkLogged(ctx, client, base, rec, verifiers, v)
 	}
 	if pdf == nil {
 		return
@@ -206,35 +225,74 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim tr
 }
 
 // checkLogged verifies, rather than trusts, the registry's log claim: the
-// checkpoint it names is signed by a key from the key file, and the
-// record's leaf hash is in it by an inclusion proof checked here. It
-// returns the checkpoint's size.
-func checkLogged(ctx context.Context, client *http.Client, base string, rec onlineRecord, verifiers note.Verifiers) (int64, error) {
+// checkpoint it names is signed by a key from the key file, the record's
+// leaf recomputed here from the fields the registry answered is the leaf
+// the registry names, and an inclusion proof checked here puts it in the
+// checkpoint; a revocation's leaf likewise. A registry that does not
+// answer the identity commitment (older versions) leaves the leaf hash
+// taken on trust, and the output says so.
+func checkLogged(ctx context.Context, client *http.Client, base string, rec onlineRecord, verifiers note.Verifiers, v *verdict) {
+	const label = "LOG TIDAK COCOK / NOT PROVED IN LOG"
 	l := rec.Log
-	if l.Problem != "" || !l.Verified {
-		return 0, fmt.Errorf("registri melaporkan / the registry reports: %s", l.Problem)
+	if (l.Problem != "" || !l.Verified) && rec.Verdict == nil {
+		v.fail(label, "registri melaporkan / the registry reports: "+l.Problem)
 	}
 	cp, err := translog.OpenCheckpoint([]byte(l.Checkpoint), verifiers)
 	if err != nil {
-		return 0, fmt.Errorf("checkpoint tidak sah / checkpoint does not verify: %v", err)
+		v.fail(label, fmt.Sprintf("checkpoint tidak sah / checkpoint does not verify: %v", err))
+		return
 	}
-	leaf, err := tlog.ParseHash(l.LeafHash)
+	served, err := tlog.ParseHash(l.LeafHash)
 	if err != nil {
-		return 0, fmt.Errorf("leaf hash %q: %v", l.LeafHash, err)
+		v.fail(label, fmt.Sprintf("leaf hash %q: %v", l.LeafHash, err))
+		return
+	}
+	sig := registry.Signature{Code: rec.Code, EventID: rec.EventID, PledgeHash: rec.PledgeHash, SignedAt: rec.SignedAt,
+		Channel: registry.Channel(rec.Channel), IdentityHash: rec.IdentityHash}
+	leaf, how := served, "hash daun diterima dari registri tanpa dihitung ulang / leaf hash taken on trust from the registry"
+	if rec.IdentityHash != "" {
+		leaf, how = translog.SignatureEntry(sig).Hash(), "daun dihitung ulang di sini dari catatan / leaf recomputed here from the record"
+		if leaf != served {
+			v.fail("DAUN BERBEDA / LEAF MISMATCH", "daun yang dihitung ulang dari catatan registri berbeda dari daun yang disebut registri / the leaf recomputed from the registry's record differs from the leaf the registry names")
+			return
+		}
+	}
+	if err := proveIncluded(ctx, client, base, cp, l.LeafIndex, leaf); err != nil {
+		v.fail(label, err.Error())
+		return
+	}
+	v.pass("TERCATAT / LOGGED", fmt.Sprintf("entri %d termuat dalam checkpoint bertanda tangan berukuran %d / leaf %d is in the signed checkpoint of size %d (proof checked here; %s)",
+		l.LeafIndex, cp.Size, l.LeafIndex, cp.Size, how))
+	if rec.Revocation == nil || l.RevocationLeaf == nil || rec.IdentityHash == "" {
+		return
+	}
+	rl := translog.RevocationEntry(sig, registry.Revocation{Reason: rec.Revocation.Reason, RevokedAt: rec.Revocation.RevokedAt}).Hash()
+	if err := proveIncluded(ctx, client, base, cp, *l.RevocationLeaf, rl); err != nil {
+		v.fail("PENCABUTAN TIDAK TERBUKTI / REVOCATION NOT PROVED IN LOG", err.Error())
+		return
+	}
+	v.pass("PENCABUTAN TERCATAT / REVOCATION LOGGED", fmt.Sprintf("daun pencabutan %d dihitung ulang di sini dan termuat dalam checkpoint / revocation leaf %d recomputed here and in the checkpoint", *l.RevocationLeaf, *l.RevocationLeaf))
+}
+
+// proveIncluded checks, with a proof fetched from the registry, that leaf
+// is leaf index of the signed checkpoint cp.
+func proveIncluded(ctx context.Context, client *http.Client, base string, cp translog.Checkpoint, index int64, leaf tlog.Hash) error {
+	if index < 0 || index >= cp.Size {
+		return fmt.Errorf("entri %d tidak ada dalam checkpoint berukuran %d / leaf %d is not in the checkpoint of size %d", index, cp.Size, index, cp.Size)
 	}
 	var p proofResponse
-	u := fmt.Sprintf("%s/api/v1/log/proof/inclusion?index=%d&size=%d", base, l.LeafIndex, cp.Size)
+	u := fmt.Sprintf("%s/api/v1/log/proof/inclusion?index=%d&size=%d", base, index, cp.Size)
 	if _, err := fetchJSON(ctx, client, http.MethodGet, u, nil, &p); err != nil {
-		return 0, err
+		return err
 	}
 	proof, err := p.hashes()
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if err := translog.CheckInclusion(proof, cp.Size, cp.Root, l.LeafIndex, leaf); err != nil {
-		return 0, fmt.Errorf("bukti inklusi gagal / inclusion proof fails: %v", err)
+	if err := translog.CheckInclusion(proof, cp.Size, cp.Root, index, leaf); err != nil {
+		return fmt.Errorf("bukti inklusi gagal / inclusion proof fails: %v", err)
 	}
-	return cp.Size, nil
+	return nil
 }
 
 // proofResponse is the JSON of the log's proof endpoints.

@@ -69,7 +69,7 @@ func checkRevocation(ctx context.Context, client *http.Client, base, code, origi
 			reason, at = rec.Revocation.Reason, rec.Revocation.RevokedAt.UTC().Format("2006-01-02 15:04 MST")
 		}
 		v.fail(labelRevoked, fmt.Sprintf("dicabut pada / revoked on %s: %s", at, reason))
-	case rec.Status != "valid":
+	case rec.Status != "valid" && rec.Status != "invalid":
 		v.fail("TIDAK DAPAT DIPERIKSA DARING / COULD NOT CHECK ONLINE", fmt.Sprintf("status tidak dikenal / unknown status %q", rec.Status))
 		return
 	}
@@ -96,6 +96,8 @@ func checkRevocation(ctx context.Context, client *http.Client, base, code, origi
 		fmt.Fprintf(v.out, "  --  tercantum juga dalam daftar pencabutan bertanda tangan per checkpoint %d / also listed in the signed revocation list as of checkpoint %d\n", l.Size, l.Size)
 	case recRevoked:
 		fmt.Fprintf(v.out, "  --  dicabut sesudah checkpoint %d, belum tercantum dalam daftar / revoked after checkpoint %d, not yet in the list\n", l.Size, l.Size)
+	case rec.Status == "invalid":
+		fmt.Fprintf(v.out, "  --  tidak dicabut, dan tidak tercantum dalam daftar pencabutan bertanda tangan per checkpoint %d / not revoked, and not in the signed revocation list as of checkpoint %d\n", l.Size, l.Size)
 	default:
 		v.pass("BERLAKU / NOT REVOKED", fmt.Sprintf("registri mencatat sertifikat ini berlaku, dan tidak tercantum dalam daftar pencabutan bertanda tangan per checkpoint %d / the registry lists it as valid, and it is not in the signed revocation list as of checkpoint %d", l.Size, l.Size))
 	}

@@ -200,7 +200,8 @@ func TestVerify(t *testing.T) {
 		exec(`UPDATE log_hashes SET hash = randomblob(32) WHERE idx = ?`, tlog.StoredHashIndex(0, 1))
 	})
 	code, out := runTrust(t, "verify", validPDF, "--key", keyFile, "--online", base)
-	if code != 1 || !strings.Contains(out, "HASIL / RESULT: LOG TIDAK COCOK / NOT PROVED IN LOG") {
+	if code != 1 || !strings.Contains(out, "HASIL / RESULT: TIDAK SAH / NOT VALID (inclusion)") ||
+		!strings.Contains(out, "LOG TIDAK COCOK / NOT PROVED IN LOG: bukti inklusi gagal") {
 		t.Errorf("record whose inclusion proof fails: exit %d\n%s", code, out)
 	}
 }
@@ -411,4 +412,70 @@ func TestVerifyOnlineRevocationDeleted(t *testing.T) {
 			t.Errorf("%s: revocation row deleted, no list: exit %d\n%s", b, code, out)
 		}
 	}
+}
+
+// Online, a record is valid only if every check passes: the registry's
+// own checks, each printed, and the leaf recomputed here from the record
+// it answers. A record edited in its database, or never logged, fails
+// naming the check; a registry that answers an edited record beside an
+// unchanged leaf hash is caught here.
+func TestVerifyOnlineVerdict(t *testing.T) {
+	r := seededTrustRegistry(t)
+	base := r.serve(t)
+	keyFile := writeKeyFile(t, r.dir)
+	qr := func(i int) string { return r.qrText(t, r.sigs[i], base) }
+	genuine, revoked, channel, signedAt, unlogged := qr(0), qr(1), qr(2), qr(3), qr(4)
+
+	const valid = "HASIL / RESULT: SAH / VALID"
+	runVerifyCases(t, []verifyCase{
+		{"genuine", []string{"--qr", genuine, "--key", keyFile, "--online", base}, 0, []string{
+			"ok  REGISTRI / REGISTRY checkpoint_signature", "ok  REGISTRI / REGISTRY record", "ok  REGISTRI / REGISTRY leaf", "ok  REGISTRI / REGISTRY inclusion",
+			"leaf recomputed here from the record", valid}},
+		{"revoked", []string{"--qr", revoked, "--key", keyFile, "--online", base}, 1, []string{
+			"ok  REGISTRI / REGISTRY revocation", "REVOCATION LOGGED", "HASIL / RESULT: DICABUT / REVOKED"}},
+	})
+	if code, out := runTrust(t, "verify", "--qr", genuine, "--key", keyFile, "--online", base); code != 0 || strings.Contains(out, "on trust") {
+		t.Fatalf("genuine: exit %d\n%s", code, out)
+	}
+
+	// A registry that answers another channel for the genuine record, with
+	// its leaf hash and checks unchanged.
+	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		res, err := http.Get(base + req.URL.String())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(res.Body)
+		body := b.Bytes()
+		if strings.HasPrefix(req.URL.Path, "/api/v1/certificates/") {
+			body = bytes.Replace(body, []byte(`"channel":"event_code"`), []byte(`"channel":"kiosk"`), 1)
+		}
+		w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
+		w.WriteHeader(res.StatusCode)
+		w.Write(body)
+	}))
+	t.Cleanup(liar.Close)
+	code, out := runTrust(t, "verify", "--qr", genuine, "--key", keyFile, "--online", liar.URL)
+	if code != 1 || strings.Contains(out, valid) || !strings.Contains(out, "HASIL / RESULT: DAUN BERBEDA / LEAF MISMATCH") {
+		t.Errorf("a registry answering an edited record beside its leaf: exit %d\n%s", code, out)
+	}
+
+	// Edited behind the running registry (its revocation list, which it
+	// now refuses to sign, fails too).
+	tamperDB(t, r.dir, func(exec func(string, ...any) sql.Result) {
+		exec(`UPDATE signatures SET channel = 'kiosk' WHERE id = ?`, r.sigs[2].ID)
+		exec(`UPDATE signatures SET signed_at = signed_at + 60000 WHERE id = ?`, r.sigs[3].ID)
+		exec(`UPDATE signatures SET leaf_index = -1 WHERE id = ?`, r.sigs[4].ID)
+	})
+	runVerifyCases(t, []verifyCase{
+		{"channel edited", []string{"--qr", channel, "--key", keyFile, "--online", base}, 1, []string{
+			"!!  TIDAK SAH / NOT VALID (leaf)", "HASIL / RESULT: TIDAK SAH / NOT VALID (leaf)"}},
+		{"signing time edited", []string{"--qr", signedAt, "--key", keyFile, "--online", base}, 1, []string{
+			"DATA BERBEDA / DATA MISMATCH", "!!  TIDAK SAH / NOT VALID (leaf)"}},
+		{"not in the log", []string{"--qr", unlogged, "--key", keyFile, "--online", base}, 1, []string{
+			"!!  TIDAK SAH / NOT VALID (record)", "the record is not in the log", "HASIL / RESULT: TIDAK SAH / NOT VALID (record)"}},
+	})
 }

@@ -326,26 +326,29 @@ func (s *Server) apiSign(c echo.Context) error {
 }
 
 type certificateJSON struct {
-	Status     string          `json:"status"`
-	Code       string          `json:"code"`
-	Serial     string          `json:"serial"`
-	Name       string          `json:"name"`
-	NIP        string          `json:"nip"`
-	Position   string          `json:"position"`
-	Unit       string          `json:"unit"`
-	Org        string          `json:"organization"`
-	Event      string          `json:"event"`
-	EventID    int64           `json:"event_id"`
-	SignedAt   time.Time       `json:"signed_at"`
-	Channel    string          `json:"channel"`
-	PledgeHash string          `json:"pledge_hash"`
-	PledgeText string          `json:"pledge_text"`
-	PDFSHA256  string          `json:"pdf_sha256,omitempty"`
-	Erased     bool            `json:"erased"`
-	Revocation *revocationJSON `json:"revocation,omitempty"`
-	VerifyURL  string          `json:"verify_url"`
-	Log        *logProof       `json:"log,omitempty"`
-	Verdict    *verdict        `json:"verdict,omitempty"`
+	Status     string    `json:"status"`
+	Code       string    `json:"code"`
+	Serial     string    `json:"serial"`
+	Name       string    `json:"name"`
+	NIP        string    `json:"nip"`
+	Position   string    `json:"position"`
+	Unit       string    `json:"unit"`
+	Org        string    `json:"organization"`
+	Event      string    `json:"event"`
+	EventID    int64     `json:"event_id"`
+	SignedAt   time.Time `json:"signed_at"`
+	Channel    string    `json:"channel"`
+	PledgeHash string    `json:"pledge_hash"`
+	// IdentityHash is the salted commitment to name and NIP the leaf
+	// holds (public in the log): with it a client recomputes the leaf.
+	IdentityHash string          `json:"identity_hash"`
+	PledgeText   string          `json:"pledge_text"`
+	PDFSHA256    string          `json:"pdf_sha256,omitempty"`
+	Erased       bool            `json:"erased"`
+	Revocation   *revocationJSON `json:"revocation,omitempty"`
+	VerifyURL    string          `json:"verify_url"`
+	Log          *logProof       `json:"log,omitempty"`
+	Verdict      *verdict        `json:"verdict,omitempty"`
 }
 
 type revocationJSON struct {
@@ -357,7 +360,7 @@ type revocationJSON struct {
 func (s *Server) certificateView(r record) certificateJSON {
 	out := certificateJSON{Status: "valid", Code: r.Sig.Code, Serial: r.Sig.Serial, Name: maskName(r.Sig.Name), NIP: nip.Mask(r.Sig.NIP),
 		Position: r.Sig.Position, Unit: r.Sig.Unit, Org: r.Sig.OrgName, Event: r.Event.Title, EventID: r.Event.ID,
-		SignedAt: r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, PDFSHA256: r.Sig.PDFHash,
+		SignedAt: r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, IdentityHash: r.Sig.IdentityHash, PDFSHA256: r.Sig.PDFHash,
 		Erased: r.Sig.Erased(), VerifyURL: s.verifyURL(r.Sig.Code)}
 	out.PledgeText = pledgeText(r.Pledge, r.Org.Name)
 	if r.Sig.Revoked() {
