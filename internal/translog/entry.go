@@ -79,6 +79,9 @@ func (e Entry) Encode() []byte {
 	return b
 }
 
+// Version is the leaf format's version number (docs/FORMATS.md §4).
+func (e Entry) Version() int { return 1 }
+
 // Hash is the entry's leaf hash in the log.
 func (e Entry) Hash() tlog.Hash { return tlog.RecordHash(e.Encode()) }
 

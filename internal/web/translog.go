@@ -188,13 +188,17 @@ func (s *Server) apiConsistencyProof(c echo.Context) error {
 
 // logProof is a record's inclusion in the log, computed and checked.
 type logProof struct {
-	LeafIndex  int64  `json:"leaf_index"`
-	LeafHash   string `json:"leaf_hash"`
-	TreeSize   int64  `json:"checkpoint_size"`
-	Root       string `json:"checkpoint_root"`
-	Checkpoint string `json:"checkpoint"`
-	Verified   bool   `json:"inclusion_verified"`
-	Problem    string `json:"problem,omitempty"`
+	LeafIndex int64  `json:"leaf_index"`
+	LeafHash  string `json:"leaf_hash"`
+	// LeafPreimage is the leaf's exact bytes (base64), recomputed from the
+	// record: SHA-256(0x00 || bytes) is LeafHash (docs/FORMATS.md §4).
+	LeafPreimage []byte `json:"leaf_preimage,omitempty"`
+	LeafVersion  int    `json:"leaf_version"`
+	TreeSize     int64  `json:"checkpoint_size"`
+	Root         string `json:"checkpoint_root"`
+	Checkpoint   string `json:"checkpoint"`
+	Verified     bool   `json:"inclusion_verified"`
+	Problem      string `json:"problem,omitempty"`
 	// RevocationLeaf is the index of the revocation's leaf, if any.
 	RevocationLeaf *int64 `json:"revocation_leaf_index,omitempty"`
 }

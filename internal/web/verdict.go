@@ -89,7 +89,8 @@ func (s *Server) claimFromQuery(code string, q url.Values) *qrClaim {
 // proven included, a revocation's leaf likewise, and the QR claim (if
 // any) is signed and says what the record says.
 func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim) (p logProof, v verdict, err error) {
-	p = logProof{LeafIndex: sig.LeafIndex, LeafHash: translog.SignatureEntry(sig).Hash().String()}
+	entry := translog.SignatureEntry(sig)
+	p = logProof{LeafIndex: sig.LeafIndex, LeafHash: entry.Hash().String(), LeafPreimage: entry.Encode(), LeafVersion: entry.Version()}
 	if sig.Revoked() {
 		p.RevocationLeaf = &sig.Revocation.LeafIndex
 	}
