@@ -18,6 +18,8 @@ import (
 // registry issued instead.
 func checkPDFFile(pdf []byte, text, code string, verifiers note.Verifiers, online bool, v *verdict) {
 	switch printed, err := certificate.PrintedQR(pdf); {
+	case errors.Is(err, certificate.ErrSeveralQRs):
+		v.fail("QR TERCETAK BERBEDA / PRINTED QR DIFFERS", "halaman memuat beberapa kode QR yang berbeda / the pages draw several different QR codes")
 	case err != nil:
 		v.fail("QR TERCETAK TIDAK TERBACA / PRINTED QR UNREADABLE", fmt.Sprintf("kode QR pada halaman tidak dapat dibaca / the QR code on the page cannot be read (%v)", err))
 	case printed != text:

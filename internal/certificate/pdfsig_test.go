@@ -277,3 +277,19 @@ func TestPrintedQR(t *testing.T) {
 		t.Errorf("a PDF without a QR: %v, want ErrNoPrintedQR", err)
 	}
 }
+
+// A page that draws a second QR code of another text is refused rather
+// than read by whichever comes first.
+func TestPrintedQRRefusesTwoDifferentCodes(t *testing.T) {
+	c := testCertificate(t, registry.InkStrokes)
+	one := mustRender(t, mustRenderer(t), c)
+	c.QRText = "HTTPS://IKRAR.EXAMPLE.GO.ID/V/K7M4QX2P9ABC"
+	two := mustRender(t, mustRenderer(t), c)
+	both := append(append(bytes.Clone(one), '\n'), two...)
+	if _, err := PrintedQR(both); !errors.Is(err, ErrSeveralQRs) {
+		t.Errorf("two different QR codes: %v, want ErrSeveralQRs", err)
+	}
+	if got, err := PrintedQR(append(append(bytes.Clone(one), '\n'), one...)); err != nil || got != testQR {
+		t.Errorf("the same QR code twice: %q, %v", got, err)
+	}
+}

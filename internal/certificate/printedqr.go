@@ -28,24 +28,42 @@ const maxStream = 16 << 20
 // fill.
 var qrPath = regexp.MustCompile(`((?:-?[0-9.]+ -?[0-9.]+ [0-9.]+ [0-9.]+ re\s+){21,})f\b`)
 
+// maxQRRuns bounds the rectangles read for one symbol: the largest QR
+// symbol, 177 modules square, has fewer runs of dark modules.
+const maxQRRuns = 177 * 89
+
 var reOp = regexp.MustCompile(`(-?[0-9.]+) (-?[0-9.]+) ([0-9.]+) ([0-9.]+) re`)
+
+// ErrSeveralQRs means the PDF's pages draw QR codes of different texts.
+var ErrSeveralQRs = errors.New("the PDF draws several different QR codes")
 
 // PrintedQR returns the text of the QR code printed on the certificate:
 // the modules drawQR draws as rectangles in a page's content stream, read
 // back into a symbol and decoded with a QR decoder independent of the
 // encoder that drew it. The metadata copy (QRTextFromPDF) is not looked at.
+// Every QR drawn so must say the same. It does not render the page: a QR
+// drawn otherwise (as an image, say) is not seen; on a signed certificate
+// the signature vouches for the rest of the page.
 func PrintedQR(pdf []byte) (string, error) {
+	var text string
 	var lastErr error = ErrNoPrintedQR
 	for _, content := range flateStreams(pdf) {
 		for _, m := range qrPath.FindAllSubmatch(content, -1) {
-			text, err := decodeDrawnQR(m[1])
-			if err == nil {
-				return text, nil
+			t, err := decodeDrawnQR(m[1])
+			switch {
+			case err != nil:
+				lastErr = err
+			case text != "" && t != text:
+				return "", ErrSeveralQRs
+			default:
+				text = t
 			}
-			lastErr = err
 		}
 	}
-	return "", lastErr
+	if text == "" {
+		return "", lastErr
+	}
+	return text, nil
 }
 
 // flateStreams returns the inflated data of every stream in pdf that
@@ -96,6 +114,9 @@ func decodeDrawnQR(path []byte) (string, error) {
 			v[i] = f
 		}
 		r := rect{v[0], v[1], v[2], v[3]}
+		if len(rs) == maxQRRuns {
+			return "", errors.New("printed QR: more rectangles than any QR symbol has runs")
+		}
 		rs = append(rs, r)
 		minX, minY = min(minX, r.x), min(minY, r.y)
 		maxX, maxY = max(maxX, r.x+r.w), max(maxY, r.y+r.h)
