@@ -93,7 +93,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		v.fail("TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "tanda tangan tidak cocok dengan isi sertifikat / the signature does not match the certificate's data")
 	}
 	if pdf != nil {
-		checkPDFFile(pdf, text, claim.Code, verifiers, base != "", v)
+		checkPDFFile(pdf, text, claim.Code, origin, verifiers, base != "", v)
 	}
 	if revocations != nil {
 		checkRevocationFile(revocations, verifiers, claim.Code, origin, v)

@@ -11,12 +11,13 @@ import (
 
 // checkPDFFile checks what only a PDF carries, with no network: that the
 // QR printed on the page is the QR its metadata holds (text, whose claim
-// was checked already, for certificate code), and that the file is byte
-// for byte what the registry signed (docs/FORMATS.md §6). A PDF issued
+// was checked already, for certificate code, signed by the registry of
+// origin, "" if no key verified it), and that the file is byte for byte
+// what that registry signed for that code (docs/FORMATS.md §6). A PDF issued
 // before certificates were signed has no signature: offline that is not
 // valid; with online set, the online check compares it with the PDF the
 // registry issued instead.
-func checkPDFFile(pdf []byte, text, code string, verifiers note.Verifiers, online bool, v *verdict) {
+func checkPDFFile(pdf []byte, text, code, origin string, verifiers note.Verifiers, online bool, v *verdict) {
 	switch printed, err := certificate.PrintedQR(pdf); {
 	case errors.Is(err, certificate.ErrSeveralQRs):
 		v.fail("QR TERCETAK BERBEDA / PRINTED QR DIFFERS", "halaman memuat beberapa kode QR yang berbeda / the pages draw several different QR codes")
@@ -30,6 +31,8 @@ func checkPDFFile(pdf []byte, text, code string, verifiers note.Verifiers, onlin
 
 	sig, key, err := certificate.VerifyPDF(pdf, verifiers)
 	switch {
+	case err == nil && origin != "" && sig.Origin != origin:
+		v.fail("PDF DIUBAH / ALTERED PDF", fmt.Sprintf("PDF ditandatangani registri %s, QR oleh registri %s / the PDF is signed by registry %s, its QR by registry %s", sig.Origin, origin, sig.Origin, origin))
 	case err == nil && sig.Code != code:
 		v.fail("PDF DIUBAH / ALTERED PDF", fmt.Sprintf("PDF ditandatangani untuk sertifikat %s, bukan %s / the PDF is signed for certificate %s, not %s", sig.Code, code, sig.Code, code))
 	case err == nil:

@@ -116,3 +116,21 @@ func mustVerifiers(t *testing.T, keyFile string) note.Verifiers {
 	}
 	return vs
 }
+
+// A PDF signed by the registry for another certificate than its QR names
+// is refused: the signature binds the code.
+func TestVerifyPDFSignedForAnotherCode(t *testing.T) {
+	r := seededTrustRegistry(t)
+	keyFile := writeKeyFile(t, r.dir)
+	signer, err := r.a.keys.DocumentSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, other := r.sigs[0], r.sigs[2]
+	pdf, err := certificate.SignPDF(r.renderUnsignedPDF(t, mine, "https://ikrar.example.go.id"), other.Code, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, "signed for another code", pdf, keyFile, "HASIL / RESULT: PDF DIUBAH / ALTERED PDF",
+		"the PDF is signed for certificate "+other.Code+", not "+mine.Code)
+}
