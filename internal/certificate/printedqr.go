@@ -122,6 +122,9 @@ func decodeDrawnQR(path []byte) (string, error) {
 		maxX, maxY = max(maxX, r.x+r.w), max(maxY, r.y+r.h)
 	}
 	mod := rs[0].h
+	if !(mod > 0) {
+		return "", errors.New("printed QR: modules of no height")
+	}
 	for _, r := range rs {
 		if math.Abs(r.h-mod) > mod/100 {
 			return "", errors.New("printed QR: rectangles of different heights are not QR modules")
