@@ -102,7 +102,7 @@ func TestFormsFlow(t *testing.T) {
 		t.Fatalf("typing the grouped code leads to %s", p.URL)
 	}
 	sum := sha256.Sum256([]byte(pdf.Body))
-	wantPage(t, p, http.StatusOK, "SAH", siti.masked(), "Dr. S*** A*** L***, M.Si.", eventTitle, hex.EncodeToString(sum[:]))
+	wantPage(t, p, http.StatusOK, bannerValid, siti.masked(), "Dr. S*** A*** L***, M.Si.", eventTitle, hex.EncodeToString(sum[:]))
 	wantAbsent(t, "the public verification page", p.Body, siti.NIP, siti.grouped(), "Siti", "Aminah", "Lubis", "DICABUT")
 
 	// Identifying again on the same phone says so and opens the same
@@ -143,7 +143,7 @@ func TestFormsFlow(t *testing.T) {
 	wantPage(t, p, http.StatusOK, "DICABUT", "Ditandatangani oleh orang lain")
 	p = public.get("/v/" + certCode)
 	wantPage(t, p, http.StatusOK, "DICABUT", "Ditandatangani oleh orang lain")
-	wantAbsent(t, "the verification page of a revoked certificate", p.Body, "SAH", siti.NIP, "Aminah")
+	wantAbsent(t, "the verification page of a revoked certificate", p.Body, bannerValid, siti.NIP, "Aminah")
 	// The holder's own page says so too; without its key it does not open.
 	wantPage(t, phone.get(certURL), http.StatusOK, "DICABUT", "Ditandatangani oleh orang lain")
 	wantPage(t, public.get("/c/"+certCode+"?k=AAAAAAAAAAAAAAAA"), http.StatusNotFound)

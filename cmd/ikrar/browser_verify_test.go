@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// browserCheck is what the verification page's own check in the browser
+// concluded (section#browser-check, static/js/verify.js).
+type browserCheck struct {
+	Result string // valid, revoked, invalid, notfound; offline-… offline
+	Failed string // the first check that failed
+	Text   string // what the box says
+	Server string // the server's verdict on the same page, if any
+	CSP    string // what the page's CSP blocked
+}
+
+// TestBrowserVerify checks a certificate the way the public does, in
+// chromium: the page's script recomputes the checkpoint signature, the
+// leaf, the inclusion proof, the revocation list and the QR claim with
+// WebCrypto, and its verdict must agree with the server's for a valid, a
+// revoked, a tampered and an unknown certificate. Then the registry goes
+// away and a certificate URL visited fresh still verifies, from the
+// service worker's cache: a genuine QR, a revoked one, an altered one.
+func TestBrowserVerify(t *testing.T) {
+	chromium := needTool(t, "chromium", "chromium")
+	r := seededTrustRegistry(t)
+	ts := r.serveHTTP(t)
+	base := ts.URL
+	qr := func(i int) string { return r.qrText(t, r.sigs[i], base) }
+	genuine, revoked, tampered, fresh := qr(0), qr(1), qr(3), qr(5)
+	tamperDB(t, r.dir, func(exec func(string, ...any) sql.Result) {
+		exec(`UPDATE signatures SET signed_at = signed_at + 60000 WHERE id = ?`, r.sigs[3].ID)
+	})
+
+	ctx := newTestBrowser(t, chromium)
+	check := func(name, url string) browserCheck {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#browser-check[data-result]`))); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, pageState(ctx))
+		}
+		got, err := chromedp.Run(sctx, chromedp.Evaluate[browserCheck](`(() => {
+			const b = document.getElementById('browser-check'), s = document.querySelector('main > .verdict strong');
+			return {Result: b.dataset.result, Failed: b.dataset.failed || '', Text: b.innerText,
+				Server: s ? s.textContent : '', CSP: window.__csp.join('\n')};
+		})()`))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.CSP != "" {
+			t.Errorf("%s: CSP violations:\n%s", name, got.CSP)
+		}
+		return got
+	}
+	apiStatus := func(code string) string {
+		res, err := http.Get(base + "/api/v1/certificates/" + code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var v struct{ Status string }
+		if res.StatusCode == http.StatusNotFound {
+			return "notfound"
+		}
+		if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v.Status
+	}
+
+	// Online: the browser agrees with the server, page and API.
+	for _, c := range []struct {
+		name, url, code, want, server, failed string
+	}{
+		{"valid, from its QR", genuine, r.sigs[0].Code, "valid", "SAH", ""},
+		{"valid, code typed", base + "/v/" + r.sigs[2].Code, r.sigs[2].Code, "valid", "SAH", ""},
+		{"revoked", revoked, r.sigs[1].Code, "revoked", "DICABUT", ""},
+		// The record's signing time was moved in the database: it is no
+		// longer the leaf the log proves, and no longer what the QR signed.
+		{"tampered", tampered, r.sigs[3].Code, "invalid", "TIDAK SAH", "inclusion"},
+		{"unknown", base + "/v/ZZZZZZZZZZZZ", "ZZZZZZZZZZZZ", "notfound", "TIDAK DITEMUKAN", ""},
+	} {
+		got := check(c.name, c.url)
+		if got.Result != c.want || got.Failed != c.failed || got.Server != c.server {
+			t.Errorf("%s: browser %q (failed %q), server %q; want browser %q (failed %q) beside server %q\n%s",
+				c.name, got.Result, got.Failed, got.Server, c.want, c.failed, c.server, got.Text)
+		}
+		if api := apiStatus(c.code); api != c.want {
+			t.Errorf("%s: API status %q, browser %q", c.name, api, got.Result)
+		}
+		if !strings.Contains(got.Text, "Pemeriksaan di peramban ini") {
+			t.Errorf("%s: the box does not say it is the browser's check:\n%s", c.name, got.Text)
+		}
+	}
+
+	// A claim altered in the QR (its event number) fails the claim check
+	// online, though the record is fine.
+	altered := strings.Replace(fresh, "?e=", "?e=9", 1)
+	if got := check("altered claim online", altered); got.Result != "invalid" || got.Failed != "claim" {
+		t.Errorf("altered claim online: browser %q (failed %q), want invalid (claim)\n%s", got.Result, got.Failed, got.Text)
+	}
+
+	// The service worker is in charge before the network goes.
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	scope, err := chromedp.Run(sctx, chromedp.Evaluate[string](`navigator.serviceWorker.ready.then(r => r.scope)`, chromedp.EvalAwaitPromise))
+	cancel()
+	if err != nil || scope != base+"/" {
+		t.Fatalf("service worker scope %q, %v; want %s/", scope, err, base)
+	}
+
+	// Offline: the registry is gone. URLs never visited, in another case.
+	ts.Close()
+	lower := strings.Replace(fresh, "/v/", "/V/", 1)
+	for _, c := range []struct {
+		name, url, want string
+	}{
+		{"genuine QR", fresh, "offline-valid"},
+		{"genuine QR, upper-case path", lower, "offline-valid"},
+		{"revoked QR", revoked + "&x=1", "offline-revoked"},
+		{"altered QR", altered + "&x=1", "offline-invalid"},
+	} {
+		got := check("offline "+c.name, c.url)
+		if got.Result != c.want {
+			t.Errorf("offline %s: browser %q, want %q\n%s", c.name, got.Result, c.want, got.Text)
+		}
+		if !strings.Contains(got.Text, "Pemeriksaan luring per checkpoint 8") {
+			t.Errorf("offline %s: the box does not say it checked offline as of checkpoint 8:\n%s", c.name, got.Text)
+		}
+	}
+}
+
+// newTestBrowser starts a headless chromium for the test, with cspProbe in
+// every document, and returns its tab's context.
+func newTestBrowser(t *testing.T, chromium string) context.Context {
+	t.Helper()
+	browserCtx, cancelBrowser := context.WithTimeout(t.Context(), 90*time.Second)
+	t.Cleanup(cancelBrowser)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx,
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	t.Cleanup(cancelTab)
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
