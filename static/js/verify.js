@@ -144,22 +144,22 @@
     return f;
   }
 
-  // What each leaf field is in the API's record; times compare as instants.
+  // Where each leaf field is in the API's record (the first name present);
+  // times compare as instants. A field without a counterpart is proved by
+  // the inclusion proof but shown nowhere, so it is not compared.
   var counterparts = {
-    kind: function () { return 'signature'; }, code: 'code', event: 'event_id', pledge: 'pledge_hash',
-    signed: 'signed_at', channel: 'channel', identity: 'identity_hash', 'event-title': 'event',
-    'event-place': 'event_place', 'event-starts': 'event_starts_at', 'event-org': 'event_organization',
-    org: 'organization', holder: 'holder_hash'
+    code: ['code'], event: ['event_id'], pledge: ['pledge_hash'], signed: ['signed_at'], channel: ['channel'],
+    identity: ['identity_hash'], 'event-title': ['event_title', 'event'], 'event-place': ['event_place'],
+    'event-starts': ['event_starts_at', 'event_starts'], 'event-org': ['event_organization', 'event_org'],
+    org: ['organization'], holder: ['holder_hash', 'holder_commitment']
   };
-  var times = { signed: 1, 'event-starts': 1, revoked: 1 };
+  var times = { signed: 1, 'event-starts': 1 };
   function differs(f, rec) {
-    var bad = [];
-    Object.keys(f).forEach(function (k) {
-      var c = counterparts[k], want = typeof c === 'function' ? c() : rec[c];
-      if (want === undefined || want === null) return;
-      if (times[k] ? ms(f[k]) !== ms(want) : f[k] !== String(want)) bad.push(k);
+    return Object.keys(f).filter(function (k) {
+      var name = (counterparts[k] || []).find(function (n) { return typeof rec[n] === 'string' || typeof rec[n] === 'number'; });
+      if (!name) return false;
+      return times[k] ? ms(f[k]) !== ms(rec[name]) : f[k] !== String(rec[name]);
     });
-    return bad;
   }
 
   // RFC 9162 §2.1.3.2: the root an inclusion proof gives for leaf index of size.
@@ -271,7 +271,9 @@
     var pre = log.leaf_preimage ? b64(log.leaf_preimage) : null, f = null, leaf = null;
     try { if (pre) { f = leafFields(pre); leaf = await sha256(cat([0], pre)); } } catch (e) { f = null; }
     var bad = f ? differs(f, rec) : ['preimage'];
-    if (f && (f.kind !== 'signature' || f.version !== log.leaf_version || hex(leaf) !== hex(b64(log.leaf_hash || '')))) bad.push('leaf_hash');
+    if (f && f.kind !== 'signature') bad.push('kind');
+    if (f && f.version !== log.leaf_version) bad.push('version');
+    if (f && hex(leaf) !== hex(b64(log.leaf_hash || ''))) bad.push('leaf_hash');
     if (!check('leaf', !bad.length, bad.join(', '))) return invalid();
 
     var idx = log.leaf_index;
