@@ -3,8 +3,13 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/base32"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +17,9 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // browserCheck is what the verification page's own check in the browser
@@ -121,14 +129,20 @@ func TestBrowserVerify(t *testing.T) {
 
 	// Offline: the registry is gone. URLs never visited, in another case.
 	ts.Close()
-	lower := strings.Replace(fresh, "/v/", "/V/", 1)
+	upper := strings.Replace(fresh, "/v/", "/V/", 1)
+	v2 := r.qrTextV2(t, r.sigs[4], base)
+	// The signing time's first character (the claim is the last 138).
+	at := len(v2) - 138
+	v2altered := v2[:at] + map[bool]string{true: "B", false: "A"}[v2[at] == 'A'] + v2[at+1:]
 	for _, c := range []struct {
 		name, url, want string
 	}{
 		{"genuine QR", fresh, "offline-valid"},
-		{"genuine QR, upper-case path", lower, "offline-valid"},
+		{"genuine QR, upper-case path", upper, "offline-valid"},
 		{"revoked QR", revoked + "&x=1", "offline-revoked"},
 		{"altered QR", altered + "&x=1", "offline-invalid"},
+		{"genuine QR, claim v2", v2, "offline-valid"},
+		{"altered QR, claim v2", v2altered, "offline-invalid"},
 	} {
 		got := check("offline "+c.name, c.url)
 		if got.Result != c.want {
@@ -171,4 +185,29 @@ func newTestBrowser(t *testing.T, chromium string) context.Context {
 		t.Fatal(err)
 	}
 	return ctx
+}
+
+// qrTextV2 is the QR text of a record with a claim v2, built and signed
+// here from docs/FORMATS.md §5 alone: HTTPS://HOST/V/CODE/CLAIM in upper
+// case (here http, as the test server is), CLAIM the base32 of the
+// signing time (6 bytes, Unix ms), the first 16 bytes of the record's leaf
+// hash and the Ed25519 signature of "ikrar-claim/v2" 0x00 and the lines
+// origin, host, code, time, leaf-hash prefix in hex.
+func (r *trustRegistry) qrTextV2(t *testing.T, sig registry.Signature, baseURL string) string {
+	t.Helper()
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := translog.SignatureEntry(sig).Hash()
+	ms := sig.SignedAt.UnixMilli()
+	msg := fmt.Sprintf("ikrar-claim/v2\x00%s\n%s\n%s\n%d\n%s\n", r.a.keys.Name(), strings.ToLower(u.Host), sig.Code, ms, hex.EncodeToString(leaf[:16]))
+	signature, err := r.a.keys.Signer().Sign([]byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := binary.BigEndian.AppendUint64(nil, uint64(ms))[2:]
+	claim = append(claim, leaf[:16]...)
+	claim = append(claim, signature...)
+	return strings.ToUpper(baseURL + "/V/" + sig.Code + "/" + base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(claim))
 }
