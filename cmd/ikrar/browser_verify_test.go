@@ -119,6 +119,22 @@ func TestBrowserVerify(t *testing.T) {
 		t.Errorf("altered claim online: browser %q (failed %q), want invalid (claim)\n%s", got.Result, got.Failed, got.Text)
 	}
 
+	// The log grew since this browser last checked: the checkpoint it
+	// kept must be the beginning of the new one, by a consistency proof.
+	r.sign(t)
+	got := check("after the log grew", genuine)
+	if got.Result != "valid" || !strings.Contains(got.Text, "consistency ✓ sejak checkpoint 8") || !strings.Contains(got.Text, "per checkpoint 9") {
+		t.Errorf("after the log grew: browser %q, want valid with a consistency proof from checkpoint 8 to 9\n%s", got.Result, got.Text)
+	}
+	// A device that saw another history of the log (here: its kept root
+	// altered) refuses the registry's.
+	evalJS(t, ctx, `(() => { const k = JSON.parse(localStorage.getItem('ikrar-checkpoint'));
+		k.size = 7; k.root = btoa('x'.repeat(32)); localStorage.setItem('ikrar-checkpoint', JSON.stringify(k)); return ''; })()`)
+	if got := check("another history", genuine); got.Result != "invalid" || got.Failed != "consistency" {
+		t.Errorf("a log that does not extend the one this device saw: browser %q (failed %q), want invalid (consistency)\n%s", got.Result, got.Failed, got.Text)
+	}
+	evalJS(t, ctx, `localStorage.removeItem('ikrar-checkpoint') || ''`)
+
 	// The service worker is in charge before the network goes.
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	scope, err := chromedp.Run(sctx, chromedp.Evaluate[string](`navigator.serviceWorker.ready.then(r => r.scope)`, chromedp.EvalAwaitPromise))
@@ -148,9 +164,18 @@ func TestBrowserVerify(t *testing.T) {
 		if got.Result != c.want {
 			t.Errorf("offline %s: browser %q, want %q\n%s", c.name, got.Result, c.want, got.Text)
 		}
-		if !strings.Contains(got.Text, "Pemeriksaan luring per checkpoint 8") {
-			t.Errorf("offline %s: the box does not say it checked offline as of checkpoint 8:\n%s", c.name, got.Text)
+		if !strings.Contains(got.Text, "Pemeriksaan luring per checkpoint 9") {
+			t.Errorf("offline %s: the box does not say it checked offline as of checkpoint 9 (the list kept at the last online visit):\n%s", c.name, got.Text)
 		}
+	}
+}
+
+func evalJS(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](js)); err != nil {
+		t.Fatalf("%s: %v", js, err)
 	}
 }
 

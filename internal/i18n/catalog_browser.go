@@ -15,6 +15,8 @@ var browserPageTexts = map[string]string{
 	"Dihitung ulang di perangkat Anda dengan kunci publik registri, terpisah dari hasil server.": "Recomputed on your device with the registry's public keys, independently of the server's result.",
 	"per checkpoint %s": "as of checkpoint %s",
 	"daun %s":           "leaf %s",
+	"sejak checkpoint %s yang terakhir dilihat perangkat ini":                                                                                "since checkpoint %s, the last this device saw",
+	"Log registri tidak lagi memuat log yang dilihat perangkat ini sebelumnya: riwayatnya telah diubah.":                                     "The registry's log no longer contains the log this device saw before: its history was changed.",
 	"Daftar pencabutan bertanda tangan tidak dapat diperiksa atau bertentangan dengan catatan ini.":                                          "The signed revocation list cannot be checked or contradicts this record.",
 	"Kode QR sertifikat %s ditandatangani dengan kunci registri, dan sertifikat ini tidak tercantum dalam daftar pencabutan yang tersimpan.": "The QR code of certificate %s is signed with the registry's key, and the certificate is not on the revocation list kept here.",
 	"Sertifikat %s tercantum dalam daftar pencabutan bertanda tangan yang tersimpan di perangkat ini.":                                       "Certificate %s is on the signed revocation list kept on this device.",

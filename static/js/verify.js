@@ -177,6 +177,44 @@
     return sn === 0 ? r : null;
   }
 
+  // RFC 9162 §2.1.4.2: does proof show the tree (size m, root a) to be the
+  // beginning of the tree (size n, root b)?
+  async function extends_(m, a, n, b, proof) {
+    if (m === n) return proof.length === 0 && same(a, b);
+    if (m === 0 || m > n || !proof.length) return m === 0;
+    if (Number.isInteger(Math.log2(m))) proof = [a].concat(proof);
+    var fn = m - 1, sn = n - 1;
+    while (fn % 2 === 1) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    var fr = proof[0], sr = proof[0];
+    for (var c of proof.slice(1)) {
+      if (sn === 0) return false;
+      if (fn % 2 === 1 || fn === sn) {
+        fr = await node(c, fr); sr = await node(c, sr);
+        if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      } else sr = await node(sr, c);
+      fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    }
+    return sn === 0 && same(fr, a) && same(sr, b);
+  }
+
+  // The log only grows: the checkpoint this device last verified must be
+  // the beginning of today's. It is kept (origin, size, root; nothing
+  // personal) only once verified, and not replaced by one that fails.
+  async function consistent(cp) {
+    var seen = null, key = 'ikrar-checkpoint', root = btoa(String.fromCharCode.apply(null, cp.root));
+    try { seen = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { seen = null; }
+    if (seen && seen.origin === cp.origin) {
+      var ok = seen.size <= cp.size;
+      if (ok && seen.size < cp.size) {
+        var pr = await get('/api/v1/log/proof/consistency?from=' + seen.size + '&to=' + cp.size, true);
+        ok = !!pr && await extends_(seen.size, b64(seen.root), cp.size, cp.root, (pr.proof || []).map(b64));
+      } else if (ok) ok = seen.root === root;
+      if (!check('consistency', ok, fill(t('since'), seen.size))) return false;
+    }
+    try { localStorage.setItem(key, JSON.stringify({ origin: cp.origin, size: cp.size, root: root })); } catch (e) { /* storage off */ }
+    return true;
+  }
+
   // The QR claim the page was opened with: v1 in the query, v2 in the path.
   function claimOf(code) {
     var q = new URLSearchParams(location.search), m = /^\/v\/([A-Z0-9]+)\/([A-Z2-7]+)$/i.exec(location.pathname);
@@ -267,6 +305,7 @@
       if (lines.length !== 3 || String(cp.size) !== lines[1] || cp.root.length !== 32) throw new Error('checkpoint');
     } catch (e) { cp = null; }
     if (!check('checkpoint_signature', !!cp, cp ? fill(t('as-of'), cp.size) : '')) return invalid();
+    if (!await consistent(cp)) return invalid();
 
     var pre = log.leaf_preimage ? b64(log.leaf_preimage) : null, f = null, leaf = null;
     try { if (pre) { f = leafFields(pre); leaf = await sha256(cat([0], pre)); } } catch (e) { f = null; }
