@@ -126,6 +126,14 @@ func TestBrowserVerify(t *testing.T) {
 	if got.Result != "valid" || !strings.Contains(got.Text, "consistency ✓ sejak checkpoint 8") || !strings.Contains(got.Text, "per checkpoint 9") {
 		t.Errorf("after the log grew: browser %q, want valid with a consistency proof from checkpoint 8 to 9\n%s", got.Result, got.Text)
 	}
+	// From a checkpoint whose size is no power of two, the proof's every
+	// branch is taken: checkpoint 7, the registry's first.
+	_, cp7 := httpGet(t, base+"/api/v1/log/checkpoint/7")
+	lines := strings.Split(string(cp7), "\n")
+	evalJS(t, ctx, `localStorage.setItem('ikrar-checkpoint', JSON.stringify({origin: '`+lines[0]+`', size: 7, root: '`+lines[2]+`'})) || ''`)
+	if got := check("from checkpoint 7", genuine); got.Result != "valid" || !strings.Contains(got.Text, "consistency ✓ sejak checkpoint 7") {
+		t.Errorf("from checkpoint 7: browser %q, want valid with a consistency proof from checkpoint 7\n%s", got.Result, got.Text)
+	}
 	// A device that saw another history of the log (here: its kept root
 	// altered) refuses the registry's.
 	evalJS(t, ctx, `(() => { const k = JSON.parse(localStorage.getItem('ikrar-checkpoint'));
