@@ -50,7 +50,14 @@ func TestBrowserVerify(t *testing.T) {
 		exec(`UPDATE signatures SET signed_at = signed_at + 60000 WHERE id = ?`, r.sigs[3].ID)
 	})
 
-	ctx := newTestBrowser(t, chromium)
+	ctx, _ := newTestBrowser(t, chromium, 90*time.Second)
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	check := func(name, url string) browserCheck {
 		t.Helper()
 		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -187,11 +194,12 @@ func evalJS(t *testing.T, ctx context.Context, js string) {
 	}
 }
 
-// newTestBrowser starts a headless chromium for the test, with cspProbe in
-// every document, and returns its tab's context.
-func newTestBrowser(t *testing.T, chromium string) context.Context {
+// newTestBrowser starts a headless chromium that lives at most limit and
+// returns the context of its tab, which starts at its first use, and what
+// closes the tab.
+func newTestBrowser(t *testing.T, chromium string, limit time.Duration) (context.Context, context.CancelFunc) {
 	t.Helper()
-	browserCtx, cancelBrowser := context.WithTimeout(t.Context(), 90*time.Second)
+	browserCtx, cancelBrowser := context.WithTimeout(t.Context(), limit)
 	t.Cleanup(cancelBrowser)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx,
 		chromedp.ExecPath(chromium),
@@ -210,16 +218,8 @@ func newTestBrowser(t *testing.T, chromium string) context.Context {
 	t.Cleanup(cancelAlloc)
 	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(cancelTab)
-	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
-		return err
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ctx
+	return ctx, cancelTab
 }
-
 // qrTextV2 is the QR text of a record with a claim v2, built and signed
 // here from docs/FORMATS.md §5 alone: HTTPS://HOST/V/CODE/CLAIM in upper
 // case (here http, as the test server is), CLAIM the base32 of the
