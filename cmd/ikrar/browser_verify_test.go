@@ -220,6 +220,7 @@ func newTestBrowser(t *testing.T, chromium string, limit time.Duration) (context
 	t.Cleanup(cancelTab)
 	return ctx, cancelTab
 }
+
 // qrTextV2 is the QR text of a record with a claim v2, built and signed
 // here from docs/FORMATS.md §5 alone: HTTPS://HOST/V/CODE/CLAIM in upper
 // case (here http, as the test server is), CLAIM the base32 of the
