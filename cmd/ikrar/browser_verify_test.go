@@ -8,9 +8,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,6 +122,18 @@ func TestBrowserVerify(t *testing.T) {
 		}
 	}
 
+	// A registry that names a revoked record's revocation leaf (API
+	// revocation.log) has it recomputed and proved; one that shows another
+	// reason than the one logged is caught.
+	proxy, lie := revocationLogProxy(t, base, r.sigs[1])
+	if got := check("revoked, its leaf given", proxy+"/v/"+r.sigs[1].Code); got.Result != "revoked" || !strings.Contains(got.Text, "revocation ✓") {
+		t.Errorf("revoked, its revocation leaf given: browser %q, want revoked with the revocation leaf checked\n%s", got.Result, got.Text)
+	}
+	lie.Store(true)
+	if got := check("revoked, reason edited", proxy+"/v/"+r.sigs[1].Code); got.Result != "invalid" || got.Failed != "revocation" {
+		t.Errorf("revoked, another reason shown than logged: browser %q (failed %q), want invalid (revocation)\n%s", got.Result, got.Failed, got.Text)
+	}
+
 	// A claim altered in the QR (its event number) fails the claim check
 	// online, though the record is fine.
 	altered := strings.Replace(fresh, "?e=", "?e=9", 1)
@@ -183,6 +198,54 @@ func TestBrowserVerify(t *testing.T) {
 			t.Errorf("offline %s: the box does not say it checked offline as of checkpoint 9 (the list kept at the last online visit):\n%s", c.name, got.Text)
 		}
 	}
+}
+
+// revocationLogProxy stands in front of the registry at base and adds to
+// the API's answer for the revoked record sig what the API is to give
+// (revocation.log: the revocation leaf's index, hash and bytes); after
+// lie.Store(true) it also answers another reason than the one logged.
+func revocationLogProxy(t *testing.T, base string, sig registry.Signature) (string, *atomic.Bool) {
+	t.Helper()
+	if sig.Revocation == nil {
+		t.Fatalf("%s is not revoked", sig.Code)
+	}
+	leaf := translog.RevocationEntry(sig, *sig.Revocation)
+	lie := new(atomic.Bool)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		res, err := http.Get(base + req.URL.String())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		if req.URL.Path == "/api/v1/certificates/"+sig.Code {
+			var rec map[string]any
+			if err := json.Unmarshal(body, &rec); err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			rv, _ := rec["revocation"].(map[string]any)
+			if rv == nil {
+				http.Error(w, "not revoked", http.StatusBadGateway)
+				return
+			}
+			rv["log"] = map[string]any{"index": sig.Revocation.LeafIndex, "leaf_hash": leaf.Hash().String(), "preimage": leaf.Encode()}
+			if lie.Load() {
+				rv["reason"] = "Salah ketik"
+			}
+			body, _ = json.Marshal(rec)
+		}
+		w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
+		w.WriteHeader(res.StatusCode)
+		w.Write(body)
+	}))
+	t.Cleanup(proxy.Close)
+	return proxy.URL, lie
 }
 
 func evalJS(t *testing.T, ctx context.Context, js string) {

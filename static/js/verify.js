@@ -74,6 +74,7 @@
     }
     return Uint8Array.from(out);
   }
+  function b64of(b) { return btoa(String.fromCharCode.apply(null, b)); }
   function hex(b) { return Array.from(b, function (x) { return (x < 16 ? '0' : '') + x.toString(16); }).join(''); }
   function cat() {
     var parts = Array.from(arguments), n = 0, o = 0;
@@ -201,7 +202,7 @@
   // the beginning of today's. It is kept (origin, size, root; nothing
   // personal) only once verified, and not replaced by one that fails.
   async function consistent(cp) {
-    var seen = null, key = 'ikrar-checkpoint', root = btoa(String.fromCharCode.apply(null, cp.root));
+    var seen = null, key = 'ikrar-checkpoint', root = b64of(cp.root);
     try { seen = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { seen = null; }
     if (seen && seen.origin === cp.origin) {
       var ok = seen.size <= cp.size;
@@ -326,13 +327,16 @@
 
     var revoked = rec.status === 'revoked' || !!rec.revocation, rl = await revocationList(ks, cp.origin).catch(function () { return null; });
     var listed = rl && rl.codes.indexOf(rec.code) >= 0, rli = log.revocation_leaf_index;
-    var rlog = rec.revocation && rec.revocation.log;
+    var rv = rec.revocation || {}, rlog = rv.log;
     if (revoked && rlog) {
-      var rpre = b64(rlog.preimage || ''), rf = null, rh = null;
+      // The revocation's leaf: its hash, kind and code, the record it
+      // revokes (v2), its time and the hash of the reason shown.
+      var rpre = b64(rlog.preimage || rlog.leaf_preimage || ''), rf = null, rh = null;
       try { rf = leafFields(rpre); rh = await sha256(cat([0], rpre)); } catch (e) { rf = null; }
-      var rok = !!rf && rf.kind === 'revocation' && rf.code === rec.code && (!rlog.leaf_hash || hex(rh) === hex(b64(rlog.leaf_hash))) &&
-        (!rf.record || rf.record === hex(leaf)) && (!rf.revoked || ms(rf.revoked) === ms(rec.revocation.revoked_at));
-      rli = rlog.index;
+      var given = rlog.leaf_hash || '', reason = rv.reason ? hex(await sha256(enc.encode(rv.reason))) : '';
+      var rok = !!rf && rf.kind === 'revocation' && rf.code === rec.code && (!given || given === hex(rh) || given === b64of(rh)) &&
+        (!rf.record || rf.record === hex(leaf)) && (!rf.revoked || ms(rf.revoked) === ms(rv.revoked_at)) && (!reason || !rf.reason || rf.reason === reason);
+      rli = rlog.index !== undefined ? rlog.index : rlog.leaf_index;
       if (!check('revocation', rok && (rli >= cp.size || await included(rli, rh)), fill(t('leaf-in'), rli))) return invalid();
     }
     var listOK = rl && (revoked ? listed || (rli >= rl.size) : !listed);
