@@ -166,11 +166,26 @@ func TestBrowserVerify(t *testing.T) {
 	evalJS(t, ctx, `localStorage.removeItem('ikrar-checkpoint') || ''`)
 
 	// The service worker is in charge before the network goes.
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	scope, err := chromedp.Run(sctx, chromedp.Evaluate[string](`navigator.serviceWorker.ready.then(r => r.scope)`, chromedp.EvalAwaitPromise))
-	cancel()
-	if err != nil || scope != base+"/" {
-		t.Fatalf("service worker scope %q, %v; want %s/", scope, err, base)
+	if scope := evalAwait(t, ctx, `navigator.serviceWorker.ready.then(r => r.scope)`); scope != base+"/" {
+		t.Fatalf("service worker scope %q, want %s/", scope, base)
+	}
+
+	// The shell kept follows the language chosen online.
+	for _, c := range []struct{ lang, text string }{{"en", "Checking a certificate without a network"}, {"id", "Pemeriksaan sertifikat tanpa jaringan"}} {
+		if got := check("in language "+c.lang, genuine+"&lang="+c.lang); got.Result != "valid" {
+			t.Fatalf("with lang=%s: browser %q\n%s", c.lang, got.Result, got.Text)
+		}
+		kept := ""
+		for range 50 {
+			kept = evalAwait(t, ctx, `caches.keys().then(ks => caches.open(ks[0])).then(c => c.match('/v/luring')).then(r => r ? r.text() : '')`)
+			if strings.Contains(kept, c.text) {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if !strings.Contains(kept, c.text) {
+			t.Errorf("after a visit with lang=%s the kept shell does not say %q", c.lang, c.text)
+		}
 	}
 
 	// Offline: the registry is gone. URLs never visited, in another case.
@@ -255,6 +270,18 @@ func evalJS(t *testing.T, ctx context.Context, js string) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](js)); err != nil {
 		t.Fatalf("%s: %v", js, err)
 	}
+}
+
+// evalAwait evaluates a promise of a string.
+func evalAwait(t *testing.T, ctx context.Context, js string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
 }
 
 // newTestBrowser starts a headless chromium that lives at most limit and

@@ -46,7 +46,11 @@ self.addEventListener('fetch', function (e) {
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
   var path = url.pathname;
   if (req.mode === 'navigate' && (certificate.test(path) || path === SHELL)) {
-    e.respondWith(fetch(req).catch(function () {
+    e.respondWith(fetch(req).then(function (res) {
+      // The shell kept follows the language chosen since, and the release.
+      if (res.ok && path !== SHELL) e.waitUntil(caches.open(CACHE).then(function (c) { return keep(c, SHELL); }));
+      return res;
+    }, function () {
       return caches.open(CACHE).then(function (c) { return c.match(SHELL); }).then(function (r) { return r || Response.error(); });
     }));
   } else if (DATA.indexOf(path) >= 0 && !url.search) {
