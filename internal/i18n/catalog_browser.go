@@ -15,6 +15,8 @@ var browserPageTexts = map[string]string{
 	"Dihitung ulang di perangkat Anda dengan kunci publik registri, terpisah dari hasil server.": "Recomputed on your device with the registry's public keys, independently of the server's result.",
 	"per checkpoint %s": "as of checkpoint %s",
 	"daun %s":           "leaf %s",
+	"Sidik PDF yang diterbitkan tidak cocok dengan entri log-nya.":                                                                           "The issued PDF's fingerprint differs from its log entry.",
+	"Teks ikrar yang disajikan registri tidak cocok dengan sidiknya di log.":                                                                 "The pledge text the registry serves does not match its fingerprint in the log.",
 	"sejak checkpoint %s yang terakhir dilihat perangkat ini":                                                                                "since checkpoint %s, the last this device saw",
 	"Log registri tidak lagi memuat log yang dilihat perangkat ini sebelumnya: riwayatnya telah diubah.":                                     "The registry's log no longer contains the log this device saw before: its history was changed.",
 	"Daftar pencabutan bertanda tangan tidak dapat diperiksa atau bertentangan dengan catatan ini.":                                          "The signed revocation list cannot be checked or contradicts this record.",

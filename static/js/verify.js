@@ -132,10 +132,10 @@
 
   // A leaf's "key value" lines, values percent-unescaped (only ASCII bytes
   // are ever escaped, so unescaping the decoded text is exact).
-  function leafFields(bytes) {
+  function leafFields(bytes, kind) {
     var lines = new TextDecoder('utf-8', { fatal: true }).decode(bytes).split('\n'), f = {};
     if (lines.pop() !== '') throw new Error('leaf');
-    var v = /^ikrar-leaf\/v(\d+)$/.exec(lines.shift() || '');
+    var v = new RegExp('^ikrar-' + (kind || 'leaf') + '/v(\\d+)$').exec(lines.shift() || '');
     if (!v) throw new Error('leaf version');
     lines.forEach(function (l) {
       var i = l.indexOf(' ');
@@ -255,10 +255,13 @@
     return String(c.e) === f.event && c.p === f.pledge.slice(0, 32) && c.i === f.identity.slice(0, 32);
   }
 
-  async function get(url, json) {
+  // get fetches url: its text, its JSON (json), its bytes (json, bytes);
+  // with json, null for a 404.
+  async function get(url, json, bytes) {
     var res = await fetch(url, { cache: 'no-cache' }).catch(function (e) { e.network = true; throw e; });
     if (res.status === 404 && json) return null;
     if (!res.ok) throw new Error(url + ': ' + res.status);
+    if (bytes) return new Uint8Array(await res.arrayBuffer());
     return json ? res.json() : res.text();
   }
   async function revocationList(ks, origin) {
@@ -314,6 +317,14 @@
     if (f && f.kind !== 'signature') bad.push('kind');
     if (f && f.version !== log.leaf_version) bad.push('version');
     if (f && hex(leaf) !== hex(b64(log.leaf_hash || ''))) bad.push('leaf_hash');
+    if (f && log.holder_preimage) {
+      // The holder commitment's preimage: its hash is the leaf's holder,
+      // and it says the position, rank and unit the record shows.
+      var hpre = b64(log.holder_preimage), hf = null;
+      try { hf = leafFields(hpre, 'holder'); } catch (e) { bad.push('holder'); }
+      if (hf && hex(await sha256(hpre)) !== f.holder) bad.push('holder');
+      if (hf) ['position', 'rank', 'unit'].forEach(function (k) { if (typeof rec[k] === 'string' && hf[k] !== rec[k]) bad.push(k); });
+    }
     if (!check('leaf', !bad.length, bad.join(', '))) return invalid();
 
     var idx = log.leaf_index;
@@ -341,6 +352,20 @@
     }
     var listOK = rl && (revoked ? listed || (rli >= rl.size) : !listed);
     if (!check('revocation_list', !!listOK, rl ? fill(t('as-of'), rl.size) : '')) return invalid();
+
+    if (log.issuance) {
+      // The issued PDF's fingerprint, as logged.
+      var ipre = b64(log.issuance.preimage || ''), itf = null, ih = null;
+      try { itf = leafFields(ipre); ih = await sha256(cat([0], ipre)); } catch (e) { itf = null; }
+      var iok = !!itf && itf.kind === 'issuance' && itf.code === rec.code && itf.record === hex(leaf) &&
+        (!rec.pdf_sha256 || itf.pdf === rec.pdf_sha256) && [hex(ih), b64of(ih)].indexOf(log.issuance.leaf_hash) >= 0;
+      if (!check('issuance', iok && (log.issuance.index >= cp.size || await included(log.issuance.index, ih)), fill(t('leaf-in'), log.issuance.index))) return invalid();
+    }
+    if (rec.pledge_url) {
+      // The pledge text the leaf commits to, as the registry serves it.
+      var text = await get('/api/v1/pledges/' + f.pledge, true, true);
+      if (!check('pledge', !!text && hex(await sha256(text)) === f.pledge)) return invalid();
+    }
 
     var c = null;
     try { c = claimOf(rec.code); } catch (e) { check('claim', false); return invalid(); }
