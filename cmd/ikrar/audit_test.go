@@ -147,6 +147,12 @@ func (r *trustRegistry) checkpoint(t *testing.T) translog.SignedCheckpoint {
 // URL, which is also the base of the QR codes it issues.
 func (r *trustRegistry) serve(t *testing.T) string {
 	t.Helper()
+	return "http://" + r.serveHTTP(t).Listener.Addr().String()
+}
+
+// serveHTTP is serve, for a test that stops the server itself.
+func (r *trustRegistry) serveHTTP(t *testing.T) *httptest.Server {
+	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	log := slog.New(slog.DiscardHandler)
@@ -159,7 +165,7 @@ func (r *trustRegistry) serve(t *testing.T) string {
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return base
+	return ts
 }
 
 var (

@@ -58,25 +58,7 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 
 	// The whole browser lives at most this long; every step has its own
 	// shorter limit below.
-	browserCtx, cancelBrowser := context.WithTimeout(t.Context(), 45*time.Second)
-	defer cancelBrowser()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx,
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	defer cancelTab()
+	ctx, cancelTab := newTestBrowser(t, chromium, 45*time.Second)
 
 	// Subscribing starts the browser and opens the tab, bound to ctx.
 	var mu sync.Mutex

@@ -38,7 +38,7 @@ func TestPersonalLink(t *testing.T) {
 	if again := phone.get(link); again.URL.String() != certURL {
 		t.Errorf("opening the personal link again leads to %s, want %s", again.URL, certURL)
 	}
-	wantPage(t, a.browser(t).get("/v/"+code), http.StatusOK, "SAH", "Tautan pribadi")
+	wantPage(t, a.browser(t).get("/v/"+code), http.StatusOK, bannerValid, "Tautan pribadi")
 
 	// A link with one character changed, or another event's, is refused.
 	flip := "A"
@@ -151,6 +151,6 @@ func TestRegistryIDSigner(t *testing.T) {
 	p = phone.submit(p, slug+"/sign", url.Values{"use_typed": {"1"}, "typed_name": {guard.Name}, "consent": {"1"}})
 	wantPage(t, p, http.StatusOK, "Ikrar Anda tercatat")
 	v := a.browser(t).get("/v/" + strings.TrimPrefix(p.URL.Path, "/c/"))
-	wantPage(t, v, http.StatusOK, "SAH", masked)
+	wantPage(t, v, http.StatusOK, bannerValid, masked)
 	wantAbsent(t, "the verification page of a registry ID", v.Body, id, "Parlindungan")
 }

@@ -102,8 +102,8 @@ func TestFormsFlow(t *testing.T) {
 		t.Fatalf("typing the grouped code leads to %s", p.URL)
 	}
 	sum := sha256.Sum256([]byte(pdf.Body))
-	wantPage(t, p, http.StatusOK, "SAH", siti.masked(), "Dr. S*** A*** L***, M.Si.", eventTitle, hex.EncodeToString(sum[:]))
-	wantAbsent(t, "the public verification page", p.Body, siti.NIP, siti.grouped(), "Siti", "Aminah", "Lubis", "DICABUT")
+	wantPage(t, p, http.StatusOK, bannerValid, siti.masked(), "Dr. S*** A*** L***, M.Si.", eventTitle, hex.EncodeToString(sum[:]))
+	wantAbsent(t, "the public verification page", p.Body, siti.NIP, siti.grouped(), "Siti", "Aminah", "Lubis", bannerRevoked)
 
 	// Identifying again on the same phone says so and opens the same
 	// certificate; no second record.
@@ -142,13 +142,13 @@ func TestFormsFlow(t *testing.T) {
 	p = admin.submit(p, "/admin/certificates/"+certCode+"/revoke", url.Values{"reason": {"Ditandatangani oleh orang lain"}})
 	wantPage(t, p, http.StatusOK, "DICABUT", "Ditandatangani oleh orang lain")
 	p = public.get("/v/" + certCode)
-	wantPage(t, p, http.StatusOK, "DICABUT", "Ditandatangani oleh orang lain")
-	wantAbsent(t, "the verification page of a revoked certificate", p.Body, "SAH", siti.NIP, "Aminah")
+	wantPage(t, p, http.StatusOK, bannerRevoked, "Ditandatangani oleh orang lain")
+	wantAbsent(t, "the verification page of a revoked certificate", p.Body, bannerValid, siti.NIP, "Aminah")
 	// The holder's own page says so too; without its key it does not open.
 	wantPage(t, phone.get(certURL), http.StatusOK, "DICABUT", "Ditandatangani oleh orang lain")
 	wantPage(t, public.get("/c/"+certCode+"?k=AAAAAAAAAAAAAAAA"), http.StatusNotFound)
 	p = public.get("/v/ZZZZZZZZZZZZ")
-	wantPage(t, p, http.StatusNotFound, "TIDAK DITEMUKAN")
+	wantPage(t, p, http.StatusNotFound, "<strong>TIDAK DITEMUKAN</strong><span>")
 	p = public.get("/v?code=bukan-kode")
 	wantPage(t, p, http.StatusOK, "Kode sertifikat terdiri dari 12 huruf dan angka")
 	p = admin.get(eventPath)
@@ -283,7 +283,7 @@ func TestAPIFlow(t *testing.T) {
 		t.Fatalf("revoked certificate: %s", r.Body)
 	}
 	p := a.browser(t).get("/v/" + c.Code)
-	wantPage(t, p, http.StatusOK, "DICABUT", "Ditandatangani oleh orang lain")
+	wantPage(t, p, http.StatusOK, bannerRevoked, "Ditandatangani oleh orang lain")
 
 	// Closing ends signing; who signed still gets their certificate.
 	if r := a.api(t, "POST", fmt.Sprintf("/api/v1/events/%d/close", e.ID), token, nil); r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"status":"closed"`) {

@@ -77,6 +77,11 @@ type Server struct {
 
 	// revocations is the latest signed revocation list.
 	revocations revocationLists
+	// sw is the service worker script, built at start.
+	sw struct {
+		body []byte
+		etag string
+	}
 }
 
 // New builds the server and checks that every template parses. It has
@@ -98,6 +103,10 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
+	if s.sw.body, err = s.serviceWorker(); err != nil {
+		return nil, err
+	}
+	s.sw.etag = `"` + sha256Hex(s.sw.body)[:16] + `"`
 	return s, nil
 }
 
@@ -126,6 +135,7 @@ func (s *Server) Handler() *echo.Echo {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.healthz)
 	e.GET("/static/*", s.serveStatic)
+	e.GET("/sw.js", s.serveServiceWorker)
 	e.GET("/favicon.ico", func(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, s.staticURL("img/favicon.svg"))
 	})
@@ -149,6 +159,7 @@ func (s *Server) Handler() *echo.Echo {
 	pages.GET("/c/:code", s.certificatePage)
 	pages.GET("/c/:code/sertifikat.pdf", s.certificatePDF)
 	pages.GET("/v", s.verifyForm)
+	pages.GET(shellPath, s.offlineShell)
 	pages.GET("/v/:code", s.verifyPage)
 	pages.POST("/v/:code/pdf", s.verifyPDF)
 

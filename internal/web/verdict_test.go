@@ -47,7 +47,14 @@ func (a *testApp) mustVerdict(t *testing.T, code string) verdictJSON {
 	return v
 }
 
-const bannerValid = "<strong>SAH</strong>"
+// The server's verdict banners. The page also carries the words of the
+// browser's own check (static/js/verify.js), so a test looks for a banner
+// by its markup, and for its reason right after it.
+const (
+	bannerValid   = "<strong>SAH</strong>"
+	bannerInvalid = "<strong>TIDAK SAH</strong><span>"
+	bannerRevoked = "<strong>DICABUT</strong><span>"
+)
 
 // verdictFixture signs three records of one event; the third person is
 // imported but has not signed.
@@ -84,12 +91,12 @@ func TestVerdictGenuine(t *testing.T) {
 	}
 	p := a.browser(t).get("/v/" + codes[0])
 	wantPage(t, p, http.StatusOK, bannerValid)
-	wantAbsent(t, "a genuine record's page", p.Body, "TIDAK SAH")
+	wantAbsent(t, "a genuine record's page", p.Body, bannerInvalid)
 
 	qr := a.qrOf(t, codes[0])
 	p = a.browser(t).get(strings.TrimPrefix(qr, a.URL))
 	wantPage(t, p, http.StatusOK, bannerValid, "claim")
-	wantAbsent(t, "a genuine QR's page", p.Body, "TIDAK SAH")
+	wantAbsent(t, "a genuine QR's page", p.Body, bannerInvalid)
 
 	// A claim signed for another record, or not signed at all, is no
 	// proof of this one.
@@ -98,7 +105,7 @@ func TestVerdictGenuine(t *testing.T) {
 		"a forged signature":     qr[:strings.LastIndex(qr, "&s=")] + "&s=AAAA",
 	} {
 		p = a.browser(t).get(strings.TrimPrefix(forged, a.URL))
-		wantPage(t, p, http.StatusOK, "TIDAK SAH", "Klaim bertanda tangan pada kode QR tidak sah")
+		wantPage(t, p, http.StatusOK, bannerInvalid+"Klaim bertanda tangan pada kode QR tidak sah")
 		if strings.Contains(p.Body, bannerValid) {
 			t.Errorf("%s: the page says SAH", name)
 		}
@@ -150,7 +157,7 @@ func TestVerdictTamperedRecord(t *testing.T) {
 				t.Errorf("edited %s: status %q, failed %v; want invalid, [leaf]", tc.name, v.Status, v.failed())
 			}
 			p := a.browser(t).get("/v/" + code)
-			wantPage(t, p, http.StatusOK, "TIDAK SAH", "Catatan ini tidak cocok dengan entri log-nya.")
+			wantPage(t, p, http.StatusOK, bannerInvalid+"Catatan ini tidak cocok dengan entri log-nya.")
 			if strings.Contains(p.Body, bannerValid) {
 				t.Errorf("edited %s: the page says SAH", tc.name)
 			}
@@ -180,7 +187,7 @@ func TestVerdictNotInLog(t *testing.T) {
 			t.Errorf("%s: status %q, failed %v; want invalid, record first", code, v.Status, v.failed())
 		}
 		p := a.browser(t).get("/v/" + code)
-		wantPage(t, p, http.StatusOK, "TIDAK SAH", "Catatan ini tidak ada di log transparansi.")
+		wantPage(t, p, http.StatusOK, bannerInvalid+"Catatan ini tidak ada di log transparansi.")
 		if strings.Contains(p.Body, bannerValid) {
 			t.Errorf("%s: the page says SAH", code)
 		}
@@ -200,8 +207,8 @@ func TestVerdictRevoked(t *testing.T) {
 		t.Fatalf("revoked record: status %q, checks %+v", v.Status, v.Verdict.Checks)
 	}
 	p := a.browser(t).get("/v/" + codes[0])
-	wantPage(t, p, http.StatusOK, "DICABUT")
-	wantAbsent(t, "a revoked record's page", p.Body, bannerValid, "TIDAK SAH")
+	wantPage(t, p, http.StatusOK, bannerRevoked)
+	wantAbsent(t, "a revoked record's page", p.Body, bannerValid, bannerInvalid)
 
 	execDB(t, a.path, "UPDATE revocations SET reason = 'Alasan lain' WHERE signature_id = (SELECT id FROM signatures WHERE code = ?)", codes[0])
 	v = a.mustVerdict(t, codes[0])
@@ -209,5 +216,5 @@ func TestVerdictRevoked(t *testing.T) {
 		t.Errorf("edited revocation: status %q, failed %v; want revoked, [revocation]", v.Status, v.failed())
 	}
 	p = a.browser(t).get("/v/" + codes[0])
-	wantPage(t, p, http.StatusOK, "DICABUT", "TIDAK SAH", "Pencabutan ini tidak cocok dengan entri log-nya.")
+	wantPage(t, p, http.StatusOK, bannerRevoked, bannerInvalid+"Pencabutan ini tidak cocok dengan entri log-nya.")
 }
