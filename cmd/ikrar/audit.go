@@ -161,7 +161,7 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 		}
 		err = s.EachLeafRecord(func(r sqlite.LeafRecord) error {
 			rows++
-			return audit.Add(translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK})
+			return audit.Add(translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK, HolderEdited: !r.HolderOK})
 		})
 		if err != nil {
 			return err
