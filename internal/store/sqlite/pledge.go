@@ -56,6 +56,25 @@ func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, err
 	return p, nil
 }
 
+// PledgesByHash returns the pledge versions stored with hash, by ID, read
+// from the table itself: a verdict must see the text as stored now.
+func (db *DB) PledgesByHash(ctx context.Context, hash string) ([]registry.PledgeVersion, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.hash = ? ORDER BY p.id`, hash)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.PledgeVersion
+	for rows.Next() {
+		p, err := scanPledge(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // Pledges lists the pledge versions the users of scope see, oldest first:
 // the system's, and those owned by an organization on scope's path — above
 // it (a province's versions reach its regencies) or inside it. Other
