@@ -327,17 +327,17 @@ func (s *Server) apiSign(c echo.Context) error {
 }
 
 type certificateJSON struct {
-	Status     string    `json:"status"`
-	Code       string    `json:"code"`
-	Serial     string    `json:"serial"`
-	Name       string    `json:"name"`
-	NIP        string    `json:"nip"`
-	Position   string    `json:"position"`
-	Rank       string    `json:"rank"`
-	Unit       string    `json:"unit"`
-	Org        string    `json:"organization"`
-	Event      string    `json:"event"`
-	EventID    int64     `json:"event_id"`
+	Status   string `json:"status"`
+	Code     string `json:"code"`
+	Serial   string `json:"serial"`
+	Name     string `json:"name"`
+	NIP      string `json:"nip"`
+	Position string `json:"position"`
+	Rank     string `json:"rank"`
+	Unit     string `json:"unit"`
+	Org      string `json:"organization"`
+	Event    string `json:"event"`
+	EventID  int64  `json:"event_id"`
 	// The event as the record's leaf commits to it (version 2; for a
 	// version 1 record, the event as it is).
 	EventTitle  string    `json:"event_title"`
@@ -345,7 +345,7 @@ type certificateJSON struct {
 	EventStarts time.Time `json:"event_starts"`
 	EventOrg    string    `json:"event_org"`
 	// PledgeURL serves the canonical text whose SHA-256 is PledgeHash.
-	PledgeURL string `json:"pledge_url"`
+	PledgeURL  string    `json:"pledge_url"`
 	SignedAt   time.Time `json:"signed_at"`
 	Channel    string    `json:"channel"`
 	PledgeHash string    `json:"pledge_hash"`
@@ -374,7 +374,7 @@ func (s *Server) certificateView(r record) certificateJSON {
 		Position: r.Sig.Position, Rank: r.Sig.Rank, Unit: r.Sig.Unit, Org: r.Sig.OrgName, Event: r.Event.Title, EventID: r.Event.ID,
 		EventTitle: r.Event.Title, EventPlace: r.Event.Place, EventStarts: r.Event.StartsAt, EventOrg: r.Org.Name,
 		PledgeURL: s.opt.BaseURL + "/api/v1/pledges/" + r.Sig.PledgeHash,
-		SignedAt: r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, IdentityHash: r.Sig.IdentityHash, PDFSHA256: r.Sig.PDFHash,
+		SignedAt:  r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, IdentityHash: r.Sig.IdentityHash, PDFSHA256: r.Sig.PDFHash,
 		Erased: r.Sig.Erased(), VerifyURL: s.verifyURL(r.Sig.Code)}
 	out.PledgeText = pledgeText(r.Pledge, r.Org.Name)
 	if r.Sig.Revoked() {
