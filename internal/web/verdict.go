@@ -158,10 +158,15 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 			return p, v, err
 		}
 	}
-	if p.Issuance != nil {
+	switch {
+	case p.Issuance != nil:
 		if _, err := s.checkLeaf(hr, cp, "issued certificate", p.Issuance.Index, issLeaf, only(checkIssuance, add)); err != nil {
 			return p, v, err
 		}
+	case sig.LeafVersion >= translog.LeafV2 && sig.PDFHash != "":
+		// Every certificate of a version 2 record is logged when issued:
+		// a fingerprint without its issuance is not one the log vouches for.
+		add(checkIssuance, false, "the record has a certificate fingerprint but no issuance in the log")
 	}
 	if qc != nil {
 		switch {

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -167,4 +168,24 @@ func (s *LogSnapshot) MaxLeafIndex() (int64, error) {
 // EachLeafRecord calls fn with every row that claims a leaf, by leaf index.
 func (s *LogSnapshot) EachLeafRecord(fn func(LeafRecord) error) error {
 	return eachLeafRecord(s.ctx, s.tx, fn)
+}
+
+// EachPledge calls fn with every stored pledge version: the auditor checks
+// that each text still hashes to its hash, which the records' leaves name.
+func (s *LogSnapshot) EachPledge(fn func(registry.PledgeVersion) error) error {
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+pledgeColumns+` FROM pledges p ORDER BY p.id`)
+	if err != nil {
+		return fmt.Errorf("read pledges: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPledge(rows)
+		if err != nil {
+			return fmt.Errorf("read pledges: %w", err)
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// TestTamperWhatPeopleRead edits, in a copy of a registry, what a
+// certificate and its verification page show — the event as signed, the
+// signer's position, unit, rank and organization, the pledge text, the
+// issued PDF's fingerprint, a revocation's reason — and checks that the
+// local audit and the page's verdict (through the real handler) both
+// catch each edit and name it.
+func TestTamperWhatPeopleRead(t *testing.T) {
+	r := newTrustRegistry(t)
+	for range 3 {
+		r.sign(t)
+	}
+	s := r.sigs
+	pdf := []byte("%PDF-1.7 the certificate of the first record\n")
+	sum := sha256.Sum256(pdf)
+	if ok, err := r.a.db.StorePDF(t.Context(), registry.IssuedPDF{SignatureID: s[0].ID, PDF: pdf, SHA256: hex.EncodeToString(sum[:])}); err != nil || !ok {
+		t.Fatalf("store certificate: %v %v", ok, err)
+	}
+	r.revoke(t, 1)
+	r.checkpoint(t)
+	keyFile := writeKeyFile(t, r.dir)
+	r.close()
+	// Leaves: 0-2 the signatures, 3 the issuance of s[0], 4 the revocation of s[1].
+	other := strings.Repeat("0a", 32)
+	tests := []struct {
+		name   string
+		tamper func(exec func(q string, args ...any) sql.Result)
+		audit  string // the first problem the audit reports
+		code   string // the record whose verdict is checked
+		failed string // the checks its verdict fails
+	}{
+		{"clean", func(func(string, ...any) sql.Result) {}, "", s[2].Code, ""},
+		{"event title as signed", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET event_title = 'Apel Kampanye' WHERE id = ?`, s[2].ID)
+		}, rowName(s[2]) + ": row edited out of band: it no longer matches leaf 2", s[2].Code, "leaf"},
+		{"event organization as signed", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET event_org = 'Partai X' WHERE id = ?`, s[2].ID)
+		}, rowName(s[2]) + ": row edited out of band: it no longer matches leaf 2", s[2].Code, "leaf"},
+		{"signer's organization", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET org_name = 'Dinas Lain' WHERE id = ?`, s[2].ID)
+		}, rowName(s[2]) + ": row edited out of band: it no longer matches leaf 2", s[2].Code, "leaf"},
+		{"position", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET position = 'Kepala Dinas' WHERE id = ?`, s[2].ID)
+		}, rowName(s[2]) + ": position, rank or unit edited out of band", s[2].Code, "record"},
+		{"unit", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET unit = 'Bagian Lain' WHERE id = ?`, s[2].ID)
+		}, rowName(s[2]) + ": position, rank or unit edited out of band", s[2].Code, "record"},
+		{"rank", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET rank = 'Pembina Utama (IV/e)' WHERE id = ?`, s[2].ID)
+		}, rowName(s[2]) + ": position, rank or unit edited out of band", s[2].Code, "record"},
+		{"holder hash recomputed for an edited unit", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET unit = 'Bagian Lain', holder_hash = ? WHERE id = ?`, other, s[2].ID)
+		}, rowName(s[2]) + ": ", s[2].Code, "leaf record"},
+		{"pledge text", func(exec func(string, ...any) sql.Result) {
+			exec(`DROP TRIGGER pledges_immutable`)
+			exec(`UPDATE pledges SET closing = 'Demikian, dan pilihlah calon nomor 2.' WHERE hash = ?`, s[2].PledgeHash)
+		}, "pledge ", s[2].Code, "pledge"},
+		{"issued PDF's fingerprint", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET pdf_hash = ? WHERE id = ?`, other, s[0].ID)
+		}, fmt.Sprintf("issuance of %s: row edited out of band: it no longer matches leaf 3", rowName(s[0])), s[0].Code, "issuance"},
+		{"issuance deleted", func(exec func(string, ...any) sql.Result) {
+			exec(`DELETE FROM certificate_pdfs WHERE signature_id = ?`, s[0].ID)
+		}, "leaf 3: no row claims it", s[0].Code, "issuance"},
+		{"revocation reason", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE revocations SET reason = 'Alasan lain' WHERE signature_id = ?`, s[1].ID)
+		}, fmt.Sprintf("revocation %d of %s: row edited out of band: it no longer matches leaf 4", s[1].Revocation.ID, rowName(s[1])), s[1].Code, "revocation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			auditTampered(t, r.dir, tt.tamper, func() string { return tt.audit }, true, keyFile)
+
+			dir := copyDataDir(t, r.dir)
+			tamperDB(t, dir, tt.tamper)
+			a, err := openApp(t.Context(), dir, trustOrigin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			served := &trustRegistry{dir: dir, a: a}
+			t.Cleanup(served.close)
+			v := fetchVerdict(t, served.serve(t), tt.code)
+			var failed []string
+			for _, c := range v.Verdict.Checks {
+				if !c.OK {
+					failed = append(failed, c.Name)
+				}
+			}
+			if got := strings.Join(failed, " "); got != tt.failed {
+				t.Errorf("verdict of %s fails %q, want %q: %+v", tt.code, got, tt.failed, v.Verdict.Checks)
+			}
+			want := map[bool]string{true: "valid", false: "invalid"}[tt.failed == ""]
+			if tt.code == s[1].Code {
+				want = "revoked"
+			}
+			if v.Status != want {
+				t.Errorf("status %q, want %q", v.Status, want)
+			}
+		})
+	}
+}
+
+type apiVerdict struct {
+	Status  string `json:"status"`
+	Verdict struct {
+		Checks []struct {
+			Name   string `json:"name"`
+			OK     bool   `json:"ok"`
+			Detail string `json:"detail"`
+		} `json:"checks"`
+	} `json:"verdict"`
+}
+
+func fetchVerdict(t *testing.T, base, code string) apiVerdict {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/certificates/" + code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("certificate %s: %d %s", code, resp.StatusCode, b)
+	}
+	var v apiVerdict
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
