@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -306,5 +307,35 @@ func TestRecordLeavesMatchVectors(t *testing.T) {
 	s.Unit = "Bidang Lain"
 	if _, holder := PersonalDataOK(s); holder {
 		t.Error("an edited unit went unnoticed by the holder commitment")
+	}
+}
+
+// TestParseEntryVectors: every vector's preimage parses back to its
+// fields, and a non-canonical preimage is refused.
+func TestParseEntryVectors(t *testing.T) {
+	for file, v := range leafVectors(t) {
+		want := v.Fields.entry(t, v.Version)
+		got, err := ParseEntry(want.Encode())
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if string(got.Encode()) != string(want.Encode()) || got.Version() != v.Version || got.Code != want.Code || got.EventPlace != want.EventPlace {
+			t.Errorf("%s: parsed %+v", file, got)
+		}
+	}
+	sig := leafVectors(t)["leaf-v2-signature.json"].Fields.entry(t, 2).Encode()
+	for name, bad := range map[string]string{
+		"unescaped percent": strings.Replace(string(sig), "100%25", "100%", 1),
+		"lines swapped":     strings.Replace(string(sig), "code K7M4QX2P9ABC\nevent 12\n", "event 12\ncode K7M4QX2P9ABC\n", 1),
+		"no final newline":  strings.TrimSuffix(string(sig), "\n"),
+		"field repeated":    string(sig) + "org X\n",
+	} {
+		if _, err := ParseEntry([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	pre := HolderPreimage(vectorSalt, "Analis", "Penata (III/c)", "Bidang 100%")
+	if p, r, u, err := ParseHolderPreimage(pre); err != nil || p != "Analis" || r != "Penata (III/c)" || u != "Bidang 100%" {
+		t.Errorf("holder preimage parsed to %q %q %q, %v", p, r, u, err)
 	}
 }
