@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -54,6 +56,26 @@ func TestMigrationToLeafV2(t *testing.T) {
 	exec(`INSERT INTO certificate_pdfs (signature_id, pdf) VALUES (1, '%PDF old')`)
 	wantSig := translog.SignatureEntry(v1).Encode()
 	wantRev := translog.RevocationEntry(v1, rev).Encode()
+	// The log as schema 9 kept it: the two leaves and their stored hashes.
+	var stored []tlog.Hash
+	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			out[i] = stored[x]
+		}
+		return out, nil
+	})
+	for n, pre := range [][]byte{wantSig, wantRev} {
+		hs, err := translog.Append(reader, int64(n), tlog.RecordHash(pre))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hs {
+			exec(`INSERT INTO log_hashes (idx, hash) VALUES (?, ?)`, len(stored), h[:])
+			stored = append(stored, h)
+		}
+	}
+	exec(`UPDATE log_state SET size = 2`)
 	if err := old.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -87,5 +109,28 @@ func TestMigrationToLeafV2(t *testing.T) {
 		if !recs[i].IdentityOK || !recs[i].HolderOK {
 			t.Errorf("leaf %d: a version 1 record's personal data reported edited", i)
 		}
+	}
+
+	// At the upgrade the certificate stored before gets its issuance leaf,
+	// once, naming the version 1 record.
+	at := now.Add(48 * time.Hour)
+	for range 2 {
+		if n, bad, err := db.LogStoredPDFs(ctx, func() time.Time { return at }); err != nil || len(bad) != 0 {
+			t.Fatalf("log stored certificates: %d, %v, %v", n, bad, err)
+		}
+	}
+	if size, _ := db.StoredLogSize(ctx); size != 3 {
+		t.Fatalf("log size %d after logging the stored certificate, want 3", size)
+	}
+	if recs, err = db.LeafRecords(ctx); err != nil || len(recs) != 3 {
+		t.Fatalf("%d rows claim leaves (%v), want 3", len(recs), err)
+	}
+	want := translog.IssuanceEntry(v1, issuedPDF(1, "%PDF old").SHA256, at)
+	if got := recs[2].Entry; string(got.Encode()) != string(want.Encode()) {
+		t.Errorf("issuance leaf:\n%s\nwant\n%s", got.Encode(), want.Encode())
+	}
+	hs, err := db.HashReader(ctx).ReadHashes([]int64{tlog.StoredHashIndex(0, 2)})
+	if err != nil || hs[0] != want.Hash() {
+		t.Errorf("the stored leaf 2 is not the issuance leaf (%v)", err)
 	}
 }
