@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"strings"
@@ -76,6 +77,10 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 		{"issuance deleted", func(exec func(string, ...any) sql.Result) {
 			exec(`DELETE FROM certificate_pdfs WHERE signature_id = ?`, s[0].ID)
 		}, "leaf 3: no row claims it", s[0].Code, "issuance"},
+		// The live event row is not what the record shows: its snapshot is.
+		{"live event row", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE events SET title = 'Kampanye Pasangan Calon', place = 'Markas Partai' WHERE id = ?`, s[2].EventID)
+		}, "", s[2].Code, ""},
 		{"revocation reason", func(exec func(string, ...any) sql.Result) {
 			exec(`UPDATE revocations SET reason = 'Alasan lain' WHERE signature_id = ?`, s[1].ID)
 		}, fmt.Sprintf("revocation %d of %s: row edited out of band: it no longer matches leaf 4", s[1].Revocation.ID, rowName(s[1])), s[1].Code, "revocation"},
@@ -92,7 +97,14 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 			}
 			served := &trustRegistry{dir: dir, a: a}
 			t.Cleanup(served.close)
-			v := fetchVerdict(t, served.serve(t), tt.code)
+			base := served.serve(t)
+			v := fetchVerdict(t, base, tt.code)
+			if tt.name == "live event row" {
+				page := string(httpGetBody(t, base+"/v/"+tt.code))
+				if !strings.Contains(page, html.EscapeString(s[2].EventTitle)) || strings.Contains(page, "Kampanye") || strings.Contains(page, "Markas") {
+					t.Errorf("the page shows the event row, not the record's snapshot %q", s[2].EventTitle)
+				}
+			}
 			var failed []string
 			for _, c := range v.Verdict.Checks {
 				if !c.OK {
@@ -122,6 +134,17 @@ type apiVerdict struct {
 			Detail string `json:"detail"`
 		} `json:"checks"`
 	} `json:"verdict"`
+}
+
+func httpGetBody(t *testing.T, u string) []byte {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b
 }
 
 func fetchVerdict(t *testing.T, base, code string) apiVerdict {

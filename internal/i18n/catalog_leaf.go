@@ -2,6 +2,11 @@ package i18n
 
 // The texts of leaf version 2 (issue 11 item 2): what the log commits to.
 
+var leafPageTexts = map[string]string{
+	"Pangkat/golongan": "Rank/grade",
+	"Waktu acara":      "Event time",
+}
+
 var leafMessages = map[string]string{
 	"Teks ikrar yang tersimpan tidak cocok dengan sidik ikrar pada catatan ini.":        "The stored pledge text does not match the pledge fingerprint of this record.",
 	"Sidik PDF sertifikat yang diterbitkan tidak cocok dengan entri log penerbitannya.": "The fingerprint of the issued certificate PDF does not match its issuance log entry.",
