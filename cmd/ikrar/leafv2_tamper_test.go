@@ -75,7 +75,7 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 			exec(`UPDATE signatures SET pdf_hash = ? WHERE id = ?`, other, s[0].ID)
 		}, fmt.Sprintf("issuance of %s: row edited out of band: it no longer matches leaf 3", rowName(s[0])), s[0].Code, "issuance"},
 		{"issuance deleted", func(exec func(string, ...any) sql.Result) {
-			exec(`DELETE FROM certificate_pdfs WHERE signature_id = ?`, s[0].ID)
+			exec(`DELETE FROM issuances WHERE signature_id = ?`, s[0].ID)
 		}, "leaf 3: no row claims it", s[0].Code, "issuance"},
 		// The live event row is not what the record shows: its snapshot is.
 		{"live event row", func(exec func(string, ...any) sql.Result) {

@@ -109,7 +109,7 @@ type IssuedPDF struct {
 
 // Issuance is the log's record of a certificate's PDF: its issuance leaf.
 type Issuance struct {
-	LeafIndex int64 // -1: stored before issuances were logged
+	LeafIndex int64
 	PDFHash   string
 	IssuedAt  time.Time
 }

@@ -110,7 +110,7 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 		revLeaf = e.Hash()
 		p.revocation = &leafRef{Index: sig.Revocation.LeafIndex, LeafHash: revLeaf.String(), Preimage: e.Encode(), Version: e.Version()}
 	}
-	if is := sig.Issuance; is != nil && is.LeafIndex >= 0 {
+	if is := sig.Issuance; is != nil {
 		e := translog.IssuanceEntry(sig, is.PDFHash, is.IssuedAt)
 		issLeaf = e.Hash()
 		p.Issuance = &leafRef{Index: is.LeafIndex, LeafHash: issLeaf.String(), Preimage: e.Encode(), Version: e.Version()}

@@ -15,7 +15,7 @@ import (
 const logStoredBatch = 256
 
 // LogStoredPDFs appends the issuance leaf of every certificate stored
-// before issuances were logged (leaf_index -1), once, at the upgrade: from
+// before issuances were logged (no issuances row), once, at the upgrade: from
 // then on nobody can swap its fingerprint. Its issued time is the time it
 // is logged, the time it was first stored being unknown. A stored PDF
 // whose bytes no longer hash to the record's fingerprint is not logged but
@@ -28,7 +28,7 @@ func (db *DB) LogStoredPDFs(ctx context.Context, now func() time.Time) (logged i
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			n = 0
 			rows, err := tx.QueryContext(ctx, `SELECT c.signature_id, c.pdf FROM certificate_pdfs c JOIN signatures s ON s.id = c.signature_id
-				WHERE c.leaf_index < 0 AND length(c.pdf) > 0 AND s.erased_at = 0 AND c.signature_id > ?
+				WHERE NOT EXISTS (SELECT 1 FROM issuances i WHERE i.signature_id = c.signature_id) AND s.erased_at = 0 AND c.signature_id > ?
 				ORDER BY c.signature_id LIMIT ?`, after, logStoredBatch)
 			if err != nil {
 				return err
@@ -73,8 +73,8 @@ func (db *DB) LogStoredPDFs(ctx context.Context, now func() time.Time) (logged i
 				if err := lg.append(translog.IssuanceEntry(sig, p.hash, at).Hash()); err != nil {
 					return fmt.Errorf("log issuance of %s: %w", sig.Code, err)
 				}
-				if _, err := tx.ExecContext(ctx, `UPDATE certificate_pdfs SET leaf_index = ?, issued_at = ? WHERE signature_id = ?`,
-					index, ms(at), p.id); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO issuances (signature_id, leaf_index, issued_at) VALUES (?, ?, ?)`,
+					p.id, index, ms(at)); err != nil {
 					return err
 				}
 				n++

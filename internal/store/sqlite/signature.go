@@ -21,7 +21,7 @@ const signatureColumns = `s.id, s.event_id, COALESCE(s.employee_id, 0), s.code, 
 	r.leaf_version, c.leaf_index, c.issued_at`
 
 const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id
-	LEFT JOIN certificate_pdfs c ON c.signature_id = s.id`
+	LEFT JOIN issuances c ON c.signature_id = s.id`
 
 // signatureColumnsNoInk reads the same columns as signatureColumns but the
 // signature image, which public verification never shows: it is most of a
@@ -345,8 +345,11 @@ func storePDF(ctx context.Context, tx *sql.Tx, lg *logAppender, p registry.Issue
 	if err := lg.append(entry.Hash()); err != nil {
 		return false, fmt.Errorf("log issuance of %d: %w", p.SignatureID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO certificate_pdfs (signature_id, pdf, leaf_index, issued_at) VALUES (?, ?, ?, ?)`,
-		p.SignatureID, p.PDF, index, ms(at)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO certificate_pdfs (signature_id, pdf) VALUES (?, ?)`, p.SignatureID, p.PDF); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO issuances (signature_id, leaf_index, issued_at) VALUES (?, ?, ?)`,
+		p.SignatureID, index, ms(at)); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -355,8 +358,7 @@ func storePDF(ctx context.Context, tx *sql.Tx, lg *logAppender, p registry.Issue
 // IssuedPDF returns a record's stored certificate.
 func (db *DB) IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error) {
 	var pdf []byte
-	// An erased record's row stays, emptied, for its issuance leaf.
-	err := db.queryRow(ctx, `SELECT pdf FROM certificate_pdfs WHERE signature_id = ? AND length(pdf) > 0`, signatureID).Scan(&pdf)
+	err := db.queryRow(ctx, `SELECT pdf FROM certificate_pdfs WHERE signature_id = ?`, signatureID).Scan(&pdf)
 	return pdf, mapErr(err, "Sertifikat")
 }
 

@@ -289,7 +289,7 @@ func eachLeafRecord(ctx context.Context, q queryer, fn func(LeafRecord) error) e
 	}{
 		{``, `s.leaf_index`, leafSignature},
 		{` WHERE r.id IS NOT NULL`, `r.leaf_index`, leafRevocation},
-		{` WHERE c.leaf_index >= 0`, `c.leaf_index`, leafIssuance},
+		{` WHERE c.signature_id IS NOT NULL`, `c.leaf_index`, leafIssuance},
 	} {
 		c, err := newLeafCursor(ctx, q, k.where, k.order, k.kind)
 		if err != nil {

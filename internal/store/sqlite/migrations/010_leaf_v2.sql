@@ -15,11 +15,18 @@ ALTER TABLE signatures ADD COLUMN holder_hash TEXT NOT NULL DEFAULT '';
 
 ALTER TABLE revocations ADD COLUMN leaf_version INTEGER NOT NULL DEFAULT 1;
 
--- A certificate's issuance leaf (Unix ms of its issuance): -1 for one
--- stored before issuances were logged. An erasure empties pdf but keeps
--- the row and the record's pdf_hash, whose leaf stays in the log: a
+-- A certificate's issuance leaf: its index and the time (Unix ms) the
+-- certificate was first stored. A table of its own rather than columns of
+-- certificate_pdfs: a column stored after a PDF's bytes is read by walking
+-- the blob's overflow pages, which would make every look-up of a record,
+-- and the audit of every issued certificate, read the PDF. An erasure
+-- deletes the PDF but keeps this row and the record's pdf_hash: a
 -- fingerprint and an issuance time are not personal data, and the audit
--- recomputes the leaf from them.
-ALTER TABLE certificate_pdfs ADD COLUMN leaf_index INTEGER NOT NULL DEFAULT -1;
-ALTER TABLE certificate_pdfs ADD COLUMN issued_at INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX certificate_pdfs_leaf ON certificate_pdfs (leaf_index);
+-- recomputes the leaf from them. A certificate stored before issuances
+-- were logged has no row until its leaf is appended.
+CREATE TABLE issuances (
+    signature_id INTEGER PRIMARY KEY REFERENCES signatures (id),
+    leaf_index   INTEGER NOT NULL,
+    issued_at    INTEGER NOT NULL
+);
+CREATE INDEX issuances_leaf ON issuances (leaf_index);
