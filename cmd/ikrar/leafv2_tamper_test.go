@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -33,10 +34,21 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 		t.Fatalf("store certificate: %v %v", ok, err)
 	}
 	r.revoke(t, 1)
+	// An erased record keeps its leaves valid: its issuance's too.
+	erased := r.sign(t)
+	pdf2 := []byte("%PDF-1.7 the certificate of an erased record\n")
+	sum2 := sha256.Sum256(pdf2)
+	if ok, err := r.a.db.StorePDF(t.Context(), registry.IssuedPDF{SignatureID: erased.ID, PDF: pdf2, SHA256: hex.EncodeToString(sum2[:])}); err != nil || !ok {
+		t.Fatalf("store certificate: %v %v", ok, err)
+	}
+	if err := r.a.db.EraseSignature(t.Context(), erased.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	r.checkpoint(t)
 	keyFile := writeKeyFile(t, r.dir)
 	r.close()
-	// Leaves: 0-2 the signatures, 3 the issuance of s[0], 4 the revocation of s[1].
+	// Leaves: 0-2 the signatures, 3 the issuance of s[0], 4 the revocation
+	// of s[1], 5 the erased record, 6 its issuance.
 	other := strings.Repeat("0a", 32)
 	tests := []struct {
 		name   string
@@ -46,6 +58,10 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 		failed string // the checks its verdict fails
 	}{
 		{"clean", func(func(string, ...any) sql.Result) {}, "", s[2].Code, ""},
+		{"clean, the erased record", func(func(string, ...any) sql.Result) {}, "", erased.Code, ""},
+		{"erased record's kept fingerprint", func(exec func(string, ...any) sql.Result) {
+			exec(`UPDATE signatures SET pdf_hash = ? WHERE id = ?`, other, erased.ID)
+		}, fmt.Sprintf("issuance of %s: row edited out of band: it no longer matches leaf 6", rowName(erased)), erased.Code, "issuance"},
 		{"event title as signed", func(exec func(string, ...any) sql.Result) {
 			exec(`UPDATE signatures SET event_title = 'Apel Kampanye' WHERE id = ?`, s[2].ID)
 		}, rowName(s[2]) + ": row edited out of band: it no longer matches leaf 2", s[2].Code, "leaf"},
@@ -64,7 +80,7 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 		{"rank", func(exec func(string, ...any) sql.Result) {
 			exec(`UPDATE signatures SET rank = 'Pembina Utama (IV/e)' WHERE id = ?`, s[2].ID)
 		}, rowName(s[2]) + ": position, rank or unit edited out of band", s[2].Code, "record"},
-		{"holder hash recomputed for an edited unit", func(exec func(string, ...any) sql.Result) {
+		{"holder hash replaced, unit edited", func(exec func(string, ...any) sql.Result) {
 			exec(`UPDATE signatures SET unit = 'Bagian Lain', holder_hash = ? WHERE id = ?`, other, s[2].ID)
 		}, rowName(s[2]) + ": ", s[2].Code, "leaf record"},
 		{"pledge text", func(exec func(string, ...any) sql.Result) {

@@ -74,7 +74,7 @@ func (f RowFinding) String() string {
 		}
 		return fmt.Sprintf("%s: claims leaf %d, which the log holds for %s: row inserted out of band", f.What, f.Index, f.Other)
 	case RowDeleted:
-		return fmt.Sprintf("leaf %d: no row claims it: a signature or revocation row was deleted out of band%s", f.Index, f.What)
+		return fmt.Sprintf("leaf %d: no row claims it: a signature, revocation or issuance row was deleted out of band%s", f.Index, f.What)
 	case RowIdentity:
 		return fmt.Sprintf("%s: name or NIP edited out of band: they no longer match the identity hash in leaf %d", f.What, f.Index)
 	case RowHolder:
