@@ -137,6 +137,14 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 			if v.Status != want {
 				t.Errorf("status %q, want %q", v.Status, want)
 			}
+			// The page says so in its headline, naming what failed.
+			page := string(httpGetBody(t, base+"/v/"+tt.code))
+			if tt.failed != "" && (!strings.Contains(page, "TIDAK SAH") || strings.Contains(page, "<strong>SAH</strong>")) {
+				t.Errorf("the page of %s does not say TIDAK SAH", tt.code)
+			}
+			if tt.failed == "" && strings.Contains(page, "TIDAK SAH") {
+				t.Errorf("the page of %s says TIDAK SAH", tt.code)
+			}
 		})
 	}
 }
