@@ -118,6 +118,7 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	// The database as an earlier version left it: fingerprints without
 	// bytes, and for one record no claim token either.
 	execDB(t, a.path, `DELETE FROM certificate_pdfs`)
+	execDB(t, a.path, `DELETE FROM issuances`)
 	execDB(t, a.path, `UPDATE signatures SET claim_token = '' WHERE code = ?`, resigned.Certificate.Code)
 	if err := a.keys.Rotate(365 * 24 * time.Hour); err != nil {
 		t.Fatal(err)
