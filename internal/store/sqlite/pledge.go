@@ -59,7 +59,11 @@ func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, err
 // PledgesByHash returns the pledge versions stored with hash, by ID, read
 // from the table itself: a verdict must see the text as stored now.
 func (db *DB) PledgesByHash(ctx context.Context, hash string) ([]registry.PledgeVersion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.hash = ? ORDER BY p.id`, hash)
+	return db.queryPledges(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.hash = ? ORDER BY p.id`, hash)
+}
+
+func (db *DB) queryPledges(ctx context.Context, query string, args ...any) ([]registry.PledgeVersion, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -80,20 +84,7 @@ func (db *DB) PledgesByHash(ctx context.Context, hash string) ([]registry.Pledge
 // it (a province's versions reach its regencies) or inside it. Other
 // governments' versions are not listed. Scope "/" lists every version.
 func (db *DB) Pledges(ctx context.Context, scope string) ([]registry.PledgeVersion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+pledgeColumns+` FROM pledges p LEFT JOIN organizations o ON o.id = p.org_id
+	return db.queryPledges(ctx, `SELECT `+pledgeColumns+` FROM pledges p LEFT JOIN organizations o ON o.id = p.org_id
 		WHERE p.org_id IS NULL OR substr(o.path, 1, length(?)) = ? OR substr(?, 1, length(o.path)) = o.path
 		ORDER BY p.id`, scope, scope, scope)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []registry.PledgeVersion
-	for rows.Next() {
-		p, err := scanPledge(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
