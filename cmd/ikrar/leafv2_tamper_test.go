@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -116,7 +114,8 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 			base := served.serve(t)
 			v := fetchVerdict(t, base, tt.code)
 			if tt.name == "live event row" {
-				page := string(httpGetBody(t, base+"/v/"+tt.code))
+				_, body := httpGet(t, base+"/v/"+tt.code)
+				page := string(body)
 				if !strings.Contains(page, html.EscapeString(s[2].EventTitle)) || strings.Contains(page, "Kampanye") || strings.Contains(page, "Markas") {
 					t.Errorf("the page shows the event row, not the record's snapshot %q", s[2].EventTitle)
 				}
@@ -141,7 +140,8 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 				t.Errorf("status %q, want %q", v.Status, want)
 			}
 			// The page says so in its headline, naming what failed.
-			page := string(httpGetBody(t, base+"/v/"+tt.code))
+			_, body := httpGet(t, base+"/v/"+tt.code)
+			page := string(body)
 			if tt.failed != "" && (!strings.Contains(page, "TIDAK SAH") || strings.Contains(page, "<strong>SAH</strong>")) {
 				t.Errorf("the page of %s does not say TIDAK SAH", tt.code)
 			}
@@ -152,28 +152,9 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 	}
 }
 
-func httpGetBody(t *testing.T, u string) []byte {
-	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return b
-}
-
 func fetchVerdict(t *testing.T, base, code string) onlineRecord {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/certificates/" + code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("certificate %s: %d %s", code, resp.StatusCode, b)
-	}
+	_, b := httpGet(t, base+"/api/v1/certificates/"+code)
 	var v onlineRecord
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
