@@ -264,7 +264,11 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 			return err
 		}
 		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
-		if err := lg.append(translog.RevocationEntry(sig, *r).Hash()); err != nil {
+		entry := translog.RevocationEntry(sig, *r)
+		if err := entry.Validate(); err != nil {
+			return err
+		}
+		if err := lg.append(entry.Hash()); err != nil {
 			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
 		}
 		if err := lg.finish(); err != nil {
