@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -161,13 +162,25 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 		}
 		err = s.EachLeafRecord(func(r sqlite.LeafRecord) error {
 			rows++
-			return audit.Add(translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK})
+			return audit.Add(translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK, HolderEdited: !r.HolderOK})
 		})
 		if err != nil {
 			return err
 		}
 		if res, err = audit.Finish(); err != nil {
 			return fmt.Errorf("audit: %w", err)
+		}
+		// A leaf names its pledge by the hash of its canonical text; the
+		// text a page shows must still have that hash.
+		var pledgeProblems auditProblems
+		err = s.EachPledge(func(pv registry.PledgeVersion) error {
+			if h := pv.ComputeHash(); h != pv.Hash {
+				pledgeProblems.add("pledge %d: its text no longer hashes to its recorded hash %s (now %s): edited out of band", pv.ID, pv.Hash, h)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		// Rows first, by leaf index: the first problem names the first row
 		// touched; what follows from it (roots that no longer match) comes
@@ -178,6 +191,7 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 		if res.Omitted > 0 {
 			p.add("%d more leaves differ from their rows (not listed)", res.Omitted)
 		}
+		p.list = append(p.list, pledgeProblems.list...)
 		p.list = append(p.list, tableProblems.list...)
 		p.list = append(p.list, cpProblems.list...)
 		for _, f := range res.Tree {

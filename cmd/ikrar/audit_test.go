@@ -301,7 +301,7 @@ func TestAuditFindsTampering(t *testing.T) {
 		{"signature deleted", func(exec func(string, ...any) sql.Result) {
 			exec(`DELETE FROM signatures WHERE id = ?`, s[4].ID)
 		}, func() string {
-			return fmt.Sprintf("leaf 4: no row claims it: a signature or revocation row was deleted out of band (logged between %s and %s)", rowName(s[3]), rowName(s[5]))
+			return fmt.Sprintf("leaf 4: no row claims it: a signature, revocation or issuance row was deleted out of band (logged between %s and %s)", rowName(s[3]), rowName(s[5]))
 		}},
 		{"revoked signature deleted with its revocation", func(exec func(string, ...any) sql.Result) {
 			exec(`DELETE FROM revocations WHERE signature_id = ?`, s[1].ID)

@@ -99,6 +99,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer func() { stopCheckpoints(); <-cpDone }()
 	go runSchedule(cpCtx, a, log)
 	go storeIssuedPDFs(cpCtx, srv, log)
+	go logStoredPDFs(cpCtx, a, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -146,6 +147,21 @@ func storeIssuedPDFs(ctx context.Context, srv *web.Server, log *slog.Logger) {
 		log.Error("store issued certificates: stopped; the next start resumes", "stored", stored, "unmatched", unmatched, "err", err)
 	case stored+unmatched > 0:
 		log.Info("stored the certificates issued before this version", "stored", stored, "unmatched", unmatched)
+	}
+}
+
+// logStoredPDFs appends, in the background, the issuance leaves of the
+// certificates stored before issuances were logged.
+func logStoredPDFs(ctx context.Context, a *app, log *slog.Logger) {
+	n, mismatched, err := a.db.LogStoredPDFs(ctx, time.Now)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Error("log stored certificates: stopped; the next start resumes", "logged", n, "err", err)
+	case n > 0:
+		log.Info("logged the issuance of the certificates stored before this version", "logged", n)
+	}
+	if len(mismatched) > 0 {
+		log.Error("stored certificates whose bytes differ from their record's fingerprint: not logged; run ikrar audit --data", "codes", mismatched)
 	}
 }
 

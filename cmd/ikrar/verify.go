@@ -141,6 +141,7 @@ type onlineRecord struct {
 	PledgeHash   string    `json:"pledge_hash"`
 	IdentityHash string    `json:"identity_hash"`
 	Erased       bool      `json:"erased"`
+	leafFields
 	// Verdict is what the registry checked before answering its status.
 	Verdict *struct {
 		Checks []struct {
@@ -152,6 +153,7 @@ type onlineRecord struct {
 	Revocation *struct {
 		Reason    string    `json:"reason"`
 		RevokedAt time.Time `json:"revoked_at"`
+		Log       *leafRef  `json:"log"`
 	} `json:"revocation"`
 	Log *struct {
 		LeafIndex  int64  `json:"leaf_index"`
@@ -162,6 +164,7 @@ type onlineRecord struct {
 		// RevocationLeaf is the leaf of the revocation, if the record
 		// says it was revoked.
 		RevocationLeaf *int64 `json:"revocation_leaf_index"`
+		leafProof
 	} `json:"log"`
 }
 
@@ -204,7 +207,7 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim tr
 		fmt.Fprintln(v.out, "  --  Data pribadi pemegang telah dihapus atas permintaan yang sah; catatan tetap sah / the holder's personal data was erased on a lawful request; the record still stands")
 	}
 	if rec.Log != nil {
-		checkLogged(ctx, client, base, rec, verifiers, v)
+		checkLogged(ctx, client, base, rec, pdf, verifiers, v)
 	}
 	if pdf == nil {
 		return
@@ -232,7 +235,7 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim tr
 // checkpoint; a revocation's leaf likewise. A registry that does not
 // answer the identity commitment (older versions) leaves the leaf hash
 // taken on trust, and the output says so.
-func checkLogged(ctx context.Context, client *http.Client, base string, rec onlineRecord, verifiers note.Verifiers, v *verdict) {
+func checkLogged(ctx context.Context, client *http.Client, base string, rec onlineRecord, pdf []byte, verifiers note.Verifiers, v *verdict) {
 	const label = "LOG TIDAK COCOK / NOT PROVED IN LOG"
 	l := rec.Log
 	if (l.Problem != "" || !l.Verified) && rec.Verdict == nil {
@@ -251,7 +254,12 @@ func checkLogged(ctx context.Context, client *http.Client, base string, rec onli
 	sig := registry.Signature{Code: rec.Code, EventID: rec.EventID, PledgeHash: rec.PledgeHash, SignedAt: rec.SignedAt,
 		Channel: registry.Channel(rec.Channel), IdentityHash: rec.IdentityHash}
 	leaf, how := served, "hash daun diterima dari registri tanpa dihitung ulang / leaf hash taken on trust from the registry"
-	if rec.IdentityHash != "" {
+	if len(l.LeafPreimage) > 0 {
+		if !checkLeafContents(rec, served, v) {
+			return
+		}
+		leaf, how = served, "daun dihitung ulang di sini dari byte-nya, yang sama dengan jawaban registri / leaf recomputed here from its bytes, which say what the registry answered"
+	} else if rec.IdentityHash != "" {
 		leaf, how = translog.SignatureEntry(sig).Hash(), "daun dihitung ulang di sini dari catatan / leaf recomputed here from the record"
 		if leaf != served {
 			v.fail("DAUN BERBEDA / LEAF MISMATCH", "daun yang dihitung ulang dari catatan registri berbeda dari daun yang disebut registri / the leaf recomputed from the registry's record differs from the leaf the registry names")
@@ -264,6 +272,14 @@ func checkLogged(ctx context.Context, client *http.Client, base string, rec onli
 	}
 	v.pass("TERCATAT / LOGGED", fmt.Sprintf("entri %d termuat dalam checkpoint bertanda tangan berukuran %d / leaf %d is in the signed checkpoint of size %d (proof checked here; %s)",
 		l.LeafIndex, cp.Size, l.LeafIndex, cp.Size, how))
+	checkPledgeText(ctx, client, base, rec.PledgeHash, v)
+	if l.Issuance != nil || pdf != nil {
+		checkIssuance(ctx, client, base, cp, rec, served, pdf, v)
+	}
+	if rec.Revocation != nil && rec.Revocation.Log != nil {
+		checkRevocationLeaf(ctx, client, base, cp, rec, served, v)
+		return
+	}
 	if rec.Revocation == nil || l.RevocationLeaf == nil || rec.IdentityHash == "" {
 		return
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -368,17 +370,25 @@ func TestVerifyOnlineRevocationDeleted(t *testing.T) {
 	base := r.serve(t)
 	keyFile := writeKeyFile(t, r.dir)
 	revoked := r.sigs[1]
-	pdf := writeTrustFile(t, "revoked.pdf", r.renderPDF(t, revoked, base))
+	// The certificate as issued, its issuance leaf in checkpoint 9.
+	issued := r.renderPDF(t, revoked, base)
+	sum := sha256.Sum256(issued)
+	if ok, err := r.a.db.StorePDF(t.Context(), registry.IssuedPDF{SignatureID: revoked.ID, PDF: issued, SHA256: hex.EncodeToString(sum[:])}); err != nil || !ok {
+		t.Fatalf("issue: %v %v", ok, err)
+	}
+	latest := r.checkpoint(t)
+	pdf := writeTrustFile(t, "revoked.pdf", issued)
 
 	code, out := runTrust(t, "verify", pdf, "--key", keyFile, "--online", base)
-	if code != 1 || !strings.Contains(out, "also listed in the signed revocation list as of checkpoint 8") || !strings.Contains(out, "HASIL / RESULT: DICABUT / REVOKED") {
+	if code != 1 || !strings.Contains(out, fmt.Sprintf("also listed in the signed revocation list as of checkpoint %d", latest.Size)) ||
+		!strings.Contains(out, "PDF TERCATAT / PDF LOGGED") || !strings.Contains(out, "HASIL / RESULT: DICABUT / REVOKED") {
 		t.Fatalf("revoked, before tampering: exit %d\n%s", code, out)
 	}
 
 	// A registry that signs a list leaving out a revocation it logged
 	// before the list's checkpoint is caught by its own record, and the
 	// signed list is the evidence.
-	falseList, err := r.a.keys.SignRevocationList(translog.RevocationList{Origin: trustOrigin, Size: 8})
+	falseList, err := r.a.keys.SignRevocationList(translog.RevocationList{Origin: trustOrigin, Size: latest.Size})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +406,7 @@ func TestVerifyOnlineRevocationDeleted(t *testing.T) {
 	}))
 	t.Cleanup(liar.Close)
 	code, out = runTrust(t, "verify", pdf, "--key", keyFile, "--online", liar.URL)
-	if code != 1 || !strings.Contains(out, "the registry's record says revoked by log leaf 6, but its signed revocation list as of checkpoint 8 omits it") {
+	if code != 1 || !strings.Contains(out, fmt.Sprintf("the registry's record says revoked by log leaf 6, but its signed revocation list as of checkpoint %d omits it", latest.Size)) {
 		t.Errorf("a false signed list: exit %d\n%s", code, out)
 	}
 
@@ -411,7 +421,7 @@ func TestVerifyOnlineRevocationDeleted(t *testing.T) {
 	code, out = runTrust(t, "verify", pdf, "--key", keyFile, "--online", base)
 	if code != 1 || strings.Contains(out, "RESULT: SAH / VALID") ||
 		!strings.Contains(out, "HASIL / RESULT: REGISTRI TIDAK KONSISTEN / REGISTRY CONTRADICTS ITSELF") ||
-		!strings.Contains(out, "the signed revocation list as of checkpoint 8 lists this certificate as REVOKED, but the registry's record says valid") {
+		!strings.Contains(out, fmt.Sprintf("the signed revocation list as of checkpoint %d lists this certificate as REVOKED, but the registry's record says valid", latest.Size)) {
 		t.Errorf("revocation row deleted, list signed before: exit %d\n%s", code, out)
 	}
 
@@ -450,7 +460,7 @@ func TestVerifyOnlineVerdict(t *testing.T) {
 	runVerifyCases(t, []verifyCase{
 		{"genuine", []string{"--qr", genuine, "--key", keyFile, "--online", base}, 0, []string{
 			"ok  REGISTRI / REGISTRY checkpoint_signature", "ok  REGISTRI / REGISTRY record", "ok  REGISTRI / REGISTRY leaf", "ok  REGISTRI / REGISTRY inclusion",
-			"leaf recomputed here from the record", valid}},
+			"leaf recomputed here from its bytes", "ok  ISI DAUN / LEAF CONTENTS", "ok  TEKS IKRAR / PLEDGE TEXT", valid}},
 		{"revoked", []string{"--qr", revoked, "--key", keyFile, "--online", base}, 1, []string{
 			"ok  REGISTRI / REGISTRY revocation", "REVOCATION LOGGED", "HASIL / RESULT: DICABUT / REVOKED"}},
 	})
@@ -479,7 +489,8 @@ func TestVerifyOnlineVerdict(t *testing.T) {
 	}))
 	t.Cleanup(liar.Close)
 	code, out := runTrust(t, "verify", "--qr", genuine, "--key", keyFile, "--online", liar.URL)
-	if code != 1 || strings.Contains(out, valid) || !strings.Contains(out, "HASIL / RESULT: DAUN BERBEDA / LEAF MISMATCH") {
+	if code != 1 || strings.Contains(out, valid) || !strings.Contains(out, "HASIL / RESULT: ISI DAUN BERBEDA / LEAF CONTENTS DIFFER") ||
+		!strings.Contains(out, "[channel]") {
 		t.Errorf("a registry answering an edited record beside its leaf: exit %d\n%s", code, out)
 	}
 

@@ -429,6 +429,12 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, exist
 	if err != nil {
 		return Signature{}, false, fmt.Errorf("sign: organization: %w", err)
 	}
+	eventOrg := org
+	if r.Event.OrgID != org.ID {
+		if eventOrg, err = s.Store.Organization(ctx, r.Event.OrgID); err != nil {
+			return Signature{}, false, fmt.Errorf("sign: event organization: %w", err)
+		}
+	}
 	code, err := s.RandomCode(CertificateCodeLen)
 	if err != nil {
 		return Signature{}, false, err
@@ -443,6 +449,9 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, exist
 		Rank: r.Employee.Rank, Unit: r.Employee.Unit, OrgName: org.Name, Category: r.Employee.Category,
 		PledgeHash: pledge.Hash, Ink: r.Ink, Consent: true, SignedAt: now, Channel: r.Channel,
 		ClientIP: r.ClientIP, UserAgent: truncate(r.UserAgent, 300), IdentitySalt: salt, LeafIndex: -1,
+		// The leaf (version 2) commits to the event as the signer saw it.
+		LeafVersion: 2, EventTitle: r.Event.Title, EventPlace: r.Event.Place, EventStarts: r.Event.StartsAt.UTC().Truncate(time.Millisecond),
+		EventOrg: eventOrg.Name,
 	}
 	if s.ClaimSigner != nil {
 		if sig.ClaimToken, err = s.ClaimSigner(sig); err != nil {

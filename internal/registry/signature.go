@@ -64,6 +64,19 @@ type Signature struct {
 	IdentityHash string
 
 	LeafIndex int64 // position in the transparency log, -1 until appended
+	// LeafVersion is the format of the record's log leaf (docs/FORMATS.md
+	// §4): 1 for records made before version 2, which commit to less.
+	LeafVersion int
+	// The event as it was when the record was signed, as its version 2
+	// leaf commits to it: what the certificate and the verification page
+	// show, whatever the event row says since.
+	EventTitle  string
+	EventPlace  string
+	EventStarts time.Time
+	EventOrg    string // the organizing organization's name
+	// HolderHash commits to Position, Rank and Unit (salted, see
+	// translog.HolderPreimage); an erasure keeps it.
+	HolderHash string
 	// ClaimToken signs the claim the certificate's QR carries. It is made
 	// once, with the key of the day the record is made, and never again:
 	// a key rotation must not change an issued certificate.
@@ -78,6 +91,8 @@ type Signature struct {
 	ErasedAt      time.Time
 
 	Revocation *Revocation
+	// Issuance is set when the record's certificate was issued and logged.
+	Issuance *Issuance
 }
 
 // IssuedPDF is a certificate as issued: its bytes, their SHA-256 (hex)
@@ -87,6 +102,16 @@ type IssuedPDF struct {
 	PDF         []byte
 	SHA256      string
 	ClaimToken  string
+	// IssuedAt is when the certificate was first stored, as its issuance
+	// leaf records; the store sets it if zero.
+	IssuedAt time.Time
+}
+
+// Issuance is the log's record of a certificate's PDF: its issuance leaf.
+type Issuance struct {
+	LeafIndex int64
+	PDFHash   string
+	IssuedAt  time.Time
 }
 
 // Revoked reports whether the signature was withdrawn.
@@ -104,6 +129,7 @@ type Revocation struct {
 	UserName    string
 	RevokedAt   time.Time
 	LeafIndex   int64
+	LeafVersion int // 1 for revocations logged before version 2
 }
 
 // FormatSerial builds the certificate number from the signing year, the

@@ -89,6 +89,11 @@ type EmployeeStore interface {
 type PledgeStore interface {
 	CreatePledge(ctx context.Context, p *PledgeVersion) error
 	Pledge(ctx context.Context, id int64) (PledgeVersion, error)
+	// PledgesByHash returns the stored versions whose hash column is hash,
+	// read afresh (never from a cache): what GET /api/v1/pledges/{hash}
+	// serves and the verdict's pledge check reads. Several organizations
+	// may hold the same text.
+	PledgesByHash(ctx context.Context, hash string) ([]PledgeVersion, error)
 	// Pledges lists the versions the users of scope may see: the system's
 	// and those owned on scope's path (above or inside it).
 	Pledges(ctx context.Context, scope string) ([]PledgeVersion, error)

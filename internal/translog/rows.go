@@ -17,6 +17,9 @@ type Row struct {
 	// IdentityOK is false when the row's name or NIP no longer match its
 	// identity hash; the leaf can still match, since it holds only the hash.
 	IdentityOK bool
+	// HolderEdited is true when the row's position, rank or unit no longer
+	// match its holder hash (leaf version 2).
+	HolderEdited bool
 }
 
 // RowProblem says what is wrong with a row, or with a leaf no row claims.
@@ -34,6 +37,9 @@ const (
 	// RowIdentity: the row's name or NIP was edited; its identity hash, and
 	// so its leaf, still has the signer's original data.
 	RowIdentity RowProblem = "identity"
+	// RowHolder: the row's position, rank or unit was edited; its holder
+	// hash, and so its leaf, still has what was signed.
+	RowHolder RowProblem = "holder"
 	// RowEdited: the row differs from leaf Index as logged, and checkpoint
 	// Size proves the logged leaf is the one the registry signed.
 	RowEdited RowProblem = "edited"
@@ -68,9 +74,11 @@ func (f RowFinding) String() string {
 		}
 		return fmt.Sprintf("%s: claims leaf %d, which the log holds for %s: row inserted out of band", f.What, f.Index, f.Other)
 	case RowDeleted:
-		return fmt.Sprintf("leaf %d: no row claims it: a signature or revocation row was deleted out of band%s", f.Index, f.What)
+		return fmt.Sprintf("leaf %d: no row claims it: a signature, revocation or issuance row was deleted out of band%s", f.Index, f.What)
 	case RowIdentity:
 		return fmt.Sprintf("%s: name or NIP edited out of band: they no longer match the identity hash in leaf %d", f.What, f.Index)
+	case RowHolder:
+		return fmt.Sprintf("%s: position, rank or unit edited out of band: they no longer match the holder hash in leaf %d", f.What, f.Index)
 	case RowEdited:
 		return fmt.Sprintf("%s: row edited out of band: it no longer matches leaf %d as logged and signed in checkpoint %d", f.What, f.Index, f.Size)
 	case RowStoredLeaf:

@@ -45,7 +45,7 @@ func TestAuditRows(t *testing.T) {
 			return append([]Row{{Index: 4, What: "signature 99", Leaf: bogus, IdentityOK: true}}, r...)
 		}), stored, checkpoints, []string{"signature 99: claims leaf 4, which the log holds for signature 5: row inserted out of band"}, 0},
 		{"deleted", edit(func(r []Row) []Row { return append(r[:6], r[7:]...) }), stored, checkpoints,
-			[]string{"leaf 6: no row claims it: a signature or revocation row was deleted out of band (logged between signature 6 and signature 8)"}, 2},
+			[]string{"leaf 6: no row claims it: a signature, revocation or issuance row was deleted out of band (logged between signature 6 and signature 8)"}, 2},
 		{"name edited", edit(func(r []Row) []Row { r[3].IdentityOK = false; return r }), stored, checkpoints,
 			[]string{"signature 4: name or NIP edited out of band: they no longer match the identity hash in leaf 3"}, 0},
 		{"row edited", edit(func(r []Row) []Row { r[9].Leaf = bogus; return r }), stored, checkpoints,

@@ -249,6 +249,9 @@ func (a *RowAuditor) leaf() error {
 		if !row.IdentityOK {
 			a.out.Rows = append(a.out.Rows, RowFinding{Problem: RowIdentity, Index: i, What: row.What})
 		}
+		if row.HolderEdited {
+			a.out.Rows = append(a.out.Rows, RowFinding{Problem: RowHolder, Index: i, What: row.What})
+		}
 	}
 	differs, err := a.tree.add(leaf)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 func (s *Server) apiRoutes(g *echo.Group) {
 	g.POST("/events/:id/signatures", s.apiSign)
 	g.GET("/certificates/:code", s.apiCertificate)
+	g.GET("/pledges/:hash", s.apiPledge)
 
 	auth := g.Group("", s.requireToken)
 	auth.POST("/organizations", s.apiCreateOrganization)
@@ -326,16 +327,25 @@ func (s *Server) apiSign(c echo.Context) error {
 }
 
 type certificateJSON struct {
-	Status     string    `json:"status"`
-	Code       string    `json:"code"`
-	Serial     string    `json:"serial"`
-	Name       string    `json:"name"`
-	NIP        string    `json:"nip"`
-	Position   string    `json:"position"`
-	Unit       string    `json:"unit"`
-	Org        string    `json:"organization"`
-	Event      string    `json:"event"`
-	EventID    int64     `json:"event_id"`
+	Status   string `json:"status"`
+	Code     string `json:"code"`
+	Serial   string `json:"serial"`
+	Name     string `json:"name"`
+	NIP      string `json:"nip"`
+	Position string `json:"position"`
+	Rank     string `json:"rank"`
+	Unit     string `json:"unit"`
+	Org      string `json:"organization"`
+	Event    string `json:"event"`
+	EventID  int64  `json:"event_id"`
+	// The event as the record's leaf commits to it (version 2; for a
+	// version 1 record, the event as it is).
+	EventTitle  string    `json:"event_title"`
+	EventPlace  string    `json:"event_place"`
+	EventStarts time.Time `json:"event_starts"`
+	EventOrg    string    `json:"event_org"`
+	// PledgeURL serves the canonical text whose SHA-256 is PledgeHash.
+	PledgeURL  string    `json:"pledge_url"`
 	SignedAt   time.Time `json:"signed_at"`
 	Channel    string    `json:"channel"`
 	PledgeHash string    `json:"pledge_hash"`
@@ -354,13 +364,17 @@ type certificateJSON struct {
 type revocationJSON struct {
 	Reason    string    `json:"reason"`
 	RevokedAt time.Time `json:"revoked_at"`
+	// Log is the revocation's leaf, for outside recomputation.
+	Log *leafRef `json:"log,omitempty"`
 }
 
 // certificateView is the public, masked view of a record.
 func (s *Server) certificateView(r record) certificateJSON {
 	out := certificateJSON{Status: "valid", Code: r.Sig.Code, Serial: r.Sig.Serial, Name: maskName(r.Sig.Name), NIP: nip.Mask(r.Sig.NIP),
-		Position: r.Sig.Position, Unit: r.Sig.Unit, Org: r.Sig.OrgName, Event: r.Event.Title, EventID: r.Event.ID,
-		SignedAt: r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, IdentityHash: r.Sig.IdentityHash, PDFSHA256: r.Sig.PDFHash,
+		Position: r.Sig.Position, Rank: r.Sig.Rank, Unit: r.Sig.Unit, Org: r.Sig.OrgName, Event: r.Event.Title, EventID: r.Event.ID,
+		EventTitle: r.Event.Title, EventPlace: r.Event.Place, EventStarts: r.Event.StartsAt, EventOrg: r.Org.Name,
+		PledgeURL: s.opt.BaseURL + "/api/v1/pledges/" + r.Sig.PledgeHash,
+		SignedAt:  r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, IdentityHash: r.Sig.IdentityHash, PDFSHA256: r.Sig.PDFHash,
 		Erased: r.Sig.Erased(), VerifyURL: s.verifyURL(r.Sig.Code)}
 	out.PledgeText = pledgeText(r.Pledge, r.Org.Name)
 	if r.Sig.Revoked() {
@@ -395,6 +409,9 @@ func (s *Server) apiCertificate(c echo.Context) error {
 		return err
 	}
 	out.Log, out.Verdict, out.Status = &proof, &v, v.Status
+	if out.Revocation != nil {
+		out.Revocation.Log = proof.revocation
+	}
 	return c.JSON(http.StatusOK, out)
 }
 

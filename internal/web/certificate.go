@@ -36,6 +36,17 @@ func (s *Server) loadRecord(ctx context.Context, sig registry.Signature) (record
 	if r.Pledge, err = s.store.Pledge(ctx, r.Event.PledgeID); err != nil {
 		return r, fmt.Errorf("record %s pledge: %w", sig.Code, err)
 	}
+	if sig.LeafVersion >= 2 {
+		// What the record's leaf commits to is what its pages and PDF
+		// show, not the event as edited since.
+		r.Event.Title, r.Event.Place, r.Event.StartsAt = sig.EventTitle, sig.EventPlace, sig.EventStarts
+		r.Org.Name = sig.EventOrg
+	}
+	if sig.Erased() {
+		// Kept for the issuance leaf (sig.Issuance), never shown: it would
+		// confirm a copy of the erased certificate.
+		r.Sig.PDFHash = ""
+	}
 	return r, nil
 }
 

@@ -62,8 +62,11 @@ func TestEraseLeavesNothing(t *testing.T) {
 	ink := storedInk(t, a.path, code)
 	needles := map[string][]byte{"NIP": []byte(p.NIP), "name": []byte(p.Name), "position": []byte(p.Position),
 		"rank": []byte(p.Rank), "unit": []byte(p.Unit), "user agent": []byte(agent), "client IP": []byte("203.0.113.219"),
-		"drawn signature": ink[len(ink)/2 : len(ink)/2+48], "PDF hash": []byte(before.PDFSHA256),
-		"issued PDF": pdf.Body[len(pdf.Body)/2 : len(pdf.Body)/2+64]}
+		"drawn signature": ink[len(ink)/2 : len(ink)/2+48],
+		"issued PDF":      pdf.Body[len(pdf.Body)/2 : len(pdf.Body)/2+64]}
+	// The PDF's fingerprint is not personal data and stays in the
+	// database for the audit to recompute the issuance leaf; the public
+	// answers stop showing it, since it would confirm a copy.
 	for what, n := range needles {
 		if !anyFileHolds([]string{a.path, a.path + "-wal"}, n) {
 			t.Fatalf("the test cannot fail: the %s is in no database file before the erasure", what)
@@ -82,6 +85,11 @@ func TestEraseLeavesNothing(t *testing.T) {
 	}
 	if after.Log == nil || after.Log.LeafHash != before.Log.LeafHash || after.Log.LeafIndex != before.Log.LeafIndex || after.Log.Problem != "" {
 		t.Errorf("log proof after erasure: %+v, before %+v", after.Log, before.Log)
+	}
+	if before.Log.Issuance == nil || after.Log.Issuance == nil || after.Log.Issuance.LeafHash != before.Log.Issuance.LeafHash ||
+		len(after.Log.Issuance.Preimage) != 0 || after.Status != "valid" {
+		t.Errorf("issuance leaf after erasure: %+v (status %s), before %+v; want the same leaf, its preimage withheld, valid",
+			after.Log.Issuance, after.Status, before.Log.Issuance)
 	}
 	page := visitor.get("/v/" + code)
 	wantPage(t, page, http.StatusOK)
@@ -180,7 +188,12 @@ type publicCert struct {
 		LeafIndex int64  `json:"leaf_index"`
 		LeafHash  string `json:"leaf_hash"`
 		Problem   string `json:"problem"`
+		Issuance  *struct {
+			LeafHash string `json:"leaf_hash"`
+			Preimage []byte `json:"preimage"`
+		} `json:"issuance"`
 	} `json:"log"`
+	Status string `json:"status"`
 }
 
 func certificateOf(t *testing.T, a *testApp, code string) publicCert {

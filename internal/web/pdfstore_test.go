@@ -126,6 +126,7 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	for code, pdf := range map[string][]byte{kept.Certificate.Code: keptPDF, resigned.Certificate.Code: resignedPDF} {
 		execDB(t, a.path, `UPDATE signatures SET pdf_hash = ? WHERE code = ?`, hexSHA256(pdf), code)
 	}
+	execDB(t, a.path, `DELETE FROM issuances`)
 	execDB(t, a.path, `UPDATE signatures SET claim_token = '' WHERE code = ?`, resigned.Certificate.Code)
 	if err := a.keys.Rotate(365 * 24 * time.Hour); err != nil {
 		t.Fatal(err)

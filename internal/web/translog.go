@@ -201,6 +201,23 @@ type logProof struct {
 	Problem      string `json:"problem,omitempty"`
 	// RevocationLeaf is the index of the revocation's leaf, if any.
 	RevocationLeaf *int64 `json:"revocation_leaf_index,omitempty"`
+	// HolderPreimage is the holder commitment's preimage (base64) of a
+	// version 2 record not erased: its SHA-256 is the leaf's holder.
+	HolderPreimage []byte `json:"holder_preimage,omitempty"`
+	// Issuance is the leaf of the record's issued certificate, if logged.
+	Issuance *leafRef `json:"issuance,omitempty"`
+	// revocation is the revocation's leaf; the API shows it as
+	// revocation.log.
+	revocation *leafRef
+}
+
+// leafRef is a leaf other than the record's: where it is, its hash and its
+// exact bytes (base64), from which anyone recomputes the hash.
+type leafRef struct {
+	Index    int64  `json:"index"`
+	LeafHash string `json:"leaf_hash"`
+	Preimage []byte `json:"preimage,omitempty"` // withheld for an erased record's issuance
+	Version  int    `json:"leaf_version"`
 }
 
 // checkpointVerifies checks a checkpoint's signature with the published

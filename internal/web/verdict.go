@@ -18,6 +18,8 @@ const (
 	checkInclusion  = "inclusion"
 	checkRevocation = "revocation"
 	checkClaim      = "claim"
+	checkPledge     = "pledge"
+	checkIssuance   = "issuance"
 )
 
 // check is one thing a verdict verified, and what it found.
@@ -58,6 +60,10 @@ func (c check) Banner() string {
 		return "Bukti inklusi tidak cocok dengan checkpoint bertanda tangan."
 	case checkRevocation:
 		return "Pencabutan ini tidak cocok dengan entri log-nya."
+	case checkPledge:
+		return "Teks ikrar yang tersimpan tidak cocok dengan sidik ikrar pada catatan ini."
+	case checkIssuance:
+		return "Sidik PDF sertifikat yang diterbitkan tidak cocok dengan entri log penerbitannya."
 	case checkClaim:
 		return "Klaim bertanda tangan pada kode QR tidak sah atau tidak cocok dengan catatan ini."
 	}
@@ -86,13 +92,33 @@ func (s *Server) claimFromQuery(code string, q url.Values) *qrClaim {
 // judge checks a record against the latest checkpoint whose signature
 // verifies with the published keys: its row claims a leaf of the log, the
 // leaf recomputed from its row is the logged leaf, the logged leaf is
-// proven included, a revocation's leaf likewise, and the QR claim (if
-// any) is signed and says what the record says.
+// proven included, its name, NIP, position, rank and unit still match the
+// commitments in its leaf, the stored pledge text hashes to the record's
+// pledge hash, a revocation's and an issued certificate's leaves are
+// recomputed and proven likewise, and the QR claim (if any) is signed and
+// says what the record says.
 func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim) (p logProof, v verdict, err error) {
 	entry := translog.SignatureEntry(sig)
 	p = logProof{LeafIndex: sig.LeafIndex, LeafHash: entry.Hash().String(), LeafPreimage: entry.Encode(), LeafVersion: entry.Version()}
+	if entry.Version() >= translog.LeafV2 && !sig.Erased() && len(sig.IdentitySalt) > 0 {
+		p.HolderPreimage = translog.SignatureHolderPreimage(sig)
+	}
+	var revLeaf, issLeaf tlog.Hash
 	if sig.Revoked() {
 		p.RevocationLeaf = &sig.Revocation.LeafIndex
+		e := translog.RevocationEntry(sig, *sig.Revocation)
+		revLeaf = e.Hash()
+		p.revocation = &leafRef{Index: sig.Revocation.LeafIndex, LeafHash: revLeaf.String(), Preimage: e.Encode(), Version: e.Version()}
+	}
+	if is := sig.Issuance; is != nil {
+		e := translog.IssuanceEntry(sig, is.PDFHash, is.IssuedAt)
+		issLeaf = e.Hash()
+		p.Issuance = &leafRef{Index: is.LeafIndex, LeafHash: issLeaf.String(), Preimage: e.Encode(), Version: e.Version()}
+		if sig.Erased() {
+			// The fingerprint in it would confirm a copy of the erased
+			// certificate; the audit recomputes the leaf from the row.
+			p.Issuance.Preimage = nil
+		}
 	}
 	add := func(name string, ok bool, detail string) { v.Checks = append(v.Checks, check{name, ok, detail}) }
 	// Every return below has the status its checks earned.
@@ -110,7 +136,7 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 	p.TreeSize, p.Root, p.Checkpoint = cp.Size, cp.Root.String(), string(cp.Note)
 
 	hr := s.tl.Store.HashReader(ctx)
-	ok, err := s.checkLeaf(hr, cp, "record", sig.LeafIndex, translog.SignatureEntry(sig).Hash(), add)
+	ok, err := s.checkLeaf(hr, cp, "record", sig.LeafIndex, entry.Hash(), add)
 	if err != nil {
 		return p, v, err
 	}
@@ -118,18 +144,29 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 		p.Problem = v.Failed().Detail
 	}
 	p.Verified = ok
-	if !sig.Erased() && len(sig.IdentitySalt) > 0 && translog.SignatureIdentity(sig) != sig.IdentityHash {
+	switch identity, holder := translog.PersonalDataOK(sig); {
+	case !identity:
 		add(checkRecord, false, "the record's name or NIP differ from its identity commitment")
+	case !holder:
+		add(checkRecord, false, "the record's position, rank or unit differ from its holder commitment")
+	}
+	if err := s.checkPledge(ctx, sig, add); err != nil {
+		return p, v, err
 	}
 	if sig.Revoked() {
-		leaf := translog.RevocationEntry(sig, *sig.Revocation).Hash()
-		if _, err := s.checkLeaf(hr, cp, "revocation", sig.Revocation.LeafIndex, leaf, func(name string, ok bool, detail string) {
-			if !ok || name == checkInclusion {
-				add(checkRevocation, ok, detail)
-			}
-		}); err != nil {
+		if _, err := s.checkLeaf(hr, cp, "revocation", sig.Revocation.LeafIndex, revLeaf, only(checkRevocation, add)); err != nil {
 			return p, v, err
 		}
+	}
+	switch {
+	case p.Issuance != nil:
+		if _, err := s.checkLeaf(hr, cp, "issued certificate", p.Issuance.Index, issLeaf, only(checkIssuance, add)); err != nil {
+			return p, v, err
+		}
+	case sig.LeafVersion >= translog.LeafV2 && sig.PDFHash != "":
+		// Every certificate of a version 2 record is logged when issued:
+		// a fingerprint without its issuance is not one the log vouches for.
+		add(checkIssuance, false, "the record has a certificate fingerprint but no issuance in the log")
 	}
 	if qc != nil {
 		switch {
@@ -144,6 +181,37 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 		}
 	}
 	return p, v, nil
+}
+
+// only reports checkLeaf's checks of a second leaf under one name: each
+// failure, and the inclusion that proves the whole.
+func only(name string, add func(name string, ok bool, detail string)) func(string, bool, string) {
+	return func(step string, ok bool, detail string) {
+		if !ok || step == checkInclusion {
+			add(name, ok, detail)
+		}
+	}
+}
+
+// checkPledge checks that the pledge text stored under the record's pledge
+// hash still hashes to it: the page shows that text as what was pledged.
+func (s *Server) checkPledge(ctx context.Context, sig registry.Signature, add func(name string, ok bool, detail string)) error {
+	ps, err := s.store.PledgesByHash(ctx, sig.PledgeHash)
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		add(checkPledge, false, "no stored pledge text has the record's pledge hash")
+		return nil
+	}
+	for _, pv := range ps {
+		if pv.ComputeHash() != sig.PledgeHash {
+			add(checkPledge, false, "the stored pledge text does not hash to the record's pledge hash: it was edited")
+			return nil
+		}
+	}
+	add(checkPledge, true, "the stored pledge text hashes to the record's pledge hash")
+	return nil
 }
 
 // checkLeaf checks that a row's claimed leaf index is in the log, that

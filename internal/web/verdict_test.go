@@ -86,7 +86,7 @@ func TestVerdictGenuine(t *testing.T) {
 	for _, c := range v.Verdict.Checks {
 		names = append(names, c.Name)
 	}
-	if got := strings.Join(names, " "); got != "checkpoint_signature record leaf inclusion" {
+	if got := strings.Join(names, " "); got != "checkpoint_signature record leaf inclusion pledge" {
 		t.Errorf("checks %q", got)
 	}
 	p := a.browser(t).get("/v/" + codes[0])
@@ -139,11 +139,12 @@ func (a *testApp) qrOf(t *testing.T, code string) string {
 // page's banner names the log entry it differs from, the API's leaf check
 // fails.
 func TestVerdictTamperedRecord(t *testing.T) {
-	for _, tc := range []struct{ name, set string }{
-		{"signing time", "signed_at = signed_at + 60000"},
-		{"code", "code = 'TAMP3RED7ABC'"},
-		{"channel", "channel = CASE channel WHEN 'kiosk' THEN 'operator' ELSE 'kiosk' END"},
-		{"pledge hash", "pledge_hash = '" + strings.Repeat("ab", 32) + "'"},
+	for _, tc := range []struct{ name, set, failed string }{
+		{"signing time", "signed_at = signed_at + 60000", "leaf"},
+		{"code", "code = 'TAMP3RED7ABC'", "leaf"},
+		{"channel", "channel = CASE channel WHEN 'kiosk' THEN 'operator' ELSE 'kiosk' END", "leaf"},
+		// No stored pledge text has the new hash either.
+		{"pledge hash", "pledge_hash = '" + strings.Repeat("ab", 32) + "'", "leaf pledge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, _, codes := verdictFixture(t)
@@ -153,8 +154,8 @@ func TestVerdictTamperedRecord(t *testing.T) {
 				code = "TAMP3RED7ABC"
 			}
 			v := a.mustVerdict(t, code)
-			if v.Status != "invalid" || strings.Join(v.failed(), " ") != "leaf" {
-				t.Errorf("edited %s: status %q, failed %v; want invalid, [leaf]", tc.name, v.Status, v.failed())
+			if v.Status != "invalid" || strings.Join(v.failed(), " ") != tc.failed {
+				t.Errorf("edited %s: status %q, failed %v; want invalid, [%s]", tc.name, v.Status, v.failed(), tc.failed)
 			}
 			p := a.browser(t).get("/v/" + code)
 			wantPage(t, p, http.StatusOK, bannerInvalid+"Catatan ini tidak cocok dengan entri log-nya.")

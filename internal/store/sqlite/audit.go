@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -156,7 +157,8 @@ func (s *LogSnapshot) HashReader() tlog.HashReader { return hashReader{s.ctx, s.
 func (s *LogSnapshot) MaxLeafIndex() (int64, error) {
 	var n int64
 	err := s.tx.QueryRowContext(s.ctx, `SELECT MAX(COALESCE((SELECT MAX(leaf_index) FROM signatures), -1),
-		COALESCE((SELECT MAX(r.leaf_index) FROM revocations r JOIN signatures s ON s.id = r.signature_id), -1))`).Scan(&n)
+		COALESCE((SELECT MAX(r.leaf_index) FROM revocations r JOIN signatures s ON s.id = r.signature_id), -1),
+		COALESCE((SELECT MAX(c.leaf_index) FROM issuances c JOIN signatures s ON s.id = c.signature_id), -1))`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("largest leaf index: %w", err)
 	}
@@ -166,4 +168,24 @@ func (s *LogSnapshot) MaxLeafIndex() (int64, error) {
 // EachLeafRecord calls fn with every row that claims a leaf, by leaf index.
 func (s *LogSnapshot) EachLeafRecord(fn func(LeafRecord) error) error {
 	return eachLeafRecord(s.ctx, s.tx, fn)
+}
+
+// EachPledge calls fn with every stored pledge version: the auditor checks
+// that each text still hashes to its hash, which the records' leaves name.
+func (s *LogSnapshot) EachPledge(fn func(registry.PledgeVersion) error) error {
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+pledgeColumns+` FROM pledges p ORDER BY p.id`)
+	if err != nil {
+		return fmt.Errorf("read pledges: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPledge(rows)
+		if err != nil {
+			return fmt.Errorf("read pledges: %w", err)
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -168,12 +170,14 @@ func BenchmarkStorePDF(b *testing.B) {
 					recs = append(recs, id)
 				}
 				var next atomic.Int64
+				sum := sha256.Sum256(pdf)
+				pdfHash := hex.EncodeToString(sum[:])
 				b.ResetTimer()
 				b.SetParallelism(par)
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
 						id := recs[next.Add(1)-1]
-						if _, err := s.db.StorePDF(ctx, registry.IssuedPDF{SignatureID: id, PDF: pdf, SHA256: "x", ClaimToken: "t"}); err != nil {
+						if _, err := s.db.StorePDF(ctx, registry.IssuedPDF{SignatureID: id, PDF: pdf, SHA256: pdfHash, ClaimToken: "t"}); err != nil {
 							b.Fatal(err)
 						}
 					}

@@ -108,8 +108,12 @@ func eraseSignature(ctx context.Context, tx *sql.Tx, signatureID int64, at time.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM ops_signed WHERE signed <= 0`); err != nil {
 		return err
 	}
+	// A logged issuance keeps its fingerprint: the leaf is recomputed from
+	// it, and the hash of a deleted PDF tells nothing about the person.
 	res, err := tx.ExecContext(ctx, `UPDATE signatures SET employee_id = NULL, nip = '', name = '', position = '', rank = '',
-		unit = '', ink_kind = ?, ink = x'', identity_salt = NULL, client_ip = '', user_agent = '', pdf_hash = '', legacy_pdf_hash = '', erased_at = ?
+		unit = '', ink_kind = ?, ink = x'', identity_salt = NULL, client_ip = '', user_agent = '',
+		pdf_hash = CASE WHEN EXISTS (SELECT 1 FROM issuances i WHERE i.signature_id = signatures.id) THEN pdf_hash ELSE '' END,
+		legacy_pdf_hash = '', erased_at = ?
 		WHERE id = ? AND erased_at = 0`, registry.InkErased, ms(at), signatureID)
 	if err != nil {
 		return err
@@ -117,7 +121,8 @@ func eraseSignature(ctx context.Context, tx *sql.Tx, signatureID int64, at time.
 	if n, _ := res.RowsAffected(); n == 0 {
 		return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
 	}
-	// The certificate shows the name, NIP and drawn signature.
+	// The certificate shows the name, NIP and drawn signature; its
+	// issuance row stays for its leaf.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM certificate_pdfs WHERE signature_id = ?`, signatureID); err != nil {
 		return fmt.Errorf("delete erased certificate: %w", err)
 	}

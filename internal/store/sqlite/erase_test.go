@@ -80,11 +80,10 @@ func TestNoFingerprintAfterErasure(t *testing.T) {
 		}
 		sigs = append(sigs, s)
 	}
-	const hash = "0d5f1ab6f4a1e7c3b2a09e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b"
-	if stored, err := f.db.StorePDF(ctx, registry.IssuedPDF{SignatureID: sigs[0].ID, PDF: []byte("%PDF-1.4 a"), SHA256: hash}); err != nil || stored {
+	if stored, err := f.db.StorePDF(ctx, issuedPDF(sigs[0].ID, "%PDF-1.4 a")); err != nil || stored {
 		t.Fatalf("store after erasure: stored %v, %v", stored, err)
 	}
-	if err := f.db.StorePDFs(ctx, []registry.IssuedPDF{{SignatureID: sigs[1].ID, PDF: []byte("%PDF-1.4 b"), SHA256: hash}}); err != nil {
+	if err := f.db.StorePDFs(ctx, []registry.IssuedPDF{issuedPDF(sigs[1].ID, "%PDF-1.4 b")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range sigs {

@@ -240,12 +240,27 @@ func (db *DB) StorePDFs(ctx context.Context, pdfs []registry.IssuedPDF) error {
 	if len(pdfs) == 0 {
 		return nil
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	for _, p := range pdfs {
+		if err := checkPDFHash(p); err != nil {
+			return err
+		}
+	}
+	var size int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		lg, err := newLogAppender(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for _, p := range pdfs {
-			if _, err := storePDF(ctx, tx, p); err != nil {
+			if _, err := storePDF(ctx, tx, lg, p); err != nil {
 				return fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
 			}
 		}
-		return nil
+		size = lg.n
+		return lg.finish()
 	})
+	if err == nil {
+		db.notifyAppend(size)
+	}
+	return err
 }

@@ -89,7 +89,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 			}
 			if r.pdf != nil {
 				// Stored once: the first certificate stored is the one issued.
-				if r.pdf.stored, err = storePDF(ctx, tx, r.pdf.IssuedPDF); err != nil {
+				if r.pdf.stored, err = storePDF(ctx, tx, lg, r.pdf.IssuedPDF); err != nil {
 					return fmt.Errorf("store certificate: %w", err)
 				}
 				continue

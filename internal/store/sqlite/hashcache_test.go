@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"testing"
@@ -154,7 +156,8 @@ func TestStorePDFOnce(t *testing.T) {
 	for i := 1; i < n; i++ {
 		go func() { errs <- f.db.InsertSignature(ctx, sigs[i]) }()
 	}
-	first := registry.IssuedPDF{SignatureID: sigs[0].ID, PDF: []byte("%PDF-1.4 first"), SHA256: "aaaa", ClaimToken: "tok-a"}
+	first := issuedPDF(sigs[0].ID, "%PDF-1.4 first")
+	first.ClaimToken = "tok-a"
 	go func() {
 		stored, err := f.db.StorePDF(ctx, first)
 		if err == nil && !stored {
@@ -167,7 +170,8 @@ func TestStorePDFOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	second := registry.IssuedPDF{SignatureID: sigs[0].ID, PDF: []byte("%PDF-1.4 second"), SHA256: "bbbb", ClaimToken: "tok-b"}
+	second := issuedPDF(sigs[0].ID, "%PDF-1.4 second")
+	second.ClaimToken = "tok-b"
 	if stored, err := f.db.StorePDF(ctx, second); err != nil || stored {
 		t.Fatalf("second certificate: stored %v, %v", stored, err)
 	}
@@ -175,14 +179,18 @@ func TestStorePDFOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.PDFHash != "aaaa" || got.ClaimToken != "tok-a" {
+	if got.PDFHash != first.SHA256 || got.ClaimToken != "tok-a" {
 		t.Fatalf("pdf hash %q, claim %q, want the first ones", got.PDFHash, got.ClaimToken)
 	}
 	if pdf, err := f.db.IssuedPDF(ctx, sigs[0].ID); err != nil || string(pdf) != string(first.PDF) {
 		t.Fatalf("stored certificate %q (%v), want the first", pdf, err)
 	}
-	if size, _ := f.db.LogSize(ctx); size != n {
-		t.Fatalf("log size %d, want %d: storing a certificate must not append a leaf", size, n)
+	// The first certificate stored is logged as issued, once.
+	if size, _ := f.db.LogSize(ctx); size != n+1 {
+		t.Fatalf("log size %d, want %d: storing a certificate appends one issuance leaf", size, n+1)
+	}
+	if got.Issuance == nil || got.Issuance.LeafIndex < 0 || got.Issuance.PDFHash != first.SHA256 {
+		t.Fatalf("issuance %+v, want a logged one with the first certificate's fingerprint", got.Issuance)
 	}
 }
 
@@ -206,8 +214,11 @@ func TestUnstoredPDFs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	if _, err := raw.ExecContext(ctx, `UPDATE signatures SET pdf_hash = 'old' || id WHERE id IN (?, ?)`, sigs[0].ID, sigs[1].ID); err != nil {
-		t.Fatal(err)
+	pdfA, pdfOld1 := issuedPDF(sigs[0].ID, "%PDF a"), issuedPDF(sigs[1].ID, "%PDF old")
+	for _, p := range []registry.IssuedPDF{pdfA, pdfOld1} {
+		if _, err := raw.ExecContext(ctx, `UPDATE signatures SET pdf_hash = ? WHERE id = ?`, p.SHA256, p.SignatureID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	codes := func(after int64) []string {
 		t.Helper()
@@ -227,8 +238,8 @@ func TestUnstoredPDFs(t *testing.T) {
 	if got := codes(sigs[0].ID); fmt.Sprint(got) != fmt.Sprint([]string{sigs[1].Code}) {
 		t.Fatalf("unstored after the first: %v", got)
 	}
-	old0 := fmt.Sprintf("old%d", sigs[0].ID)
-	if err := f.db.StorePDFs(ctx, []registry.IssuedPDF{{SignatureID: sigs[0].ID, PDF: []byte("%PDF a"), SHA256: old0}}); err != nil {
+	old0 := pdfA.SHA256
+	if err := f.db.StorePDFs(ctx, []registry.IssuedPDF{pdfA}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.db.MarkPDFUnmatched(ctx, sigs[1].ID); err != nil {
@@ -237,17 +248,25 @@ func TestUnstoredPDFs(t *testing.T) {
 	if got := codes(0); len(got) != 0 {
 		t.Fatalf("still unstored: %v", got)
 	}
-	old1 := fmt.Sprintf("old%d", sigs[1].ID)
-	if stored, err := f.db.StorePDF(ctx, registry.IssuedPDF{SignatureID: sigs[1].ID, PDF: []byte("%PDF b"), SHA256: "new"}); err != nil || !stored {
+	old1 := pdfOld1.SHA256
+	pdfB := issuedPDF(sigs[1].ID, "%PDF b")
+	if stored, err := f.db.StorePDF(ctx, pdfB); err != nil || !stored {
 		t.Fatalf("store the unmatched one afresh: %v %v", stored, err)
 	}
 	for _, c := range []struct {
 		sig          *registry.Signature
 		hash, legacy string
-	}{{sigs[0], old0, ""}, {sigs[1], "new", old1}} {
+	}{{sigs[0], old0, ""}, {sigs[1], pdfB.SHA256, old1}} {
 		got, err := f.db.SignatureByCode(ctx, c.sig.Code)
 		if err != nil || got.PDFHash != c.hash || got.LegacyPDFHash != c.legacy {
 			t.Errorf("%s: fingerprint %q legacy %q (%v), want %q %q", c.sig.Code, got.PDFHash, got.LegacyPDFHash, err, c.hash, c.legacy)
 		}
 	}
+}
+
+// issuedPDF is a certificate of the given bytes, fingerprinted as the store
+// requires.
+func issuedPDF(signatureID int64, pdf string) registry.IssuedPDF {
+	sum := sha256.Sum256([]byte(pdf))
+	return registry.IssuedPDF{SignatureID: signatureID, PDF: []byte(pdf), SHA256: hex.EncodeToString(sum[:])}
 }

@@ -56,14 +56,14 @@ func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, err
 	return p, nil
 }
 
-// Pledges lists the pledge versions the users of scope see, oldest first:
-// the system's, and those owned by an organization on scope's path — above
-// it (a province's versions reach its regencies) or inside it. Other
-// governments' versions are not listed. Scope "/" lists every version.
-func (db *DB) Pledges(ctx context.Context, scope string) ([]registry.PledgeVersion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+pledgeColumns+` FROM pledges p LEFT JOIN organizations o ON o.id = p.org_id
-		WHERE p.org_id IS NULL OR substr(o.path, 1, length(?)) = ? OR substr(?, 1, length(o.path)) = o.path
-		ORDER BY p.id`, scope, scope, scope)
+// PledgesByHash returns the pledge versions stored with hash, by ID, read
+// from the table itself: a verdict must see the text as stored now.
+func (db *DB) PledgesByHash(ctx context.Context, hash string) ([]registry.PledgeVersion, error) {
+	return db.queryPledges(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.hash = ? ORDER BY p.id`, hash)
+}
+
+func (db *DB) queryPledges(ctx context.Context, query string, args ...any) ([]registry.PledgeVersion, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -77,4 +77,14 @@ func (db *DB) Pledges(ctx context.Context, scope string) ([]registry.PledgeVersi
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// Pledges lists the pledge versions the users of scope see, oldest first:
+// the system's, and those owned by an organization on scope's path — above
+// it (a province's versions reach its regencies) or inside it. Other
+// governments' versions are not listed. Scope "/" lists every version.
+func (db *DB) Pledges(ctx context.Context, scope string) ([]registry.PledgeVersion, error) {
+	return db.queryPledges(ctx, `SELECT `+pledgeColumns+` FROM pledges p LEFT JOIN organizations o ON o.id = p.org_id
+		WHERE p.org_id IS NULL OR substr(o.path, 1, length(?)) = ? OR substr(?, 1, length(o.path)) = o.path
+		ORDER BY p.id`, scope, scope, scope)
 }

@@ -12,8 +12,8 @@ import (
 // not the revocation.
 //
 // In the same snapshot it checks that the rows claim each leaf from from
-// to size exactly once, as LeafRecords lists them (every signature and
-// every revocation); the caller passes the size it checked before, so a
+// to size exactly once, as LeafRecords lists them (every signature,
+// revocation and issued certificate); the caller passes the size it checked before, so a
 // new checkpoint costs the leaves since, read from the leaf_index indexes.
 // That is an accounting check, not the audit: it catches a row deleted, or
 // a leaf index moved onto another, but not a row edited in place or a
@@ -30,7 +30,9 @@ func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, err
 	err = tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT i) FROM (
 			SELECT leaf_index AS i FROM signatures WHERE leaf_index >= ?1 AND leaf_index < ?2
 			UNION ALL
-			SELECT leaf_index FROM revocations WHERE leaf_index >= ?1 AND leaf_index < ?2)`, from, size).Scan(&claims, &distinct)
+			SELECT leaf_index FROM revocations WHERE leaf_index >= ?1 AND leaf_index < ?2
+			UNION ALL
+			SELECT leaf_index FROM issuances WHERE leaf_index >= ?1 AND leaf_index < ?2)`, from, size).Scan(&claims, &distinct)
 	if err != nil {
 		return nil, fmt.Errorf("count the rows claiming leaves %d to %d: %w", from, size, err)
 	}

@@ -2,9 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -13,9 +16,12 @@ import (
 
 const signatureColumns = `s.id, s.event_id, COALESCE(s.employee_id, 0), s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
 	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
-	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash, s.claim_token, s.legacy_pdf_hash`
+	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash, s.claim_token, s.legacy_pdf_hash,
+	s.identity_salt, s.leaf_version, s.event_title, s.event_place, s.event_starts, s.event_org, s.holder_hash,
+	r.leaf_version, c.leaf_index, c.issued_at`
 
-const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
+const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id
+	LEFT JOIN issuances c ON c.signature_id = s.id`
 
 // signatureColumnsNoInk reads the same columns as signatureColumns but the
 // signature image, which public verification never shows: it is most of a
@@ -31,17 +37,25 @@ func scanSignature(sc scanner) (registry.Signature, error) {
 func scanSignatureWith(sc scanner, withInk bool, extra ...any) (registry.Signature, error) {
 	var s registry.Signature
 	var inkBlob []byte
-	var signed, erased int64
-	var rID, rUser, rAt, rLeaf sql.NullInt64
+	var signed, erased, starts int64
+	var rID, rUser, rAt, rLeaf, rVersion, pLeaf, pAt sql.NullInt64
 	var rReason, rUserName sql.NullString
 	dest := []any{&s.ID, &s.EventID, &s.EmployeeID, &s.Code, &s.NIP, &s.Name, &s.Position, &s.Rank, &s.Unit, &s.OrgName,
 		&s.Category, &s.PledgeHash, &s.Ink.Kind, &inkBlob, &s.Consent, &signed, &s.Channel, &s.ClientIP, &s.UserAgent,
-		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash, &s.ClaimToken, &s.LegacyPDFHash}
+		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash, &s.ClaimToken, &s.LegacyPDFHash,
+		&s.IdentitySalt, &s.LeafVersion, &s.EventTitle, &s.EventPlace, &starts, &s.EventOrg, &s.HolderHash,
+		&rVersion, &pLeaf, &pAt}
 	err := sc.Scan(append(dest, extra...)...)
 	if err != nil {
 		return s, err
 	}
 	s.SignedAt, s.ErasedAt = fromMS(signed), fromMS(erased)
+	if s.LeafVersion >= translog.LeafV2 {
+		s.EventStarts = fromMS(starts)
+	}
+	if pLeaf.Valid {
+		s.Issuance = &registry.Issuance{LeafIndex: pLeaf.Int64, PDFHash: s.PDFHash, IssuedAt: fromMS(pAt.Int64)}
+	}
 	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
 	if withInk {
 		if err := decodeInk(&s.Ink, inkBlob); err != nil {
@@ -50,7 +64,7 @@ func scanSignatureWith(sc scanner, withInk bool, extra ...any) (registry.Signatu
 	}
 	if rID.Valid {
 		s.Revocation = &registry.Revocation{ID: rID.Int64, SignatureID: s.ID, Reason: rReason.String, UserID: rUser.Int64,
-			UserName: rUserName.String, RevokedAt: fromMS(rAt.Int64), LeafIndex: rLeaf.Int64}
+			UserName: rUserName.String, RevokedAt: fromMS(rAt.Int64), LeafIndex: rLeaf.Int64, LeafVersion: int(rVersion.Int64)}
 	}
 	return s, nil
 }
@@ -112,12 +126,30 @@ func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
 
 func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *registry.Signature) error {
 	s.IdentityHash = translog.SignatureIdentity(*s)
+	if s.LeafVersion == 0 {
+		s.LeafVersion = 1
+	}
+	var starts int64
+	if s.LeafVersion >= translog.LeafV2 {
+		s.HolderHash = translog.SignatureHolder(*s)
+		starts = ms(s.EventStarts)
+	}
+	entry := translog.SignatureEntry(*s)
+	if s.LeafVersion >= translog.LeafV2 {
+		// A version 2 leaf is strict: what cannot be encoded unambiguously
+		// is refused rather than logged.
+		if err := entry.Validate(); err != nil {
+			return registry.Errorf(registry.EINVALID, "Catatan tidak dapat dicatat di log: %v", err)
+		}
+	}
 	s.LeafIndex = lg.n
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
-		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
+		leaf_version, event_title, event_place, event_starts, event_org, holder_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
-		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken)
+		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken,
+		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash)
 	if err != nil {
 		s.LeafIndex = -1
 		return mapErr(err, "Tanda tangan")
@@ -125,7 +157,7 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 	if s.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	if err := lg.append(translog.SignatureEntry(*s).Hash()); err != nil {
+	if err := lg.append(entry.Hash()); err != nil {
 		return fmt.Errorf("log signature %d: %w", s.ID, err)
 	}
 	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
@@ -231,16 +263,20 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		if err != nil {
 			return err
 		}
-		r.LeafIndex = lg.n
-		if err := lg.append(translog.RevocationEntry(sig, *r).Hash()); err != nil {
+		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
+		entry := translog.RevocationEntry(sig, *r)
+		if err := entry.Validate(); err != nil {
+			return err
+		}
+		if err := lg.append(entry.Hash()); err != nil {
 			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
 		}
 		if err := lg.finish(); err != nil {
 			return err
 		}
 		size = lg.n
-		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index)
-			VALUES (?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex)
+		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex, r.LeafVersion)
 		if err != nil {
 			return mapErr(err, "Pencabutan")
 		}
@@ -254,11 +290,14 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 	return err
 }
 
-// StorePDF keeps a record's certificate for good. It goes through the
-// group commit with the signings: at hundreds of first downloads a second,
-// a transaction (and fsync) each would queue them all on the one writer
-// connection.
+// StorePDF keeps a record's certificate for good and appends its issuance
+// leaf. It goes through the group commit with the signings: at hundreds of
+// first downloads a second, a transaction (and fsync) each would queue them
+// all on the one writer connection.
 func (db *DB) StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error) {
+	if err := checkPDFHash(p); err != nil {
+		return false, err
+	}
 	req := signRequest{ctx: ctx, pdf: &pdfWrite{IssuedPDF: p}, done: make(chan error, 1)}
 	if err := db.groupWrite(ctx, req); err != nil {
 		return false, fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
@@ -266,11 +305,22 @@ func (db *DB) StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error) 
 	return req.pdf.stored, nil
 }
 
+// checkPDFHash refuses a certificate whose fingerprint is not the SHA-256
+// of its bytes: the issuance leaf commits to the bytes stored.
+func checkPDFHash(p registry.IssuedPDF) error {
+	sum := sha256.Sum256(p.PDF)
+	if h := hex.EncodeToString(sum[:]); p.SHA256 != h {
+		return fmt.Errorf("store certificate of record %d: fingerprint %q is not the SHA-256 of its bytes (%s)", p.SignatureID, p.SHA256, h)
+	}
+	return nil
+}
+
 // storePDF stores p in tx unless its record has a certificate stored or
-// was erased, and makes p's hash the record's fingerprint: a different
-// one recorded before certificates were stored becomes legacy_pdf_hash.
-// The claim token is kept only where none was signed at issuance.
-func storePDF(ctx context.Context, tx *sql.Tx, p registry.IssuedPDF) (bool, error) {
+// was erased, makes p's hash the record's fingerprint (a different one
+// recorded before certificates were stored becomes legacy_pdf_hash) and
+// appends the issuance leaf, which names the record by its leaf hash. The
+// claim token is kept only where none was signed at issuance.
+func storePDF(ctx context.Context, tx *sql.Tx, lg *logAppender, p registry.IssuedPDF) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE signatures SET
 		legacy_pdf_hash = CASE WHEN pdf_hash NOT IN ('', ?1) THEN pdf_hash ELSE legacy_pdf_hash END,
 		pdf_hash = ?1, claim_token = CASE WHEN claim_token = '' THEN ?2 ELSE claim_token END
@@ -282,7 +332,28 @@ func storePDF(ctx context.Context, tx *sql.Tx, p registry.IssuedPDF) (bool, erro
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
+	sig, err := scanSignatureWith(tx.QueryRowContext(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE s.id = ?`, p.SignatureID), false)
+	if err != nil {
+		return false, fmt.Errorf("read record %d: %w", p.SignatureID, err)
+	}
+	at := p.IssuedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	at = at.UTC().Truncate(time.Millisecond)
+	entry := translog.IssuanceEntry(sig, p.SHA256, at)
+	if err := entry.Validate(); err != nil {
+		return false, err
+	}
+	index := lg.n
+	if err := lg.append(entry.Hash()); err != nil {
+		return false, fmt.Errorf("log issuance of %d: %w", p.SignatureID, err)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO certificate_pdfs (signature_id, pdf) VALUES (?, ?)`, p.SignatureID, p.PDF); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO issuances (signature_id, leaf_index, issued_at) VALUES (?, ?, ?)`,
+		p.SignatureID, index, ms(at)); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -241,11 +241,15 @@ func checkpoints(ctx context.Context, q queryer) ([]translog.SignedCheckpoint, e
 // auditor recomputes its hash from the row and compares it with the tree.
 type LeafRecord struct {
 	Index int64
-	What  string // "signature 12" or "revocation 3 of signature 12"
+	What  string // "signature 12", "revocation 3 of signature 12", "issuance of signature 12"
 	Entry translog.Entry
 	// IdentityOK is false when a record that still holds its personal data
 	// no longer matches its identity hash (a name or NIP edited in place).
 	IdentityOK bool
+	// HolderOK is false when a version 2 record that still holds its
+	// personal data no longer matches its holder hash (a position, rank or
+	// unit edited in place).
+	HolderOK bool
 }
 
 // LeafRecords returns every row that claims a leaf, ordered by leaf index.
@@ -260,25 +264,48 @@ func (db *DB) LeafRecords(ctx context.Context) ([]LeafRecord, error) {
 	return out, err
 }
 
+// The rows that claim leaves: signatures, revocations, issued certificates.
+const (
+	leafSignature = iota
+	leafRevocation
+	leafIssuance
+)
+
 // eachLeafRecord calls fn with every row that claims a leaf, by leaf index:
-// signatures and revocations are two sorted queries merged, a signature
-// before a revocation on one index. Only the rows being merged are in
-// memory, and the signature images are not read (no leaf holds them).
+// signatures, revocations and issued certificates are three sorted queries
+// merged, on one index in that order. Only the rows being merged are in
+// memory, and neither signature images nor PDFs are read (no leaf holds
+// them).
 func eachLeafRecord(ctx context.Context, q queryer, fn func(LeafRecord) error) error {
-	sigs, err := newLeafCursor(ctx, q, ``, `s.leaf_index`, false)
-	if err != nil {
-		return err
+	var cursors []*leafCursor
+	defer func() {
+		for _, c := range cursors {
+			c.close()
+		}
+	}()
+	for _, k := range []struct {
+		where, order string
+		kind         int
+	}{
+		{``, `s.leaf_index`, leafSignature},
+		{` WHERE r.id IS NOT NULL`, `r.leaf_index`, leafRevocation},
+		{` WHERE c.signature_id IS NOT NULL`, `c.leaf_index`, leafIssuance},
+	} {
+		c, err := newLeafCursor(ctx, q, k.where, k.order, k.kind)
+		if err != nil {
+			return err
+		}
+		cursors = append(cursors, c)
 	}
-	defer sigs.close()
-	revs, err := newLeafCursor(ctx, q, ` WHERE r.id IS NOT NULL`, `r.leaf_index`, true)
-	if err != nil {
-		return err
-	}
-	defer revs.close()
-	for sigs.ok || revs.ok {
-		c := sigs
-		if !sigs.ok || (revs.ok && revs.rec.Index < sigs.rec.Index) {
-			c = revs
+	for {
+		var c *leafCursor
+		for _, x := range cursors {
+			if x.ok && (c == nil || x.rec.Index < c.rec.Index) {
+				c = x
+			}
+		}
+		if c == nil {
+			return nil
 		}
 		if err := fn(c.rec); err != nil {
 			return err
@@ -287,23 +314,23 @@ func eachLeafRecord(ctx context.Context, q queryer, fn func(LeafRecord) error) e
 			return err
 		}
 	}
-	return nil
 }
 
-// leafCursor reads the signatures, or the revocations, that claim leaves.
+// leafCursor reads the signatures, the revocations or the issued
+// certificates that claim leaves.
 type leafCursor struct {
-	rows       *sql.Rows
-	revocation bool
-	ok         bool // rec holds the next record
-	rec        LeafRecord
+	rows *sql.Rows
+	kind int
+	ok   bool // rec holds the next record
+	rec  LeafRecord
 }
 
-func newLeafCursor(ctx context.Context, q queryer, where, order string, revocation bool) (*leafCursor, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumnsNoInk+`, s.identity_salt`+signatureFrom+where+` ORDER BY `+order+`, s.id`)
+func newLeafCursor(ctx context.Context, q queryer, where, order string, kind int) (*leafCursor, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+where+` ORDER BY `+order+`, s.id`)
 	if err != nil {
 		return nil, fmt.Errorf("read records: %w", err)
 	}
-	c := &leafCursor{rows: rows, revocation: revocation}
+	c := &leafCursor{rows: rows, kind: kind}
 	return c, c.next()
 }
 
@@ -315,20 +342,22 @@ func (c *leafCursor) next() error {
 		}
 		return nil
 	}
-	var salt []byte
-	s, err := scanSignatureWith(c.rows, false, &salt)
+	s, err := scanSignatureWith(c.rows, false)
 	if err != nil {
 		return fmt.Errorf("read records: %w", err)
 	}
-	s.IdentitySalt = salt
-	if c.revocation {
+	switch c.kind {
+	case leafRevocation:
 		r := *s.Revocation
 		c.rec = LeafRecord{Index: r.LeafIndex, What: fmt.Sprintf("revocation %d of signature %d (certificate %s)", r.ID, s.ID, s.Code),
-			Entry: translog.RevocationEntry(s, r), IdentityOK: true}
-	} else {
-		ok := s.Erased() || translog.SignatureIdentity(s) == s.IdentityHash
+			Entry: translog.RevocationEntry(s, r), IdentityOK: true, HolderOK: true}
+	case leafIssuance:
+		c.rec = LeafRecord{Index: s.Issuance.LeafIndex, What: fmt.Sprintf("issuance of signature %d (certificate %s)", s.ID, s.Code),
+			Entry: translog.IssuanceEntry(s, s.Issuance.PDFHash, s.Issuance.IssuedAt), IdentityOK: true, HolderOK: true}
+	default:
+		identity, holder := translog.PersonalDataOK(s)
 		c.rec = LeafRecord{Index: s.LeafIndex, What: fmt.Sprintf("signature %d (certificate %s)", s.ID, s.Code),
-			Entry: translog.SignatureEntry(s), IdentityOK: ok}
+			Entry: translog.SignatureEntry(s), IdentityOK: identity, HolderOK: holder}
 	}
 	c.ok = true
 	return nil
