@@ -92,14 +92,14 @@ func TestIssuedPDFSurvivesKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claim, token, err := translog.ParseQR(qr)
+	claim, err := translog.ParseQRV2(qr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := translog.VerifyClaim(claim, token, oldKeys); err != nil {
+	if _, err := translog.VerifyClaimV2(claim, oldKeys); err != nil {
 		t.Errorf("the claim of a record made before the rotation does not verify with the key of that day: %v", err)
 	}
-	if err := translog.VerifyClaim(claim, token, newKeys); err == nil {
+	if _, err := translog.VerifyClaimV2(claim, newKeys); err == nil {
 		t.Error("the claim of a record made before the rotation was signed again with the new key")
 	}
 }
