@@ -85,10 +85,15 @@ const (
 	contentW = pageW - 2*marginX
 	bodyTop  = 18.0
 	sigTop   = 196.0 // signatures; the text above must end before it
-	qrTop    = 245.0 // QR code, code and footer
-	qrSize   = 37.0
-	colW     = 78.0 // each signature column
-	sigBoxH  = 22.0
+	// The QR code, with its quiet zone: a 49-module symbol (a v2 claim)
+	// 40 mm wide, which phone decoders read from a forwarded photo or a
+	// far one (TestQRScansFromPictures). It starts under the official's
+	// name, left of the signer's NIP, so the text beside it starts lower.
+	qrTop   = 238.0
+	qrSize  = 47.0
+	infoTop = 249.0 // the certificate number, code and footer beside the QR
+	colW    = 78.0  // each signature column
+	sigBoxH = 22.0
 )
 
 var (
@@ -361,7 +366,7 @@ func (d doc) verification(c Certificate, qr [][]bool) {
 	x := marginX + qrSize + 5
 	w := pageW - marginX - x
 	code := registry.GroupCode(s.Code)
-	d.SetXY(x, qrTop+2)
+	d.SetXY(x, infoTop)
 	d.font("", 8, grey)
 	d.CellFormat(32, 4.5, "Nomor sertifikat", "", 0, "L", false, 0, "")
 	d.font("B", 9.5, ink)
