@@ -439,3 +439,21 @@ func needZXing(t *testing.T) string {
 	t.Skip("zxing-cpp not installed (apt-get install python3-zxing-cpp)")
 	return ""
 }
+
+// A v1 QR keeps the place certificates were issued with, so they render
+// again as issued; a v2 QR, in any letter case of its scheme, gets the
+// larger one.
+func TestPlaceQR(t *testing.T) {
+	for text, want := range map[string]qrPlace{
+		testQR: qrPlaceV1,
+		"HTTPS://IKRAR.DELISERDANGKAB.GO.ID/V/K7M49QX2P9AB/" + strings.Repeat("A", translog.ClaimV2Len): qrPlaceV2,
+		"HTTP://127.0.0.1:8080/V/K7M49QX2P9AB/" + strings.Repeat("A", translog.ClaimV2Len):              qrPlaceV2,
+	} {
+		if got := placeQR(text); got != want {
+			t.Errorf("placeQR(%.40q) = %+v, want %+v", text, got, want)
+		}
+	}
+	if qrPlaceV1 != (qrPlace{top: 245, size: 37, infoTop: 247}) {
+		t.Errorf("the v1 place moved to %+v: certificates issued with it would no longer render as issued", qrPlaceV1)
+	}
+}

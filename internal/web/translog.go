@@ -47,11 +47,18 @@ func (s *Server) logRoutes(g *echo.Group) {
 // qrText is what a certificate's QR code holds: the verification URL with
 // a signed claim, so the certificate can be checked with no network. The
 // claim's token is the one signed when the record was made, v1 for records
-// made before claims bound the host and leaf; a record made before tokens
-// were kept gets a v2 claim now, stored with its certificate.
+// made before claims bound the host and leaf. A record made before tokens
+// were kept gets its claim now: v1 while the upgrade tries to store the
+// certificate issued then (the token it was issued with, Ed25519 being
+// deterministic), v2 for a certificate issued now.
 func (s *Server) qrText(sig registry.Signature) (text, token string, err error) {
 	if token = sig.ClaimToken; token == "" {
-		if token, err = s.tl.Keys.SignRecordClaim(s.claimHost(), sig); err != nil {
+		if sig.PDFHash != "" && sig.LegacyPDFHash == "" {
+			token, err = s.tl.Keys.SignClaim(translog.ClaimOf(sig))
+		} else {
+			token, err = s.tl.Keys.SignRecordClaim(s.claimHost(), sig)
+		}
+		if err != nil {
 			return "", "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
 		}
 	}
