@@ -141,8 +141,8 @@ func IsClaimV2Token(token string) bool {
 // canonical spelling is accepted: the unused low bits of the last
 // character must be zero.
 func decodeClaimV2(s string) (c ClaimV2, err error) {
-	if len(s) != ClaimV2Len {
-		return c, fmt.Errorf("claim has %d characters, want %d", len(s), ClaimV2Len)
+	if len(s) != ClaimV2Len || !isASCII(s) {
+		return c, fmt.Errorf("claim is not %d ASCII characters", ClaimV2Len)
 	}
 	up := strings.ToUpper(s)
 	b, err := claimBase32.DecodeString(up)
@@ -229,6 +229,12 @@ func FormatQRV2(scheme string, c ClaimV2) string {
 // lower case, the code in upper case.
 func ParseQRV2(text string) (ClaimV2, error) {
 	var c ClaimV2
+	// Letter case is mapped in ASCII only: Unicode would fold the Kelvin
+	// sign to k and a long s to S, so a look-alike host could pass as the
+	// signed one.
+	if !isASCII(text) {
+		return c, fmt.Errorf("QR text %.40q is not ASCII", text)
+	}
 	scheme, rest, ok := strings.Cut(text, "://")
 	if !ok || !strings.EqualFold(scheme, "https") && !strings.EqualFold(scheme, "http") {
 		return c, fmt.Errorf("QR text %.40q is not an http(s) URL", text)
@@ -249,6 +255,15 @@ func ParseQRV2(text string) (ClaimV2, error) {
 		return c, fmt.Errorf("QR text: invalid code %q", c.Code)
 	}
 	return c, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // IsQRV2 reports whether text looks like a v2 QR (a path of /V/<code>/<claim>)

@@ -299,20 +299,22 @@ func TestParseQRV2Rejects(t *testing.T) {
 	claim := v.Claim
 	last := claim[len(claim)-1:] // carries 3 bits and 2 zero bits
 	bad := map[string]string{
-		"no scheme":          strings.TrimPrefix(good, "HTTPS://"),
-		"ftp":                "FTP://" + strings.TrimPrefix(good, "HTTPS://"),
-		"short claim":        good[:len(good)-1],
-		"long claim":         good + "A",
-		"padded claim":       good + "======",
-		"non-zero pad bits":  good[:len(good)-1] + string(rune(last[0]+1)),
-		"base32 digit 1":     good[:len(good)-2] + "1" + last,
-		"query":              good + "?e=1",
-		"extra path":         good + "/X",
-		"no /V/":             strings.Replace(good, "/V/", "/W/", 1),
-		"code with dash":     strings.Replace(good, "K7M4QX2P9ABC", "K7M4-QX2P-9ABC", 1),
-		"host with user":     strings.Replace(good, "IKRAR.", "U@IKRAR.", 1),
-		"host with bad port": strings.Replace(good, ".ID/", ".ID:0/", 1),
-		"empty host":         "HTTPS:///V/K7M4QX2P9ABC/" + claim,
+		"no scheme":           strings.TrimPrefix(good, "HTTPS://"),
+		"ftp":                 "FTP://" + strings.TrimPrefix(good, "HTTPS://"),
+		"short claim":         good[:len(good)-1],
+		"long claim":          good + "A",
+		"padded claim":        good + "======",
+		"non-zero pad bits":   good[:len(good)-1] + string(rune(last[0]+1)),
+		"base32 digit 1":      good[:len(good)-2] + "1" + last,
+		"query":               good + "?e=1",
+		"extra path":          good + "/X",
+		"no /V/":              strings.Replace(good, "/V/", "/W/", 1),
+		"code with dash":      strings.Replace(good, "K7M4QX2P9ABC", "K7M4-QX2P-9ABC", 1),
+		"host with user":      strings.Replace(good, "IKRAR.", "U@IKRAR.", 1),
+		"host with bad port":  strings.Replace(good, ".ID/", ".ID:0/", 1),
+		"empty host":          "HTTPS:///V/K7M4QX2P9ABC/" + claim,
+		"Kelvin sign in host": strings.Replace(good, "IKRAR", "I\u212ARAR", 1),
+		"long s in claim":     good[:len(good)-len(claim)] + strings.Replace(claim, "S", "\u017f", 1),
 	}
 	for name, text := range bad {
 		if c, err := ParseQRV2(text); err == nil {
