@@ -521,8 +521,10 @@ func TestVerifyOnlineVerdict(t *testing.T) {
 		exec(`UPDATE signatures SET leaf_index = -1 WHERE id = ?`, r.sigs[4].ID)
 	})
 	runVerifyCases(t, []verifyCase{
+		// The v2 claim signs the record's leaf, so an edited field shows
+		// first as a leaf other than the one the QR signed.
 		{"channel edited", []string{"--qr", channel, "--key", keyFile, "--online", base}, 1, []string{
-			"!!  TIDAK SAH / NOT VALID (leaf)", "HASIL / RESULT: TIDAK SAH / NOT VALID (leaf)"}},
+			"!!  TIDAK SAH / NOT VALID (leaf)", "the registry's log leaf differs from the one the QR signed", "HASIL / RESULT: DATA BERBEDA / DATA MISMATCH"}},
 		{"signing time edited", []string{"--qr", signedAt, "--key", keyFile, "--online", base}, 1, []string{
 			"DATA BERBEDA / DATA MISMATCH", "!!  TIDAK SAH / NOT VALID (leaf)"}},
 		{"not in the log", []string{"--qr", unlogged, "--key", keyFile, "--online", base}, 1, []string{
