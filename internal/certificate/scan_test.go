@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/ikrar-id/ikrar/internal/pdftest"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -55,8 +55,7 @@ var (
 // the claim that verifies, from at least 34 with zxing-cpp and 18 with
 // zbar. docs/TRUST.md §3 has the figures, and the v1 QR's for comparison.
 func TestQRScansFromPictures(t *testing.T) {
-	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
-	zbarimg := needTool(t, "zbarimg", "zbar-tools")
+	zbarimg := pdftest.NeedPackageTool(t, "zbarimg", "zbar-tools")
 	python := needZXing(t)
 
 	keys := seedKeyring(t, "ikrar.deliserdangkab.go.id/ikrar")
@@ -84,7 +83,7 @@ func TestQRScansFromPictures(t *testing.T) {
 	if m := mustModules(t, c.QRText); m != 49 {
 		t.Errorf("the QR has %d modules, want 49 (version 8 M, alphanumeric mode)", m)
 	}
-	zx, zb := scanScore(t, pdftoppm, zbarimg, python, mustRender(t, mustRenderer(t), c), verifies)
+	zx, zb := scanScore(t, zbarimg, python, mustRender(t, mustRenderer(t), c), verifies)
 	n := len(pictures) * len(rotations) * len(keystones)
 	t.Logf("v2 QR (%d characters) decoded from %d/%d pictures with zxing-cpp, %d/%d with zbar", len(c.QRText), zx, n, zb, n)
 	if zx < 34 || zb < 18 {
@@ -129,17 +128,10 @@ func mustModules(t *testing.T, text string) int {
 
 // scanScore pictures page 1 of pdf every way and counts the pictures from
 // which each decoder read a text that ok accepts.
-func scanScore(t *testing.T, pdftoppm, zbarimg, python string, pdf []byte, ok func(string) bool) (zxing, zbar int) {
+func scanScore(t *testing.T, zbarimg, python string, pdf []byte, ok func(string) bool) (zxing, zbar int) {
 	t.Helper()
+	page := pdftest.GrayPage(t, pdf, 1, 300)
 	dir := t.TempDir()
-	path := filepath.Join(dir, "sertifikat.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(pdftoppm, "-r", "300", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile", path, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	page := mustGray(t, filepath.Join(dir, "page.png"))
 
 	type job struct {
 		p          picture
@@ -332,29 +324,6 @@ func gaussian(img *image.Gray, sigma float64) *image.Gray {
 	return out
 }
 
-func mustGray(t *testing.T, path string) *image.Gray {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, ok := img.(*image.Gray)
-	if !ok {
-		g = image.NewGray(img.Bounds())
-		for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
-			for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
-				g.Set(x, y, img.At(x, y))
-			}
-		}
-	}
-	return g
-}
-
 // writePGM writes a binary PGM, which both decoders read without an image
 // library.
 func writePGM(path string, img *image.Gray) error {
@@ -406,21 +375,6 @@ func zxingDecode(t *testing.T, python string, files []string) []string {
 		}
 	}
 	return texts
-}
-
-// needTool returns the path of a program, skipping the test when it is
-// missing, unless in CI (CI=true), where .ci/run installs it.
-func needTool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required in CI (apt-get install %s; .ci/run does): %v", name, pkg, err)
-	}
-	t.Skipf("%s not installed (apt-get install %s)", name, pkg)
-	return ""
 }
 
 // needZXing returns a Python that imports zxingcpp (Debian's

@@ -71,6 +71,37 @@ func seedKeyring(t *testing.T, origin string, seed []byte) *Keyring {
 	return k
 }
 
+// checkVector returns the vector in path, failing unless it is got, the
+// vector computed from its inputs; -update-vectors writes got there first.
+func checkVector[V comparable](t *testing.T, path string, got V) V {
+	t.Helper()
+	if *updateVectors {
+		writeVector(t, path, got)
+	}
+	var want V
+	readVector(t, path, &want)
+	if got != want {
+		t.Errorf("%s computed from its inputs:\n%+v\nthe file says:\n%+v", path, got, want)
+	}
+	return want
+}
+
+// wantInFormats fails unless docs/FORMATS.md shows each of the vector's
+// values (hex is wrapped there at 64 digits).
+func wantInFormats(t *testing.T, values ...string) {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/FORMATS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unwrapped := strings.ReplaceAll(string(doc), "\n", "")
+	for _, v := range values {
+		if !strings.Contains(unwrapped, v) {
+			t.Errorf("docs/FORMATS.md does not show the vector's %q", v)
+		}
+	}
+}
+
 func readVector(t *testing.T, path string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -131,14 +162,7 @@ func TestClaimV2Vector(t *testing.T) {
 		Message: string(msg), MessageHex: hex.EncodeToString(msg), Signature: hex.EncodeToString(c.Sig[:]),
 		ClaimHex: hex.EncodeToString(raw), Claim: c.Token(), QRText: FormatQRV2("https", c), LookalikeQR: FormatQRV2("https", lookalike),
 	}
-	if *updateVectors {
-		writeVector(t, claimV2VectorFile, got)
-	}
-	var want claimV2Vector
-	readVector(t, claimV2VectorFile, &want)
-	if got != want {
-		t.Errorf("claim computed from the vector's inputs:\n%+v\nvector:\n%+v", got, want)
-	}
+	want := checkVector(t, claimV2VectorFile, got)
 
 	// The vector checks by itself, as an outside verifier would use it.
 	wantMsg, _ := hex.DecodeString(want.MessageHex)
@@ -171,17 +195,7 @@ func TestClaimV2Vector(t *testing.T) {
 		t.Errorf("the look-alike QR %q: %v, want ErrBadSignature", want.LookalikeQR, err)
 	}
 
-	doc, err := os.ReadFile("../../docs/FORMATS.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Hex is wrapped there at 64 digits.
-	unwrapped := strings.ReplaceAll(string(doc), "\n", "")
-	for _, s := range []string{want.MessageHex, want.Signature, want.Claim, want.QRText} {
-		if !strings.Contains(unwrapped, s) {
-			t.Errorf("docs/FORMATS.md does not show the vector's %q", s)
-		}
-	}
+	wantInFormats(t, want.MessageHex, want.Signature, want.Claim, want.QRText)
 }
 
 // claimV1Vector is testdata/claim-v1.json: a v1 claim, as certificates
@@ -226,14 +240,7 @@ func TestClaimV1Vector(t *testing.T) {
 		PledgeHash: c.PledgeHash, IdentityHash: c.IdentityHash, MessageHex: hex.EncodeToString(msg),
 		KeyHash: hex.EncodeToString(tok[:4]), Signature: hex.EncodeToString(tok[4:]), Token: token, QRText: FormatQR(testBaseURL, c, token),
 	}
-	if *updateVectors {
-		writeVector(t, claimV1VectorFile, got)
-	}
-	var want claimV1Vector
-	readVector(t, claimV1VectorFile, &want)
-	if got != want {
-		t.Errorf("claim computed from the vector's inputs:\n%+v\nvector:\n%+v", got, want)
-	}
+	want := checkVector(t, claimV1VectorFile, got)
 	p, ptok, err := ParseQR(want.QRText)
 	if err != nil {
 		t.Fatal(err)
@@ -241,16 +248,7 @@ func TestClaimV1Vector(t *testing.T) {
 	if err := VerifyClaim(p, ptok, []string{want.VerifierKey}); err != nil {
 		t.Errorf("the vector's QR does not verify: %v", err)
 	}
-	doc, err := os.ReadFile("../../docs/FORMATS.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	unwrapped := strings.ReplaceAll(string(doc), "\n", "")
-	for _, s := range []string{want.MessageHex, want.QRText} {
-		if !strings.Contains(unwrapped, s) {
-			t.Errorf("docs/FORMATS.md does not show the vector's %q", s)
-		}
-	}
+	wantInFormats(t, want.MessageHex, want.QRText)
 }
 
 func base64RawURL(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
