@@ -53,9 +53,26 @@ func (r *trustRegistry) qrTextV1(t *testing.T, sig registry.Signature, baseURL s
 	return translog.FormatQR(baseURL, claim, token)
 }
 
-// renderPDF renders a record's certificate as internal/web's renderPDF
-// does, so it is byte for byte the PDF the registry issues.
+// renderPDF renders and signs a record's certificate as internal/web's
+// renderSignedPDF does, so it is byte for byte the PDF the registry
+// issues.
 func (r *trustRegistry) renderPDF(t *testing.T, sig registry.Signature, baseURL string) []byte {
+	t.Helper()
+	signer, err := r.a.keys.DocumentSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := certificate.SignPDF(r.renderUnsignedPDF(t, sig, baseURL), sig.Code, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
+// renderUnsignedPDF renders a record's certificate without signing it
+// over its bytes, as certificates were issued before they were signed,
+// and as anyone with the renderer can.
+func (r *trustRegistry) renderUnsignedPDF(t *testing.T, sig registry.Signature, baseURL string) []byte {
 	t.Helper()
 	ctx := t.Context()
 	ev, err := r.a.db.Event(ctx, sig.EventID)
@@ -155,11 +172,12 @@ func TestVerify(t *testing.T) {
 	validPDF := writeTrustFile(t, "valid.pdf", r.renderPDF(t, valid, base))
 	revokedPDF := writeTrustFile(t, "revoked.pdf", r.renderPDF(t, revoked, base))
 	alteredPDF := writeTrustFile(t, "altered.pdf", incrementalUpdate(readTrustFile(t, validPDF)))
-	// Rendered anew with another name but the genuine QR: offline it
-	// passes, since the QR's claim holds no name; the registry knows better.
+	// Rendered anew with another name but the genuine QR: without the
+	// registry's key it cannot be signed, so offline it is refused as
+	// unsigned; online the registry knows it is not the PDF it issued.
 	renamed := valid
 	renamed.Name = "Orang Lain, S.H."
-	renamedPDF := writeTrustFile(t, "renamed.pdf", r.renderPDF(t, renamed, base))
+	renamedPDF := writeTrustFile(t, "renamed.pdf", r.renderUnsignedPDF(t, renamed, base))
 	notCertificate := writeTrustFile(t, "other.pdf", []byte("%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"))
 
 	qr := r.qrText(t, valid, base)
@@ -192,6 +210,7 @@ func TestVerify(t *testing.T) {
 
 	runVerifyCases(t, []verifyCase{
 		{"PDF offline", []string{validPDF, "--key", keyFile}, 0, []string{"SAH / VALID: tanda tangan registri " + trustOrigin + " untuk alamat " + host + " cocok (kunci " + trustOrigin + "+",
+			"QR TERCETAK / PRINTED QR: sama", "PDF UTUH / PDF INTACT: tanda tangan PDF cocok", "registry " + trustOrigin + ")",
 			"pemeriksaan luring tidak melihat pencabutan", "HASIL / RESULT: SAH / VALID"}},
 		{"flags before the file", []string{"--key", keyFile, validPDF}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
 		{"QR offline", []string{"--qr", qr, "--key", keyFile}, 0, []string{"Sertifikat / Certificate:   " + valid.Code,
@@ -227,9 +246,10 @@ func TestVerify(t *testing.T) {
 			"HASIL / RESULT: DICABUT / REVOKED"}},
 		{"unknown code, online", []string{"--qr", qrUnknown, "--key", keyFile, "--online", base}, 1, []string{
 			"SAH / VALID: tanda tangan", "HASIL / RESULT: TIDAK DITEMUKAN / NOT FOUND"}},
-		{"re-rendered PDF, offline", []string{renamedPDF, "--key", keyFile}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
+		{"re-rendered PDF, offline", []string{renamedPDF, "--key", keyFile}, 1, []string{"QR TERCETAK / PRINTED QR: sama",
+			"HASIL / RESULT: PDF TANPA TANDA TANGAN / UNSIGNED PDF", "no embedded signature: check online"}},
 		{"re-rendered PDF, online", []string{renamedPDF, "--key", keyFile, "--online", base}, 1, []string{
-			"BERLAKU / NOT REVOKED", "HASIL / RESULT: PDF DIUBAH / ALTERED PDF"}},
+			"no embedded signature (an earlier issue); compared online", "BERLAKU / NOT REVOKED", "HASIL / RESULT: PDF DIUBAH / ALTERED PDF"}},
 		{"registry down", []string{validPDF, "--key", keyFile, "--online", down}, 1, []string{
 			"HASIL / RESULT: TIDAK DAPAT DIPERIKSA DARING / COULD NOT CHECK ONLINE"}},
 

@@ -58,7 +58,7 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, string, error)
 		}
 		r.Sig, r.noInk = sig, false
 	}
-	p, err := s.renderPDF(r)
+	p, err := s.renderSignedPDF(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -113,7 +113,10 @@ func errErased() error {
 
 // renderPDF renders a record's certificate with the QR claim signed for
 // it (signing it now if the record has none yet); it stores nothing.
-// Only a certificate not yet stored is rendered.
+// Only a certificate not yet stored is rendered. The PDF it returns is not
+// signed over its bytes: that is how certificates issued before PDFs were
+// signed look, which StoreIssuedPDFs reproduces; an issue signs it
+// (renderSignedPDF).
 func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 	if r.Sig.Erased() {
 		return registry.IssuedPDF{}, errErased()
@@ -137,6 +140,28 @@ func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
 	}
 	return registry.IssuedPDF{SignatureID: r.Sig.ID, PDF: pdf, SHA256: sha256Hex(pdf), ClaimToken: token}, nil
+}
+
+// renderSignedPDF renders a record's certificate for issue: as renderPDF
+// does, then signed over its own bytes with the registry's current key,
+// which must be inside its validity window (docs/FORMATS.md §6), so that
+// `ikrar verify` can tell any change to the file with no network. The
+// signed bytes are the certificate; their SHA-256 is its fingerprint. A
+// stored certificate is never signed again.
+func (s *Server) renderSignedPDF(r record) (registry.IssuedPDF, error) {
+	p, err := s.renderPDF(r)
+	if err != nil {
+		return p, err
+	}
+	signer, err := s.tl.Keys.DocumentSigner()
+	if err != nil {
+		return registry.IssuedPDF{}, fmt.Errorf("sign certificate %s: %w", r.Sig.Code, err)
+	}
+	if p.PDF, err = certificate.SignPDF(p.PDF, r.Sig.Code, signer); err != nil {
+		return registry.IssuedPDF{}, fmt.Errorf("sign certificate %s: %w", r.Sig.Code, err)
+	}
+	p.SHA256 = sha256Hex(p.PDF)
+	return p, nil
 }
 
 // certificatePage is the signer's success page, reached right after signing

@@ -123,7 +123,7 @@ func (s *Server) renderZipJob(ctx context.Context, j *zipJob, base record) {
 		return
 	}
 	var p registry.IssuedPDF
-	if p, j.err = s.renderPDF(r); j.err == nil {
+	if p, j.err = s.renderSignedPDF(r); j.err == nil {
 		j.pdf, j.token, j.fresh = p.PDF, p.ClaimToken, true
 	}
 }
@@ -131,7 +131,9 @@ func (s *Server) renderZipJob(ctx context.Context, j *zipJob, base record) {
 // writeZipJobs writes the jobs in order as they finish and stores first
 // issues a batch at a time. A render that lost a race with a download of
 // the same record is not stored (the download's is), and is the same
-// bytes: both are rendered by this build with the record's one claim.
+// bytes: both are rendered by this build with the record's one claim and
+// signed with the same key (Ed25519 signatures are deterministic), unless
+// a key rotation fell between them.
 func (s *Server) writeZipJobs(ctx context.Context, zw *zip.Writer, order <-chan *zipJob) error {
 	batch := make([]registry.IssuedPDF, 0, storeBatch)
 	flush := func() error {

@@ -23,6 +23,10 @@ const storeBackfillBatch = 32
 // rendered and stored afresh at its next download. Progress is the stored
 // rows themselves: a run killed half-way resumes where it stopped. The
 // QR text holds the base URL, so this runs in the server, which knows it.
+// The bytes are stored as they were issued, without the signature over
+// the PDF that certificates issued since carry: signing them now would
+// change the fingerprint their holders have. Offline, `ikrar verify` says
+// such a PDF has no embedded signature and must be checked online.
 func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, err error) {
 	var after int64
 	for {

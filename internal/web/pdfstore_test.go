@@ -116,11 +116,17 @@ func TestIssuedPDFSurvivesKeyRotation(t *testing.T) {
 func TestStoreIssuedPDFs(t *testing.T) {
 	a, e, people := storedApp(t, 3)
 	kept, resigned, never := a.mustSign(t, e, people[0]), a.mustSign(t, e, people[1]), a.mustSign(t, e, people[2])
-	keptPDF, resignedPDF := mustDownload(t, a, kept), mustDownload(t, a, resigned)
+	// Issued by an earlier version: the same render, not signed over its
+	// bytes.
+	keptPDF, resignedPDF := unsignedPart(t, a, mustDownload(t, a, kept)), unsignedPart(t, a, mustDownload(t, a, resigned))
 
-	// The database as an earlier version left it: fingerprints without
-	// bytes, and for one record no claim token either.
+	// The database as an earlier version left it: fingerprints of
+	// unsigned PDFs without their bytes, and for one record no claim
+	// token either.
 	execDB(t, a.path, `DELETE FROM certificate_pdfs`)
+	for code, pdf := range map[string][]byte{kept.Certificate.Code: keptPDF, resigned.Certificate.Code: resignedPDF} {
+		execDB(t, a.path, `UPDATE signatures SET pdf_hash = ? WHERE code = ?`, hexSHA256(pdf), code)
+	}
 	execDB(t, a.path, `UPDATE signatures SET claim_token = '' WHERE code = ?`, resigned.Certificate.Code)
 	if err := a.keys.Rotate(365 * 24 * time.Hour); err != nil {
 		t.Fatal(err)
@@ -141,7 +147,7 @@ func TestStoreIssuedPDFs(t *testing.T) {
 		t.Fatal("the upgrade issued a certificate never downloaded")
 	}
 	if got := mustDownload(t, a, kept); !bytes.Equal(got, keptPDF) {
-		t.Fatal("the stored certificate is not the one issued")
+		t.Fatal("the stored certificate is not the one issued: a certificate issued unsigned is kept unsigned")
 	}
 
 	code := resigned.Certificate.Code
@@ -157,6 +163,9 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	}
 	if got := mustDownload(t, a, resigned); !bytes.Equal(got, fresh) {
 		t.Fatal("the re-issued certificate is not stored")
+	}
+	if _, _, err := certificate.VerifyPDF(fresh, a.keys.Verifiers()); err != nil {
+		t.Errorf("the re-issued certificate is not signed with the current key: %v", err)
 	}
 	if matches, earlier := checkPDF(t, a, code, resignedPDF); matches || !earlier {
 		t.Errorf("the earlier issue: matches %v, earlier issue %v; want false, true", matches, earlier)
@@ -180,6 +189,22 @@ func execDB(t *testing.T, path, q string, args ...any) {
 	if _, err := db.Exec(q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
+}
+
+// unsignedPart is a signed certificate without its signature: the bytes
+// an earlier version issued for the same record.
+func unsignedPart(t *testing.T, a *testApp, pdf []byte) []byte {
+	t.Helper()
+	sig, _, err := certificate.VerifyPDF(pdf, a.keys.Verifiers())
+	if err != nil {
+		t.Fatalf("issued certificate: %v", err)
+	}
+	return pdf[:sig.Signed]
+}
+
+func hexSHA256(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // A certificate issued with a v1 QR before claim tokens were kept is
