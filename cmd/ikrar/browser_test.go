@@ -232,7 +232,8 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
 	qr := decodePageQR(t, filepath.Join(dir, "page.png"))
-	verify := demo.BaseURL + "/v/" + code
+	// The QR is an upper-case URL with a v2 claim (docs/FORMATS.md §5).
+	verify := strings.ToUpper(demo.BaseURL) + "/V/" + code + "/"
 	if !strings.HasPrefix(qr, verify) {
 		t.Fatalf("QR on the certificate = %q, want it to start with %q", qr, verify)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -73,24 +72,9 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return v.result()
 		}
 	}
-	claim, token, err := translog.ParseQR(text)
-	if err != nil {
-		v.fail("QR TIDAK DIKENALI / UNRECOGNISED QR", fmt.Sprintf("bukan kode QR sertifikat ikrar / not an ikrar certificate QR code (%v)", err))
+	claim, origin, ok := checkClaim(text, keys, v)
+	if !ok {
 		return v.result()
-	}
-	fmt.Fprintf(stdout, "Sertifikat / Certificate:   %s\n", claim.Code)
-	fmt.Fprintf(stdout, "Acara / Event:              %d\n", claim.EventID)
-	fmt.Fprintf(stdout, "Ditandatangani / Signed at: %s\n", claim.SignedAt.UTC().Format("2006-01-02 15:04:05 MST"))
-
-	key, err := translog.ClaimKey(claim, token, keys)
-	origin, _, _ := strings.Cut(key, "+") // the registry whose key signed the claim, if one did
-	switch {
-	case err == nil:
-		v.pass("SAH / VALID", fmt.Sprintf("tanda tangan registri cocok (kunci %s) / the registry's signature matches", translog.KeyID(key)))
-	case errors.Is(err, translog.ErrUnverified):
-		v.fail("TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "ditandatangani kunci yang tidak ada di berkas kunci / signed by a key that is not in the key file")
-	default:
-		v.fail("TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "tanda tangan tidak cocok dengan isi sertifikat / the signature does not match the certificate's data")
 	}
 	if pdf != nil {
 		checkPDFFile(pdf, text, claim.Code, origin, verifiers, base != "", v)
@@ -174,7 +158,7 @@ type onlineRecord struct {
 // must agree), whether its log leaf is in a checkpoint signed by a known
 // key, and (for a PDF) whether the file is the one issued. origin is the
 // registry whose key signed the claim, "" if none did.
-func checkOnline(ctx context.Context, client *http.Client, base string, claim translog.Claim, origin string, pdf []byte, verifiers note.Verifiers, v *verdict) {
+func checkOnline(ctx context.Context, client *http.Client, base string, claim qrClaim, origin string, pdf []byte, verifiers note.Verifiers, v *verdict) {
 	const offline = "TIDAK DAPAT DIPERIKSA DARING / COULD NOT CHECK ONLINE"
 	certURL := base + "/api/v1/certificates/" + url.PathEscape(claim.Code)
 	var rec onlineRecord
@@ -187,12 +171,7 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim tr
 		v.fail(offline, err.Error())
 		return
 	}
-	if rec.EventID != claim.EventID || rec.SignedAt.UnixMilli() != claim.SignedAt.UnixMilli() || !strings.HasPrefix(rec.PledgeHash, claim.PledgeHash) {
-		v.fail("DATA BERBEDA / DATA MISMATCH", "catatan registri berbeda dari yang ditandatangani pada QR / the registry's record differs from what the QR signed")
-	}
-	if rec.IdentityHash != "" && !strings.HasPrefix(rec.IdentityHash, claim.IdentityHash) {
-		v.fail("DATA BERBEDA / DATA MISMATCH", "komitmen identitas registri berbeda dari yang ditandatangani pada QR / the registry's identity commitment differs from what the QR signed")
-	}
+	claim.compare(rec, v)
 	if rec.Verdict != nil {
 		for _, c := range rec.Verdict.Checks {
 			if c.OK {

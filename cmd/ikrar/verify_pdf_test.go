@@ -103,7 +103,7 @@ func TestVerifyPDFPrintedQRDiffers(t *testing.T) {
 			t.Fatalf("%s: the metadata QR was not found", name)
 		}
 		wantRefused(t, name, swapped, keyFile,
-			"Sertifikat / Certificate:   "+other.Code, "SAH / VALID: tanda tangan registri cocok",
+			"Sertifikat / Certificate:   "+other.Code, "SAH / VALID: tanda tangan registri "+trustOrigin,
 			"HASIL / RESULT: QR TERCETAK BERBEDA / PRINTED QR DIFFERS", "printed: "+myQR)
 	}
 }

@@ -25,8 +25,27 @@ import (
 )
 
 // qrText is what the registry puts in a certificate's QR code, as
-// internal/web's qrText makes it.
+// internal/web's qrText makes it: a v2 claim for the base URL's host.
 func (r *trustRegistry) qrText(t *testing.T, sig registry.Signature, baseURL string) string {
+	t.Helper()
+	host, err := translog.ClaimHost(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := r.a.keys.SignRecordClaim(host, sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := translog.ClaimFromToken(host, sig.Code, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheme, _, _ := strings.Cut(baseURL, "://")
+	return translog.FormatQRV2(scheme, c)
+}
+
+// qrTextV1 is the QR of a certificate issued before claims were v2.
+func (r *trustRegistry) qrTextV1(t *testing.T, sig registry.Signature, baseURL string) string {
 	t.Helper()
 	claim := translog.ClaimOf(sig)
 	token, err := r.a.keys.SignClaim(claim)
@@ -87,14 +106,18 @@ func writeTrustFile(t *testing.T, name string, data []byte) string {
 	return path
 }
 
-// flipToken changes one character in the middle of a QR text's signature.
+// flipToken changes one character in the middle of a QR text's signature:
+// the &s= token of a v1 QR, the signature part of a v2 claim.
 func flipToken(t *testing.T, qr string) string {
 	t.Helper()
 	i := strings.Index(qr, "&s=")
-	if i < 0 {
+	if i >= 0 {
+		i += len("&s=") + 30
+	} else if i = strings.LastIndex(qr, "/"); len(qr)-i-1 == translog.ClaimV2Len {
+		i += 1 + 100
+	} else {
 		t.Fatalf("no token in %q", qr)
 	}
-	i += len("&s=") + 30
 	c := byte('A')
 	if qr[i] == 'A' {
 		c = 'B'
@@ -163,10 +186,23 @@ func TestVerify(t *testing.T) {
 	unknown := valid
 	unknown.Code = "TIDAKADA0000"
 	qrUnknown := r.qrText(t, unknown, base)
-	qrEdited := strings.Replace(qr, fmt.Sprintf("&t=%d", valid.SignedAt.UnixMilli()), fmt.Sprintf("&t=%d", valid.SignedAt.UnixMilli()-3600_000), 1)
+	// The claim's first characters are its signing time.
+	claimAt := strings.LastIndex(qr, "/") + 1
+	qrEdited := qr[:claimAt] + "AA" + qr[claimAt+2:]
 	if qrEdited == qr {
 		t.Fatal("could not edit the signing time in the QR text")
 	}
+	host, _ := translog.ClaimHost(base)
+	lookalike := strings.Replace(qr, strings.ToUpper(host), "IKRAR.EXAMPLE-GO.ID", 1)
+	// Signed by the registry's key, but for a leaf the record does not have:
+	// offline it passes, online the registry's leaf tells.
+	wrongLeaf, err := r.a.keys.SignClaimV2(host, valid.Code, valid.SignedAt, tlog.Hash{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qrWrongLeaf := translog.FormatQRV2("http", wrongLeaf)
+	qrV1 := r.qrTextV1(t, valid, base)
+	qrV1Edited := strings.Replace(qrV1, fmt.Sprintf("&t=%d", valid.SignedAt.UnixMilli()), fmt.Sprintf("&t=%d", valid.SignedAt.UnixMilli()-3600_000), 1)
 	otherKeys, err := translog.LoadOrCreateKeyring(t.TempDir(), trustOrigin)
 	if err != nil {
 		t.Fatal(err)
@@ -175,15 +211,29 @@ func TestVerify(t *testing.T) {
 	down := "http://127.0.0.1:1"
 
 	runVerifyCases(t, []verifyCase{
-		{"PDF offline", []string{validPDF, "--key", keyFile}, 0, []string{"SAH / VALID: tanda tangan registri cocok (kunci " + trustOrigin + "+",
+		{"PDF offline", []string{validPDF, "--key", keyFile}, 0, []string{"SAH / VALID: tanda tangan registri " + trustOrigin + " untuk alamat " + host + " cocok (kunci " + trustOrigin + "+",
 			"QR TERCETAK / PRINTED QR: sama", "PDF UTUH / PDF INTACT: tanda tangan PDF cocok", "registry " + trustOrigin + ")",
 			"pemeriksaan luring tidak melihat pencabutan", "HASIL / RESULT: SAH / VALID"}},
 		{"flags before the file", []string{"--key", keyFile, validPDF}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
-		{"QR offline", []string{"--qr", qr, "--key", keyFile}, 0, []string{"Sertifikat / Certificate:   " + valid.Code, "HASIL / RESULT: SAH / VALID"}},
+		{"QR offline", []string{"--qr", qr, "--key", keyFile}, 0, []string{"Sertifikat / Certificate:   " + valid.Code,
+			"Registri / Registry:        " + trustOrigin, "Alamat / Host:              " + host, "HASIL / RESULT: SAH / VALID"}},
+		{"QR typed in lower case", []string{"--qr", strings.ToLower(qr), "--key", keyFile}, 0, []string{"HASIL / RESULT: SAH / VALID"}},
 		{"flipped byte in the signature", []string{"--qr", flipToken(t, qr), "--key", keyFile}, 1,
-			[]string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "tidak cocok dengan isi sertifikat"}},
+			[]string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "no key in the key file signed this claim for host " + host}},
 		{"edited signing time", []string{"--qr", qrEdited, "--key", keyFile}, 1, []string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE"}},
+		{"genuine QR, look-alike host", []string{"--qr", lookalike, "--key", keyFile}, 1, []string{
+			"Alamat / Host:              ikrar.example-go.id", "HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE"}},
+		{"v1 QR offline", []string{"--qr", qrV1, "--key", keyFile}, 0, []string{"Acara / Event:", "Registri / Registry:        " + trustOrigin,
+			"does not bind the registry's host", "HASIL / RESULT: SAH / VALID"}},
+		{"v1 QR, flipped byte", []string{"--qr", flipToken(t, qrV1), "--key", keyFile}, 1,
+			[]string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "tidak cocok dengan isi sertifikat"}},
+		{"v1 QR, edited signing time", []string{"--qr", qrV1Edited, "--key", keyFile}, 1, []string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE"}},
+		{"QR for another leaf, online", []string{"--qr", qrWrongLeaf, "--key", keyFile, "--online", base}, 1, []string{
+			"SAH / VALID: tanda tangan", "HASIL / RESULT: DATA BERBEDA / DATA MISMATCH", "log leaf differs"}},
+		{"v1 QR online", []string{"--qr", qrV1, "--key", keyFile, "--online", base}, 0, []string{"BERLAKU / NOT REVOKED", "HASIL / RESULT: SAH / VALID"}},
 		{"another registry's key", []string{validPDF, "--key", otherKeyFile}, 1,
+			[]string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "no key in the key file"}},
+		{"v1 QR, another registry's key", []string{"--qr", qrV1, "--key", otherKeyFile}, 1,
 			[]string{"HASIL / RESULT: TANDA TANGAN TIDAK SAH / INVALID SIGNATURE", "not in the key file"}},
 		{"incremental update", []string{alteredPDF, "--key", keyFile}, 1, []string{"SAH / VALID: tanda tangan", "HASIL / RESULT: PDF DIUBAH / ALTERED PDF"}},
 		{"no ikrar QR", []string{notCertificate, "--key", keyFile}, 1, []string{"HASIL / RESULT: BUKAN SERTIFIKAT IKRAR / NOT AN IKRAR CERTIFICATE"}},
@@ -502,8 +552,10 @@ func TestVerifyOnlineVerdict(t *testing.T) {
 		exec(`UPDATE signatures SET leaf_index = -1 WHERE id = ?`, r.sigs[4].ID)
 	})
 	runVerifyCases(t, []verifyCase{
+		// The v2 claim signs the record's leaf, so an edited field shows
+		// first as a leaf other than the one the QR signed.
 		{"channel edited", []string{"--qr", channel, "--key", keyFile, "--online", base}, 1, []string{
-			"!!  TIDAK SAH / NOT VALID (leaf)", "HASIL / RESULT: TIDAK SAH / NOT VALID (leaf)"}},
+			"!!  TIDAK SAH / NOT VALID (leaf)", "the registry's log leaf differs from the one the QR signed", "HASIL / RESULT: DATA BERBEDA / DATA MISMATCH"}},
 		{"signing time edited", []string{"--qr", signedAt, "--key", keyFile, "--online", base}, 1, []string{
 			"DATA BERBEDA / DATA MISMATCH", "!!  TIDAK SAH / NOT VALID (leaf)"}},
 		{"not in the log", []string{"--qr", unlogged, "--key", keyFile, "--online", base}, 1, []string{

@@ -85,11 +85,35 @@ const (
 	contentW = pageW - 2*marginX
 	bodyTop  = 18.0
 	sigTop   = 196.0 // signatures; the text above must end before it
-	qrTop    = 245.0 // QR code, code and footer
-	qrSize   = 37.0
-	colW     = 78.0 // each signature column
+	colW     = 78.0  // each signature column
 	sigBoxH  = 22.0
 )
+
+// qrPlace is where the QR code goes, with its quiet zone, at the page's
+// left margin: its top and size, and the top of the certificate number,
+// code and footer beside it.
+type qrPlace struct{ top, size, infoTop float64 }
+
+var (
+	// A v2 QR is a 49-module symbol printed 40 mm wide, which phone
+	// decoders read from a forwarded photo or a far one
+	// (TestQRScansFromPictures). It starts under the official's name, left
+	// of the signer's NIP, so the text beside it starts lower.
+	qrPlaceV2 = qrPlace{top: 238, size: 47, infoTop: 249}
+	// A v1 QR keeps the place it was issued with (57 modules, 32.5 mm), so
+	// that a certificate issued before claim v2 renders again byte for
+	// byte when the upgrade stores it (web.StoreIssuedPDFs).
+	qrPlaceV1 = qrPlace{top: 245, size: 37, infoTop: 247}
+)
+
+// placeQR is the place of a QR by its text: a v2 QR is an upper-case URL
+// (FORMATS.md §5), a v1 QR a lower-case one.
+func placeQR(text string) qrPlace {
+	if strings.HasPrefix(text, "HTTPS://") || strings.HasPrefix(text, "HTTP://") {
+		return qrPlaceV2
+	}
+	return qrPlaceV1
+}
 
 var (
 	navy = [3]int{21, 47, 94}
@@ -356,12 +380,13 @@ func (d doc) typed(name string, b box) {
 
 func (d doc) verification(c Certificate, qr [][]bool) {
 	s := c.Signature
-	drawQR(d.Fpdf, qr, marginX, qrTop, qrSize)
+	at := placeQR(c.QRText)
+	drawQR(d.Fpdf, qr, marginX, at.top, at.size)
 
-	x := marginX + qrSize + 5
+	x := marginX + at.size + 5
 	w := pageW - marginX - x
 	code := registry.GroupCode(s.Code)
-	d.SetXY(x, qrTop+2)
+	d.SetXY(x, at.infoTop)
 	d.font("", 8, grey)
 	d.CellFormat(32, 4.5, "Nomor sertifikat", "", 0, "L", false, 0, "")
 	d.font("B", 9.5, ink)

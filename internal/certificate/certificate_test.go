@@ -271,7 +271,8 @@ func TestRenderLongPledgeFlows(t *testing.T) {
 	// page, so it gets the region where the QR is meant to be.
 	page := pdftest.Page(t, pdf, pages)
 	px := func(mm float64) int { return int(mm * 150 / 25.4) }
-	region := image.Rect(px(marginX-5), px(qrTop-5), px(marginX+qrSize+5), px(qrTop+qrSize+5))
+	at := placeQR(testQR)
+	region := image.Rect(px(marginX-5), px(at.top-5), px(marginX+at.size+5), px(at.top+at.size+5))
 	if got := pdftest.DecodeQR(t, page.(interface {
 		SubImage(image.Rectangle) image.Image
 	}).SubImage(region)); got != testQR {

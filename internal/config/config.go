@@ -104,6 +104,12 @@ func (c *Config) complete() error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("--base-url %q must be an absolute http(s) URL", c.BaseURL)
 	}
+	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		// The certificate QR is HTTPS://HOST/V/CODE/CLAIM in upper case, so
+		// it can use the QR alphanumeric mode: a path prefix would have to
+		// be matched in upper case by whatever serves the host.
+		return fmt.Errorf("--base-url %q must be the root of a host, with no path: certificate QR codes open /V/<code>/<claim> on it", c.BaseURL)
+	}
 	if c.Origin == "" {
 		c.Origin = u.Host + "/ikrar"
 	}

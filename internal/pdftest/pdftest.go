@@ -20,18 +20,25 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
-// NeedTool returns the path of an external program, skipping the test when
+// NeedTool returns the path of a poppler program, skipping the test when
 // it is missing, unless CI=true.
 func NeedTool(t testing.TB, name string) string {
+	t.Helper()
+	return NeedPackageTool(t, name, "poppler-utils")
+}
+
+// NeedPackageTool returns the path of an external program from the Debian
+// package pkg, skipping the test when it is missing, unless CI=true.
+func NeedPackageTool(t testing.TB, name, pkg string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err == nil {
 		return path
 	}
 	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required in CI (apt-get install poppler-utils): %v", name, err)
+		t.Fatalf("%s is required in CI (apt-get install %s; .ci/run does): %v", name, pkg, err)
 	}
-	t.Skipf("%s not installed (apt-get install poppler-utils)", name)
+	t.Skipf("%s not installed (apt-get install %s)", name, pkg)
 	return ""
 }
 
@@ -84,24 +91,49 @@ func Pages(t testing.TB, pdf []byte) int {
 // Page renders one page (from 1) at 150 dpi.
 func Page(t testing.TB, pdf []byte, page int) image.Image {
 	t.Helper()
-	tool := NeedTool(t, "pdftoppm")
-	dir := t.TempDir()
-	n := strconv.Itoa(page)
-	out, err := exec.Command(tool, "-r", "150", "-png", "-f", n, "-l", n, "-singlefile",
-		write(t, pdf), filepath.Join(dir, "page")).CombinedOutput()
-	if err != nil || len(out) > 0 {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	f, err := os.Open(filepath.Join(dir, "page.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	img, err := png.Decode(bytes.NewReader(render(t, pdf, page, "page.png", "-r", "150", "-png")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// GrayPage renders one page (from 1) in grey at dpi dots per inch.
+func GrayPage(t testing.TB, pdf []byte, page, dpi int) *image.Gray {
+	t.Helper()
+	// pdftoppm writes a grey page as a binary PGM (its PNGs are RGB).
+	b := render(t, pdf, page, "page.pgm", "-r", strconv.Itoa(dpi), "-gray")
+	f := bytes.Fields(b[:min(len(b), 64)])
+	if len(f) < 4 || string(f[0]) != "P5" || string(f[3]) != "255" {
+		t.Fatalf("pdftoppm -gray wrote no 8-bit PGM: %.20q", b)
+	}
+	w, errW := strconv.Atoi(string(f[1]))
+	h, errH := strconv.Atoi(string(f[2]))
+	if errW != nil || errH != nil || w*h > len(b) {
+		t.Fatalf("PGM header %q %q", f[1], f[2])
+	}
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	copy(img.Pix, b[len(b)-w*h:])
+	return img
+}
+
+// render runs pdftoppm on one page with opts and returns the file it
+// writes, name.
+func render(t testing.TB, pdf []byte, page int, name string, opts ...string) []byte {
+	t.Helper()
+	tool := NeedTool(t, "pdftoppm")
+	dir := t.TempDir()
+	n := strconv.Itoa(page)
+	args := append(opts, "-f", n, "-l", n, "-singlefile", write(t, pdf), filepath.Join(dir, "page"))
+	out, err := exec.Command(tool, args...).CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // Crop returns the part of img inside r, given as fractions of its width

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // The decoders below read text that reaches ikrar from outside: the QR text
@@ -41,6 +42,42 @@ func FuzzParseQR(f *testing.F) {
 		// Only the registry's own signature verifies, whatever the text says.
 		if err := VerifyClaim(c, tok, keys); err == nil && tok != token {
 			t.Fatalf("a token the registry never issued verified: %q", tok)
+		}
+	})
+}
+
+func FuzzParseQRV2(f *testing.F) {
+	k := mustKeyring(f, f.TempDir())
+	var leaf tlog.Hash
+	signed, err := k.SignClaimV2("ikrar.example.go.id", "K7M4QX2P9ABC", sampleClaim().SignedAt, leaf)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(FormatQRV2("https", signed))
+	f.Add(strings.ToLower(FormatQRV2("http", signed)))
+	f.Add("HTTPS://H:0/V/A/" + strings.Repeat("7", ClaimV2Len))
+	f.Add("https://h/v/a/" + strings.Repeat("a", ClaimV2Len-1) + "=")
+	f.Add(strings.Replace(FormatQRV2("https", signed), "IKRAR", "I\u212ARAR", 1))
+	keys := k.VerifierKeys()
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := ParseQRV2(text)
+		if err != nil {
+			return
+		}
+		if !ValidClaimHost(c.Host) || !validCode(c.Code) || !isASCII(text) {
+			t.Fatalf("ParseQRV2(%q) accepted an invalid claim %+v", text, c)
+		}
+		// What parsed is the text up to letter case, so two spellings of a
+		// claim always mean one claim.
+		canon := FormatQRV2("https", c)
+		if !strings.EqualFold(canon, text) && !strings.EqualFold(FormatQRV2("http", c), text) {
+			t.Fatalf("ParseQRV2 accepted %q, which is not a spelling of %q", text, canon)
+		}
+		if again, err := ParseQRV2(canon); err != nil || again != c {
+			t.Fatalf("round trip of %q: %+v %v, want %+v", text, again, err, c)
+		}
+		if _, err := VerifyClaimV2(c, keys); err == nil && c != signed {
+			t.Fatalf("a claim the registry never signed verified: %+v", c)
 		}
 	})
 }

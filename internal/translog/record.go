@@ -97,12 +97,19 @@ func SignatureIdentity(s registry.Signature) string {
 	return IdentityHash(s.IdentitySalt, s.NIP, s.Name)
 }
 
-// SignRecordClaim signs the claim of a record with the current key; a
-// record not yet stored gets its identity hash computed first. It is
-// registry.Service.ClaimSigner.
-func (k *Keyring) SignRecordClaim(s registry.Signature) (string, error) {
+// SignRecordClaim signs the v2 QR claim of a new record with the current
+// key, for the registry reached at host (ClaimHost of the base URL); a
+// record not yet stored gets its identity hash computed first. The claim
+// binds the record's signature leaf, so whatever the leaf commits to the
+// QR vouches for. The token it returns is the claim's base32 (see
+// ClaimV2.Token), stored with the record and never signed again.
+func (k *Keyring) SignRecordClaim(host string, s registry.Signature) (string, error) {
 	if s.IdentityHash == "" {
 		s.IdentityHash = SignatureIdentity(s)
 	}
-	return k.SignClaim(ClaimOf(s))
+	c, err := k.SignClaimV2(host, s.Code, s.SignedAt, SignatureEntry(s).Hash())
+	if err != nil {
+		return "", err
+	}
+	return c.Token(), nil
 }

@@ -244,6 +244,8 @@ func (s *Server) verifyForm(c echo.Context) error {
 }
 
 // verifyPage is what a certificate's QR opens: a verdict anyone can read.
+// A v2 QR opens /V/<code>/<claim> (upper case, so the QR can use its
+// alphanumeric mode), a v1 QR /v/<code>?e=…&s=….
 func (s *Server) verifyPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	sig, err := s.svc.Lookup(ctx, c.Param("code"))
@@ -257,7 +259,11 @@ func (s *Server) verifyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.verifyData(ctx, r, s.claimFromQuery(sig.Code, c.QueryParams()))
+	qc := s.claimFromQuery(sig.Code, c.QueryParams())
+	if claim := c.Param("claim"); claim != "" {
+		qc = s.claimFromPath(sig.Code, claim)
+	}
+	d, err := s.verifyData(ctx, r, qc)
 	if err != nil {
 		return err
 	}

@@ -71,10 +71,12 @@ func newI18nSite(t *testing.T) *i18nSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	qr := a.qrOf(t, signed.Certificate.Code)
 	s := &i18nSite{app: a, admin: admin,
 		userData: []string{org.Name, e.URL, "Deklarasi Netralitas ASN 2024", "Aula Kantor Bupati", "Drs. H. Ahmad Fauzi, M.Si.", "Sekretaris Daerah",
 			registry.DefaultPledge().Title, reason, super.Name, officer.Name},
-		params: map[string]string{"slug": e.URL[strings.LastIndex(e.URL, "/")+1:], "token": personal, "code": signed.Certificate.Code},
+		params: map[string]string{"slug": e.URL[strings.LastIndex(e.URL, "/")+1:], "token": personal, "code": signed.Certificate.Code,
+			"claim": qr[strings.LastIndex(qr, "/")+1:]},
 		ids: map[string]string{"/admin/orgs/": fmt.Sprint(org.ID), "/admin/events/": fmt.Sprint(e.ID),
 			"/admin/users/": fmt.Sprint(officer.ID), "/admin/pledges/": "1"},
 		query: map[string]string{"/c/:code": "k=" + pdf.Query().Get("k"), "/c/:code/sertifikat.pdf": "k=" + pdf.Query().Get("k"),

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,14 +95,14 @@ func TestIssuedPDFSurvivesKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claim, token, err := translog.ParseQR(qr)
+	claim, err := translog.ParseQRV2(qr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := translog.VerifyClaim(claim, token, oldKeys); err != nil {
+	if _, err := translog.VerifyClaimV2(claim, oldKeys); err != nil {
 		t.Errorf("the claim of a record made before the rotation does not verify with the key of that day: %v", err)
 	}
-	if err := translog.VerifyClaim(claim, token, newKeys); err == nil {
+	if _, err := translog.VerifyClaimV2(claim, newKeys); err == nil {
 		t.Error("the claim of a record made before the rotation was signed again with the new key")
 	}
 }
@@ -158,6 +159,9 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	if bytes.Equal(fresh, resignedPDF) {
 		t.Fatal("the test cannot fail: the re-issued certificate is the earlier one")
 	}
+	if qr, err := certificate.QRTextFromPDF(fresh); err != nil || !strings.HasPrefix(qr, "HTTP://") {
+		t.Errorf("the re-issued certificate's QR %q (%v): want a v2 claim", qr, err)
+	}
 	if got := mustDownload(t, a, resigned); !bytes.Equal(got, fresh) {
 		t.Fatal("the re-issued certificate is not stored")
 	}
@@ -202,4 +206,53 @@ func unsignedPart(t *testing.T, a *testApp, pdf []byte) []byte {
 func hexSHA256(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// A certificate issued with a v1 QR before claim tokens were kept is
+// stored as issued by the upgrade: its claim is signed again as v1 (the
+// same bytes, with the same key) and drawn where it was, not as a v2 QR.
+func TestStoreIssuedV1Certificate(t *testing.T) {
+	a, e, people := storedApp(t, 1)
+	s := a.mustSign(t, e, people[0])
+	ctx := context.Background()
+	sig, err := a.db.SignatureByCode(ctx, s.Certificate.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := a.db.Event(ctx, sig.EventID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := a.db.Organization(ctx, ev.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pledge, err := a.db.Pledge(ctx, ev.PledgeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := translog.ClaimOf(sig)
+	token, err := a.keys.SignClaim(claim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := certificate.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := r.Render(certificate.Certificate{Signature: sig, Event: ev, Org: org, Pledge: pledge,
+		QRText: translog.FormatQR(a.URL, claim, token), VerifyURL: a.URL + "/v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(issued)
+	execDB(t, a.path, `UPDATE signatures SET claim_token = '', pdf_hash = ? WHERE code = ?`, hex.EncodeToString(sum[:]), sig.Code)
+
+	stored, unmatched, err := a.srv.StoreIssuedPDFs(ctx)
+	if err != nil || stored != 1 || unmatched != 0 {
+		t.Fatalf("upgrade: %d stored, %d unmatched (%v); want 1 and 0", stored, unmatched, err)
+	}
+	if got := mustDownload(t, a, s); !bytes.Equal(got, issued) {
+		t.Fatal("the stored certificate is not the v1 certificate issued")
+	}
 }

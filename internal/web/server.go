@@ -92,10 +92,17 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	if err != nil {
 		return nil, err
 	}
+	var host string
+	if tl.Keys != nil {
+		if host, err = translog.ClaimHost(opt.BaseURL); err != nil {
+			return nil, err
+		}
+	}
 	if svc.ClaimSigner == nil && tl.Keys != nil {
 		// A record's QR claim is signed when it is made, with the key of
 		// that moment, and kept with it.
-		svc.ClaimSigner = tl.Keys.SignRecordClaim
+		keys := tl.Keys
+		svc.ClaimSigner = func(sig registry.Signature) (string, error) { return keys.SignRecordClaim(host, sig) }
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1),
@@ -161,6 +168,8 @@ func (s *Server) Handler() *echo.Echo {
 	pages.GET("/v", s.verifyForm)
 	pages.GET(shellPath, s.offlineShell)
 	pages.GET("/v/:code", s.verifyPage)
+	pages.GET("/v/:code/:claim", s.verifyPage)
+	pages.GET("/V/:code/:claim", s.verifyPage)
 	pages.POST("/v/:code/pdf", s.verifyPDF)
 
 	pages.GET("/login", s.loginForm)

@@ -46,16 +46,41 @@ func (s *Server) logRoutes(g *echo.Group) {
 
 // qrText is what a certificate's QR code holds: the verification URL with
 // a signed claim, so the certificate can be checked with no network. The
-// claim's token is the one signed when the record was made; a record made
-// before tokens were kept gets one now, stored with its certificate.
+// claim's token is the one signed when the record was made, v1 for records
+// made before claims bound the host and leaf. A record made before tokens
+// were kept gets its claim now: v1 while the upgrade tries to store the
+// certificate issued then (the token it was issued with, Ed25519 being
+// deterministic), v2 for a certificate issued now.
 func (s *Server) qrText(sig registry.Signature) (text, token string, err error) {
-	claim := translog.ClaimOf(sig)
 	if token = sig.ClaimToken; token == "" {
-		if token, err = s.tl.Keys.SignClaim(claim); err != nil {
+		if sig.PDFHash != "" && sig.LegacyPDFHash == "" {
+			token, err = s.tl.Keys.SignClaim(translog.ClaimOf(sig))
+		} else {
+			token, err = s.tl.Keys.SignRecordClaim(s.claimHost(), sig)
+		}
+		if err != nil {
 			return "", "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
 		}
 	}
-	return translog.FormatQR(s.opt.BaseURL, claim, token), token, nil
+	if !translog.IsClaimV2Token(token) {
+		return translog.FormatQR(s.opt.BaseURL, translog.ClaimOf(sig), token), token, nil
+	}
+	c, err := translog.ClaimFromToken(s.claimHost(), sig.Code, token)
+	if err != nil {
+		return "", "", err
+	}
+	return translog.FormatQRV2(s.scheme(), c), token, nil
+}
+
+// claimHost is the host v2 claims bind; New has checked the base URL.
+func (s *Server) claimHost() string {
+	h, _ := translog.ClaimHost(s.opt.BaseURL)
+	return h
+}
+
+func (s *Server) scheme() string {
+	scheme, _, _ := strings.Cut(s.opt.BaseURL, "://")
+	return scheme
 }
 
 // apiLogKey serves the verifier keys, one per line; with ?windows=1 each

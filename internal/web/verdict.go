@@ -70,13 +70,15 @@ func (c check) Banner() string {
 	return "Pemeriksaan gagal."
 }
 
-// qrClaim is the signed claim a verification page was opened with.
+// qrClaim is the signed claim a verification page was opened with: a v1
+// claim from the query or a v2 claim from the path.
 type qrClaim struct {
 	Claim translog.Claim
 	Token string
+	V2    *translog.ClaimV2
 }
 
-// claimFromQuery reads the claim a QR's URL carries, if the page was
+// claimFromQuery reads the claim a v1 QR's URL carries, if the page was
 // opened from one.
 func (s *Server) claimFromQuery(code string, q url.Values) *qrClaim {
 	if q.Get("s") == "" && q.Get("e") == "" {
@@ -87,6 +89,17 @@ func (s *Server) claimFromQuery(code string, q url.Values) *qrClaim {
 		return &qrClaim{}
 	}
 	return &qrClaim{Claim: c, Token: token}
+}
+
+// claimFromPath reads the claim of a v2 QR's URL, /V/<code>/<claim>, in
+// any letter case. The host it binds is this registry's: a QR made for
+// another host fails here as it fails offline.
+func (s *Server) claimFromPath(code, claim string) *qrClaim {
+	c, err := translog.ClaimFromToken(s.claimHost(), code, claim)
+	if err != nil {
+		return &qrClaim{}
+	}
+	return &qrClaim{V2: &c, Token: claim}
 }
 
 // judge checks a record against the latest checkpoint whose signature
@@ -172,6 +185,14 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 		switch {
 		case qc.Token == "":
 			add(checkClaim, false, "the QR claim is malformed")
+		case qc.V2 != nil:
+			if _, err := translog.VerifyClaimV2(*qc.V2, s.tl.Keys.VerifierKeys()); err != nil {
+				add(checkClaim, false, "the QR claim's signature does not verify with the published keys for this registry's origin and host")
+			} else if !qc.V2.MatchesLeaf(sig.Code, sig.SignedAt, entry.Hash()) {
+				add(checkClaim, false, "the QR claim differs from the record: another code, signing time or leaf")
+			} else {
+				add(checkClaim, true, "the QR claim is signed with a published key for this registry's origin and host and names the record's leaf")
+			}
 		case translog.VerifyClaim(qc.Claim, qc.Token, s.tl.Keys.VerifierKeys()) != nil:
 			add(checkClaim, false, "the QR claim's signature does not verify with the published keys")
 		case !qc.Claim.Matches(translog.ClaimOf(sig)):

@@ -93,23 +93,43 @@ func TestVerdictGenuine(t *testing.T) {
 	wantPage(t, p, http.StatusOK, bannerValid)
 	wantAbsent(t, "a genuine record's page", p.Body, bannerInvalid)
 
+	// The QR's URL is upper case; typed in lower case it works as well.
 	qr := a.qrOf(t, codes[0])
-	p = a.browser(t).get(strings.TrimPrefix(qr, a.URL))
-	wantPage(t, p, http.StatusOK, bannerValid, "claim")
-	wantAbsent(t, "a genuine QR's page", p.Body, bannerInvalid)
+	path := qrPath(t, qr)
+	if !strings.HasPrefix(path, "/V/"+codes[0]+"/") || path != strings.ToUpper(path) {
+		t.Fatalf("QR %q: want an upper-case /V/<code>/<claim> URL", qr)
+	}
+	for _, path := range []string{path, strings.ToLower(path), "/v/" + strings.ToLower(codes[0]) + path[len("/V/")+len(codes[0]):]} {
+		p = a.browser(t).get(path)
+		wantPage(t, p, http.StatusOK, bannerValid, "claim")
+		wantAbsent(t, "a genuine QR's page", p.Body, bannerInvalid)
+	}
 
 	// A claim signed for another record, or not signed at all, is no
 	// proof of this one.
+	other := qrPath(t, a.qrOf(t, codes[1]))
 	for name, forged := range map[string]string{
-		"another record's claim": strings.Replace(a.qrOf(t, codes[1]), "/v/"+codes[1], "/v/"+codes[0], 1),
-		"a forged signature":     qr[:strings.LastIndex(qr, "&s=")] + "&s=AAAA",
+		"another record's claim": "/V/" + codes[0] + other[len("/V/")+len(codes[1]):],
+		"a forged signature":     path[:len(path)-20] + strings.Repeat("A", 20),
+		"a malformed claim":      path + "A",
 	} {
-		p = a.browser(t).get(strings.TrimPrefix(forged, a.URL))
-		wantPage(t, p, http.StatusOK, bannerInvalid+"Klaim bertanda tangan pada kode QR tidak sah")
+		p = a.browser(t).get(forged)
+		wantPage(t, p, http.StatusOK, bannerInvalid, "Klaim bertanda tangan pada kode QR tidak sah")
 		if strings.Contains(p.Body, bannerValid) {
 			t.Errorf("%s: the page says SAH", name)
 		}
 	}
+}
+
+// qrPath is the path of a QR's URL, which the test server serves.
+func qrPath(t *testing.T, qr string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(qr, "://")
+	i := strings.Index(rest, "/")
+	if !ok || i < 0 {
+		t.Fatalf("QR text %q is not a URL", qr)
+	}
+	return rest[i:]
 }
 
 // qrOf is the QR text of a record, rebuilt from its row as the PDF has it.
@@ -132,7 +152,18 @@ func (a *testApp) qrOf(t *testing.T, code string) string {
 	if token == "" {
 		t.Fatal("the record has no claim token")
 	}
-	return translog.FormatQR(a.URL, c, token)
+	if !translog.IsClaimV2Token(token) {
+		return translog.FormatQR(a.URL, c, token)
+	}
+	host, err := translog.ClaimHost(a.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := translog.ClaimFromToken(host, c.Code, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return translog.FormatQRV2("http", v2)
 }
 
 // A record edited in the database after it was logged is not valid: the
