@@ -90,7 +90,9 @@ func TestTamperWhatPeopleRead(t *testing.T) {
 		}, fmt.Sprintf("issuance of %s: row edited out of band: it no longer matches leaf 3", rowName(s[0])), s[0].Code, "issuance"},
 		{"issuance deleted", func(exec func(string, ...any) sql.Result) {
 			exec(`DELETE FROM issuances WHERE signature_id = ?`, s[0].ID)
-		}, "leaf 3: no row claims it", s[0].Code, "issuance"},
+			// Its leaf is then claimed by no row: the registry refuses to
+			// sign a revocation list, and every verdict says so.
+		}, "leaf 3: no row claims it", s[0].Code, "revocation_list issuance"},
 		// The live event row is not what the record shows: its snapshot is.
 		{"live event row", func(exec func(string, ...any) sql.Result) {
 			exec(`UPDATE events SET title = 'Kampanye Pasangan Calon', place = 'Markas Partai' WHERE id = ?`, s[2].EventID)

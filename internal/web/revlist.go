@@ -85,11 +85,14 @@ func (s *Server) revocationList(ctx context.Context, cp translog.SignedCheckpoin
 	return l, nil
 }
 
+// errListRefused marks the registry's refusal to sign a revocation list.
+var errListRefused = errors.New("revocation list refused")
+
 // errRowsTampered tells whoever asks for the list why there is none; the
 // cause goes to the log.
 func errRowsTampered(cause error) error {
 	e := registry.Errorf(registry.EINTERNAL, "Daftar pencabutan tidak dapat ditandatangani: catatan di basis data tidak lagi sesuai dengan log transparansi. Pengelola registri harus menjalankan ikrar audit --data.")
-	e.Err = cause
+	e.Err = fmt.Errorf("%w: %w", errListRefused, cause)
 	return e
 }
 

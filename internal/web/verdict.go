@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -20,6 +22,7 @@ const (
 	checkClaim      = "claim"
 	checkPledge     = "pledge"
 	checkIssuance   = "issuance"
+	checkRevList    = "revocation_list"
 )
 
 // check is one thing a verdict verified, and what it found.
@@ -66,6 +69,8 @@ func (c check) Banner() string {
 		return "Sidik PDF sertifikat yang diterbitkan tidak cocok dengan entri log penerbitannya."
 	case checkClaim:
 		return "Klaim bertanda tangan pada kode QR tidak sah atau tidak cocok dengan catatan ini."
+	case checkRevList:
+		return "Catatan ini bertentangan dengan daftar pencabutan yang ditandatangani registri."
 	}
 	return "Pemeriksaan gagal."
 }
@@ -170,6 +175,9 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 		if _, err := s.checkLeaf(hr, cp, "revocation", sig.Revocation.LeafIndex, revLeaf, only(checkRevocation, add)); err != nil {
 			return p, v, err
 		}
+	}
+	if err := s.checkRevocationList(ctx, cp, sig, add); err != nil {
+		return p, v, err
 	}
 	switch {
 	case p.Issuance != nil:
@@ -276,4 +284,30 @@ func (v verdict) status(sig registry.Signature) string {
 		return "invalid"
 	}
 	return "valid"
+}
+
+// checkRevocationList compares the record with the revocation list the
+// registry signs for the checkpoint (TRUST.md §9): a certificate on it
+// whose revocation row was deleted is not valid, nor is any record while
+// the registry refuses to sign the list because its rows no longer account
+// for its log.
+func (s *Server) checkRevocationList(ctx context.Context, cp translog.SignedCheckpoint, sig registry.Signature, add func(string, bool, string)) error {
+	l, err := s.revocationList(ctx, cp)
+	if errors.Is(err, errListRefused) {
+		add(checkRevList, false, "the registry refuses to sign its revocation list: its rows no longer account for every leaf of its log")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	listed := l.List.Revoked(sig.Code)
+	switch {
+	case listed && !sig.Revoked():
+		add(checkRevList, false, fmt.Sprintf("the certificate is on the revocation list signed as of checkpoint %d, but its record says it is not revoked", l.List.Size))
+	case !listed && sig.Revoked() && sig.Revocation.LeafIndex >= 0 && sig.Revocation.LeafIndex < l.List.Size:
+		add(checkRevList, false, fmt.Sprintf("the record is revoked by leaf %d, which the revocation list signed as of checkpoint %d covers but leaves out", sig.Revocation.LeafIndex, l.List.Size))
+	default:
+		add(checkRevList, true, fmt.Sprintf("agrees with the revocation list signed as of checkpoint %d", l.List.Size))
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +87,7 @@ func TestVerdictGenuine(t *testing.T) {
 	for _, c := range v.Verdict.Checks {
 		names = append(names, c.Name)
 	}
-	if got := strings.Join(names, " "); got != "checkpoint_signature record leaf inclusion pledge" {
+	if got := strings.Join(names, " "); got != "checkpoint_signature record leaf inclusion pledge revocation_list" {
 		t.Errorf("checks %q", got)
 	}
 	p := a.browser(t).get("/v/" + codes[0])
@@ -235,9 +236,14 @@ func TestVerdictRevoked(t *testing.T) {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
 	v := a.mustVerdict(t, codes[0])
-	if v.Status != "revoked" || len(v.failed()) != 0 || v.Verdict.Checks[len(v.Verdict.Checks)-1].Name != "revocation" {
+	var names []string
+	for _, c := range v.Verdict.Checks {
+		names = append(names, c.Name)
+	}
+	if v.Status != "revoked" || len(v.failed()) != 0 || !slices.Contains(names, "revocation") || !slices.Contains(names, "revocation_list") {
 		t.Fatalf("revoked record: status %q, checks %+v", v.Status, v.Verdict.Checks)
 	}
+
 	p := a.browser(t).get("/v/" + codes[0])
 	wantPage(t, p, http.StatusOK, bannerRevoked)
 	wantAbsent(t, "a revoked record's page", p.Body, bannerValid, bannerInvalid)
@@ -249,4 +255,14 @@ func TestVerdictRevoked(t *testing.T) {
 	}
 	p = a.browser(t).get("/v/" + codes[0])
 	wantPage(t, p, http.StatusOK, bannerRevoked, bannerInvalid+"Pencabutan ini tidak cocok dengan entri log-nya.")
+
+	// Its revocation row deleted behind the registry's back: the record
+	// says valid, the list the registry signed says revoked, and the page
+	// believes neither.
+	execDB(t, a.path, `DELETE FROM revocations`)
+	v = a.mustVerdict(t, codes[0])
+	if v.Status != "invalid" || strings.Join(v.failed(), " ") != "revocation_list" {
+		t.Fatalf("un-revoked record: status %q, checks %+v", v.Status, v.Verdict.Checks)
+	}
+	wantPage(t, a.browser(t).get("/v/"+codes[0]), http.StatusOK, bannerInvalid+"Catatan ini bertentangan dengan daftar pencabutan")
 }
