@@ -145,3 +145,51 @@ func auditState(ctx context.Context, client *http.Client, base string, d *seen.D
 		return nil
 	}, nil
 }
+
+// verifyMemory is what `ikrar verify --online` remembers: the state
+// directory at path, whose checkpoints verifiers (the --key file) verify.
+type verifyMemory struct {
+	path      string
+	verifiers note.Verifiers
+}
+
+// check checks the checkpoint a record was proved against (cp, its signed
+// note) against those seen before of its log, and remembers it if it
+// agrees. A nil memory checks nothing.
+func (m *verifyMemory) check(ctx context.Context, client *http.Client, base string, cp translog.Checkpoint, cpNote []byte, v *verdict) {
+	if m == nil {
+		return
+	}
+	const label, split = "INGATAN / MEMORY", "RIWAYAT BERCABANG / SPLIT VIEW"
+	d, err := openState(m.path, v.out)
+	if err != nil {
+		v.fail(label, err.Error())
+		return
+	}
+	defer d.Close()
+	l, err := d.Log(cp.Origin, m.verifiers)
+	if err != nil {
+		v.fail(label, err.Error())
+		return
+	}
+	now := time.Now()
+	against, ok, conflict, err := seen.Check(l, cp, cpNote, false, remoteProver(ctx, client, base))
+	switch {
+	case err != nil:
+		v.fail(label, fmt.Sprintf("tidak dapat memeriksa konsistensi dengan checkpoint yang pernah dilihat / could not check against the checkpoints seen before: %v", err))
+		return
+	case conflict != nil:
+		v.fail(split, "registri menyangkal riwayat yang pernah ditunjukkannya / the registry contradicts the history it showed before: "+writeConflict(d, conflict, base, now))
+		return
+	}
+	if err := d.Remember(l, seen.Seen{Checkpoint: cp, Note: cpNote, At: now}); err != nil {
+		v.fail(label, err.Error())
+		return
+	}
+	if !ok {
+		v.pass(label, fmt.Sprintf("checkpoint pertama dari log ini; diingat di %s / the first checkpoint seen of this log; remembered in %s", d.Path(), d.Path()))
+		return
+	}
+	n, at := against.Checkpoint.Size, seenOn(against.At)
+	v.pass(label, fmt.Sprintf("konsisten dengan checkpoint berukuran %d yang dilihat pada %s / consistent with the checkpoint of size %d seen on %s", n, at, n, at))
+}
