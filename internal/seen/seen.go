@@ -3,15 +3,15 @@
 // head: a later checkpoint that rolls back or forks what was seen is caught,
 // and the two conflicting signed notes are written out as evidence.
 //
-// A state directory holds:
+// A state directory holds (docs/FORMATS.md §8):
 //
-//	ikrar-state                         marks the directory as ours, with its format
-//	lock                                held while a run reads and writes the state
-//	logs/<origin>/<size>-<unix>.checkpoint   every distinct checkpoint verified, named
-//	                                    by its size and the time it was first seen
-//	evidence/<unix>-kept.checkpoint     a conflict: the checkpoint remembered,
-//	evidence/<unix>-served.checkpoint   the one the registry served against it,
-//	evidence/<unix>-report.txt          and what was wrong (with any proof)
+//	ikrar-state                              marks the directory as ours, with its format
+//	lock                                     held while a run reads and writes the state
+//	logs/<origin>/<size>-<unix>.checkpoint   every distinct checkpoint verified, named by
+//	                                         its size and the time it was first seen
+//	evidence/<unix>-kept.checkpoint          a conflict: the checkpoint remembered,
+//	evidence/<unix>-served.checkpoint        the one the registry served against it,
+//	evidence/<unix>-report.txt               and what was wrong (with any proof)
 //
 // Checkpoint files are the signed notes themselves, so anyone can check the
 // evidence with the registry's verifier key alone.
