@@ -114,23 +114,11 @@ func auditState(ctx context.Context, client *http.Client, base string, d *seen.D
 		if s.Checkpoint.Size == latest.Size {
 			continue // just compared
 		}
-		status, b, err := fetch(ctx, client, http.MethodGet, base+"/api/v1/log/checkpoint/"+strconv.FormatInt(s.Checkpoint.Size, 10), nil)
+		c, err := recheck(ctx, client, base, verifiers, s, latest, latestNote)
 		switch {
-		case status == http.StatusNotFound:
-			c := &seen.Conflict{Kind: seen.Missing, Kept: s, Served: latest, ServedNote: latestNote, Detail: err.Error()}
-			p.add("%s", writeConflict(d, c, base, now))
-			continue
 		case err != nil:
-			p.add("fetch the registry's checkpoint of size %d, seen on %s: %v", s.Checkpoint.Size, seenOn(s.At), err)
-			continue
-		}
-		theirs, err := translog.OpenCheckpoint(b, verifiers)
-		if err != nil {
-			p.add("the registry's checkpoint of size %d does not verify with its keys: %v", s.Checkpoint.Size, err)
-			continue
-		}
-		if theirs != s.Checkpoint {
-			c := &seen.Conflict{Kind: seen.Fork, Kept: s, Served: theirs, ServedNote: b}
+			p.add("%v", err)
+		case c != nil:
 			p.add("%s", writeConflict(d, c, base, now))
 		}
 	}
@@ -144,6 +132,28 @@ func auditState(ctx context.Context, client *http.Client, base string, d *seen.D
 		fmt.Fprintf(out, "Remembered checkpoint %d in %s.\n", latest.Size, d.Path())
 		return nil
 	}, nil
+}
+
+// recheck asks the registry again for its checkpoint of the size of s,
+// which it served before: one now missing (newest is what it serves
+// instead) or different is a conflict; an error says why it could not be
+// checked.
+func recheck(ctx context.Context, client *http.Client, base string, verifiers note.Verifiers, s seen.Seen, newest translog.Checkpoint, newestNote []byte) (*seen.Conflict, error) {
+	status, b, err := fetch(ctx, client, http.MethodGet, base+"/api/v1/log/checkpoint/"+strconv.FormatInt(s.Checkpoint.Size, 10), nil)
+	switch {
+	case status == http.StatusNotFound:
+		return &seen.Conflict{Kind: seen.Missing, Kept: s, Served: newest, ServedNote: newestNote, Detail: err.Error()}, nil
+	case err != nil:
+		return nil, fmt.Errorf("fetch the registry's checkpoint of size %d, seen on %s: %w", s.Checkpoint.Size, seenOn(s.At), err)
+	}
+	theirs, err := translog.OpenCheckpoint(b, verifiers)
+	if err != nil {
+		return nil, fmt.Errorf("the registry's checkpoint of size %d does not verify with its keys: %w", s.Checkpoint.Size, err)
+	}
+	if theirs != s.Checkpoint {
+		return &seen.Conflict{Kind: seen.Fork, Kept: s, Served: theirs, ServedNote: b}, nil
+	}
+	return nil, nil
 }
 
 // verifyMemory is what `ikrar verify --online` remembers: the state
@@ -179,7 +189,16 @@ func (m *verifyMemory) check(ctx context.Context, client *http.Client, base stri
 		v.fail(label, fmt.Sprintf("tidak dapat memeriksa konsistensi dengan checkpoint yang pernah dilihat / could not check against the checkpoints seen before: %v", err))
 		return
 	case conflict != nil:
-		v.fail(split, "registri menyangkal riwayat yang pernah ditunjukkannya / the registry contradicts the history it showed before: "+writeConflict(d, conflict, base, now))
+		msg := writeConflict(d, conflict, base, now)
+		if conflict.Kind == seen.Inconsistent {
+			// The registry's own copy of the size remembered, if it now
+			// has another root, makes the fork provable by two signed
+			// checkpoints alone.
+			if fork, _ := recheck(ctx, client, base, m.verifiers, conflict.Kept, cp, cpNote); fork != nil && fork.Kind == seen.Fork {
+				msg += "; " + writeConflict(d, fork, base, now)
+			}
+		}
+		v.fail(split, "registri menyangkal riwayat yang pernah ditunjukkannya / the registry contradicts the history it showed before: "+msg)
 		return
 	}
 	if err := d.Remember(l, seen.Seen{Checkpoint: cp, Note: cpNote, At: now}); err != nil {
