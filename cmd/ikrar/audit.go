@@ -18,16 +18,17 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/seen"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
-const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE]  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]"
+const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE]  or  ikrar audit --remote URL --state DIR [--key KEYFILE]  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]"
 
 // cmdAudit checks the transparency log: from the database (--data), every
 // row against its leaf, the stored tree and every signed checkpoint; or from
-// outside (--remote), the registry's newest checkpoint against one the
-// auditor kept. Either way --key names the published verifier keys to
+// outside (--remote), the registry's newest checkpoint against what the
+// auditor remembers (--state) or kept (--since). Either way --key names the published verifier keys to
 // trust; the audit of a data directory then needs no private key there.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
@@ -36,6 +37,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	since := fs.String("since", "", "with --remote: file holding the checkpoint kept from the last audit")
 	keyFile := fs.String("key", "", "the registry's published verifier keys, one per line (default: with --data, those in DIR/keys; with --remote, fetched from /api/v1/log/key)")
 	update := fs.Bool("update", false, "with --remote: after a clean audit, save the newest checkpoint in the --since file")
+	state := fs.String("state", "", "with --remote: directory remembering every checkpoint seen, per log; updated after each clean audit")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -45,17 +47,17 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return exitError{code: 2, msg: usageAudit}
 	}
 	if *remote != "" {
-		if set["data"] || *since == "" {
+		if set["data"] || (*since == "" && *state == "") || (*update && *since == "") {
 			return exitError{code: 2, msg: usageAudit}
 		}
 		base, err := registryURL(*remote)
 		if err != nil {
 			return exitError{code: 2, msg: err.Error()}
 		}
-		return auditRemote(ctx, newHTTPClient(), base, *since, *keyFile, *update, stdout)
+		return auditRemote(ctx, newHTTPClient(), base, remoteAudit{since: *since, update: *update, state: *state, keyFile: *keyFile}, stdout)
 	}
-	if set["since"] || set["update"] {
-		return exitError{code: 2, msg: "--since and --update go with --remote; " + usageAudit}
+	if set["since"] || set["update"] || set["state"] {
+		return exitError{code: 2, msg: "--since, --update and --state go with --remote; " + usageAudit}
 	}
 	return auditLocal(ctx, *dir, *keyFile, stdout)
 }
@@ -263,14 +265,24 @@ func explainFinding(f translog.AuditFinding) string {
 	return f.String()
 }
 
+// remoteAudit is what an audit from outside compares the registry with.
+type remoteAudit struct {
+	since   string // a file holding one kept checkpoint
+	update  bool   // replace it after a clean audit
+	state   string // a state directory remembering every checkpoint seen
+	keyFile string
+}
+
 // auditRemote checks a running registry the way an outsider can: its
 // newest checkpoint must be signed by its key and extend, by a consistency
-// proof, the checkpoint the auditor kept from last time.
-func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile string, update bool, stdout io.Writer) error {
+// proof, the checkpoint the auditor kept from last time (--since) and
+// every one it remembers (--state), which the registry must still serve
+// unchanged.
+func auditRemote(ctx context.Context, client *http.Client, base string, o remoteAudit, stdout io.Writer) error {
 	var verifiers note.Verifiers
-	if keyFile != "" {
+	if o.keyFile != "" {
 		var err error
-		if _, verifiers, err = readVerifierKeys(keyFile); err != nil {
+		if _, verifiers, err = readVerifierKeys(o.keyFile); err != nil {
 			return exitError{code: 2, msg: err.Error()}
 		}
 	} else {
@@ -282,6 +294,14 @@ func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile 
 			return exitError{code: 1, msg: fmt.Sprintf("the registry's published keys: %v", err)}
 		}
 		fmt.Fprintln(stdout, "Catatan / Note: kunci diambil dari registri yang diaudit; simpan dan gunakan --key / keys fetched from the audited registry itself; keep them and pass --key next time")
+	}
+	var d *seen.Dir
+	if o.state != "" {
+		var err error
+		if d, err = openState(o.state, stdout); err != nil {
+			return err
+		}
+		defer d.Close()
 	}
 
 	_, newNote, err := fetch(ctx, client, http.MethodGet, base+"/api/v1/log/checkpoint", nil)
@@ -296,23 +316,65 @@ func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile 
 	}
 	fmt.Fprintf(stdout, "Registry %s: log %s, %d leaves, root %s\n", base, latest.Origin, latest.Size, latest.Root)
 
-	oldNote, err := os.ReadFile(since)
-	if errors.Is(err, fs.ErrNotExist) && update {
-		if err := writeFileAtomic(since, newNote); err != nil {
+	var saves []func() error
+	clean := fmt.Sprintf("checkpoint %d is signed", latest.Size)
+	if o.since != "" {
+		save, kept, err := auditSince(ctx, client, base, o, verifiers, latest, newNote, &p, stdout)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "No checkpoint kept yet: saved checkpoint %d in %s; audit again later to prove the log only grew.\n", latest.Size, since)
+		if save != nil {
+			saves = append(saves, save)
+		}
+		if kept != nil {
+			clean += fmt.Sprintf(" and extends the kept checkpoint %d", kept.Size)
+		}
+	}
+	if d != nil {
+		save, err := auditState(ctx, client, base, d, verifiers, latest, newNote, &p, stdout)
+		if err != nil {
+			return err
+		}
+		saves = append(saves, save)
+		clean += ", consistent with every checkpoint remembered in " + d.Path()
+	}
+	if err := p.report(stdout, clean); err != nil {
+		return err
+	}
+	for _, save := range saves {
+		if err := save(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// auditSince checks the newest checkpoint against the one kept in the file
+// o.since. It returns the kept checkpoint (nil if none could be read) and
+// what saves the newest there, to run after a clean audit if asked.
+func auditSince(ctx context.Context, client *http.Client, base string, o remoteAudit, verifiers note.Verifiers,
+	latest translog.Checkpoint, newNote []byte, p *auditProblems, stdout io.Writer) (func() error, *translog.Checkpoint, error) {
+	save := func() error {
+		if err := writeFileAtomic(o.since, newNote); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Saved checkpoint %d in %s.\n", latest.Size, o.since)
 		return nil
 	}
+	oldNote, err := os.ReadFile(o.since)
+	if errors.Is(err, fs.ErrNotExist) && o.update {
+		fmt.Fprintf(stdout, "No checkpoint kept yet in %s: audit again later, after saving this one, to prove the log only grew.\n", o.since)
+		return save, nil, nil
+	}
 	if err != nil {
-		return exitError{code: 2, msg: fmt.Sprintf("read the kept checkpoint: %v (on a first audit, add --update to keep the newest)", err)}
+		return nil, nil, exitError{code: 2, msg: fmt.Sprintf("read the kept checkpoint: %v (on a first audit, add --update to keep the newest)", err)}
 	}
 	kept, err := translog.OpenCheckpoint(oldNote, verifiers)
 	if err != nil {
-		p.add("the kept checkpoint %s does not verify with the registry's keys: %v", since, err)
-		return p.report(stdout, "")
+		p.add("the kept checkpoint %s does not verify with the registry's keys: %v", o.since, err)
+		return nil, nil, nil
 	}
-	fmt.Fprintf(stdout, "Kept %s: %d leaves, root %s\n", since, kept.Size, kept.Root)
+	fmt.Fprintf(stdout, "Kept %s: %d leaves, root %s\n", o.since, kept.Size, kept.Root)
 
 	switch {
 	case kept.Origin != latest.Origin:
@@ -337,32 +399,18 @@ func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile 
 			p.add("fork: the registry now serves a checkpoint of size %d with root %s, the kept one has %s", kept.Size, theirs.Root, kept.Root)
 		}
 	}
-	if err := p.report(stdout, fmt.Sprintf("checkpoint %d is signed and extends the kept checkpoint %d", latest.Size, kept.Size)); err != nil {
-		return err
+	if !o.update || latest.Size == kept.Size {
+		save = nil
 	}
-	if update && latest.Size != kept.Size {
-		if err := writeFileAtomic(since, newNote); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Saved checkpoint %d in %s.\n", latest.Size, since)
-	}
-	return nil
+	return save, &kept, nil
 }
 
 // checkRemoteConsistency fetches and checks the proof that the log of the
 // kept checkpoint is a prefix of the latest.
 func checkRemoteConsistency(ctx context.Context, client *http.Client, base string, kept, latest translog.Checkpoint) error {
-	var resp proofResponse
-	u := fmt.Sprintf("%s/api/v1/log/proof/consistency?from=%d&to=%d", base, kept.Size, latest.Size)
-	if _, err := fetchJSON(ctx, client, http.MethodGet, u, nil, &resp); err != nil {
-		return fmt.Errorf("fetch the consistency proof: %w", err)
-	}
-	if resp.From != kept.Size || resp.Size != latest.Size {
-		return fmt.Errorf("the consistency proof is from %d to %d, asked from %d to %d", resp.From, resp.Size, kept.Size, latest.Size)
-	}
-	proof, err := resp.hashes()
+	resp, proof, err := fetchConsistency(ctx, client, base, kept.Size, latest.Size)
 	if err != nil {
-		return fmt.Errorf("the consistency proof: %w", err)
+		return err
 	}
 	if err := translog.CheckConsistency(proof, latest.Size, latest.Root, kept.Size, kept.Root); err != nil {
 		return fmt.Errorf("the newest checkpoint %d does not extend the kept checkpoint %d (%v): history was rewritten", latest.Size, kept.Size, err)
@@ -375,21 +423,4 @@ func checkRemoteConsistency(ctx context.Context, client *http.Client, base strin
 
 // writeFileAtomic replaces path with data so a crash leaves the old file or
 // the new one, never half of one.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+func writeFileAtomic(path string, data []byte) error { return seen.WriteFileAtomic(path, data) }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -238,6 +239,10 @@ func tamperDB(t *testing.T, dir string, edit func(exec func(q string, args ...an
 // runTrust runs the program and returns its exit code and output.
 func runTrust(t *testing.T, args ...string) (int, string) {
 	t.Helper()
+	if len(args) > 0 && args[0] == "verify" && slices.Contains(args, "--online") && !slices.Contains(args, "--state") && !slices.Contains(args, "--no-state") {
+		// Never the user's cache directory; a fresh memory for each run.
+		args = append(slices.Clip(args), "--state", t.TempDir())
+	}
 	var out, errOut bytes.Buffer
 	err := run(t.Context(), args, strings.NewReader(""), &out, &errOut, func(string) string { return "" })
 	var ex exitError
@@ -433,6 +438,9 @@ func TestAuditUsage(t *testing.T) {
 		{"audit", "--remote", "ftp://x", "--since", "f"},
 		{"audit", "--data", "x", "--remote", "http://127.0.0.1:1", "--since", "f"},
 		{"audit", "--since", "f"},
+		{"audit", "--state", "d"},
+		{"audit", "--data", "x", "--state", "d"},
+		{"audit", "--remote", "http://127.0.0.1:1", "--state", "d", "--update"},
 		{"audit", "extra"},
 		{"key"},
 		{"key", "burn"},

@@ -52,12 +52,15 @@ Usage:
   ikrar token revoke --data DIR --email E --id ID   end one API token
   ikrar import --data DIR --org ID FILE [--skip-invalid]
   ikrar backup --data DIR FILE               write a consistent copy of the database
-  ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL]
-  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL]
-                                             check a certificate with the published verifier keys
+  ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
+  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
+                                             check a certificate with the published verifier keys; online,
+                                             against the checkpoints seen before (default: user cache dir)
   ikrar audit --data DIR [--key KEYFILE]     check every record against the transparency log (read-only)
+  ikrar audit --remote URL --state DIR [--key KEYFILE]
   ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]
-                                             check a running registry's log only grew
+                                             check a running registry's log only grew since what DIR
+                                             remembers (or the one checkpoint kept in the file)
   ikrar key rotate --data DIR [--export-old FILE] [--days 730]
                                              new signing key; cross-signs the current checkpoint, removes the old private key
   ikrar key list --data DIR [--windows]      print the verifier keys (with validity windows)

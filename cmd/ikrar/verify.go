@@ -35,12 +35,14 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	keyFile := fs.String("key", "", "file with the registry's verifier keys, as served at /api/v1/log/key")
 	online := fs.String("online", "", "registry base URL (e.g. https://ikrar.example.go.id): also ask it whether the certificate was revoked")
 	revFile := fs.String("revocations", "", "file with a signed revocation list, as served at /api/v1/log/revocations: check revocation offline")
+	state := fs.String("state", "", "with --online: directory remembering the checkpoints seen (default: ikrar in the user's cache directory)")
+	noState := fs.Bool("no-state", false, "with --online: remember nothing, check the checkpoint against nothing seen before")
 	files, err := parseInterleaved(fs, args, stderr)
 	if err != nil {
 		return err
 	}
-	const usageVerify = "usage: ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL]  or  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL]"
-	if *keyFile == "" || (len(files) == 1) == (*qr != "") || len(files) > 1 {
+	const usageVerify = "usage: ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]  or  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]"
+	if *keyFile == "" || (len(files) == 1) == (*qr != "") || len(files) > 1 || (*state != "" && *noState) || (*online == "" && (*state != "" || *noState)) {
 		return exitError{code: 2, msg: usageVerify}
 	}
 	keys, verifiers, err := readVerifierKeys(*keyFile)
@@ -54,9 +56,18 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	var base string
+	var mem *verifyMemory
 	if *online != "" {
 		if base, err = registryURL(*online); err != nil {
 			return exitError{code: 2, msg: err.Error()}
+		}
+		if !*noState {
+			mem = &verifyMemory{path: *state, verifiers: verifiers}
+			if mem.path == "" {
+				if mem.path, err = defaultStateDir(os.UserCacheDir); err != nil {
+					return exitError{code: 2, msg: err.Error()}
+				}
+			}
 		}
 	}
 
@@ -86,7 +97,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if u, err := url.Parse(text); err == nil && !strings.EqualFold(u.Host, hostOf(base)) {
 			fmt.Fprintf(stdout, "Catatan / Note: QR menunjuk %s, diperiksa pada %s / the QR names %s, checked at %s\n", u.Host, hostOf(base), u.Host, hostOf(base))
 		}
-		checkOnline(ctx, newHTTPClient(), base, claim, origin, pdf, verifiers, v)
+		checkOnline(ctx, newHTTPClient(), base, claim, origin, pdf, verifiers, mem, v)
 	} else if revocations == nil {
 		fmt.Fprintln(stdout, "Catatan / Note: pemeriksaan luring tidak melihat pencabutan; gunakan --online / an offline check cannot see revocations; use --online")
 	}
@@ -157,8 +168,9 @@ type onlineRecord struct {
 // was revoked (by its record and by its signed revocation list, which
 // must agree), whether its log leaf is in a checkpoint signed by a known
 // key, and (for a PDF) whether the file is the one issued. origin is the
-// registry whose key signed the claim, "" if none did.
-func checkOnline(ctx context.Context, client *http.Client, base string, claim qrClaim, origin string, pdf []byte, verifiers note.Verifiers, v *verdict) {
+// registry whose key signed the claim, "" if none did. mem, if not nil,
+// remembers the log's checkpoint and checks it against those seen before.
+func checkOnline(ctx context.Context, client *http.Client, base string, claim qrClaim, origin string, pdf []byte, verifiers note.Verifiers, mem *verifyMemory, v *verdict) {
 	const offline = "TIDAK DAPAT DIPERIKSA DARING / COULD NOT CHECK ONLINE"
 	certURL := base + "/api/v1/certificates/" + url.PathEscape(claim.Code)
 	var rec onlineRecord
@@ -186,7 +198,7 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim qr
 		fmt.Fprintln(v.out, "  --  Data pribadi pemegang telah dihapus atas permintaan yang sah; catatan tetap sah / the holder's personal data was erased on a lawful request; the record still stands")
 	}
 	if rec.Log != nil {
-		checkLogged(ctx, client, base, rec, pdf, verifiers, v)
+		checkLogged(ctx, client, base, rec, pdf, verifiers, mem, v)
 	}
 	if pdf == nil {
 		return
@@ -213,8 +225,9 @@ func checkOnline(ctx context.Context, client *http.Client, base string, claim qr
 // the registry names, and an inclusion proof checked here puts it in the
 // checkpoint; a revocation's leaf likewise. A registry that does not
 // answer the identity commitment (older versions) leaves the leaf hash
-// taken on trust, and the output says so.
-func checkLogged(ctx context.Context, client *http.Client, base string, rec onlineRecord, pdf []byte, verifiers note.Verifiers, v *verdict) {
+// taken on trust, and the output says so. The checkpoint must agree with
+// every one mem remembers of the log.
+func checkLogged(ctx context.Context, client *http.Client, base string, rec onlineRecord, pdf []byte, verifiers note.Verifiers, mem *verifyMemory, v *verdict) {
 	const label = "LOG TIDAK COCOK / NOT PROVED IN LOG"
 	l := rec.Log
 	if (l.Problem != "" || !l.Verified) && rec.Verdict == nil {
@@ -251,6 +264,7 @@ func checkLogged(ctx context.Context, client *http.Client, base string, rec onli
 	}
 	v.pass("TERCATAT / LOGGED", fmt.Sprintf("entri %d termuat dalam checkpoint bertanda tangan berukuran %d / leaf %d is in the signed checkpoint of size %d (proof checked here; %s)",
 		l.LeafIndex, cp.Size, l.LeafIndex, cp.Size, how))
+	mem.check(ctx, client, base, cp, []byte(l.Checkpoint), v)
 	checkPledgeText(ctx, client, base, rec.PledgeHash, v)
 	if l.Issuance != nil || pdf != nil {
 		checkIssuance(ctx, client, base, cp, rec, served, pdf, v)
