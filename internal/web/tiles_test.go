@@ -69,7 +69,7 @@ func tileLog(t *testing.T) (*testApp, map[string]string) {
 }
 
 // tileFetcher reads the registry's tiles over HTTP.
-func tileFetcher(t *testing.T, a *testApp) translog.TileFetcher {
+func tileFetcher(a *testApp) translog.TileFetcher {
 	return func(path string) ([]byte, error) {
 		r, err := a.send("GET", "/log/"+path, "", "", nil)
 		if err != nil {
@@ -101,7 +101,7 @@ func TestTilesProveEveryEntry(t *testing.T) {
 		t.Fatalf("the test needs a full tile and a partial one; the log has %d leaves", cp.Size)
 	}
 	tree := tlog.Tree{N: cp.Size, Hash: cp.Root}
-	reader := &translog.TileReader{Fetch: tileFetcher(t, a)}
+	reader := &translog.TileReader{Fetch: tileFetcher(a)}
 	hr := tlog.TileHashReader(tree, reader)
 	kinds := map[string]int{}
 	var erasedIssuance []byte
