@@ -58,6 +58,16 @@ func TestMonitor(t *testing.T) {
 		t.Fatalf("walk of the new entries: exit %d\n%s", code, out)
 	}
 	b := copyDataDir(t, a)
+	// A state it cannot trust is a usage error, and stays as it was.
+	for name, garbage := range map[string]string{"monitor.json": "{not json", "checkpoint": "ikrar.test/registry\n10\nAAAA\n"} {
+		d := copyDataDir(t, a)
+		if err := os.WriteFile(filepath.Join(d, name), []byte(garbage), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, out := monitor(t, d); code != 2 || string(readTrustFile(t, filepath.Join(d, name))) != garbage {
+			t.Fatalf("monitor with a garbled %s: exit %d\n%s", name, code, out)
+		}
+	}
 
 	// The operator cuts the last signature off and rebuilds the tree and
 	// checkpoints to match, then signs on: a log the registry's own audit
