@@ -61,6 +61,8 @@ Usage:
   ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]
                                              check a running registry's log only grew since what DIR
                                              remembers (or the one checkpoint kept in the file)
+  ikrar monitor URL --state DIR --key KEYFILE [--tolerance 10m]
+                                             walk every new entry through the public tiles; report rollbacks, forks and records that break a rule
   ikrar key rotate --data DIR [--export-old FILE] [--days 730]
                                              new signing key; cross-signs the current checkpoint, removes the old private key
   ikrar key list --data DIR [--windows]      print the verifier keys (with validity windows)
@@ -105,6 +107,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdVerify(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr, getenv)
+	case "monitor":
+		return cmdMonitor(ctx, rest, stdout, stderr)
 	case "key":
 		return cmdKey(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "--help":

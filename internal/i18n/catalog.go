@@ -432,7 +432,7 @@ var messages = map[string]string{
 // pageTextSets and messageSets hold the catalog of each feature.
 var (
 	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts, pdfrecPageTexts, verdictPageTexts, browserPageTexts, leafPageTexts}
-	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages}
+	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages, tilesMessages}
 )
 
 // catalog is every text with its English.

@@ -3,7 +3,7 @@
 // head: a later checkpoint that rolls back or forks what was seen is caught,
 // and the two conflicting signed notes are written out as evidence.
 //
-// A state directory holds (docs/FORMATS.md §8):
+// A state directory holds (docs/FORMATS.md §10):
 //
 //	ikrar-state                              marks the directory as ours, with its format
 //	lock                                     held while a run reads and writes the state

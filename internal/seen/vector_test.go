@@ -10,7 +10,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
-// The state directory of docs/FORMATS.md §8, as testdata/state-v1 holds
+// The state directory of docs/FORMATS.md §10, as testdata/state-v1 holds
 // it: the checkpoint of the checkpoint vector (FORMATS.md §1), remembered
 // for its log at 2025-12-06T05:46:40Z.
 func TestStateVector(t *testing.T) {

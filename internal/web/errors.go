@@ -82,7 +82,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 && code != registry.EBUSY {
 		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+	if p := c.Request().URL.Path; strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/log/") {
 		c.JSON(status, apiError{Error: apiErrorBody{Code: code, Message: translate(s.lang(c), msg)}})
 		return
 	}

@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,6 +68,8 @@ type testApp struct {
 	clock *clock
 	srv   *web.Server
 	keys  *translog.Keyring
+	// expectErrors is how many server errors the test provokes next.
+	expectErrors *atomic.Int64
 }
 
 // newTestApp starts the server; opts adjust its options.
@@ -98,7 +101,8 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	ts := httptest.NewUnstartedServer(nil)
 	t.Cleanup(ts.Close)
 	base := "http://" + ts.Listener.Addr().String()
-	log := slog.New(slog.NewTextHandler(failOnError{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	expected := new(atomic.Int64)
+	log := slog.New(slog.NewTextHandler(failOnError{t, expected}, &slog.HandlerOptions{Level: slog.LevelError}))
 	keys, err := translog.LoadOrCreateKeyring(filepath.Join(t.TempDir(), "keys"), "ikrar.test/log")
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +125,21 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	if ts.URL != base {
 		t.Fatalf("server URL %s, base URL %s", ts.URL, base)
 	}
-	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk, srv: srv, keys: keys}
+	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected}
 }
 
 // failOnError fails the test on any error the server logs: a user would
 // have seen a 500.
-type failOnError struct{ t *testing.T }
+// A test that provokes an error on purpose counts it in expected instead.
+type failOnError struct {
+	t        *testing.T
+	expected *atomic.Int64 // > 0: the next errors are expected
+}
 
 func (w failOnError) Write(p []byte) (int, error) {
+	if w.expected != nil && w.expected.Add(-1) >= 0 {
+		return len(p), nil
+	}
 	w.t.Errorf("server logged an error: %s", bytes.TrimSpace(p))
 	return len(p), nil
 }

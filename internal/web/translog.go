@@ -25,6 +25,9 @@ type LogStore interface {
 	// RevokedCodes lists the certificates revoked by a leaf below size,
 	// and fails unless the rows account for every leaf from from to size.
 	RevokedCodes(ctx context.Context, from, size int64) ([]string, error)
+	// LeafEntries rebuilds the entries of leaves [from, to) from their
+	// rows, and fails unless one row claims each.
+	LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry, error)
 }
 
 // Transparency bundles the registry's log, keys and checkpointer.

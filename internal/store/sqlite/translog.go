@@ -264,6 +264,30 @@ func (db *DB) LeafRecords(ctx context.Context) ([]LeafRecord, error) {
 	return out, err
 }
 
+// LeafEntries returns the entries of leaves [from, to), rebuilt from the
+// rows that claim them, in leaf order: what the entry bundles publish. It
+// fails unless exactly one row claims each of those leaves.
+func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry, error) {
+	out := make([]translog.Entry, 0, max(to-from, 0))
+	err := eachLeafRecordIn(ctx, db.read, []int64{from, to}, func(r LeafRecord) error {
+		switch want := from + int64(len(out)); {
+		case r.Index < want:
+			return fmt.Errorf("leaf %d is claimed twice, also by %s", r.Index, r.What)
+		case r.Index > want:
+			return fmt.Errorf("no row claims leaf %d", want)
+		}
+		out = append(out, r.Entry)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("entries of leaves %d to %d: %w", from, to-1, err)
+	}
+	if int64(len(out)) != to-from {
+		return nil, fmt.Errorf("entries of leaves %d to %d: no row claims leaf %d", from, to-1, from+int64(len(out)))
+	}
+	return out, nil
+}
+
 // The rows that claim leaves: signatures, revocations, issued certificates.
 const (
 	leafSignature = iota
@@ -277,6 +301,13 @@ const (
 // memory, and neither signature images nor PDFs are read (no leaf holds
 // them).
 func eachLeafRecord(ctx context.Context, q queryer, fn func(LeafRecord) error) error {
+	return eachLeafRecordIn(ctx, q, nil, fn)
+}
+
+// eachLeafRecordIn is eachLeafRecord for the rows whose leaf index is in
+// [span[0], span[1]), or every row when span is nil; each of the three
+// queries then seeks its leaf-index index.
+func eachLeafRecordIn(ctx context.Context, q queryer, span []int64, fn func(LeafRecord) error) error {
 	var cursors []*leafCursor
 	defer func() {
 		for _, c := range cursors {
@@ -291,7 +322,12 @@ func eachLeafRecord(ctx context.Context, q queryer, fn func(LeafRecord) error) e
 		{` WHERE r.id IS NOT NULL`, `r.leaf_index`, leafRevocation},
 		{` WHERE c.signature_id IS NOT NULL`, `c.leaf_index`, leafIssuance},
 	} {
-		c, err := newLeafCursor(ctx, q, k.where, k.order, k.kind)
+		var args []any
+		if span != nil {
+			k.where = ` WHERE ` + k.order + ` >= ? AND ` + k.order + ` < ?`
+			args = []any{span[0], span[1]}
+		}
+		c, err := newLeafCursor(ctx, q, k.where, k.order, k.kind, args...)
 		if err != nil {
 			return err
 		}
@@ -325,8 +361,8 @@ type leafCursor struct {
 	rec  LeafRecord
 }
 
-func newLeafCursor(ctx context.Context, q queryer, where, order string, kind int) (*leafCursor, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+where+` ORDER BY `+order+`, s.id`)
+func newLeafCursor(ctx context.Context, q queryer, where, order string, kind int, args ...any) (*leafCursor, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+where+` ORDER BY `+order+`, s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read records: %w", err)
 	}
