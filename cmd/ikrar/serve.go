@@ -66,6 +66,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("load certificate fonts: %w", err)
 	}
 	cp := &translog.Checkpointer{Store: a.db, Keys: a.keys, MinInterval: 2 * time.Second, Now: time.Now, Log: log}
+	if err := checkSignedHistory(ctx, cfg.DataDir, cp, log); err != nil {
+		return err
+	}
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
