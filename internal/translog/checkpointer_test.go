@@ -287,3 +287,24 @@ func TestKeyringIgnoresOtherFiles(t *testing.T) {
 		t.Errorf("last-checkpoint not read back: %v %v", ok, err)
 	}
 }
+
+func TestCosigners(t *testing.T) {
+	k, err := LoadOrCreateKeyring(filepath.Join(t.TempDir(), "keys"), "ikrar.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, err := k.SignCheckpoint(Checkpoint{Origin: "ikrar.test/log", Size: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Cosigners(note, "ikrar.test/log"); len(got) != 0 {
+		t.Errorf("the log's own signature taken for a witness: %q", got)
+	}
+	cosigned := append(append([]byte(nil), note...), "\u2014 kab-bantul.example/witness AAAAAAAA\n\u2014 kab-sleman.example/witness BBBBBBBB\n\u2014 kab-bantul.example/witness CCCC\n"...)
+	if got := Cosigners(cosigned, "ikrar.test/log"); len(got) != 2 || got[0] != "kab-bantul.example/witness" || got[1] != "kab-sleman.example/witness" {
+		t.Errorf("cosigners %q", got)
+	}
+	if got := Cosigners([]byte("garbage"), "ikrar.test/log"); got != nil {
+		t.Errorf("garbage: %q", got)
+	}
+}
