@@ -46,17 +46,7 @@ func TestServeStartUpNamesTheRewrittenLeaf(t *testing.T) {
 	dir := copyDataDir(t, r.dir)
 	rewriteRecord(t, dir, r, 3)
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	addr := freeAddr(t)
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data", dir, "--base-url", "http://" + addr},
-			strings.NewReader(""), &stdout, &stderr, noEnv)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
+	base, stderr, stop := startServe(t, "--data", dir)
 	logs := stderr.String()
 	if !strings.Contains(logs, "START-UP CHECK FAILED") || !strings.Contains(logs, "leaf 3 (signature") {
 		t.Errorf("the start-up check does not name leaf 3:\n%s", logs)
@@ -79,10 +69,7 @@ func TestServeStartUpNamesTheRewrittenLeaf(t *testing.T) {
 	if !bytes.Equal(cp, good.Note) {
 		t.Errorf("served checkpoint\n%s\nwant the last good one\n%s", cp, good.Note)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve: %v\n%s", err, stderr.String())
-	}
+	stop()
 	last, err := os.ReadFile(filepath.Join(dir, "keys", translog.LastSignedFile))
 	if err != nil || !bytes.Equal(last, good.Note) {
 		t.Errorf("last-checkpoint changed: %v\n%s", err, last)
@@ -118,5 +105,29 @@ func TestKeyRotateKeepsSignedHistory(t *testing.T) {
 	last, err := os.ReadFile(filepath.Join(r.dir, "keys", translog.LastSignedFile))
 	if err != nil || !bytes.Equal(last, latest.Note) || bytes.Count(last, []byte("\n\u2014 ")) != 2 {
 		t.Errorf("last-checkpoint after the rotation is not the cross-signed handover: %v\n%s", err, last)
+	}
+}
+
+// startServe runs ikrar serve with args on a free loopback address until
+// stop, which fails the test if serve did not end cleanly.
+func startServe(t *testing.T, args ...string) (base string, stderr *syncBuffer, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	addr := freeAddr(t)
+	base = "http://" + addr
+	var stdout syncBuffer
+	stderr = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", addr, "--base-url", base}, args...), strings.NewReader(""), &stdout, stderr, noEnv)
+	}()
+	t.Cleanup(cancel)
+	waitHealthy(t, base, done)
+	return base, stderr, func() {
+		t.Helper()
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("serve: %v\n%s", err, stderr.String())
+		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,24 +25,11 @@ func TestServePublishesCheckpoints(t *testing.T) {
 		t.Errorf("bad --publish file: exit %d\n%s", code, msg)
 	}
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	addr := freeAddr(t)
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data", r.dir, "--base-url", "http://" + addr, "--publish", targets},
-			strings.NewReader(""), &stdout, &stderr, noEnv)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
+	base, _, stop := startServe(t, "--data", r.dir, "--publish", targets)
 	_, first := httpGet(t, base+"/api/v1/log/checkpoint")
 	waitForFile(t, filepath.Join(out, "latest.checkpoint"), first)
 
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve: %v\n%s", err, stderr.String())
-	}
+	stop()
 	size := strings.Split(string(first), "\n")[1]
 	if b, err := os.ReadFile(filepath.Join(out, size+".checkpoint")); err != nil || !bytes.Equal(b, first) {
 		t.Errorf("%s.checkpoint: %v\n%s", size, err, b)
