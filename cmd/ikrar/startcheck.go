@@ -19,6 +19,9 @@ import (
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
+// The signer's fallback searches every stored checkpoint.
+var _ translog.CheckpointLister = (*sqlite.DB)(nil)
+
 // lastSignedIn reads the last checkpoint the signer kept in dir/keys, if
 // there is one that verifies.
 func lastSignedIn(dir string, verifiers note.Verifiers) (translog.Checkpoint, bool) {

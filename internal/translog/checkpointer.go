@@ -28,6 +28,12 @@ type CheckpointStore interface {
 	SaveCheckpoint(ctx context.Context, c SignedCheckpoint, at time.Time) error
 }
 
+// CheckpointLister is a CheckpointStore that lists every checkpoint it
+// keeps: the checkpointer's fallback then finds the largest that verifies.
+type CheckpointLister interface {
+	Checkpoints(ctx context.Context) ([]SignedCheckpoint, error)
+}
+
 // Checkpointer signs a new checkpoint whenever the log has grown: at once
 // when the log was idle, and at most every MinInterval under load, so a
 // burst of signings costs one signature per interval, not one per record.
@@ -202,23 +208,14 @@ func (c *Checkpointer) load(ctx context.Context) error {
 		return err
 	}
 	if !ok {
-		stored, err := c.Store.LatestCheckpoint(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
-			c.Log.Info("no last signed checkpoint kept and none stored: the next checkpoint signed starts the signer's history", "file", LastSignedFile, "err", err)
+		if sc, ok, err = c.latestVerifying(ctx); err != nil {
+			return err
+		}
+		if !ok {
+			c.Log.Info("no last signed checkpoint kept and none stored that verifies: the next checkpoint signed starts the signer's history", "file", LastSignedFile)
 			c.loaded = true
 			return nil
 		}
-		cp, err := OpenCheckpoint(stored.Note, c.Keys.Verifiers())
-		if err != nil {
-			c.Log.Error("no last signed checkpoint kept, and the latest stored one does not verify with the registry's keys: the next checkpoint signed starts the signer's history",
-				"file", LastSignedFile, "stored_size", stored.Size, "err", err)
-			c.loaded = true
-			return nil
-		}
-		sc = SignedCheckpoint{Size: cp.Size, Root: cp.Root, Note: stored.Note}
 		if err := c.Keys.KeepSigned(sc); err != nil {
 			return err
 		}
@@ -227,6 +224,40 @@ func (c *Checkpointer) load(ctx context.Context) error {
 	}
 	c.last, c.loaded = &sc, true
 	return nil
+}
+
+// latestVerifying is the largest stored checkpoint that verifies with the
+// keys, read from its note, not its columns. A store that lists its
+// checkpoints is searched from the largest down; another offers its latest
+// only.
+func (c *Checkpointer) latestVerifying(ctx context.Context) (SignedCheckpoint, bool, error) {
+	var stored []SignedCheckpoint
+	if l, ok := c.Store.(CheckpointLister); ok {
+		all, err := l.Checkpoints(ctx)
+		if err != nil {
+			return SignedCheckpoint{}, false, fmt.Errorf("read stored checkpoints: %w", err)
+		}
+		stored = all
+	} else if latest, err := c.Store.LatestCheckpoint(ctx); err == nil {
+		stored = []SignedCheckpoint{latest}
+	} else if ctx.Err() != nil {
+		return SignedCheckpoint{}, false, err
+	}
+	var best *SignedCheckpoint
+	for _, s := range stored {
+		cp, err := OpenCheckpoint(s.Note, c.Keys.Verifiers())
+		if err != nil {
+			c.Log.Error("a stored checkpoint does not verify with the registry's keys: not taken as signed history", "stored_size", s.Size, "err", err)
+			continue
+		}
+		if best == nil || cp.Size > best.Size {
+			best = &SignedCheckpoint{Size: cp.Size, Root: cp.Root, Note: s.Note}
+		}
+	}
+	if best == nil {
+		return SignedCheckpoint{}, false, nil
+	}
+	return *best, true, nil
 }
 
 // extends checks that the stored tree of n leaves is a consistent extension

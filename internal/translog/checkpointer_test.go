@@ -308,3 +308,50 @@ func TestCosigners(t *testing.T) {
 		t.Errorf("garbage: %q", got)
 	}
 }
+
+// listingLog is a memLog that lists its checkpoints, as the database does.
+type listingLog struct{ *memLog }
+
+func (l listingLog) Checkpoints(context.Context) ([]SignedCheckpoint, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []SignedCheckpoint
+	for _, c := range l.cps {
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// The fallback skips a forged latest checkpoint that an insider stored
+// (after deleting last-checkpoint) and takes the largest that verifies.
+func TestCheckpointerMigrationSkipsForgedCheckpoints(t *testing.T) {
+	m := newMemLog(t, 5)
+	dir := filepath.Join(t.TempDir(), "keys")
+	cp, _ := newTestCheckpointer(t, listingLog{m}, dir)
+	good, err := cp.Sign(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := LoadOrCreateKeyring(filepath.Join(t.TempDir(), "keys"), "ikrar.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := other.SignCheckpoint(Checkpoint{Origin: "ikrar.test/log", Size: 9, Root: tlog.Hash{9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.cps[9] = SignedCheckpoint{Size: 9, Root: tlog.Hash{9}, Note: forged}
+	if err := os.Remove(filepath.Join(dir, LastSignedFile)); err != nil {
+		t.Fatal(err)
+	}
+	restarted, logs := newTestCheckpointer(t, listingLog{m}, dir)
+	if err := restarted.Check(t.Context()); err != nil {
+		t.Fatalf("start-up check: %v", err)
+	}
+	if last, ok, err := restarted.Keys.LastSigned(); err != nil || !ok || !bytes.Equal(last.Note, good.Note) {
+		t.Errorf("fallback took size %d (%v %v), want the genuine checkpoint of size 5", last.Size, ok, err)
+	}
+	if !bytes.Contains(logs.Bytes(), []byte("does not verify")) {
+		t.Errorf("the forged checkpoint was not logged:\n%s", logs.String())
+	}
+}
