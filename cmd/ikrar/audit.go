@@ -100,6 +100,12 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 	}
 	defer view.Close()
 
+	// The last checkpoint the signer kept beside its key is signed history
+	// too, even when the database's copies were deleted. It is read before
+	// the snapshot: the leaves it covers were committed before it was
+	// signed, so a server signing meanwhile cannot put it beyond the
+	// snapshot.
+	lastSigned, lastOK := lastSignedIn(dir, verifiers)
 	var p auditProblems
 	var res *translog.RowAudit
 	var kept, verified, rows int
@@ -125,10 +131,8 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 			cps = append(cps, c)
 		}
 		verified = len(cps)
-		// The last checkpoint the signer kept beside its key is signed
-		// history too, even when the database's copies were deleted.
-		if c, ok := lastSignedIn(dir, verifiers); ok {
-			cps = append(cps, c)
+		if lastOK {
+			cps = append(cps, lastSigned)
 		}
 
 		var tableProblems auditProblems

@@ -237,7 +237,9 @@ const maxResponse = 64 << 10
 func (p *Publisher) post(ctx context.Context, u string, note []byte) error {
 	client := p.Client
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		// A target is the URL written down, not wherever it redirects
+		// (an https target must not hand the push to plain http).
+		client = &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(note))
 	if err != nil {
