@@ -196,6 +196,28 @@ func (c *Checkpointer) Sign(ctx context.Context) (SignedCheckpoint, error) {
 	return sc, nil
 }
 
+// Cosigned makes sc, the latest checkpoint with cosignatures added to its
+// note (witnesses'), the one served. Only the note may change: a
+// checkpoint of another size or root is refused, so nothing but the
+// signer's own checks decides what history is served.
+func (c *Checkpointer) Cosigned(sc SignedCheckpoint) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l := c.latest.Load()
+	if l == nil || l.Size != sc.Size || l.Root != sc.Root {
+		return fmt.Errorf("cosigned checkpoint %d is not the latest signed", sc.Size)
+	}
+	cp, err := OpenCheckpoint(sc.Note, c.Keys.Verifiers())
+	if err != nil {
+		return fmt.Errorf("cosigned checkpoint %d: %w", sc.Size, err)
+	}
+	if cp.Size != sc.Size || cp.Root != sc.Root {
+		return fmt.Errorf("cosigned checkpoint %d: its note says size %d, root %s", sc.Size, cp.Size, cp.Root)
+	}
+	c.latest.Store(&sc)
+	return nil
+}
+
 // load reads the last signed checkpoint once. A data directory from before
 // the file existed starts from the latest stored checkpoint that verifies
 // with the keys, and keeps it from then on.

@@ -355,3 +355,34 @@ func TestCheckpointerMigrationSkipsForgedCheckpoints(t *testing.T) {
 		t.Errorf("the forged checkpoint was not logged:\n%s", logs.String())
 	}
 }
+
+// A cosigned note replaces the served one only for the same checkpoint.
+func TestCheckpointerCosigned(t *testing.T) {
+	m := newMemLog(t, 3)
+	cp, _ := newTestCheckpointer(t, m, filepath.Join(t.TempDir(), "keys"))
+	sc, err := cp.Sign(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cosigned := sc
+	cosigned.Note = append(append([]byte(nil), sc.Note...), "\u2014 saksi.example/witness AAAAAAAA\n"...)
+	other, err := cp.Keys.SignCheckpoint(Checkpoint{Origin: "ikrar.test/log", Size: 3, Root: tlog.Hash{3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string]SignedCheckpoint{
+		"another root":       {Size: 3, Root: tlog.Hash{3}, Note: other},
+		"note of other root": {Size: 3, Root: sc.Root, Note: other},
+		"garbage":            {Size: 3, Root: sc.Root, Note: []byte("garbage")},
+	} {
+		if err := cp.Cosigned(bad); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if err := cp.Cosigned(cosigned); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cp.Sign(t.Context()); err != nil || !bytes.Equal(got.Note, cosigned.Note) {
+		t.Errorf("served\n%s\nwant the cosigned note (%v)", got.Note, err)
+	}
+}
