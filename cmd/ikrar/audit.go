@@ -102,6 +102,12 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 	}
 	defer view.Close()
 
+	// The last checkpoint the signer kept beside its key is signed history
+	// too, even when the database's copies were deleted. It is read before
+	// the snapshot: the leaves it covers were committed before it was
+	// signed, so a server signing meanwhile cannot put it beyond the
+	// snapshot.
+	lastSigned, lastOK := lastSignedIn(dir, verifiers)
 	var p auditProblems
 	var res *translog.RowAudit
 	var kept, verified, rows int
@@ -127,50 +133,14 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 			cps = append(cps, c)
 		}
 		verified = len(cps)
+		if lastOK {
+			cps = append(cps, lastSigned)
+		}
 
-		size, err := s.LogSize()
-		if err != nil {
-			return err
-		}
-		table, err := s.StoredHashes()
-		if err != nil {
-			return err
-		}
-		maxRow, err := s.MaxLeafIndex()
-		if err != nil {
-			return err
-		}
-		// The table of stored hashes must be that of a log of log_state's
-		// size. Where it is not, audit the longer of the two logs, but no
-		// further than rows reach: a size raised to billions must not
-		// exhaust memory.
 		var tableProblems auditProblems
-		storedSize := size
-		n, contiguous := storedTreeSize(table)
-		switch {
-		case !contiguous:
-			tableProblems.add("log_hashes: %d stored hashes at indexes %d to %d, not a contiguous table from 0: stored hashes deleted or inserted out of band", table.Count, table.Min, table.Max)
-			size, storedSize = min(size, maxRow+1), 0
-		case n != size:
-			tableProblems.add("log size: log_state says %d leaves but log_hashes holds the stored hashes of %d: edited out of band", size, n)
-			size, storedSize = max(n, min(size, maxRow+1)), n
-		case table.Count != tlog.StoredHashCount(n):
-			tableProblems.add("log_hashes: %d stored hashes, a log of %d leaves has %d: stored hashes inserted out of band", table.Count, n, tlog.StoredHashCount(n))
-		}
-
-		audit, err := translog.NewRowAuditor(size, s.HashReader(), storedSize, cps)
-		if err != nil {
-			return fmt.Errorf("audit: %w", err)
-		}
-		err = s.EachLeafRecord(func(r sqlite.LeafRecord) error {
-			rows++
-			return audit.Add(translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK, HolderEdited: !r.HolderOK})
-		})
+		res, rows, tableProblems, err = auditRows(s, cps, nil)
 		if err != nil {
 			return err
-		}
-		if res, err = audit.Finish(); err != nil {
-			return fmt.Errorf("audit: %w", err)
 		}
 		// A leaf names its pledge by the hash of its canonical text; the
 		// text a page shows must still have that hash.
@@ -214,6 +184,60 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 	fmt.Fprintf(stdout, "  rows:         %d rows claim leaves\n", rows)
 	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", kept, verified, len(keys))
 	return p.report(stdout, "every row matches its leaf, the stored tree matches the rows, and every checkpoint matches the tree")
+}
+
+// auditRows recomputes every leaf from the rows that claim it and compares
+// the rows, the stored tree and the checkpoints cps, in one snapshot; each
+// row is also passed to seen, if not nil. Problems with the table of stored
+// hashes come back apart, explained.
+func auditRows(s *sqlite.LogSnapshot, cps []translog.Checkpoint, seen func(sqlite.LeafRecord)) (res *translog.RowAudit, rows int, tableProblems auditProblems, err error) {
+	size, err := s.LogSize()
+	if err != nil {
+		return nil, 0, auditProblems{}, err
+	}
+	table, err := s.StoredHashes()
+	if err != nil {
+		return nil, 0, auditProblems{}, err
+	}
+	maxRow, err := s.MaxLeafIndex()
+	if err != nil {
+		return nil, 0, auditProblems{}, err
+	}
+	// The table of stored hashes must be that of a log of log_state's
+	// size. Where it is not, audit the longer of the two logs, but no
+	// further than rows reach: a size raised to billions must not
+	// exhaust memory.
+	storedSize := size
+	n, contiguous := storedTreeSize(table)
+	switch {
+	case !contiguous:
+		tableProblems.add("log_hashes: %d stored hashes at indexes %d to %d, not a contiguous table from 0: stored hashes deleted or inserted out of band", table.Count, table.Min, table.Max)
+		size, storedSize = min(size, maxRow+1), 0
+	case n != size:
+		tableProblems.add("log size: log_state says %d leaves but log_hashes holds the stored hashes of %d: edited out of band", size, n)
+		size, storedSize = max(n, min(size, maxRow+1)), n
+	case table.Count != tlog.StoredHashCount(n):
+		tableProblems.add("log_hashes: %d stored hashes, a log of %d leaves has %d: stored hashes inserted out of band", table.Count, n, tlog.StoredHashCount(n))
+	}
+
+	audit, err := translog.NewRowAuditor(size, s.HashReader(), storedSize, cps)
+	if err != nil {
+		return nil, 0, auditProblems{}, fmt.Errorf("audit: %w", err)
+	}
+	err = s.EachLeafRecord(func(r sqlite.LeafRecord) error {
+		rows++
+		if seen != nil {
+			seen(r)
+		}
+		return audit.Add(translog.Row{Index: r.Index, What: r.What, Leaf: r.Entry.Hash(), IdentityOK: r.IdentityOK, HolderEdited: !r.HolderOK})
+	})
+	if err != nil {
+		return nil, 0, auditProblems{}, err
+	}
+	if res, err = audit.Finish(); err != nil {
+		return nil, 0, auditProblems{}, fmt.Errorf("audit: %w", err)
+	}
+	return res, rows, tableProblems, nil
 }
 
 // auditKeys returns the verifier keys a local audit trusts: those in
@@ -337,6 +361,9 @@ func auditRemote(ctx context.Context, client *http.Client, base string, o remote
 		}
 		saves = append(saves, save)
 		clean += ", consistent with every checkpoint remembered in " + d.Path()
+	}
+	if reason := remoteRefusal(ctx, client, base); reason != "" {
+		p.add("the registry's signer refuses to sign: its stored log disagrees with the last checkpoint it signed (/readyz: %s)", reason)
 	}
 	if err := p.report(stdout, clean); err != nil {
 		return err

@@ -518,7 +518,8 @@ func TestConcurrentSigningAudits(t *testing.T) {
 
 // An outside auditor keeps a checkpoint and later proves the log only grew
 // from it; a history rewritten behind the registry's back, which the local
-// audit cannot see once the operator also rebuilt the tree, fails there.
+// audit cannot see once the operator also rebuilt the tree and deleted the
+// signer's last-checkpoint, fails there.
 func TestAuditRemote(t *testing.T) {
 	r := seededTrustRegistry(t)
 	base := r.serve(t)
@@ -618,11 +619,27 @@ func TestAuditRemote(t *testing.T) {
 	})
 	r.sign(t)
 	r.sign(t)
-	if code, out := runTrust(t, "audit", "--data", r.dir); code != 0 {
+	// ...but not with the checkpoint the signer kept beside its key
+	// (TRUST.md §12), which the local audit reads too...
+	if code, out := runTrust(t, "audit", "--data", r.dir); code != 1 || !strings.Contains(out, "checkpoint of size 10: its signed root differs") {
 		t.Fatalf("local audit of a consistently rewritten log: exit %d\n%s", code, out)
 	}
-	// ...but not with what the auditor kept.
+	// ...and the running server refuses to sign over it, and says so.
 	code, out := remote(t, "--update")
+	if code != 1 || !strings.Contains(out, "the registry's signer refuses to sign") {
+		t.Errorf("remote audit of a refusing registry: exit %d\n%s", code, out)
+	}
+	// An operator who also deletes keys/last-checkpoint and restarts blinds
+	// the local audit and the signer, which starts again from the latest
+	// stored checkpoint: only what the auditor kept shows the rewrite.
+	if err := os.Remove(filepath.Join(r.dir, "keys", translog.LastSignedFile)); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runTrust(t, "audit", "--data", r.dir); code != 0 {
+		t.Fatalf("local audit without last-checkpoint: exit %d\n%s", code, out)
+	}
+	restarted, _ := serveDir(t, r.dir)
+	code, out = runTrust(t, "audit", "--remote", restarted, "--since", kept, "--update")
 	if code != 1 || !strings.Contains(out, "audit failed: the newest checkpoint 11 does not extend the kept checkpoint 10") {
 		t.Errorf("remote audit of a rewritten history: exit %d\n%s", code, out)
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -98,6 +99,16 @@ func keyRotate(ctx context.Context, a *app, keys *translog.Keyring, exportOld st
 			return err
 		}
 	}
+	// The handover is signed by both keys: never over a tree that does
+	// not extend what the old key signed.
+	check := &translog.Checkpointer{Store: a.db, Keys: keys, Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+	if err := check.Check(ctx); err != nil {
+		if ie, ok := errors.AsType[*translog.InconsistentError](err); ok {
+			return exitError{code: 1, msg: fmt.Sprintf("kunci tidak diganti: log yang tersimpan tidak sesuai dengan checkpoint terakhir yang ditandatangani; jalankan ikrar audit --data.\n"+
+				"Key not rotated: %v; run ikrar audit --data.", ie)}
+		}
+		return err
+	}
 	oldWin := keys.CurrentWindow()
 	if err := keys.Rotate(lifetime); err != nil {
 		return err
@@ -114,7 +125,11 @@ func keyRotate(ctx context.Context, a *app, keys *translog.Keyring, exportOld st
 	if err != nil {
 		return err
 	}
-	if err := a.db.SaveCosignedCheckpoint(ctx, translog.SignedCheckpoint{Size: size, Root: root, Note: msg}, time.Now()); err != nil {
+	sc := translog.SignedCheckpoint{Size: size, Root: root, Note: msg}
+	if err := keys.KeepSigned(sc); err != nil {
+		return err
+	}
+	if err := a.db.SaveCosignedCheckpoint(ctx, sc, time.Now()); err != nil {
 		return err
 	}
 	if err := keys.Retire(size); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/config"
+	"github.com/ikrar-id/ikrar/internal/publish"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
@@ -66,6 +67,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("load certificate fonts: %w", err)
 	}
 	cp := &translog.Checkpointer{Store: a.db, Keys: a.keys, MinInterval: 2 * time.Second, Now: time.Now, Log: log}
+	if err := checkSignedHistory(ctx, cfg.DataDir, cp, log); err != nil {
+		return err
+	}
+	pub, err := publisher(cfg.PublishFile, a, log)
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	if pub != nil {
+		cp.Signed = append(cp.Signed, pub.Notify)
+	}
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
@@ -98,6 +109,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
 	defer func() { stopCheckpoints(); <-cpDone }()
 	go runSchedule(cpCtx, a, log)
+	if pub != nil {
+		pubDone := make(chan struct{})
+		go func() { pub.Run(cpCtx); close(pubDone) }()
+		defer func() { stopCheckpoints(); <-pubDone }()
+		// Targets catch up with what was signed while the server was down.
+		if last, ok, err := a.keys.LastSigned(); err == nil && ok {
+			pub.Notify(cpCtx, last)
+		}
+	}
 	go storeIssuedPDFs(cpCtx, srv, log)
 	go logStoredPDFs(cpCtx, a, log)
 	errc := make(chan error, 1)
@@ -117,6 +137,34 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	return nil
+}
+
+// publisher reads the --publish file; nil without one.
+func publisher(file string, a *app, log *slog.Logger) (*publish.Publisher, error) {
+	if file == "" {
+		return nil, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("--publish: %w", err)
+	}
+	defer f.Close()
+	text, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("--publish %s: %w", file, err)
+	}
+	targets, err := publish.ParseTargets(string(text))
+	if err != nil {
+		return nil, fmt.Errorf("--publish %s: %w", file, err)
+	}
+	for _, t := range targets {
+		log.Info("publishing checkpoints", "target", t.String())
+	}
+	return &publish.Publisher{Targets: targets, Log: log,
+		Note: func(ctx context.Context, size int64) ([]byte, error) {
+			c, err := a.db.CheckpointAt(ctx, size)
+			return c.Note, err
+		}}, nil
 }
 
 // dropPDFCache removes the certificate cache an earlier version kept in

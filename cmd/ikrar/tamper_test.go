@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -39,7 +40,9 @@ import (
 //     result is neither VALID nor REVOKED: it refuses to vouch.
 //
 // After the tampering the registry keeps running: one more person signs,
-// so the server signs a checkpoint over whatever its tree now holds.
+// so the server signs a checkpoint over its tree, unless that tree no
+// longer extends the last checkpoint it signed (TRUST.md §12): then it
+// signs nothing, serves that checkpoint and /readyz answers 503.
 // "Caught" means the check refuses the tampered answer; a page that shows
 // a revoked certificate as valid, or does not find a deleted one, was not
 // told.
@@ -197,6 +200,13 @@ func (e *tamperEnv) resignCheckpoints() {
 		}
 		if _, err := db.Exec(`UPDATE checkpoints SET root = ?, note = ? WHERE size = ?`, root[:], string(note), size); err != nil {
 			e.t.Fatal(err)
+		}
+		// The key's holder has the key directory too: the signer's
+		// memory of what it signed is re-signed with the rest.
+		if size == slices.Max(sizes) {
+			if err := keys.KeepSigned(translog.SignedCheckpoint{Size: size, Root: root, Note: note}); err != nil {
+				e.t.Fatal(err)
+			}
 		}
 	}
 }
@@ -380,22 +390,25 @@ func TestTamperTable(t *testing.T) {
 			h2, h3 := translog.SignatureEntry(e.sigs[2]).Hash(), translog.SignatureEntry(e.sigs[3]).Hash()
 			e.rewriteLeaves(map[int64]tlog.Hash{2: h3, 3: h2})
 			e.exec(`UPDATE signatures SET leaf_index = CASE id WHEN ? THEN 3 ELSE 2 END WHERE id IN (?, ?)`, e.sigs[2].ID, e.sigs[2].ID, e.sigs[3].ID)
-		}, caughtBy{local: true, remote: true}, "", "", false}, // each record still matches its own leaf and QR; only the order changed
+		}, caughtBy{local: true, remote: true, page: true, verify: true}, "", "", false}, // the signer refuses the reordered tree; the page proves against what it signed
 		{"record edited and the tree rewritten, no key", 4, func(e *tamperEnv) {
 			s := e.sigs[4]
 			s.SignedAt = s.SignedAt.Add(-24 * time.Hour)
 			e.exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
 			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
-			// The running server signs its next checkpoint over the
-			// rewritten tree (a fork, TRUST.md §11), so its page agrees.
-		}, caughtBy{local: true, remote: true, verify: true}, "", "", false},
+			// The server's signer refuses to sign over the rewritten
+			// tree (TRUST.md §12): its page proves against the last
+			// checkpoint it signed, and its /readyz tells the remote
+			// audit.
+		}, caughtBy{local: true, remote: true, page: true, verify: true}, "", "", false},
 		{"record edited, tree rewritten, checkpoints deleted", 4, func(e *tamperEnv) {
 			s := e.sigs[4]
 			s.SignedAt = s.SignedAt.Add(-24 * time.Hour)
 			e.exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
 			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
 			e.exec(`DELETE FROM checkpoints`)
-		}, caughtBy{remote: true, verify: true}, "", "", false},
+			// keys/last-checkpoint still holds what was signed.
+		}, caughtBy{local: true, remote: true, page: true, verify: true}, "", "", false},
 		{"record edited, tree rewritten, checkpoints re-signed with the key", 4, func(e *tamperEnv) {
 			s := e.sigs[4]
 			s.SignedAt = s.SignedAt.Add(-24 * time.Hour)
@@ -403,6 +416,11 @@ func TestTamperTable(t *testing.T) {
 			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
 			e.resignCheckpoints()
 		}, caughtBy{remote: true, verify: true}, "", "", false},
+	}
+	refusedRows := map[string]bool{
+		"leaves reordered in the stored tree":                true,
+		"record edited and the tree rewritten, no key":       true,
+		"record edited, tree rewritten, checkpoints deleted": true,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -433,6 +451,20 @@ func TestTamperTable(t *testing.T) {
 			_, verifyOut := runTrust(t, append(args, "--key", keyFile, "--online", srv)...)
 			result := verifyResult(verifyOut)
 			got.verify = result != valid && result != revoked
+			// A database-only rewrite of signed history: the signer
+			// refuses, /readyz says so and the last good checkpoint is
+			// served; anything else signs on.
+			res, err := http.Get(srv + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			_, served := httpGet(t, srv+"/api/v1/log/checkpoint")
+			if refused := refusedRows[tt.name]; refused != (res.StatusCode == http.StatusServiceUnavailable) {
+				t.Errorf("readyz %d, want the signer to refuse: %v", res.StatusCode, refused)
+			} else if refused && !bytes.Equal(served, readTrustFile(t, kept)) {
+				t.Errorf("served checkpoint\n%s\nwant the last good one", served)
+			}
 			if got != tt.want {
 				t.Errorf("caught by %v, want %v\npage: status %q, failed %v\nverify: %s\nlocal audit:\n%s\nremote audit:\n%s",
 					got, tt.want, status, failed, verifyResult(verifyOut), localOut, remoteOut)

@@ -28,6 +28,9 @@ type Config struct {
 	// It is accepted so that old configurations still start, and ignored:
 	// issued certificates are stored in the database, all of them.
 	PDFCacheMBObsolete bool
+	// PublishFile lists where each new checkpoint is pushed: one https://
+	// URL or dir:/path a line (docs/TRUST.md §13).
+	PublishFile string
 }
 
 // SecureCookies reports whether cookies must carry the Secure flag: always,
@@ -55,6 +58,7 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.StringVar(&rate, "rate-limit", def("IKRAR_RATE_LIMIT", "on"), "on|off: limit failed identification attempts (IKRAR_RATE_LIMIT)")
 	fs.StringVar(&proxies, "trusted-proxies", def("IKRAR_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (IKRAR_TRUSTED_PROXIES)")
 	fs.StringVar(&c.Origin, "log-origin", def("IKRAR_LOG_ORIGIN", ""), "transparency log origin line, default: the base URL's host + /ikrar (IKRAR_LOG_ORIGIN)")
+	fs.StringVar(&c.PublishFile, "publish", def("IKRAR_PUBLISH", ""), "file of places to push each new checkpoint to, one https:// URL or dir:/path a line (IKRAR_PUBLISH)")
 	fs.BoolVar(&c.Demo, "demo", getenv("IKRAR_DEMO") == "1" || getenv("IKRAR_DEMO") == "true", "seed a demo regency, roster and open event (IKRAR_DEMO)")
 	fs.StringVar(&c.LogLevel, "log-level", def("IKRAR_LOG_LEVEL", "info"), "debug|info|warn|error (IKRAR_LOG_LEVEL)")
 	var pdfCache string

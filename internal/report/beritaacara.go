@@ -27,6 +27,20 @@ type BeritaAcara struct {
 	Units     []UnitCount
 	Officials []Official
 	Generated time.Time
+	// Log is the signed checkpoint that covers the event's records, which
+	// pins the paper to the registry's history; nil prints nothing.
+	Log *LogPin
+}
+
+// LogPin is a signed checkpoint as the Berita Acara prints it.
+type LogPin struct {
+	Origin    string
+	Size      int64
+	Root      string   // base64, as the checkpoint writes it
+	Witnesses []string // the names of the keys that cosigned it
+	// Covered is false when the event's last record is not yet in the
+	// checkpoint (the registry is refusing to sign).
+	Covered bool
 }
 
 // Title is the Berita Acara's heading.
@@ -99,12 +113,46 @@ func WriteBeritaAcaraPDF(w io.Writer, b BeritaAcara) error {
 		}
 		d.Ln(2)
 	}
+	if b.Log != nil {
+		d.logPin(*b.Log, size)
+	}
 	d.font("", size, black)
 	d.ensure(lh * 2)
 	d.para(contentW, lh, "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.", "J")
 	d.Ln(4)
 	d.signatures(b)
 	return d.output(w, "Berita Acara PDF")
+}
+
+// logPin prints the checkpoint that covers the event's records: with it
+// anyone holding the paper can check that the registry's history was not
+// changed afterwards (docs/TRUST.md §13).
+func (d doc) logPin(l LogPin, size float64) {
+	lh := lineH(size)
+	d.ensure(lh * 7)
+	d.font("B", size, black)
+	d.para(contentW, lh, "Checkpoint yang mencakup catatan acara ini", "L")
+	d.font("", size, black)
+	witnesses := "tidak ada"
+	if len(l.Witnesses) > 0 {
+		witnesses = strings.Join(l.Witnesses, ", ")
+	}
+	for _, row := range [][2]string{
+		{"Nama log", l.Origin},
+		{"Ukuran log", fmt.Sprintf("%d", l.Size)},
+		{"Akar pohon", l.Root},
+		{"Saksi", witnesses},
+	} {
+		d.SetX(margin + 4)
+		d.cell(28, lh, row[0], "", "L", false)
+		d.para(contentW-32, lh, ": "+row[1], "L")
+	}
+	msg := "Dengan checkpoint ini siapa pun dapat memeriksa bahwa riwayat log yang memuat catatan acara ini tidak diubah kemudian."
+	if !l.Covered {
+		msg = "Catatan terakhir acara ini belum dicakup checkpoint yang ditandatangani."
+	}
+	d.para(contentW, lh, msg, "J")
+	d.Ln(2)
 }
 
 // pledge sets the pledge text off by a rule on its left, as certificates

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // Officials the Berita Acara form offers rows for, and takes at most.
@@ -68,6 +71,9 @@ func (s *Server) beritaAcaraPDF(c echo.Context) error {
 	}
 	ba.EventHeader = report.EventHeader{Event: e, Org: org}
 	ba.Units, ba.Generated = report.Units(parts), s.now()
+	if ba.Log, err = s.logPin(c.Request().Context(), parts); err != nil {
+		return err
+	}
 	return sendPDF(c, exportName("berita-acara", e, "", "pdf"), func(w io.Writer) error { return report.WriteBeritaAcaraPDF(w, ba) })
 }
 
@@ -116,3 +122,33 @@ func at(vs []string, i int) string {
 }
 
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// logPin is the checkpoint that covers the event's records (signatures and
+// revocations): the latest, signed now if the log has grown. A registry
+// whose signer refuses (docs/TRUST.md §12) serves an older one, which the
+// paper then says does not cover them.
+func (s *Server) logPin(ctx context.Context, parts []registry.Participant) (*report.LogPin, error) {
+	if s.tl.Checkpointer == nil || s.tl.Keys == nil {
+		return nil, nil
+	}
+	cp, err := s.latestCheckpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last := int64(-1)
+	for _, p := range parts {
+		if sig := p.Signature; sig != nil {
+			last = max(last, sig.LeafIndex)
+			if sig.Revocation != nil {
+				last = max(last, sig.Revocation.LeafIndex)
+			}
+		}
+	}
+	note := cp.Note
+	if stored, err := s.tl.Store.CheckpointAt(ctx, cp.Size); err == nil && stored.Root == cp.Root {
+		note = stored.Note // cosigned since it was signed, perhaps
+	}
+	origin := s.tl.Keys.Name()
+	return &report.LogPin{Origin: origin, Size: cp.Size, Root: base64.StdEncoding.EncodeToString(cp.Root[:]),
+		Witnesses: translog.Cosigners(note, origin), Covered: last < cp.Size}, nil
+}

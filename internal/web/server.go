@@ -141,7 +141,7 @@ func (s *Server) Handler() *echo.Echo {
 	e.Use(bodyLimit)
 
 	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.healthz)
+	e.GET("/readyz", s.readyz)
 	e.GET("/static/*", s.serveStatic)
 	e.GET("/sw.js", s.serveServiceWorker)
 	e.GET("/favicon.ico", func(c echo.Context) error {
