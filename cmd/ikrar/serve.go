@@ -66,11 +66,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("load certificate fonts: %w", err)
 	}
 	cp := &translog.Checkpointer{Store: a.db, Keys: a.keys, MinInterval: 2 * time.Second, Now: time.Now, Log: log}
+	tl := web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}
+	if err := witnessing(cfg, a, &tl, log); err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download,
-	}, a.svc, a.db, certs, web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}, log)
+	}, a.svc, a.db, certs, tl, log)
 	if err != nil {
 		return err
 	}
@@ -97,6 +101,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	cpDone := make(chan struct{})
 	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
 	defer func() { stopCheckpoints(); <-cpDone }()
+	if tl.Cosigned != nil {
+		go tl.Cosigned.Run(cpCtx)
+	}
 	go runSchedule(cpCtx, a, log)
 	go storeIssuedPDFs(cpCtx, srv, log)
 	go logStoredPDFs(cpCtx, a, log)

@@ -36,6 +36,9 @@ type Checkpointer struct {
 	MinInterval time.Duration
 	Now         func() time.Time
 	Log         *slog.Logger
+	// OnSigned, if set, is called with each newly signed checkpoint, after
+	// it is saved; it must not block.
+	OnSigned func(SignedCheckpoint)
 
 	mu     sync.Mutex // one signer at a time
 	latest atomic.Pointer[SignedCheckpoint]
@@ -75,6 +78,9 @@ func (c *Checkpointer) Sign(ctx context.Context) (SignedCheckpoint, error) {
 		return SignedCheckpoint{}, fmt.Errorf("save checkpoint %d: %w", n, err)
 	}
 	c.latest.Store(&sc)
+	if c.OnSigned != nil {
+		c.OnSigned(sc)
+	}
 	return sc, nil
 }
 

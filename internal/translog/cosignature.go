@@ -8,13 +8,17 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/ikrar-id/ikrar/internal/private"
 )
 
 // A witness cosignature (c2sp.org/tlog-cosignature, Ed25519
@@ -263,4 +267,46 @@ func ParseWitnessList(text string) (ws []*CosignatureVerifier, urls []string, er
 		ws, urls = append(ws, v), append(urls, u)
 	}
 	return ws, urls, nil
+}
+
+// WitnessKeyFile is the witness key's file in the keys directory. Its
+// name is not one the log's keyring reads (signer-<n>.key,
+// verifier-<n>.pub): the witness key never signs the log's checkpoints.
+const WitnessKeyFile = "witness-1.key"
+
+// LoadOrCreateCosigner reads the witness key in keysDir, creating one
+// named name (mode 0600) if there is none. A key that exists keeps its
+// name: the logs it witnesses know it by name and key.
+func LoadOrCreateCosigner(keysDir, name string) (*Cosigner, error) {
+	path := filepath.Join(keysDir, WitnessKeyFile)
+	c, err := LoadCosigner(keysDir)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return c, err
+	}
+	if err := private.MkdirAll(keysDir); err != nil {
+		return nil, fmt.Errorf("witness key: %w", err)
+	}
+	skey, err := GenerateCosignerKey(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeNewFile(path, []byte(skey+"\n"), private.FileMode); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("witness key: %w", err)
+	}
+	return LoadCosigner(keysDir)
+}
+
+// LoadCosigner reads the witness key in keysDir; the error wraps
+// fs.ErrNotExist if there is none.
+func LoadCosigner(keysDir string) (*Cosigner, error) {
+	path := filepath.Join(keysDir, WitnessKeyFile)
+	text, err := readKeyFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("witness key: %w", err)
+	}
+	c, err := NewCosigner(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
 }
