@@ -36,6 +36,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	since := fs.String("since", "", "with --remote: file holding the checkpoint kept from the last audit")
 	keyFile := fs.String("key", "", "the registry's published verifier keys, one per line (default: with --data, those in DIR/keys; with --remote, fetched from /api/v1/log/key)")
 	update := fs.Bool("update", false, "with --remote: after a clean audit, save the newest checkpoint in the --since file")
+	witnessPolicyOf := witnessFlags(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -43,6 +44,10 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if fs.NArg() > 0 {
 		return exitError{code: 2, msg: usageAudit}
+	}
+	witnesses, err := witnessPolicyOf()
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
 	}
 	if *remote != "" {
 		if set["data"] || *since == "" {
@@ -52,7 +57,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if err != nil {
 			return exitError{code: 2, msg: err.Error()}
 		}
-		return auditRemote(ctx, newHTTPClient(), base, *since, *keyFile, *update, stdout)
+		return auditRemote(ctx, newHTTPClient(), base, *since, *keyFile, *update, witnesses, stdout)
 	}
 	if set["since"] || set["update"] {
 		return exitError{code: 2, msg: "--since and --update go with --remote; " + usageAudit}
@@ -266,7 +271,7 @@ func explainFinding(f translog.AuditFinding) string {
 // auditRemote checks a running registry the way an outsider can: its
 // newest checkpoint must be signed by its key and extend, by a consistency
 // proof, the checkpoint the auditor kept from last time.
-func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile string, update bool, stdout io.Writer) error {
+func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile string, update bool, witnesses witnessPolicy, stdout io.Writer) error {
 	var verifiers note.Verifiers
 	if keyFile != "" {
 		var err error
@@ -295,6 +300,10 @@ func auditRemote(ctx context.Context, client *http.Client, base, since, keyFile 
 		return p.report(stdout, "")
 	}
 	fmt.Fprintf(stdout, "Registry %s: log %s, %d leaves, root %s\n", base, latest.Origin, latest.Size, latest.Root)
+	if problem := witnesses.check(newNote, verifiers, stdout); problem != "" {
+		p.add("%s", problem)
+		return p.report(stdout, "")
+	}
 
 	oldNote, err := os.ReadFile(since)
 	if errors.Is(err, fs.ErrNotExist) && update {

@@ -112,20 +112,21 @@ func (s *Server) apiLogKey(c echo.Context) error {
 // latestCheckpoint returns a checkpoint that covers the whole log, signing
 // one first if the log has grown since the last.
 func (s *Server) latestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
-	return s.tl.Checkpointer.Sign(ctx)
+	cp, err := s.tl.Checkpointer.Sign(ctx)
+	if err == nil && s.tl.Cosigned != nil {
+		// The same checkpoint with the witnesses' cosignatures gathered so
+		// far; until they come, the log's signature alone.
+		if l, ok := s.tl.Cosigned.Latest(); ok && l.Size == cp.Size && l.Root == cp.Root {
+			cp = l
+		}
+	}
+	return cp, err
 }
 
 func (s *Server) apiCheckpoint(c echo.Context) error {
 	cp, err := s.latestCheckpoint(c.Request().Context())
 	if err != nil {
 		return err
-	}
-	if s.tl.Cosigned != nil {
-		// The same checkpoint with the witnesses' cosignatures gathered so
-		// far; until they come, the log's signature alone.
-		if l, ok := s.tl.Cosigned.Latest(); ok && l.Size == cp.Size && l.Root == cp.Root {
-			cp = l
-		}
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
 	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", cp.Note)

@@ -2,11 +2,15 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/mod/sumdb/tlog"
 	"golang.org/x/time/rate"
 
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -105,4 +109,39 @@ func (s *Server) apiWitnesses(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
 	return c.JSON(http.StatusOK, out)
+}
+
+// checkWitnessed checks that the record's leaf is in a checkpoint that a
+// quorum of this log's witnesses cosigned: the latest one, or, while the
+// witnesses have not answered for it yet, the latest one they did cosign.
+func (s *Server) checkWitnessed(hr tlog.HashReader, cp translog.SignedCheckpoint, index int64, leaf tlog.Hash, add func(string, bool, string)) error {
+	cands := []translog.SignedCheckpoint{cp}
+	if l, ok := s.tl.Cosigned.Latest(); ok && l.Size != cp.Size {
+		cands = append(cands, l)
+	}
+	best := 0
+	for _, c := range cands {
+		_, found, err := translog.OpenCosignedCheckpoint(c.Note, s.tl.Keys.Verifiers(), s.tl.Witnesses, s.tl.Quorum)
+		best = max(best, len(found))
+		if err != nil || index >= c.Size {
+			continue
+		}
+		proof, err := translog.InclusionProof(index, c.Size, hr)
+		if err != nil {
+			return err
+		}
+		if translog.CheckInclusion(proof, c.Size, c.Root, index, leaf) != nil {
+			continue
+		}
+		names := make([]string, len(found))
+		for i, f := range found {
+			names[i] = f.Witness + " " + f.Time.Format(time.RFC3339)
+		}
+		add(checkWitnesses, true, fmt.Sprintf("the record is in the checkpoint of size %d, cosigned by %d of the %d required witnesses: %s",
+			c.Size, len(found), s.tl.Quorum, strings.Join(names, ", ")))
+		return nil
+	}
+	add(checkWitnesses, false, fmt.Sprintf("no checkpoint that holds the record carries the %d witness cosignatures required (at most %d found): not yet witnessed, or witnesses refused it",
+		s.tl.Quorum, best))
+	return nil
 }
