@@ -129,6 +129,19 @@ func TestThreeRegenciesWitnessEachOther(t *testing.T) {
 		}
 	}
 
+	// An insider of registry 3 appends today a record that says it was
+	// signed a month ago: the witnesses' clocks give it away.
+	c := regs[2]
+	c.a.svc.Now = func() time.Time { return time.Now().Add(-30 * 24 * time.Hour) }
+	old := c.sign(t)
+	c.a.svc.Now = time.Now
+	waitCosigned(t, c, 3, 2)
+	code, out := runTrust(t, "audit", "--data", c.trustRegistry.dir, "--key", filepath.Join(c.dir, "keys"),
+		"--witnesses", filepath.Join(c.dir, "witnesses"), "--witness-quorum", "1")
+	if code == 0 || !strings.Contains(out, old.Code) || !strings.Contains(out, "back-dated") || !strings.Contains(out, "1 problem(s)") {
+		t.Errorf("audit --data did not flag the one back-dated record %s: %d\n%s", old.Code, code, out)
+	}
+
 	// Registry 1 signs, with its own key, a checkpoint of a history its
 	// witnesses never saw: the size they cosigned with another root, and
 	// a larger tree that does not extend it.
