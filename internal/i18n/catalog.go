@@ -431,8 +431,8 @@ var messages = map[string]string{
 
 // pageTextSets and messageSets hold the catalog of each feature.
 var (
-	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts, pdfrecPageTexts, verdictPageTexts, browserPageTexts, leafPageTexts}
-	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages}
+	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts, pdfrecPageTexts, verdictPageTexts, browserPageTexts, leafPageTexts, witnessPageTexts}
+	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages, witnessMessages}
 )
 
 // catalog is every text with its English.
