@@ -92,8 +92,10 @@ func (s *Submitter) Run(ctx context.Context) {
 	}
 	var pending *SignedCheckpoint
 	if c, err := s.Store.LatestCheckpoint(ctx); err == nil {
+		// Latest's copy is never written again: round changes pending's.
+		served := c
 		pending = &c
-		s.latest.Store(&c)
+		s.latest.Store(&served)
 	}
 	backoff := time.Second
 	for {
@@ -112,7 +114,8 @@ func (s *Submitter) Run(ctx context.Context) {
 			return
 		case c := <-s.next:
 			if l := s.latest.Load(); l == nil || l.Size <= c.Size {
-				s.latest.Store(&c)
+				served := c
+				s.latest.Store(&served)
 			}
 			pending, backoff = &c, time.Second
 		case <-wait:
