@@ -123,6 +123,25 @@ func TestThreeRegenciesWitnessEachOther(t *testing.T) {
 			!strings.Contains(out, "witness") {
 			t.Fatalf("registry %d: audit --remote with the quorum: %d\n%s", i+1, code, out)
 		}
+		claim := translog.ClaimOf(r.sigs[0])
+		token, err := r.a.keys.SignClaim(claim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, out := runTrust(t, "verify", "--qr", translog.FormatQR(r.base, claim, token), "--key", filepath.Join(r.dir, "keys"),
+			"--online", r.base, "--witnesses", filepath.Join(r.dir, "witnesses")); code != 0 || strings.Count(out, "cosigned at") != 2 {
+			t.Fatalf("registry %d: verify --online requiring both witnesses: %d\n%s", i+1, code, out)
+		}
+		// A client that trusts only a witness this registry never asked.
+		if i == 0 {
+			skey, _ := translog.GenerateCosignerKey("saksi-lain.test/witness")
+			stranger, _ := translog.NewCosigner(skey)
+			writeFile(t, filepath.Join(r.dir, "other-witnesses"), stranger.VerifierKey()+"\n")
+			if code, out := runTrust(t, "verify", "--qr", translog.FormatQR(r.base, claim, token), "--key", filepath.Join(r.dir, "keys"),
+				"--online", r.base, "--witnesses", filepath.Join(r.dir, "other-witnesses")); code == 0 || !strings.Contains(out, "NOT WITNESSED") {
+				t.Fatalf("verify --online accepted a checkpoint its one trusted witness never cosigned: %d\n%s", code, out)
+			}
+		}
 		v := fetchVerdict(t, r.base, r.sigs[1].Code)
 		if v.Status != "valid" || !hasCheck(v, "witnesses", true) {
 			t.Fatalf("registry %d: the page's verdict %+v, want valid with a passed witnesses check", i+1, v.Verdict)

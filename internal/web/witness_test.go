@@ -240,3 +240,57 @@ func TestWitnessEndpoint(t *testing.T) {
 		t.Errorf("the fork from the old size: %d %q %s", status, ctype, body)
 	}
 }
+
+// TestWitnessConcurrentSubmissions races two submissions from the same old
+// size, the larger and the smaller: c2sp.org/tlog-witness's rollback race.
+// The check and the update are one transaction, so the witness never ends
+// on the smaller tree after cosigning the larger.
+func TestWitnessConcurrentSubmissions(t *testing.T) {
+	ctx := context.Background()
+	log := newMemLog(t, "kab-dua.example.go.id/ikrar")
+	url, db, _ := newWitnessApp(t, log)
+	log.append(t, 2)
+	_, msg2 := log.checkpoint(t)
+	if status, _, body := postCheckpoint(t, url, "old 0\n\n"+string(msg2)); status != http.StatusOK {
+		t.Fatalf("first: %d %s", status, body)
+	}
+	for round := range 10 {
+		base := log.size
+		log.append(t, 1)
+		small, smallMsg := log.checkpoint(t)
+		smallBody := fmt.Sprintf("old %d\n%s\n%s", base, log.proof(t, base), smallMsg)
+		log.append(t, 2)
+		large, largeMsg := log.checkpoint(t)
+		largeBody := fmt.Sprintf("old %d\n%s\n%s", base, log.proof(t, base), largeMsg)
+		statuses := make(chan int, 2)
+		for _, b := range []string{smallBody, largeBody} {
+			go func() {
+				resp, err := http.Post(url+"/log/witness/add-checkpoint", "text/plain", strings.NewReader(b))
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				resp.Body.Close()
+				statuses <- resp.StatusCode
+			}()
+		}
+		a, b := <-statuses, <-statuses
+		if !(a == http.StatusOK && b == http.StatusConflict || a == http.StatusConflict && b == http.StatusOK) {
+			t.Fatalf("round %d: statuses %d and %d, want one 200 and one 409", round, a, b)
+		}
+		st, _, _ := db.Witnessed(ctx, log.keys.Name())
+		if st.Size != small.Size && st.Size != large.Size {
+			t.Fatalf("round %d: state %d", round, st.Size)
+		}
+		// Bring the witness to the larger tree for the next round.
+		if st.Size == small.Size {
+			body := fmt.Sprintf("old %d\n%s\n%s", small.Size, log.proof(t, small.Size), largeMsg)
+			if status, _, out := postCheckpoint(t, url, body); status != http.StatusOK {
+				t.Fatalf("round %d: catching up: %d %s", round, status, out)
+			}
+		}
+		if st, _, _ := db.Witnessed(ctx, log.keys.Name()); st.Size != large.Size || st.Root != large.Root {
+			t.Fatalf("round %d: state %d, want %d", round, st.Size, large.Size)
+		}
+	}
+}
