@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar"
@@ -233,6 +234,64 @@ func TestThreeRegenciesWitnessEachOther(t *testing.T) {
 		}
 		split.Close()
 	}
+
+	// In the browser: the page's script verifies the cosignatures itself
+	// and shows who cosigned; served with a witness list the checkpoint's
+	// witnesses are not on, both the server and the browser refuse it.
+	t.Run("browser", func(t *testing.T) {
+		chromium := needTool(t, "chromium", "chromium")
+		bctx, _ := newTestBrowser(t, chromium, 60*time.Second)
+		// The tab starts at its first use: on its own context, so it
+		// outlives each page's timeout.
+		if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
+		res, failed, text := browserWitnessCheck(t, bctx, a.base+"/v/"+a.sigs[0].Code)
+		if res != "valid" || failed != "" || !strings.Contains(text, b.witness.Name()) {
+			t.Errorf("browser on a witnessed checkpoint: %q (failed %q)\n%s", res, failed, text)
+		}
+		skey, _ := translog.GenerateCosignerKey("saksi-lain.test/witness")
+		stranger, _ := translog.NewCosigner(skey)
+		sv, _ := translog.NewCosignatureVerifier(stranger.VerifierKey())
+		tl := a.tl
+		tl.Witnesses, tl.Quorum = []*translog.CosignatureVerifier{sv}, 1
+		ts := httptest.NewUnstartedServer(nil)
+		defer ts.Close()
+		base := "http://" + ts.Listener.Addr().String()
+		srv, err := web.New(web.Options{BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static, DownloadKey: a.a.secrets.Download},
+			a.a.svc, a.a.db, mustCertRenderer(t), tl, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.Config.Handler = srv.Handler()
+		ts.Start()
+		if v := fetchVerdict(t, base, a.sigs[0].Code); v.Status != "invalid" || !hasCheck(v, "witnesses", false) {
+			t.Errorf("server with an unmet quorum: %q", v.Status)
+		}
+		res, failed, text = browserWitnessCheck(t, bctx, base+"/v/"+a.sigs[0].Code)
+		if res != "invalid" || failed != "witnesses" {
+			t.Errorf("browser with an unmet quorum: %q (failed %q)\n%s", res, failed, text)
+		}
+	})
+}
+
+// browserWitnessCheck opens a certificate's verification page in chromium
+// and returns the browser's result, its failed check and its text.
+func browserWitnessCheck(t *testing.T, ctx context.Context, url string) (result, failed, text string) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#browser-check[data-result]`))); err != nil {
+		t.Fatalf("%s: %v\n%s", url, err, pageState(ctx))
+	}
+	got, err := chromedp.Run(sctx, chromedp.Evaluate[browserCheck](`(() => {
+		const b = document.getElementById('browser-check');
+		return {Result: b.dataset.result, Failed: b.dataset.failed || '', Text: b.innerText};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.Result, got.Failed, got.Text
 }
 
 // newTrustRegistryNamed is newTrustRegistry for a log named origin.
