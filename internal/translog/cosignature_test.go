@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 // cosignatureVector is testdata/cosignature-v1.json: a witness key from a
@@ -29,6 +31,33 @@ type cosignatureVector struct {
 }
 
 const cosignatureVectorFile = "testdata/cosignature-v1.json"
+
+func readCosignatureVector(t *testing.T) cosignatureVector {
+	t.Helper()
+	raw, err := os.ReadFile(cosignatureVectorFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v cosignatureVector
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// cosignatureVectorKeys are the vector's log keys and witness key.
+func cosignatureVectorKeys(t *testing.T, v cosignatureVector) (note.Verifiers, *CosignatureVerifier) {
+	t.Helper()
+	logKeys, err := ParseVerifierKeys(v.LogVerifierKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewCosignatureVerifier(v.VerifierKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return logKeys, w
+}
 
 func vectorCosigner(t *testing.T, name, seedHex string, at int64) *Cosigner {
 	t.Helper()
@@ -51,14 +80,7 @@ func TestCosignatureVector(t *testing.T) {
 	if os.Getenv("IKRAR_WRITE_VECTORS") == "1" {
 		writeCosignatureVector(t)
 	}
-	raw, err := os.ReadFile(cosignatureVectorFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v cosignatureVector
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatal(err)
-	}
+	v := readCosignatureVector(t)
 	c := vectorCosigner(t, v.WitnessName, v.SeedHex, v.Time)
 	if got := c.VerifierKey(); got != v.VerifierKey {
 		t.Errorf("verifier key %q, vector %q", got, v.VerifierKey)
@@ -77,14 +99,7 @@ func TestCosignatureVector(t *testing.T) {
 	if v.SignedNote+v.Line != v.CosignedNote {
 		t.Errorf("the cosigned note is not the signed note followed by the line")
 	}
-	logKeys, err := ParseVerifierKeys(v.LogVerifierKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := NewCosignatureVerifier(v.VerifierKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	logKeys, w := cosignatureVectorKeys(t, v)
 	cp, found, err := OpenCosignedCheckpoint([]byte(v.CosignedNote), logKeys, []*CosignatureVerifier{w}, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -97,22 +112,8 @@ func TestCosignatureVector(t *testing.T) {
 // TestCosignatureAttacks: what a registry that wants a quorum without
 // witnesses could try.
 func TestCosignatureAttacks(t *testing.T) {
-	raw, err := os.ReadFile(cosignatureVectorFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v cosignatureVector
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatal(err)
-	}
-	logKeys, err := ParseVerifierKeys(v.LogVerifierKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := NewCosignatureVerifier(v.VerifierKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := readCosignatureVector(t)
+	logKeys, w := cosignatureVectorKeys(t, v)
 	trusted := []*CosignatureVerifier{w}
 	sigB64 := strings.Fields(strings.TrimSuffix(v.Line, "\n"))[2]
 	sig, _ := base64.StdEncoding.DecodeString(sigB64)
