@@ -294,3 +294,24 @@ func TestWitnessConcurrentSubmissions(t *testing.T) {
 		}
 	}
 }
+
+// TestWitnessRateLimit: a flood of submissions is turned away with 429
+// before any is parsed, and the witness keeps answering the log it serves.
+func TestWitnessRateLimit(t *testing.T) {
+	log := newMemLog(t, "kab-tiga.example.go.id/ikrar")
+	url, _, _ := newWitnessApp(t, log)
+	limited := 0
+	for range 80 {
+		status, _, body := postCheckpoint(t, url, "garbage\n")
+		switch status {
+		case http.StatusTooManyRequests:
+			limited++
+		case http.StatusBadRequest:
+		default:
+			t.Fatalf("status %d: %s", status, body)
+		}
+	}
+	if limited == 0 {
+		t.Fatal("80 submissions in a burst were all parsed: no rate limit")
+	}
+}
