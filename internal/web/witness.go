@@ -116,8 +116,10 @@ func (s *Server) apiWitnesses(c echo.Context) error {
 // witnesses have not answered for it yet, the latest one they did cosign.
 func (s *Server) checkWitnessed(hr tlog.HashReader, cp translog.SignedCheckpoint, index int64, leaf tlog.Hash, add func(string, bool, string)) error {
 	cands := []translog.SignedCheckpoint{cp}
-	if l, ok := s.tl.Cosigned.Latest(); ok && l.Size != cp.Size {
-		cands = append(cands, l)
+	if s.tl.Cosigned != nil {
+		if l, ok := s.tl.Cosigned.Latest(); ok && l.Size != cp.Size {
+			cands = append(cands, l)
+		}
 	}
 	best := 0
 	for _, c := range cands {
