@@ -46,6 +46,7 @@ type Submitter struct {
 type SubmitterStore interface {
 	HashReader(ctx context.Context) tlog.HashReader
 	LatestCheckpoint(ctx context.Context) (SignedCheckpoint, error)
+	CheckpointAt(ctx context.Context, size int64) (SignedCheckpoint, error)
 	SaveCosignedCheckpoint(ctx context.Context, c SignedCheckpoint, at time.Time) error
 }
 
@@ -147,7 +148,7 @@ func (s *Submitter) round(ctx context.Context, c *SignedCheckpoint) bool {
 			results <- result{i, line, err}
 		}()
 	}
-	var lines []string
+	var got []result
 	for range todo {
 		r := <-results
 		if r.err != nil {
@@ -156,12 +157,24 @@ func (s *Submitter) round(ctx context.Context, c *SignedCheckpoint) bool {
 			}
 			continue
 		}
-		lines = append(lines, r.line)
+		got = append(got, r)
 	}
-	if len(lines) == 0 {
+	if len(got) == 0 {
 		return false
 	}
-	c.Note = append(bytes.Clone(c.Note), strings.Join(lines, "")...)
+	// Onto the note as kept now: a key rotation may have cross-signed it
+	// meanwhile, and that signature must stay.
+	base := c.Note
+	if kept, err := s.Store.CheckpointAt(ctx, c.Size); err == nil && kept.Root == c.Root && bytes.HasPrefix(kept.Note, c.Note[:bytes.Index(c.Note, []byte("\n\n"))+2]) {
+		base = kept.Note
+	}
+	var lines []string
+	for _, r := range got {
+		if !hasCosignature(base, s.Witnesses[r.i]) {
+			lines = append(lines, r.line)
+		}
+	}
+	c.Note = append(bytes.Clone(base), strings.Join(lines, "")...)
 	if err := s.Store.SaveCosignedCheckpoint(ctx, *c, s.Now()); err != nil {
 		s.Log.Error("save the cosigned checkpoint", "size", c.Size, "err", err)
 		return false

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,6 +69,15 @@ func (l *memLogStore) LatestCheckpoint(ctx context.Context) (SignedCheckpoint, e
 		}
 	}
 	return best, nil
+}
+func (l *memLogStore) CheckpointAt(ctx context.Context, size int64) (SignedCheckpoint, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.cps[size]
+	if !ok {
+		return c, fmt.Errorf("no checkpoint of size %d", size)
+	}
+	return c, nil
 }
 func (l *memLogStore) SaveCheckpoint(ctx context.Context, c SignedCheckpoint, at time.Time) error {
 	l.mu.Lock()
@@ -186,6 +196,14 @@ func TestSubmitterAfterRestart(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("signing waited for a witness that is down")
 	}
+	// Meanwhile a key rotation cross-signs the kept checkpoint: its second
+	// signature must survive the cosignatures added after it.
+	store.mu.Lock()
+	crossSigned := store.cps[7]
+	crossLine := "— kab.test/ikrar-next AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+	crossSigned.Note = append(append([]byte(nil), crossSigned.Note...), crossLine...)
+	store.cps[7] = crossSigned
+	store.mu.Unlock()
 	time.Sleep(100 * time.Millisecond)
 	down.Lock()
 	up = true
@@ -194,7 +212,13 @@ func TestSubmitterAfterRestart(t *testing.T) {
 	if st, _, _ := w.Store.Witnessed(ctx, "kab.test/ikrar"); st.Size != 7 {
 		t.Fatalf("the witness is at %d, want 7", st.Size)
 	}
-	if kept := store.cps[7]; !hasCosignature(kept.Note, wv) {
+	store.mu.Lock()
+	kept := store.cps[7]
+	store.mu.Unlock()
+	if !hasCosignature(kept.Note, wv) {
 		t.Fatal("the kept checkpoint of size 7 lacks the cosignature")
+	}
+	if !strings.Contains(string(kept.Note), crossLine) {
+		t.Fatalf("the rotation's signature was dropped:\n%s", kept.Note)
 	}
 }
