@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -23,7 +24,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
-const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE]  or  ikrar audit --remote URL --state DIR [--key KEYFILE]  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]"
+const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE] [--witnesses FILE [--witness-quorum N] [--backdate-tolerance D]]  or  ikrar audit --remote URL --state DIR [--key KEYFILE] [--witnesses FILE [--witness-quorum N]]  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update] [--witnesses FILE [--witness-quorum N]]"
 
 // cmdAudit checks the transparency log: from the database (--data), every
 // row against its leaf, the stored tree and every signed checkpoint; or from
@@ -38,6 +39,8 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	keyFile := fs.String("key", "", "the registry's published verifier keys, one per line (default: with --data, those in DIR/keys; with --remote, fetched from /api/v1/log/key)")
 	update := fs.Bool("update", false, "with --remote: after a clean audit, save the newest checkpoint in the --since file")
 	state := fs.String("state", "", "with --remote: directory remembering every checkpoint seen, per log; updated after each clean audit")
+	witnessPolicyOf := witnessFlags(fs)
+	tolerance := fs.Duration("backdate-tolerance", defaultBackdateTolerance, "with --data and --witnesses: flag records signed earlier than the witnessed time of the first checkpoint holding them by more than this")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -45,6 +48,10 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if fs.NArg() > 0 {
 		return exitError{code: 2, msg: usageAudit}
+	}
+	witnesses, err := witnessPolicyOf()
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
 	}
 	if *remote != "" {
 		if set["data"] || (*since == "" && *state == "") || (*update && *since == "") {
@@ -54,13 +61,22 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if err != nil {
 			return exitError{code: 2, msg: err.Error()}
 		}
-		return auditRemote(ctx, newHTTPClient(), base, remoteAudit{since: *since, update: *update, state: *state, keyFile: *keyFile}, stdout)
+		return auditRemote(ctx, newHTTPClient(), base, remoteAudit{since: *since, update: *update, state: *state, keyFile: *keyFile}, witnesses, stdout)
 	}
 	if set["since"] || set["update"] || set["state"] {
 		return exitError{code: 2, msg: "--since, --update and --state go with --remote; " + usageAudit}
 	}
-	return auditLocal(ctx, *dir, *keyFile, stdout)
+	return auditLocal(ctx, *dir, *keyFile, witnesses, *tolerance, stdout)
 }
+
+// defaultBackdateTolerance is how much earlier than its first witnessed
+// checkpoint a record may say it was signed. A record is appended when it
+// is signed, a checkpoint follows within seconds and the witnesses answer
+// within seconds more; the submitter retries a witness that did not answer
+// with a backoff of at most 5 minutes. Ten minutes covers one missed
+// retry and clocks a minute or two apart, and is still far below the
+// hours or days a back-dated record would need to matter.
+const defaultBackdateTolerance = 10 * time.Minute
 
 // auditProblems is an audit's list of problems, the first one first.
 type auditProblems struct{ list []string }
@@ -87,7 +103,7 @@ func (p *auditProblems) report(out io.Writer, clean string) error {
 // nothing there: the database is opened read-only and read as one
 // snapshot, rows streamed in leaf order, and the verifier keys come from
 // keyFile or else from dir/keys, never a private key.
-func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) error {
+func auditLocal(ctx context.Context, dir, keyFile string, witnesses witnessPolicy, tolerance time.Duration, stdout io.Writer) error {
 	path := filepath.Join(dir, "ikrar.db")
 	if _, err := os.Stat(path); err != nil {
 		return exitError{code: 2, msg: fmt.Sprintf("no ikrar database in %s: %v", dir, err)}
@@ -110,7 +126,7 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 	lastSigned, lastOK := lastSignedIn(dir, verifiers)
 	var p auditProblems
 	var res *translog.RowAudit
-	var kept, verified, rows int
+	var kept, verified, rows, witnessedCount int
 	err = view.Read(ctx, func(s *sqlite.LogSnapshot) error {
 		signed, err := s.Checkpoints()
 		if err != nil {
@@ -121,11 +137,20 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 		// the row's columns, says what was signed.
 		var cps []translog.Checkpoint
 		var cpProblems auditProblems
+		var dated []translog.WitnessedAt
 		for _, sc := range signed {
 			c, err := translog.OpenCheckpoint(sc.Note, verifiers)
 			if err != nil {
 				cpProblems.add("checkpoint of size %d: its signature does not verify with the registry's keys (%v): forged, or signed with a key the registry does not publish", sc.Size, err)
 				continue
+			}
+			if witnesses.quorum > 0 {
+				_, found, err := translog.OpenCosignedCheckpoint(sc.Note, verifiers, witnesses.witnesses, witnesses.quorum)
+				if err == nil {
+					dated = append(dated, translog.WitnessedAt{Size: c.Size, At: found.QuorumTime(witnesses.quorum)})
+				} else if !errors.Is(err, translog.ErrQuorum) {
+					cpProblems.add("checkpoint of size %d: a witness cosignature does not verify: %v", sc.Size, err)
+				}
 			}
 			if c.Size != sc.Size || c.Root != sc.Root {
 				cpProblems.add("checkpoint of size %d: its size or root column differs from its signed note (size %d, root %s): edited out of band", sc.Size, c.Size, c.Root)
@@ -138,7 +163,16 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 		}
 
 		var tableProblems auditProblems
-		res, rows, tableProblems, err = auditRows(s, cps, nil)
+		witnessedCount = len(dated)
+		backdate := translog.NewBackdateCheck(dated, tolerance)
+		var backdated auditProblems
+		res, rows, tableProblems, err = auditRows(s, cps, func(r sqlite.LeafRecord) {
+			claimed := r.Entry.ClaimedTime()
+			if w, ok := backdate.Backdated(r.Index, claimed); ok {
+				backdated.add("%s (leaf %d): says %s but the first witnessed checkpoint holding it (size %d) was cosigned at %s, %s later, beyond the %s tolerance: back-dated",
+					r.What, r.Index, claimed.UTC().Format(time.RFC3339), w.Size, w.At.UTC().Format(time.RFC3339), w.At.Sub(claimed).Round(time.Second), tolerance)
+			}
+		})
 		if err != nil {
 			return err
 		}
@@ -163,6 +197,7 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 		if res.Omitted > 0 {
 			p.add("%d more leaves differ from their rows (not listed)", res.Omitted)
 		}
+		p.list = append(p.list, backdated.list...)
 		p.list = append(p.list, pledgeProblems.list...)
 		p.list = append(p.list, tableProblems.list...)
 		p.list = append(p.list, cpProblems.list...)
@@ -183,6 +218,11 @@ func auditLocal(ctx context.Context, dir, keyFile string, stdout io.Writer) erro
 	fmt.Fprintf(stdout, "  log:          %d leaves, root %s\n", res.Size, res.Root)
 	fmt.Fprintf(stdout, "  rows:         %d rows claim leaves\n", rows)
 	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", kept, verified, len(keys))
+	if witnesses.quorum > 0 {
+		fmt.Fprintf(stdout, "  witnessed:    %d checkpoints cosigned by %d of the %d witnesses; records dated against them within %s\n", witnessedCount, witnesses.quorum, len(witnesses.witnesses), tolerance)
+	} else {
+		fmt.Fprintln(stdout, "  witnessed:    not checked (no --witnesses): back-dated records cannot be found")
+	}
 	return p.report(stdout, "every row matches its leaf, the stored tree matches the rows, and every checkpoint matches the tree")
 }
 
@@ -302,7 +342,7 @@ type remoteAudit struct {
 // proof, the checkpoint the auditor kept from last time (--since) and
 // every one it remembers (--state), which the registry must still serve
 // unchanged.
-func auditRemote(ctx context.Context, client *http.Client, base string, o remoteAudit, stdout io.Writer) error {
+func auditRemote(ctx context.Context, client *http.Client, base string, o remoteAudit, witnesses witnessPolicy, stdout io.Writer) error {
 	var verifiers note.Verifiers
 	if o.keyFile != "" {
 		var err error
@@ -339,6 +379,10 @@ func auditRemote(ctx context.Context, client *http.Client, base string, o remote
 		return p.report(stdout, "")
 	}
 	fmt.Fprintf(stdout, "Registry %s: log %s, %d leaves, root %s\n", base, latest.Origin, latest.Size, latest.Root)
+	if problem := witnesses.check(newNote, verifiers, stdout); problem != "" {
+		p.add("%s", problem)
+		return p.report(stdout, "")
+	}
 
 	var saves []func() error
 	clean := fmt.Sprintf("checkpoint %d is signed", latest.Size)

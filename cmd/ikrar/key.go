@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 const usageKey = `usage: ikrar key rotate --data DIR [--export-old FILE] [--days N]
        ikrar key list --data DIR [--windows]
+       ikrar key list --witness --data DIR
        ikrar key export --data DIR FILE
        ikrar key origin --data DIR ORIGIN`
 
@@ -36,13 +38,14 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 	dir := dataFlag(fs, getenv)
 	var exportOld string
 	var days int
-	var windows bool
+	var windows, witness bool
 	switch sub {
 	case "rotate":
 		fs.StringVar(&exportOld, "export-old", "", "write the retiring private key to this new file before it leaves the data directory")
 		fs.IntVar(&days, "days", int(translog.DefaultKeyLifetime/(24*time.Hour)), "days the new key may sign")
 	case "list":
 		fs.BoolVar(&windows, "windows", false, "print each key's validity window after it")
+		fs.BoolVar(&witness, "witness", false, "print this registry's witness key, which the logs it witnesses list in --witnesses")
 	case "export", "origin":
 	default:
 		return exitError{code: 2, msg: usageKey}
@@ -59,6 +62,17 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 	}
 	if sub == "origin" {
 		return keyOrigin(ctx, *dir, fs.Arg(0), stdout)
+	}
+	if witness {
+		key, err := translog.LoadCosigner(filepath.Join(*dir, "keys"))
+		if errors.Is(err, iofs.ErrNotExist) {
+			return exitError{code: 1, msg: "belum ada kunci saksi: jalankan ikrar serve --witness-for FILE sekali / no witness key yet: it is made when ikrar serve first starts with --witness-for"}
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, key.VerifierKey())
+		return nil
 	}
 	a, err := openApp(ctx, *dir, "")
 	if err != nil {

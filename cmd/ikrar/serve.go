@@ -70,6 +70,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := checkSignedHistory(ctx, cfg.DataDir, cp, log); err != nil {
 		return err
 	}
+	tl := web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}
+	if err := witnessing(cfg, a, &tl, log); err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
 	pub, err := publisher(cfg.PublishFile, a, log)
 	if err != nil {
 		return exitError{code: 2, msg: err.Error()}
@@ -81,7 +85,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download,
-	}, a.svc, a.db, certs, web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}, log)
+	}, a.svc, a.db, certs, tl, log)
 	if err != nil {
 		return err
 	}
@@ -108,6 +112,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	cpDone := make(chan struct{})
 	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
 	defer func() { stopCheckpoints(); <-cpDone }()
+	if tl.Cosigned != nil {
+		go tl.Cosigned.Run(cpCtx)
+	}
 	go runSchedule(cpCtx, a, log)
 	if pub != nil {
 		pubDone := make(chan struct{})

@@ -37,13 +37,21 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	revFile := fs.String("revocations", "", "file with a signed revocation list, as served at /api/v1/log/revocations: check revocation offline")
 	state := fs.String("state", "", "with --online: directory remembering the checkpoints seen (default: ikrar in the user's cache directory)")
 	noState := fs.Bool("no-state", false, "with --online: remember nothing, check the checkpoint against nothing seen before")
+	witnessPolicyOf := witnessFlags(fs)
 	files, err := parseInterleaved(fs, args, stderr)
 	if err != nil {
 		return err
 	}
-	const usageVerify = "usage: ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]  or  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]"
+	const usageVerify = "usage: ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state] [--witnesses FILE --witness-quorum N]]  or  ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state] [--witnesses FILE --witness-quorum N]]"
 	if *keyFile == "" || (len(files) == 1) == (*qr != "") || len(files) > 1 || (*state != "" && *noState) || (*online == "" && (*state != "" || *noState)) {
 		return exitError{code: 2, msg: usageVerify}
+	}
+	witnesses, err := witnessPolicyOf()
+	if err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	if witnesses.quorum > 0 && *online == "" {
+		return exitError{code: 2, msg: "--witnesses checks the registry's checkpoint, which only --online fetches; " + usageVerify}
 	}
 	keys, verifiers, err := readVerifierKeys(*keyFile)
 	if err != nil {
@@ -71,7 +79,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 
-	v := &verdict{out: stdout}
+	v := &verdict{out: stdout, witnesses: witnesses}
 	var pdf []byte
 	text := *qr
 	if len(files) == 1 {
@@ -108,6 +116,9 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 type verdict struct {
 	out   io.Writer
 	fails []string
+	// witnesses is who must have cosigned the checkpoint an online check
+	// proves the record in.
+	witnesses witnessPolicy
 }
 
 func (v *verdict) pass(label, detail string) { fmt.Fprintf(v.out, "  ok  %s: %s\n", label, detail) }
@@ -236,6 +247,10 @@ func checkLogged(ctx context.Context, client *http.Client, base string, rec onli
 	cp, err := translog.OpenCheckpoint([]byte(l.Checkpoint), verifiers)
 	if err != nil {
 		v.fail(label, fmt.Sprintf("checkpoint tidak sah / checkpoint does not verify: %v", err))
+		return
+	}
+	if problem := v.witnesses.check([]byte(l.Checkpoint), verifiers, v.out); problem != "" {
+		v.fail("TIDAK DISAKSIKAN / NOT WITNESSED", problem)
 		return
 	}
 	served, err := tlog.ParseHash(l.LeafHash)

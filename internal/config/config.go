@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -24,6 +25,13 @@ type Config struct {
 	Origin         string // transparency log origin line
 	Demo           bool
 	LogLevel       string
+	// WitnessFor is a file naming the logs this registry witnesses, one
+	// "ORIGIN VERIFIER-KEY" a line; Witnesses a file naming who witnesses
+	// this log, one "VERIFIER-KEY URL" a line; WitnessQuorum how many of
+	// them must cosign a checkpoint for the verification page to trust it.
+	WitnessFor    string
+	Witnesses     string
+	WitnessQuorum int
 	// PDFCacheMBObsolete: --pdf-cache-mb (IKRAR_PDF_CACHE_MB) was given.
 	// It is accepted so that old configurations still start, and ignored:
 	// issued certificates are stored in the database, all of them.
@@ -61,12 +69,25 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.PublishFile, "publish", def("IKRAR_PUBLISH", ""), "file of places to push each new checkpoint to, one https:// URL or dir:/path a line (IKRAR_PUBLISH)")
 	fs.BoolVar(&c.Demo, "demo", getenv("IKRAR_DEMO") == "1" || getenv("IKRAR_DEMO") == "true", "seed a demo regency, roster and open event (IKRAR_DEMO)")
 	fs.StringVar(&c.LogLevel, "log-level", def("IKRAR_LOG_LEVEL", "info"), "debug|info|warn|error (IKRAR_LOG_LEVEL)")
+	fs.StringVar(&c.WitnessFor, "witness-for", def("IKRAR_WITNESS_FOR", ""), "file of the logs this registry witnesses, one \"ORIGIN VERIFIER-KEY\" a line (IKRAR_WITNESS_FOR)")
+	fs.StringVar(&c.Witnesses, "witnesses", def("IKRAR_WITNESSES", ""), "file of this log's witnesses, one \"VERIFIER-KEY URL\" a line (IKRAR_WITNESSES)")
+	fs.IntVar(&c.WitnessQuorum, "witness-quorum", 0, "how many witnesses must cosign a checkpoint before the verification page trusts it (IKRAR_WITNESS_QUORUM)")
 	var pdfCache string
 	fs.StringVar(&pdfCache, "pdf-cache-mb", getenv("IKRAR_PDF_CACHE_MB"), "obsolete and ignored: issued certificates are stored in the database (IKRAR_PDF_CACHE_MB)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c.PDFCacheMBObsolete = pdfCache != ""
+	if q := getenv("IKRAR_WITNESS_QUORUM"); q != "" && !flagSet(fs, "witness-quorum") {
+		n, err := strconv.Atoi(q)
+		if err != nil {
+			return c, fmt.Errorf("IKRAR_WITNESS_QUORUM %q is not a number", q)
+		}
+		c.WitnessQuorum = n
+	}
+	if c.WitnessQuorum < 0 || (c.WitnessQuorum > 0 && c.Witnesses == "") {
+		return c, errors.New("--witness-quorum needs --witnesses and must not be negative")
+	}
 	switch rate {
 	case "on", "true", "1":
 		c.RateLimit = true
@@ -118,4 +139,10 @@ func (c *Config) complete() error {
 		c.Origin = u.Host + "/ikrar"
 	}
 	return nil
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

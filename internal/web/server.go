@@ -73,8 +73,10 @@ type Server struct {
 	uploadPace *rate.Limiter
 	guesses    *guessBudget
 	tiles      *tileCache // full tiles and entry bundles, immutable
-	log        *slog.Logger
-	now        func() time.Time
+	// witnessPace bounds add-checkpoint requests.
+	witnessPace *rate.Limiter
+	log         *slog.Logger
+	now         func() time.Time
 
 	// revocations is the latest signed revocation list.
 	revocations revocationLists
@@ -107,7 +109,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1),
-		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes)}
+		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit)}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
@@ -152,6 +154,7 @@ func (s *Server) Handler() *echo.Echo {
 	s.apiRoutes(api)
 	s.logRoutes(api)
 	s.tileRoutes(e)
+	s.witnessRoutes(e)
 
 	// Uploads carry their CSRF token in the query string (or a header), so
 	// the check needs no body: echo's form lookup would parse the whole

@@ -35,6 +35,16 @@ type Transparency struct {
 	Store        LogStore
 	Keys         *translog.Keyring
 	Checkpointer *translog.Checkpointer
+	// Witness, if set, serves POST /log/witness/add-checkpoint for the
+	// logs this registry witnesses.
+	Witness *translog.Witness
+	// Cosigned, if set, holds the latest checkpoint with the witness
+	// cosignatures gathered for it, which the checkpoint routes serve.
+	Cosigned *translog.Submitter
+	// Witnesses and Quorum are the witnesses this log's checkpoints must
+	// carry, for the verification page and /api/v1/log/witnesses.
+	Witnesses []*translog.CosignatureVerifier
+	Quorum    int
 }
 
 func (s *Server) logRoutes(g *echo.Group) {
@@ -43,6 +53,7 @@ func (s *Server) logRoutes(g *echo.Group) {
 	g.GET("/log/proof/inclusion", s.apiInclusionProof)
 	g.GET("/log/proof/consistency", s.apiConsistencyProof)
 	g.GET("/log/key", s.apiLogKey)
+	g.GET("/log/witnesses", s.apiWitnesses)
 	g.GET("/log/revocations", s.apiRevocations)
 	g.POST("/certificates/:code/pdf", s.apiCheckPDF)
 }
@@ -104,7 +115,15 @@ func (s *Server) apiLogKey(c echo.Context) error {
 // latestCheckpoint returns a checkpoint that covers the whole log, signing
 // one first if the log has grown since the last.
 func (s *Server) latestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
-	return s.tl.Checkpointer.Sign(ctx)
+	cp, err := s.tl.Checkpointer.Sign(ctx)
+	if err == nil && s.tl.Cosigned != nil {
+		// The same checkpoint with the witnesses' cosignatures gathered so
+		// far; until they come, the log's signature alone.
+		if l, ok := s.tl.Cosigned.Latest(); ok && l.Size == cp.Size && l.Root == cp.Root {
+			cp = l
+		}
+	}
+	return cp, err
 }
 
 func (s *Server) apiCheckpoint(c echo.Context) error {

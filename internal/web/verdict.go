@@ -23,6 +23,7 @@ const (
 	checkPledge     = "pledge"
 	checkIssuance   = "issuance"
 	checkRevList    = "revocation_list"
+	checkWitnesses  = "witnesses"
 )
 
 // check is one thing a verdict verified, and what it found.
@@ -71,6 +72,8 @@ func (c check) Banner() string {
 		return "Klaim bertanda tangan pada kode QR tidak sah atau tidak cocok dengan catatan ini."
 	case checkRevList:
 		return "Catatan ini bertentangan dengan daftar pencabutan yang ditandatangani registri."
+	case checkWitnesses:
+		return "Checkpoint yang memuat catatan ini belum disaksikan oleh cukup banyak saksi."
 	}
 	return "Pemeriksaan gagal."
 }
@@ -162,6 +165,11 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 		p.Problem = v.Failed().Detail
 	}
 	p.Verified = ok
+	if ok && s.tl.Quorum > 0 {
+		if err := s.checkWitnessed(hr, cp, sig.LeafIndex, entry.Hash(), add); err != nil {
+			return p, v, err
+		}
+	}
 	switch identity, holder := translog.PersonalDataOK(sig); {
 	case !identity:
 		add(checkRecord, false, "the record's name or NIP differ from its identity commitment")

@@ -107,6 +107,42 @@
   }
   function ed(k, sig, msg) { return crypto.subtle.verify({ name: 'Ed25519' }, k.key, sig, msg); }
 
+  // Witness keys (c2sp.org/tlog-cosignature): name+hash+base64(0x04 ||
+  // 32-byte Ed25519 key), the hash the first 4 bytes of SHA-256(name "\n"
+  // 0x04 key), as /api/v1/log/witnesses lists them.
+  async function witnessKeys(list) {
+    var out = [];
+    for (var w of list) {
+      var p = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(w.verifier_key || '') || [], raw = b64(p[3] || '');
+      if (raw.length !== 33 || raw[0] !== 4) throw new Error('witness key');
+      if (hex((await sha256(cat(enc.encode(p[1] + '\n'), raw))).slice(0, 4)) !== p[2]) throw new Error('witness key hash');
+      out.push({ name: p[1], hash: p[2], key: await crypto.subtle.importKey('raw', raw.slice(1), { name: 'Ed25519' }, false, ['verify']) });
+    }
+    return out;
+  }
+
+  // The trusted witnesses that cosigned a signed note, with the time each
+  // says it did: a cosignature line is "— name base64(key hash || 8-byte
+  // time || signature)", the signature over "cosignature/v1\ntime T\n"
+  // and the note's text. A bad cosignature by a trusted key refuses the
+  // note, as a bad log signature does.
+  async function cosigners(msg, ws) {
+    var i = msg.lastIndexOf('\n\n'), text = msg.slice(0, i + 1), found = {};
+    for (var line of msg.slice(i + 2, -1).split('\n')) {
+      var m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+      if (!m) continue;
+      var raw = b64(m[2]);
+      if (raw.length !== 76) continue;
+      for (var w of ws) {
+        if (w.name !== m[1] || w.hash !== hex(raw.slice(0, 4))) continue;
+        var at = new DataView(raw.buffer, raw.byteOffset + 4, 8).getBigUint64(0);
+        if (!await ed(w, raw.slice(12), cat(enc.encode('cosignature/v1\ntime ' + at + '\n'), enc.encode(text)))) throw new Error('bad cosignature');
+        found[w.name] = new Date(Number(at) * 1000).toISOString().replace('.000Z', 'Z');
+      }
+    }
+    return found;
+  }
+
   // A C2SP signed note: the text up to and including the newline before
   // the last blank line, then lines "— name base64(key hash || signature)".
   // Returns the text's lines if a known key named as its first line signed
@@ -310,6 +346,17 @@
     } catch (e) { cp = null; }
     if (!check('checkpoint_signature', !!cp, cp ? fill(t('as-of'), cp.size) : '')) return invalid();
     if (!await consistent(cp)) return invalid();
+    var wl = await get('/api/v1/log/witnesses', true).catch(function () { return null; });
+    if (wl && wl.quorum > 0) {
+      // The registry names its witnesses and quorum; the cosignatures are
+      // checked here, and fewer than the quorum refuse the checkpoint: a
+      // view no witness saw may be one shown to this device alone.
+      var got = null;
+      try { got = await cosigners(log.checkpoint, await witnessKeys(wl.witnesses || [])); } catch (e) { got = null; }
+      var names = got ? Object.keys(got).map(function (n) { return n + ' ' + got[n]; }) : [];
+      if (!check('witnesses', names.length >= wl.quorum, names.length >= wl.quorum ? fill(t('witnessed'), names.join(', ')) :
+        fill(fill(t('witness-count'), String(names.length)), String(wl.quorum)))) return invalid();
+    }
 
     var pre = log.leaf_preimage ? b64(log.leaf_preimage) : null, f = null, leaf = null;
     try { if (pre) { f = leafFields(pre); leaf = await sha256(cat([0], pre)); } } catch (e) { f = null; }
