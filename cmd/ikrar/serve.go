@@ -80,6 +80,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if pub != nil {
 		cp.Signed = append(cp.Signed, pub.Notify)
+		if tl.Cosigned != nil {
+			// Pushed once signed, and again once its witnesses cosigned it.
+			tl.Cosigned.Cosigned = func(sc translog.SignedCheckpoint) { pub.Notify(ctx, sc) }
+		}
 	}
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,

@@ -35,6 +35,10 @@ type Submitter struct {
 	Now       func() time.Time
 	// MaxBackoff bounds the wait between retries (default 5 minutes).
 	MaxBackoff time.Duration
+	// Cosigned, if set, is called with each checkpoint after cosignatures
+	// were added to it and stored (publication pushes it again); it must
+	// not block.
+	Cosigned func(SignedCheckpoint)
 
 	once   sync.Once
 	next   chan SignedCheckpoint
@@ -182,6 +186,9 @@ func (s *Submitter) round(ctx context.Context, c *SignedCheckpoint) bool {
 	if l := s.latest.Load(); l == nil || l.Size <= c.Size {
 		cp := *c
 		s.latest.Store(&cp)
+	}
+	if s.Cosigned != nil {
+		s.Cosigned(*c)
 	}
 	have := 0
 	for _, w := range s.Witnesses {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,9 +153,16 @@ func TestSubmitterAfterRestart(t *testing.T) {
 	wv, _ := NewCosignatureVerifier(wkey.VerifierKey())
 	store := &memLogStore{cps: map[int64]SignedCheckpoint{}}
 	log := slog.New(slog.DiscardHandler)
+	var cosignedSeen atomic.Int64 // the last size handed on cosigned
 	start := func() (*Checkpointer, *Submitter, context.CancelFunc) {
 		sctx, stop := context.WithCancel(ctx)
-		sub := &Submitter{Witnesses: []*CosignatureVerifier{wv}, URLs: []string{ts.URL}, Quorum: 1, Store: store, Log: log, Now: time.Now, MaxBackoff: 50 * time.Millisecond}
+		sub := &Submitter{Witnesses: []*CosignatureVerifier{wv}, URLs: []string{ts.URL}, Quorum: 1, Store: store, Log: log, Now: time.Now, MaxBackoff: 50 * time.Millisecond,
+			Cosigned: func(sc SignedCheckpoint) {
+				// What publication is handed: the note with its cosignature.
+				if _, found, err := OpenCosignedCheckpoint(sc.Note, logKeys, []*CosignatureVerifier{wv}, 1); err == nil && len(found) == 1 {
+					cosignedSeen.Store(sc.Size)
+				}
+			}}
 		cp := &Checkpointer{Store: store, Keys: keys, Now: time.Now, Log: log, Signed: []func(context.Context, SignedCheckpoint){func(_ context.Context, sc SignedCheckpoint) { sub.Signed(sc) }}}
 		go sub.Run(sctx)
 		return cp, sub, stop
@@ -177,6 +185,11 @@ func TestSubmitterAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitWitnessed(sub, 3)
+	for deadline := time.Now().Add(5 * time.Second); cosignedSeen.Load() != 3; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the cosigned checkpoint was not handed on (got size %d)", cosignedSeen.Load())
+		}
+	}
 	stop()
 
 	// Restarted, with the witness down: signing goes on.
