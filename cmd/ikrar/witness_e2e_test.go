@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -233,6 +236,93 @@ func TestThreeRegenciesWitnessEachOther(t *testing.T) {
 			t.Errorf("the refused fork was kept as the audit's checkpoint")
 		}
 		split.Close()
+	}
+
+	// A monitor walking registry 3's public entries sees the same record
+	// out of order among its neighbours.
+	if code, out := runTrust(t, "monitor", c.base, "--state", t.TempDir(), "--key", filepath.Join(c.dir, "keys")); code != 1 ||
+		!strings.Contains(out, old.Code) || !strings.Contains(out, "back-dated") {
+		t.Errorf("the monitor of registry 3 did not report the back-dated record %s: %d\n%s", old.Code, code, out)
+	}
+
+	// A monitor of registry 1 walks its entries and remembers them; later
+	// the registry shows it an older checkpoint (a restored backup, or a
+	// view kept for one victim): the monitor reports the rollback, with
+	// both signed checkpoints as evidence.
+	monState := t.TempDir()
+	if code, out := runTrust(t, "monitor", a.base, "--state", monState, "--key", filepath.Join(a.dir, "keys")); code != 0 {
+		t.Fatalf("monitor of registry 1: %d\n%s", code, out)
+	}
+	olderRoot, err := translog.TreeHash(1, a.a.db.HashReader(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	olderNote, err := a.a.keys.SignCheckpoint(translog.Checkpoint{Origin: a.origin, Size: 1, Root: olderRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, _ := url.Parse(a.base)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	rolledBack := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/log/checkpoint" || r.URL.Path == "/api/v1/log/checkpoint" {
+			w.Write(olderNote)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer rolledBack.Close()
+	if code, out := runTrust(t, "monitor", rolledBack.URL, "--state", monState, "--key", filepath.Join(a.dir, "keys")); code != 1 || !strings.Contains(out, "rollback") {
+		t.Errorf("the monitor did not report registry 1's rollback: %d\n%s", code, out)
+	} else {
+		wantEvidence(t, monState, out)
+	}
+
+	// Registry 2's database is rewritten behind its back — a record's
+	// signing time, its leaf and the tree above it, consistently — and
+	// people go on signing. Its own signer refuses to sign the rewritten
+	// history, says so on /readyz, and its witnesses are never asked.
+	signedBefore := waitCosigned(t, b, 2, 2)
+	before, err := translog.OpenCheckpoint(signedBefore, b.a.keys.Verifiers())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tamperDB(t, b.trustRegistry.dir, func(exec func(string, ...any) sql.Result) {
+		s := b.sigs[0]
+		s.SignedAt = s.SignedAt.Add(-time.Hour)
+		exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
+		env := &tamperEnv{t: t, dir: b.trustRegistry.dir, exec: exec}
+		env.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
+	})
+	witnessedBefore := make([]translog.WitnessState, len(regs))
+	for i, w := range regs {
+		if i != 1 {
+			witnessedBefore[i], _, _ = w.a.db.Witnessed(ctx, b.origin)
+		}
+	}
+	b.sign(t)
+	refused := false
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !refused; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get(b.base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		refused = resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(string(body), "log_inconsistent")
+	}
+	if !refused {
+		t.Fatal("registry 2 is still ready after its tree was rewritten")
+	}
+	if now, err := translog.OpenCheckpoint(waitCosigned(t, b, 2, 2), b.a.keys.Verifiers()); err != nil || now != before {
+		t.Errorf("registry 2 serves %+v (%v) after the rewrite, want its last good checkpoint %+v", now, err, before)
+	}
+	for i, w := range regs {
+		if i == 1 {
+			continue
+		}
+		if st, _, _ := w.a.db.Witnessed(ctx, b.origin); st != witnessedBefore[i] {
+			t.Errorf("witness %s moved from %d to %d: it was given the rewritten history", w.origin, witnessedBefore[i].Size, st.Size)
+		}
 	}
 
 	// In the browser: the page's script verifies the cosignatures itself
