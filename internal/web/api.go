@@ -404,7 +404,7 @@ func (s *Server) apiCertificate(c echo.Context) error {
 		return err
 	}
 	out := s.certificateView(r)
-	proof, v, err := s.judge(c.Request().Context(), sig, nil)
+	proof, v, err := s.judge(c.Request().Context(), sig, r.Pledge, nil)
 	if err != nil {
 		return err
 	}

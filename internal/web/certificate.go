@@ -273,7 +273,7 @@ func (s *Server) verifyPage(c echo.Context) error {
 // verifyData is the verification page of a record, with its verdict; qc
 // is the QR claim the page was opened with, if any.
 func (s *Server) verifyData(ctx context.Context, r record, qc *qrClaim) (map[string]any, error) {
-	proof, v, err := s.judge(ctx, r.Sig, qc)
+	proof, v, err := s.judge(ctx, r.Sig, r.Pledge, qc)
 	if err != nil {
 		return nil, err
 	}

@@ -118,7 +118,7 @@ func (s *Server) claimFromPath(code, claim string) *qrClaim {
 // pledge hash, a revocation's and an issued certificate's leaves are
 // recomputed and proven likewise, and the QR claim (if any) is signed and
 // says what the record says.
-func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim) (p logProof, v verdict, err error) {
+func (s *Server) judge(ctx context.Context, sig registry.Signature, shown registry.PledgeVersion, qc *qrClaim) (p logProof, v verdict, err error) {
 	entry := translog.SignatureEntry(sig)
 	p = logProof{LeafIndex: sig.LeafIndex, LeafHash: entry.Hash().String(), LeafPreimage: entry.Encode(), LeafVersion: entry.Version()}
 	if entry.Version() >= translog.LeafV2 && !sig.Erased() && len(sig.IdentitySalt) > 0 {
@@ -176,9 +176,7 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, qc *qrClaim)
 	case !holder:
 		add(checkRecord, false, "the record's position, rank or unit differ from its holder commitment")
 	}
-	if err := s.checkPledge(ctx, sig, add); err != nil {
-		return p, v, err
-	}
+	s.checkPledge(sig, shown, add)
 	if sig.Revoked() {
 		if _, err := s.checkLeaf(hr, cp, "revocation", sig.Revocation.LeafIndex, revLeaf, only(checkRevocation, add)); err != nil {
 			return p, v, err
@@ -230,25 +228,15 @@ func only(name string, add func(name string, ok bool, detail string)) func(strin
 	}
 }
 
-// checkPledge checks that the pledge text stored under the record's pledge
-// hash still hashes to it: the page shows that text as what was pledged.
-func (s *Server) checkPledge(ctx context.Context, sig registry.Signature, add func(name string, ok bool, detail string)) error {
-	ps, err := s.store.PledgesByHash(ctx, sig.PledgeHash)
-	if err != nil {
-		return err
+// checkPledge checks that the pledge text shown with the record (its
+// event's pledge) hashes to the record's pledge hash: what the page and
+// PDF show as pledged is what the leaf commits to.
+func (s *Server) checkPledge(sig registry.Signature, shown registry.PledgeVersion, add func(name string, ok bool, detail string)) {
+	if shown.ComputeHash() != sig.PledgeHash {
+		add(checkPledge, false, "the pledge text shown with the record does not hash to the record's pledge hash: it was edited, or the event now names another pledge")
+		return
 	}
-	if len(ps) == 0 {
-		add(checkPledge, false, "no stored pledge text has the record's pledge hash")
-		return nil
-	}
-	for _, pv := range ps {
-		if pv.ComputeHash() != sig.PledgeHash {
-			add(checkPledge, false, "the stored pledge text does not hash to the record's pledge hash: it was edited")
-			return nil
-		}
-	}
-	add(checkPledge, true, "the stored pledge text hashes to the record's pledge hash")
-	return nil
+	add(checkPledge, true, "the pledge text shown with the record hashes to the record's pledge hash")
 }
 
 // checkLeaf checks that a row's claimed leaf index is in the log, that
