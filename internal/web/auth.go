@@ -100,7 +100,7 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.store.CreateSession(c.Request().Context(), registry.HashToken(token), u.ID, s.now().Add(sessionTTL)); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.opt.SecureCookies,
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secureCookie(c),
 		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }
@@ -115,6 +115,6 @@ func (s *Server) logout(c echo.Context) error {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.opt.SecureCookies, MaxAge: -1})
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secureCookie(c), MaxAge: -1})
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

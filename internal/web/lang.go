@@ -39,7 +39,7 @@ func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) chooseLang(c echo.Context) i18n.Lang {
 	if l, ok := i18n.Parse(c.QueryParam(langParam)); ok {
 		c.SetCookie(&http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: langMaxAge,
-			HttpOnly: true, Secure: s.opt.SecureCookies, SameSite: http.SameSiteLaxMode})
+			HttpOnly: true, Secure: s.secureCookie(c), SameSite: http.SameSiteLaxMode})
 		return l
 	}
 	if ck, err := c.Cookie(langCookie); err == nil {

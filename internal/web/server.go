@@ -138,7 +138,7 @@ func (s *Server) Handler() *echo.Echo {
 	}
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog)
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	e.Use(s.language)
 	e.Use(bodyLimit)
 
@@ -159,10 +159,10 @@ func (s *Server) Handler() *echo.Echo {
 	// Uploads carry their CSRF token in the query string (or a header), so
 	// the check needs no body: echo's form lookup would parse the whole
 	// multipart body before the route could refuse an anonymous client.
-	pages := e.Group("", middleware.CSRFWithConfig(s.csrfConfig("form:_csrf", func(c echo.Context) bool {
+	pages := e.Group("", s.csrf("form:_csrf", func(c echo.Context) bool {
 		return uploadRoutes[c.Path()]
-	})))
-	uploadCSRF := middleware.CSRFWithConfig(s.csrfConfig("query:_csrf,header:X-CSRF-Token", nil))
+	}))
+	uploadCSRF := s.csrf("query:_csrf,header:X-CSRF-Token", nil)
 	pages.GET("/", s.home)
 	pages.GET("/e/:slug", s.eventPage)
 	pages.POST("/e/:slug", s.eventIdentify)
@@ -210,14 +210,29 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// csrfConfig is the CSRF check of the pages, reading the token with lookup.
-func (s *Server) csrfConfig(lookup string, skip func(echo.Context) bool) middleware.CSRFConfig {
+// csrf is the CSRF check of the pages, reading the token with lookup. Its
+// cookie is Secure as secureCookie decides, request by request.
+func (s *Server) csrf(lookup string, skip func(echo.Context) bool) echo.MiddlewareFunc {
+	plain := middleware.CSRFWithConfig(s.csrfConfig(lookup, skip, false))
+	secure := middleware.CSRFWithConfig(s.csrfConfig(lookup, skip, true))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		p, sec := plain(next), secure(next)
+		return func(c echo.Context) error {
+			if s.secureCookie(c) {
+				return sec(c)
+			}
+			return p(c)
+		}
+	}
+}
+
+func (s *Server) csrfConfig(lookup string, skip func(echo.Context) bool, secure bool) middleware.CSRFConfig {
 	return middleware.CSRFConfig{
 		Skipper:        skip,
 		TokenLookup:    lookup,
 		CookieName:     "ikrar_csrf",
 		CookiePath:     "/",
-		CookieSecure:   s.opt.SecureCookies,
+		CookieSecure:   secure,
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(err error, c echo.Context) error {
@@ -310,8 +325,9 @@ const (
 )
 
 // securityHeaders sets a strict CSP (no inline scripts or styles) and the
-// usual hardening headers on every response.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// usual hardening headers on every response; HSTS only when the client
+// came over https (requestScheme), so that a plain-http laptop never pins itself.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
@@ -320,7 +336,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if c.Scheme() == "https" {
+		if s.requestScheme(c) == "https" {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)

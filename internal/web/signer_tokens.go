@@ -97,5 +97,5 @@ func (s *Server) rememberSigned(c echo.Context, code string) {
 	}
 	list := strings.Join(codes, ".")
 	c.SetCookie(&http.Cookie{Name: signedCookie, Value: list + "~" + s.deviceMAC(list), Path: "/", MaxAge: signedMaxAge,
-		HttpOnly: true, Secure: s.opt.SecureCookies, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.secureCookie(c), SameSite: http.SameSiteLaxMode})
 }
