@@ -20,5 +20,12 @@ VOLUME /data
 ENV IKRAR_DATA=/data IKRAR_ADDR=:8080
 EXPOSE 8080
 USER nonroot:nonroot
+# The image has no shell and no curl: `ikrar healthcheck` asks /readyz on
+# IKRAR_ADDR itself and exits 0 when it answers 200.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["/ikrar", "healthcheck"]
+# In-flight signings and uploads get 15 s after SIGTERM: run the container
+# with a stop timeout above that (docker stop -t 30, compose's
+# stop_grace_period: 30s; Docker's default is 10 s).
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["/ikrar"]
 CMD ["serve"]

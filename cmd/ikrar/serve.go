@@ -139,7 +139,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -149,6 +149,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	return nil
 }
+
+// shutdownGrace is how long requests in flight get after SIGTERM. The
+// service managers in deploy/ must wait longer before they kill.
+const shutdownGrace = 15 * time.Second
 
 // publisher reads the --publish file; nil without one.
 func publisher(file string, a *app, log *slog.Logger) (*publish.Publisher, error) {
