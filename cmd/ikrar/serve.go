@@ -87,7 +87,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
-		TrustedProxies: cfg.TrustedProxies, Templates: ikrar.Templates, Static: ikrar.Static,
+		TrustedProxies: cfg.TrustedProxies, AccessLog: cfg.AccessLog, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download,
 	}, a.svc, a.db, certs, tl, log)
 	if err != nil {

@@ -25,6 +25,8 @@ type Config struct {
 	Origin         string // transparency log origin line
 	Demo           bool
 	LogLevel       string
+	// AccessLog logs every request at info level, without personal data.
+	AccessLog bool
 	// WitnessFor is a file naming the logs this registry witnesses, one
 	// "ORIGIN VERIFIER-KEY" a line; Witnesses a file naming who witnesses
 	// this log, one "VERIFIER-KEY URL" a line; WitnessQuorum how many of
@@ -72,6 +74,8 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.WitnessFor, "witness-for", def("IKRAR_WITNESS_FOR", ""), "file of the logs this registry witnesses, one \"ORIGIN VERIFIER-KEY\" a line (IKRAR_WITNESS_FOR)")
 	fs.StringVar(&c.Witnesses, "witnesses", def("IKRAR_WITNESSES", ""), "file of this log's witnesses, one \"VERIFIER-KEY URL\" a line (IKRAR_WITNESSES)")
 	fs.IntVar(&c.WitnessQuorum, "witness-quorum", 0, "how many witnesses must cosign a checkpoint before the verification page trusts it (IKRAR_WITNESS_QUORUM)")
+	fs.BoolVar(&c.AccessLog, "access-log", getenv("IKRAR_ACCESS_LOG") == "1" || getenv("IKRAR_ACCESS_LOG") == "true" || getenv("IKRAR_ACCESS_LOG") == "on",
+		"log every request at info level: route, path without query string, status, size, time, request ID; no address or personal data (IKRAR_ACCESS_LOG)")
 	var pdfCache string
 	fs.StringVar(&pdfCache, "pdf-cache-mb", getenv("IKRAR_PDF_CACHE_MB"), "obsolete and ignored: issued certificates are stored in the database (IKRAR_PDF_CACHE_MB)")
 	if err := fs.Parse(args); err != nil {

@@ -80,13 +80,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Header().Set("Retry-After", "5")
 	}
 	if status >= 500 && code != registry.EBUSY {
-		s.log.Error("request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
+		s.log.Error("request failed", "request_id", requestIDOf(c), "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
 	if p := c.Request().URL.Path; strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/log/") {
-		c.JSON(status, apiError{Error: apiErrorBody{Code: code, Message: translate(s.lang(c), msg)}})
+		c.JSON(status, apiError{Error: apiErrorBody{Code: code, Message: translate(s.lang(c), msg), RequestID: requestIDOf(c)}})
 		return
 	}
-	if rerr := s.render(c, status, "error", map[string]any{"Title": "Terjadi kesalahan", "Message": msg, "Status": status}); rerr != nil {
+	if rerr := s.render(c, status, "error", map[string]any{"Title": "Terjadi kesalahan", "Message": msg, "Status": status, "RequestID": requestIDOf(c)}); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		c.String(status, translate(s.lang(c), msg))
 	}
@@ -99,4 +99,6 @@ type apiError struct {
 type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// RequestID is the request's X-Request-ID, for a report to the operator.
+	RequestID string `json:"request_id,omitempty"`
 }

@@ -75,6 +75,13 @@ type testApp struct {
 // newTestApp starts the server; opts adjust its options.
 func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	t.Helper()
+	return newTestAppLogging(t, nil, opts...)
+}
+
+// newTestAppLogging starts the server logging to logTo (nil: errors fail
+// the test).
+func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Options)) *testApp {
+	t.Helper()
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "ikrar.db")
 	db, err := sqlite.Open(ctx, dbPath)
@@ -103,6 +110,9 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	base := "http://" + ts.Listener.Addr().String()
 	expected := new(atomic.Int64)
 	log := slog.New(slog.NewTextHandler(failOnError{t, expected}, &slog.HandlerOptions{Level: slog.LevelError}))
+	if logTo != nil {
+		log = slog.New(logTo)
+	}
 	keys, err := translog.LoadOrCreateKeyring(filepath.Join(t.TempDir(), "keys"), "ikrar.test/log")
 	if err != nil {
 		t.Fatal(err)

@@ -42,6 +42,9 @@ type Options struct {
 	// (default 16 MB, about 400 certificates); every issued PDF is in the
 	// store.
 	PDFCacheBytes int64
+	// AccessLog logs every request at info level, without personal data
+	// (accessLog); off, only failures are logged.
+	AccessLog bool
 	// LiveSessionCheck is how often a live dashboard stream checks that its
 	// session still lives and still sees the event (default 5 s): logging
 	// out, a deactivation or a password change ends it within that.
@@ -136,6 +139,7 @@ func (s *Server) Handler() *echo.Echo {
 		// a client pick the address its rate limit is counted on.
 		e.IPExtractor = echo.ExtractIPDirect()
 	}
+	e.Use(s.requestID)
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog)
 	e.Use(s.securityHeaders)
@@ -359,8 +363,12 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			s.shed.note(s.log, c.Path())
 			return nil
 		}
+		if s.opt.AccessLog && status < 500 {
+			s.accessLog(c, status, time.Since(start))
+			return nil
+		}
 		if status >= 500 || s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
-			s.log.Log(c.Request().Context(), levelFor(status), "request",
+			s.log.Log(c.Request().Context(), levelFor(status), "request", "request_id", requestIDOf(c),
 				"method", c.Request().Method, "route", c.Path(), "status", status,
 				"duration_ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
 		}

@@ -57,7 +57,7 @@ var witnessFaults = map[translog.WitnessFault]struct {
 func (s *Server) witnessAddCheckpoint(c echo.Context) error {
 	if !s.witnessPace.Allow() {
 		c.Response().Header().Set("Retry-After", "1")
-		return c.JSON(http.StatusTooManyRequests, apiError{Error: apiErrorBody{Code: "witness_busy", Message: translate(s.lang(c), "Saksi sedang sibuk; coba lagi sebentar lagi.")}})
+		return c.JSON(http.StatusTooManyRequests, apiError{Error: apiErrorBody{Code: "witness_busy", Message: translate(s.lang(c), "Saksi sedang sibuk; coba lagi sebentar lagi."), RequestID: requestIDOf(c)}})
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, translog.MaxWitnessRequest+1))
 	if err != nil {
@@ -80,7 +80,7 @@ func (s *Server) witnessAddCheckpoint(c echo.Context) error {
 			// Possible evidence of a log that forked: keep it in the log.
 			s.log.Warn("witness: refused a checkpoint", "reason", r.Reason, "request", string(body))
 		}
-		return c.JSON(f.status, apiError{Error: apiErrorBody{Code: f.code, Message: translate(s.lang(c), f.msg) + " (" + r.Reason + ")"}})
+		return c.JSON(f.status, apiError{Error: apiErrorBody{Code: f.code, Message: translate(s.lang(c), f.msg) + " (" + r.Reason + ")", RequestID: requestIDOf(c)}})
 	}
 	if err != nil {
 		return err
