@@ -210,24 +210,3 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	fmt.Fprintf(stdout, "%d imported, %d updated, %d rejected\n", out.Imported, out.Updated, len(res.Rejected)+len(out.Refused))
 	return nil
 }
-
-func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return exitError{code: 2, msg: "usage: ikrar backup --data DIR FILE"}
-	}
-	a, err := openApp(ctx, *dir, "")
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "backup written:", fs.Arg(0))
-	return nil
-}

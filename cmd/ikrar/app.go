@@ -157,9 +157,9 @@ func logState(ctx context.Context, db *sqlite.DB) (leaves int64, logged bool, er
 
 func missingMessage(dir, missing string) string {
 	return fmt.Sprintf("%s berisi log transparansi tetapi %s tidak ada; ikrar tidak membuat kunci atau rahasia baru. "+
-		"Pulihkan dari cadangan direktori data yang disimpan bersama arsip `ikrar backup` (keys/, secret.key, origin), lalu jalankan lagi.\n"+
+		"Pulihkan dari arsip `ikrar backup` terakhir (ikrar restore ARSIP --data DIR-BARU, lalu salin keys/, secret.key, origin), lalu jalankan lagi.\n"+
 		"%s holds a transparency log but %s is missing; ikrar will not make new keys or secrets, which would break every certificate, link and checkpoint issued so far. "+
-		"Restore them from the copy of the data directory kept with your `ikrar backup` archive (keys/, secret.key, origin; README, Backup and restore) and start again.",
+		"Restore them from your latest `ikrar backup` archive (ikrar restore FILE --data NEW-DIR, then copy keys/, secret.key, origin; README, Backup and restore) and start again.",
 		dir, missing, dir, missing)
 }
 

@@ -51,7 +51,9 @@ Usage:
   ikrar token list --data DIR --email E      list a user's API tokens
   ikrar token revoke --data DIR --email E --id ID   end one API token
   ikrar import --data DIR --org ID FILE [--skip-invalid]
-  ikrar backup --data DIR FILE               write a consistent copy of the database
+  ikrar backup --data DIR FILE               write one archive (tar.gz) of the database, keys/, secret.key
+                                             and origin, with a manifest; never over an existing FILE
+  ikrar restore FILE --data DIR              unpack a backup into an empty DIR, check every hash, audit it
   ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
   ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
                                              check a certificate with the published verifier keys; online,
@@ -103,6 +105,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, rest, stdout, stderr, getenv)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout, stderr, getenv)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr, getenv)
 	case "verify":
 		return cmdVerify(ctx, rest, stdout, stderr)
 	case "audit":
