@@ -43,7 +43,10 @@ const usage = `ikrar — registri Ikrar Netralitas ASN
 Usage:
   ikrar serve [--addr :8080] [--data ./data] [--base-url URL] [--rate-limit on|off] [--demo]
   ikrar demo [--data ./data]                 seed a demo regency, roster and open event, then serve
-  ikrar migrate --data DIR                   create or upgrade the database
+  ikrar migrate --data DIR                   create or upgrade the database (only serve also migrates)
+  ikrar migrate --status --data DIR          print the database's and this ikrar's schema versions and
+                                             the pending migrations; change nothing
+  ikrar version                              print the release, VCS revision, schema and Go version
   ikrar user add --data DIR --email E --name N --role superadmin|admin|operator|viewer [--org ID]
                                              (password read from standard input)
   ikrar token create --data DIR --email E [--name N] [--days 90]
@@ -115,6 +118,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdMonitor(ctx, rest, stdout, stderr)
 	case "key":
 		return cmdKey(ctx, rest, stdout, stderr, getenv)
+	case "version", "--version":
+		return cmdVersion(rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,8 +1,35 @@
 package main
 
 import (
+	"fmt"
+	"io"
+	"runtime"
 	"runtime/debug"
+
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
+
+// cmdVersion prints what an operator quotes in a report and checks
+// before an upgrade: the release, the commit, the schema it runs and the
+// Go toolchain it was built with.
+func cmdVersion(args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return exitError{code: 2, msg: "usage: ikrar version"}
+	}
+	version, revision := buildVersion()
+	if revision == "" {
+		revision = "tidak tercatat / not recorded"
+	}
+	schema, err := sqlite.KnownSchemaVersion()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ikrar %s\n", version)
+	fmt.Fprintf(stdout, "  revisi / revision: %s\n", revision)
+	fmt.Fprintf(stdout, "  skema / schema:    %d\n", schema)
+	fmt.Fprintf(stdout, "  go:                %s\n", runtime.Version())
+	return nil
+}
 
 // buildVersion is the module version ikrar was built as ("(devel)" for a
 // build from a checkout) and the VCS revision it was built from, with

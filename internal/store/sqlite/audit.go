@@ -59,14 +59,23 @@ func (v *LogView) SchemaVersion() int { return v.schema }
 // One with a -wal is in use, or was left by a server that stopped
 // abruptly; it is read through its -shm, as any reader does, which must
 // then exist.
-func OpenLogView(file string) (*LogView, error) { return openLogView(file, true) }
+func OpenLogView(file string) (*LogView, error) { return openLogView(file, schemaExact) }
 
 // OpenCopySource opens the database file read-only as OpenLogView does,
 // for a command that copies it whole (backup): it accepts an older schema
 // too, which it never migrates, and refuses only a newer one.
-func OpenCopySource(file string) (*LogView, error) { return openLogView(file, false) }
+func OpenCopySource(file string) (*LogView, error) { return openLogView(file, schemaNotNewer) }
 
-func openLogView(file string, exact bool) (*LogView, error) {
+// What schema versions a read-only view accepts.
+type schemaCheck int
+
+const (
+	schemaExact    schemaCheck = iota // this build's only
+	schemaNotNewer                    // this build's or an older one
+	schemaAny                         // any: to report it
+)
+
+func openLogView(file string, accept schemaCheck) (*LogView, error) {
 	if _, err := os.Stat(file); err != nil {
 		return nil, err
 	}
@@ -90,7 +99,7 @@ func openLogView(file string, exact bool) (*LogView, error) {
 	}
 	// One connection: everything an audit reads is one transaction on it.
 	db.SetMaxOpenConns(1)
-	have, err := checkSchema(db, exact)
+	have, err := checkSchema(db, accept)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s read-only: %w", file, err)
@@ -101,7 +110,7 @@ func openLogView(file string, exact bool) (*LogView, error) {
 // checkSchema refuses a database whose schema is not the one this build
 // reads: a read-only auditor cannot migrate it, and the queries of another
 // schema would fail obscurely or, worse, read the wrong columns.
-func checkSchema(db *sql.DB, exact bool) (int, error) {
+func checkSchema(db *sql.DB, accept schemaCheck) (int, error) {
 	want, err := KnownSchemaVersion()
 	if err != nil {
 		return 0, err
@@ -110,10 +119,10 @@ func checkSchema(db *sql.DB, exact bool) (int, error) {
 	if err := db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
 		return 0, fmt.Errorf("read the schema version: %w", err)
 	}
-	if have > want {
+	if have > want && accept != schemaAny {
 		return have, &SchemaError{Have: have, Known: want}
 	}
-	if exact && have != want {
+	if accept == schemaExact && have != want {
 		return have, fmt.Errorf("the database has schema version %d, this ikrar reads version %d: audit it with the ikrar release that wrote it, or run ikrar migrate on another copy first", have, want)
 	}
 	return have, nil
