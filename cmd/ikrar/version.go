@@ -31,13 +31,20 @@ func cmdVersion(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// stampedVersion and stampedRevision are set by a build that has no VCS
+// information to record (a Docker build copies no .git; GOFLAGS may say
+// -buildvcs=false): go build -ldflags "-X main.stampedVersion=v1.4.0
+// -X main.stampedRevision=$(git rev-parse HEAD)". They win over the build
+// information.
+var stampedVersion, stampedRevision string
+
 // buildVersion is the module version ikrar was built as ("(devel)" for a
 // build from a checkout) and the VCS revision it was built from, with
 // "+dirty" if the checkout had changes ("" if not recorded).
 func buildVersion() (version, revision string) {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "unknown", ""
+		info = &debug.BuildInfo{}
 	}
 	version = info.Main.Version
 	if version == "" {
@@ -54,6 +61,12 @@ func buildVersion() (version, revision string) {
 	}
 	if revision != "" && dirty {
 		revision += "+dirty"
+	}
+	if stampedVersion != "" {
+		version = stampedVersion
+	}
+	if stampedRevision != "" {
+		revision = stampedRevision
 	}
 	return version, revision
 }
