@@ -117,4 +117,3 @@ func TestOpenCurrentNeverMigrates(t *testing.T) {
 		t.Errorf("a new database made by OpenCurrent has schema %d, want %d", v, known)
 	}
 }
-
