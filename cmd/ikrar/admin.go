@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/roster"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
 
 func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
@@ -35,15 +37,55 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	dir := dataFlag(fs, getenv)
+	status := fs.Bool("status", false, "print the database's schema version, this ikrar's and the pending migrations; change nothing")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return exitError{code: 2, msg: "usage: ikrar migrate [--status] --data DIR"}
+	}
+	if *status {
+		return migrateStatus(*dir, stdout)
 	}
 	a, err := openApp(ctx, *dir, "")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "database is up to date:", *dir)
+	known, err := sqlite.KnownSchemaVersion()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "basis data mutakhir / database is up to date: %s (skema / schema %d)\n", *dir, known)
 	return a.Close()
+}
+
+// migrateStatus prints what `ikrar migrate` would do to dir's database,
+// reading it only. A database newer than this ikrar exits 1: nothing here
+// may run it.
+func migrateStatus(dir string, stdout io.Writer) error {
+	known, err := sqlite.KnownSchemaVersion()
+	if err != nil {
+		return err
+	}
+	have, pending, err := sqlite.MigrationStatus(filepath.Join(dir, "ikrar.db"))
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("%s: %v", dir, err)}
+	}
+	fmt.Fprintf(stdout, "skema basis data / database schema:      %d (%s)\n", have, filepath.Join(dir, "ikrar.db"))
+	fmt.Fprintf(stdout, "skema ikrar ini / this ikrar's schema:   %d\n", known)
+	switch {
+	case have > known:
+		fmt.Fprintln(stdout, "basis data lebih baru; jalankan ikrar versi yang menulisnya / the database is newer: run the ikrar release that wrote it (docs/UPGRADE.md)")
+		return exitError{code: 1, msg: (&sqlite.SchemaError{Have: have, Known: known}).Error()}
+	case len(pending) == 0:
+		fmt.Fprintln(stdout, "migrasi tertunda / pending migrations:    tidak ada / none")
+	default:
+		fmt.Fprintf(stdout, "migrasi tertunda / pending migrations:    %d (ikrar backup, lalu / then ikrar migrate)\n", len(pending))
+		for _, name := range pending {
+			fmt.Fprintln(stdout, "  "+name)
+		}
+	}
+	return nil
 }
 
 func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -61,7 +103,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return fmt.Errorf("read password from standard input: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	a, err := openApp(ctx, *dir, "")
+	a, err := openCommand(ctx, *dir)
 	if err != nil {
 		return err
 	}
@@ -85,7 +127,7 @@ func tokenCommand(ctx context.Context, name string, args []string, stderr io.Wri
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return nil, registry.User{}, err
 	}
-	a, err := openApp(ctx, *dir, "")
+	a, err := openCommand(ctx, *dir)
 	if err != nil {
 		return nil, registry.User{}, err
 	}
@@ -186,7 +228,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if len(res.Rejected) > 0 && !*skip {
 		return exitError{code: 1, msg: fmt.Sprintf("%d bad rows; nothing imported (use --skip-invalid to import the valid rows)", len(res.Rejected))}
 	}
-	a, err := openApp(ctx, *dir, "")
+	a, err := openCommand(ctx, *dir)
 	if err != nil {
 		return err
 	}
@@ -208,26 +250,5 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return exitError{code: 1, msg: fmt.Sprintf("%d bad rows; nothing imported (use --skip-invalid to import the valid rows)", len(out.Refused))}
 	}
 	fmt.Fprintf(stdout, "%d imported, %d updated, %d rejected\n", out.Imported, out.Updated, len(res.Rejected)+len(out.Refused))
-	return nil
-}
-
-func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return exitError{code: 2, msg: "usage: ikrar backup --data DIR FILE"}
-	}
-	a, err := openApp(ctx, *dir, "")
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "backup written:", fs.Arg(0))
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -32,12 +33,21 @@ type secrets struct {
 	Download []byte // certificate download links
 }
 
-// openApp opens the data directory for a command that does not serve. It
+// openApp opens the data directory for `ikrar migrate` (and tests),
+// migrating the database to this build's schema, without serving. It
 // never names the log: on a fresh directory it creates no keys and no
 // origin, and a.keys stays nil until the first serve. origin, if not empty,
 // is a test's way to name the log as serve would.
 func openApp(ctx context.Context, dir, origin string) (*app, error) {
-	return open(ctx, dir, origin, "")
+	return open(ctx, dir, origin, "", sqlite.Open)
+}
+
+// openCommand is openApp for every command but serve and migrate: it
+// never migrates (sqlite.OpenCurrent), so a database of an older schema
+// is refused with a message to run `ikrar migrate` and one of a newer
+// schema with both versions.
+func openCommand(ctx context.Context, dir string) (*app, error) {
+	return open(ctx, dir, "", "", sqlite.OpenCurrent)
 }
 
 // openServe opens the data directory to serve at baseURL: on a fresh
@@ -45,10 +55,10 @@ func openApp(ctx context.Context, dir, origin string) (*app, error) {
 // the origin recorded in the data directory wins, because every key and
 // checkpoint carries it.
 func openServe(ctx context.Context, dir, origin, baseURL string) (*app, error) {
-	return open(ctx, dir, origin, baseURL)
+	return open(ctx, dir, origin, baseURL, sqlite.Open)
 }
 
-func open(ctx context.Context, dir, origin, baseURL string) (*app, error) {
+func open(ctx context.Context, dir, origin, baseURL string, openDB func(context.Context, string) (*sqlite.DB, error)) (*app, error) {
 	if err := private.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -57,7 +67,12 @@ func open(ctx context.Context, dir, origin, baseURL string) (*app, error) {
 	if err := private.Tighten(dir); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "ikrar.db"))
+	db, err := openDB(ctx, filepath.Join(dir, "ikrar.db"))
+	var schemaErr *sqlite.SchemaError
+	var outdated *sqlite.OutdatedError
+	if errors.As(err, &schemaErr) || errors.As(err, &outdated) {
+		return nil, exitError{code: 1, msg: fmt.Sprintf("%s: %v", dir, err)}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -157,9 +172,9 @@ func logState(ctx context.Context, db *sqlite.DB) (leaves int64, logged bool, er
 
 func missingMessage(dir, missing string) string {
 	return fmt.Sprintf("%s berisi log transparansi tetapi %s tidak ada; ikrar tidak membuat kunci atau rahasia baru. "+
-		"Pulihkan dari cadangan direktori data yang disimpan bersama arsip `ikrar backup` (keys/, secret.key, origin), lalu jalankan lagi.\n"+
+		"Pulihkan dari arsip `ikrar backup` terakhir (ikrar restore ARSIP --data DIR-BARU, lalu salin keys/, secret.key, origin), lalu jalankan lagi.\n"+
 		"%s holds a transparency log but %s is missing; ikrar will not make new keys or secrets, which would break every certificate, link and checkpoint issued so far. "+
-		"Restore them from the copy of the data directory kept with your `ikrar backup` archive (keys/, secret.key, origin; README, Backup and restore) and start again.",
+		"Restore them from your latest `ikrar backup` archive (ikrar restore FILE --data NEW-DIR, then copy keys/, secret.key, origin; README, Backup and restore) and start again.",
 		dir, missing, dir, missing)
 }
 

@@ -56,9 +56,7 @@ func dirState(t *testing.T, dir string) string {
 func inspectorCopy(t *testing.T, r *trustRegistry) string {
 	t.Helper()
 	dir := t.TempDir()
-	if code, out := runTrust(t, "backup", "--data", r.dir, filepath.Join(dir, "ikrar.db")); code != 0 {
-		t.Fatalf("backup: exit %d\n%s", code, out)
-	}
+	backupDatabase(t, r.dir, filepath.Join(dir, "ikrar.db"))
 	return dir
 }
 

@@ -463,22 +463,7 @@ func TestConcurrentSigningAudits(t *testing.T) {
 	r := newTrustRegistry(t)
 	ctx := t.Context()
 	const n = 50
-	var extra []registry.Employee
-	for i := len(r.emps); i < n; i++ {
-		birth := time.Date(1980+i%20, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC)
-		extra = append(extra, registry.Employee{NIP: fmt.Sprintf("%s%s%d%03d", birth.Format("20060102"), birth.AddDate(25, 0, 0).Format("200601"), 1, 100+i),
-			Name: fmt.Sprintf("Pegawai Uji %c%c", 'A'+rune(i/26), 'A'+rune(i%26)), Position: "Analis", Rank: "Penata (III/c)",
-			Unit: "Dinas Uji", Category: registry.CategoryPNS, Active: true, UpdatedAt: time.Now()})
-	}
-	if len(extra) > 0 {
-		if _, err := r.a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "test"}, r.emps[0].OrgID, extra, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	emps, _, err := r.a.db.Employees(ctx, registry.EmployeeFilter{Scope: "/", Limit: 1000})
-	if err != nil || len(emps) < n {
-		t.Fatalf("%d employees: %v", len(emps), err)
-	}
+	emps := addEmployees(t, r, n)
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for _, emp := range emps[:n] {

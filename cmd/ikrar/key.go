@@ -74,7 +74,7 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		fmt.Fprintln(stdout, key.VerifierKey())
 		return nil
 	}
-	a, err := openApp(ctx, *dir, "")
+	a, err := openCommand(ctx, *dir)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func keyOrigin(ctx context.Context, dir, origin string, stdout io.Writer) error 
 	if !translog.ValidOrigin(origin) {
 		return exitError{code: 2, msg: fmt.Sprintf("invalid origin %q: it must be non-empty, without spaces or '+'", origin)}
 	}
-	a, err := openApp(ctx, dir, "")
+	a, err := openCommand(ctx, dir)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,10 @@ const usage = `ikrar — registri Ikrar Netralitas ASN
 Usage:
   ikrar serve [--addr :8080] [--data ./data] [--base-url URL] [--rate-limit on|off] [--demo]
   ikrar demo [--data ./data]                 seed a demo regency, roster and open event, then serve
-  ikrar migrate --data DIR                   create or upgrade the database
+  ikrar migrate --data DIR                   create or upgrade the database (only serve also migrates)
+  ikrar migrate --status --data DIR          print the database's and this ikrar's schema versions and
+                                             the pending migrations; change nothing
+  ikrar version                              print the release, VCS revision, schema and Go version
   ikrar user add --data DIR --email E --name N --role superadmin|admin|operator|viewer [--org ID]
                                              (password read from standard input)
   ikrar token create --data DIR --email E [--name N] [--days 90]
@@ -51,7 +54,9 @@ Usage:
   ikrar token list --data DIR --email E      list a user's API tokens
   ikrar token revoke --data DIR --email E --id ID   end one API token
   ikrar import --data DIR --org ID FILE [--skip-invalid]
-  ikrar backup --data DIR FILE               write a consistent copy of the database
+  ikrar backup --data DIR FILE               write one archive (tar.gz) of the database, keys/, secret.key
+                                             and origin, with a manifest; never over an existing FILE
+  ikrar restore FILE --data DIR              unpack a backup into an empty DIR, check every hash, audit it
   ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
   ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
                                              check a certificate with the published verifier keys; online,
@@ -103,6 +108,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, rest, stdout, stderr, getenv)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout, stderr, getenv)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr, getenv)
 	case "verify":
 		return cmdVerify(ctx, rest, stdout, stderr)
 	case "audit":
@@ -111,6 +118,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdMonitor(ctx, rest, stdout, stderr)
 	case "key":
 		return cmdKey(ctx, rest, stdout, stderr, getenv)
+	case "version", "--version":
+		return cmdVersion(rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

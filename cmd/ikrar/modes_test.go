@@ -98,14 +98,22 @@ func TestDataDirectoryModes(t *testing.T) {
 		t.Fatal("server did not stop")
 	}
 
-	backup := filepath.Join(t.TempDir(), "ikrar-backup.db")
-	if _, errOut, err := runCLI(t.Context(), "", "backup", "--data", data, backup); err != nil {
+	archive := filepath.Join(t.TempDir(), "ikrar-backup.tar.gz")
+	if _, errOut, err := runCLI(t.Context(), "", "backup", "--data", data, archive); err != nil {
 		t.Fatalf("backup: %v\n%s", err, errOut)
 	}
 	wantPrivateTree(t, data)
-	if info, err := os.Stat(backup); err != nil || info.Mode().Perm() != 0o600 {
+	if info, err := os.Stat(archive); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("backup: %v (%v), want mode 0600", info.Mode().Perm(), err)
 	}
+	// Restored, every directory is 0700 and every file 0600 again,
+	// whatever the umask.
+	restoredDir := filepath.Join(t.TempDir(), "restored")
+	if _, errOut, err := runCLI(t.Context(), "", "restore", archive, "--data", restoredDir); err != nil {
+		t.Fatalf("restore: %v\n%s", err, errOut)
+	}
+	wantPrivateTree(t, restoredDir)
+	backup := filepath.Join(restoredDir, "ikrar.db")
 	// The issued certificate is a record: the backup holds its bytes, and
 	// the fingerprint recorded is their SHA-256.
 	restored, err := sql.Open("sqlite", "file:"+backup+"?mode=ro")

@@ -8,9 +8,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path"
-	"strconv"
-	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -49,8 +46,12 @@ func storedLogSize(ctx context.Context, q queryer) (int64, error) {
 // must change nothing: it is opened read-only, and never writes, creates
 // or deletes a file beside the database.
 type LogView struct {
-	db *sql.DB
+	db     *sql.DB
+	schema int
 }
+
+// SchemaVersion is the schema version of the database viewed.
+func (v *LogView) SchemaVersion() int { return v.schema }
 
 // OpenLogView opens the database file read-only. A database without a
 // write-ahead log beside it (a backup, or that of a stopped server) is
@@ -58,7 +59,23 @@ type LogView struct {
 // One with a -wal is in use, or was left by a server that stopped
 // abruptly; it is read through its -shm, as any reader does, which must
 // then exist.
-func OpenLogView(file string) (*LogView, error) {
+func OpenLogView(file string) (*LogView, error) { return openLogView(file, schemaExact) }
+
+// OpenCopySource opens the database file read-only as OpenLogView does,
+// for a command that copies it whole (backup): it accepts an older schema
+// too, which it never migrates, and refuses only a newer one.
+func OpenCopySource(file string) (*LogView, error) { return openLogView(file, schemaNotNewer) }
+
+// What schema versions a read-only view accepts.
+type schemaCheck int
+
+const (
+	schemaExact    schemaCheck = iota // this build's only
+	schemaNotNewer                    // this build's or an older one
+	schemaAny                         // any: to report it
+)
+
+func openLogView(file string, accept schemaCheck) (*LogView, error) {
 	if _, err := os.Stat(file); err != nil {
 		return nil, err
 	}
@@ -82,37 +99,33 @@ func OpenLogView(file string) (*LogView, error) {
 	}
 	// One connection: everything an audit reads is one transaction on it.
 	db.SetMaxOpenConns(1)
-	if err := checkSchema(db); err != nil {
+	have, err := checkSchema(db, accept)
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s read-only: %w", file, err)
 	}
-	return &LogView{db: db}, nil
+	return &LogView{db: db, schema: have}, nil
 }
 
 // checkSchema refuses a database whose schema is not the one this build
 // reads: a read-only auditor cannot migrate it, and the queries of another
 // schema would fail obscurely or, worse, read the wrong columns.
-func checkSchema(db *sql.DB) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+func checkSchema(db *sql.DB, accept schemaCheck) (int, error) {
+	want, err := KnownSchemaVersion()
 	if err != nil {
-		return err
-	}
-	want := 0
-	for _, name := range names {
-		v, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: bad version prefix", name)
-		}
-		want = max(want, v)
+		return 0, err
 	}
 	var have int
 	if err := db.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
-		return fmt.Errorf("read the schema version: %w", err)
+		return 0, fmt.Errorf("read the schema version: %w", err)
 	}
-	if have != want {
-		return fmt.Errorf("the database has schema version %d, this ikrar reads version %d: audit it with the ikrar release that wrote it, or run ikrar migrate on another copy first", have, want)
+	if have > want && accept != schemaAny {
+		return have, &SchemaError{Have: have, Known: want}
 	}
-	return nil
+	if accept == schemaExact && have != want {
+		return have, fmt.Errorf("the database has schema version %d, this ikrar reads version %d: audit it with the ikrar release that wrote it, or run ikrar migrate on another copy first", have, want)
+	}
+	return have, nil
 }
 
 // Close closes the view.

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"math"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -80,10 +81,34 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := private.Chmod(path+"-wal", path+"-shm", path+"-journal"); err != nil {
 		return nil, fmt.Errorf("restrict database files: %w", err)
 	}
-	db, err := open(ctx, path, math.MaxInt)
+	db, err := open(ctx, path, math.MaxInt, true)
 	if err != nil {
 		return nil, err
 	}
+	return db.clearStaging(ctx)
+}
+
+// OpenCurrent opens the database at path without migrating it, for a
+// command that is neither serve nor migrate: migrating is a step the
+// operator takes on purpose, after a backup (docs/UPGRADE.md). A database
+// not created yet is created at the current schema, as Open does; one of
+// an older schema is refused with an *OutdatedError, one of a newer
+// schema with a *SchemaError.
+func OpenCurrent(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return Open(ctx, path)
+	}
+	if err := private.Chmod(path, path+"-wal", path+"-shm", path+"-journal"); err != nil {
+		return nil, fmt.Errorf("restrict database files: %w", err)
+	}
+	db, err := open(ctx, path, math.MaxInt, false)
+	if err != nil {
+		return nil, err
+	}
+	return db.clearStaging(ctx)
+}
+
+func (db *DB) clearStaging(ctx context.Context) (*DB, error) {
 	// An import that died with the process left its staged rows.
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM roster_staging`); err != nil {
 		db.Close()
@@ -94,7 +119,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // open opens the database with the migrations up to version upTo applied
 // (tests build databases at an older schema with it).
-func open(ctx context.Context, path string, upTo int) (*DB, error) {
+func open(ctx context.Context, path string, upTo int, migrate bool) (*DB, error) {
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)
@@ -114,7 +139,11 @@ func open(ctx context.Context, path string, upTo int) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
 		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
-	if err := db.migrate(ctx, upTo); err != nil {
+	check := db.checkCurrent
+	if migrate {
+		check = func(ctx context.Context) error { return db.migrate(ctx, upTo) }
+	}
+	if err := check(ctx); err != nil {
 		errors.Join(r.Close(), w.Close())
 		return nil, err
 	}
@@ -166,7 +195,57 @@ func (db *DB) Close() error {
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
+// schemaVersion is the newest migration applied to the database, 0 for
+// a database with none (a new, empty file).
+func (db *DB) schemaVersion(ctx context.Context) (int, error) {
+	var tables int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return 0, fmt.Errorf("read the schema version: %w", err)
+	}
+	if tables == 0 {
+		return 0, nil
+	}
+	var v int
+	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read the schema version: %w", err)
+	}
+	return v, nil
+}
+
+// checkCurrent refuses a database whose schema is not this build's,
+// migrating only a new, empty one.
+func (db *DB) checkCurrent(ctx context.Context) error {
+	have, err := db.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	known, err := KnownSchemaVersion()
+	if err != nil {
+		return err
+	}
+	switch {
+	case have == 0:
+		return db.migrate(ctx, math.MaxInt)
+	case have > known:
+		return &SchemaError{Have: have, Known: known}
+	case have < known:
+		return &OutdatedError{Have: have, Known: known}
+	}
+	return nil
+}
+
 func (db *DB) migrate(ctx context.Context, upTo int) error {
+	// A newer ikrar's database may have columns and rules this build
+	// would ignore or break: refuse it before touching anything.
+	have, err := db.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if known, err := KnownSchemaVersion(); err != nil {
+		return err
+	} else if have > known {
+		return &SchemaError{Have: have, Known: known}
+	}
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)

@@ -40,7 +40,7 @@ func Path(db *DB) string { return db.path }
 // OpenAtVersion opens a database with the migrations up to version only,
 // as an older ikrar left it.
 func OpenAtVersion(ctx context.Context, path string, version int) (*DB, error) {
-	return open(ctx, path, version)
+	return open(ctx, path, version, true)
 }
 
 // SetAfterStage sets the hook run after each staging transaction of a
