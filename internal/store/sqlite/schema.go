@@ -37,9 +37,8 @@ type SchemaError struct {
 }
 
 func (e *SchemaError) Error() string {
-	return fmt.Sprintf("skema basis data versi %d lebih baru daripada yang dikenal ikrar ini (versi %d); jalankan versi ikrar yang menulisnya atau yang lebih baru / "+
-		"the database has schema version %d, newer than the %d this ikrar knows: it was written by a newer ikrar; run that release or a later one (docs/UPGRADE.md)",
-		e.Have, e.Known, e.Have, e.Known)
+	return fmt.Sprintf("skema basis data versi %d lebih baru daripada yang dikenal ikrar ini (versi %d); jalankan versi ikrar yang menulisnya atau yang lebih baru", e.Have, e.Known) + " / " +
+		fmt.Sprintf("the database has schema version %d, newer than the %d this ikrar knows: it was written by a newer ikrar; run that release or a later one (docs/UPGRADE.md)", e.Have, e.Known)
 }
 
 // OutdatedError is a database of an older schema opened by a command
@@ -49,9 +48,8 @@ type OutdatedError struct {
 }
 
 func (e *OutdatedError) Error() string {
-	return fmt.Sprintf("skema basis data versi %d lebih lama daripada versi %d ikrar ini; buat cadangan (ikrar backup), lalu jalankan ikrar migrate --data DIR / "+
-		"the database has schema version %d, older than the %d this ikrar uses: back it up (ikrar backup), then run ikrar migrate --data DIR (docs/UPGRADE.md)",
-		e.Have, e.Known, e.Have, e.Known)
+	return fmt.Sprintf("skema basis data versi %d lebih lama daripada versi %d ikrar ini; buat cadangan (ikrar backup), lalu jalankan ikrar migrate --data DIR", e.Have, e.Known) + " / " +
+		fmt.Sprintf("the database has schema version %d, older than the %d this ikrar uses: back it up (ikrar backup), then run ikrar migrate --data DIR (docs/UPGRADE.md)", e.Have, e.Known)
 }
 
 // MigrationStatus reads the schema version of the database file, read-only
