@@ -20,5 +20,7 @@ VOLUME /data
 ENV IKRAR_DATA=/data IKRAR_ADDR=:8080
 EXPOSE 8080
 USER nonroot:nonroot
+# No shell or curl in the image: the binary asks its own /readyz.
+HEALTHCHECK --interval=30s --timeout=6s --start-period=20s --retries=3 CMD ["/ikrar", "healthcheck"]
 ENTRYPOINT ["/ikrar"]
 CMD ["serve"]
