@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // TestHealthcheckCommand: exit 0 while the server is ready, at the URL
@@ -105,4 +107,31 @@ func getAny(t *testing.T, url string) (*http.Response, []byte) {
 		t.Fatal(err)
 	}
 	return res, body
+}
+
+// runCheckpointer runs the checkpointer as serve does, until the test
+// ends: look-ups never sign, they wait for it.
+func runCheckpointer(t testing.TB, cp *translog.Checkpointer, appended <-chan struct{}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { cp.Run(ctx, appended); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// waitCheckpoint waits until the registry at base serves a checkpoint of
+// size leaves: look-ups do not sign, its checkpointer does, a moment
+// after the log grows.
+func waitCheckpoint(t *testing.T, base string, size int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, body := getAny(t, base+"/api/v1/log/checkpoint")
+		if lines := strings.SplitN(string(body), "\n", 3); res.StatusCode == http.StatusOK && len(lines) == 3 && lines[1] == fmt.Sprint(size) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s serves no checkpoint of %d leaves within 10 s: %s", base, size, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
