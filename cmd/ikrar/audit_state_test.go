@@ -103,6 +103,7 @@ func TestAuditRemoteState(t *testing.T) {
 	}
 	r.sign(t)
 	r.sign(t)
+	waitCheckpoint(t, base, 10)
 	code, out := audit(t, base)
 	if code != 0 || !strings.Contains(out, "the newest of size 8 seen on") || !strings.Contains(out, "Remembered checkpoint 10") {
 		t.Fatalf("audit of a grown log: exit %d\n%s", code, out)

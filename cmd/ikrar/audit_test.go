@@ -163,6 +163,7 @@ func (r *trustRegistry) serveHTTP(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runCheckpointer(t, cp, r.a.db.Appended())
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)
@@ -548,6 +549,7 @@ func TestAuditRemote(t *testing.T) {
 	}
 	r.sign(t)
 	r.sign(t)
+	waitCheckpoint(t, base, 10)
 	if code, out := remote(t, "--key", keyFile); code != 0 || keptCheckpoint().Size != 8 {
 		t.Fatalf("audit of a grown log: exit %d, kept size %d\n%s", code, keptCheckpoint().Size, out)
 	}

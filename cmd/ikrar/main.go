@@ -68,6 +68,7 @@ Usage:
                                              remembers (or the one checkpoint kept in the file)
   ikrar monitor URL --state DIR --key KEYFILE [--tolerance 10m]
                                              walk every new entry through the public tiles; report rollbacks, forks and records that break a rule
+  ikrar healthcheck [URL]                    exit 0 when the server's /readyz answers 200 (default: IKRAR_ADDR on 127.0.0.1)
   ikrar key rotate --data DIR [--export-old FILE] [--days 730]
                                              new signing key; cross-signs the current checkpoint, removes the old private key
   ikrar key list --data DIR [--windows]      print the verifier keys (with validity windows)
@@ -116,6 +117,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdAudit(ctx, rest, stdout, stderr, getenv)
 	case "monitor":
 		return cmdMonitor(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, rest, stdout, stderr, getenv)
 	case "key":
 		return cmdKey(ctx, rest, stdout, stderr, getenv)
 	case "version", "--version":

@@ -88,7 +88,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, AccessLog: cfg.AccessLog, Templates: ikrar.Templates, Static: ikrar.Static,
-		DownloadKey: a.secrets.Download,
+		DownloadKey: a.secrets.Download, DataDir: cfg.DataDir, MinFreeBytes: cfg.MinFreeMB << 20,
 	}, a.svc, a.db, certs, tl, log)
 	if err != nil {
 		return err
@@ -138,21 +138,35 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	return drain(srv, hs, errc, cfg.DrainDelay, cfg.ShutdownTimeout, log)
+}
+
+// drain stops the server after SIGTERM: /readyz and new requests answer
+// 503 at once; after delay the listener closes; requests in flight (a
+// signing waiting for its commit) get until timeout to finish, then the
+// slow ones (an upload trickling in) are cut. Stopping this way is a
+// normal exit.
+func drain(srv *web.Server, hs *http.Server, errc <-chan error, delay, timeout time.Duration, log *slog.Logger) error {
+	srv.Drain()
+	log.Info("draining: /readyz answers 503", "delay", delay, "timeout", timeout)
+	time.Sleep(delay)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := hs.Shutdown(ctx); err != nil {
+		log.Warn("requests still in flight at the shutdown timeout were cut", "timeout", timeout, "err", err)
+		hs.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("stopped")
 	return nil
 }
 
-// shutdownGrace is how long requests in flight get after SIGTERM. The
-// service managers in deploy/ must wait longer before they kill.
-const shutdownGrace = 15 * time.Second
+// shutdownGrace is how long requests in flight get after SIGTERM by
+// default (--drain-delay 0). The service managers in deploy/ must wait
+// longer before they kill.
+const shutdownGrace = config.DefaultShutdownTimeout
 
 // publisher reads the --publish file; nil without one.
 func publisher(file string, a *app, log *slog.Logger) (*publish.Publisher, error) {

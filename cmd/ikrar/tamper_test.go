@@ -229,6 +229,7 @@ func serveDir(t *testing.T, dir string) (string, *app) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runCheckpointer(t, cp, a.db.Appended())
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	t.Cleanup(ts.Close)

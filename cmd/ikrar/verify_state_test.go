@@ -51,6 +51,7 @@ func TestVerifyOnlineRemembers(t *testing.T) {
 	}
 	signOn(a, next)
 	signOn(a, next+1)
+	waitCheckpoint(t, base, 10)
 	code, out := verify(t, base, "--state", state)
 	if code != 0 || !strings.Contains(out, "ok  INGATAN / MEMORY: konsisten dengan checkpoint berukuran 8 yang dilihat pada") ||
 		!strings.Contains(out, "consistent with the checkpoint of size 8 seen on") {
@@ -65,6 +66,7 @@ func TestVerifyOnlineRemembers(t *testing.T) {
 	forkBase, forked := serveDir(t, restored)
 	signOn(forked, next+2)
 	signOn(forked, next+3)
+	waitCheckpoint(t, forkBase, 10)
 	if code, out := verify(t, forkBase, "--no-state"); code != 0 {
 		t.Fatalf("without memory the fork passes: exit %d\n%s", code, out)
 	}
@@ -77,6 +79,7 @@ func TestVerifyOnlineRemembers(t *testing.T) {
 		t.Errorf("evidence %d/%s and %d/%s", k.Size, k.Root, s.Size, s.Root)
 	}
 	signOn(forked, next+4)
+	waitCheckpoint(t, forkBase, 11)
 	code, out = verify(t, forkBase, "--state", state)
 	if code != 1 || !strings.Contains(out, "fork: the checkpoint of size 10 is not a prefix of the checkpoint of size 11") {
 		t.Fatalf("growth from another history: exit %d\n%s", code, out)

@@ -483,6 +483,9 @@ func TestVerifyOnlineRevocationDeleted(t *testing.T) {
 	fresh := r.serve(t)
 	r.sign(t)
 	for _, b := range []string{fresh, base} {
+		waitCheckpoint(t, b, latest.Size+1)
+	}
+	for _, b := range []string{fresh, base} {
 		if res, err := http.Get(b + "/api/v1/log/revocations"); err != nil || res.StatusCode != http.StatusInternalServerError {
 			t.Errorf("%s: revocation list with a revocation row deleted: %v, want 500", b, err)
 		} else {

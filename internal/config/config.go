@@ -12,7 +12,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// DefaultShutdownTimeout is how long requests in flight get after SIGTERM
+// unless --shutdown-timeout says otherwise; the service managers in
+// deploy/ wait longer before they kill.
+const DefaultShutdownTimeout = 15 * time.Second
 
 // Config is the configuration of `ikrar serve` (other subcommands use the
 // data directory only).
@@ -41,6 +47,16 @@ type Config struct {
 	// PublishFile lists where each new checkpoint is pushed: one https://
 	// URL or dir:/path a line (docs/TRUST.md §13).
 	PublishFile string
+	// MinFreeMB is the free space on the data directory's file system
+	// below which /readyz answers 503.
+	MinFreeMB int64
+	// DrainDelay is how long, after SIGTERM, the server keeps accepting
+	// connections while /readyz answers 503, so a load balancer stops
+	// sending before the listener closes.
+	DrainDelay time.Duration
+	// ShutdownTimeout bounds how long requests in flight may take after
+	// SIGTERM; slower ones (a slow upload) are cut.
+	ShutdownTimeout time.Duration
 }
 
 // SecureCookies reports whether cookies must carry the Secure flag: always,
@@ -76,12 +92,37 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.IntVar(&c.WitnessQuorum, "witness-quorum", 0, "how many witnesses must cosign a checkpoint before the verification page trusts it (IKRAR_WITNESS_QUORUM)")
 	fs.BoolVar(&c.AccessLog, "access-log", getenv("IKRAR_ACCESS_LOG") == "1" || getenv("IKRAR_ACCESS_LOG") == "true" || getenv("IKRAR_ACCESS_LOG") == "on",
 		"log every request at info level: route, path without query string, status, size, time, request ID; no address or personal data (IKRAR_ACCESS_LOG)")
+	fs.Int64Var(&c.MinFreeMB, "min-free-mb", 256, "free space (MB) on the data directory's disk below which /readyz answers 503 (IKRAR_MIN_FREE_MB)")
+	fs.DurationVar(&c.DrainDelay, "drain-delay", 0, "after SIGTERM, keep accepting this long with /readyz at 503 before closing the listener (IKRAR_DRAIN_DELAY)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "after SIGTERM, how long requests in flight may finish before they are cut (IKRAR_SHUTDOWN_TIMEOUT)")
 	var pdfCache string
 	fs.StringVar(&pdfCache, "pdf-cache-mb", getenv("IKRAR_PDF_CACHE_MB"), "obsolete and ignored: issued certificates are stored in the database (IKRAR_PDF_CACHE_MB)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c.PDFCacheMBObsolete = pdfCache != ""
+	if v := getenv("IKRAR_MIN_FREE_MB"); v != "" && !flagSet(fs, "min-free-mb") {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return c, fmt.Errorf("IKRAR_MIN_FREE_MB %q is not a number", v)
+		}
+		c.MinFreeMB = n
+	}
+	for _, d := range []struct {
+		env, flag string
+		to        *time.Duration
+	}{{"IKRAR_DRAIN_DELAY", "drain-delay", &c.DrainDelay}, {"IKRAR_SHUTDOWN_TIMEOUT", "shutdown-timeout", &c.ShutdownTimeout}} {
+		if v := getenv(d.env); v != "" && !flagSet(fs, d.flag) {
+			t, err := time.ParseDuration(v)
+			if err != nil {
+				return c, fmt.Errorf("%s %q is not a duration (such as 5s)", d.env, v)
+			}
+			*d.to = t
+		}
+	}
+	if c.MinFreeMB < 0 || c.DrainDelay < 0 || c.ShutdownTimeout <= 0 {
+		return c, errors.New("--min-free-mb and --drain-delay must not be negative, --shutdown-timeout must be positive")
+	}
 	if q := getenv("IKRAR_WITNESS_QUORUM"); q != "" && !flagSet(fs, "witness-quorum") {
 		n, err := strconv.Atoi(q)
 		if err != nil {

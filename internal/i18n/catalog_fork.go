@@ -17,4 +17,10 @@ var forkPageTexts = map[string]string{
 var forkMessages = map[string]string{
 	"Basis data tidak menjawab.": "The database does not answer.",
 	"Pohon log yang tersimpan tidak lagi sesuai dengan checkpoint terakhir yang ditandatangani registri ini: tidak ada checkpoint baru yang ditandatangani. Jalankan ikrar audit --data.": "The stored log tree no longer agrees with the last checkpoint this registry signed: no new checkpoint is signed. Run ikrar audit --data.",
+	"Server sedang berhenti; coba lagi sebentar lagi.":                                         "The server is stopping; try again shortly.",
+	"Server sedang berhenti dan tidak menerima permintaan baru.":                               "The server is stopping and takes no new requests.",
+	"Basis data tidak dapat menyimpan: penandatanganan akan gagal.":                            "The database cannot store: signings will fail.",
+	"Ruang kosong disk data tidak dapat dibaca.":                                               "The free space of the data disk cannot be read.",
+	"Ruang kosong disk data hampir habis: penandatanganan dapat gagal.":                        "The data disk is almost full: signings may fail.",
+	"Log transparansi belum memiliki checkpoint yang ditandatangani. Coba lagi sebentar lagi.": "The transparency log has no signed checkpoint yet. Try again shortly.",
 }

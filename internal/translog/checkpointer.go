@@ -60,6 +60,69 @@ type Checkpointer struct {
 	last    *SignedCheckpoint // the last checkpoint signed (under mu)
 	refusal atomic.Pointer[InconsistentError]
 	logged  time.Time // when the refusal was last logged (under mu)
+
+	nextMu sync.Mutex
+	next   chan struct{} // closed when the next checkpoint is kept (under nextMu)
+}
+
+// ErrNoCheckpoint is Latest's answer while no checkpoint was ever signed.
+var ErrNoCheckpoint = errors.New("no signed checkpoint yet")
+
+// Latest is the latest signed checkpoint for the read path: it never signs
+// or stores anything (checkpoints are made by Run alone, so a flood of
+// look-ups costs no signatures and a full disk does not fail them). While
+// the latest does not yet cover leaf index need (a record committed a
+// moment ago; need < 0 asks for none) it waits up to wait for Run to sign
+// one, then returns what there is. Before Run's first checkpoint it is
+// the latest stored.
+func (c *Checkpointer) Latest(ctx context.Context, need int64, wait time.Duration) (SignedCheckpoint, error) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		next := c.nextSigned()
+		l := c.latest.Load()
+		if l == nil {
+			if stored, err := c.Store.LatestCheckpoint(ctx); err == nil {
+				l = &stored
+			} else if ctx.Err() != nil {
+				return SignedCheckpoint{}, ctx.Err()
+			}
+		}
+		if l != nil && (l.Size > need || c.refusal.Load() != nil) {
+			return *l, nil
+		}
+		select {
+		case <-next:
+		case <-timer.C:
+			if l != nil {
+				return *l, nil
+			}
+			return SignedCheckpoint{}, ErrNoCheckpoint
+		case <-ctx.Done():
+			return SignedCheckpoint{}, ctx.Err()
+		}
+	}
+}
+
+// nextSigned is closed when the next checkpoint is kept.
+func (c *Checkpointer) nextSigned() <-chan struct{} {
+	c.nextMu.Lock()
+	defer c.nextMu.Unlock()
+	if c.next == nil {
+		c.next = make(chan struct{})
+	}
+	return c.next
+}
+
+// keep makes sc the checkpoint served and wakes those waiting in Latest.
+func (c *Checkpointer) keep(sc *SignedCheckpoint) {
+	c.latest.Store(sc)
+	c.nextMu.Lock()
+	defer c.nextMu.Unlock()
+	if c.next != nil {
+		close(c.next)
+		c.next = nil
+	}
 }
 
 // InconsistentError says how the stored tree disagrees with the last
@@ -155,7 +218,7 @@ func (c *Checkpointer) Sign(ctx context.Context) (SignedCheckpoint, error) {
 				return SignedCheckpoint{}, err
 			}
 			c.refuse(ie)
-			c.latest.Store(last)
+			c.keep(last)
 			return *last, nil
 		}
 		if c.refusal.Swap(nil) != nil {
@@ -167,7 +230,7 @@ func (c *Checkpointer) Sign(ctx context.Context) (SignedCheckpoint, error) {
 			if err := c.Store.SaveCheckpoint(ctx, *last, c.Now()); err != nil {
 				return SignedCheckpoint{}, fmt.Errorf("save checkpoint %d: %w", n, err)
 			}
-			c.latest.Store(last)
+			c.keep(last)
 			return *last, nil
 		}
 	}
@@ -189,7 +252,7 @@ func (c *Checkpointer) Sign(ctx context.Context) (SignedCheckpoint, error) {
 	if err := c.Store.SaveCheckpoint(ctx, sc, c.Now()); err != nil {
 		return SignedCheckpoint{}, fmt.Errorf("save checkpoint %d: %w", n, err)
 	}
-	c.latest.Store(&sc)
+	c.keep(&sc)
 	for _, f := range c.Signed {
 		f(ctx, sc)
 	}
@@ -214,7 +277,7 @@ func (c *Checkpointer) Cosigned(sc SignedCheckpoint) error {
 	if cp.Size != sc.Size || cp.Root != sc.Root {
 		return fmt.Errorf("cosigned checkpoint %d: its note says size %d, root %s", sc.Size, cp.Size, cp.Root)
 	}
-	c.latest.Store(&sc)
+	c.keep(&sc)
 	return nil
 }
 
@@ -353,10 +416,20 @@ func (c *Checkpointer) Run(ctx context.Context, appended <-chan struct{}) {
 	}
 	recheck := time.NewTicker(recheckEvery)
 	defer recheck.Stop()
+	// A growth whose signal another reader of appended took (or that came
+	// while signing) is still signed within an interval: the read path
+	// never signs in its place.
+	poll := time.NewTicker(max(c.MinInterval, time.Second))
+	defer poll.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-poll.C:
+			n, err := c.Store.LogSize(ctx)
+			if l := c.latest.Load(); err != nil || c.refusal.Load() != nil || (l != nil && l.Size == n) {
+				continue
+			}
 		case <-recheck.C:
 			if err := c.Check(ctx); err != nil && ctx.Err() == nil {
 				if _, ok := errors.AsType[*InconsistentError](err); !ok {

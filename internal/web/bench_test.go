@@ -77,6 +77,7 @@ func benchNewApp(b *testing.B, records int) *benchApp {
 		b.Fatal(err)
 	}
 	cp := &translog.Checkpointer{Store: db, Keys: keys, MinInterval: time.Second, Now: time.Now, Log: log}
+	runCheckpointer(b, cp, db.Appended())
 	srv, err := web.New(web.Options{BaseURL: benchBase, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: []byte("ikrar-bench-download-key-32-byte")}, svc, db, certs, web.Transparency{Store: db, Keys: keys, Checkpointer: cp}, log)
 	if err != nil {

@@ -124,16 +124,12 @@ func at(vs []string, i int) string {
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // logPin is the checkpoint that covers the event's records (signatures and
-// revocations): the latest, signed now if the log has grown. A registry
-// whose signer refuses (docs/TRUST.md §12) serves an older one, which the
-// paper then says does not cover them.
+// revocations): the latest the checkpointer signed, waited for a moment if
+// the last record is newer. A registry whose signer refuses (docs/TRUST.md
+// §12) serves an older one, which the paper then says does not cover them.
 func (s *Server) logPin(ctx context.Context, parts []registry.Participant) (*report.LogPin, error) {
 	if s.tl.Checkpointer == nil || s.tl.Keys == nil {
 		return nil, nil
-	}
-	cp, err := s.latestCheckpoint(ctx)
-	if err != nil {
-		return nil, err
 	}
 	last := int64(-1)
 	for _, p := range parts {
@@ -143,6 +139,10 @@ func (s *Server) logPin(ctx context.Context, parts []registry.Participant) (*rep
 				last = max(last, sig.Revocation.LeafIndex)
 			}
 		}
+	}
+	cp, err := s.latestCheckpoint(ctx, last)
+	if err != nil {
+		return nil, err
 	}
 	note := cp.Note
 	if stored, err := s.tl.Store.CheckpointAt(ctx, cp.Size); err == nil && stored.Root == cp.Root {

@@ -14,6 +14,7 @@ import (
 // registry's history, so a later rewrite shows against it.
 func TestBeritaAcaraPinsTheCheckpoint(t *testing.T) {
 	f := newExportFixture(t)
+	f.a.waitCheckpointed(t) // to compare with the latest checkpoint below
 	q := url.Values{"place": {"Aula Kantor Bupati"}, "date": {"2024-10-23"},
 		"name": {"Drs. H. Ahmad Fauzi, M.Si."}, "position": {"Sekretaris Daerah"}}
 	pdf := wantDownload(t, f.admin.get(f.path("/berita-acara.pdf?")+q.Encode()), "application/pdf", "berita-acara-")

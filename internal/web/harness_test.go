@@ -70,6 +70,9 @@ type testApp struct {
 	keys  *translog.Keyring
 	// expectErrors is how many server errors the test provokes next.
 	expectErrors *atomic.Int64
+	// stopCheckpointer stops signing checkpoints, for a test that wants
+	// leaves no checkpoint covers.
+	stopCheckpointer func()
 }
 
 // newTestApp starts the server; opts adjust its options.
@@ -129,13 +132,14 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	if err != nil {
 		t.Fatal(err)
 	}
+	stop := runCheckpointer(t, cp, db.Appended())
 	h := srv.Handler()
 	ts.Config.Handler = h
 	ts.Start()
 	if ts.URL != base {
 		t.Fatalf("server URL %s, base URL %s", ts.URL, base)
 	}
-	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected}
+	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected, stopCheckpointer: stop}
 }
 
 // failOnError fails the test on any error the server logs: a user would
@@ -746,4 +750,36 @@ func find(t *testing.T, re, s string) string {
 		t.Fatalf("%s not found in:\n%s", re, s)
 	}
 	return html.UnescapeString(m[1])
+}
+
+// runCheckpointer runs the checkpointer as ikrar serve does, until the
+// test ends: look-ups never sign, they wait for it.
+func runCheckpointer(t testing.TB, cp *translog.Checkpointer, appended <-chan struct{}) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { cp.Run(ctx, appended); close(done) }()
+	stop = func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return stop
+}
+
+// waitCheckpointed waits until the checkpointer has signed the whole log,
+// as a client would wait for the next checkpoint.
+func (a *testApp) waitCheckpointed(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := a.db.LogSize(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := a.do(t, "GET", "/api/v1/log/checkpoint", "", "", nil)
+		if cp, err := translog.OpenCheckpoint(r.Body, a.keys.Verifiers()); err == nil && cp.Size == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no checkpoint of the whole log (%d leaves) signed within 10 s: %d %s", n, r.Status, r.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

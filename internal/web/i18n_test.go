@@ -100,7 +100,7 @@ func (s *i18nSite) pagePaths(t *testing.T) []string {
 	var out []string
 	for _, r := range e.Routes() {
 		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/api/") || strings.HasPrefix(r.Path, "/static/") ||
-			slices.Contains([]string{"/healthz", "/readyz", "/favicon.ico"}, r.Path) || strings.Contains(r.Path, "*") {
+			slices.Contains([]string{"/livez", "/healthz", "/readyz", "/favicon.ico"}, r.Path) || strings.Contains(r.Path, "*") {
 			continue
 		}
 		p := param.ReplaceAllStringFunc(r.Path, func(m string) string {

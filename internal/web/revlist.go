@@ -98,7 +98,7 @@ func errRowsTampered(cause error) error {
 
 func (s *Server) apiRevocations(c echo.Context) error {
 	ctx := c.Request().Context()
-	cp, err := s.latestCheckpoint(ctx)
+	cp, err := s.latestCheckpoint(ctx, s.logHead(ctx))
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 // keys the registry publishes.
 func (a *testApp) getRevocations(t *testing.T) (translog.RevocationList, response) {
 	t.Helper()
+	a.waitCheckpointed(t)
 	r := a.do(t, "GET", "/api/v1/log/revocations", "", "", nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("revocation list: %d %s", r.Status, r.Body)

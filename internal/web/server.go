@@ -49,6 +49,14 @@ type Options struct {
 	// session still lives and still sees the event (default 5 s): logging
 	// out, a deactivation or a password change ends it within that.
 	LiveSessionCheck time.Duration
+	// DataDir is the directory holding the database: /readyz checks the
+	// free space of its file system.
+	DataDir string
+	// MinFreeBytes is the free space below which /readyz answers 503
+	// (default DefaultMinFreeBytes).
+	MinFreeBytes int64
+	// FreeBytes replaces statfs on DataDir (tests simulate a full disk).
+	FreeBytes func(dir string) (uint64, error)
 }
 
 // Pinger reports whether the database answers.
@@ -80,6 +88,7 @@ type Server struct {
 	witnessPace *rate.Limiter
 	log         *slog.Logger
 	now         func() time.Time
+	health      health
 
 	// revocations is the latest signed revocation list.
 	revocations revocationLists
@@ -142,11 +151,13 @@ func (s *Server) Handler() *echo.Echo {
 	e.Use(s.requestID)
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog)
+	e.Use(s.drainGate)
 	e.Use(s.securityHeaders)
 	e.Use(s.language)
 	e.Use(bodyLimit)
 
-	e.GET("/healthz", s.healthz)
+	e.GET("/livez", s.livez)
+	e.GET("/healthz", s.livez)
 	e.GET("/readyz", s.readyz)
 	e.GET("/static/*", s.serveStatic)
 	e.GET("/sw.js", s.serveServiceWorker)
@@ -203,15 +214,6 @@ func (s *Server) Handler() *echo.Echo {
 	s.opsRoutes(pages, admin)
 	s.exportRoutes(admin, uploadCSRF)
 	return e
-}
-
-func (s *Server) healthz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-	defer cancel()
-	if err := s.db.Ping(ctx); err != nil {
-		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
-	}
-	return c.String(http.StatusOK, "ok\n")
 }
 
 // csrf is the CSRF check of the pages, reading the token with lookup. Its

@@ -169,6 +169,7 @@ func TestTilesBeyondTheCheckpoint(t *testing.T) {
 		t.Fatalf("checkpoint of %d leaves, want 2", cp.Size)
 	}
 	// A third leaf is appended, but no checkpoint signs it yet.
+	a.stopCheckpointer()
 	if err := appendUnsigned(t, a, org, e, people[2]); err != nil {
 		t.Fatal(err)
 	}
@@ -254,6 +255,7 @@ func TestTilesRefuseEditedRows(t *testing.T) {
 // signCheckpoint has the registry sign a checkpoint of its whole log.
 func signCheckpoint(t *testing.T, a *testApp) translog.Checkpoint {
 	t.Helper()
+	a.waitCheckpointed(t)
 	r := a.do(t, "GET", "/api/v1/log/checkpoint", "", "", nil)
 	cp, err := translog.OpenCheckpoint(r.Body, a.keys.Verifiers())
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/mod/sumdb/tlog"
@@ -112,10 +113,19 @@ func (s *Server) apiLogKey(c echo.Context) error {
 	return c.String(http.StatusOK, strings.Join(s.tl.Keys.VerifierKeys(), "\n")+"\n")
 }
 
-// latestCheckpoint returns a checkpoint that covers the whole log, signing
-// one first if the log has grown since the last.
-func (s *Server) latestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
-	cp, err := s.tl.Checkpointer.Sign(ctx)
+// checkpointWait bounds how long a look-up waits for the checkpointer to
+// sign a checkpoint covering a record committed a moment ago: it signs at
+// once when the log was idle, at most every MinInterval (2 s) under load.
+const checkpointWait = 3 * time.Second
+
+// latestCheckpoint returns the latest signed checkpoint, waiting a moment
+// for one that covers leaf index need (need < 0: none). The read path
+// never signs or stores a checkpoint: the checkpointer's Run does.
+func (s *Server) latestCheckpoint(ctx context.Context, need int64) (translog.SignedCheckpoint, error) {
+	cp, err := s.tl.Checkpointer.Latest(ctx, need, checkpointWait)
+	if errors.Is(err, translog.ErrNoCheckpoint) {
+		return cp, registry.Errorf(registry.EBUSY, "Log transparansi belum memiliki checkpoint yang ditandatangani. Coba lagi sebentar lagi.")
+	}
 	if err == nil && s.tl.Cosigned != nil {
 		// The same checkpoint with the witnesses' cosignatures gathered so
 		// far; until they come, the log's signature alone.
@@ -126,8 +136,20 @@ func (s *Server) latestCheckpoint(ctx context.Context) (translog.SignedCheckpoin
 	return cp, err
 }
 
+// logHead is the index of the log's last leaf now: a client asking for the
+// latest checkpoint gets one covering the log as it was when it asked,
+// after at most checkpointWait.
+func (s *Server) logHead(ctx context.Context) int64 {
+	n, err := s.tl.Checkpointer.Store.LogSize(ctx)
+	if err != nil {
+		return -1
+	}
+	return n - 1
+}
+
 func (s *Server) apiCheckpoint(c echo.Context) error {
-	cp, err := s.latestCheckpoint(c.Request().Context())
+	ctx := c.Request().Context()
+	cp, err := s.latestCheckpoint(ctx, s.logHead(ctx))
 	if err != nil {
 		return err
 	}

@@ -144,7 +144,14 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, shown regist
 	add := func(name string, ok bool, detail string) { v.Checks = append(v.Checks, check{name, ok, detail}) }
 	// Every return below has the status its checks earned.
 	defer func() { v.Status = v.status(sig) }()
-	cp, err := s.latestCheckpoint(ctx)
+	need := sig.LeafIndex
+	if sig.Revoked() {
+		need = max(need, sig.Revocation.LeafIndex)
+	}
+	if sig.Issuance != nil {
+		need = max(need, sig.Issuance.LeafIndex)
+	}
+	cp, err := s.latestCheckpoint(ctx, need)
 	if err != nil {
 		return p, v, err
 	}

@@ -125,6 +125,7 @@ func newWitnessApp(t *testing.T, logs ...*memLog) (url string, db *sqlite.DB, ke
 	if err != nil {
 		t.Fatal(err)
 	}
+	runCheckpointer(t, cp, db.Appended())
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
 	return base, db, key

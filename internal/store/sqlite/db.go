@@ -44,6 +44,9 @@ type DB struct {
 	hashes   *hashCache // upper levels of the log's tree, for proofs
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
+	// lastCommit is when the group commit last committed (unix ns), for
+	// /readyz: a recent commit proves the writer works without a probe.
+	lastCommit atomic.Int64
 	// scrubbing is set while a scrub of the WAL after an erasure is retried
 	// in the background (erase.go).
 	scrubbing atomic.Bool

@@ -101,7 +101,20 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	}
 	defer db.cache.dropEvent(id)
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE events SET status = ?, `+col+` = ? WHERE id = ?`, status, ms(at), id)
+		when := ms(at)
+		if status == registry.StatusClosed {
+			// A close is a point in time: it takes effect when it commits,
+			// so it is never earlier than a record committed ahead of it
+			// (whose signing time was taken a moment after at).
+			var last sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT MAX(signed_at) FROM signatures WHERE event_id = ?`, id).Scan(&last); err != nil {
+				return err
+			}
+			if last.Valid && last.Int64 >= when {
+				when = last.Int64 + 1
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE events SET status = ?, `+col+` = ? WHERE id = ?`, status, when, id)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -115,6 +116,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 		return lg.finish()
 	})
 	if err == nil {
+		db.lastCommit.Store(time.Now().UnixNano())
 		// Before answering: a signer who looks their certificate up at once
 		// must find the log grown.
 		db.notifyAppend(size)

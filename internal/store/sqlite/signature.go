@@ -142,6 +142,16 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 			return registry.Errorf(registry.EINVALID, "Catatan tidak dapat dicatat di log: %v", err)
 		}
 	}
+	// The event's state is read in the commit's own transaction: once a
+	// close has committed no signing commits, even one that checked a copy
+	// of the event read before the close.
+	var status registry.EventStatus
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM events WHERE id = ?`, s.EventID).Scan(&status); err != nil {
+		return mapErr(err, "Acara")
+	}
+	if status != registry.StatusOpen {
+		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup.")
+	}
 	s.LeafIndex = lg.n
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
 		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
