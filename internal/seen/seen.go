@@ -57,33 +57,56 @@ func Open(path string, wait func()) (*Dir, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, fmt.Errorf("state directory: %w", err)
 	}
-	m, err := os.ReadFile(filepath.Join(path, "ikrar-state"))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, fmt.Errorf("state directory: %w", err)
-		}
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".tmp-") || e.Name() == "ikrar-state" {
-				continue // another run making the same directory at this moment
-			}
-			return nil, fmt.Errorf("state directory %s holds other files and no ikrar-state file: not an ikrar state directory; name an empty or new directory", path)
-		}
-		// Every run writes the same marker: which one lands does not matter.
-		if err := WriteFileAtomic(filepath.Join(path, "ikrar-state"), []byte(marker)); err != nil {
-			return nil, fmt.Errorf("state directory: %w", err)
-		}
-	case err != nil:
-		return nil, fmt.Errorf("state directory: %w", err)
-	case string(m) != marker:
-		return nil, fmt.Errorf("state directory %s: ikrar-state says %q, this ikrar keeps %q: a state of another format or program", path, strings.TrimSpace(string(m)), strings.TrimSpace(marker))
+	if err := markStateDir(path); err != nil {
+		return nil, err
 	}
 	unlock, err := lockFile(filepath.Join(path, "lock"), wait)
 	if err != nil {
 		return nil, fmt.Errorf("state directory %s: lock: %w", path, err)
 	}
 	return &Dir{path: path, unlock: unlock}, nil
+}
+
+// markStateDir checks that path is an ikrar state directory, marking it as
+// one if it is empty. Several runs may do this at once on a new directory:
+// one that finds the marker written meanwhile reads it, and the lock file
+// and other runs' temporary files are not foreign.
+func markStateDir(path string) error {
+	for {
+		m, err := os.ReadFile(filepath.Join(path, "ikrar-state"))
+		switch {
+		case err == nil && string(m) != marker:
+			return fmt.Errorf("state directory %s: ikrar-state says %q, this ikrar keeps %q: a state of another format or program", path, strings.TrimSpace(string(m)), strings.TrimSpace(marker))
+		case err == nil:
+			return nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("state directory: %w", err)
+		}
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return fmt.Errorf("state directory: %w", err)
+		}
+		marked, foreign := false, false
+		for _, e := range entries {
+			switch name := e.Name(); {
+			case name == "ikrar-state":
+				marked = true
+			case strings.HasPrefix(name, ".tmp-"), name == "lock":
+			default:
+				foreign = true
+			}
+		}
+		if marked {
+			continue // written meanwhile by another run: read it
+		}
+		if foreign {
+			return fmt.Errorf("state directory %s holds other files and no ikrar-state file: not an ikrar state directory; name an empty or new directory", path)
+		}
+		// Every run writes the same marker: which one lands does not matter.
+		if err := WriteFileAtomic(filepath.Join(path, "ikrar-state"), []byte(marker)); err != nil {
+			return fmt.Errorf("state directory: %w", err)
+		}
+	}
 }
 
 // Path is the directory's path.
