@@ -76,6 +76,27 @@ type tamperEnv struct {
 	exec func(q string, args ...any) sql.Result
 }
 
+// storedTree reads the log's size and every stored hash of its tree, as
+// an insider with the database would.
+func storedTree(t *testing.T, db *sql.DB) (int64, translog.MemoryHashes) {
+	t.Helper()
+	var n int64
+	if err := db.QueryRow(`SELECT size FROM log_state`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	var stored translog.MemoryHashes
+	for i := range tlog.StoredHashCount(n) {
+		var b []byte
+		if err := db.QueryRow(`SELECT hash FROM log_hashes WHERE idx = ?`, i).Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		var h tlog.Hash
+		copy(h[:], b)
+		stored = append(stored, h)
+	}
+	return n, stored
+}
+
 // rewriteLeaves replaces leaves of the stored tree and rebuilds every
 // stored hash above them, as an insider with the database (no key) would
 // to make edited rows match the tree again.
@@ -86,17 +107,10 @@ func (e *tamperEnv) rewriteLeaves(replace map[int64]tlog.Hash) {
 		e.t.Fatal(err)
 	}
 	defer db.Close()
-	var size int64
-	if err := db.QueryRow(`SELECT size FROM log_state`).Scan(&size); err != nil {
-		e.t.Fatal(err)
-	}
+	size, stored := storedTree(e.t, db)
 	leaves := make([]tlog.Hash, size)
 	for i := range size {
-		var b []byte
-		if err := db.QueryRow(`SELECT hash FROM log_hashes WHERE idx = ?`, tlog.StoredHashIndex(0, i)).Scan(&b); err != nil {
-			e.t.Fatal(err)
-		}
-		copy(leaves[i][:], b)
+		leaves[i] = stored[tlog.StoredHashIndex(0, i)]
 		if h, ok := replace[i]; ok {
 			leaves[i] = h
 		}
@@ -123,20 +137,7 @@ func (e *tamperEnv) appendLeaf(leaf tlog.Hash) int64 {
 		e.t.Fatal(err)
 	}
 	defer db.Close()
-	var n int64
-	if err := db.QueryRow(`SELECT size FROM log_state`).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	var stored translog.MemoryHashes
-	for i := range tlog.StoredHashCount(n) {
-		var b []byte
-		if err := db.QueryRow(`SELECT hash FROM log_hashes WHERE idx = ?`, i).Scan(&b); err != nil {
-			e.t.Fatal(err)
-		}
-		var h tlog.Hash
-		copy(h[:], b)
-		stored = append(stored, h)
-	}
+	n, stored := storedTree(e.t, db)
 	hashes, err := translog.Append(stored, n, leaf)
 	if err != nil {
 		e.t.Fatal(err)
@@ -177,18 +178,7 @@ func (e *tamperEnv) resignCheckpoints() {
 		sizes = append(sizes, n)
 	}
 	rows.Close()
-	var stored translog.MemoryHashes
-	var n int64
-	db.QueryRow(`SELECT size FROM log_state`).Scan(&n)
-	for i := range tlog.StoredHashCount(n) {
-		var b []byte
-		if err := db.QueryRow(`SELECT hash FROM log_hashes WHERE idx = ?`, i).Scan(&b); err != nil {
-			e.t.Fatal(err)
-		}
-		var h tlog.Hash
-		copy(h[:], b)
-		stored = append(stored, h)
-	}
+	_, stored := storedTree(e.t, db)
 	for _, size := range sizes {
 		root, err := translog.TreeHash(size, stored)
 		if err != nil {

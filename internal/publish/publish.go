@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/seen"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -261,7 +262,7 @@ func (p *Publisher) post(ctx context.Context, u string, note []byte) error {
 // writeDir writes note as dir/<size>.checkpoint and dir/latest.checkpoint,
 // each atomically; latest.checkpoint never goes back to a smaller size.
 func writeDir(dir string, size int64, note []byte) error {
-	if err := writeAtomic(filepath.Join(dir, strconv.FormatInt(size, 10)+".checkpoint"), note); err != nil {
+	if err := seen.WriteFileAtomic(filepath.Join(dir, strconv.FormatInt(size, 10)+".checkpoint"), note); err != nil {
 		return err
 	}
 	latest := filepath.Join(dir, "latest.checkpoint")
@@ -270,7 +271,7 @@ func writeDir(dir string, size int64, note []byte) error {
 			return nil
 		}
 	}
-	return writeAtomic(latest, note)
+	return seen.WriteFileAtomic(latest, note)
 }
 
 // noteSize reads the size line of a checkpoint note.
@@ -281,38 +282,4 @@ func noteSize(note []byte) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(lines[1], 10, 64)
 	return n, err == nil
-}
-
-// writeAtomic replaces path with data: a temporary file, synced, renamed
-// over it, the directory synced; readers see the old file or the new one.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -300,7 +300,8 @@ func readBounded(path string) ([]byte, error) {
 }
 
 // WriteFileAtomic replaces path with data so a crash or a concurrent
-// reader sees the old file or the new one, never half of one.
+// reader sees the old file or the new one, never half of one, and the
+// rename itself is on disk (the directory is synced) when it returns.
 func WriteFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
@@ -321,5 +322,13 @@ func WriteFileAtomic(path string, data []byte) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
