@@ -1,7 +1,8 @@
 # Multi-stage build: a static binary (CGO off: SQLite is modernc's pure Go)
 # on distroless static, which brings CA certificates, tzdata and a nonroot
 # user and nothing else.
-FROM golang:1.26-bookworm AS build
+# The Go release go.mod names (its security fixes included): keep the two equal.
+FROM golang:1.27.3-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

@@ -1,6 +1,6 @@
 module github.com/ikrar-id/ikrar
 
-go 1.26.8
+go 1.27.3
 
 require (
 	codeberg.org/go-pdf/fpdf v0.12.0
