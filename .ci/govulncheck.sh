@@ -29,33 +29,32 @@ bin="$cache/bin/govulncheck-$GOVULNCHECK_VERSION"
 indexdb="$cache/bin/indexdb-$VULNDB_VERSION"
 db="$cache/db/$VULNDB_VERSION"
 mkdir -p "$cache/bin" "$cache/db"
+# Each binary and the index are built here and renamed into place only when
+# complete, so an interrupted run leaves nothing a later run would trust.
+work="$(mktemp -d "$cache/.work.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
 
-# go install writes into GOBIN; a fresh temporary GOBIN per tool lets each
-# binary be renamed into place only once it is complete.
 install_tool() { # package@version destination
-	local tmp
-	tmp="$(mktemp -d "$cache/bin/.install.XXXXXX")"
-	GOBIN="$tmp" go install "$1"
-	mv "$tmp/$(basename "${1%@*}")" "$2"
-	rmdir "$tmp"
+	GOBIN="$work/bin" go install "$1"
+	mv "$work/bin/$(basename "${1%@*}")" "$2"
 }
 [ -x "$bin" ] || install_tool "golang.org/x/vuln/cmd/govulncheck@$GOVULNCHECK_VERSION" "$bin"
 
 if [ ! -s "$db/index/db.json" ]; then
 	[ -x "$indexdb" ] || install_tool "golang.org/x/vulndb/cmd/indexdb@$VULNDB_VERSION" "$indexdb"
 	# Outside this module, so that go.sum is left alone.
-	src="$(cd "$cache" && go mod download -json "golang.org/x/vulndb@$VULNDB_VERSION" |
+	src="$(cd "$work" && go mod download -json "golang.org/x/vulndb@$VULNDB_VERSION" |
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 	if [ ! -d "$src/data/osv" ]; then
 		echo "govulncheck.sh: no data/osv in golang.org/x/vulndb@$VULNDB_VERSION ($src)" >&2
 		exit 1
 	fi
-	tmp="$(mktemp -d "$cache/db/.index.XXXXXX")"
-	"$indexdb" -vulns "$src/data/osv" -out "$tmp/db"
+	"$indexdb" -vulns "$src/data/osv" -out "$work/db"
 	rm -rf "$db"
-	mv "$tmp/db" "$db"
-	rmdir "$tmp"
+	mv "$work/db" "$db"
 fi
+rm -rf "$work"
+trap - EXIT
 
 echo "govulncheck $GOVULNCHECK_VERSION, golang.org/x/vulndb@$VULNDB_VERSION ($(find "$db/ID" -name "*.json" | wc -l) reports), $(go env GOVERSION)"
 exec "$bin" -db "file://$db" ./...
