@@ -349,18 +349,19 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 }
 
 // tx runs fn in one immediate transaction on the writer connection; all
-// writes go through here.
+// writes go through here. A full disk fails the whole transaction with
+// the domain's storage_full error, whichever statement met it.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return classifyFull(fmt.Errorf("begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return classifyFull(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return classifyFull(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
