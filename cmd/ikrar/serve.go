@@ -20,6 +20,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/config"
 	"github.com/ikrar-id/ikrar/internal/publish"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
@@ -120,6 +121,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		go tl.Cosigned.Run(cpCtx)
 	}
 	go runSchedule(cpCtx, a, log)
+	// A long outside reader (a backup tool, sqlite3 left open) grows the
+	// WAL; once it ends, the WAL's disk comes back without a restart.
+	go a.db.MaintainWAL(cpCtx, sqlite.WALCheckInterval, sqlite.WALTruncateAbove, log)
 	if pub != nil {
 		pubDone := make(chan struct{})
 		go func() { pub.Run(cpCtx); close(pubDone) }()
