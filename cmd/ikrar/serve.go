@@ -90,6 +90,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, AccessLog: cfg.AccessLog, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download, DataDir: cfg.DataDir, MinFreeBytes: cfg.MinFreeMB << 20,
+		PDFReserveBytes: cfg.PDFReserveMB << 20,
 	}, a.svc, a.db, certs, tl, log)
 	if err != nil {
 		return err

@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/ikrar-id/ikrar/internal/web"
 )
 
 // A full disk: a signing through the API answers 503 storage_full with
@@ -72,5 +76,52 @@ func TestDiskFullSigning(t *testing.T) {
 	wantPage(t, p, http.StatusOK, "Ikrar Anda tercatat")
 	if n := f.signedCount(t, f.e); n != signed+1 {
 		t.Fatalf("%d records after space returned, want %d", n, signed+1)
+	}
+}
+
+// Certificates never take the room signings need: below the PDF reserve
+// (twice --min-free-mb by default) a certificate not yet issued is refused
+// with 503 storage_full, not served unstored, while signing goes on and
+// certificates already issued still download; with room again it issues.
+func TestPDFReserveKeepsRoomForSignings(t *testing.T) {
+	var free atomic.Uint64
+	free.Store(10 << 30)
+	f := newSigningFixtureOn(t, newTestApp(t, func(o *web.Options) {
+		o.MinFreeBytes = 256 << 20
+		o.FreeBytes = func(string) (uint64, error) { return free.Load(), nil }
+	}), siti, andre)
+	a := f.a
+	issued := a.mustSign(t, f.e, siti)
+	first := a.do(t, "GET", issued.Certificate.PDFURL, "", "", nil)
+	if first.Status != http.StatusOK || !bytes.HasPrefix(first.Body, []byte("%PDF-")) {
+		t.Fatalf("certificate with room: %d %.80s", first.Status, first.Body)
+	}
+
+	free.Store(400 << 20) // above --min-free-mb, below the PDF reserve
+	if r := a.do(t, "GET", "/readyz", "", "", nil); r.Status != http.StatusOK {
+		t.Fatalf("/readyz with the database's room: %d %s", r.Status, r.Body)
+	}
+	a.expectErrors.Store(1 << 20)
+	signed := a.mustSign(t, f.e, andre) // the record commits
+	r := a.do(t, "GET", signed.Certificate.PDFURL, "", "", nil)
+	if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") != "120" {
+		t.Fatalf("new certificate below the PDF reserve: %d, Retry-After %q", r.Status, r.Header.Get("Retry-After"))
+	}
+	for _, want := range []string{"sertifikat PDF ini belum dapat diterbitkan", "Catatan ikrar Anda tetap tersimpan"} {
+		if !strings.Contains(string(r.Body), want) {
+			t.Errorf("the refusal does not say %q:\n%s", want, r.Body)
+		}
+	}
+	if n := storedPDFs(t, a.path, signed.Certificate.Code); n != 0 {
+		t.Errorf("a refused certificate was stored (%d rows)", n)
+	}
+	if again := a.do(t, "GET", issued.Certificate.PDFURL, "", "", nil); again.Status != http.StatusOK || !bytes.Equal(again.Body, first.Body) {
+		t.Errorf("an issued certificate below the PDF reserve: %d, same bytes %v", again.Status, bytes.Equal(again.Body, first.Body))
+	}
+
+	free.Store(10 << 30)
+	a.expectErrors.Store(0)
+	if r := a.do(t, "GET", signed.Certificate.PDFURL, "", "", nil); r.Status != http.StatusOK || !bytes.HasPrefix(r.Body, []byte("%PDF-")) {
+		t.Fatalf("certificate once room returned: %d %.80s", r.Status, r.Body)
 	}
 }
