@@ -53,6 +53,9 @@ func TestDiskFullSigning(t *testing.T) {
 		t.Errorf("the API does not say the signature was not saved: %s", full.Body)
 	}
 
+	// /readyz says so, though statfs shows room: the balancer drains.
+	wantReady(t, a, http.StatusServiceUnavailable, "storage_full")
+
 	// On the form: the confirm page again, the drawn signature kept.
 	phone := a.browser(t)
 	slug := strings.TrimPrefix(f.e.URL, a.URL)
@@ -76,6 +79,21 @@ func TestDiskFullSigning(t *testing.T) {
 	wantPage(t, p, http.StatusOK, "Ikrar Anda tercatat")
 	if n := f.signedCount(t, f.e); n != signed+1 {
 		t.Fatalf("%d records after space returned, want %d", n, signed+1)
+	}
+	wantReady(t, a, http.StatusOK, "")
+}
+
+// wantReady checks /readyz's status and the code of its first failing
+// check.
+func wantReady(t *testing.T, a *testApp, status int, code string) {
+	t.Helper()
+	r := a.do(t, "GET", "/readyz", "", "", nil)
+	var st struct {
+		Code string `json:"code"`
+	}
+	r.decode(t, &st)
+	if r.Status != status || st.Code != code {
+		t.Fatalf("/readyz %d %q, want %d %q: %s", r.Status, st.Code, status, code, r.Body)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -23,12 +24,28 @@ func isFull(err error) bool {
 }
 
 // classifyFull turns a full disk into the domain's storage_full error,
-// keeping the cause for the log; other errors pass unchanged.
-func classifyFull(err error) error {
-	if err == nil || !isFull(err) || registry.IsCode(err, registry.EFULL) {
+// keeping the cause for the log, and notes when (LastFull); other errors
+// pass unchanged.
+func (db *DB) classifyFull(err error) error {
+	if err == nil || !isFull(err) {
+		return err
+	}
+	db.lastFull.Store(time.Now().UnixNano())
+	if registry.IsCode(err, registry.EFULL) {
 		return err
 	}
 	return &registry.Error{Code: registry.EFULL, Message: fullMessage, Err: err}
+}
+
+// LastFull is when a write last failed because the disk (or the
+// database's page cap) was full; zero if none did, or if a signing batch
+// has committed since.
+func (db *DB) LastFull() time.Time {
+	full := db.lastFull.Load()
+	if full == 0 || db.lastCommit.Load() > full {
+		return time.Time{}
+	}
+	return time.Unix(0, full)
 }
 
 // LimitPages caps the database at n pages (PRAGMA max_page_count on the

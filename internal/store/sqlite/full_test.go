@@ -75,6 +75,9 @@ func TestDiskFullFailsSigningsWholeAndRecovers(t *testing.T) {
 		t.Fatalf("storage_full without its message: %q", msg)
 	}
 	mustAuditLog(t, f, int64(stored))
+	if f.db.LastFull().IsZero() {
+		t.Error("LastFull is zero after a write met a full disk")
+	}
 
 	// Concurrent signings form batches; each waiter hears storage_full.
 	const burst = 40
@@ -105,4 +108,7 @@ func TestDiskFullFailsSigningsWholeAndRecovers(t *testing.T) {
 		}
 	}
 	mustAuditLog(t, f, int64(stored+burst))
+	if full := f.db.LastFull(); !full.IsZero() {
+		t.Errorf("LastFull %v after signings committed again", full)
+	}
 }
