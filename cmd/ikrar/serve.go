@@ -20,6 +20,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/config"
 	"github.com/ikrar-id/ikrar/internal/publish"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
@@ -89,6 +90,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, AccessLog: cfg.AccessLog, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: a.secrets.Download, DataDir: cfg.DataDir, MinFreeBytes: cfg.MinFreeMB << 20,
+		PDFReserveBytes: cfg.PDFReserveMB << 20,
 	}, a.svc, a.db, certs, tl, log)
 	if err != nil {
 		return err
@@ -120,6 +122,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		go tl.Cosigned.Run(cpCtx)
 	}
 	go runSchedule(cpCtx, a, log)
+	// A long outside reader (a backup tool, sqlite3 left open) grows the
+	// WAL; once it ends, the WAL's disk comes back without a restart.
+	go a.db.MaintainWAL(cpCtx, sqlite.WALCheckInterval, sqlite.WALTruncateAbove, log)
 	if pub != nil {
 		pubDone := make(chan struct{})
 		go func() { pub.Run(cpCtx); close(pubDone) }()

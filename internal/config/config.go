@@ -50,6 +50,9 @@ type Config struct {
 	// MinFreeMB is the free space on the data directory's file system
 	// below which /readyz answers 503.
 	MinFreeMB int64
+	// PDFReserveMB is the free space below which no new certificate PDF
+	// is stored, so signings keep room; 0: twice MinFreeMB.
+	PDFReserveMB int64
 	// DrainDelay is how long, after SIGTERM, the server keeps accepting
 	// connections while /readyz answers 503, so a load balancer stops
 	// sending before the listener closes.
@@ -93,6 +96,7 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.AccessLog, "access-log", getenv("IKRAR_ACCESS_LOG") == "1" || getenv("IKRAR_ACCESS_LOG") == "true" || getenv("IKRAR_ACCESS_LOG") == "on",
 		"log every request at info level: route, path without query string, status, size, time, request ID; no address or personal data (IKRAR_ACCESS_LOG)")
 	fs.Int64Var(&c.MinFreeMB, "min-free-mb", 256, "free space (MB) on the data directory's disk below which /readyz answers 503 (IKRAR_MIN_FREE_MB)")
+	fs.Int64Var(&c.PDFReserveMB, "pdf-reserve-mb", 0, "free space (MB) below which no new certificate PDF is stored, so signings keep room; larger than --min-free-mb (default twice it) (IKRAR_PDF_RESERVE_MB)")
 	fs.DurationVar(&c.DrainDelay, "drain-delay", 0, "after SIGTERM, keep accepting this long with /readyz at 503 before closing the listener (IKRAR_DRAIN_DELAY)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "after SIGTERM, how long requests in flight may finish before they are cut (IKRAR_SHUTDOWN_TIMEOUT)")
 	var pdfCache string
@@ -101,12 +105,17 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 		return c, err
 	}
 	c.PDFCacheMBObsolete = pdfCache != ""
-	if v := getenv("IKRAR_MIN_FREE_MB"); v != "" && !flagSet(fs, "min-free-mb") {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return c, fmt.Errorf("IKRAR_MIN_FREE_MB %q is not a number", v)
+	for _, m := range []struct {
+		env, flag string
+		to        *int64
+	}{{"IKRAR_MIN_FREE_MB", "min-free-mb", &c.MinFreeMB}, {"IKRAR_PDF_RESERVE_MB", "pdf-reserve-mb", &c.PDFReserveMB}} {
+		if v := getenv(m.env); v != "" && !flagSet(fs, m.flag) {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return c, fmt.Errorf("%s %q is not a number", m.env, v)
+			}
+			*m.to = n
 		}
-		c.MinFreeMB = n
 	}
 	for _, d := range []struct {
 		env, flag string
@@ -122,6 +131,12 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	}
 	if c.MinFreeMB < 0 || c.DrainDelay < 0 || c.ShutdownTimeout <= 0 {
 		return c, errors.New("--min-free-mb and --drain-delay must not be negative, --shutdown-timeout must be positive")
+	}
+	if c.PDFReserveMB < 0 {
+		return c, errors.New("--pdf-reserve-mb must not be negative")
+	}
+	if c.PDFReserveMB > 0 && c.PDFReserveMB <= c.MinFreeMB {
+		return c, fmt.Errorf("--pdf-reserve-mb (%d) must be larger than --min-free-mb (%d): certificates must leave the database room to commit signings", c.PDFReserveMB, c.MinFreeMB)
 	}
 	if q := getenv("IKRAR_WITNESS_QUORUM"); q != "" && !flagSet(fs, "witness-quorum") {
 		n, err := strconv.Atoi(q)

@@ -20,6 +20,11 @@ const (
 	// EBUSY: the server is at capacity for this kind of work (password
 	// hashing); the request may be retried shortly.
 	EBUSY = "busy"
+	// EFULL: the server's storage is full (SQLite reported SQLITE_FULL,
+	// the OS ENOSPC, or a certificate would eat into the room kept for
+	// signings); nothing of the request was stored and it may be retried
+	// once space returns.
+	EFULL = "storage_full"
 	// ETOKENEXPIRED: an API token that was valid has expired.
 	ETOKENEXPIRED = "token_expired"
 

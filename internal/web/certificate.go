@@ -62,6 +62,9 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, string, error)
 	if err != nil || ok {
 		return pdf, hash, err
 	}
+	if err := s.pdfRoom(); err != nil {
+		return nil, "", err
+	}
 	if r.noInk {
 		sig, err := s.svc.Certificate(ctx, r.Sig.Code)
 		if err != nil {

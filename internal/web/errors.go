@@ -10,6 +10,9 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
+// retryAfterFull is the Retry-After of a storage_full answer, in seconds.
+const retryAfterFull = "120"
+
 // statusOf maps a domain error code to its HTTP status: the one place where
 // that mapping lives.
 func statusOf(code string) int {
@@ -36,7 +39,7 @@ func statusOf(code string) int {
 		return http.StatusGone
 	case registry.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
-	case registry.EBUSY:
+	case registry.EBUSY, registry.EFULL:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -76,9 +79,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			}
 		}
 	}
-	if code == registry.EBUSY {
-		c.Response().Header().Set("Retry-After", "5")
-	}
+	setRetryAfter(c, code)
 	if status >= 500 && code != registry.EBUSY {
 		s.log.Error("request failed", "request_id", requestIDOf(c), "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
@@ -89,6 +90,18 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if rerr := s.render(c, status, "error", map[string]any{"Title": "Terjadi kesalahan", "Message": msg, "Status": status, "RequestID": requestIDOf(c)}); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		c.String(status, translate(s.lang(c), msg))
+	}
+}
+
+// setRetryAfter tells the client when to try again after an error whose
+// cause passes.
+func setRetryAfter(c echo.Context, code string) {
+	switch code {
+	case registry.EBUSY:
+		c.Response().Header().Set("Retry-After", "5")
+	case registry.EFULL:
+		// Space returns when the operator frees it: minutes, not seconds.
+		c.Response().Header().Set("Retry-After", retryAfterFull)
 	}
 }
 

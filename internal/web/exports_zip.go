@@ -122,6 +122,9 @@ func (s *Server) renderZipJob(ctx context.Context, j *zipJob, base record) {
 	if j.pdf, _, ok, j.err = s.storedPDF(ctx, r); ok || j.err != nil {
 		return
 	}
+	if j.err = s.pdfRoom(); j.err != nil {
+		return
+	}
 	var p registry.IssuedPDF
 	if p, j.err = s.renderSignedPDF(r); j.err == nil {
 		j.pdf, j.token, j.fresh = p.PDF, p.ClaimToken, true

@@ -18,6 +18,7 @@ const (
 	codeDatabaseUnavailable = "database_unavailable"
 	codeWriterUnavailable   = "writer_unavailable"
 	codeDiskLow             = "disk_low"
+	codeStorageFull         = "storage_full"
 	codeDraining            = "draining"
 )
 
@@ -31,7 +32,18 @@ const DefaultMinFreeBytes = 256 << 20
 const (
 	writerRecent = 5 * time.Second
 	probeBound   = 2 * time.Second
+	// fullRecent is how long a write refused for a full disk keeps
+	// /readyz at 503 unless a signing commits: past it, readiness comes
+	// back by itself, so a balancer sends signers again to find out.
+	fullRecent = 30 * time.Second
 )
+
+// FullReporter is a store that can say its writes met a full disk.
+type FullReporter interface {
+	// LastFull is when a write last failed for a full disk; zero if
+	// none did or a signing committed since.
+	LastFull() time.Time
+}
 
 // WriteProber is the store's writer as /readyz sees it.
 type WriteProber interface {
@@ -137,6 +149,10 @@ func (s *Server) readyz(c echo.Context) error {
 	} else if min := s.minFreeBytes(); free < min {
 		add("disk", codeDiskLow, translate(lang, "Ruang kosong disk data hampir habis: penandatanganan dapat gagal."),
 			fmt.Sprintf("%d MB free, %d MB required (--min-free-mb)", free>>20, min>>20))
+	} else if full := s.lastFull(); !full.IsZero() {
+		// statfs may show room (a quota, a size cap) where SQLite met none.
+		add("disk", codeStorageFull, translate(lang, "Penyimpanan penuh: penandatanganan terakhir gagal karena basis data tidak dapat bertambah besar."),
+			fmt.Sprintf("a write failed with storage_full %s ago; %d MB free", time.Since(full).Round(time.Second), free>>20))
 	} else {
 		add("disk", "", "", fmt.Sprintf("%d MB free", free>>20))
 	}
@@ -206,6 +222,19 @@ func (s *Server) writerCommits(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("no commit within %s", probeBound)
 	}
+}
+
+// lastFull is when a write last failed for a full disk, if that was
+// within fullRecent and no signing has committed since.
+func (s *Server) lastFull() time.Time {
+	f, ok := s.db.(FullReporter)
+	if !ok {
+		return time.Time{}
+	}
+	if t := f.LastFull(); !t.IsZero() && time.Since(t) < fullRecent {
+		return t
+	}
+	return time.Time{}
 }
 
 func (s *Server) minFreeBytes() uint64 {

@@ -69,9 +69,41 @@ func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, er
 			}
 			unmatched++
 		}
+		if err := s.pdfRoom(); err != nil {
+			return stored, unmatched, err
+		}
 		if err := s.store.StorePDFs(ctx, batch); err != nil {
 			return stored, unmatched, fmt.Errorf("store issued certificates: %w", err)
 		}
 		stored += len(batch)
 	}
+}
+
+// pdfRoomMessage says why a certificate is not issued yet: its record is
+// safe, and the room left is kept for signings.
+const pdfRoomMessage = "Ruang disk server hampir penuh: sertifikat PDF ini belum dapat diterbitkan, agar ruang yang tersisa cukup untuk menyimpan tanda tangan. Catatan ikrar Anda tetap tersimpan; coba unduh lagi dalam beberapa menit."
+
+// pdfRoom refuses to issue a new certificate while the data directory's
+// free space is below the PDF reserve, which is larger than the room
+// /readyz asks for the database: certificates (some 40 KB each, kept for
+// good) must never take the space signings need to commit. A certificate
+// is not served unstored instead: its issuance is what the log records,
+// and bytes served without it would later verify as not the issued PDF
+// (docs/TRUST.md §1).
+func (s *Server) pdfRoom() error {
+	free, err := s.freeBytes()
+	if err != nil {
+		return fmt.Errorf("free space before storing a certificate: %w", err)
+	}
+	if free < s.pdfReserveBytes() {
+		return registry.Errorf(registry.EFULL, pdfRoomMessage)
+	}
+	return nil
+}
+
+func (s *Server) pdfReserveBytes() uint64 {
+	if s.opt.PDFReserveBytes > 0 {
+		return uint64(s.opt.PDFReserveBytes)
+	}
+	return 2 * s.minFreeBytes()
 }

@@ -231,7 +231,14 @@ func (s *Server) eventSign(c echo.Context) error {
 		Event: v.Event, Employee: emp, Ink: sigInk, Consent: keep.Consent,
 		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(),
 	})
-	if code := registry.ErrorCode(err); code == registry.ECONSENT || code == registry.EBADINK || code == registry.ENOTOPEN {
+	switch code := registry.ErrorCode(err); code {
+	case registry.ECONSENT, registry.EBADINK, registry.ENOTOPEN:
+		return s.showConfirm(c, v, emp, ch, keep, err, statusOf(code))
+	case registry.EFULL:
+		// Nothing was stored: the form comes back with the signature
+		// drawn, to send again once space returns.
+		s.log.Error("signing not stored: storage full", "request_id", requestIDOf(c), "err", err)
+		setRetryAfter(c, code)
 		return s.showConfirm(c, v, emp, ch, keep, err, statusOf(code))
 	}
 	if err != nil {

@@ -55,6 +55,9 @@ type Options struct {
 	// MinFreeBytes is the free space below which /readyz answers 503
 	// (default DefaultMinFreeBytes).
 	MinFreeBytes int64
+	// PDFReserveBytes is the free space below which no new certificate is
+	// stored, so signings keep room to commit (default twice MinFreeBytes).
+	PDFReserveBytes int64
 	// FreeBytes replaces statfs on DataDir (tests simulate a full disk).
 	FreeBytes func(dir string) (uint64, error)
 }

@@ -47,6 +47,8 @@ type DB struct {
 	// lastCommit is when the group commit last committed (unix ns), for
 	// /readyz: a recent commit proves the writer works without a probe.
 	lastCommit atomic.Int64
+	// lastFull is when a write last failed for a full disk (unix ns).
+	lastFull atomic.Int64
 	// scrubbing is set while a scrub of the WAL after an erasure is retried
 	// in the background (erase.go).
 	scrubbing atomic.Bool
@@ -349,18 +351,19 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 }
 
 // tx runs fn in one immediate transaction on the writer connection; all
-// writes go through here.
+// writes go through here. A full disk fails the whole transaction with
+// the domain's storage_full error, whichever statement met it.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return db.classifyFull(fmt.Errorf("begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return db.classifyFull(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return db.classifyFull(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

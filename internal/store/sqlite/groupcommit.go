@@ -100,6 +100,11 @@ func (db *DB) commitBatch(batch []signRequest) {
 			}
 			n := lg.n
 			if err := insertSignature(ctx, tx, lg, r.sig); err != nil {
+				if isFull(err) {
+					// SQLite may have rolled the whole transaction back:
+					// the batch fails, each waiter with storage_full.
+					return err
+				}
 				results[i] = err
 				lg.n = n
 				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO sign`); rerr != nil {

@@ -24,8 +24,13 @@ type fixture struct {
 
 func mustFixture(t *testing.T, n int) fixture {
 	t.Helper()
+	return mustFixtureAt(t, filepath.Join(t.TempDir(), "ikrar.db"), n)
+}
+
+// mustFixtureAt is mustFixture with its database at path.
+func mustFixtureAt(t *testing.T, path string, n int) fixture {
+	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
