@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -87,6 +88,7 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, string, error)
 		s.pdfs.drop(r.Sig.Code)
 		return nil, "", errErased()
 	}
+	s.opt.Metrics.PDFStored(len(p.PDF))
 	s.pdfs.put(r.Sig.Code, p.PDF, p.SHA256)
 	return p.PDF, p.SHA256, nil
 }
@@ -140,6 +142,7 @@ func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 		return registry.IssuedPDF{}, err
 	}
 	var pdf []byte
+	start := time.Now()
 	err = s.heavy.do(context.Background(), func() (err error) {
 		pdf, err = s.certs.Render(certificate.Certificate{
 			Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
@@ -147,6 +150,7 @@ func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 		})
 		return err
 	})
+	s.opt.Metrics.PDFRendered(time.Since(start), err)
 	if err != nil {
 		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
 	}

@@ -160,6 +160,8 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 		}
 		sub := hub.subscribe(e, org.Location(), u.Scope(), s.lang(c), public)
 		defer hub.unsubscribe(sub)
+		s.opt.Metrics.StreamOpened()
+		defer s.opt.Metrics.StreamClosed()
 		heartbeat := time.NewTicker(liveHeartbeat)
 		defer heartbeat.Stop()
 		offset := rand.N(liveSpread)

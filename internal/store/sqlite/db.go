@@ -47,6 +47,8 @@ type DB struct {
 	// lastCommit is when the group commit last committed (unix ns), for
 	// /readyz: a recent commit proves the writer works without a probe.
 	lastCommit atomic.Int64
+	// committed, if set, observes every group commit (ObserveCommits).
+	committed atomic.Pointer[func(batch int, took time.Duration)]
 	// scrubbing is set while a scrub of the WAL after an erasure is retried
 	// in the background (erase.go).
 	scrubbing atomic.Bool

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// TestMetrics runs `ikrar serve --metrics-addr --metrics-token` as an
+// operator would and scrapes it the way Prometheus does: a signing through
+// the web form, a duplicate through the API and a failed identification
+// are each counted where an operator looks; the log's size, the newest
+// checkpoint and the WAL are there; /metrics is not on the public address,
+// and without the token nothing is served.
+func TestMetrics(t *testing.T) {
+	srv := startMetricsServer(t, "rahasia-prometheus")
+
+	// Not on the public address.
+	if res, body := getAny(t, srv.base+"/metrics"); res.StatusCode == http.StatusOK || bytes.Contains(body, []byte("ikrar_")) {
+		t.Fatalf("public GET /metrics = %s, want no metrics there:\n%.300s", res.Status, body)
+	}
+	// The token is enforced.
+	for _, auth := range []string{"", "Bearer salah", "rahasia-prometheus", "Basic cmFoYXNpYS1wcm9tZXRoZXVz"} {
+		if res, _ := scrapeWith(t, srv.metrics, auth); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("scrape with Authorization %q = %s, want 401", auth, res.Status)
+		}
+	}
+
+	before := srv.scrape(t)
+	if v, ok := value(before, "ikrar_signings_total", "channel", "web", "result", "ok"); ok && v != 0 {
+		t.Fatalf("before any signing: web ok = %v", v)
+	}
+	if _, ok := value(before, "ikrar_build_info"); !ok {
+		t.Error("ikrar_build_info missing")
+	}
+	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "ikrar_wal_bytes", "ikrar_db_bytes", "ikrar_password_hash_queue"} {
+		if _, ok := before[name]; !ok {
+			t.Errorf("%s missing", name)
+		}
+	}
+
+	srv.signOnWeb(t)
+	// The same person again through the API: the first record is shown.
+	if status := srv.signOnAPI(t, srv.demo.Code); status != http.StatusOK {
+		t.Fatalf("second signing through the API = %d, want 200 (already signed)", status)
+	}
+	if status := srv.signOnAPI(t, "SALAH1"); status < 400 {
+		t.Fatalf("signing with a wrong event code = %d, want a refusal", status)
+	}
+
+	after := srv.scrape(t)
+	for _, w := range []struct {
+		labels []string
+		want   float64
+	}{
+		{[]string{"channel", "web", "result", "ok"}, 1},
+		{[]string{"channel", "api", "result", "duplicate"}, 1},
+		{[]string{"channel", "api", "result", "ok"}, 0},
+	} {
+		if got, _ := value(after, "ikrar_signings_total", w.labels...); got != w.want {
+			t.Errorf("ikrar_signings_total%v = %v, want %v", w.labels, got, w.want)
+		}
+	}
+	if got, _ := value(after, "ikrar_identification_failures_total", "reason", "wrong_event_code"); got != 1 {
+		t.Errorf("identification failures (wrong code) = %v, want 1", got)
+	}
+	if got := histogramCount(after, "ikrar_commit_duration_seconds"); got < 1 {
+		t.Errorf("commit latency observed %d times after a signing, want at least 1", got)
+	}
+	if wal, _ := value(after, "ikrar_wal_bytes"); wal <= 0 {
+		t.Errorf("ikrar_wal_bytes = %v after a signing, want the WAL's size", wal)
+	}
+
+	// The checkpointer signs the grown log within its interval: the
+	// newest checkpoint then covers the whole log and is seconds old.
+	logSize, _ := value(after, "ikrar_log_size")
+	beforeSize, _ := value(before, "ikrar_log_size")
+	if logSize <= beforeSize {
+		t.Fatalf("ikrar_log_size %v after a signing, %v before: want it grown", logSize, beforeSize)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m := srv.scrape(t)
+		size, _ := value(m, "ikrar_checkpoint_size")
+		age, ok := value(m, "ikrar_checkpoint_age_seconds")
+		if size >= logSize && ok {
+			if age < 0 || age > 30 {
+				t.Errorf("ikrar_checkpoint_age_seconds = %v for a checkpoint just signed", age)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("checkpoint size %v, log size %v: no checkpoint of the grown log within 10 s", size, logSize)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	srv.stop(t)
+	if _, err := http.Get("http://" + srv.metrics + "/metrics"); err == nil {
+		t.Error("the metrics listener still answers after the server stopped")
+	}
+}
+
+// TestMetricsOff: without --metrics-addr nothing listens for metrics and
+// the public address serves none.
+func TestMetricsOff(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	addr := freeAddr(t)
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir()}, strings.NewReader(""), &stdout, &stderr, noEnv)
+	}()
+	waitHealthy(t, "http://"+addr, done)
+	if res, body := getAny(t, "http://"+addr+"/metrics"); res.StatusCode == http.StatusOK || bytes.Contains(body, []byte("ikrar_")) {
+		t.Errorf("GET /metrics on the public address = %s:\n%.300s", res.Status, body)
+	}
+	if strings.Contains(stderr.String(), "serving metrics") {
+		t.Errorf("metrics served although --metrics-addr is empty:\n%s", stderr.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+type metricsServer struct {
+	base, metrics, token string
+	demo                 demoServer
+	owner                string
+	done                 chan error
+	cancel               context.CancelFunc
+}
+
+func startMetricsServer(t *testing.T, token string) *metricsServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	addr, maddr := freeAddr(t), freeAddr(t)
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	env := func(k string) string {
+		if k == "IKRAR_METRICS_TOKEN" {
+			return token
+		}
+		return ""
+	}
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir(), "--demo", "--metrics-addr", maddr},
+			strings.NewReader(""), &stdout, &stderr, env)
+	}()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server stderr:\n%s", stderr.String())
+		}
+	})
+	s := &metricsServer{base: "http://" + addr, metrics: maddr, token: token, done: done, cancel: cancel}
+	waitHealthy(t, s.base, done)
+	s.demo = parseDemo(t, stdout.String())
+	owner := regexp.MustCompile(regexp.QuoteMeta(s.demo.NIPs[0]) + ` \(([^)]+)\)`).FindStringSubmatch(stdout.String())
+	if owner == nil {
+		t.Fatalf("demo output names nobody for %s:\n%s", s.demo.NIPs[0], stdout.String())
+	}
+	s.owner = owner[1]
+	return s
+}
+
+func (s *metricsServer) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not stop")
+	}
+}
+
+// signOnWeb signs as a phone does: the event page, then the form with
+// NIP, event code and a typed name.
+func (s *metricsServer) signOnWeb(t *testing.T) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(s.demo.EventURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("event page has no CSRF token:\n%.500s", page)
+	}
+	form := url.Values{"_csrf": {string(m[1])}, "nip": {strings.ReplaceAll(s.demo.NIPs[0], " ", "")}, "code": {s.demo.Code},
+		"typed_name": {s.owner}, "use_typed": {"1"}, "consent": {"1"}}
+	res, err = c.PostForm(s.demo.EventURL+"/sign", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/c/") {
+		t.Fatalf("web signing = %s (Location %q), want 303 to the certificate:\n%.500s", res.Status, res.Header.Get("Location"), body)
+	}
+}
+
+// signOnAPI signs the demo's first NIP through the JSON API with the
+// given event code and returns the status.
+func (s *metricsServer) signOnAPI(t *testing.T, code string) int {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(s.demo.NIPs[0], " ", ""), "event_code": code,
+		"consent": true, "typed_name": s.owner})
+	res, err := http.Post(s.base+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func (s *metricsServer) scrape(t *testing.T) map[string]*dto.MetricFamily {
+	t.Helper()
+	res, body := scrapeWith(t, s.metrics, "Bearer "+s.token)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("scrape: %s\n%s", res.Status, body)
+	}
+	return parseMetrics(t, body)
+}
+
+func scrapeWith(t *testing.T, addr, auth string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, body
+}
+
+// parseMetrics parses the text exposition format as Prometheus does.
+func parseMetrics(t *testing.T, body []byte) map[string]*dto.MetricFamily {
+	t.Helper()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse metrics: %v\n%s", err, body)
+	}
+	return fams
+}
+
+// value is the value of the counter or gauge of family name whose labels
+// include the given pairs.
+func value(fams map[string]*dto.MetricFamily, name string, labels ...string) (float64, bool) {
+	f, ok := fams[name]
+	if !ok {
+		return 0, false
+	}
+next:
+	for _, m := range f.GetMetric() {
+		for i := 0; i+1 < len(labels); i += 2 {
+			found := false
+			for _, l := range m.GetLabel() {
+				found = found || (l.GetName() == labels[i] && l.GetValue() == labels[i+1])
+			}
+			if !found {
+				continue next
+			}
+		}
+		switch {
+		case m.Counter != nil:
+			return m.GetCounter().GetValue(), true
+		case m.Gauge != nil:
+			return m.GetGauge().GetValue(), true
+		case m.Untyped != nil:
+			return m.GetUntyped().GetValue(), true
+		}
+	}
+	return 0, false
+}
+
+func histogramCount(fams map[string]*dto.MetricFamily, name string) uint64 {
+	f, ok := fams[name]
+	if !ok || len(f.GetMetric()) == 0 {
+		return 0
+	}
+	return f.GetMetric()[0].GetHistogram().GetSampleCount()
+}
