@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -305,4 +307,30 @@ func histogramCount(fams map[string]*dto.MetricFamily, name string) uint64 {
 		return 0
 	}
 	return f.GetMetric()[0].GetHistogram().GetSampleCount()
+}
+
+// TestMetricsFlags: a token without an address, or an address that is
+// not host:port, stops the start with a usage error rather than running
+// without the metrics the operator asked for.
+func TestMetricsFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--metrics-token", "rahasia"},
+		{"--metrics-addr", "9100"},
+	} {
+		_, _, err := runCLI(t.Context(), "", append([]string{"serve", "--addr", freeAddr(t), "--data", t.TempDir()}, args...)...)
+		var ex exitError
+		if !errors.As(err, &ex) || ex.code != 2 || !strings.Contains(ex.msg, "--metrics-") {
+			t.Errorf("serve %v = %v, want exit status 2 naming the flag", args, err)
+		}
+	}
+	// The metrics address taken: the server does not start half-way.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, _, err = runCLI(t.Context(), "", "serve", "--addr", freeAddr(t), "--data", t.TempDir(), "--metrics-addr", ln.Addr().String())
+	if err == nil || !strings.Contains(err.Error(), "--metrics-addr") {
+		t.Errorf("serve with the metrics address taken = %v, want an error naming --metrics-addr", err)
+	}
 }

@@ -100,6 +100,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		LatestCheckpoint: a.db.NewestCheckpoint,
 		FileBytes:        a.db.FileBytes,
 		IssuedPDFs:       a.db.IssuedCount,
+		DiskFree:         srv.DiskFree,
 		PDFCache:         srv.PDFCacheStats,
 		PasswordHashing:  a.svc.Hasher.Load,
 	})

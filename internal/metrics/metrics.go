@@ -108,6 +108,17 @@ func New(b Build) *Metrics {
 			m.signingBy[[2]string{ch, r}] = m.signings.WithLabelValues(ch, r)
 		}
 	}
+	// Series that exist from the start, at 0, so that rates and alerts
+	// have something to compare before the first event.
+	for _, r := range []string{"wrong_event_code", "not_eligible", "identity_mismatch"} {
+		m.identFailures.WithLabelValues(r)
+	}
+	for _, l := range []string{"login", "identification", "witness"} {
+		m.rateLimited.WithLabelValues(l)
+	}
+	for _, r := range []string{ResultOK, ResultError} {
+		m.pdfRenders.WithLabelValues(r)
+	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "ikrar_build_info",
 		Help:        "Always 1; the labels name the version and VCS revision running.",
 		ConstLabels: prometheus.Labels{"version": b.Version, "revision": b.Revision}})
@@ -214,6 +225,9 @@ type Sources struct {
 	// IssuedPDFs counts the certificates issued and stored. It is read at
 	// most once a minute.
 	IssuedPDFs func(ctx context.Context) (int64, error)
+	// DiskFree is the free space on the data directory's file system and
+	// the threshold below which the server is not ready.
+	DiskFree func() (free, min uint64, err error)
 	// PDFCache is what the in-memory certificate cache holds.
 	PDFCache func() (entries int, bytes int64)
 	// PasswordHashing is how many password computations run and wait now.
@@ -254,6 +268,8 @@ var (
 	descDB             = prometheus.NewDesc("ikrar_db_bytes", "Size of the SQLite database file (ikrar.db), stored certificates included.", nil, nil)
 	descWAL            = prometheus.NewDesc("ikrar_wal_bytes", "Size of the SQLite write-ahead log file (ikrar.db-wal).", nil, nil)
 	descPDFCount       = prometheus.NewDesc("ikrar_pdf_issued", "Certificates issued and stored in the database (read at most once a minute).", nil, nil)
+	descDiskFree       = prometheus.NewDesc("ikrar_disk_free_bytes", "Free space on the data directory's file system.", nil, nil)
+	descDiskMin        = prometheus.NewDesc("ikrar_disk_min_free_bytes", "Free space below which /readyz answers 503 (--min-free-mb).", nil, nil)
 	descScrapeErrors   = prometheus.NewDesc("ikrar_metrics_source_errors", "1 for each source that failed to answer this scrape, by source.", []string{"source"}, nil)
 )
 
@@ -269,7 +285,7 @@ type stateCollector struct {
 }
 
 func (s *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descCheckpointAge, descCheckpointSize, descDB, descWAL, descPDFCount, descScrapeErrors} {
+	for _, d := range []*prometheus.Desc{descCheckpointAge, descCheckpointSize, descDB, descWAL, descDiskFree, descDiskMin, descPDFCount, descScrapeErrors} {
 		ch <- d
 	}
 }
@@ -300,6 +316,14 @@ func (s *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		} else {
 			ch <- prometheus.MustNewConstMetric(descDB, prometheus.GaugeValue, float64(main))
 			ch <- prometheus.MustNewConstMetric(descWAL, prometheus.GaugeValue, float64(wal))
+		}
+	}
+	if f := s.src.DiskFree; f != nil {
+		if free, min, err := f(); err != nil {
+			failed("disk")
+		} else {
+			ch <- prometheus.MustNewConstMetric(descDiskFree, prometheus.GaugeValue, float64(free))
+			ch <- prometheus.MustNewConstMetric(descDiskMin, prometheus.GaugeValue, float64(min))
 		}
 	}
 	if f := s.src.IssuedPDFs; f != nil {

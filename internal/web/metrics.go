@@ -42,3 +42,10 @@ func (s *Server) countIdentification(err error) {
 func (s *Server) PDFCacheStats() (entries int, bytes int64) {
 	return s.pdfs.stats()
 }
+
+// DiskFree is the free space on the data directory's file system and the
+// threshold below which /readyz answers 503.
+func (s *Server) DiskFree() (free, min uint64, err error) {
+	free, err = s.freeBytes()
+	return free, s.minFreeBytes(), err
+}
