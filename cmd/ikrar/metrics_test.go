@@ -53,7 +53,7 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 
-	srv.signOnWeb(t)
+	signer, certificate := srv.signOnWeb(t)
 	// The same person again through the API: the first record is shown.
 	if status := srv.signOnAPI(t, srv.demo.Code); status != http.StatusOK {
 		t.Fatalf("second signing through the API = %d, want 200 (already signed)", status)
@@ -107,6 +107,62 @@ func TestMetrics(t *testing.T) {
 			t.Fatalf("checkpoint size %v, log size %v: no checkpoint of the grown log within 10 s", size, logSize)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+
+	// The signer downloads the certificate: rendered once, and stored.
+	path, query, _ := strings.Cut(certificate, "?")
+	res, err := signer.Get(srv.base + path + "/sertifikat.pdf?" + query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("certificate download = %s, %.40q", res.Status, pdf)
+	}
+	m := srv.scrape(t)
+	if got, _ := value(m, "ikrar_pdf_renders_total", "result", "ok"); got != 1 {
+		t.Errorf("ikrar_pdf_renders_total{result=ok} = %v after one download, want 1", got)
+	}
+	if got, _ := value(m, "ikrar_pdf_stored_bytes_total"); got != float64(len(pdf)) {
+		t.Errorf("ikrar_pdf_stored_bytes_total = %v, want the certificate's %d bytes", got, len(pdf))
+	}
+	if got := histogramCount(m, "ikrar_pdf_render_duration_seconds"); got != 1 {
+		t.Errorf("PDF render latency observed %d times, want 1", got)
+	}
+
+	// An officer opens the live dashboard: one stream while it is open.
+	officer := browserClient()
+	if res := formWithCSRF(t, officer, srv.base+"/login", srv.base+"/login",
+		url.Values{"email": {"admin@demo.ikrar.id"}, "password": {"ikrar-netral-2024"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("demo admin login = %s", res.Status)
+	}
+	streamCtx, closeStream := context.WithCancel(t.Context())
+	req, _ := http.NewRequestWithContext(streamCtx, http.MethodGet, srv.base+"/admin/events/1/live/events", nil)
+	stream, err := officer.Do(req)
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("live stream: %v %v", err, stream)
+	}
+	if got, _ := value(srv.scrape(t), "ikrar_sse_clients"); got != 1 {
+		t.Errorf("ikrar_sse_clients = %v with one dashboard open, want 1", got)
+	}
+	closeStream()
+	stream.Body.Close()
+	waitValue(t, srv, "ikrar_sse_clients", 0)
+
+	// Wrong event codes from one address, past its budget: the name is
+	// asked as well, which counts as a limit hit.
+	for i := 0; ; i++ {
+		if status := srv.signOnAPI(t, "SALAH1"); status == http.StatusPreconditionRequired || i == 100 {
+			break
+		}
+	}
+	m = srv.scrape(t)
+	if got, _ := value(m, "ikrar_rate_limited_total", "limit", "identification"); got < 1 {
+		t.Errorf("ikrar_rate_limited_total{limit=identification} = %v after the address spent its budget, want at least 1", got)
+	}
+	if got, _ := value(m, "ikrar_identification_failures_total", "reason", "wrong_event_code"); got < 60 {
+		t.Errorf("identification failures (wrong code) = %v after the budget was spent, want at least 60", got)
 	}
 
 	srv.stop(t)
@@ -195,31 +251,46 @@ func (s *metricsServer) stop(t *testing.T) {
 
 // signOnWeb signs as a phone does: the event page, then the form with
 // NIP, event code and a typed name.
-func (s *metricsServer) signOnWeb(t *testing.T) {
+func (s *metricsServer) signOnWeb(t *testing.T) (c *http.Client, certificate string) {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.Get(s.demo.EventURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("event page has no CSRF token:\n%.500s", page)
-	}
-	form := url.Values{"_csrf": {string(m[1])}, "nip": {strings.ReplaceAll(s.demo.NIPs[0], " ", "")}, "code": {s.demo.Code},
+	c = browserClient()
+	form := url.Values{"nip": {strings.ReplaceAll(s.demo.NIPs[0], " ", "")}, "code": {s.demo.Code},
 		"typed_name": {s.owner}, "use_typed": {"1"}, "consent": {"1"}}
-	res, err = c.PostForm(s.demo.EventURL+"/sign", form)
+	res := formWithCSRF(t, c, s.demo.EventURL, s.demo.EventURL+"/sign", form)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/c/") {
+		t.Fatalf("web signing = %s (Location %q), want 303 to the certificate", res.Status, res.Header.Get("Location"))
+	}
+	return c, res.Header.Get("Location")
+}
+
+// browserClient keeps cookies and does not follow redirects.
+func browserClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// formWithCSRF gets page with c and posts form to action with the page's
+// CSRF token.
+func formWithCSRF(t *testing.T, c *http.Client, page, action string, form url.Values) *http.Response {
+	t.Helper()
+	res, err := c.Get(page)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/c/") {
-		t.Fatalf("web signing = %s (Location %q), want 303 to the certificate:\n%.500s", res.Status, res.Header.Get("Location"), body)
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s has no CSRF token:\n%.500s", page, body)
 	}
+	form.Set("_csrf", string(m[1]))
+	res, err = c.PostForm(action, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
 }
 
 // signOnAPI signs the demo's first NIP through the JSON API with the
@@ -299,6 +370,18 @@ next:
 		}
 	}
 	return 0, false
+}
+
+// waitValue waits up to 5 s for a gauge to reach want.
+func waitValue(t *testing.T, s *metricsServer, name string, want float64) {
+	t.Helper()
+	var got float64
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if got, _ = value(s.scrape(t), name); got == want {
+			return
+		}
+	}
+	t.Errorf("%s = %v, want %v within 5 s", name, got, want)
 }
 
 func histogramCount(fams map[string]*dto.MetricFamily, name string) uint64 {

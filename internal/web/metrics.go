@@ -28,13 +28,10 @@ func signingResult(existing bool, err error) string {
 }
 
 // countIdentification counts a failed identification by the code the
-// signer got, and a budget spent (the name asked as well) as a limit hit.
+// signer got.
 func (s *Server) countIdentification(err error) {
-	switch code := registry.ErrorCode(err); {
-	case isGuess(err):
-		s.opt.Metrics.IdentificationFailed(code)
-	case code == registry.ENAMEREQUIRED:
-		s.opt.Metrics.RateLimited("identification")
+	if isGuess(err) {
+		s.opt.Metrics.IdentificationFailed(registry.ErrorCode(err))
 	}
 }
 

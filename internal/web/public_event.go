@@ -105,6 +105,7 @@ func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code,
 	case s.guesses.NeedsName(ip, e.ID):
 		// Asked of everyone alike, before anything is checked: the answer
 		// says nothing about the NIP or the code.
+		s.opt.Metrics.RateLimited("identification")
 		return registry.Employee{}, registry.Errorf(registry.ENAMEREQUIRED,
 			"Untuk keamanan, ketik juga nama lengkap Anda sesuai data kepegawaian, lalu tekan Lanjut.")
 	default:
