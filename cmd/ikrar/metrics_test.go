@@ -174,24 +174,13 @@ func TestMetrics(t *testing.T) {
 // TestMetricsOff: without --metrics-addr nothing listens for metrics and
 // the public address serves none.
 func TestMetricsOff(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	addr := freeAddr(t)
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir()}, strings.NewReader(""), &stdout, &stderr, noEnv)
-	}()
-	waitHealthy(t, "http://"+addr, done)
-	if res, body := getAny(t, "http://"+addr+"/metrics"); res.StatusCode == http.StatusOK || bytes.Contains(body, []byte("ikrar_")) {
+	base, stderr, stop := startServe(t, "--data", t.TempDir())
+	if res, body := getAny(t, base+"/metrics"); res.StatusCode == http.StatusOK || bytes.Contains(body, []byte("ikrar_")) {
 		t.Errorf("GET /metrics on the public address = %s:\n%.300s", res.Status, body)
 	}
+	stop()
 	if strings.Contains(stderr.String(), "serving metrics") {
 		t.Errorf("metrics served although --metrics-addr is empty:\n%s", stderr.String())
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
 	}
 }
 
