@@ -18,6 +18,7 @@ import (
 	"github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/config"
+	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/publish"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
@@ -86,15 +87,30 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			tl.Cosigned.Cosigned = func(sc translog.SignedCheckpoint) { pub.Notify(ctx, sc) }
 		}
 	}
+	m := newMetrics(cfg, a)
 	srv, err := web.New(web.Options{
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies(), RateLimit: cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies, AccessLog: cfg.AccessLog, Templates: ikrar.Templates, Static: ikrar.Static,
-		DownloadKey: a.secrets.Download, DataDir: cfg.DataDir, MinFreeBytes: cfg.MinFreeMB << 20,
+		DownloadKey: a.secrets.Download, DataDir: cfg.DataDir, MinFreeBytes: cfg.MinFreeMB << 20, Metrics: m,
 		PDFReserveBytes: cfg.PDFReserveMB << 20,
 	}, a.svc, a.db, certs, tl, log)
 	if err != nil {
 		return err
 	}
+	m.Watch(metrics.Sources{
+		LogSize:          func() int64 { n, _ := a.db.LogSize(ctx); return n },
+		LatestCheckpoint: a.db.NewestCheckpoint,
+		FileBytes:        a.db.FileBytes,
+		IssuedPDFs:       a.db.IssuedCount,
+		DiskFree:         srv.DiskFree,
+		PDFCache:         srv.PDFCacheStats,
+		PasswordHashing:  a.svc.Hasher.Load,
+	})
+	stopMetrics, err := serveMetrics(cfg, m, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -144,6 +160,51 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case <-ctx.Done():
 	}
 	return drain(srv, hs, errc, cfg.DrainDelay, cfg.ShutdownTimeout, log)
+}
+
+// newMetrics makes the instruments when --metrics-addr asks for them and
+// hooks them to the store's group commit and the password hasher; nil
+// (nothing counted) otherwise.
+func newMetrics(cfg config.Config, a *app) *metrics.Metrics {
+	if cfg.MetricsAddr == "" {
+		return nil
+	}
+	version, revision := buildVersion()
+	m := metrics.New(metrics.Build{Version: version, Revision: revision})
+	a.db.ObserveCommits(m.Committed)
+	a.svc.Hasher.OnWait = m.PasswordHashWaited
+	return m
+}
+
+// serveMetrics serves GET /metrics on --metrics-addr, a plain listener
+// apart from the public router, so the numbers never reach the public
+// address. stop closes it; it goes down with the server.
+func serveMetrics(cfg config.Config, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
+	if m == nil {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-addr %s: %w", cfg.MetricsAddr, err)
+	}
+	hs := &http.Server{Handler: m.Mux(cfg.MetricsToken), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "addr", ln.Addr().String(), "err", err)
+		}
+	}()
+	log.Info("serving metrics", "addr", ln.Addr().String(), "token", cfg.MetricsToken != "")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := hs.Shutdown(ctx); err != nil {
+			hs.Close()
+		}
+		<-done
+	}, nil
 }
 
 // drain stops the server after SIGTERM: /readyz and new requests answer

@@ -60,6 +60,12 @@ type Config struct {
 	// ShutdownTimeout bounds how long requests in flight may take after
 	// SIGTERM; slower ones (a slow upload) are cut.
 	ShutdownTimeout time.Duration
+	// MetricsAddr is where GET /metrics is served, on a listener of its
+	// own apart from the public one; empty: no metrics.
+	MetricsAddr string
+	// MetricsToken, if set, must come as "Authorization: Bearer TOKEN"
+	// with every scrape.
+	MetricsToken string
 }
 
 // SecureCookies reports whether cookies must carry the Secure flag: always,
@@ -99,6 +105,8 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.Int64Var(&c.PDFReserveMB, "pdf-reserve-mb", 0, "free space (MB) below which no new certificate PDF is stored, so signings keep room; larger than --min-free-mb (default twice it) (IKRAR_PDF_RESERVE_MB)")
 	fs.DurationVar(&c.DrainDelay, "drain-delay", 0, "after SIGTERM, keep accepting this long with /readyz at 503 before closing the listener (IKRAR_DRAIN_DELAY)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "after SIGTERM, how long requests in flight may finish before they are cut (IKRAR_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", def("IKRAR_METRICS_ADDR", ""), "serve Prometheus metrics at GET /metrics on this address, apart from the public one; empty: off (IKRAR_METRICS_ADDR)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", def("IKRAR_METRICS_TOKEN", ""), "require \"Authorization: Bearer TOKEN\" on /metrics (IKRAR_METRICS_TOKEN; prefer the environment: flags show in ps)")
 	var pdfCache string
 	fs.StringVar(&pdfCache, "pdf-cache-mb", getenv("IKRAR_PDF_CACHE_MB"), "obsolete and ignored: issued certificates are stored in the database (IKRAR_PDF_CACHE_MB)")
 	if err := fs.Parse(args); err != nil {
@@ -144,6 +152,14 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 			return c, fmt.Errorf("IKRAR_WITNESS_QUORUM %q is not a number", q)
 		}
 		c.WitnessQuorum = n
+	}
+	if c.MetricsToken != "" && c.MetricsAddr == "" {
+		return c, errors.New("--metrics-token needs --metrics-addr")
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("--metrics-addr %q: %w", c.MetricsAddr, err)
+		}
 	}
 	if c.WitnessQuorum < 0 || (c.WitnessQuorum > 0 && c.Witnesses == "") {
 		return c, errors.New("--witness-quorum needs --witnesses and must not be negative")

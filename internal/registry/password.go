@@ -45,7 +45,11 @@ type Hasher struct {
 	wait    time.Duration
 	// OnHash, if set, is called inside a slot before each computation with
 	// the number of computations running: tests count with it.
-	OnHash  func(running int)
+	OnHash func(running int)
+	// OnWait, if set, is called after each computation that had to queue
+	// with how long it waited and whether it was refused (metrics). Set
+	// it before use.
+	OnWait  func(waited time.Duration, refused bool)
 	running atomic.Int64
 }
 
@@ -78,6 +82,9 @@ func defaultHasher() *Hasher {
 	n := runtime.GOMAXPROCS(0)
 	return NewHasher(max(1, n/2/argonThreads), 32*n, hashWait).Paced(hashesPerCPU*float64(n), 4*n)
 }
+
+// Load is how many computations run and how many wait for a slot now.
+func (h *Hasher) Load() (running, waiting int64) { return h.running.Load(), h.waiting.Load() }
 
 // Size is how many computations may run at once.
 func (h *Hasher) Size() int { return cap(h.slots) }
@@ -115,7 +122,11 @@ func (h *Hasher) run(ctx context.Context, f func()) error {
 
 // await queues for the pace and a slot, for at most h.wait; it returns
 // holding a slot, or EBUSY.
-func (h *Hasher) await(ctx context.Context) error {
+func (h *Hasher) await(ctx context.Context) (err error) {
+	if h.OnWait != nil {
+		start := time.Now()
+		defer func() { h.OnWait(time.Since(start), err != nil) }()
+	}
 	if h.waiting.Add(1) > h.maxWait {
 		h.waiting.Add(-1)
 		return errBusy()

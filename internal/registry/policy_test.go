@@ -151,3 +151,53 @@ func TestHasherPace(t *testing.T) {
 		t.Errorf("%d refusals came back before the wait ran out: a flood could spin", early.Load())
 	}
 }
+
+// TestHasherLoad: what the metrics read of the hashing queue: Load counts
+// the computation running and the one waiting, and OnWait hears of each
+// wait, served or refused.
+func TestHasherLoad(t *testing.T) {
+	h := registry.NewHasher(1, 1, 5*time.Second)
+	type wait struct {
+		d       time.Duration
+		refused bool
+	}
+	waits := make(chan wait, 4)
+	h.OnWait = func(d time.Duration, refused bool) { waits <- wait{d, refused} }
+	gate, entered := make(chan struct{}), make(chan struct{}, 2)
+	h.OnHash = func(int) { entered <- struct{}{}; <-gate }
+	done := make(chan error, 2)
+	go func() { _, err := h.Hash(context.Background(), "kata-sandi-uji-2024"); done <- err }()
+	<-entered
+	go func() { _, err := h.Hash(context.Background(), "kata-sandi-uji-2024"); done <- err }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if r, w := h.Load(); r == 1 && w == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			r, w := h.Load()
+			t.Fatalf("Load = %d running, %d waiting; want 1 and 1", r, w)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// The queue is full: a third is refused at once.
+	if _, err := h.Hash(context.Background(), "kata-sandi-uji-2024"); !registry.IsCode(err, registry.EBUSY) {
+		t.Fatalf("third hash: %v, want %s", err, registry.EBUSY)
+	}
+	if w := <-waits; !w.refused {
+		t.Errorf("OnWait for the refused hash: %+v, want refused", w)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(gate)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w := <-waits; w.refused || w.d < 20*time.Millisecond {
+		t.Errorf("OnWait for the hash that waited its turn: %+v, want served after at least 20 ms", w)
+	}
+	if r, w := h.Load(); r != 0 || w != 0 {
+		t.Errorf("Load after all = %d, %d; want 0, 0", r, w)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -311,6 +312,7 @@ func (s *Server) apiSign(c echo.Context) error {
 	}
 	sig, existing, err := s.svc.Sign(ctx, registry.SignRequest{Event: e, Employee: emp, Ink: sigInk, Consent: in.Consent,
 		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent()})
+	s.countSigning(metrics.ChannelAPI, existing, err)
 	if err != nil {
 		return err
 	}

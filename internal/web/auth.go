@@ -86,6 +86,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	done, err := s.fails.Begin(c.RealIP(), loginKey(email))
 	if err != nil {
+		s.opt.Metrics.RateLimited("login")
 		return fail(err)
 	}
 	u, err := s.svc.Authenticate(c.Request().Context(), email, password, c.RealIP())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -90,6 +91,7 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, string, error)
 		s.pdfs.drop(r.Sig.Code)
 		return nil, "", errErased()
 	}
+	s.opt.Metrics.PDFStored(len(p.PDF))
 	s.pdfs.put(r.Sig.Code, p.PDF, p.SHA256)
 	return p.PDF, p.SHA256, nil
 }
@@ -143,6 +145,7 @@ func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 		return registry.IssuedPDF{}, err
 	}
 	var pdf []byte
+	start := time.Now()
 	err = s.heavy.do(context.Background(), func() (err error) {
 		pdf, err = s.certs.Render(certificate.Certificate{
 			Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
@@ -150,6 +153,7 @@ func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 		})
 		return err
 	})
+	s.opt.Metrics.PDFRendered(time.Since(start), err)
 	if err != nil {
 		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
 	}

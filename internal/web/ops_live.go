@@ -146,6 +146,10 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 			return err
 		}
 		hub.closeOnShutdown(req)
+		// Counted before the headers go out: a client that sees them sees
+		// itself counted.
+		s.opt.Metrics.StreamOpened()
+		defer s.opt.Metrics.StreamClosed()
 		w := c.Response()
 		h := w.Header()
 		h.Set(echo.HeaderContentType, "text/event-stream; charset=utf-8")

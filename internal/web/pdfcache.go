@@ -67,6 +67,13 @@ func (c *pdfCache) put(code string, pdf []byte, hash string) {
 	}
 }
 
+// stats is how many certificates the cache holds and their bytes.
+func (c *pdfCache) stats() (entries int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.byKey), c.size
+}
+
 // drop forgets a certificate for good: its record's personal data was
 // erased.
 func (c *pdfCache) drop(code string) {

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -104,6 +105,7 @@ func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code,
 	case s.guesses.NeedsName(ip, e.ID):
 		// Asked of everyone alike, before anything is checked: the answer
 		// says nothing about the NIP or the code.
+		s.opt.Metrics.RateLimited("identification")
 		return registry.Employee{}, registry.Errorf(registry.ENAMEREQUIRED,
 			"Untuk keamanan, ketik juga nama lengkap Anda sesuai data kepegawaian, lalu tekan Lanjut.")
 	default:
@@ -114,6 +116,7 @@ func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code,
 		// from many addresses must end in the name being asked as well.
 		s.guesses.Guessed(ip, e.ID)
 	}
+	s.countIdentification(err)
 	return emp, err
 }
 
@@ -141,6 +144,7 @@ func (s *Server) identifyByLink(c echo.Context, e registry.Event, token string) 
 	if isGuess(err) {
 		s.guesses.Guessed(c.RealIP(), 0)
 	}
+	s.countIdentification(err)
 	return emp, err
 }
 
@@ -231,6 +235,7 @@ func (s *Server) eventSign(c echo.Context) error {
 		Event: v.Event, Employee: emp, Ink: sigInk, Consent: keep.Consent,
 		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent(),
 	})
+	s.countSigning(metrics.ChannelWeb, existing, err)
 	switch code := registry.ErrorCode(err); code {
 	case registry.ECONSENT, registry.EBADINK, registry.ENOTOPEN:
 		return s.showConfirm(c, v, emp, ch, keep, err, statusOf(code))

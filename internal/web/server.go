@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -60,6 +61,9 @@ type Options struct {
 	PDFReserveBytes int64
 	// FreeBytes replaces statfs on DataDir (tests simulate a full disk).
 	FreeBytes func(dir string) (uint64, error)
+	// Metrics counts signings, identification failures, limit hits, PDF
+	// renders and live streams; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Pinger reports whether the database answers.

@@ -30,6 +30,7 @@ func (s *Server) accountPasswordChange(c echo.Context) error {
 	// Counted before the current password is hashed, as a sign-in is.
 	done, err := s.fails.Begin(a.IP, key)
 	if err != nil {
+		s.opt.Metrics.RateLimited("login")
 		return fail(err)
 	}
 	next := c.FormValue("new_password")

@@ -56,6 +56,7 @@ var witnessFaults = map[translog.WitnessFault]struct {
 
 func (s *Server) witnessAddCheckpoint(c echo.Context) error {
 	if !s.witnessPace.Allow() {
+		s.opt.Metrics.RateLimited("witness")
 		c.Response().Header().Set("Retry-After", "1")
 		return c.JSON(http.StatusTooManyRequests, apiError{Error: apiErrorBody{Code: "witness_busy", Message: translate(s.lang(c), "Saksi sedang sibuk; coba lagi sebentar lagi."), RequestID: requestIDOf(c)}})
 	}

@@ -49,6 +49,8 @@ type DB struct {
 	lastCommit atomic.Int64
 	// lastFull is when a write last failed for a full disk (unix ns).
 	lastFull atomic.Int64
+	// committed, if set, observes every group commit (ObserveCommits).
+	committed atomic.Pointer[func(batch int, took time.Duration)]
 	// scrubbing is set while a scrub of the WAL after an erasure is retried
 	// in the background (erase.go).
 	scrubbing atomic.Bool

@@ -77,6 +77,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 	results := make([]error, len(batch))
 	ctx := context.Background()
 	var size int64
+	start := time.Now()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		lg, err := newLogAppender(ctx, tx)
 		if err != nil {
@@ -121,7 +122,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 		return lg.finish()
 	})
 	if err == nil {
-		db.lastCommit.Store(time.Now().UnixNano())
+		now := time.Now()
+		db.lastCommit.Store(now.UnixNano())
+		db.observeCommit(len(batch), now.Sub(start))
 		// Before answering: a signer who looks their certificate up at once
 		// must find the log grown.
 		db.notifyAppend(size)
