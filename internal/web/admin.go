@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 	"github.com/skip2/go-qrcode"
 
 	"github.com/ikrar-id/ikrar/internal/i18n"
@@ -17,7 +17,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-func idParam(c echo.Context) (int64, error) {
+func idParam(c *echo.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, registry.Errorf(registry.ENOTFOUND, "Data tidak ditemukan.")
@@ -25,7 +25,7 @@ func idParam(c echo.Context) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) adminHome(c echo.Context) error {
+func (s *Server) adminHome(c *echo.Context) error {
 	ctx := c.Request().Context()
 	a := s.actor(c)
 	orgs, err := s.store.Organizations(ctx, a.User.Scope())
@@ -45,7 +45,7 @@ func (s *Server) adminHome(c echo.Context) error {
 		"CanEvent": a.User.Role != registry.RoleViewer})
 }
 
-func (s *Server) orgNew(c echo.Context) error {
+func (s *Server) orgNew(c *echo.Context) error {
 	orgs, err := s.store.Organizations(c.Request().Context(), s.actor(c).User.Scope())
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func (s *Server) orgNew(c echo.Context) error {
 	return s.render(c, http.StatusOK, "org_new", map[string]any{"Title": "Organisasi baru", "Orgs": orgs, "Form": map[string]string{}})
 }
 
-func (s *Server) orgCreate(c echo.Context) error {
+func (s *Server) orgCreate(c *echo.Context) error {
 	ctx := c.Request().Context()
 	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
 	o := &registry.Organization{Name: c.FormValue("name"), Kind: registry.OrgKind(c.FormValue("kind")),
@@ -73,7 +73,7 @@ func (s *Server) orgCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/orgs/%d", o.ID))
 }
 
-func (s *Server) orgShow(c echo.Context) error {
+func (s *Server) orgShow(c *echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *Server) orgShow(c echo.Context) error {
 		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased})
 }
 
-func (s *Server) rosterImport(c echo.Context) error {
+func (s *Server) rosterImport(c *echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *Server) rosterImport(c echo.Context) error {
 		"Error": err, "Filename": fh.Filename})
 }
 
-func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]any, error) {
+func (s *Server) eventFormData(c *echo.Context, form map[string]any) (map[string]any, error) {
 	ctx := c.Request().Context()
 	orgs, err := s.store.Organizations(ctx, s.actor(c).User.Scope())
 	if err != nil {
@@ -151,7 +151,7 @@ func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]
 	return map[string]any{"Title": "Acara deklarasi baru", "Orgs": orgs, "Pledges": pledges, "Form": form}, nil
 }
 
-func (s *Server) eventNew(c echo.Context) error {
+func (s *Server) eventNew(c *echo.Context) error {
 	d, err := s.eventFormData(c, map[string]any{"mode": "in_person"})
 	if err != nil {
 		return err
@@ -174,10 +174,10 @@ func parseLocal(v string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, registry.Errorf(registry.EINVALID, "Format tanggal dan jam tidak dikenali: %s.", v)
 }
 
-func (s *Server) eventCreate(c echo.Context) error {
+func (s *Server) eventCreate(c *echo.Context) error {
 	ctx := c.Request().Context()
 	a := s.actor(c)
-	form, _ := c.FormParams()
+	form, _ := c.FormValues()
 	fail := func(err error) error {
 		if registry.ErrorCode(err) == registry.EINTERNAL {
 			return err
@@ -235,7 +235,7 @@ func (s *Server) eventCreate(c echo.Context) error {
 
 func (s *Server) eventURL(e registry.Event) string { return s.opt.BaseURL + "/e/" + e.Slug }
 
-func (s *Server) eventShow(c echo.Context) error {
+func (s *Server) eventShow(c *echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -314,7 +314,7 @@ func matchesParticipant(e registry.Employee, q string) bool {
 	return strings.Contains(strings.ToLower(e.FullName()), strings.ToLower(q))
 }
 
-func (s *Server) eventStatus(c echo.Context) error {
+func (s *Server) eventStatus(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -327,7 +327,7 @@ func (s *Server) eventStatus(c echo.Context) error {
 }
 
 // eventQR is the QR code of the event's public link, for the hall's screen.
-func (s *Server) eventQR(c echo.Context) error {
+func (s *Server) eventQR(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -344,7 +344,7 @@ func (s *Server) eventQR(c echo.Context) error {
 	return c.Blob(http.StatusOK, "image/png", png)
 }
 
-func (s *Server) adminCertificate(c echo.Context) error {
+func (s *Server) adminCertificate(c *echo.Context) error {
 	ctx := c.Request().Context()
 	sig, err := s.svc.Certificate(ctx, c.Param("code"))
 	if err != nil {
@@ -363,7 +363,7 @@ func (s *Server) adminCertificate(c echo.Context) error {
 		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.mayOnRecord(ctx, s.actor(c).User, registry.ActRevoke, sig)})
 }
 
-func (s *Server) adminRevoke(c echo.Context) error {
+func (s *Server) adminRevoke(c *echo.Context) error {
 	sig, err := s.svc.Revoke(c.Request().Context(), s.actor(c), c.Param("code"), c.FormValue("reason"))
 	if err != nil {
 		return err
