@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"net/http"
 	"strconv"
@@ -10,10 +12,10 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v5"
-	"github.com/skip2/go-qrcode"
 
 	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/qr"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -336,13 +338,21 @@ func (s *Server) eventQR(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(s.eventURL(e), qrcode.Medium, 512)
+	code, err := qr.Encode(s.eventURL(e), qr.M)
 	if err != nil {
 		return err
 	}
+	var img bytes.Buffer
+	if err := png.Encode(&img, code.Image(eventQRPixels/(code.Size()+2*qr.QuietZone))); err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "private, max-age=3600")
-	return c.Blob(http.StatusOK, "image/png", png)
+	return c.Blob(http.StatusOK, "image/png", img.Bytes())
 }
+
+// eventQRPixels is about the width of the event's QR image: whole pixels
+// per module, as many as fit, so it stays sharp on a projector.
+const eventQRPixels = 512
 
 func (s *Server) adminCertificate(c *echo.Context) error {
 	ctx := c.Request().Context()
