@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 )
 
 // Sizes of the ceiling's answers, close to what ikrar sends before gzip
@@ -28,7 +28,6 @@ const (
 // work — no validation, no database, no rendering.
 func ceilingHandler() http.Handler {
 	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
 	r := rand.New(rand.NewPCG(1, 2))
 	pdf := make([]byte, ceilingPDFBytes)
 	for i := range pdf {
@@ -40,13 +39,13 @@ func ceilingHandler() http.Handler {
 	pageHead := "<!doctype html><title>ikrar</title><form method=post><input type=\"hidden\" name=\"_csrf\" value=\""
 	pageTail := "\"></form>" + strings.Repeat("<p>ikrar</p>", (ceilingPageBytes-len(pageHead)-40)/12)
 
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET("/e/:slug", func(c echo.Context) error {
+	e.GET("/healthz", func(c *echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/e/:slug", func(c *echo.Context) error {
 		token := randomToken(32)
 		c.SetCookie(&http.Cookie{Name: "ikrar_csrf", Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		return c.HTMLBlob(http.StatusOK, []byte(pageHead+token+pageTail))
 	})
-	e.POST("/e/:slug/sign", func(c echo.Context) error {
+	e.POST("/e/:slug/sign", func(c *echo.Context) error {
 		if err := c.Request().ParseForm(); err != nil {
 			return c.String(http.StatusBadRequest, "bad form")
 		}
@@ -60,7 +59,7 @@ func ceilingHandler() http.Handler {
 		}
 		return c.Redirect(http.StatusSeeOther, "/c/"+randomCode()+"?k=AAAAAAAAAAAAAAAA")
 	})
-	e.POST("/api/v1/events/:id/signatures", func(c echo.Context) error {
+	e.POST("/api/v1/events/:id/signatures", func(c *echo.Context) error {
 		var in struct {
 			NIP              string          `json:"nip"`
 			EventCode        string          `json:"event_code"`
@@ -83,12 +82,12 @@ func ceilingHandler() http.Handler {
 			"code": code, "serial": "IKR/2024/E1/000001", "verify_url": "http://127.0.0.1/v/" + code,
 			"pdf_url": "http://127.0.0.1/c/" + code + "/sertifikat.pdf?k=AAAAAAAAAAAAAAAA"}})
 	})
-	e.GET("/c/:code/sertifikat.pdf", func(c echo.Context) error {
+	e.GET("/c/:code/sertifikat.pdf", func(c *echo.Context) error {
 		c.Response().Header().Set("Content-Disposition", `inline; filename="sertifikat.pdf"`)
 		return c.Blob(http.StatusOK, "application/pdf", pdf)
 	})
-	e.GET("/api/v1/certificates/:code", func(c echo.Context) error { return c.JSONBlob(http.StatusOK, certJSON) })
-	e.GET("/v/:code", func(c echo.Context) error { return c.HTMLBlob(http.StatusOK, verifyHTML) })
+	e.GET("/api/v1/certificates/:code", func(c *echo.Context) error { return c.JSONBlob(http.StatusOK, certJSON) })
+	e.GET("/v/:code", func(c *echo.Context) error { return c.HTMLBlob(http.StatusOK, verifyHTML) })
 	return e
 }
 

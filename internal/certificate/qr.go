@@ -11,7 +11,7 @@ import (
 
 // qrQuiet is the white margin the QR specification asks around the symbol,
 // in modules.
-const qrQuiet = 4
+const qrQuiet = qr.QuietZone
 
 // qrMatrix builds the QR symbol for text, without its quiet zone: true is a
 // dark module. Medium error correction survives a crease or a smudge on a

@@ -1,23 +1,25 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
-	"github.com/skip2/go-qrcode"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/qr"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-func idParam(c echo.Context) (int64, error) {
+func idParam(c *echo.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, registry.Errorf(registry.ENOTFOUND, "Data tidak ditemukan.")
@@ -25,7 +27,7 @@ func idParam(c echo.Context) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) adminHome(c echo.Context) error {
+func (s *Server) adminHome(c *echo.Context) error {
 	ctx := c.Request().Context()
 	a := s.actor(c)
 	orgs, err := s.store.Organizations(ctx, a.User.Scope())
@@ -45,7 +47,7 @@ func (s *Server) adminHome(c echo.Context) error {
 		"CanEvent": a.User.Role != registry.RoleViewer})
 }
 
-func (s *Server) orgNew(c echo.Context) error {
+func (s *Server) orgNew(c *echo.Context) error {
 	orgs, err := s.store.Organizations(c.Request().Context(), s.actor(c).User.Scope())
 	if err != nil {
 		return err
@@ -53,7 +55,7 @@ func (s *Server) orgNew(c echo.Context) error {
 	return s.render(c, http.StatusOK, "org_new", map[string]any{"Title": "Organisasi baru", "Orgs": orgs, "Form": map[string]string{}})
 }
 
-func (s *Server) orgCreate(c echo.Context) error {
+func (s *Server) orgCreate(c *echo.Context) error {
 	ctx := c.Request().Context()
 	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
 	o := &registry.Organization{Name: c.FormValue("name"), Kind: registry.OrgKind(c.FormValue("kind")),
@@ -73,7 +75,7 @@ func (s *Server) orgCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/orgs/%d", o.ID))
 }
 
-func (s *Server) orgShow(c echo.Context) error {
+func (s *Server) orgShow(c *echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -101,7 +103,7 @@ func (s *Server) orgShow(c echo.Context) error {
 		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased})
 }
 
-func (s *Server) rosterImport(c echo.Context) error {
+func (s *Server) rosterImport(c *echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -138,7 +140,7 @@ func (s *Server) rosterImport(c echo.Context) error {
 		"Error": err, "Filename": fh.Filename})
 }
 
-func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]any, error) {
+func (s *Server) eventFormData(c *echo.Context, form map[string]any) (map[string]any, error) {
 	ctx := c.Request().Context()
 	orgs, err := s.store.Organizations(ctx, s.actor(c).User.Scope())
 	if err != nil {
@@ -151,7 +153,7 @@ func (s *Server) eventFormData(c echo.Context, form map[string]any) (map[string]
 	return map[string]any{"Title": "Acara deklarasi baru", "Orgs": orgs, "Pledges": pledges, "Form": form}, nil
 }
 
-func (s *Server) eventNew(c echo.Context) error {
+func (s *Server) eventNew(c *echo.Context) error {
 	d, err := s.eventFormData(c, map[string]any{"mode": "in_person"})
 	if err != nil {
 		return err
@@ -174,10 +176,10 @@ func parseLocal(v string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, registry.Errorf(registry.EINVALID, "Format tanggal dan jam tidak dikenali: %s.", v)
 }
 
-func (s *Server) eventCreate(c echo.Context) error {
+func (s *Server) eventCreate(c *echo.Context) error {
 	ctx := c.Request().Context()
 	a := s.actor(c)
-	form, _ := c.FormParams()
+	form, _ := c.FormValues()
 	fail := func(err error) error {
 		if registry.ErrorCode(err) == registry.EINTERNAL {
 			return err
@@ -235,7 +237,7 @@ func (s *Server) eventCreate(c echo.Context) error {
 
 func (s *Server) eventURL(e registry.Event) string { return s.opt.BaseURL + "/e/" + e.Slug }
 
-func (s *Server) eventShow(c echo.Context) error {
+func (s *Server) eventShow(c *echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -314,7 +316,7 @@ func matchesParticipant(e registry.Employee, q string) bool {
 	return strings.Contains(strings.ToLower(e.FullName()), strings.ToLower(q))
 }
 
-func (s *Server) eventStatus(c echo.Context) error {
+func (s *Server) eventStatus(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -327,7 +329,7 @@ func (s *Server) eventStatus(c echo.Context) error {
 }
 
 // eventQR is the QR code of the event's public link, for the hall's screen.
-func (s *Server) eventQR(c echo.Context) error {
+func (s *Server) eventQR(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -336,15 +338,23 @@ func (s *Server) eventQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(s.eventURL(e), qrcode.Medium, 512)
+	code, err := qr.Encode(s.eventURL(e), qr.M)
 	if err != nil {
 		return err
 	}
+	var img bytes.Buffer
+	if err := png.Encode(&img, code.Image(eventQRPixels/(code.Size()+2*qr.QuietZone))); err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "private, max-age=3600")
-	return c.Blob(http.StatusOK, "image/png", png)
+	return c.Blob(http.StatusOK, "image/png", img.Bytes())
 }
 
-func (s *Server) adminCertificate(c echo.Context) error {
+// eventQRPixels is about the width of the event's QR image: whole pixels
+// per module, as many as fit, so it stays sharp on a projector.
+const eventQRPixels = 512
+
+func (s *Server) adminCertificate(c *echo.Context) error {
 	ctx := c.Request().Context()
 	sig, err := s.svc.Certificate(ctx, c.Param("code"))
 	if err != nil {
@@ -363,7 +373,7 @@ func (s *Server) adminCertificate(c echo.Context) error {
 		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.mayOnRecord(ctx, s.actor(c).User, registry.ActRevoke, sig)})
 }
 
-func (s *Server) adminRevoke(c echo.Context) error {
+func (s *Server) adminRevoke(c *echo.Context) error {
 	sig, err := s.svc.Revoke(c.Request().Context(), s.actor(c), c.Param("code"), c.FormValue("reason"))
 	if err != nil {
 		return err

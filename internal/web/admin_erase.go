@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -13,7 +13,7 @@ import (
 // adminErase removes a signer's personal data from a record on a lawful
 // request, and with "person" the signer from the roster with all their
 // records; the records stay verifiable.
-func (s *Server) adminErase(c echo.Context) error {
+func (s *Server) adminErase(c *echo.Context) error {
 	sig, err := s.erase(c.Request().Context(), s.actor(c), c.Param("code"), c.FormValue("reason"), c.FormValue("person") == "1")
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (s *Server) erased(codes []string, err error) error {
 }
 
 // adminErasePerson erases an employee, found by NIP, from the roster page.
-func (s *Server) adminErasePerson(c echo.Context) error {
+func (s *Server) adminErasePerson(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Server) adminErasePerson(c echo.Context) error {
 }
 
 // apiErasePerson is adminErasePerson for machines.
-func (s *Server) apiErasePerson(c echo.Context) error {
+func (s *Server) apiErasePerson(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err

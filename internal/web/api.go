@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/metrics"
@@ -38,7 +38,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 // typo in a field name is not silently ignored.
 // Only application/json is accepted: a browser sends a cross-site form
 // (text/plain, urlencoded) without a preflight, JSON never.
-func bindJSON(c echo.Context, v any) error {
+func bindJSON(c *echo.Context, v any) error {
 	if mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); err != nil || mt != echo.MIMEApplicationJSON {
 		return registry.Errorf(registry.EMEDIATYPE, "Badan permintaan harus berupa JSON (Content-Type: application/json).")
 	}
@@ -67,7 +67,7 @@ type orgJSON struct {
 	TimeZone   string `json:"timezone"`
 }
 
-func (s *Server) apiCreateOrganization(c echo.Context) error {
+func (s *Server) apiCreateOrganization(c *echo.Context) error {
 	var in orgJSON
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -79,7 +79,7 @@ func (s *Server) apiCreateOrganization(c echo.Context) error {
 	return c.JSON(http.StatusCreated, orgJSON{ID: o.ID, Name: o.Name, Kind: string(o.Kind), RegionCode: o.RegionCode, ParentID: o.ParentID, TimeZone: o.TimeZone})
 }
 
-func (s *Server) apiImport(c echo.Context) error {
+func (s *Server) apiImport(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func parseRFC3339(field, v string, required bool) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-func (s *Server) apiCreateEvent(c echo.Context) error {
+func (s *Server) apiCreateEvent(c *echo.Context) error {
 	var in eventIn
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -200,7 +200,7 @@ func (s *Server) apiCreateEvent(c echo.Context) error {
 	return c.JSON(http.StatusCreated, s.eventJSON(*e))
 }
 
-func (s *Server) apiEvent(c echo.Context) error {
+func (s *Server) apiEvent(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -221,7 +221,7 @@ func (s *Server) apiEvent(c echo.Context) error {
 }
 
 func (s *Server) apiSetStatus(to registry.EventStatus) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
@@ -264,7 +264,7 @@ type certificateRef struct {
 
 // apiSign is the public signing endpoint: identification by NIP and event
 // code (or a personal link token), then the signature.
-func (s *Server) apiSign(c echo.Context) error {
+func (s *Server) apiSign(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -396,7 +396,7 @@ func pledgeText(p registry.PledgeVersion, institution string) string {
 	return b.String()
 }
 
-func (s *Server) apiCertificate(c echo.Context) error {
+func (s *Server) apiCertificate(c *echo.Context) error {
 	sig, err := s.svc.Lookup(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return err
@@ -417,11 +417,11 @@ func (s *Server) apiCertificate(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) apiRevoke(c echo.Context) error {
+func (s *Server) apiRevoke(c *echo.Context) error {
 	return s.apiRecordAction(c, s.svc.Revoke)
 }
 
-func (s *Server) apiErase(c echo.Context) error {
+func (s *Server) apiErase(c *echo.Context) error {
 	var in struct {
 		Reason string `json:"reason"`
 		Person bool   `json:"person"` // erase the signer from the roster too, with all their records
@@ -438,7 +438,7 @@ func (s *Server) apiErase(c echo.Context) error {
 
 // apiRecordAction runs an admin action that takes a certificate code and a
 // reason, and answers with the record's public view.
-func (s *Server) apiRecordAction(c echo.Context, act func(context.Context, registry.Actor, string, string) (registry.Signature, error)) error {
+func (s *Server) apiRecordAction(c *echo.Context, act func(context.Context, registry.Actor, string, string) (registry.Signature, error)) error {
 	var in struct {
 		Reason string `json:"reason"`
 	}
@@ -453,7 +453,7 @@ func (s *Server) apiRecordAction(c echo.Context, act func(context.Context, regis
 }
 
 // recordJSON answers with a record's public view.
-func (s *Server) recordJSON(c echo.Context, sig registry.Signature) error {
+func (s *Server) recordJSON(c *echo.Context, sig registry.Signature) error {
 	r, err := s.loadRecord(c.Request().Context(), sig)
 	if err != nil {
 		return err

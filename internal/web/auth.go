@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -16,7 +16,7 @@ const (
 	userKey       = "user"
 )
 
-func (s *Server) actor(c echo.Context) registry.Actor {
+func (s *Server) actor(c *echo.Context) registry.Actor {
 	u, _ := c.Get(userKey).(registry.User)
 	return registry.Actor{User: u, IP: c.RealIP()}
 }
@@ -24,7 +24,7 @@ func (s *Server) actor(c echo.Context) registry.Actor {
 // requireSession lets only signed-in admins through; others go to the login
 // page.
 func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		u, err := s.sessionUser(c)
 		if err == nil {
 			c.Set(userKey, u)
@@ -39,7 +39,7 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 
 // sessionUser is the active user of the request's session cookie:
 // ENOTFOUND without a live session.
-func (s *Server) sessionUser(c echo.Context) (registry.User, error) {
+func (s *Server) sessionUser(c *echo.Context) (registry.User, error) {
 	ck, err := c.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
 		return registry.User{}, registry.Errorf(registry.ENOTFOUND, "Sesi tidak ditemukan.")
@@ -49,7 +49,7 @@ func (s *Server) sessionUser(c echo.Context) (registry.User, error) {
 
 // requireToken authenticates API calls with a bearer token.
 func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || strings.TrimSpace(token) == "" {
@@ -64,7 +64,7 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) loginForm(c echo.Context) error {
+func (s *Server) loginForm(c *echo.Context) error {
 	return s.render(c, http.StatusOK, "login", map[string]any{"Title": "Masuk"})
 }
 
@@ -73,7 +73,7 @@ func (s *Server) loginForm(c echo.Context) error {
 // the password proves right: a burst of guesses is refused before any of
 // them costs argon2id's memory, and one refused for want of a hashing slot
 // counts as a failure too.
-func (s *Server) login(c echo.Context) error {
+func (s *Server) login(c *echo.Context) error {
 	email, password := c.FormValue("email"), c.FormValue("password")
 	fail := func(err error) error {
 		if code := registry.ErrorCode(err); code != registry.EUNAUTHORIZED && code != registry.ETOOMANY && code != registry.EBUSY {
@@ -110,7 +110,7 @@ func (s *Server) login(c echo.Context) error {
 // so that case and space variants share one budget.
 func loginKey(email string) string { return "login:" + registry.NormalizeEmail(email) }
 
-func (s *Server) logout(c echo.Context) error {
+func (s *Server) logout(c *echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
 		if err := s.store.DeleteSession(c.Request().Context(), registry.HashToken(ck.Value)); err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -184,7 +184,7 @@ func (s *Server) renderSignedPDF(r record) (registry.IssuedPDF, error) {
 
 // certificatePage is the signer's success page, reached right after signing
 // and again whenever they identify for an event they already signed.
-func (s *Server) certificatePage(c echo.Context) error {
+func (s *Server) certificatePage(c *echo.Context) error {
 	r, err := s.downloadRecord(c)
 	if err != nil {
 		return err
@@ -198,7 +198,7 @@ func (s *Server) certificatePage(c echo.Context) error {
 // downloadRecord loads the record of a signer's private certificate page
 // or PDF, checking the link's key or the device's cookie. The record is read without its
 // signature ink, which only a render needs (issuePDF reads it then).
-func (s *Server) downloadRecord(c echo.Context) (record, error) {
+func (s *Server) downloadRecord(c *echo.Context) (record, error) {
 	sig, err := s.checkAccess(c)
 	if err != nil {
 		return record{}, err
@@ -208,7 +208,7 @@ func (s *Server) downloadRecord(c echo.Context) (record, error) {
 	return r, err
 }
 
-func (s *Server) certificatePDF(c echo.Context) error {
+func (s *Server) certificatePDF(c *echo.Context) error {
 	r, err := s.downloadRecord(c)
 	if err != nil {
 		return err
@@ -235,11 +235,11 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
-func (s *Server) home(c echo.Context) error {
+func (s *Server) home(c *echo.Context) error {
 	return s.render(c, http.StatusOK, "home", map[string]any{"Title": "Registri Ikrar Netralitas ASN"})
 }
 
-func (s *Server) verifyForm(c echo.Context) error {
+func (s *Server) verifyForm(c *echo.Context) error {
 	if code := c.QueryParam("code"); code != "" {
 		if norm := registry.NormalizeCode(code, registry.CertificateCodeLen); norm != "" {
 			return c.Redirect(http.StatusSeeOther, "/v/"+norm)
@@ -253,7 +253,7 @@ func (s *Server) verifyForm(c echo.Context) error {
 // verifyPage is what a certificate's QR opens: a verdict anyone can read.
 // A v2 QR opens /V/<code>/<claim> (upper case, so the QR can use its
 // alphanumeric mode), a v1 QR /v/<code>?e=…&s=….
-func (s *Server) verifyPage(c echo.Context) error {
+func (s *Server) verifyPage(c *echo.Context) error {
 	ctx := c.Request().Context()
 	sig, err := s.svc.Lookup(ctx, c.Param("code"))
 	if registry.IsCode(err, registry.ENOTFOUND) {

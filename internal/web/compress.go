@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 )
 
 // Responses are compressed once they are complete, not by a middleware that
@@ -49,7 +49,7 @@ func gzipBytes(b []byte) []byte {
 
 // sendBody answers with body, gzip-compressed when the client accepts it and
 // the body is large enough to gain from it.
-func sendBody(c echo.Context, status int, contentType string, body []byte) error {
+func sendBody(c *echo.Context, status int, contentType string, body []byte) error {
 	h := c.Response().Header()
 	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	if len(body) >= minGzip && acceptsGzip(c.Request()) {

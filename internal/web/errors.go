@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -48,20 +48,24 @@ func statusOf(code string) int {
 // handleError answers an error as JSON under /api/ and as a page elsewhere,
 // in the request's language. Internal errors are logged with their cause
 // and shown without it.
-func (s *Server) handleError(err error, c echo.Context) {
-	if c.Response().Committed {
+//
+// echo's own errors are told by their status (echo.StatusCode), not by
+// type: since echo v5 the router's 404 and 405 are not *echo.HTTPError,
+// and a type assertion would answer them 500.
+func (s *Server) handleError(c *echo.Context, err error) {
+	if responseOf(c).Committed {
 		return
 	}
 	code := registry.ErrorCode(err)
 	var msg any = err // translated where shown
 	status := statusOf(code)
-	var he *echo.HTTPError
+	httpStatus := echo.StatusCode(err)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		he = echo.ErrStatusRequestEntityTooLarge
+		httpStatus = http.StatusRequestEntityTooLarge
 	}
-	if he != nil || errors.As(err, &he) {
-		status = he.Code
+	if httpStatus != 0 {
+		status = httpStatus
 		switch status {
 		case http.StatusNotFound:
 			code, msg = registry.ENOTFOUND, "Halaman tidak ditemukan."
@@ -95,7 +99,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 // setRetryAfter tells the client when to try again after an error whose
 // cause passes.
-func setRetryAfter(c echo.Context, code string) {
+func setRetryAfter(c *echo.Context, code string) {
 	switch code {
 	case registry.EBUSY:
 		c.Response().Header().Set("Retry-After", "5")

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
@@ -43,7 +43,7 @@ func (s *Server) exportRoutes(admin *echo.Group, uploadCSRF echo.MiddlewareFunc)
 
 // exportsPage gathers an event's downloads, with a row per unit for the
 // per-unit ones.
-func (s *Server) exportsPage(c echo.Context) error {
+func (s *Server) exportsPage(c *echo.Context) error {
 	e, org, parts, err := s.scopedEvent(c, "", "")
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func (s *Server) exportsPage(c echo.Context) error {
 // requestEvent loads the event of the request's :id: one the actor may
 // see, for a page; or, given an export kind, one they may take that export
 // of, which records it with detail.
-func (s *Server) requestEvent(c echo.Context, kind registry.ExportKind, detail string) (registry.Event, registry.Organization, error) {
+func (s *Server) requestEvent(c *echo.Context, kind registry.ExportKind, detail string) (registry.Event, registry.Organization, error) {
 	id, err := idParam(c)
 	if err != nil {
 		return registry.Event{}, registry.Organization{}, err
@@ -71,7 +71,7 @@ func (s *Server) requestEvent(c echo.Context, kind registry.ExportKind, detail s
 
 // scopedEvent is requestEvent with the event's participants inside the
 // actor's scope.
-func (s *Server) scopedEvent(c echo.Context, kind registry.ExportKind, detail string) (registry.Event, registry.Organization, []registry.Participant, error) {
+func (s *Server) scopedEvent(c *echo.Context, kind registry.ExportKind, detail string) (registry.Event, registry.Organization, []registry.Participant, error) {
 	e, org, err := s.requestEvent(c, kind, detail)
 	if err != nil {
 		return e, org, nil, err
@@ -88,7 +88,7 @@ type participantFilter struct {
 	Pending  bool              // only those without a valid signature
 }
 
-func parseFilter(c echo.Context) participantFilter {
+func parseFilter(c *echo.Context) participantFilter {
 	f := participantFilter{Unit: strings.TrimSpace(c.QueryParam("unit")), Pending: c.QueryParam("status") == "pending"}
 	if v := c.QueryParam("category"); v != "" {
 		if cat, ok := registry.ParseCategory(v); ok {
@@ -149,7 +149,7 @@ func (s *Server) personalLinks(ctx context.Context, e registry.Event, parts []re
 }
 
 // attachment sets the headers of a download named name.
-func attachment(c echo.Context, name, contentType string) {
+func attachment(c *echo.Context, name, contentType string) {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, contentType)
 	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
@@ -159,7 +159,7 @@ func attachment(c echo.Context, name, contentType string) {
 // sendPDF sends the PDF that write produces as a download. fpdf builds a
 // document in memory anyway; buffering it lets a failure still answer with
 // an error page.
-func sendPDF(c echo.Context, name string, write func(io.Writer) error) error {
+func sendPDF(c *echo.Context, name string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
@@ -25,7 +25,7 @@ const (
 // beritaAcaraForm asks for what the Berita Acara needs beyond the record:
 // the letter number, place and date (from the event by default), and the
 // officials present.
-func (s *Server) beritaAcaraForm(c echo.Context) error {
+func (s *Server) beritaAcaraForm(c *echo.Context) error {
 	e, org, err := s.requestEvent(c, "", "")
 	if err != nil {
 		return err
@@ -40,7 +40,7 @@ func (s *Server) beritaAcaraForm(c echo.Context) error {
 
 // renderBeritaAcaraForm shows the form filled with ba, and a message when
 // what was sent could not be used.
-func (s *Server) renderBeritaAcaraForm(c echo.Context, status int, e registry.Event, org registry.Organization, ba report.BeritaAcara, msg string) error {
+func (s *Server) renderBeritaAcaraForm(c *echo.Context, status int, e registry.Event, org registry.Organization, ba report.BeritaAcara, msg string) error {
 	rows := make([]report.Official, max(baFormRows, len(ba.Officials)+2))
 	copy(rows, ba.Officials)
 	date := ""
@@ -52,7 +52,7 @@ func (s *Server) renderBeritaAcaraForm(c echo.Context, status int, e registry.Ev
 }
 
 // beritaAcaraPDF renders the Berita Acara from the form's values.
-func (s *Server) beritaAcaraPDF(c echo.Context) error {
+func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 	// Check the form before the export is recorded.
 	e, org, err := s.requestEvent(c, "", "")
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Server) beritaAcaraPDF(c echo.Context) error {
 
 // parseBeritaAcara reads the form: number, place, date and the officials
 // as name and position rows, blank rows skipped.
-func parseBeritaAcara(c echo.Context, loc *time.Location) (report.BeritaAcara, error) {
+func parseBeritaAcara(c *echo.Context, loc *time.Location) (report.BeritaAcara, error) {
 	q := c.QueryParams()
 	ba := report.BeritaAcara{Number: fold(q.Get("number")), Place: fold(q.Get("place"))}
 	names, positions := q["name"], q["position"]

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -23,7 +23,7 @@ type followUpGroup struct {
 
 // followUp lists, per unit, the participants who have not signed, with
 // their personal links for those who may hand them out.
-func (s *Server) followUp(c echo.Context) error {
+func (s *Server) followUp(c *echo.Context) error {
 	e, org, parts, err := s.scopedEvent(c, "", "")
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func (s *Server) followUp(c echo.Context) error {
 
 // followUpCSV is the follow-up list as a CSV, with the personal links for
 // those who may hand them out.
-func (s *Server) followUpCSV(c echo.Context) error {
+func (s *Server) followUpCSV(c *echo.Context) error {
 	f := parseFilter(c)
 	f.Pending = true
 	e, org, parts, err := s.scopedEvent(c, registry.ExportFollowUp, "csv "+f.String())

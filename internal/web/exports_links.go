@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -27,7 +27,7 @@ type linkSelection struct {
 // selectLinks returns the participants the request's filter selects with
 // their links, once it has checked that the actor may hand out personal
 // links and recorded how many they took with which request.
-func (s *Server) selectLinks(c echo.Context) (linkSelection, error) {
+func (s *Server) selectLinks(c *echo.Context) (linkSelection, error) {
 	f := parseFilter(c)
 	e, org, parts, err := s.scopedEvent(c, "", "")
 	if err != nil {
@@ -46,7 +46,7 @@ func (s *Server) selectLinks(c echo.Context) (linkSelection, error) {
 
 // linksCSV is the personal links as a CSV for a WhatsApp broadcast or a
 // mail merge.
-func (s *Server) linksCSV(c echo.Context) error {
+func (s *Server) linksCSV(c *echo.Context) error {
 	sel, err := s.selectLinks(c)
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func (s *Server) linksCSV(c echo.Context) error {
 
 // linksPDF is the personal links as a printable sheet of QR codes, per
 // unit.
-func (s *Server) linksPDF(c echo.Context) error {
+func (s *Server) linksPDF(c *echo.Context) error {
 	sel, err := s.selectLinks(c)
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func (s *Server) linksPDF(c echo.Context) error {
 // linkReissue gives a participant a new personal link; the old one stops
 // working. The officer returns to the follow-up list, which shows the new
 // link.
-func (s *Server) linkReissue(c echo.Context) error {
+func (s *Server) linkReissue(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err

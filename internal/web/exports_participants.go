@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -22,13 +22,13 @@ type listProblem struct {
 
 // participantsPage shows who may sign an event — subtree, categories and
 // any uploaded list — and how many that is, before it opens.
-func (s *Server) participantsPage(c echo.Context) error {
+func (s *Server) participantsPage(c *echo.Context) error {
 	return s.renderParticipants(c, http.StatusOK, nil)
 }
 
 // renderParticipants renders the participants page; extra carries an
 // upload's outcome.
-func (s *Server) renderParticipants(c echo.Context, status int, extra map[string]any) error {
+func (s *Server) renderParticipants(c *echo.Context, status int, extra map[string]any) error {
 	e, org, err := s.requestEvent(c, "", "")
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (s *Server) renderParticipants(c echo.Context, status int, extra map[string
 // counts when its NIP is on the roster as written: the roster, validated
 // with each employee's category, is the authority on NIPs, and a list
 // usually has no category column.
-func (s *Server) participantsImport(c echo.Context) error {
+func (s *Server) participantsImport(c *echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -110,14 +110,14 @@ func (s *Server) participantsImport(c echo.Context) error {
 	return s.renderParticipants(c, http.StatusOK, map[string]any{"Result": res, "Problems": problems, "Filename": fh.Filename})
 }
 
-func (s *Server) participantsFailed(c echo.Context, err error, problems []listProblem) error {
+func (s *Server) participantsFailed(c *echo.Context, err error, problems []listProblem) error {
 	if registry.ErrorCode(err) == registry.EINTERNAL {
 		return err
 	}
 	return s.renderParticipants(c, statusOf(registry.ErrorCode(err)), map[string]any{"Error": registry.ErrorMessage(err), "Problems": problems})
 }
 
-func (s *Server) participantsClear(c echo.Context) error {
+func (s *Server) participantsClear(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err

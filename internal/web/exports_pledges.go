@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -28,7 +28,7 @@ func canCreatePledge(u registry.User) bool {
 
 // pledgesPage lists the pledge versions with their full text and hash.
 // There is no edit: a version is immutable.
-func (s *Server) pledgesPage(c echo.Context) error {
+func (s *Server) pledgesPage(c *echo.Context) error {
 	ctx := c.Request().Context()
 	pledges, err := s.svc.Pledges(ctx, s.actor(c).User)
 	if err != nil {
@@ -60,7 +60,7 @@ func formOf(p registry.PledgeVersion) pledgeForm {
 
 // pledgeNew shows the form, empty or filled from a template
 // (?template=kepala-desa).
-func (s *Server) pledgeNew(c echo.Context) error {
+func (s *Server) pledgeNew(c *echo.Context) error {
 	if !canCreatePledge(s.actor(c).User) {
 		return registry.Errorf(registry.EFORBIDDEN, "Hanya superadmin atau admin yang dapat membuat versi ikrar.")
 	}
@@ -71,12 +71,12 @@ func (s *Server) pledgeNew(c echo.Context) error {
 	return s.renderPledgeNew(c, http.StatusOK, form, "")
 }
 
-func (s *Server) renderPledgeNew(c echo.Context, status int, form pledgeForm, msg string) error {
+func (s *Server) renderPledgeNew(c *echo.Context, status int, form pledgeForm, msg string) error {
 	return s.render(c, status, "pledge_new", map[string]any{"Title": "Versi ikrar baru", "Form": form, "Error": msg,
 		"Placeholder": registry.InstitutionPlaceholder})
 }
 
-func (s *Server) pledgeCreate(c echo.Context) error {
+func (s *Server) pledgeCreate(c *echo.Context) error {
 	form := pledgeForm{Title: c.FormValue("title"), Opening: c.FormValue("opening"), Points: c.FormValue("points"),
 		Closing: c.FormValue("closing")}
 	p := &registry.PledgeVersion{Title: form.Title, Language: "id", Opening: form.Opening, Closing: form.Closing}

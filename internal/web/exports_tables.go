@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -24,7 +24,7 @@ const (
 
 // open starts a table download named name, as a sheet of the given name
 // in XLSX.
-func (f tableFormat) open(c echo.Context, name, sheet string, cols []report.Column) (report.TableWriter, error) {
+func (f tableFormat) open(c *echo.Context, name, sheet string, cols []report.Column) (report.TableWriter, error) {
 	if f == tableXLSX {
 		attachment(c, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		return report.NewXLSX(c.Response(), sheet, cols)
@@ -40,7 +40,7 @@ var recapColumns = []report.Column{
 
 // recapTable is the per-unit recap as a table.
 func (s *Server) recapTable(format tableFormat) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		r, err := s.recap(c, string(format))
 		if err != nil {
 			return err
@@ -63,7 +63,7 @@ func (s *Server) recapTable(format tableFormat) echo.HandlerFunc {
 }
 
 // recapPDF is the per-unit recap as a printable PDF.
-func (s *Server) recapPDF(c echo.Context) error {
+func (s *Server) recapPDF(c *echo.Context) error {
 	r, err := s.recap(c, "pdf")
 	if err != nil {
 		return err
@@ -73,7 +73,7 @@ func (s *Server) recapPDF(c echo.Context) error {
 
 // recap records a recap export and counts the event's participants in
 // the actor's scope per unit.
-func (s *Server) recap(c echo.Context, format string) (report.Recap, error) {
+func (s *Server) recap(c *echo.Context, format string) (report.Recap, error) {
 	e, org, parts, err := s.scopedEvent(c, registry.ExportRecap, format)
 	if err != nil {
 		return report.Recap{}, err
@@ -95,7 +95,7 @@ var signatureColumns = []report.Column{
 // signaturesTable is the full list of an event's signatures in the actor's
 // scope, streamed: a unit's, with ?unit=, as signed.
 func (s *Server) signaturesTable(format tableFormat) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		unit := strings.TrimSpace(c.QueryParam("unit"))
 		e, org, err := s.requestEvent(c, registry.ExportSignatures, strings.TrimSpace(string(format)+" "+unitDetail(unit)))
 		if err != nil {
@@ -135,8 +135,8 @@ func unitDetail(unit string) string {
 // abortDownload ends a download that failed after its first bytes: the
 // status is sent, so the error is logged and the connection cut, leaving
 // the client a truncated file rather than one that looks complete.
-func (s *Server) abortDownload(c echo.Context, what string, err error) error {
-	if !c.Response().Committed {
+func (s *Server) abortDownload(c *echo.Context, what string, err error) error {
+	if !responseOf(c).Committed {
 		return err
 	}
 	level := slog.LevelError

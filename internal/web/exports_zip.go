@@ -10,7 +10,7 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -20,7 +20,7 @@ import (
 // ?unit=, as signed) as a ZIP, each PDF written as soon as it is rendered:
 // memory stays flat however large the event. Revoked and erased records
 // have no certificate to hand out and are left out.
-func (s *Server) certificatesZIP(c echo.Context) error {
+func (s *Server) certificatesZIP(c *echo.Context) error {
 	unit := strings.TrimSpace(c.QueryParam("unit"))
 	e, org, err := s.requestEvent(c, registry.ExportCertificates, unitDetail(unit))
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 )
 
 // Stable codes of /readyz's checks (docs/OPERATIONS.md).
@@ -88,7 +88,7 @@ func (s *Server) Drain() { s.health.draining.Store(true) }
 // drainGate refuses new requests once the server drains; the probes
 // still answer.
 func (s *Server) drainGate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		if !s.health.draining.Load() {
 			return next(c)
 		}
@@ -104,14 +104,14 @@ func (s *Server) drainGate(next echo.HandlerFunc) echo.HandlerFunc {
 
 // livez answers while the process runs; it asks nothing of the database.
 // /healthz is its older name.
-func (s *Server) livez(c echo.Context) error {
+func (s *Server) livez(c *echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
 // readyz answers 200 only when the server can do its work: the database
 // answers, the writer commits, the disk has room for the WAL, the log
 // agrees with its signed history and the server is not draining.
-func (s *Server) readyz(c echo.Context) error {
+func (s *Server) readyz(c *echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), probeBound)
 	defer cancel()
 	lang := s.lang(c)

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/web"
@@ -98,7 +98,7 @@ func (s *i18nSite) pagePaths(t *testing.T) []string {
 	}
 	param := regexp.MustCompile(`:(\w+)`)
 	var out []string
-	for _, r := range e.Routes() {
+	for _, r := range e.Router().Routes() {
 		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/api/") || strings.HasPrefix(r.Path, "/static/") ||
 			slices.Contains([]string{"/livez", "/healthz", "/readyz", "/favicon.ico"}, r.Path) || strings.Contains(r.Path, "*") {
 			continue

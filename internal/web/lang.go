@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -30,13 +30,13 @@ const (
 // its error messages also follow Accept-Language when it prefers English;
 // without either, API messages stay Indonesian as documented.
 func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		c.Set(langKey, s.chooseLang(c))
 		return next(c)
 	}
 }
 
-func (s *Server) chooseLang(c echo.Context) i18n.Lang {
+func (s *Server) chooseLang(c *echo.Context) i18n.Lang {
 	if l, ok := i18n.Parse(c.QueryParam(langParam)); ok {
 		c.SetCookie(&http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: langMaxAge,
 			HttpOnly: true, Secure: s.secureCookie(c), SameSite: http.SameSiteLaxMode})
@@ -56,7 +56,7 @@ func (s *Server) chooseLang(c echo.Context) i18n.Lang {
 }
 
 // lang returns the language chosen for the request.
-func (s *Server) lang(c echo.Context) i18n.Lang {
+func (s *Server) lang(c *echo.Context) i18n.Lang {
 	if l, ok := c.Get(langKey).(i18n.Lang); ok {
 		return l
 	}
@@ -68,7 +68,7 @@ func (s *Server) lang(c echo.Context) i18n.Lang {
 // since reloading a POST URL with GET would not show the same page. A
 // refusal keeps only the path: it must not repeat what was asked, such as
 // a NIP searched for in another tenant's organization.
-func langURLs(c echo.Context, status int) map[string]string {
+func langURLs(c *echo.Context, status int) map[string]string {
 	req := c.Request()
 	u := &url.URL{Path: localPath(req.URL.Path), RawQuery: req.URL.RawQuery}
 	if status >= 400 {

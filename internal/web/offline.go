@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 )
 
 // shellPath is the verification page without a record: what the service
@@ -54,7 +54,7 @@ func (s *Server) serviceWorker() ([]byte, error) {
 
 // serveServiceWorker serves /sw.js. Browsers check it for updates at each
 // visit; no-cache makes each check reach the server (a 304 if unchanged).
-func (s *Server) serveServiceWorker(c echo.Context) error {
+func (s *Server) serveServiceWorker(c *echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderCacheControl, "no-cache")
 	h.Set("ETag", s.sw.etag)
@@ -66,6 +66,6 @@ func (s *Server) serveServiceWorker(c echo.Context) error {
 
 // offlineShell is the verification page with no record: opened from the
 // service worker's cache, its script checks the QR claim in the address.
-func (s *Server) offlineShell(c echo.Context) error {
+func (s *Server) offlineShell(c *echo.Context) error {
 	return s.render(c, http.StatusOK, "verify", map[string]any{"Title": "Pemeriksaan sertifikat tanpa jaringan", "Shell": true})
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -25,7 +25,7 @@ func (s *Server) opsRoutes(pages, admin *echo.Group) {
 // dashboard shows an event's progress within the officer's scope: totals,
 // units, the signing curve and the latest records, kept live by
 // static/js/live.js.
-func (s *Server) dashboard(c echo.Context) error {
+func (s *Server) dashboard(c *echo.Context) error {
 	e, org, p, err := s.eventProgress(c)
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func (s *Server) dashboard(c echo.Context) error {
 
 // projector is the hall's screen: how to sign and how many have, in
 // aggregate only, large enough to read from the back of the hall.
-func (s *Server) projector(c echo.Context) error {
+func (s *Server) projector(c *echo.Context) error {
 	e, org, p, err := s.eventProgress(c)
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *Server) projector(c echo.Context) error {
 
 // eventProgress loads the event of the request's :id, if the officer may
 // see it, and its progress within their scope.
-func (s *Server) eventProgress(c echo.Context) (registry.Event, registry.Organization, registry.Progress, error) {
+func (s *Server) eventProgress(c *echo.Context) (registry.Event, registry.Organization, registry.Progress, error) {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -134,7 +134,7 @@ func clock(l i18n.Lang, t time.Time) string {
 // with liveStats as JSON (liveTotals only when public, for the projector)
 // whenever it changes, and a comment every liveHeartbeat.
 func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 		h.Set(echo.HeaderCacheControl, "no-store")
 		h.Set("X-Accel-Buffering", "no")
 		w.WriteHeader(http.StatusOK)
-		rc := http.NewResponseController(w.Writer)
+		rc := http.NewResponseController(w)
 		// A server write timeout, if one is ever set, must not cut streams.
 		_ = rc.SetWriteDeadline(time.Time{})
 		if err := rc.Flush(); err != nil {
@@ -215,7 +215,7 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 // with. One indexed read: what a user may see of an event changes only
 // with their role or scope, and 500 open dashboards check every few
 // seconds.
-func (s *Server) streamAllowed(c echo.Context, u registry.User) bool {
+func (s *Server) streamAllowed(c *echo.Context, u registry.User) bool {
 	now, err := s.sessionUser(c)
 	if err != nil {
 		if !registry.IsCode(err, registry.ENOTFOUND) && c.Request().Context().Err() == nil {

@@ -3,7 +3,7 @@ package web
 import (
 	"strconv"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -16,7 +16,7 @@ const maxPage = 1_000_000
 // pageParam reads a list's ?page= (1 when absent). Anything else than a
 // whole number from 1 to maxPage is refused (400), so an offset computed
 // from it can never overflow; a page past the end of a list is empty.
-func pageParam(c echo.Context) (int, error) {
+func pageParam(c *echo.Context) (int, error) {
 	v := c.QueryParam("page")
 	if v == "" {
 		return 1, nil

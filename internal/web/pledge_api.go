@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -13,7 +13,7 @@ import (
 // (docs/FORMATS.md §2): the text a record's pledge hash commits to. The
 // answer never changes for a hash, so it is cached for good. A stored text
 // that no longer hashes to its hash is not served.
-func (s *Server) apiPledge(c echo.Context) error {
+func (s *Server) apiPledge(c *echo.Context) error {
 	hash := c.Param("hash")
 	if len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
 		return registry.Errorf(registry.EINVALID, "Sidik ikrar harus berupa 64 digit heksadesimal huruf kecil (SHA-256).")

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/metrics"
@@ -58,7 +58,7 @@ func (v eventView) data(title string) map[string]any {
 }
 
 // eventPage is where a signer lands from the hall's QR code or the link.
-func (s *Server) eventPage(c echo.Context) error {
+func (s *Server) eventPage(c *echo.Context) error {
 	v, err := s.loadEventView(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func (s *Server) eventPage(c echo.Context) error {
 // eventIdentify checks NIP and event code (and the name, when the address
 // or the event spent its failure budget) and shows "is this you?" with the
 // pledge and the signature pad.
-func (s *Server) eventIdentify(c echo.Context) error {
+func (s *Server) eventIdentify(c *echo.Context) error {
 	ctx := c.Request().Context()
 	v, err := s.loadEventView(ctx, c.Param("slug"))
 	if err != nil {
@@ -95,7 +95,7 @@ func (s *Server) eventIdentify(c echo.Context) error {
 // budget it also needs the signer's own name (see guessBudget). Failures
 // are counted; those with the right code count for the event too, since
 // they tested an NIP.
-func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code, name string) (registry.Employee, error) {
+func (s *Server) identifyByCode(c *echo.Context, e registry.Event, nipText, code, name string) (registry.Employee, error) {
 	ctx, ip := c.Request().Context(), c.RealIP()
 	var emp registry.Employee
 	var err error
@@ -122,7 +122,7 @@ func (s *Server) identifyByCode(c echo.Context, e registry.Event, nipText, code,
 
 // personalLink identifies a signer by their personal link; no code needed.
 // A valid link always passes: it is a 128-bit secret.
-func (s *Server) personalLink(c echo.Context) error {
+func (s *Server) personalLink(c *echo.Context) error {
 	ctx := c.Request().Context()
 	v, err := s.loadEventView(ctx, c.Param("slug"))
 	if err != nil {
@@ -139,7 +139,7 @@ func (s *Server) personalLink(c echo.Context) error {
 
 // identifyByLink resolves a personal link; an invalid one counts as a
 // failure of the address.
-func (s *Server) identifyByLink(c echo.Context, e registry.Event, token string) (registry.Employee, error) {
+func (s *Server) identifyByLink(c *echo.Context, e registry.Event, token string) (registry.Employee, error) {
 	emp, err := s.svc.IdentifyLink(c.Request().Context(), e, token)
 	if isGuess(err) {
 		s.guesses.Guessed(c.RealIP(), 0)
@@ -156,7 +156,7 @@ type keptSignature struct {
 	UseTyped, Consent  bool
 }
 
-func keptFrom(c echo.Context) keptSignature {
+func keptFrom(c *echo.Context) keptSignature {
 	return keptSignature{Strokes: c.FormValue("signature_strokes"), TypedName: c.FormValue("typed_name"),
 		UseTyped: c.FormValue("use_typed") != "", Consent: c.FormValue("consent") != ""}
 }
@@ -168,7 +168,7 @@ func (k keptSignature) Any() bool { return k.Strokes != "" || k.TypedName != "" 
 // pad. Someone who already signed gets their certificate only through their
 // personal link; identified by NIP and code — which others may know — they
 // see that they signed, and how to get the certificate back.
-func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee, ch registry.Channel, keep keptSignature, formErr error, status int) error {
+func (s *Server) showConfirm(c *echo.Context, v eventView, emp registry.Employee, ch registry.Channel, keep keptSignature, formErr error, status int) error {
 	if prev, err := s.store.SignatureFor(c.Request().Context(), v.Event.ID, emp.ID); err == nil {
 		return s.alreadySigned(c, v, prev, ch)
 	} else if !registry.IsCode(err, registry.ENOTFOUND) {
@@ -187,7 +187,7 @@ func (s *Server) showConfirm(c echo.Context, v eventView, emp registry.Employee,
 // certificate for a personal link or on the device they signed on; for
 // NIP + code elsewhere, a page that says so, with masked data only, and
 // how to get the certificate.
-func (s *Server) alreadySigned(c echo.Context, v eventView, sig registry.Signature, ch registry.Channel) error {
+func (s *Server) alreadySigned(c *echo.Context, v eventView, sig registry.Signature, ch registry.Channel) error {
 	if ch == registry.ChannelPersonalLink {
 		s.rememberSigned(c, sig.Code)
 		return c.Redirect(http.StatusSeeOther, s.certificatePath(sig.Code))
@@ -205,7 +205,7 @@ func (s *Server) alreadySigned(c echo.Context, v eventView, sig registry.Signatu
 // confirmation ticket, so signing never runs identification again and is
 // never limited. Whatever fails, the form comes back with the signature
 // drawn.
-func (s *Server) eventSign(c echo.Context) error {
+func (s *Server) eventSign(c *echo.Context) error {
 	ctx := c.Request().Context()
 	v, err := s.loadEventView(ctx, c.Param("slug"))
 	if err != nil {
@@ -260,7 +260,7 @@ func (s *Server) eventSign(c echo.Context) error {
 
 // inkFromForm reads the signature from the signing form: drawn strokes
 // (what the pad sends), a PNG, or a typed name.
-func (s *Server) inkFromForm(c echo.Context) (registry.Ink, error) {
+func (s *Server) inkFromForm(c *echo.Context) (registry.Ink, error) {
 	if c.FormValue("use_typed") != "" || (c.FormValue("signature_strokes") == "" && c.FormValue("signature_png") == "") {
 		name := c.FormValue("typed_name")
 		if strings.TrimSpace(name) == "" {
@@ -307,7 +307,7 @@ func (s *Server) pdfPath(code string) string {
 
 // checkAccess loads the certificate of a signer's private page or PDF:
 // allowed with the link's download key, or on a device that signed it.
-func (s *Server) checkAccess(c echo.Context) (registry.Signature, error) {
+func (s *Server) checkAccess(c *echo.Context) (registry.Signature, error) {
 	sig, err := s.svc.Lookup(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return sig, err

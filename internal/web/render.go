@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/nip"
@@ -74,7 +74,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // render executes a page, in the request's language, into a buffer first,
 // so a template error never sends half a page.
-func (s *Server) render(c echo.Context, status int, page string, data map[string]any) error {
+func (s *Server) render(c *echo.Context, status int, page string, data map[string]any) error {
 	l := s.lang(c)
 	t := s.pages.set[l][page]
 	if t == nil {
@@ -258,7 +258,7 @@ func (s *Server) staticURLErr(p string) (string, error) {
 	return "/static/" + p + "?v=" + f.hash, nil
 }
 
-func (s *Server) serveStatic(c echo.Context) error {
+func (s *Server) serveStatic(c *echo.Context) error {
 	f, ok := s.static.files[path.Clean(c.Param("*"))]
 	if !ok {
 		return echo.ErrNotFound

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 )
 
 // requestIDKey holds the request's ID in the echo context.
@@ -27,7 +27,7 @@ var requestIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 // it is well formed, else a new one. It is sent back in X-Request-ID, shown
 // on error pages and in JSON errors, and logged with the request.
 func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		req := c.Request()
 		id := req.Header.Get(echo.HeaderXRequestID)
 		if !s.fromTrustedProxy(req) || !wellFormedRequestID.MatchString(id) {
@@ -46,7 +46,7 @@ func newRequestID() string {
 }
 
 // requestIDOf is the ID requestID gave the request.
-func requestIDOf(c echo.Context) string {
+func requestIDOf(c *echo.Context) string {
 	id, _ := c.Get(requestIDKey).(string)
 	return id
 }
@@ -57,9 +57,9 @@ func requestIDOf(c echo.Context) string {
 // token, which signs in its holder's name, masked, and any NIP-long run
 // of digits in the path masked too (a NIP typed where a code belongs); no
 // client address, no user agent, no form value.
-func (s *Server) accessLog(c echo.Context, status int, took time.Duration) {
+func (s *Server) accessLog(c *echo.Context, status int, took time.Duration) {
 	s.log.Info("access", "request_id", requestIDOf(c), "method", c.Request().Method, "route", c.Path(),
-		"path", loggablePath(c), "status", status, "bytes", c.Response().Size, "duration_ms", took.Milliseconds())
+		"path", loggablePath(c), "status", status, "bytes", responseOf(c).Size, "duration_ms", took.Milliseconds())
 }
 
 // secretParams are the route parameters whose value is a secret.
@@ -68,13 +68,11 @@ var secretParams = map[string]bool{"token": true}
 // nipLike is a NIP (18 digits) or a longer run of digits in a path.
 var nipLike = regexp.MustCompile(`[0-9]{18,}`)
 
-func loggablePath(c echo.Context) string {
+func loggablePath(c *echo.Context) string {
 	p := c.Request().URL.EscapedPath()
-	for _, name := range c.ParamNames() {
-		if secretParams[name] {
-			if v := c.Param(name); v != "" {
-				p = strings.Replace(p, v, "-", 1)
-			}
+	for _, pv := range c.PathValues() {
+		if secretParams[pv.Name] && pv.Value != "" {
+			p = strings.Replace(p, pv.Value, "-", 1)
 		}
 	}
 	return nipLike.ReplaceAllString(p, "-")

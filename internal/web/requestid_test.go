@@ -61,8 +61,8 @@ func TestRequestIDOnErrors(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}
-	if id := w.Header().Get("X-Request-ID"); w.Code != http.StatusUnauthorized || body.Error.Code != "unauthorized" || body.Error.RequestID != id || id == "" {
-		t.Errorf("API without a token: %d %s, request_id %q, header %q", w.Code, w.Body, body.Error.RequestID, id)
+	if id := w.Header().Get("X-Request-ID"); w.Code != http.StatusNotFound || body.Error.Code != "not_found" || body.Error.RequestID != id || id == "" {
+		t.Errorf("unknown API path: %d %s, request_id %q, header %q", w.Code, w.Body, body.Error.RequestID, id)
 	}
 
 	// A page that works carries one too, but shows none.

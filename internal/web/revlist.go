@@ -11,7 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -96,7 +96,7 @@ func errRowsTampered(cause error) error {
 	return e
 }
 
-func (s *Server) apiRevocations(c echo.Context) error {
+func (s *Server) apiRevocations(c *echo.Context) error {
 	ctx := c.Request().Context()
 	cp, err := s.latestCheckpoint(ctx, s.logHead(ctx))
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -27,7 +27,7 @@ const uploadMemory = 8 << 20
 // authorizeRosterUpload lets through only users who may import the roster
 // of the organization in the path, before anything reads the body.
 func (s *Server) authorizeRosterUpload(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
@@ -43,7 +43,7 @@ func (s *Server) authorizeRosterUpload(next echo.HandlerFunc) echo.HandlerFunc {
 // participant list of the event in the path, before anything reads the
 // body.
 func (s *Server) authorizeParticipantUpload(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
@@ -57,7 +57,7 @@ func (s *Server) authorizeParticipantUpload(next echo.HandlerFunc) echo.HandlerF
 
 // uploadedFile returns the file of an upload form's "file" field. A body
 // over the limit is the client's error (413), not a missing file.
-func uploadedFile(c echo.Context) (*multipart.FileHeader, error) {
+func uploadedFile(c *echo.Context) (*multipart.FileHeader, error) {
 	if err := c.Request().ParseMultipartForm(uploadMemory); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

@@ -5,14 +5,14 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 )
 
 // requestScheme is the scheme the client reached the service by: https on a TLS
 // connection, else what X-Forwarded-Proto says when the connection comes
 // from one of the trusted proxies (--trusted-proxies). From anyone else the
 // header never counts: echo's own Scheme() believes it from every client.
-func (s *Server) requestScheme(c echo.Context) string {
+func (s *Server) requestScheme(c *echo.Context) string {
 	req := c.Request()
 	if req.TLS != nil {
 		return "https"
@@ -52,6 +52,6 @@ func (s *Server) fromTrustedProxy(req *http.Request) bool {
 // secureCookie reports whether a cookie set now carries the Secure flag:
 // always when the base URL is https, and whenever the client came over
 // https, directly or through a trusted proxy.
-func (s *Server) secureCookie(c echo.Context) bool {
+func (s *Server) secureCookie(c *echo.Context) bool {
 	return s.opt.SecureCookies || s.requestScheme(c) == "https"
 }

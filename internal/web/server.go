@@ -16,8 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
+	"github.com/labstack/echo/v5"
+	"github.com/labstack/echo/v5/middleware"
 	"golang.org/x/time/rate"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
@@ -141,9 +141,11 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 
 // Handler returns the router with every route and middleware.
 func (s *Server) Handler() *echo.Echo {
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = s.handleError
+	// Groups add no catch-all routes of their own: with them, a wrong
+	// method on a known path ran the group's CSRF or token check and
+	// answered 403 or 401, and an unknown path under /api/v1 asked for a
+	// token, where 405 and 404 are the truth.
+	e := echo.NewWithConfig(echo.Config{Logger: s.log, HTTPErrorHandler: s.handleError, NoGroupAutoRegister404Routes: true})
 	if len(s.opt.TrustedProxies) > 0 {
 		var opts []echo.TrustOption
 		for _, n := range s.opt.TrustedProxies {
@@ -168,7 +170,7 @@ func (s *Server) Handler() *echo.Echo {
 	e.GET("/readyz", s.readyz)
 	e.GET("/static/*", s.serveStatic)
 	e.GET("/sw.js", s.serveServiceWorker)
-	e.GET("/favicon.ico", func(c echo.Context) error {
+	e.GET("/favicon.ico", func(c *echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, s.staticURL("img/favicon.svg"))
 	})
 
@@ -181,7 +183,7 @@ func (s *Server) Handler() *echo.Echo {
 	// Uploads carry their CSRF token in the query string (or a header), so
 	// the check needs no body: echo's form lookup would parse the whole
 	// multipart body before the route could refuse an anonymous client.
-	pages := e.Group("", s.csrf("form:_csrf", func(c echo.Context) bool {
+	pages := e.Group("", s.csrf("form:_csrf", func(c *echo.Context) bool {
 		return uploadRoutes[c.Path()]
 	}))
 	uploadCSRF := s.csrf("query:_csrf,header:X-CSRF-Token", nil)
@@ -225,12 +227,12 @@ func (s *Server) Handler() *echo.Echo {
 
 // csrf is the CSRF check of the pages, reading the token with lookup. Its
 // cookie is Secure as secureCookie decides, request by request.
-func (s *Server) csrf(lookup string, skip func(echo.Context) bool) echo.MiddlewareFunc {
+func (s *Server) csrf(lookup string, skip func(*echo.Context) bool) echo.MiddlewareFunc {
 	plain := middleware.CSRFWithConfig(s.csrfConfig(lookup, skip, false))
 	secure := middleware.CSRFWithConfig(s.csrfConfig(lookup, skip, true))
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		p, sec := plain(next), secure(next)
-		return func(c echo.Context) error {
+		return func(c *echo.Context) error {
 			if s.secureCookie(c) {
 				return sec(c)
 			}
@@ -239,7 +241,7 @@ func (s *Server) csrf(lookup string, skip func(echo.Context) bool) echo.Middlewa
 	}
 }
 
-func (s *Server) csrfConfig(lookup string, skip func(echo.Context) bool, secure bool) middleware.CSRFConfig {
+func (s *Server) csrfConfig(lookup string, skip func(*echo.Context) bool, secure bool) middleware.CSRFConfig {
 	return middleware.CSRFConfig{
 		Skipper:        skip,
 		TokenLookup:    lookup,
@@ -248,7 +250,7 @@ func (s *Server) csrfConfig(lookup string, skip func(echo.Context) bool, secure 
 		CookieSecure:   secure,
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
+		ErrorHandler: func(c *echo.Context, err error) error {
 			return registry.Errorf(registry.EFORBIDDEN, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
 		},
 	}
@@ -275,7 +277,7 @@ const rawBodyKey = "ikrar.rawbody"
 // declared length is judged by largeBody, after authorization, so that an
 // anonymous client learns nothing from it and is refused without a read.
 func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		req := c.Request()
 		if req.ContentLength > maxBodyBytes && !uploadRoutes[c.Path()] {
 			return echo.ErrStatusRequestEntityTooLarge
@@ -296,7 +298,7 @@ func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 // them. Imports are rare and take a second or two, so the next one waits
 // its turn (uploadWait) before the body is read; a flood gets 503.
 func (s *Server) largeBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		req := c.Request()
 		raw, ok := c.Get(rawBodyKey).(io.ReadCloser)
 		if !ok {
@@ -341,7 +343,7 @@ const (
 // usual hardening headers on every response; HSTS only when the client
 // came over https (requestScheme), so that a plain-http laptop never pins itself.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -359,13 +361,13 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // requestLog logs each request without personal data: the path of a
 // personal link or certificate is logged, never form values.
 func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		start := time.Now()
 		err := next(c)
 		if err != nil {
-			c.Error(err)
+			s.handleError(c, err)
 		}
-		status := c.Response().Status
+		status := responseOf(c).Status
 		if status == http.StatusServiceUnavailable && !s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
 			// Shed on purpose: under a login flood that is hundreds a
 			// second, so they are summed up rather than logged one by one.
@@ -383,6 +385,17 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// responseOf is echo's record of c's response: its status, its size and
+// whether it was sent.
+func responseOf(c *echo.Context) *echo.Response {
+	if r, err := echo.UnwrapResponse(c.Response()); err == nil {
+		return r
+	}
+	// A handler replaced the writer with one that hides echo's: nothing
+	// is known of what it sent.
+	return &echo.Response{}
 }
 
 // shedLog sums up requests refused with 503 (password hashing at its

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -32,7 +32,7 @@ func (s *Server) confirmTicket(eventID, employeeID int64, ch registry.Channel) s
 // checkTicket returns the employee and channel a confirmation ticket was
 // issued for, if it is this server's, for this event, and not expired. The
 // employee is checked again for eligibility: the roster may have changed.
-func (s *Server) checkTicket(c echo.Context, e registry.Event, ticket string) (registry.Employee, registry.Channel, error) {
+func (s *Server) checkTicket(c *echo.Context, e registry.Event, ticket string) (registry.Employee, registry.Channel, error) {
 	expired := registry.Errorf(registry.EFORBIDDEN, "Halaman konfirmasi sudah kedaluwarsa. Masukkan NIP dan kode acara lagi; tanda tangan Anda tetap tersimpan di formulir.")
 	i := strings.LastIndexByte(ticket, '.')
 	if i < 0 {
@@ -69,7 +69,7 @@ const (
 
 // deviceCodes returns the certificate codes this device signed; a cookie
 // that is not the server's counts as none.
-func (s *Server) deviceCodes(c echo.Context) []string {
+func (s *Server) deviceCodes(c *echo.Context) []string {
 	ck, err := c.Cookie(signedCookie)
 	if err != nil {
 		return nil
@@ -86,7 +86,7 @@ func (s *Server) deviceMAC(list string) string {
 }
 
 // rememberSigned adds code to the device cookie.
-func (s *Server) rememberSigned(c echo.Context, code string) {
+func (s *Server) rememberSigned(c *echo.Context, code string) {
 	codes := s.deviceCodes(c)
 	if slices.Contains(codes, code) {
 		return

@@ -287,6 +287,9 @@ func TestRateLimitBehindProxy(t *testing.T) {
 	attempt := func(i int, xff string) response {
 		req := request("POST", path, "10.0.0.2:443", map[string]any{"nip": nipFor(100 + i), "event_code": wrongCode(f.e.EventCode), "consent": true})
 		req.Header.Set("X-Forwarded-For", xff)
+		// A client's own X-Real-IP, passed on by the proxy
+		// (GO-2026-6875), is not believed either.
+		req.Header.Set("X-Real-IP", fmt.Sprintf("203.0.113.%d", i))
 		return a.serve(req)
 	}
 	for i := range ipFailures {

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -34,7 +34,7 @@ func (s *Server) tileRoutes(e *echo.Echo) {
 
 // logCheckpoint serves the latest checkpoint as the store keeps it, with
 // whatever cosignatures it has gathered.
-func (s *Server) logCheckpoint(c echo.Context) error {
+func (s *Server) logCheckpoint(c *echo.Context) error {
 	cp, err := s.tl.Store.LatestCheckpoint(c.Request().Context())
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func errNoTile() error {
 // logTile serves a hash tile or an entry bundle; a tile any part of which
 // lies beyond the latest signed checkpoint is not found, so nothing is
 // published that no checkpoint commits to.
-func (s *Server) logTile(c echo.Context) error {
+func (s *Server) logTile(c *echo.Context) error {
 	ctx := c.Request().Context()
 	t, err := translog.ParseTilePath("tile/" + c.Param("*"))
 	if err != nil {

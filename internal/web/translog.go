@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -101,7 +101,7 @@ func (s *Server) scheme() string {
 // apiLogKey serves the verifier keys, one per line; with ?windows=1 each
 // line also says when the key may sign ("not-before T not-after T"), which
 // a key file parser that expects bare keys would not accept.
-func (s *Server) apiLogKey(c echo.Context) error {
+func (s *Server) apiLogKey(c *echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=300")
 	if c.QueryParam("windows") == "1" {
 		var b strings.Builder
@@ -147,7 +147,7 @@ func (s *Server) logHead(ctx context.Context) int64 {
 	return n - 1
 }
 
-func (s *Server) apiCheckpoint(c echo.Context) error {
+func (s *Server) apiCheckpoint(c *echo.Context) error {
 	ctx := c.Request().Context()
 	cp, err := s.latestCheckpoint(ctx, s.logHead(ctx))
 	if err != nil {
@@ -165,7 +165,7 @@ func int64Param(v, name string) (int64, error) {
 	return n, nil
 }
 
-func (s *Server) apiCheckpointAt(c echo.Context) error {
+func (s *Server) apiCheckpointAt(c *echo.Context) error {
 	size, err := int64Param(c.Param("size"), "size")
 	if err != nil {
 		return err
@@ -197,7 +197,7 @@ func hashStrings(hs []tlog.Hash) []string {
 	return out
 }
 
-func (s *Server) apiInclusionProof(c echo.Context) error {
+func (s *Server) apiInclusionProof(c *echo.Context) error {
 	ctx := c.Request().Context()
 	index, err := int64Param(c.QueryParam("index"), "index")
 	if err != nil {
@@ -226,7 +226,7 @@ func (s *Server) apiInclusionProof(c echo.Context) error {
 	return c.JSON(http.StatusOK, proofJSON{Index: index, Size: size, Root: root.String(), Proof: hashStrings(proof)})
 }
 
-func (s *Server) apiConsistencyProof(c echo.Context) error {
+func (s *Server) apiConsistencyProof(c *echo.Context) error {
 	ctx := c.Request().Context()
 	from, err := int64Param(c.QueryParam("from"), "from")
 	if err != nil {
@@ -347,7 +347,7 @@ func (s *Server) checkPDF(ctx context.Context, r record, body io.Reader) (pdfChe
 		EarlierIssue: got != issued && got == r.Sig.LegacyPDFHash}, nil
 }
 
-func (s *Server) apiCheckPDF(c echo.Context) error {
+func (s *Server) apiCheckPDF(c *echo.Context) error {
 	ctx := c.Request().Context()
 	sig, err := s.svc.Certificate(ctx, c.Param("code"))
 	if err != nil {
@@ -365,7 +365,7 @@ func (s *Server) apiCheckPDF(c echo.Context) error {
 }
 
 // verifyPDF answers the verification page's "is this the issued PDF?" form.
-func (s *Server) verifyPDF(c echo.Context) error {
+func (s *Server) verifyPDF(c *echo.Context) error {
 	ctx := c.Request().Context()
 	sig, err := s.svc.Certificate(ctx, c.Param("code"))
 	if err != nil {

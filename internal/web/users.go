@@ -3,7 +3,7 @@ package web
 import (
 	"context"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )

@@ -4,21 +4,21 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // accountPassword is the form where a signed-in admin changes their own
 // password, such as the one-time password an admin passed on to them.
-func (s *Server) accountPassword(c echo.Context) error {
+func (s *Server) accountPassword(c *echo.Context) error {
 	return s.render(c, http.StatusOK, "user_account", map[string]any{"Title": "Ubah kata sandi"})
 }
 
 // accountPasswordChange changes the admin's own password. All their
 // sessions and API tokens end, this one included: they sign in again with
 // the new one.
-func (s *Server) accountPasswordChange(c echo.Context) error {
+func (s *Server) accountPasswordChange(c *echo.Context) error {
 	a := s.actor(c)
 	key := "password:" + strconv.FormatInt(a.User.ID, 10)
 	fail := func(err error) error {

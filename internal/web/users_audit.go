@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -41,7 +41,7 @@ type auditRow struct {
 // auditTrail shows the audit trail of the admin's subtree, newest first,
 // filtered by action, user, organization and date range, a page at a
 // time.
-func (s *Server) auditTrail(c echo.Context) error {
+func (s *Server) auditTrail(c *echo.Context) error {
 	ctx := c.Request().Context()
 	me := s.actor(c).User
 	q := c.QueryParams()
@@ -183,7 +183,7 @@ func mergeActions(stored []string) []string {
 }
 
 // pageURL is the current page of a list with another page number.
-func pageURL(c echo.Context, page int) string {
+func pageURL(c *echo.Context, page int) string {
 	q := maps.Clone(c.QueryParams())
 	q.Set("page", strconv.Itoa(page))
 	return c.Request().URL.Path + "?" + q.Encode()

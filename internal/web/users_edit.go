@@ -5,14 +5,14 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // userEditPage shows an account with the forms that change it; formErr is
 // what a form just sent went wrong with.
-func (s *Server) userEditPage(c echo.Context, status int, u registry.User, formErr error) error {
+func (s *Server) userEditPage(c *echo.Context, status int, u registry.User, formErr error) error {
 	me := s.actor(c).User
 	orgs, byID, err := s.orgsByID(c.Request().Context(), me.Scope())
 	if err != nil {
@@ -30,7 +30,7 @@ func (s *Server) userEditPage(c echo.Context, status int, u registry.User, formE
 	return s.render(c, status, "user_edit", d)
 }
 
-func (s *Server) userShow(c echo.Context) error {
+func (s *Server) userShow(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func (s *Server) userShow(c echo.Context) error {
 
 // userActionFailed answers a refused change of account id: on the
 // account's page with the reason, if the admin may see the account at all.
-func (s *Server) userActionFailed(c echo.Context, id int64, err error) error {
+func (s *Server) userActionFailed(c *echo.Context, id int64, err error) error {
 	if registry.ErrorCode(err) == registry.EINTERNAL {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) userActionFailed(c echo.Context, id int64, err error) error {
 	return s.userEditPage(c, statusOf(registry.ErrorCode(err)), u, err)
 }
 
-func (s *Server) userRole(c echo.Context) error {
+func (s *Server) userRole(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (s *Server) userRole(c echo.Context) error {
 }
 
 func (s *Server) userSetActive(active bool) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return func(c *echo.Context) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
@@ -83,7 +83,7 @@ func (s *Server) userSetActive(active bool) echo.HandlerFunc {
 
 // userResetPassword gives an account a new random password, shown once;
 // the account's sessions end.
-func (s *Server) userResetPassword(c echo.Context) error {
+func (s *Server) userResetPassword(c *echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err

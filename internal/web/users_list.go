@@ -3,11 +3,11 @@ package web
 import (
 	"net/http"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 )
 
 // userList lists the accounts the signed-in admin manages.
-func (s *Server) userList(c echo.Context) error {
+func (s *Server) userList(c *echo.Context) error {
 	ctx := c.Request().Context()
 	me := s.actor(c).User
 	users, err := s.svc.ManagedUsers(ctx, me)

@@ -5,14 +5,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // userFormData is what the new-user form shows: the organizations and
 // roles the admin may give, the values entered, and what went wrong.
-func (s *Server) userFormData(c echo.Context, form map[string]string, formErr error) (map[string]any, error) {
+func (s *Server) userFormData(c *echo.Context, form map[string]string, formErr error) (map[string]any, error) {
 	me := s.actor(c).User
 	orgs, err := s.store.Organizations(c.Request().Context(), me.Scope())
 	if err != nil {
@@ -25,7 +25,7 @@ func (s *Server) userFormData(c echo.Context, form map[string]string, formErr er
 	return d, nil
 }
 
-func (s *Server) userNew(c echo.Context) error {
+func (s *Server) userNew(c *echo.Context) error {
 	if !s.actor(c).User.ManagesUsers() {
 		return registry.Errorf(registry.EFORBIDDEN, "Peran Anda tidak mengizinkan pengelolaan pengguna.")
 	}
@@ -38,7 +38,7 @@ func (s *Server) userNew(c echo.Context) error {
 
 // userCreate creates an account with the password the admin typed or, when
 // they left it empty, a random one, and shows it once.
-func (s *Server) userCreate(c echo.Context) error {
+func (s *Server) userCreate(c *echo.Context) error {
 	ctx := c.Request().Context()
 	form := map[string]string{"email": c.FormValue("email"), "name": c.FormValue("name"), "role": c.FormValue("role"),
 		"organization_id": c.FormValue("organization_id")}
@@ -70,7 +70,7 @@ func (s *Server) userCreate(c echo.Context) error {
 // renderSecret shows a password once: after an account is created or its
 // password reset. The page is not cached (render sets no-store) and the
 // password is stored nowhere but as its hash.
-func (s *Server) renderSecret(c echo.Context, u registry.User, password, what string) error {
+func (s *Server) renderSecret(c *echo.Context, u registry.User, password, what string) error {
 	title := "Pengguna dibuat"
 	if what == "reset" {
 		title = "Kata sandi direset"

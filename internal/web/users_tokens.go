@@ -6,14 +6,14 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // tokenPage shows the signed-in admin's API tokens and the form that
 // creates one; created is a token just created, shown this once.
-func (s *Server) tokenPage(c echo.Context, status int, created string, formErr error) error {
+func (s *Server) tokenPage(c *echo.Context, status int, created string, formErr error) error {
 	a := s.actor(c)
 	tokens, err := s.svc.APITokens(c.Request().Context(), a.User, a.User.ID)
 	if err != nil {
@@ -31,13 +31,13 @@ func (s *Server) tokenPage(c echo.Context, status int, created string, formErr e
 	return s.render(c, status, "user_tokens", d)
 }
 
-func (s *Server) accountTokens(c echo.Context) error {
+func (s *Server) accountTokens(c *echo.Context) error {
 	return s.tokenPage(c, http.StatusOK, "", nil)
 }
 
 // accountTokenCreate issues a token for the signed-in admin and shows it
 // once.
-func (s *Server) accountTokenCreate(c echo.Context) error {
+func (s *Server) accountTokenCreate(c *echo.Context) error {
 	a := s.actor(c)
 	days, err := strconv.Atoi(c.FormValue("days"))
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *Server) accountTokenCreate(c echo.Context) error {
 }
 
 // accountTokenRevoke ends one of the signed-in admin's tokens.
-func (s *Server) accountTokenRevoke(c echo.Context) error {
+func (s *Server) accountTokenRevoke(c *echo.Context) error {
 	a := s.actor(c)
 	id, err := strconv.ParseInt(c.Param("token"), 10, 64)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Server) accountTokenRevoke(c echo.Context) error {
 }
 
 // userTokenRevoke ends a token of an account the admin manages.
-func (s *Server) userTokenRevoke(c echo.Context) error {
+func (s *Server) userTokenRevoke(c *echo.Context) error {
 	uid, err := idParam(c)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 	"golang.org/x/mod/sumdb/tlog"
 	"golang.org/x/time/rate"
 
@@ -54,7 +54,7 @@ var witnessFaults = map[translog.WitnessFault]struct {
 	translog.WitnessBadProof:   {http.StatusUnprocessableEntity, "witness_bad_proof", "Bukti konsistensi tidak sah: checkpoint ini tidak melanjutkan checkpoint yang telah disaksikan."},
 }
 
-func (s *Server) witnessAddCheckpoint(c echo.Context) error {
+func (s *Server) witnessAddCheckpoint(c *echo.Context) error {
 	if !s.witnessPace.Allow() {
 		s.opt.Metrics.RateLimited("witness")
 		c.Response().Header().Set("Retry-After", "1")
@@ -101,7 +101,7 @@ type witnessJSON struct {
 	VerifierKey string `json:"verifier_key"`
 }
 
-func (s *Server) apiWitnesses(c echo.Context) error {
+func (s *Server) apiWitnesses(c *echo.Context) error {
 	out := witnessesJSON{Quorum: s.tl.Quorum, Witnesses: []witnessJSON{}}
 	for _, w := range s.tl.Witnesses {
 		out.Witnesses = append(out.Witnesses, witnessJSON{Name: w.Name(), VerifierKey: w.Key()})
