@@ -114,7 +114,7 @@ func (w *matrixWorld) mustStaff(t *testing.T, x string, ps ...person) {
 		emps[i] = registry.Employee{NIP: p.NIP, Name: p.Name, Position: p.Position, Unit: p.Unit, Category: registry.CategoryPNS,
 			Active: true, UpdatedAt: t0}
 	}
-	if _, err := w.a.svc.ImportEmployees(context.Background(), system, w.orgs[x].ID, emps, false); err != nil {
+	if _, err := w.a.svc.ImportEmployees(context.Background(), system, w.orgs[x].ID, emps, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	w.staff[x] = append(w.staff[x], ps...)

@@ -102,7 +102,7 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 		}
 		e.UpdatedAt = now
 	}
-	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees, skipInvalid)
+	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees, skipInvalid, nil)
 	if err != nil {
 		return out, err
 	}
