@@ -194,6 +194,11 @@ var matrixActions = []struct {
 		newcomer := person{NIP: matrixNIP(w.nextNIP), Name: fmt.Sprintf("Pegawai Pindahan %d", w.nextNIP), Category: "PNS"}
 		p := b.postMultipart(fmt.Sprintf("/admin/orgs/%d/import", w.orgs[x].ID), url.Values{"_csrf": {csrf}}, "file", "pegawai.csv",
 			"text/csv", []byte(rosterCSV(newcomer)))
+		if p.Status == http.StatusSeeOther {
+			// The upload goes on to its import's page, which shows the
+			// result once the import has ended.
+			p = b.get(p.Header.Get("Location"))
+		}
 		return p.Status, p.Body
 	}},
 	{"create event", func(t *testing.T, w *matrixWorld, user string, b *browser, csrf, x string) (int, string) {
