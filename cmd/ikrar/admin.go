@@ -218,7 +218,10 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	defer f.Close()
+	prog := progressFor(stderr, getenv)
+	read := prog.step("impor/import: baca/read")
 	res, err := roster.Parse(f, "", fs.Arg(0))
+	read.Done()
 	if err != nil {
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
@@ -239,7 +242,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		}
 		res.Employees[i].UpdatedAt = a.svc.Now()
 	}
-	out, err := a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "cli"}, *org, res.Employees, *skip)
+	report, done := prog.importProgress()
+	out, err := a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "cli"}, *org, res.Employees, *skip, report)
+	done()
 	if err != nil {
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}

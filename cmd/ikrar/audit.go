@@ -66,7 +66,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if set["since"] || set["update"] || set["state"] {
 		return exitError{code: 2, msg: "--since, --update and --state go with --remote; " + usageAudit}
 	}
-	return auditLocal(ctx, *dir, *keyFile, witnesses, *tolerance, stdout)
+	return auditLocal(ctx, *dir, *keyFile, witnesses, *tolerance, stdout, progressFor(stderr, getenv))
 }
 
 // defaultBackdateTolerance is how much earlier than its first witnessed
@@ -103,7 +103,7 @@ func (p *auditProblems) report(out io.Writer, clean string) error {
 // nothing there: the database is opened read-only and read as one
 // snapshot, rows streamed in leaf order, and the verifier keys come from
 // keyFile or else from dir/keys, never a private key.
-func auditLocal(ctx context.Context, dir, keyFile string, witnesses witnessPolicy, tolerance time.Duration, stdout io.Writer) error {
+func auditLocal(ctx context.Context, dir, keyFile string, witnesses witnessPolicy, tolerance time.Duration, stdout io.Writer, prog progressTo) error {
 	path := filepath.Join(dir, "ikrar.db")
 	if _, err := os.Stat(path); err != nil {
 		return exitError{code: 2, msg: fmt.Sprintf("no ikrar database in %s: %v", dir, err)}
@@ -166,13 +166,20 @@ func auditLocal(ctx context.Context, dir, keyFile string, witnesses witnessPolic
 		witnessedCount = len(dated)
 		backdate := translog.NewBackdateCheck(dated, tolerance)
 		var backdated auditProblems
+		size, err := s.LogSize()
+		if err != nil {
+			return err
+		}
+		meter := prog.start("audit", size, "entri/leaves")
 		res, rows, tableProblems, err = auditRows(s, cps, func(r sqlite.LeafRecord) {
+			meter.Add(1)
 			claimed := r.Entry.ClaimedTime()
 			if w, ok := backdate.Backdated(r.Index, claimed); ok {
 				backdated.add("%s (leaf %d): says %s but the first witnessed checkpoint holding it (size %d) was cosigned at %s, %s later, beyond the %s tolerance: back-dated",
 					r.What, r.Index, claimed.UTC().Format(time.RFC3339), w.Size, w.At.UTC().Format(time.RFC3339), w.At.Sub(claimed).Round(time.Second), tolerance)
 			}
 		})
+		meter.Done()
 		if err != nil {
 			return err
 		}

@@ -152,7 +152,7 @@ func TestAuditUnderSigningLoad(t *testing.T) {
 			Name: fmt.Sprintf("Pegawai Beban %c%c%c", 'A'+rune(i/676), 'A'+rune(i/26%26), 'A'+rune(i%26)), Position: "Analis", Rank: "Penata (III/c)",
 			Unit: "Dinas Uji", Category: registry.CategoryPNS, Active: true, UpdatedAt: time.Now()})
 	}
-	if _, err := r.a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "test"}, r.emps[0].OrgID, extra, false); err != nil {
+	if _, err := r.a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "test"}, r.emps[0].OrgID, extra, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	emps, _, err := r.a.db.Employees(ctx, registry.EmployeeFilter{Scope: "/", Limit: n})

@@ -56,7 +56,7 @@ func TestAuditMemory(t *testing.T) {
 		}
 	})
 	start := time.Now()
-	err := auditLocal(t.Context(), dir, "", witnessPolicy{}, defaultBackdateTolerance, io.Discard)
+	err := auditLocal(t.Context(), dir, "", witnessPolicy{}, defaultBackdateTolerance, io.Discard, noProgress)
 	elapsed := time.Since(start)
 	close(done)
 	wg.Wait()

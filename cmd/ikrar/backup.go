@@ -71,7 +71,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if fs.NArg() != 1 {
 		return exitError{code: 2, msg: "usage: ikrar backup --data DIR FILE"}
 	}
-	m, err := writeBackup(ctx, *dir, fs.Arg(0))
+	m, err := writeBackup(ctx, *dir, fs.Arg(0), progressFor(stderr, getenv))
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer, get
 
 // writeBackup archives the data directory dir into file, which it creates
 // (never over an existing file) readable by its owner only.
-func writeBackup(ctx context.Context, dir, file string) (m backupManifest, err error) {
+func writeBackup(ctx context.Context, dir, file string, prog progressTo) (m backupManifest, err error) {
 	dbPath := filepath.Join(dir, "ikrar.db")
 	if _, err := os.Stat(dbPath); err != nil {
 		return m, exitError{code: 1, msg: fmt.Sprintf("tidak ada basis data ikrar di %s / no ikrar database in %s: %v", dir, dir, err)}
@@ -144,7 +144,7 @@ func writeBackup(ctx context.Context, dir, file string) (m backupManifest, err e
 		return m, exitError{code: 1, msg: err.Error()}
 	}
 	schema := view.SchemaVersion()
-	err = view.Backup(ctx, filepath.Join(stage, "ikrar.db"))
+	err = copyDatabase(ctx, view, dbPath, filepath.Join(stage, "ikrar.db"), prog)
 	view.Close()
 	if err != nil {
 		return m, err
@@ -168,7 +168,7 @@ func writeBackup(ctx context.Context, dir, file string) (m backupManifest, err e
 		f.Path = name
 		m.Files = append(m.Files, f)
 	}
-	if err := writeArchive(out, stage, m); err != nil {
+	if err := writeArchive(out, stage, m, prog); err != nil {
 		return m, fmt.Errorf("write backup %s: %w", file, err)
 	}
 	if err := out.Close(); err != nil {
@@ -217,8 +217,44 @@ func hashFile(path string) (backupFile, error) {
 	return backupFile{Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
+// copyDatabase copies the database through view into dst. VACUUM INTO
+// says nothing while it runs: the copy's growth, against the size of the
+// live file, is its progress.
+func copyDatabase(ctx context.Context, view *sqlite.LogView, src, dst string, prog progressTo) error {
+	var total int64
+	if fi, err := os.Stat(src); err == nil {
+		total = fi.Size()
+	}
+	meter := prog.startBytes("cadangan/backup: basis data/database", total)
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if fi, err := os.Stat(dst); err == nil {
+					meter.Set(min(fi.Size(), total))
+				}
+			}
+		}
+	}()
+	err := view.Backup(ctx, dst)
+	close(stop)
+	<-watched
+	if err == nil {
+		meter.Set(total) // the copy has no free pages: it may end smaller
+	}
+	meter.Done()
+	return err
+}
+
 // writeArchive writes the manifest, then every file it lists, and syncs.
-func writeArchive(out *os.File, stage string, m backupManifest) error {
+func writeArchive(out *os.File, stage string, m backupManifest, prog progressTo) error {
 	manifest, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
@@ -234,6 +270,12 @@ func writeArchive(out *os.File, stage string, m backupManifest) error {
 	if _, err := tw.Write(manifest); err != nil {
 		return err
 	}
+	var total int64
+	for _, f := range m.Files {
+		total += f.Size
+	}
+	meter := prog.startBytes("cadangan/backup: arsip/archive", total)
+	defer meter.Done()
 	for _, f := range m.Files {
 		if err := tw.WriteHeader(hdr(f.Path, f.Size)); err != nil {
 			return err
@@ -242,7 +284,7 @@ func writeArchive(out *os.File, stage string, m backupManifest) error {
 		if err != nil {
 			return err
 		}
-		_, err = io.Copy(tw, src)
+		_, err = io.Copy(tw, countingReader{r: src, m: meter})
 		src.Close()
 		if err != nil {
 			return err
@@ -273,7 +315,8 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if file == "" || *dir == "" {
 		return exitError{code: 2, msg: "usage: ikrar restore FILE --data DIR"}
 	}
-	m, err := restoreBackup(*dir, file)
+	prog := progressFor(stderr, getenv)
+	m, err := restoreBackup(*dir, file, prog)
 	if err != nil {
 		return err
 	}
@@ -286,13 +329,13 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		fmt.Fprintln(stdout, "log masih kosong, tidak ada yang diaudit / the log is empty: nothing to audit")
 		return nil
 	}
-	return auditLocal(ctx, *dir, "", witnessPolicy{}, defaultBackdateTolerance, stdout)
+	return auditLocal(ctx, *dir, "", witnessPolicy{}, defaultBackdateTolerance, stdout, prog)
 }
 
 // restoreBackup unpacks the archive file into dir, which must be absent
 // or empty. Nothing is kept unless every file is there and matches its
 // manifest entry.
-func restoreBackup(dir, file string) (m backupManifest, err error) {
+func restoreBackup(dir, file string, prog progressTo) (m backupManifest, err error) {
 	entries, err := os.ReadDir(dir)
 	created := errors.Is(err, fs.ErrNotExist)
 	switch {
@@ -331,7 +374,13 @@ func restoreBackup(dir, file string) (m backupManifest, err error) {
 		return m, exitError{code: 1, msg: err.Error()}
 	}
 	defer in.Close()
-	zr, err := gzip.NewReader(in)
+	var size int64
+	if fi, err := in.Stat(); err == nil {
+		size = fi.Size()
+	}
+	meter := prog.startBytes("pulihkan/restore", size)
+	defer meter.Done()
+	zr, err := gzip.NewReader(countingReader{r: in, m: meter})
 	if err != nil {
 		return m, refuse("not a gzip archive: %v", err)
 	}

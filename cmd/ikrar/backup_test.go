@@ -37,7 +37,7 @@ func addEmployees(t *testing.T, r *trustRegistry, n int) []registry.Employee {
 			Unit: "Dinas Uji", Category: registry.CategoryPNS, Active: true, UpdatedAt: time.Now()})
 	}
 	if len(extra) > 0 {
-		if _, err := r.a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "test"}, r.emps[0].OrgID, extra, false); err != nil {
+		if _, err := r.a.svc.ImportEmployees(ctx, registry.Actor{User: registry.System, IP: "test"}, r.emps[0].OrgID, extra, false, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

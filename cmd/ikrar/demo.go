@@ -98,7 +98,7 @@ func createDemo(ctx context.Context, a *app, sys registry.Actor) error {
 				Active: true, UpdatedAt: a.svc.Now()})
 			emp++
 		}
-		if _, err := a.svc.ImportEmployees(ctx, sys, o.ID, roster, false); err != nil {
+		if _, err := a.svc.ImportEmployees(ctx, sys, o.ID, roster, false, nil); err != nil {
 			return err
 		}
 	}

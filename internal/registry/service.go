@@ -142,14 +142,14 @@ func (s *Service) VisibleOrganization(ctx context.Context, u User, id int64) (Or
 // take one from elsewhere in the government is refused (see
 // EmployeeImport). With refused rows nothing is written unless partial is
 // set. Non-ASN rows without an NIP must already carry a registry ID.
-func (s *Service) ImportEmployees(ctx context.Context, a Actor, orgID int64, emps []Employee, partial bool) (ImportResult, error) {
+func (s *Service) ImportEmployees(ctx context.Context, a Actor, orgID int64, emps []Employee, partial bool, progress ImportProgress) (ImportResult, error) {
 	if _, err := s.AuthorizeRosterImport(ctx, a.User, orgID); err != nil {
 		return ImportResult{}, err
 	}
 	if len(emps) == 0 {
 		return ImportResult{}, Errorf(EBADROSTER, "Berkas tidak berisi baris pegawai yang dapat diimpor.")
 	}
-	res, err := s.Store.ImportEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: a.User.Scope(), Employees: emps, Partial: partial})
+	res, err := s.Store.ImportEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: a.User.Scope(), Employees: emps, Partial: partial, Progress: progress})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import roster: %w", err)
 	}

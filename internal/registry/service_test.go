@@ -44,7 +44,7 @@ func mustWorld(t *testing.T) world {
 		{NIP: "198609262015051001", Name: "Budi Santoso", Category: registry.CategoryPNS, Active: true},
 		{NIP: "199001012020122002", Name: "Siti Aminah", Category: registry.CategoryPPPK, Active: true},
 	}
-	if _, err := svc.ImportEmployees(ctx, sys, org.ID, emps, false); err != nil {
+	if _, err := svc.ImportEmployees(ctx, sys, org.ID, emps, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	all, _, err := db.Employees(ctx, registry.EmployeeFilter{Scope: org.Path})

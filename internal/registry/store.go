@@ -59,6 +59,28 @@ type EmployeeImport struct {
 	Scope     string // the importer's subtree
 	Employees []Employee
 	Partial   bool
+	// Progress, if not nil, is told how far the import has got, so that
+	// a long one never looks frozen.
+	Progress ImportProgress
+}
+
+// ImportStep is a step of a roster import, in the order they run.
+type ImportStep int
+
+const (
+	ImportChecking ImportStep = iota // rows compared with the roster
+	ImportWriting                    // rows written, a chunk at a time
+	ImportMerging                    // the written rows merged, all at once
+)
+
+// ImportProgress is told that done of total rows of step are through.
+type ImportProgress func(step ImportStep, done, total int)
+
+// Report calls p, if set.
+func (p ImportProgress) Report(step ImportStep, done, total int) {
+	if p != nil {
+		p(step, done, total)
+	}
 }
 
 // EmployeeFilter selects employees of a subtree.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"image/png"
@@ -17,6 +18,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/qr"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/roster"
 )
 
 func idParam(c *echo.Context) (int64, error) {
@@ -126,18 +128,30 @@ func (s *Server) rosterImport(c *echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	out, err := s.importRoster(ctx, s.actor(c), id, f, fh.Header.Get("Content-Type"), fh.Filename, c.FormValue("skip_invalid") != "")
-	if err != nil && registry.ErrorCode(err) == registry.EINTERNAL {
+	// The file is read whole here, as parsing would: the request's
+	// temporary file goes when the request ends, the job runs on.
+	data, err := io.ReadAll(io.LimitReader(f, roster.MaxFileBytes+1))
+	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if err != nil {
-		status = statusOf(registry.ErrorCode(err))
-	} else if !out.Written {
-		status = http.StatusUnprocessableEntity
+	slot, _ := c.Get(uploadSlotKey).(*uploadSlot)
+	if slot == nil {
+		return errors.New("roster import outside largeBody")
 	}
-	return s.render(c, status, "import_report", map[string]any{"Title": "Hasil impor", "Org": org, "Out": out,
-		"Error": err, "Filename": fh.Filename})
+	j, err := s.startImport(c, org, data, fh.Header.Get("Content-Type"), fh.Filename, c.FormValue("skip_invalid") != "", slot.keep())
+	if err != nil {
+		return err
+	}
+	if wait := s.opt.ImportWait; wait >= 0 {
+		t := time.NewTimer(cmp.Or(wait, DefaultImportWait))
+		defer t.Stop()
+		select {
+		case <-j.finished:
+		case <-t.C:
+		case <-c.Request().Context().Done():
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/imports/"+j.id)
 }
 
 func (s *Server) eventFormData(c *echo.Context, form map[string]any) (map[string]any, error) {

@@ -85,7 +85,7 @@ func (s *Server) apiImport(c *echo.Context) error {
 		return err
 	}
 	skip, _ := strconv.ParseBool(c.QueryParam("skip_invalid"))
-	out, err := s.importRoster(c.Request().Context(), s.actor(c), id, c.Request().Body, c.Request().Header.Get(echo.HeaderContentType), "", skip)
+	out, err := s.importRoster(c.Request().Context(), s.actor(c), id, c.Request().Body, c.Request().Header.Get(echo.HeaderContentType), "", skip, nil)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func (w *matrixWorld) mustStaff(t *testing.T, x string, ps ...person) {
 		emps[i] = registry.Employee{NIP: p.NIP, Name: p.Name, Position: p.Position, Unit: p.Unit, Category: registry.CategoryPNS,
 			Active: true, UpdatedAt: t0}
 	}
-	if _, err := w.a.svc.ImportEmployees(context.Background(), system, w.orgs[x].ID, emps, false); err != nil {
+	if _, err := w.a.svc.ImportEmployees(context.Background(), system, w.orgs[x].ID, emps, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	w.staff[x] = append(w.staff[x], ps...)
@@ -194,6 +194,11 @@ var matrixActions = []struct {
 		newcomer := person{NIP: matrixNIP(w.nextNIP), Name: fmt.Sprintf("Pegawai Pindahan %d", w.nextNIP), Category: "PNS"}
 		p := b.postMultipart(fmt.Sprintf("/admin/orgs/%d/import", w.orgs[x].ID), url.Values{"_csrf": {csrf}}, "file", "pegawai.csv",
 			"text/csv", []byte(rosterCSV(newcomer)))
+		if p.Status == http.StatusSeeOther {
+			// The upload goes on to its import's page, which shows the
+			// result once the import has ended.
+			p = b.get(p.Header.Get("Location"))
+		}
 		return p.Status, p.Body
 	}},
 	{"create event", func(t *testing.T, w *matrixWorld, user string, b *browser, csrf, x string) (int, string) {

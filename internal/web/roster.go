@@ -81,7 +81,7 @@ type importOutcome struct {
 // were not to be skipped, writes it all or nothing. Rows the importer may
 // not write (an NIP of their government held outside their subtree) are
 // bad rows too.
-func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64, body io.Reader, contentType, filename string, skipInvalid bool) (importOutcome, error) {
+func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64, body io.Reader, contentType, filename string, skipInvalid bool, progress registry.ImportProgress) (importOutcome, error) {
 	res, err := roster.Parse(body, contentType, filename)
 	if err != nil {
 		return importOutcome{}, err
@@ -102,7 +102,7 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 		}
 		e.UpdatedAt = now
 	}
-	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees, skipInvalid)
+	r, err := s.svc.ImportEmployees(ctx, a, orgID, res.Employees, skipInvalid, progress)
 	if err != nil {
 		return out, err
 	}

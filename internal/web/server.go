@@ -64,6 +64,10 @@ type Options struct {
 	// Metrics counts signings, identification failures, limit hits, PDF
 	// renders and live streams; nil counts nothing.
 	Metrics *metrics.Metrics
+	// ImportWait is how long the answer to a roster upload waits for the
+	// import to end before it shows the import's progress page instead
+	// (0: DefaultImportWait; negative: not at all).
+	ImportWait time.Duration
 }
 
 // Pinger reports whether the database answers.
@@ -88,6 +92,8 @@ type Server struct {
 	fails      *failLimiter
 	shed       shedLog
 	uploads    chan struct{} // one roster upload read and parsed at a time
+	imports    *importJobs
+	importGate registry.ImportProgress // set by tests (export_test.go)
 	uploadPace *rate.Limiter
 	guesses    *guessBudget
 	tiles      *tileCache // full tiles and entry bundles, immutable
@@ -127,7 +133,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		svc.ClaimSigner = func(sig registry.Signature) (string, error) { return keys.SignRecordClaim(host, sig) }
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1),
+		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), imports: newImportJobs(svc.Now),
 		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit)}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
@@ -210,6 +216,8 @@ func (s *Server) Handler() *echo.Echo {
 	admin.POST("/orgs", s.orgCreate)
 	admin.GET("/orgs/:id", s.orgShow)
 	admin.POST("/orgs/:id/import", s.rosterImport, uploadCSRF, s.authorizeRosterUpload, s.largeBody)
+	admin.GET("/imports/:job", s.importJobPage)
+	admin.GET("/imports/:job/status", s.importJobStatus)
 	admin.POST("/orgs/:id/erase", s.adminErasePerson)
 	admin.GET("/events/new", s.eventNew)
 	admin.POST("/events", s.eventCreate)
@@ -324,9 +332,35 @@ func (s *Server) largeBody(next echo.HandlerFunc) echo.HandlerFunc {
 		case <-ctx.Done():
 			return busy()
 		}
-		defer func() { <-s.uploads }()
+		slot := &uploadSlot{release: func() { <-s.uploads }}
+		defer slot.done()
+		c.Set(uploadSlotKey, slot)
 		req.Body = http.MaxBytesReader(c.Response(), raw, maxUploadBytes)
 		return next(c)
+	}
+}
+
+// uploadSlotKey holds the upload's *uploadSlot.
+const uploadSlotKey = "ikrar.uploadslot"
+
+// uploadSlot is an upload's turn. It ends with the request, unless the
+// handler keeps it for work that runs on (a roster import job).
+type uploadSlot struct {
+	release func()
+	kept    bool
+}
+
+// keep hands the turn over: the request no longer ends it, the returned
+// func does, once.
+func (u *uploadSlot) keep() func() {
+	u.kept = true
+	var once sync.Once
+	return func() { once.Do(u.release) }
+}
+
+func (u *uploadSlot) done() {
+	if !u.kept {
+		u.release()
 	}
 }
 

@@ -65,12 +65,14 @@ func (db *DB) ImportEmployees(ctx context.Context, imp registry.EmployeeImport) 
 		return registry.ImportResult{}, err
 	}
 	defer db.unstage(id, len(plan.rows))
-	if err := db.stage(ctx, id, imp.OrgID, plan); err != nil {
+	if err := db.stage(ctx, id, imp.OrgID, plan, imp.Progress); err != nil {
 		return registry.ImportResult{}, fmt.Errorf("stage roster import: %w", err)
 	}
+	imp.Progress.Report(registry.ImportMerging, 0, len(plan.rows))
 	if err := db.merge(ctx, id, imp.Scope, plan); err != nil {
 		return registry.ImportResult{}, err
 	}
+	imp.Progress.Report(registry.ImportMerging, len(plan.rows), len(plan.rows))
 	return plan.res, nil
 }
 
@@ -135,6 +137,7 @@ func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (impo
 		if err := rows.Close(); err != nil {
 			return plan, err
 		}
+		imp.Progress.Report(registry.ImportChecking, i+len(part), len(imp.Employees))
 	}
 	for i := range imp.Employees {
 		e := &imp.Employees[i]
@@ -176,7 +179,7 @@ func importID() (int64, error) {
 
 // stage writes the plan's rows into roster_staging, stageChunk per
 // transaction.
-func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan) error {
+func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan, progress registry.ImportProgress) error {
 	for start := 0; start < len(plan.rows); start += stageChunk {
 		end := min(start+stageChunk, len(plan.rows))
 		err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -200,6 +203,7 @@ func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan) error
 		if err != nil {
 			return err
 		}
+		progress.Report(registry.ImportWriting, end, len(plan.rows))
 		if db.afterStage != nil {
 			if err := db.afterStage(start / stageChunk); err != nil {
 				return err
