@@ -67,6 +67,12 @@ func TestReadyzNamesEveryCheck(t *testing.T) {
 			t.Errorf("%s: %d", path, r.Status)
 		}
 	}
+	// Uptime monitors probe with HEAD: the same status, no body.
+	for _, path := range []string{"/livez", "/healthz", "/readyz"} {
+		if r := a.do(t, "HEAD", path, "", "", nil); r.Status != http.StatusOK || len(r.Body) != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes", path, r.Status, len(r.Body))
+		}
+	}
 }
 
 // A full disk (simulated by the statfs the server asks) takes the server

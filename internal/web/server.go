@@ -171,9 +171,15 @@ func (s *Server) Handler() *echo.Echo {
 	e.Use(s.language)
 	e.Use(bodyLimit)
 
-	e.GET("/livez", s.livez)
-	e.GET("/healthz", s.livez)
-	e.GET("/readyz", s.readyz)
+	// Uptime monitors and load balancers probe with HEAD as often as GET;
+	// net/http drops the body of a HEAD answer.
+	for _, h := range []struct {
+		path string
+		fn   echo.HandlerFunc
+	}{{"/livez", s.livez}, {"/healthz", s.livez}, {"/readyz", s.readyz}} {
+		e.GET(h.path, h.fn)
+		e.HEAD(h.path, h.fn)
+	}
 	e.GET("/static/*", s.serveStatic)
 	e.GET("/sw.js", s.serveServiceWorker)
 	e.GET("/favicon.ico", func(c *echo.Context) error {
