@@ -151,15 +151,19 @@ func (r *trustRegistry) serve(t *testing.T) string {
 	return "http://" + r.serveHTTP(t).Listener.Addr().String()
 }
 
-// serveHTTP is serve, for a test that stops the server itself.
-func (r *trustRegistry) serveHTTP(t *testing.T) *httptest.Server {
+// serveHTTP is serve, for a test that stops the server itself; opts
+// adjust the server's options.
+func (r *trustRegistry) serveHTTP(t *testing.T, opts ...func(*web.Options)) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	log := slog.New(slog.DiscardHandler)
 	cp := &translog.Checkpointer{Store: r.a.db, Keys: r.a.keys, MinInterval: time.Second, Now: time.Now, Log: log}
-	srv, err := web.New(web.Options{BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static, DownloadKey: r.a.secrets.Download},
-		r.a.svc, r.a.db, mustCertRenderer(t), web.Transparency{Store: r.a.db, Keys: r.a.keys, Checkpointer: cp}, log)
+	opt := web.Options{BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static, DownloadKey: r.a.secrets.Download}
+	for _, o := range opts {
+		o(&opt)
+	}
+	srv, err := web.New(opt, r.a.svc, r.a.db, mustCertRenderer(t), web.Transparency{Store: r.a.db, Keys: r.a.keys, Checkpointer: cp}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +13,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	ikrar "github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
 
@@ -55,19 +51,7 @@ func TestBrowserRosterUpload(t *testing.T) {
 	}
 	// The upload answers at once with the import's page, so that the
 	// page's own following of the import is what shows the result.
-	ts := httptest.NewUnstartedServer(nil)
-	base := "http://" + ts.Listener.Addr().String()
-	log := slog.New(slog.DiscardHandler)
-	cp := &translog.Checkpointer{Store: r.a.db, Keys: r.a.keys, MinInterval: time.Second, Now: time.Now, Log: log}
-	srv, err := web.New(web.Options{BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static, DownloadKey: r.a.secrets.Download, ImportWait: -1},
-		r.a.svc, r.a.db, mustCertRenderer(t), web.Transparency{Store: r.a.db, Keys: r.a.keys, Checkpointer: cp}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCheckpointer(t, cp, r.a.db.Appended())
-	ts.Config.Handler = srv.Handler()
-	ts.Start()
-	t.Cleanup(ts.Close)
+	base := "http://" + r.serveHTTP(t, func(o *web.Options) { o.ImportWait = -1 }).Listener.Addr().String()
 
 	const rows = 3000
 	var csv strings.Builder
@@ -91,7 +75,7 @@ func TestBrowserRosterUpload(t *testing.T) {
 	}
 	// The first action starts the browser, bound to the context it gets:
 	// bctx itself, not a step's shorter one.
-	err = chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+	err := chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		for _, src := range []string{cspProbe, uploadProbe} {
 			if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
 				return err
