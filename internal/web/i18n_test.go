@@ -65,6 +65,12 @@ func newI18nSite(t *testing.T) *i18nSite {
 
 	admin := a.browser(t)
 	admin.login(super)
+	// A roster import from the page, for the import's own page.
+	orgPath := fmt.Sprintf("/admin/orgs/%d", org.ID)
+	imp := admin.upload(admin.get(orgPath), orgPath+"/import", nil, "file", "pegawai.csv", "text/csv", []byte(rosterCSV(i18nPeople...)))
+	if !strings.HasPrefix(imp.URL.Path, "/admin/imports/") {
+		t.Fatalf("the roster upload ended at %s (%d)", imp.URL, imp.Status)
+	}
 	p := admin.get(fmt.Sprintf("/admin/events/%d", e.ID))
 	personal := find(t, `href="[^"]*/e/[^/"]+/p/([^"]+)"`, p.Body)
 	pdf, err := url.Parse(signed.Certificate.PDFURL)
@@ -74,9 +80,9 @@ func newI18nSite(t *testing.T) *i18nSite {
 	qr := a.qrOf(t, signed.Certificate.Code)
 	s := &i18nSite{app: a, admin: admin,
 		userData: []string{org.Name, e.URL, "Deklarasi Netralitas ASN 2024", "Aula Kantor Bupati", "Drs. H. Ahmad Fauzi, M.Si.", "Sekretaris Daerah",
-			registry.DefaultPledge().Title, reason, super.Name, officer.Name},
+			registry.DefaultPledge().Title, reason, super.Name, officer.Name, "pegawai.csv"},
 		params: map[string]string{"slug": e.URL[strings.LastIndex(e.URL, "/")+1:], "token": personal, "code": signed.Certificate.Code,
-			"claim": qr[strings.LastIndex(qr, "/")+1:]},
+			"claim": qr[strings.LastIndex(qr, "/")+1:], "job": imp.URL.Path[len("/admin/imports/"):]},
 		ids: map[string]string{"/admin/orgs/": fmt.Sprint(org.ID), "/admin/events/": fmt.Sprint(e.ID),
 			"/admin/users/": fmt.Sprint(officer.ID), "/admin/pledges/": "1"},
 		query: map[string]string{"/c/:code": "k=" + pdf.Query().Get("k"), "/c/:code/sertifikat.pdf": "k=" + pdf.Query().Get("k"),
