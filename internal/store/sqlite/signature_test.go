@@ -22,13 +22,13 @@ type fixture struct {
 	emps  []registry.Employee
 }
 
-func mustFixture(t *testing.T, n int) fixture {
+func mustFixture(t testing.TB, n int) fixture {
 	t.Helper()
 	return mustFixtureAt(t, filepath.Join(t.TempDir(), "ikrar.db"), n)
 }
 
 // mustFixtureAt is mustFixture with its database at path.
-func mustFixtureAt(t *testing.T, path string, n int) fixture {
+func mustFixtureAt(t testing.TB, path string, n int) fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path)
