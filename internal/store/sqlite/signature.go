@@ -188,12 +188,22 @@ func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signat
 	return s, mapErr(err, "Sertifikat")
 }
 
-// SignatureFor returns an employee's record for an event.
+// SignatureFor returns an employee's standing record for an event or,
+// when none stands, the latest of their revoked ones (Revoked reports
+// which): a revoked record does not count as signed, but the signing page
+// tells its signer about it.
 func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
 	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+
-		` WHERE s.event_id = ? AND s.employee_id = ?`, eventID, employeeID))
+		` WHERE s.id = (`+personRecord+`)`, eventID, employeeID))
 	return s, mapErr(err, "Tanda tangan")
 }
+
+// personRecord selects the ID of the record that stands for an employee
+// (the second argument) at an event (the first): their standing record,
+// else their latest revoked one. An employee has at most one standing
+// record per event (migrations/012_resign.sql).
+const personRecord = `SELECT p.id FROM signatures p WHERE p.event_id = ? AND p.employee_id = ?
+	ORDER BY p.revoked, p.id DESC LIMIT 1`
 
 // eligibleWhere selects the employees who may sign e inside scope; its
 // arguments follow from eligibleArgs.
@@ -214,7 +224,9 @@ func eligibleArgs(eventPath, scope string, e registry.Event) []any {
 }
 
 // Participants lists the employees who may sign e (inside scope) and
-// anyone who already signed, with their records.
+// anyone who already signed, each once, with the record that stands for
+// them (see personRecord): someone who signed again after a revocation
+// shows as signed.
 func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) ([]registry.Participant, error) {
 	var eventPath string
 	if err := db.read.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, e.OrgID).Scan(&eventPath); err != nil {
@@ -224,7 +236,7 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 	args = append(args, scope, scope)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+employeeColumns+`, s.code, s.signed_at, s.channel, r.id
 		FROM employees e JOIN organizations o ON o.id = e.org_id
-		LEFT JOIN signatures s ON s.employee_id = e.id AND s.event_id = ?
+		LEFT JOIN signatures s ON s.id = (`+strings.Replace(personRecord, "p.employee_id = ?", "p.employee_id = e.id", 1)+`)
 		LEFT JOIN revocations r ON r.signature_id = s.id
 		WHERE (`+eligibleWhere(e)+`) OR (s.id IS NOT NULL AND substr(o.path, 1, length(?)) = ?)
 		ORDER BY e.unit, e.name`, args...)
