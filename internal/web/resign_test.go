@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -180,5 +181,52 @@ func TestResignAfterRevocation(t *testing.T) {
 	}
 	if status["Sah"] != 1 || status["Dicabut"] != 4 {
 		t.Errorf("andre's rows in signatures.xlsx: %v, want 1 valid and 4 revoked", status)
+	}
+}
+
+// TestConcurrentResigning: after a revocation, the same person on several
+// phones at once signs again once: one 201 with a new certificate, the
+// others told she already signed.
+func TestConcurrentResigning(t *testing.T) {
+	f := newSigningFixture(t, siti, andre)
+	first := f.a.mustSign(t, f.e, siti).Certificate.Code
+	if r := f.a.api(t, "POST", "/api/v1/certificates/"+first+"/revoke", f.token, map[string]any{"reason": "Ditandatangani orang lain"}); r.Status != http.StatusOK {
+		t.Fatalf("revoke: %d %s", r.Status, r.Body)
+	}
+	const n = 8
+	body, _ := json.Marshal(map[string]any{"nip": siti.NIP, "event_code": f.e.EventCode, "consent": true, "signature_strokes": json.RawMessage(strokesJSON())})
+	path := fmt.Sprintf("/api/v1/events/%d/signatures", f.e.ID)
+	results := make([]response, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			results[i], errs[i] = f.a.send("POST", path, "", "application/json", body)
+		})
+	}
+	close(start)
+	wg.Wait()
+	var created []string
+	for i, r := range results {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		var out signJSON
+		r.decode(t, &out)
+		switch {
+		case r.Status == http.StatusCreated && !out.AlreadySigned:
+			created = append(created, out.Certificate.Code)
+		case r.Status == http.StatusOK && out.AlreadySigned:
+		default:
+			t.Errorf("concurrent re-signing answered %d %s", r.Status, r.Body)
+		}
+	}
+	if len(created) != 1 || created[0] == first {
+		t.Errorf("%d phones re-signing at once created %v, want one new certificate (revoked: %s)", n, created, first)
+	}
+	if got := f.signedCount(t, f.e); got != 1 {
+		t.Errorf("event counts %d signed, want 1", got)
 	}
 }
