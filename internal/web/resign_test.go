@@ -110,6 +110,12 @@ func TestResignAfterRevocation(t *testing.T) {
 	wantAbsent(t, "the follow-up list after signing again", fu, andre.fullName())
 	wantPage(t, f.a.browser(t).get("/v/"+revoked[0]), http.StatusOK, bannerRevoked, "Salah orang")
 	wantPage(t, f.a.browser(t).get("/v/"+code), http.StatusOK, bannerValid)
+	// The officer on the revoked record is pointed to the new one.
+	wantPage(t, f.admin.get("/admin/certificates/"+revoked[0]), http.StatusOK, "DICABUT",
+		"Pegawai ini telah menandatangani kembali:", `href="/admin/certificates/`+code+`"`)
+	p = f.admin.get("/admin/certificates/" + code)
+	wantPage(t, p, http.StatusOK, "Cabut sertifikat", "dapat menandatangani lagi selama acara dibuka")
+	wantAbsent(t, "the standing record's admin page", p.Body, "Pegawai ini telah menandatangani kembali:")
 	// Identified again elsewhere: signed, no second record.
 	other := f.a.browser(t)
 	p = other.submit(other.get(slug), slug, url.Values{"nip": {andre.NIP}, "code": {f.e.EventCode}})
