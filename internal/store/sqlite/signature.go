@@ -194,16 +194,19 @@ func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signat
 // tells its signer about it.
 func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
 	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+
-		` WHERE s.id = (`+personRecord+`)`, eventID, employeeID))
+		` WHERE s.id = `+personRecord("?"), eventID, employeeID, eventID, employeeID))
 	return s, mapErr(err, "Tanda tangan")
 }
 
-// personRecord selects the ID of the record that stands for an employee
-// (the second argument) at an event (the first): their standing record,
-// else their latest revoked one. An employee has at most one standing
-// record per event (migrations/012_resign.sql).
-const personRecord = `SELECT p.id FROM signatures p WHERE p.event_id = ? AND p.employee_id = ?
-	ORDER BY p.revoked, p.id DESC LIMIT 1`
+// personRecord is the ID of the record that stands for the employee whose
+// ID is emp at an event: their standing record, else their latest revoked
+// one. An employee has at most one standing record per event
+// (migrations/012_resign.sql). Its two arguments are the event's ID,
+// twice; each look-up is one probe of signatures_person, no sort.
+func personRecord(emp string) string {
+	return `COALESCE((SELECT p.id FROM signatures p WHERE p.event_id = ? AND p.employee_id = ` + emp + ` AND p.revoked = 0),
+		(SELECT MAX(p.id) FROM signatures p WHERE p.event_id = ? AND p.employee_id = ` + emp + `))`
+}
 
 // eligibleWhere selects the employees who may sign e inside scope; its
 // arguments follow from eligibleArgs.
@@ -232,11 +235,11 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 	if err := db.read.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, e.OrgID).Scan(&eventPath); err != nil {
 		return nil, mapErr(err, "Organisasi")
 	}
-	args := append([]any{e.ID}, eligibleArgs(eventPath, scope, e)...)
+	args := append([]any{e.ID, e.ID}, eligibleArgs(eventPath, scope, e)...)
 	args = append(args, scope, scope)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+employeeColumns+`, s.code, s.signed_at, s.channel, r.id
 		FROM employees e JOIN organizations o ON o.id = e.org_id
-		LEFT JOIN signatures s ON s.id = (`+strings.Replace(personRecord, "p.employee_id = ?", "p.employee_id = e.id", 1)+`)
+		LEFT JOIN signatures s ON s.id = `+personRecord("e.id")+`
 		LEFT JOIN revocations r ON r.signature_id = s.id
 		WHERE (`+eligibleWhere(e)+`) OR (s.id IS NOT NULL AND substr(o.path, 1, length(?)) = ?)
 		ORDER BY e.unit, e.name`, args...)
