@@ -397,14 +397,16 @@ type SignRequest struct {
 	UserAgent string
 }
 
-// Sign records a signature. If the employee already signed the event it
-// returns the first record and existing=true: a second attempt shows the
-// first, it never makes a second record.
+// Sign records a signature. If the employee already has a standing record
+// of the event it returns that record and existing=true: a second attempt
+// shows the first, it never makes a second standing record. A revoked
+// record does not stand: its signer signs again, making a new record and
+// certificate, and the revoked one stays revoked.
 func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, existing bool, err error) {
 	now := s.now()
-	if prev, err := s.Store.SignatureFor(ctx, r.Event.ID, r.Employee.ID); err == nil {
+	if prev, err := s.Store.SignatureFor(ctx, r.Event.ID, r.Employee.ID); err == nil && !prev.Revoked() {
 		return prev, true, nil
-	} else if !IsCode(err, ENOTFOUND) {
+	} else if err != nil && !IsCode(err, ENOTFOUND) {
 		return Signature{}, false, err
 	}
 	if err := r.Event.SigningState(now); err != nil {
@@ -462,6 +464,9 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, exist
 	if IsCode(err, ECONFLICT) {
 		// A concurrent submission for the same person won the race.
 		prev, perr := s.Store.SignatureFor(ctx, r.Event.ID, r.Employee.ID)
+		if perr == nil && prev.Revoked() {
+			perr = fmt.Errorf("no standing record of employee %d after a conflict: %w", r.Employee.ID, err)
+		}
 		if perr != nil {
 			return Signature{}, false, fmt.Errorf("sign: load concurrent record: %w", perr)
 		}

@@ -154,13 +154,17 @@ type EventStats struct {
 // SignatureStore keeps ikrar records and revocations.
 type SignatureStore interface {
 	// InsertSignature stores a new record and sets its ID, Serial and
-	// LeafIndex. It returns ECONFLICT if the employee already signed the
-	// event; it returns only once the record is durable.
+	// LeafIndex. It returns ECONFLICT if the employee has a standing (not
+	// revoked) record of the event; it returns only once the record is
+	// durable.
 	InsertSignature(ctx context.Context, s *Signature) error
 	SignatureByCode(ctx context.Context, code string) (Signature, error)
 	// SignatureLookup is SignatureByCode without the signature ink: Ink
 	// holds only its Kind.
 	SignatureLookup(ctx context.Context, code string) (Signature, error)
+	// SignatureFor returns an employee's standing record of an event or,
+	// when none stands, their latest revoked one; ENOTFOUND if they have
+	// neither.
 	SignatureFor(ctx context.Context, eventID, employeeID int64) (Signature, error)
 	// Participants lists the eligible employees of an event with their
 	// records, in the event organization's subtree.

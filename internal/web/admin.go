@@ -383,8 +383,19 @@ func (s *Server) adminCertificate(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "admin_certificate", map[string]any{"Title": i18n.M("Sertifikat %s", registry.GroupCode(sig.Code)), "R": r,
-		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.mayOnRecord(ctx, s.actor(c).User, registry.ActRevoke, sig)})
+	d := map[string]any{"Title": i18n.M("Sertifikat %s", registry.GroupCode(sig.Code)), "R": r,
+		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.mayOnRecord(ctx, s.actor(c).User, registry.ActRevoke, sig)}
+	if sig.Revoked() && sig.EmployeeID != 0 {
+		// The person may have signed again since: point to that record.
+		now, err := s.store.SignatureFor(ctx, sig.EventID, sig.EmployeeID)
+		if err != nil && !registry.IsCode(err, registry.ENOTFOUND) {
+			return err
+		}
+		if err == nil && !now.Revoked() {
+			d["Standing"] = now
+		}
+	}
+	return s.render(c, http.StatusOK, "admin_certificate", d)
 }
 
 func (s *Server) adminRevoke(c *echo.Context) error {

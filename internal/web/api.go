@@ -130,6 +130,9 @@ type eventJSON struct {
 	URL             string     `json:"url"`
 	Eligible        *int       `json:"eligible,omitempty"`
 	Signed          *int       `json:"signed,omitempty"`
+	// Revoked counts the event's revoked records; a person who signed
+	// again after a revocation counts in signed too.
+	Revoked *int `json:"revoked,omitempty"`
 }
 
 func optTime(t time.Time) *time.Time {
@@ -216,7 +219,7 @@ func (s *Server) apiEvent(c *echo.Context) error {
 		return err
 	}
 	out := s.eventJSON(e)
-	out.Eligible, out.Signed = &st.Eligible, &st.Signed
+	out.Eligible, out.Signed, out.Revoked = &st.Eligible, &st.Signed, &st.Revoked
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -167,11 +167,15 @@ func (k keptSignature) Any() bool { return k.Strokes != "" || k.TypedName != "" 
 // showConfirm shows an identified signer their details, the pledge and the
 // pad. Someone who already signed gets their certificate only through their
 // personal link; identified by NIP and code — which others may know — they
-// see that they signed, and how to get the certificate back.
+// see that they signed, and how to get the certificate back. Someone whose
+// record was revoked signs again, told that the earlier certificate was
+// revoked.
 func (s *Server) showConfirm(c *echo.Context, v eventView, emp registry.Employee, ch registry.Channel, keep keptSignature, formErr error, status int) error {
-	if prev, err := s.store.SignatureFor(c.Request().Context(), v.Event.ID, emp.ID); err == nil {
+	prev, err := s.store.SignatureFor(c.Request().Context(), v.Event.ID, emp.ID)
+	switch {
+	case err == nil && !prev.Revoked():
 		return s.alreadySigned(c, v, prev, ch)
-	} else if !registry.IsCode(err, registry.ENOTFOUND) {
+	case err != nil && !registry.IsCode(err, registry.ENOTFOUND):
 		return err
 	}
 	if v.Closed != "" {
@@ -180,6 +184,11 @@ func (s *Server) showConfirm(c *echo.Context, v eventView, emp registry.Employee
 	}
 	d := v.data("Konfirmasi dan tanda tangan")
 	d["Employee"], d["Ticket"], d["Error"], d["Keep"] = emp, s.confirmTicket(v.Event.ID, emp.ID, ch), formErr, keep
+	if err == nil {
+		// Only when it was revoked, not why or its code: NIP and event code
+		// are known to others.
+		d["Revoked"] = prev.Revocation
+	}
 	return s.render(c, status, "confirm", d)
 }
 

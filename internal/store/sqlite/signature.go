@@ -188,11 +188,24 @@ func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signat
 	return s, mapErr(err, "Sertifikat")
 }
 
-// SignatureFor returns an employee's record for an event.
+// SignatureFor returns an employee's standing record for an event or,
+// when none stands, the latest of their revoked ones (Revoked reports
+// which): a revoked record does not count as signed, but the signing page
+// tells its signer about it.
 func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
 	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+
-		` WHERE s.event_id = ? AND s.employee_id = ?`, eventID, employeeID))
+		` WHERE s.id = `+personRecord("?"), eventID, employeeID, eventID, employeeID))
 	return s, mapErr(err, "Tanda tangan")
+}
+
+// personRecord is the ID of the record that stands for the employee whose
+// ID is emp at an event: their standing record, else their latest revoked
+// one. An employee has at most one standing record per event
+// (migrations/012_resign.sql). Its two arguments are the event's ID,
+// twice; each look-up is one probe of signatures_person, no sort.
+func personRecord(emp string) string {
+	return `COALESCE((SELECT p.id FROM signatures p WHERE p.event_id = ? AND p.employee_id = ` + emp + ` AND p.revoked = 0),
+		(SELECT MAX(p.id) FROM signatures p WHERE p.event_id = ? AND p.employee_id = ` + emp + `))`
 }
 
 // eligibleWhere selects the employees who may sign e inside scope; its
@@ -214,17 +227,19 @@ func eligibleArgs(eventPath, scope string, e registry.Event) []any {
 }
 
 // Participants lists the employees who may sign e (inside scope) and
-// anyone who already signed, with their records.
+// anyone who already signed, each once, with the record that stands for
+// them (see personRecord): someone who signed again after a revocation
+// shows as signed.
 func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) ([]registry.Participant, error) {
 	var eventPath string
 	if err := db.read.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, e.OrgID).Scan(&eventPath); err != nil {
 		return nil, mapErr(err, "Organisasi")
 	}
-	args := append([]any{e.ID}, eligibleArgs(eventPath, scope, e)...)
+	args := append([]any{e.ID, e.ID}, eligibleArgs(eventPath, scope, e)...)
 	args = append(args, scope, scope)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+employeeColumns+`, s.code, s.signed_at, s.channel, r.id
 		FROM employees e JOIN organizations o ON o.id = e.org_id
-		LEFT JOIN signatures s ON s.employee_id = e.id AND s.event_id = ?
+		LEFT JOIN signatures s ON s.id = `+personRecord("e.id")+`
 		LEFT JOIN revocations r ON r.signature_id = s.id
 		WHERE (`+eligibleWhere(e)+`) OR (s.id IS NOT NULL AND substr(o.path, 1, length(?)) = ?)
 		ORDER BY e.unit, e.name`, args...)
