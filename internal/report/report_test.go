@@ -207,18 +207,29 @@ func TestTables(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	write(report.NewCSV(&buf, cols))
-	body, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
-	if !ok {
-		t.Fatal("CSV has no UTF-8 byte-order mark")
-	}
-	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := [][]string{{"No", "Nama", "Jumlah"}, {"1", "'=cmd()", "3"}, {"2", "André Siregar", "4"}, {"3", "'@SUM(A1)", "0"}}
-	if fmt.Sprint(recs) != fmt.Sprint(want) {
-		t.Errorf("CSV = %q, want %q", recs, want)
+	for _, sep := range []rune{report.Semicolon, report.Comma} {
+		buf.Reset()
+		write(report.NewCSV(&buf, sep, cols))
+		body, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
+		if !ok {
+			t.Fatal("CSV has no UTF-8 byte-order mark")
+		}
+		if first, _, _ := bytes.Cut(body, []byte("\n")); string(first) != "No"+string(sep)+"Nama"+string(sep)+"Jumlah" {
+			t.Errorf("CSV header %q, want the titles separated by %q", first, sep)
+		}
+		r := csv.NewReader(bytes.NewReader(body))
+		r.Comma = sep
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(recs) != fmt.Sprint(want) {
+			t.Errorf("CSV with %q = %q, want %q", sep, recs, want)
+		}
+	}
+	if _, err := report.NewCSV(&buf, '\t', cols); err == nil {
+		t.Error("NewCSV takes a tab; want only ';' or ','")
 	}
 
 	buf.Reset()

@@ -25,15 +25,29 @@ type TableWriter interface {
 	Close() error
 }
 
-// NewCSV starts a CSV table on w: UTF-8 with a byte-order mark, so that
-// Excel does not read names as Windows-1252, and every text cell
-// neutralised against formula injection.
-func NewCSV(w io.Writer, cols []Column) (TableWriter, error) {
+// Separators a CSV table may use. Excel splits a CSV at the list separator
+// of the computer's regional settings: ";" under Indonesian ones, where ","
+// is the decimal comma, "," under English ones.
+const (
+	Semicolon = ';'
+	Comma     = ','
+)
+
+// NewCSV starts a CSV table on w whose cells are separated by sep
+// (Semicolon or Comma): UTF-8 with a byte-order mark, so that Excel does
+// not read names as Windows-1252, and every text cell neutralised against
+// formula injection.
+func NewCSV(w io.Writer, sep rune, cols []Column) (TableWriter, error) {
+	if sep != Semicolon && sep != Comma {
+		return nil, fmt.Errorf("CSV separator %q: want ';' or ','", sep)
+	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	if _, err := bw.WriteString("\ufeff"); err != nil {
 		return nil, err
 	}
-	t := &csvTable{bw: bw, w: csv.NewWriter(bw)}
+	cw := csv.NewWriter(bw)
+	cw.Comma = sep
+	t := &csvTable{bw: bw, w: cw}
 	title := make([]any, len(cols))
 	for i, c := range cols {
 		title[i] = c.Title

@@ -76,14 +76,29 @@ func wantDownload(t *testing.T, p page, contentType, filename string) []byte {
 	return []byte(p.Body)
 }
 
-// readCSV parses a CSV export, checking the byte-order mark Excel needs.
+// readCSV parses a CSV export in its default form, separated by
+// semicolons as Excel under Indonesian regional settings reads it.
 func readCSV(t *testing.T, body []byte) [][]string {
+	t.Helper()
+	return readCSVWith(t, body, ';')
+}
+
+// readCSVWith parses a CSV export separated by sep, checking the byte-order
+// mark Excel needs and that the header line is split at sep, as Excel
+// splits it, rather than read as one column.
+func readCSVWith(t *testing.T, body []byte, sep rune) [][]string {
 	t.Helper()
 	rest, ok := bytes.CutPrefix(body, []byte("\ufeff"))
 	if !ok {
 		t.Fatalf("CSV without a UTF-8 byte-order mark: %.40q", body)
 	}
-	recs, err := csv.NewReader(bytes.NewReader(rest)).ReadAll()
+	header, _, _ := bytes.Cut(rest, []byte("\n"))
+	if cols := strings.Split(strings.TrimSuffix(string(header), "\r"), string(sep)); len(cols) < 2 {
+		t.Fatalf("CSV header %q is one column when split at %q", header, sep)
+	}
+	r := csv.NewReader(bytes.NewReader(rest))
+	r.Comma = sep
+	recs, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,6 +227,47 @@ func TestExportTables(t *testing.T) {
 		t.Errorf("followup.csv: %q, want fitri and andre with their links", recs)
 	}
 	f.wantAudit(t, "export.signatures", "export.recap", "export.links", "export.followup")
+}
+
+// TestExportCSVSeparators: every CSV download is separated by semicolons
+// unless ?sep=comma asks for commas, with the same cells either way; the
+// pages offer both, the semicolon first.
+func TestExportCSVSeparators(t *testing.T) {
+	f := newExportFixture(t)
+	for _, path := range []string{"/export/recap.csv", "/export/signatures.csv", "/links.csv", "/followup.csv?unit=Puskesmas+Lubuk+Pakam"} {
+		join := "?"
+		if strings.Contains(path, "?") {
+			join = "&"
+		}
+		semi := wantDownload(t, f.admin.get(f.path(path)), "text/csv; charset=utf-8", ".csv")
+		if explicit := wantDownload(t, f.admin.get(f.path(path+join+"sep=semicolon")), "text/csv; charset=utf-8", ".csv"); !bytes.Equal(explicit, semi) {
+			t.Errorf("%s?sep=semicolon differs from the default:\n%s\n%s", path, explicit, semi)
+		}
+		comma := wantDownload(t, f.admin.get(f.path(path+join+"sep=comma")), "text/csv; charset=utf-8", ".csv")
+		if bytes.Equal(comma, semi) {
+			t.Fatalf("%s: sep=comma gives the same bytes as the default", path)
+		}
+		a, b := readCSV(t, semi), readCSVWith(t, comma, ',')
+		if len(a) < 2 || fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%s: the cells differ between separators:\n;  %q\n,  %q", path, a, b)
+		}
+		r := f.admin.get(f.path(path + join + "sep=tab"))
+		wantPage(t, r, http.StatusBadRequest, "Pemisah CSV tidak dikenal")
+		if ct := r.Header.Get("Content-Disposition"); ct != "" {
+			t.Errorf("%s?sep=tab answers an attachment %q", path, ct)
+		}
+	}
+	// Excel splits each line at the semicolons.
+	if recap := f.admin.get(f.path("/export/recap.csv")).Body; !strings.Contains(recap, "\n2;Bagian Organisasi;2;2;0;100\n") {
+		t.Errorf("recap.csv rows are not split at semicolons:\n%s", recap)
+	}
+
+	p := f.admin.get(f.path("/exports"))
+	wantPage(t, p, http.StatusOK, f.path("/export/recap.csv")+`"`, f.path("/export/recap.csv?sep=comma"),
+		f.path("/export/signatures.csv")+`"`, f.path("/export/signatures.csv?sep=comma"),
+		f.path("/links.csv")+`"`, f.path("/links.csv?sep=comma"), "pemisah titik koma (;)")
+	wantPage(t, f.admin.get(f.path("/followup")), http.StatusOK, "sep=comma")
+	wantPage(t, f.admin.get(f.path("/exports?lang=en")), http.StatusOK, "comma-separated")
 }
 
 // TestExportPDFs: the recap and the Berita Acara parse and carry the
