@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -252,5 +253,77 @@ func TestTables(t *testing.T) {
 	}
 	if typ, _ := f.GetCellType("Daftar", "C2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("C2 type %v, want a number", typ)
+	}
+}
+
+// TestTableTimes: a time is a real Excel date in the event's zone, which
+// sorts as time does (as text "23/10" would sort before "30/09"), and
+// Indonesian words in CSV.
+func TestTableTimes(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Date(2024, 10, 23, 1, 30, 15, 0, time.UTC).In(loc) // 09.30 WITA
+	earlier := time.Date(2024, 9, 30, 9, 5, 0, 0, time.UTC).In(loc)  // 17.05 WITA
+	cols := []report.Column{{"Waktu", 22}}
+
+	var buf bytes.Buffer
+	w, err := report.NewXLSX(&buf, "Waktu", cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{later, earlier} {
+		if err := w.Row(report.Time{At: at, Zone: "WITA"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var serials []float64
+	for i, want := range []struct {
+		shown string
+		wall  time.Time
+	}{
+		{"23/10/2024 09:30 WITA", time.Date(2024, 10, 23, 9, 30, 15, 0, time.UTC)},
+		{"30/09/2024 17:05 WITA", time.Date(2024, 9, 30, 17, 5, 0, 0, time.UTC)},
+	} {
+		cell := fmt.Sprintf("A%d", i+2)
+		if got, _ := f.GetCellValue("Waktu", cell); got != want.shown {
+			t.Errorf("%s displays %q, want %q", cell, got, want.shown)
+		}
+		raw, _ := f.GetCellValue("Waktu", cell, excelize.Options{RawCellValue: true})
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			t.Fatalf("%s holds %q, not a date Excel can sort", cell, raw)
+		}
+		if at, _ := excelize.ExcelDateToTime(n, false); at.Sub(want.wall).Abs() > time.Second {
+			t.Errorf("%s = %v, want the wall clock %v", cell, at, want.wall)
+		}
+		serials = append(serials, n)
+	}
+	if serials[1] >= serials[0] {
+		t.Errorf("30 September (%v) does not sort before 23 October (%v)", serials[1], serials[0])
+	}
+
+	buf.Reset()
+	w, err = report.NewCSV(&buf, report.Semicolon, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Row(report.Time{At: later, Zone: "WITA"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); !strings.HasSuffix(got, "\nRabu, 23 Oktober 2024 pukul 09.30 WITA\n") {
+		t.Errorf("CSV = %q, want the time in Indonesian words", got)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
-	"github.com/ikrar-id/ikrar/internal/tanggal"
 )
 
 // tableFormat is a spreadsheet format a table downloads in.
@@ -118,7 +117,7 @@ func (s *Server) recap(c *echo.Context, format string) (report.Recap, error) {
 
 var signatureColumns = []report.Column{
 	{Title: "No", Width: 6}, {Title: "NIP", Width: 24}, {Title: "Nama", Width: 34}, {Title: "Jabatan", Width: 30},
-	{Title: "Unit kerja", Width: 30}, {Title: "Waktu tanda tangan", Width: 34}, {Title: "Cara identifikasi", Width: 22},
+	{Title: "Unit kerja", Width: 30}, {Title: "Waktu tanda tangan", Width: 22}, {Title: "Cara identifikasi", Width: 22},
 	{Title: "Kode sertifikat", Width: 17}, {Title: "Nomor sertifikat", Width: 22}, {Title: "Status", Width: 10},
 }
 
@@ -149,7 +148,7 @@ func (s *Server) signaturesTable(format tableFormat) echo.HandlerFunc {
 			if sig.Revoked() {
 				status = "Dicabut"
 			}
-			return w.Row(n, nip.Format(sig.NIP), sig.Name, sig.Position, sig.Unit, tanggal.Date(at)+" "+tanggal.Time(at, zone),
+			return w.Row(n, nip.Format(sig.NIP), sig.Name, sig.Position, sig.Unit, report.Time{At: at, Zone: zone},
 				sig.Channel.Label(), registry.GroupCode(sig.Code), sig.Serial, status)
 		})
 		if err != nil {

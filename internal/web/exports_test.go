@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -180,6 +181,9 @@ func TestExportTables(t *testing.T) {
 		if r[0] != fmt.Sprint(i+1) {
 			t.Errorf("row %d numbered %q", i+1, r[0])
 		}
+		if r[1] == siti.grouped() {
+			wantExcelTime(t, book, "Tanda tangan", fmt.Sprintf("F%d", i+2), time.Date(2024, 10, 23, 9, 0, 0, 0, time.UTC), "23/10/2024 09:00 WIB")
+		}
 		if r[1] == "19851231 201001 1 003" {
 			cell := fmt.Sprintf("C%d", i+2)
 			if r[2] != "=cmd()" {
@@ -227,6 +231,31 @@ func TestExportTables(t *testing.T) {
 		t.Errorf("followup.csv: %q, want fitri and andre with their links", recs)
 	}
 	f.wantAudit(t, "export.signatures", "export.recap", "export.links", "export.followup")
+}
+
+// wantExcelTime checks that a cell holds a real Excel date and time, the
+// number of days since 1900 that Excel sorts and filters, at the wall
+// clock want, and that Excel displays it as shown.
+func wantExcelTime(t *testing.T, book *excelize.File, sheet, cell string, want time.Time, shown string) {
+	t.Helper()
+	if typ, err := book.GetCellType(sheet, cell); err != nil || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset && typ != excelize.CellTypeDate) {
+		t.Errorf("%s is of type %v (%v), want a number", cell, typ, err)
+	}
+	raw, err := book.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		t.Fatalf("%s holds %q, not a number: Excel cannot sort it as a date", cell, raw)
+	}
+	got, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil || got.Sub(want).Abs() > time.Second {
+		t.Errorf("%s = %v (%s), want %v", cell, got, raw, want)
+	}
+	if v, _ := book.GetCellValue(sheet, cell); v != shown {
+		t.Errorf("%s displays %q, want %q", cell, v, shown)
+	}
 }
 
 // TestExportCSVSeparators: every CSV download is separated by semicolons
