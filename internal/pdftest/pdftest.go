@@ -6,6 +6,7 @@ package pdftest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -56,8 +57,21 @@ func write(t testing.TB, pdf []byte) string {
 // a malformed file.
 func Text(t testing.TB, pdf []byte) string {
 	t.Helper()
+	return text(t, pdf)
+}
+
+// PageText is Text of one page (from 1).
+func PageText(t testing.TB, pdf []byte, page int) string {
+	t.Helper()
+	n := strconv.Itoa(page)
+	return text(t, pdf, "-f", n, "-l", n)
+}
+
+func text(t testing.TB, pdf []byte, opts ...string) string {
+	t.Helper()
 	tool := NeedTool(t, "pdftotext")
-	out, err := exec.Command(tool, "-enc", "UTF-8", write(t, pdf), "-").CombinedOutput()
+	args := append(append([]string{"-enc", "UTF-8"}, opts...), write(t, pdf), "-")
+	out, err := exec.Command(tool, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
@@ -172,6 +186,28 @@ func DecodeQR(t testing.TB, img image.Image) string {
 		t.Fatalf("decode QR: gozxing: %v; zbarimg: %v", err, zerr)
 	}
 	return text
+}
+
+// DecodeQRs reads every QR code in img, a whole printed page, with zbar,
+// which finds many codes in one image (gozxing reads one at a time).
+func DecodeQRs(t testing.TB, img image.Image) []string {
+	t.Helper()
+	tool := NeedPackageTool(t, "zbarimg", "zbar-tools")
+	path := filepath.Join(t.TempDir(), "page.png")
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// zbarimg exits 4 when it finds no code: that is an empty answer.
+	out, err := exec.Command(tool, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", path).Output()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 4) {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	return strings.Fields(string(out))
 }
 
 // zbarDecode reads the one QR code in img with zbarimg, if installed.

@@ -171,13 +171,14 @@ func TestQRSheetPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	pdf := buf.Bytes()
-	// Two pages for the 14 of one unit, one for the card without a unit.
-	if n := pdftest.Pages(t, pdf); n != 3 {
-		t.Errorf("%d pages, want 3", n)
+	// Twelve cards on the first page, the unit's last two on the second
+	// under a repeated heading, and the card without a unit below them.
+	if n := pdftest.Pages(t, pdf); n != 2 {
+		t.Errorf("%d pages, want 2", n)
 	}
 	text := pdftest.Text(t, pdf)
-	for _, want := range []string{"Dinas Pendidikan", "Kartu 1–12 dari 14", "Pegawai 00 Pegawai 01 Pegawai 02 NIP 19860926 201505 1 000",
-		"Kartu 13–14 dari 14", report.NoUnit, "No. registri R12345678901234567"} {
+	for _, want := range []string{"Dinas Pendidikan 14 orang", "Pegawai 00 Pegawai 01 Pegawai 02 NIP 19860926 201505 1 000",
+		"Dinas Pendidikan (lanjutan) kartu 13–14 dari 14", report.NoUnit + " 1 orang", "No. registri R12345678901234567"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("QR sheet does not show %q:\n%s", want, text)
 		}
@@ -327,3 +328,56 @@ func TestTableTimes(t *testing.T) {
 		t.Errorf("CSV = %q, want the time in Indonesian words", got)
 	}
 }
+
+// TestQRSheetPacksUnits: small units share pages, each under its heading,
+// and a unit that fits on a page is not split across two; every card's QR
+// reads its own link.
+func TestQRSheetPacksUnits(t *testing.T) {
+	sizes := map[string]int{"Bagian Hukum": 1, "Bagian Organisasi": 2, "Bagian Umum": 3, "Dinas Kesehatan": 2,
+		"Dinas Pendidikan": 9, "Inspektorat": 1}
+	var cards []report.QRCard
+	for unit, n := range sizes {
+		for i := range n {
+			k := len(cards)
+			cards = append(cards, report.QRCard{Unit: unit, Name: fmt.Sprintf("%s %d", unit, i+1), NIP: nipOf(k),
+				URL: fmt.Sprintf("https://ikrar.deliserdangkab.go.id/e/BwJ-XEnPkY1kW2JDZhRudg/p/%d.0.Zm9vYmFyYmF6cXV4", k)})
+		}
+	}
+	var buf bytes.Buffer
+	if err := report.WriteQRSheetPDF(&buf, report.QRSheet{EventHeader: header(), Cards: cards, Generated: t0}); err != nil {
+		t.Fatal(err)
+	}
+	pdf := buf.Bytes()
+	// Page 1: Bagian Hukum, Bagian Organisasi, Bagian Umum, Dinas Kesehatan
+	// (a row each); Dinas Pendidikan's three rows do not fit below them
+	// but do on page 2, with Inspektorat. One page per unit took six.
+	pages := pdftest.Pages(t, pdf)
+	if pages != 2 {
+		t.Fatalf("%d pages for 18 cards in 6 units, want 2", pages)
+	}
+	want := map[string]bool{}
+	for _, c := range cards {
+		want[c.URL] = true
+	}
+	for p := 1; p <= pages; p++ {
+		text := pdftest.PageText(t, pdf, p)
+		for unit, n := range sizes {
+			onFirst := unit < "Dinas Pendidikan"
+			if here := strings.Contains(text, fmt.Sprintf("%s %d orang", unit, n)); here != (onFirst == (p == 1)) {
+				t.Errorf("page %d shows the heading of %s: %v, want %v:\n%s", p, unit, here, !here, text)
+			}
+		}
+		for _, url := range pdftest.DecodeQRs(t, pdftest.Page(t, pdf, p)) {
+			if !want[url] {
+				t.Errorf("page %d: QR reads %q, not a card's link or read twice", p, url)
+			}
+			delete(want, url)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("%d cards' QR codes do not read: %v", len(want), want)
+	}
+}
+
+// nipOf is a distinct, well-formed NIP for each k < 100.
+func nipOf(k int) string { return fmt.Sprintf("1986092620150510%02d", k) }

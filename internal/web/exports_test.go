@@ -442,15 +442,66 @@ func TestPersonalLinkSheet(t *testing.T) {
 	}
 	wantPage(t, f.a.browser(t).get(link), http.StatusOK, "Apakah ini Anda?", fitri.fullName())
 
-	// The whole event's sheet: a page per unit.
+	// The whole event's sheet: its three small units share one page.
 	text = pdftest.Text(t, wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-"))
 	for _, p := range []person{siti, andre, fitri, injector} {
 		if !strings.Contains(text, p.Unit) || !strings.Contains(text, p.grouped()) {
 			t.Errorf("the event's QR sheet misses %s", p.Name)
 		}
 	}
-	if n := pdftest.Pages(t, wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-")); n != 3 {
-		t.Errorf("%d pages, want one per unit", n)
+	if n := pdftest.Pages(t, wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-")); n != 1 {
+		t.Errorf("%d pages, want the three units on one", n)
+	}
+}
+
+// TestPersonalLinkSheetPacksUnits: the QR sheet of a roster of many small
+// units packs them onto shared pages, each under its heading, and every
+// code on them reads its owner's personal link.
+func TestPersonalLinkSheetPacksUnits(t *testing.T) {
+	units := []string{"Bagian Hukum", "Bagian Umum", "Dinas Kesehatan", "Dinas Pendidikan", "Inspektorat"}
+	var roster []person
+	for i, u := range units {
+		roster = append(roster, staff(len(roster), 1+i%3, u)...)
+	}
+	f := exportFixture{signingFixture: newSigningFixture(t, roster...)}
+	f.admin = f.a.browser(t)
+	f.admin.login(f.officer)
+
+	owner := map[string]string{} // personal link → name, as the links CSV pairs them
+	for _, r := range readCSV(t, wantDownload(t, f.admin.get(f.path("/links.csv")), "text/csv; charset=utf-8", "tautan-"))[1:] {
+		owner[r[3]] = r[1]
+	}
+	if len(owner) != len(roster) {
+		t.Fatalf("links.csv has %d links, want %d", len(owner), len(roster))
+	}
+	pdf := wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-")
+	// Four units of one row each fill the first page; one unit per page
+	// took five.
+	pages := pdftest.Pages(t, pdf)
+	if pages != 2 {
+		t.Errorf("%d pages for %d people in %d units, want 2", pages, len(roster), len(units))
+	}
+	seen := map[string]bool{}
+	for p := 1; p <= pages; p++ {
+		text := pdftest.PageText(t, pdf, p)
+		for _, u := range units {
+			if strings.Contains(text, u+" (lanjutan)") {
+				t.Errorf("page %d continues %s: a unit of at most three was split", p, u)
+			}
+		}
+		for _, link := range pdftest.DecodeQRs(t, pdftest.Page(t, pdf, p)) {
+			if _, ok := owner[link]; !ok || seen[link] {
+				t.Errorf("page %d: a QR reads %q, not a participant's link or twice", p, link)
+			}
+			seen[link] = true
+		}
+	}
+	if len(seen) != len(roster) {
+		t.Fatalf("%d of %d QR codes read", len(seen), len(roster))
+	}
+	for link, name := range owner {
+		wantPage(t, f.a.browser(t).get(link), http.StatusOK, "Apakah ini Anda?", name)
+		break
 	}
 }
 
