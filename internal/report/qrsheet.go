@@ -37,8 +37,8 @@ const (
 	qrCardW  = (pageW - 2*qrMargin) / qrCols
 	qrCardH  = 53.0
 	qrSize   = 32.0
-	qrUnitH  = 7.0         // a unit's heading
-	qrGap    = 2.5         // between one unit's cards and the next unit's heading
+	qrUnitH  = 7.0        // a unit's heading
+	qrGap    = 2.5        // between one unit's cards and the next unit's heading
 	qrFoot   = pageH - 14 // the footer's line is 2 mm below
 )
 
