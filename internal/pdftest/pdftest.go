@@ -192,19 +192,9 @@ func DecodeQR(t testing.TB, img image.Image) string {
 // which finds many codes in one image (gozxing reads one at a time).
 func DecodeQRs(t testing.TB, img image.Image) []string {
 	t.Helper()
-	tool := NeedPackageTool(t, "zbarimg", "zbar-tools")
-	path := filepath.Join(t.TempDir(), "page.png")
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// zbarimg exits 4 when it finds no code: that is an empty answer.
-	out, err := exec.Command(tool, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", path).Output()
+	out, err := zbar(t, NeedPackageTool(t, "zbarimg", "zbar-tools"), img)
 	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 4) {
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 4) { // 4: no code found
 		t.Fatalf("zbarimg: %v", err)
 	}
 	return strings.Fields(string(out))
@@ -216,19 +206,7 @@ func zbarDecode(t testing.TB, img image.Image) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(t.TempDir(), "qr.png")
-	f, err := os.Create(path)
-	if err != nil {
-		return "", err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	out, err := exec.Command(tool, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", path).Output()
+	out, err := zbar(t, tool, img)
 	if err != nil {
 		return "", fmt.Errorf("%v (%s)", err, bytes.TrimSpace(out))
 	}
@@ -237,4 +215,18 @@ func zbarDecode(t testing.TB, img image.Image) (string, error) {
 		return "", fmt.Errorf("more than one code: %q", text)
 	}
 	return text, nil
+}
+
+// zbar runs zbarimg on img for QR codes and returns what it prints, one
+// code's text a line.
+func zbar(t testing.TB, tool string, img image.Image) ([]byte, error) {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	return exec.Command(tool, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", path).Output()
 }

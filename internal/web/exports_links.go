@@ -67,8 +67,8 @@ func (s *Server) linksCSV(c *echo.Context) error {
 	return w.Close()
 }
 
-// linksPDF is the personal links as a printable sheet of QR codes, per
-// unit.
+// linksPDF is the personal links as a printable sheet of QR codes,
+// grouped by unit.
 func (s *Server) linksPDF(c *echo.Context) error {
 	sel, err := s.selectLinks(c)
 	if err != nil {
