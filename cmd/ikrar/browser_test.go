@@ -116,6 +116,10 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 	if h1 := eval("read the heading", `document.querySelector('main h1').textContent`); h1 != "Apakah ini Anda?" {
 		t.Fatalf("after identifying: heading %q, want %q", h1, "Apakah ini Anda?")
 	}
+	// The person to confirm is the one the demo banner named with the NIP.
+	if name := eval("read the name shown", `document.querySelector('main strong').textContent`); name != demo.Names[nip] {
+		t.Errorf("confirm page asks about %q; the demo banner printed %s with %q", name, nip, demo.Names[nip])
+	}
 	// The NIP is shown masked, and is nowhere in the page: whoever typed it
 	// need not be its owner.
 	digits := strings.ReplaceAll(nip, " ", "")

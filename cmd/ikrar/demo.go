@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
@@ -16,9 +18,15 @@ const (
 	demoName     = "Admin BKPSDM Deli Serdang (demo)"
 )
 
+// demoSuggested is how many NIPs the demo banner suggests trying.
+const demoSuggested = 3
+
 // seedDemo creates, once, a demo regency with four agencies, a roster of 36
-// employees and an open declaration event, and prints how to try it.
-func seedDemo(ctx context.Context, a *app, baseURL string, out io.Writer) error {
+// employees and an open declaration event, and prints how to try it: at
+// every start, the NIPs of people who have not signed yet, each with that
+// person's name, and whether the server can be reached from other machines
+// (listen is the address it listens on).
+func seedDemo(ctx context.Context, a *app, baseURL, listen string, out io.Writer) error {
 	sys := registry.Actor{User: registry.System, IP: "demo"}
 	u, err := a.db.UserByEmail(ctx, demoEmail)
 	if registry.IsCode(err, registry.ENOTFOUND) {
@@ -35,20 +43,44 @@ func seedDemo(ctx context.Context, a *app, baseURL string, out io.Writer) error 
 		return fmt.Errorf("demo event missing: %v", err)
 	}
 	e := events[0]
-	emps, _, err := a.db.Employees(ctx, registry.EmployeeFilter{Scope: "/", Limit: 3})
+	parts, err := a.db.Participants(ctx, e, u.Scope())
 	if err != nil {
 		return err
+	}
+	var try []string
+	for _, p := range parts {
+		if p.Signature == nil && len(try) < demoSuggested {
+			try = append(try, nip.Format(p.Employee.NIP)+" ("+p.Employee.FullName()+")")
+		}
+	}
+	if len(try) == 0 {
+		try = append(try, "(semua peserta sudah menandatangani / everyone has signed)")
 	}
 	fmt.Fprintf(out, `
 Demo ikrar siap / ikrar demo ready
   Admin:        %s/login   email %s   kata sandi %s
   Acara:        %s/e/%s
   Kode acara:   %s
-  Coba NIP:     %s (%s), %s, %s
+  Coba NIP:     %s
   Periksa:      %s/v
-`, baseURL, demoEmail, demoPassword, baseURL, e.Slug, e.Code,
-		nip.Format(emps[0].NIP), emps[0].FullName(), nip.Format(emps[1].NIP), nip.Format(emps[2].NIP), baseURL)
+`, baseURL, demoEmail, demoPassword, baseURL, e.Slug, e.Code, strings.Join(try, "\n                "), baseURL)
+	if loopbackOnly(listen) {
+		fmt.Fprintf(out, `  Jaringan:     hanya komputer ini (%s) / this computer only. Untuk ponsel / for phones:
+                --addr :8080 --base-url http://<IP-LAN>:8080 --data <direktori baru / new directory>
+`, listen)
+	}
 	return nil
+}
+
+// loopbackOnly reports whether a listener at addr answers this machine
+// only.
+func loopbackOnly(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 func createDemo(ctx context.Context, a *app, sys registry.Actor) error {

@@ -20,7 +20,8 @@ type demoServer struct {
 	BaseURL  string
 	EventURL string
 	Code     string
-	NIPs     []string // formatted as printed: "19700101 199304 1 001"
+	NIPs     []string          // formatted as printed: "19700101 199304 1 001"
+	Names    map[string]string // the name printed with each NIP
 }
 
 // TestEndToEnd starts the real program the way the README does, on a free
@@ -188,8 +189,9 @@ func waitHealthy(t *testing.T, base string, done <-chan error) {
 var (
 	demoEventRe = regexp.MustCompile(`(?m)^\s*Acara:\s+(\S+)/e/(\S+)$`)
 	demoCodeRe  = regexp.MustCompile(`(?m)^\s*Kode acara:\s+(\S+)$`)
-	demoNIPLine = regexp.MustCompile(`(?m)^\s*Coba NIP:\s+(.+)$`)
-	demoNIPRe   = regexp.MustCompile(`\b\d{8} \d{6} \d \d{3}\b`)
+	// The suggestions run from "Coba NIP:" to "Periksa:", one a line.
+	demoNIPLine = regexp.MustCompile(`(?s)\n\s*Coba NIP:(.*?)\n\s*Periksa:`)
+	demoNIPRe   = regexp.MustCompile(`(?m)^\s*(\d{8} \d{6} \d \d{3}) \((.+)\)$`)
 )
 
 // parseDemo reads the lines the demo prints for a person to try it.
@@ -199,7 +201,11 @@ func parseDemo(t *testing.T, out string) demoServer {
 	if ev == nil || code == nil || nips == nil {
 		t.Fatalf("demo output lacks the event link, code or NIPs:\n%s", out)
 	}
-	d := demoServer{BaseURL: ev[1], EventURL: ev[1] + "/e/" + ev[2], Code: code[1], NIPs: demoNIPRe.FindAllString(nips[1], -1)}
+	d := demoServer{BaseURL: ev[1], EventURL: ev[1] + "/e/" + ev[2], Code: code[1], Names: map[string]string{}}
+	for _, m := range demoNIPRe.FindAllStringSubmatch(nips[1], -1) {
+		d.NIPs = append(d.NIPs, m[1])
+		d.Names[m[1]] = m[2]
+	}
 	if len(d.NIPs) != 3 {
 		t.Fatalf("demo suggests NIPs %q, want three", nips[1])
 	}

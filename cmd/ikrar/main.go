@@ -42,7 +42,8 @@ const usage = `ikrar — registri Ikrar Netralitas ASN
 
 Usage:
   ikrar serve [--addr :8080] [--data ./data] [--base-url URL] [--rate-limit on|off] [--demo]
-  ikrar demo [--data ./data]                 seed a demo regency, roster and open event, then serve
+  ikrar demo [--data ./data] [--addr A]     seed a demo regency, roster and open event, then serve; on
+                                             127.0.0.1:8080 (this computer only) unless --addr is given
   ikrar migrate --data DIR                   create or upgrade the database (only serve also migrates)
   ikrar migrate --status --data DIR          print the database's and this ikrar's schema versions and
                                              the pending migrations; change nothing
@@ -59,7 +60,8 @@ Usage:
   ikrar restore FILE --data DIR              unpack a backup into an empty DIR, check every hash, audit it
   ikrar verify FILE.pdf --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
   ikrar verify --qr TEXT --key KEYFILE [--revocations FILE] [--online URL [--state DIR | --no-state]]
-                                             check a certificate with the published verifier keys; online,
+                                             check a certificate with the published verifier keys (KEYFILE:
+                                             GET /api/v1/log/key, or ikrar key list on the server); online,
                                              against the checkpoints seen before (default: user cache dir)
   ikrar audit --data DIR [--key KEYFILE]     check every record against the transparency log (read-only)
   ikrar audit --remote URL --state DIR [--key KEYFILE]

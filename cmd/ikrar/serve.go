@@ -116,7 +116,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	if cfg.Demo {
-		if err := seedDemo(ctx, a, cfg.BaseURL, stdout); err != nil {
+		if err := seedDemo(ctx, a, cfg.BaseURL, ln.Addr().String(), stdout); err != nil {
 			ln.Close()
 			return fmt.Errorf("demo data: %w", err)
 		}

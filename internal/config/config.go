@@ -20,6 +20,10 @@ import (
 // deploy/ wait longer before they kill.
 const DefaultShutdownTimeout = 15 * time.Second
 
+// DemoAddr is where `ikrar serve --demo` listens unless --addr or
+// IKRAR_ADDR says otherwise: the loopback interface.
+const DemoAddr = "127.0.0.1:8080"
+
 // Config is the configuration of `ikrar serve` (other subcommands use the
 // data directory only).
 type Config struct {
@@ -87,7 +91,7 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 		return fallback
 	}
 	var rate, proxies string
-	fs.StringVar(&c.Addr, "addr", def("IKRAR_ADDR", ":8080"), "listen address (IKRAR_ADDR)")
+	fs.StringVar(&c.Addr, "addr", def("IKRAR_ADDR", ":8080"), "listen address (IKRAR_ADDR); with --demo and neither, 127.0.0.1:8080")
 	fs.StringVar(&c.DataDir, "data", def("IKRAR_DATA", "./data"), "data directory, created if missing (IKRAR_DATA)")
 	fs.StringVar(&c.BaseURL, "base-url", def("IKRAR_BASE_URL", ""), "public URL put in QR codes and links (IKRAR_BASE_URL)")
 	fs.StringVar(&rate, "rate-limit", def("IKRAR_RATE_LIMIT", "on"), "on|off: limit failed identification attempts (IKRAR_RATE_LIMIT)")
@@ -113,6 +117,14 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 		return c, err
 	}
 	c.PDFCacheMBObsolete = pdfCache != ""
+	if c.Demo && !flagSet(fs, "addr") && getenv("IKRAR_ADDR") == "" {
+		// The demo admin's password is printed and in the README: unless
+		// told where to listen, the demo answers this machine only.
+		c.Addr = DemoAddr
+		if c.BaseURL == "" {
+			c.BaseURL = "http://localhost:8080"
+		}
+	}
 	for _, m := range []struct {
 		env, flag string
 		to        *int64

@@ -6,6 +6,7 @@ package pdftest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -56,8 +57,21 @@ func write(t testing.TB, pdf []byte) string {
 // a malformed file.
 func Text(t testing.TB, pdf []byte) string {
 	t.Helper()
+	return text(t, pdf)
+}
+
+// PageText is Text of one page (from 1).
+func PageText(t testing.TB, pdf []byte, page int) string {
+	t.Helper()
+	n := strconv.Itoa(page)
+	return text(t, pdf, "-f", n, "-l", n)
+}
+
+func text(t testing.TB, pdf []byte, opts ...string) string {
+	t.Helper()
 	tool := NeedTool(t, "pdftotext")
-	out, err := exec.Command(tool, "-enc", "UTF-8", write(t, pdf), "-").CombinedOutput()
+	args := append(append([]string{"-enc", "UTF-8"}, opts...), write(t, pdf), "-")
+	out, err := exec.Command(tool, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
@@ -174,25 +188,25 @@ func DecodeQR(t testing.TB, img image.Image) string {
 	return text
 }
 
+// DecodeQRs reads every QR code in img, a whole printed page, with zbar,
+// which finds many codes in one image (gozxing reads one at a time).
+func DecodeQRs(t testing.TB, img image.Image) []string {
+	t.Helper()
+	out, err := zbar(t, NeedPackageTool(t, "zbarimg", "zbar-tools"), img)
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 4) { // 4: no code found
+		t.Fatalf("zbarimg: %v", err)
+	}
+	return strings.Fields(string(out))
+}
+
 // zbarDecode reads the one QR code in img with zbarimg, if installed.
 func zbarDecode(t testing.TB, img image.Image) (string, error) {
 	tool, err := exec.LookPath("zbarimg")
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(t.TempDir(), "qr.png")
-	f, err := os.Create(path)
-	if err != nil {
-		return "", err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	out, err := exec.Command(tool, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", path).Output()
+	out, err := zbar(t, tool, img)
 	if err != nil {
 		return "", fmt.Errorf("%v (%s)", err, bytes.TrimSpace(out))
 	}
@@ -201,4 +215,18 @@ func zbarDecode(t testing.TB, img image.Image) (string, error) {
 		return "", fmt.Errorf("more than one code: %q", text)
 	}
 	return text, nil
+}
+
+// zbar runs zbarimg on img for QR codes and returns what it prints, one
+// code's text a line.
+func zbar(t testing.TB, tool string, img image.Image) ([]byte, error) {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	return exec.Command(tool, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", path).Output()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,13 +171,14 @@ func TestQRSheetPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	pdf := buf.Bytes()
-	// Two pages for the 14 of one unit, one for the card without a unit.
-	if n := pdftest.Pages(t, pdf); n != 3 {
-		t.Errorf("%d pages, want 3", n)
+	// Twelve cards on the first page, the unit's last two on the second
+	// under a repeated heading, and the card without a unit below them.
+	if n := pdftest.Pages(t, pdf); n != 2 {
+		t.Errorf("%d pages, want 2", n)
 	}
 	text := pdftest.Text(t, pdf)
-	for _, want := range []string{"Dinas Pendidikan", "Kartu 1–12 dari 14", "Pegawai 00 Pegawai 01 Pegawai 02 NIP 19860926 201505 1 000",
-		"Kartu 13–14 dari 14", report.NoUnit, "No. registri R12345678901234567"} {
+	for _, want := range []string{"Dinas Pendidikan 14 orang", "Pegawai 00 Pegawai 01 Pegawai 02 NIP 19860926 201505 1 000",
+		"Dinas Pendidikan (lanjutan) kartu 13–14 dari 14", report.NoUnit + " 1 orang", "No. registri R12345678901234567"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("QR sheet does not show %q:\n%s", want, text)
 		}
@@ -207,18 +209,29 @@ func TestTables(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	write(report.NewCSV(&buf, cols))
-	body, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
-	if !ok {
-		t.Fatal("CSV has no UTF-8 byte-order mark")
-	}
-	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := [][]string{{"No", "Nama", "Jumlah"}, {"1", "'=cmd()", "3"}, {"2", "André Siregar", "4"}, {"3", "'@SUM(A1)", "0"}}
-	if fmt.Sprint(recs) != fmt.Sprint(want) {
-		t.Errorf("CSV = %q, want %q", recs, want)
+	for _, sep := range []rune{report.Semicolon, report.Comma} {
+		buf.Reset()
+		write(report.NewCSV(&buf, sep, cols))
+		body, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
+		if !ok {
+			t.Fatal("CSV has no UTF-8 byte-order mark")
+		}
+		if first, _, _ := bytes.Cut(body, []byte("\n")); string(first) != "No"+string(sep)+"Nama"+string(sep)+"Jumlah" {
+			t.Errorf("CSV header %q, want the titles separated by %q", first, sep)
+		}
+		r := csv.NewReader(bytes.NewReader(body))
+		r.Comma = sep
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(recs) != fmt.Sprint(want) {
+			t.Errorf("CSV with %q = %q, want %q", sep, recs, want)
+		}
+	}
+	if _, err := report.NewCSV(&buf, '\t', cols); err == nil {
+		t.Error("NewCSV takes a tab; want only ';' or ','")
 	}
 
 	buf.Reset()
@@ -243,3 +256,128 @@ func TestTables(t *testing.T) {
 		t.Errorf("C2 type %v, want a number", typ)
 	}
 }
+
+// TestTableTimes: a time is a real Excel date in the event's zone, which
+// sorts as time does (as text "23/10" would sort before "30/09"), and
+// Indonesian words in CSV.
+func TestTableTimes(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Date(2024, 10, 23, 1, 30, 15, 0, time.UTC).In(loc) // 09.30 WITA
+	earlier := time.Date(2024, 9, 30, 9, 5, 0, 0, time.UTC).In(loc)  // 17.05 WITA
+	cols := []report.Column{{"Waktu", 22}}
+
+	var buf bytes.Buffer
+	w, err := report.NewXLSX(&buf, "Waktu", cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{later, earlier} {
+		if err := w.Row(report.Time{At: at, Zone: "WITA"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var serials []float64
+	for i, want := range []struct {
+		shown string
+		wall  time.Time
+	}{
+		{"23/10/2024 09:30 WITA", time.Date(2024, 10, 23, 9, 30, 15, 0, time.UTC)},
+		{"30/09/2024 17:05 WITA", time.Date(2024, 9, 30, 17, 5, 0, 0, time.UTC)},
+	} {
+		cell := fmt.Sprintf("A%d", i+2)
+		if got, _ := f.GetCellValue("Waktu", cell); got != want.shown {
+			t.Errorf("%s displays %q, want %q", cell, got, want.shown)
+		}
+		raw, _ := f.GetCellValue("Waktu", cell, excelize.Options{RawCellValue: true})
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			t.Fatalf("%s holds %q, not a date Excel can sort", cell, raw)
+		}
+		if at, _ := excelize.ExcelDateToTime(n, false); at.Sub(want.wall).Abs() > time.Second {
+			t.Errorf("%s = %v, want the wall clock %v", cell, at, want.wall)
+		}
+		serials = append(serials, n)
+	}
+	if serials[1] >= serials[0] {
+		t.Errorf("30 September (%v) does not sort before 23 October (%v)", serials[1], serials[0])
+	}
+
+	buf.Reset()
+	w, err = report.NewCSV(&buf, report.Semicolon, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Row(report.Time{At: later, Zone: "WITA"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); !strings.HasSuffix(got, "\nRabu, 23 Oktober 2024 pukul 09.30 WITA\n") {
+		t.Errorf("CSV = %q, want the time in Indonesian words", got)
+	}
+}
+
+// TestQRSheetPacksUnits: small units share pages, each under its heading,
+// and a unit that fits on a page is not split across two; every card's QR
+// reads its own link.
+func TestQRSheetPacksUnits(t *testing.T) {
+	sizes := map[string]int{"Bagian Hukum": 1, "Bagian Organisasi": 2, "Bagian Umum": 3, "Dinas Kesehatan": 2,
+		"Dinas Pendidikan": 9, "Inspektorat": 1}
+	var cards []report.QRCard
+	for unit, n := range sizes {
+		for i := range n {
+			k := len(cards)
+			cards = append(cards, report.QRCard{Unit: unit, Name: fmt.Sprintf("%s %d", unit, i+1), NIP: nipOf(k),
+				URL: fmt.Sprintf("https://ikrar.deliserdangkab.go.id/e/BwJ-XEnPkY1kW2JDZhRudg/p/%d.0.Zm9vYmFyYmF6cXV4", k)})
+		}
+	}
+	var buf bytes.Buffer
+	if err := report.WriteQRSheetPDF(&buf, report.QRSheet{EventHeader: header(), Cards: cards, Generated: t0}); err != nil {
+		t.Fatal(err)
+	}
+	pdf := buf.Bytes()
+	// Page 1: Bagian Hukum, Bagian Organisasi, Bagian Umum, Dinas Kesehatan
+	// (a row each); Dinas Pendidikan's three rows do not fit below them
+	// but do on page 2, with Inspektorat. One page per unit took six.
+	pages := pdftest.Pages(t, pdf)
+	if pages != 2 {
+		t.Fatalf("%d pages for 18 cards in 6 units, want 2", pages)
+	}
+	want := map[string]bool{}
+	for _, c := range cards {
+		want[c.URL] = true
+	}
+	for p := 1; p <= pages; p++ {
+		text := pdftest.PageText(t, pdf, p)
+		for unit, n := range sizes {
+			onFirst := unit < "Dinas Pendidikan"
+			if here := strings.Contains(text, fmt.Sprintf("%s %d orang", unit, n)); here != (onFirst == (p == 1)) {
+				t.Errorf("page %d shows the heading of %s: %v, want %v:\n%s", p, unit, here, !here, text)
+			}
+		}
+		for _, url := range pdftest.DecodeQRs(t, pdftest.Page(t, pdf, p)) {
+			if !want[url] {
+				t.Errorf("page %d: QR reads %q, not a card's link or read twice", p, url)
+			}
+			delete(want, url)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("%d cards' QR codes do not read: %v", len(want), want)
+	}
+}
+
+// nipOf is a distinct, well-formed NIP for each k < 100.
+func nipOf(k int) string { return fmt.Sprintf("1986092620150510%02d", k) }

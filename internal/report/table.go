@@ -5,10 +5,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ikrar-id/ikrar/internal/roster"
+	"github.com/ikrar-id/ikrar/internal/tanggal"
 )
 
 // Column is one column of a table export.
@@ -18,27 +20,60 @@ type Column struct {
 }
 
 // TableWriter writes a table row by row, so that an export of any size
-// streams. Cells are strings or ints.
+// streams. Cells are strings, ints or Times.
 type TableWriter interface {
 	Row(cells ...any) error
 	// Close finishes the table; for XLSX it writes the workbook.
 	Close() error
 }
 
-// NewCSV starts a CSV table on w: UTF-8 with a byte-order mark, so that
-// Excel does not read names as Windows-1252, and every text cell
-// neutralised against formula injection.
-func NewCSV(w io.Writer, cols []Column) (TableWriter, error) {
+// Separators a CSV table may use. Excel splits a CSV at the list separator
+// of the computer's regional settings: ";" under Indonesian ones, where ","
+// is the decimal comma, "," under English ones.
+const (
+	Semicolon = ';'
+	Comma     = ','
+)
+
+// NewCSV starts a CSV table on w whose cells are separated by sep
+// (Semicolon or Comma): UTF-8 with a byte-order mark, so that Excel does
+// not read names as Windows-1252, and every text cell neutralised against
+// formula injection.
+func NewCSV(w io.Writer, sep rune, cols []Column) (TableWriter, error) {
+	if sep != Semicolon && sep != Comma {
+		return nil, fmt.Errorf("CSV separator %q: want ';' or ','", sep)
+	}
 	bw := bufio.NewWriterSize(w, 32<<10)
 	if _, err := bw.WriteString("\ufeff"); err != nil {
 		return nil, err
 	}
-	t := &csvTable{bw: bw, w: csv.NewWriter(bw)}
+	cw := csv.NewWriter(bw)
+	cw.Comma = sep
+	t := &csvTable{bw: bw, w: cw}
 	title := make([]any, len(cols))
 	for i, c := range cols {
 		title[i] = c.Title
 	}
 	return t, t.Row(title...)
+}
+
+// Time is a moment a table shows in the zone of its event. XLSX holds it
+// as a real date and time, which Excel sorts and filters, displayed as
+// "23/10/2024 09:00 WIB"; CSV spells it out the Indonesian way, "Rabu, 23
+// Oktober 2024 pukul 09.00 WIB".
+type Time struct {
+	At   time.Time // in the zone's location
+	Zone string    // the zone's abbreviation: WIB, WITA or WIT
+}
+
+// xlsxTimeFormat is how Excel displays a Time: day first, as Indonesia
+// writes dates, with the zone as literal text.
+func xlsxTimeFormat(zone string) string {
+	f := "dd/mm/yyyy hh:mm"
+	if zone != "" {
+		f += ` "` + zone + `"`
+	}
+	return f
 }
 
 type csvTable struct {
@@ -50,8 +85,13 @@ type csvTable struct {
 func (t *csvTable) Row(cells ...any) error {
 	t.rec = t.rec[:0]
 	for _, c := range cells {
-		s, ok := c.(string)
-		if !ok {
+		var s string
+		switch v := c.(type) {
+		case string:
+			s = v
+		case Time:
+			s = tanggal.Date(v.At) + " " + tanggal.Time(v.At, v.Zone)
+		default:
 			s = fmt.Sprint(c)
 		}
 		t.rec = append(t.rec, roster.SafeCell(s))
@@ -99,7 +139,7 @@ func NewXLSX(w io.Writer, sheet string, cols []Column) (TableWriter, error) {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fail(err)
 	}
-	t := &xlsxTable{f: f, sw: sw, out: w}
+	t := &xlsxTable{f: f, sw: sw, out: w, timeStyles: map[string]int{}}
 	if err := t.Row(title...); err != nil {
 		return fail(err)
 	}
@@ -107,10 +147,12 @@ func NewXLSX(w io.Writer, sheet string, cols []Column) (TableWriter, error) {
 }
 
 type xlsxTable struct {
-	f   *excelize.File
-	sw  *excelize.StreamWriter
-	out io.Writer
-	n   int
+	f          *excelize.File
+	sw         *excelize.StreamWriter
+	out        io.Writer
+	n          int
+	timeStyles map[string]int // the style of a Time, by zone
+	row        []any
 }
 
 func (t *xlsxTable) Row(cells ...any) error {
@@ -119,7 +161,33 @@ func (t *xlsxTable) Row(cells ...any) error {
 	if err != nil {
 		return err
 	}
-	return t.sw.SetRow(cell, cells)
+	t.row = append(t.row[:0], cells...)
+	for i, c := range t.row {
+		if v, ok := c.(Time); ok {
+			style, err := t.timeStyle(v.Zone)
+			if err != nil {
+				return err
+			}
+			// excelize stores the wall clock of the time's own location,
+			// which is the event's zone; seconds kept, so the order of
+			// signings within a minute survives a sort.
+			t.row[i] = excelize.Cell{StyleID: style, Value: v.At.Truncate(time.Second)}
+		}
+	}
+	return t.sw.SetRow(cell, t.row)
+}
+
+func (t *xlsxTable) timeStyle(zone string) (int, error) {
+	if id, ok := t.timeStyles[zone]; ok {
+		return id, nil
+	}
+	format := xlsxTimeFormat(zone)
+	id, err := t.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+	if err != nil {
+		return 0, fmt.Errorf("XLSX date style: %w", err)
+	}
+	t.timeStyles[zone] = id
+	return id, nil
 }
 
 func (t *xlsxTable) Close() error {

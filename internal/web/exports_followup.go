@@ -69,6 +69,10 @@ func (s *Server) followUp(c *echo.Context) error {
 // followUpCSV is the follow-up list as a CSV, with the personal links for
 // those who may hand them out.
 func (s *Server) followUpCSV(c *echo.Context) error {
+	sep, err := csvSeparator(c)
+	if err != nil {
+		return err
+	}
 	f := parseFilter(c)
 	f.Pending = true
 	e, org, parts, err := s.scopedEvent(c, registry.ExportFollowUp, "csv "+f.String())
@@ -88,8 +92,7 @@ func (s *Server) followUpCSV(c *echo.Context) error {
 			return err
 		}
 	}
-	attachment(c, exportName("belum-ikrar", e, f.Unit, "csv"), "text/csv; charset=utf-8")
-	w, err := report.NewCSV(c.Response(), cols)
+	w, err := openCSV(c, sep, exportName("belum-ikrar", e, f.Unit, "csv"), cols)
 	if err != nil {
 		return err
 	}

@@ -47,12 +47,15 @@ func (s *Server) selectLinks(c *echo.Context) (linkSelection, error) {
 // linksCSV is the personal links as a CSV for a WhatsApp broadcast or a
 // mail merge.
 func (s *Server) linksCSV(c *echo.Context) error {
+	sep, err := csvSeparator(c)
+	if err != nil {
+		return err
+	}
 	sel, err := s.selectLinks(c)
 	if err != nil {
 		return err
 	}
-	attachment(c, exportName("tautan", sel.Event, sel.Filter.Unit, "csv"), "text/csv; charset=utf-8")
-	w, err := report.NewCSV(c.Response(), []report.Column{{Title: "NIP"}, {Title: "Nama"}, {Title: "Unit kerja"}, {Title: "Tautan pribadi"}})
+	w, err := openCSV(c, sep, exportName("tautan", sel.Event, sel.Filter.Unit, "csv"), []report.Column{{Title: "NIP"}, {Title: "Nama"}, {Title: "Unit kerja"}, {Title: "Tautan pribadi"}})
 	if err != nil {
 		return err
 	}
@@ -64,8 +67,8 @@ func (s *Server) linksCSV(c *echo.Context) error {
 	return w.Close()
 }
 
-// linksPDF is the personal links as a printable sheet of QR codes, per
-// unit.
+// linksPDF is the personal links as a printable sheet of QR codes,
+// grouped by unit.
 func (s *Server) linksPDF(c *echo.Context) error {
 	sel, err := s.selectLinks(c)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
-	"github.com/ikrar-id/ikrar/internal/tanggal"
 )
 
 // tableFormat is a spreadsheet format a table downloads in.
@@ -23,14 +22,40 @@ const (
 )
 
 // open starts a table download named name, as a sheet of the given name
-// in XLSX.
-func (f tableFormat) open(c *echo.Context, name, sheet string, cols []report.Column) (report.TableWriter, error) {
+// in XLSX, with the separator sep in CSV.
+func (f tableFormat) open(c *echo.Context, sep rune, name, sheet string, cols []report.Column) (report.TableWriter, error) {
 	if f == tableXLSX {
 		attachment(c, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		return report.NewXLSX(c.Response(), sheet, cols)
 	}
+	return openCSV(c, sep, name, cols)
+}
+
+// separator is the request's choice of the format's CSV separator:
+// ?sep=comma, or by default the semicolon that Excel under Indonesian
+// regional settings splits columns at. Handlers read it before they record
+// the export, so a mistyped address records nothing.
+func (f tableFormat) separator(c *echo.Context) (rune, error) {
+	if f != tableCSV {
+		return 0, nil
+	}
+	return csvSeparator(c)
+}
+
+func csvSeparator(c *echo.Context) (rune, error) {
+	switch c.QueryParam("sep") {
+	case "", "semicolon", ";":
+		return report.Semicolon, nil
+	case "comma", ",":
+		return report.Comma, nil
+	}
+	return 0, registry.Errorf(registry.EINVALID, "Pemisah CSV tidak dikenal: gunakan sep=semicolon (titik koma, bawaan) atau sep=comma (koma).")
+}
+
+// openCSV starts a CSV download named name.
+func openCSV(c *echo.Context, sep rune, name string, cols []report.Column) (report.TableWriter, error) {
 	attachment(c, name, "text/csv; charset=utf-8")
-	return report.NewCSV(c.Response(), cols)
+	return report.NewCSV(c.Response(), sep, cols)
 }
 
 var recapColumns = []report.Column{
@@ -41,11 +66,15 @@ var recapColumns = []report.Column{
 // recapTable is the per-unit recap as a table.
 func (s *Server) recapTable(format tableFormat) echo.HandlerFunc {
 	return func(c *echo.Context) error {
+		sep, err := format.separator(c)
+		if err != nil {
+			return err
+		}
 		r, err := s.recap(c, string(format))
 		if err != nil {
 			return err
 		}
-		w, err := format.open(c, exportName("rekap", r.Event, "", string(format)), "Rekap", recapColumns)
+		w, err := format.open(c, sep, exportName("rekap", r.Event, "", string(format)), "Rekap", recapColumns)
 		if err != nil {
 			return err
 		}
@@ -88,7 +117,7 @@ func (s *Server) recap(c *echo.Context, format string) (report.Recap, error) {
 
 var signatureColumns = []report.Column{
 	{Title: "No", Width: 6}, {Title: "NIP", Width: 24}, {Title: "Nama", Width: 34}, {Title: "Jabatan", Width: 30},
-	{Title: "Unit kerja", Width: 30}, {Title: "Waktu tanda tangan", Width: 34}, {Title: "Cara identifikasi", Width: 22},
+	{Title: "Unit kerja", Width: 30}, {Title: "Waktu tanda tangan", Width: 22}, {Title: "Cara identifikasi", Width: 22},
 	{Title: "Kode sertifikat", Width: 17}, {Title: "Nomor sertifikat", Width: 22}, {Title: "Status", Width: 10},
 }
 
@@ -96,13 +125,17 @@ var signatureColumns = []report.Column{
 // scope, streamed: a unit's, with ?unit=, as signed.
 func (s *Server) signaturesTable(format tableFormat) echo.HandlerFunc {
 	return func(c *echo.Context) error {
+		sep, err := format.separator(c)
+		if err != nil {
+			return err
+		}
 		unit := strings.TrimSpace(c.QueryParam("unit"))
 		e, org, err := s.requestEvent(c, registry.ExportSignatures, strings.TrimSpace(string(format)+" "+unitDetail(unit)))
 		if err != nil {
 			return err
 		}
 		ctx, a := c.Request().Context(), s.actor(c)
-		w, err := format.open(c, exportName("tanda-tangan", e, unit, string(format)), "Tanda tangan", signatureColumns)
+		w, err := format.open(c, sep, exportName("tanda-tangan", e, unit, string(format)), "Tanda tangan", signatureColumns)
 		if err != nil {
 			return err
 		}
@@ -115,7 +148,7 @@ func (s *Server) signaturesTable(format tableFormat) echo.HandlerFunc {
 			if sig.Revoked() {
 				status = "Dicabut"
 			}
-			return w.Row(n, nip.Format(sig.NIP), sig.Name, sig.Position, sig.Unit, tanggal.Date(at)+" "+tanggal.Time(at, zone),
+			return w.Row(n, nip.Format(sig.NIP), sig.Name, sig.Position, sig.Unit, report.Time{At: at, Zone: zone},
 				sig.Channel.Label(), registry.GroupCode(sig.Code), sig.Serial, status)
 		})
 		if err != nil {

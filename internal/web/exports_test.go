@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,14 +77,29 @@ func wantDownload(t *testing.T, p page, contentType, filename string) []byte {
 	return []byte(p.Body)
 }
 
-// readCSV parses a CSV export, checking the byte-order mark Excel needs.
+// readCSV parses a CSV export in its default form, separated by
+// semicolons as Excel under Indonesian regional settings reads it.
 func readCSV(t *testing.T, body []byte) [][]string {
+	t.Helper()
+	return readCSVWith(t, body, ';')
+}
+
+// readCSVWith parses a CSV export separated by sep, checking the byte-order
+// mark Excel needs and that the header line is split at sep, as Excel
+// splits it, rather than read as one column.
+func readCSVWith(t *testing.T, body []byte, sep rune) [][]string {
 	t.Helper()
 	rest, ok := bytes.CutPrefix(body, []byte("\ufeff"))
 	if !ok {
 		t.Fatalf("CSV without a UTF-8 byte-order mark: %.40q", body)
 	}
-	recs, err := csv.NewReader(bytes.NewReader(rest)).ReadAll()
+	header, _, _ := bytes.Cut(rest, []byte("\n"))
+	if cols := strings.Split(strings.TrimSuffix(string(header), "\r"), string(sep)); len(cols) < 2 {
+		t.Fatalf("CSV header %q is one column when split at %q", header, sep)
+	}
+	r := csv.NewReader(bytes.NewReader(rest))
+	r.Comma = sep
+	recs, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +181,9 @@ func TestExportTables(t *testing.T) {
 		if r[0] != fmt.Sprint(i+1) {
 			t.Errorf("row %d numbered %q", i+1, r[0])
 		}
+		if r[1] == siti.grouped() {
+			wantExcelTime(t, book, "Tanda tangan", fmt.Sprintf("F%d", i+2), time.Date(2024, 10, 23, 9, 0, 0, 0, time.UTC), "23/10/2024 09:00 WIB")
+		}
 		if r[1] == "19851231 201001 1 003" {
 			cell := fmt.Sprintf("C%d", i+2)
 			if r[2] != "=cmd()" {
@@ -212,6 +231,72 @@ func TestExportTables(t *testing.T) {
 		t.Errorf("followup.csv: %q, want fitri and andre with their links", recs)
 	}
 	f.wantAudit(t, "export.signatures", "export.recap", "export.links", "export.followup")
+}
+
+// wantExcelTime checks that a cell holds a real Excel date and time, the
+// number of days since 1900 that Excel sorts and filters, at the wall
+// clock want, and that Excel displays it as shown.
+func wantExcelTime(t *testing.T, book *excelize.File, sheet, cell string, want time.Time, shown string) {
+	t.Helper()
+	if typ, err := book.GetCellType(sheet, cell); err != nil || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset && typ != excelize.CellTypeDate) {
+		t.Errorf("%s is of type %v (%v), want a number", cell, typ, err)
+	}
+	raw, err := book.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		t.Fatalf("%s holds %q, not a number: Excel cannot sort it as a date", cell, raw)
+	}
+	got, err := excelize.ExcelDateToTime(serial, false)
+	if err != nil || got.Sub(want).Abs() > time.Second {
+		t.Errorf("%s = %v (%s), want %v", cell, got, raw, want)
+	}
+	if v, _ := book.GetCellValue(sheet, cell); v != shown {
+		t.Errorf("%s displays %q, want %q", cell, v, shown)
+	}
+}
+
+// TestExportCSVSeparators: every CSV download is separated by semicolons
+// unless ?sep=comma asks for commas, with the same cells either way; the
+// pages offer both, the semicolon first.
+func TestExportCSVSeparators(t *testing.T) {
+	f := newExportFixture(t)
+	for _, path := range []string{"/export/recap.csv", "/export/signatures.csv", "/links.csv", "/followup.csv?unit=Puskesmas+Lubuk+Pakam"} {
+		join := "?"
+		if strings.Contains(path, "?") {
+			join = "&"
+		}
+		semi := wantDownload(t, f.admin.get(f.path(path)), "text/csv; charset=utf-8", ".csv")
+		if explicit := wantDownload(t, f.admin.get(f.path(path+join+"sep=semicolon")), "text/csv; charset=utf-8", ".csv"); !bytes.Equal(explicit, semi) {
+			t.Errorf("%s?sep=semicolon differs from the default:\n%s\n%s", path, explicit, semi)
+		}
+		comma := wantDownload(t, f.admin.get(f.path(path+join+"sep=comma")), "text/csv; charset=utf-8", ".csv")
+		if bytes.Equal(comma, semi) {
+			t.Fatalf("%s: sep=comma gives the same bytes as the default", path)
+		}
+		a, b := readCSV(t, semi), readCSVWith(t, comma, ',')
+		if len(a) < 2 || fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%s: the cells differ between separators:\n;  %q\n,  %q", path, a, b)
+		}
+		r := f.admin.get(f.path(path + join + "sep=tab"))
+		wantPage(t, r, http.StatusBadRequest, "Pemisah CSV tidak dikenal")
+		if ct := r.Header.Get("Content-Disposition"); ct != "" {
+			t.Errorf("%s?sep=tab answers an attachment %q", path, ct)
+		}
+	}
+	// Excel splits each line at the semicolons.
+	if recap := f.admin.get(f.path("/export/recap.csv")).Body; !strings.Contains(recap, "\n2;Bagian Organisasi;2;2;0;100\n") {
+		t.Errorf("recap.csv rows are not split at semicolons:\n%s", recap)
+	}
+
+	p := f.admin.get(f.path("/exports"))
+	wantPage(t, p, http.StatusOK, f.path("/export/recap.csv")+`"`, f.path("/export/recap.csv?sep=comma"),
+		f.path("/export/signatures.csv")+`"`, f.path("/export/signatures.csv?sep=comma"),
+		f.path("/links.csv")+`"`, f.path("/links.csv?sep=comma"), "pemisah titik koma (;)")
+	wantPage(t, f.admin.get(f.path("/followup")), http.StatusOK, "sep=comma")
+	wantPage(t, f.admin.get(f.path("/exports?lang=en")), http.StatusOK, "comma-separated")
 }
 
 // TestExportPDFs: the recap and the Berita Acara parse and carry the
@@ -357,15 +442,66 @@ func TestPersonalLinkSheet(t *testing.T) {
 	}
 	wantPage(t, f.a.browser(t).get(link), http.StatusOK, "Apakah ini Anda?", fitri.fullName())
 
-	// The whole event's sheet: a page per unit.
+	// The whole event's sheet: its three small units share one page.
 	text = pdftest.Text(t, wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-"))
 	for _, p := range []person{siti, andre, fitri, injector} {
 		if !strings.Contains(text, p.Unit) || !strings.Contains(text, p.grouped()) {
 			t.Errorf("the event's QR sheet misses %s", p.Name)
 		}
 	}
-	if n := pdftest.Pages(t, wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-")); n != 3 {
-		t.Errorf("%d pages, want one per unit", n)
+	if n := pdftest.Pages(t, wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-")); n != 1 {
+		t.Errorf("%d pages, want the three units on one", n)
+	}
+}
+
+// TestPersonalLinkSheetPacksUnits: the QR sheet of a roster of many small
+// units packs them onto shared pages, each under its heading, and every
+// code on them reads its owner's personal link.
+func TestPersonalLinkSheetPacksUnits(t *testing.T) {
+	units := []string{"Bagian Hukum", "Bagian Umum", "Dinas Kesehatan", "Dinas Pendidikan", "Inspektorat"}
+	var roster []person
+	for i, u := range units {
+		roster = append(roster, staff(len(roster), 1+i%3, u)...)
+	}
+	f := exportFixture{signingFixture: newSigningFixture(t, roster...)}
+	f.admin = f.a.browser(t)
+	f.admin.login(f.officer)
+
+	owner := map[string]string{} // personal link → name, as the links CSV pairs them
+	for _, r := range readCSV(t, wantDownload(t, f.admin.get(f.path("/links.csv")), "text/csv; charset=utf-8", "tautan-"))[1:] {
+		owner[r[3]] = r[1]
+	}
+	if len(owner) != len(roster) {
+		t.Fatalf("links.csv has %d links, want %d", len(owner), len(roster))
+	}
+	pdf := wantDownload(t, f.admin.get(f.path("/links.pdf")), "application/pdf", "tautan-")
+	// Four units of one row each fill the first page; one unit per page
+	// took five.
+	pages := pdftest.Pages(t, pdf)
+	if pages != 2 {
+		t.Errorf("%d pages for %d people in %d units, want 2", pages, len(roster), len(units))
+	}
+	seen := map[string]bool{}
+	for p := 1; p <= pages; p++ {
+		text := pdftest.PageText(t, pdf, p)
+		for _, u := range units {
+			if strings.Contains(text, u+" (lanjutan)") {
+				t.Errorf("page %d continues %s: a unit of at most three was split", p, u)
+			}
+		}
+		for _, link := range pdftest.DecodeQRs(t, pdftest.Page(t, pdf, p)) {
+			if _, ok := owner[link]; !ok || seen[link] {
+				t.Errorf("page %d: a QR reads %q, not a participant's link or twice", p, link)
+			}
+			seen[link] = true
+		}
+	}
+	if len(seen) != len(roster) {
+		t.Fatalf("%d of %d QR codes read", len(seen), len(roster))
+	}
+	for link, name := range owner {
+		wantPage(t, f.a.browser(t).get(link), http.StatusOK, "Apakah ini Anda?", name)
+		break
 	}
 }
 
