@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -238,6 +239,16 @@ func testAdminLayout(t *testing.T, base, event string, step func(string, ...chro
 		return (w.scrollWidth <= w.clientWidth && ip.right <= w.getBoundingClientRect().right ? 'visible' : 'clipped') + (raw.length ? ' raw ' + raw.join(',') : '');
 	})()`); got != "visible" {
 		t.Errorf("audit trail at 1366×768: %s, want the IP column visible and every action labelled", got)
+	}
+
+	// "ganti tautan" asks first too: no keeps the link.
+	step("open the follow-up list", chromedp.Navigate(base+event+"/followup"), chromedp.WaitVisible(chromedp.CSS(`form[data-confirm] button`)))
+	before := eval("read the first link", `document.querySelector('a[href*="/p/"]').href`)
+	eval("answer no", `window.__asked = []; window.confirm = q => (window.__asked.push(q), false); 'ok'`)
+	step("click ganti tautan", chromedp.Click(chromedp.CSS(`form[data-confirm] button`)))
+	time.Sleep(500 * time.Millisecond)
+	if got := eval("read the question", `window.__asked ? window.__asked.join('|') + (document.querySelector('a[href*="/p/"]').href === `+strconv.Quote(before)+` ? ' kept' : ' changed') : 'navigated'`); !strings.HasPrefix(got, "Ganti tautan pribadi ") || !strings.HasSuffix(got, " kept") {
+		t.Errorf("after answering no to a reissue: %q, want the question asked and the link kept", got)
 	}
 
 	// "Tutup acara" asks first: no closes nothing, yes closes.
