@@ -18,6 +18,17 @@ const (
 // Categories lists every category in display order.
 var Categories = []Category{CategoryPNS, CategoryPPPK, CategoryNonASN, CategoryVillage}
 
+// Label is the category as Indonesian HR staff call it.
+func (c Category) Label() string {
+	switch c {
+	case CategoryNonASN:
+		return "Non-ASN"
+	case CategoryVillage:
+		return "Perangkat desa"
+	}
+	return string(c)
+}
+
 // ParseCategory accepts a category as HR files write it; empty means PNS.
 func ParseCategory(s string) (Category, bool) {
 	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), "-", "_")) {

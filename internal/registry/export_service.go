@@ -20,6 +20,9 @@ const (
 	ExportLinks ExportKind = "links"
 )
 
+// ExportKinds lists every export.
+var ExportKinds = []ExportKind{ExportRecap, ExportSignatures, ExportBeritaAcara, ExportCertificates, ExportFollowUp, ExportLinks}
+
 // Export checks that the actor may take an export of an event and records
 // it in the audit trail with detail (format and filters). It returns the
 // event and its organization; the caller shows only what lies inside the
@@ -81,31 +84,42 @@ func auditOrg(u User, eventOrg Organization) int64 {
 	return u.OrgID
 }
 
-// ReissueLink gives an employee a new personal link for an event: the link
-// generation goes up by one, so the old link stops working. It returns the
-// employee and the new token.
-func (s *Service) ReissueLink(ctx context.Context, a Actor, eventID, employeeID int64) (Employee, string, error) {
-	e, org, err := s.VisibleEvent(ctx, a.User, eventID)
+// ReissueTarget checks that u may reissue the personal link of an
+// employee for an event, and returns the event, its organization and the
+// employee: the officer confirms a reissue before it happens.
+func (s *Service) ReissueTarget(ctx context.Context, u User, eventID, employeeID int64) (Event, Organization, Employee, error) {
+	e, org, err := s.VisibleEvent(ctx, u, eventID)
 	if err != nil {
-		return Employee{}, "", err
+		return Event{}, Organization{}, Employee{}, err
 	}
 	notFound := Errorf(ENOTFOUND, "Peserta tidak ditemukan.")
 	emp, err := s.Store.Employee(ctx, employeeID)
 	if IsCode(err, ENOTFOUND) {
-		return Employee{}, "", notFound
+		return Event{}, Organization{}, Employee{}, notFound
 	}
 	if err != nil {
-		return Employee{}, "", err
+		return Event{}, Organization{}, Employee{}, err
 	}
 	empOrg, err := s.Store.Organization(ctx, emp.OrgID)
 	if err != nil {
+		return Event{}, Organization{}, Employee{}, err
+	}
+	if !org.Contains(empOrg) || !u.Can(ActView, empOrg.Path) {
+		return Event{}, Organization{}, Employee{}, notFound
+	}
+	if !ManagesParticipants(u, org) || !u.Can(ActManageEvents, empOrg.Path) {
+		return Event{}, Organization{}, Employee{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan mengganti tautan pribadi.")
+	}
+	return e, org, emp, nil
+}
+
+// ReissueLink gives an employee a new personal link for an event: the link
+// generation goes up by one, so the old link stops working. It returns the
+// employee and the new token.
+func (s *Service) ReissueLink(ctx context.Context, a Actor, eventID, employeeID int64) (Employee, string, error) {
+	e, org, emp, err := s.ReissueTarget(ctx, a.User, eventID, employeeID)
+	if err != nil {
 		return Employee{}, "", err
-	}
-	if !org.Contains(empOrg) || !a.User.Can(ActView, empOrg.Path) {
-		return Employee{}, "", notFound
-	}
-	if !ManagesParticipants(a.User, org) || !a.User.Can(ActManageEvents, empOrg.Path) {
-		return Employee{}, "", Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan mengganti tautan pribadi.")
 	}
 	gen, err := s.Store.NextLinkGeneration(ctx, e.ID, emp.ID)
 	if err != nil {

@@ -209,15 +209,25 @@ func (s *Service) VisibleEvent(ctx context.Context, u User, id int64) (Event, Or
 	return e, org, nil
 }
 
+// ManagedEvent returns an event u may open and close, with its
+// organization: the officer confirms closing it before it happens.
+func (s *Service) ManagedEvent(ctx context.Context, u User, id int64) (Event, Organization, error) {
+	e, org, err := s.VisibleEvent(ctx, u, id)
+	if err != nil {
+		return Event{}, Organization{}, err
+	}
+	if !u.Can(ActManageEvents, org.Path) {
+		return Event{}, Organization{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan tindakan ini.")
+	}
+	return e, org, nil
+}
+
 // SetEventStatus opens or closes an event. A closed event cannot be opened
 // again without a reason.
 func (s *Service) SetEventStatus(ctx context.Context, a Actor, id int64, to EventStatus, reason string) (Event, error) {
-	e, org, err := s.VisibleEvent(ctx, a.User, id)
+	e, _, err := s.ManagedEvent(ctx, a.User, id)
 	if err != nil {
 		return Event{}, err
-	}
-	if !a.User.Can(ActManageEvents, org.Path) {
-		return Event{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan tindakan ini.")
 	}
 	reason = strings.TrimSpace(reason)
 	switch {

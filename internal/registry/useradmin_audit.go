@@ -5,6 +5,18 @@ import (
 	"fmt"
 )
 
+// AuditActions are the actions the registry writes to the audit trail, in
+// the order the product does them. The audit trail labels each; a test
+// reads every audit call of this package and fails on an action missing
+// here.
+var AuditActions = []string{
+	"organization.create", "roster.import", "pledge.create", "event.create", "event.open", "event.closed",
+	"participants.upload", "participants.clear", "certificate.revoke", "certificate.erase", "employee.erase",
+	"links.view", "link.reissue", "export.recap", "export.signatures", "export.berita_acara", "export.certificates",
+	"export.followup", "export.links", "user.create", "user.role", "user.reset_password", "user.password",
+	"user.deactivate", "user.activate", "token.create", "token.revoke", "user.login", "user.login_failed",
+}
+
 // MaxAuditPage is the most audit entries one read returns.
 const MaxAuditPage = 200
 

@@ -336,6 +336,11 @@ func (s *Server) eventStatus(c *echo.Context) error {
 		return err
 	}
 	to := registry.EventStatus(c.FormValue("status"))
+	if to == registry.StatusClosed && !confirmed(c) {
+		if asked, err := s.confirmClose(c, id); asked || err != nil {
+			return err
+		}
+	}
 	if _, err := s.svc.SetEventStatus(c.Request().Context(), s.actor(c), id, to, c.FormValue("reason")); err != nil {
 		return err
 	}

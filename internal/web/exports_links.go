@@ -96,6 +96,9 @@ func (s *Server) linkReissue(c *echo.Context) error {
 	if err != nil || empID <= 0 {
 		return registry.Errorf(registry.ENOTFOUND, "Peserta tidak ditemukan.")
 	}
+	if !confirmed(c) {
+		return s.confirmReissue(c, id, empID)
+	}
 	if _, _, err := s.svc.ReissueLink(c.Request().Context(), s.actor(c), id, empID); err != nil {
 		return err
 	}

@@ -521,9 +521,9 @@ func TestFollowUpAndReissue(t *testing.T) {
 	}
 
 	old := find(t, `(?s)`+regexp.QuoteMeta(fitri.fullName())+`.*?href="([^"]+/p/[^"]+)">tautan pribadi`, p.Body)
-	empID := find(t, `<tr id="p(\d+)">\s*<td class="mono">`+regexp.QuoteMeta(fitri.grouped()), p.Body)
+	empID := find(t, `<tr id="p(\d+)">\s*<td class="mono nowrap">`+regexp.QuoteMeta(fitri.grouped()), p.Body)
 	action := f.path("/links/" + empID + "/reissue")
-	p = f.admin.submit(p, action, nil)
+	p = f.admin.submit(p, action, url.Values{"confirm": {"1"}})
 	wantPage(t, p, http.StatusOK, "Tautan pribadi baru untuk "+fitri.fullName())
 	fresh := find(t, `<span class="mono small" id="reissued-link">([^<]+)</span>`, p.Body)
 	if fresh == old || !strings.HasPrefix(fresh, f.e.URL+"/p/") {

@@ -212,7 +212,7 @@ var matrixActions = []struct {
 		path := fmt.Sprintf("/admin/events/%d/status", id)
 		p := b.post(path, url.Values{"_csrf": {csrf}, "status": {"open"}})
 		if p.Status == http.StatusSeeOther {
-			if c := b.post(path, url.Values{"_csrf": {csrf}, "status": {"closed"}}); c.Status != http.StatusSeeOther {
+			if c := b.post(path, url.Values{"_csrf": {csrf}, "status": {"closed"}, "confirm": {"1"}}); c.Status != http.StatusSeeOther {
 				t.Errorf("%s opened event %d of %s but closing it answers %d", user, id, x, c.Status)
 			}
 		}

@@ -68,7 +68,7 @@ func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap, consts func(
 // corePages are the pages of the signing, verification and basic admin
 // flows; each feature file lists its own.
 var corePages = []string{"home", "error", "event", "confirm", "signed", "certificate", "verify", "verify_form",
-	"login", "admin_home", "org_new", "org", "import_report", "event_new", "admin_event", "admin_certificate"}
+	"login", "admin_home", "org_new", "org", "import_report", "event_new", "admin_event", "admin_certificate", "admin_confirm"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
@@ -150,6 +150,7 @@ func (s *Server) funcs(l i18n.Lang) template.FuncMap {
 		"add":        func(a, b int) int { return a + b },
 		"zone":       registry.ZoneAbbrev,
 		"categories": func() []registry.Category { return registry.Categories },
+		"auditLabel": func(action string) string { return auditLabel(l, action) },
 	}
 }
 

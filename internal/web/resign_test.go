@@ -137,8 +137,8 @@ func TestResignAfterRevocation(t *testing.T) {
 	f.revoke(t, code)
 	revoked = append(revoked, code)
 	fu = f.admin.get(f.path("/followup")).Body
-	empID := find(t, `<tr id="p(\d+)">\s*<td class="mono">`+regexp.QuoteMeta(andre.grouped()), fu)
-	p = f.admin.submit(f.admin.get(f.path("/followup")), f.path("/links/"+empID+"/reissue"), nil)
+	empID := find(t, `<tr id="p(\d+)">\s*<td class="mono[^"]*">`+regexp.QuoteMeta(andre.grouped()), fu)
+	p = f.admin.submit(f.admin.get(f.path("/followup")), f.path("/links/"+empID+"/reissue"), url.Values{"confirm": {"1"}})
 	fresh := find(t, `<span class="mono small" id="reissued-link">([^<]+)</span>`, p.Body)
 	phone = f.a.browser(t)
 	code = signAgainOnPage(t, phone, phone.get(fresh), slug, revoked...)

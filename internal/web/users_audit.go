@@ -12,19 +12,52 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 const auditPerPage = 50
 
-// auditActions are the actions the audit trail's filter offers even before
-// they happen, in the order the product does them; the template labels
-// each (see audit.html), and lists any other action it finds by its code.
-var auditActions = []string{
-	"organization.create", "roster.import", "event.create", "event.open", "event.closed",
-	"certificate.revoke", "certificate.erase", "user.create", "user.role", "user.reset_password",
-	"user.password", "user.deactivate", "user.activate", "token.create", "token.revoke", "user.login", "user.login_failed",
-	"links.view", "export.links",
+// auditLabels name each action of the audit trail (registry.AuditActions)
+// for people; the page shows an action missing here by its code.
+var auditLabels = map[string]string{
+	"organization.create": "Membuat organisasi",
+	"roster.import":       "Mengimpor data pegawai",
+	"pledge.create":       "Menyimpan versi teks ikrar",
+	"event.create":        "Membuat acara",
+	"event.open":          "Membuka acara",
+	"event.closed":        "Menutup acara",
+	"participants.upload": "Mengunggah daftar peserta acara",
+	"participants.clear":  "Mengosongkan daftar peserta acara",
+	"certificate.revoke":  "Mencabut sertifikat",
+	"certificate.erase":   "Menghapus data pribadi sertifikat",
+	"employee.erase":      "Menghapus data pribadi pegawai",
+	"links.view":          "Melihat tautan pribadi peserta",
+	"link.reissue":        "Mengganti tautan pribadi peserta",
+	"export.recap":        "Mengunduh rekap acara",
+	"export.signatures":   "Mengunduh daftar tanda tangan",
+	"export.berita_acara": "Mengunduh berita acara",
+	"export.certificates": "Mengunduh sertifikat peserta",
+	"export.followup":     "Mengunduh daftar yang belum menandatangani",
+	"export.links":        "Mengunduh tautan pribadi peserta",
+	"user.create":         "Membuat pengguna",
+	"user.role":           "Mengubah peran pengguna",
+	"user.reset_password": "Mereset kata sandi pengguna",
+	"user.password":       "Mengubah kata sandi sendiri",
+	"user.deactivate":     "Menonaktifkan pengguna",
+	"user.activate":       "Mengaktifkan kembali pengguna",
+	"token.create":        "Membuat token API",
+	"token.revoke":        "Mencabut token API",
+	"user.login":          "Masuk ke admin",
+	"user.login_failed":   "Gagal masuk (kata sandi salah atau akun nonaktif)",
+}
+
+// auditLabel is an audit action as the trail shows it in l.
+func auditLabel(l i18n.Lang, action string) string {
+	if label, ok := auditLabels[action]; ok {
+		return l.T(label)
+	}
+	return action
 }
 
 // auditRow is one entry as the trail shows it.
@@ -173,7 +206,7 @@ func auditTarget(target string) (kind, ref, link string) {
 
 // mergeActions lists the known actions, then any others the trail holds.
 func mergeActions(stored []string) []string {
-	out := slices.Clone(auditActions)
+	out := slices.Clone(registry.AuditActions)
 	for _, a := range stored {
 		if !slices.Contains(out, a) {
 			out = append(out, a)
