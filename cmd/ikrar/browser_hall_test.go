@@ -180,10 +180,7 @@ func TestBrowserPhoneSigning(t *testing.T) {
 	if top := eval("measure the form", `String(Math.round(document.getElementById('nip').getBoundingClientRect().bottom))`); atoiTest(top) >= 740 {
 		t.Errorf("the NIP field ends at %s px, below the fold of a 740 px phone", top)
 	}
-	if os.Getenv("IKRAR_SHOTS") != "" {
-		shot, _ := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		os.WriteFile(filepath.Join(os.Getenv("IKRAR_SHOTS"), "event-360.png"), shot, 0o600)
-	}
+	keepShot(t, ctx, "event-360.png")
 	if got := eval("read the NIP field", `document.getElementById('nip').inputMode + ' ' + document.getElementById('nip').form.noValidate`); got != "text true" {
 		t.Errorf("NIP field inputmode and form novalidate = %q, want %q", got, "text true")
 	}
@@ -238,6 +235,7 @@ func TestBrowserPhoneSigning(t *testing.T) {
 	if bad := eval("measure the pad's error", outside+`(['#sigpad-error', '#sigpad-canvas'])`); bad != "" && !strings.HasPrefix(bad, "page scrolls") {
 		t.Errorf("empty pad: the message or the pad is not in view: %s", bad)
 	}
+	keepShot(t, ctx, "empty-pad-360.png")
 	if f := eval("read the focus", `document.activeElement.id`); f != "sigpad-canvas" {
 		t.Errorf("empty pad: focus on %q, want the pad", f)
 	}
@@ -301,6 +299,23 @@ func TestBrowserPhoneSigning(t *testing.T) {
 	t.Logf("back after signing: %s (%s)", back.URL, back.H1)
 	if csp := eval("read CSP violations", `window.__csp.join('\n')`); csp != "" {
 		t.Errorf("CSP violations:\n%s", csp)
+	}
+}
+
+// keepShot saves a screenshot of the viewport in $IKRAR_SHOTS, if set, for
+// a person to look at.
+func keepShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("IKRAR_SHOTS")
+	if dir == "" {
+		return
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name), shot, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
