@@ -187,10 +187,11 @@ func TestBrowserPhoneSigning(t *testing.T) {
 	// Sent empty: the page's own message, not the browser's bubble.
 	step("send the form empty",
 		chromedp.Tap(chromedp.CSS(`main form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.alert-error`)),
+		chromedp.WaitVisible(chromedp.ID(`nip-error`)),
 	)
-	if msg := eval("read the error", `document.querySelector('.alert-error').textContent`); !strings.Contains(msg, "NIP wajib diisi") {
-		t.Errorf("empty form says %q, want %q", msg, "NIP wajib diisi")
+	// The message is under the field, which has the focus.
+	if msg := eval("read the error", `document.getElementById('nip-error').textContent + ' / ' + document.activeElement.id`); msg != "NIP wajib diisi / nip" {
+		t.Errorf("empty form: message / focus %q, want %q", msg, "NIP wajib diisi / nip")
 	}
 	n := emp.NIP
 	step("identify with the NIP as printed",

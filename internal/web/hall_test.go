@@ -53,7 +53,8 @@ func TestIdentifyFormatError(t *testing.T) {
 	for i := range ipFailures + 10 {
 		c := cases[i%len(cases)]
 		p := phone.submit(phone.get(slug), slug, url.Values{"nip": {c.typed}, "code": {f.e.EventCode}})
-		wantPage(t, p, http.StatusBadRequest, c.want)
+		// Said under the NIP field, which is marked.
+		wantPage(t, p, http.StatusBadRequest, `<p class="field-error" id="nip-error" role="alert">`+c.want, `aria-invalid="true"`)
 		wantAbsent(t, "a format error", p.Body, "NIP tidak terdaftar", `id="name"`)
 	}
 	p := phone.submit(phone.get(slug), slug, url.Values{"nip": {"  "}, "code": {""}})

@@ -85,6 +85,10 @@ func (s *Server) eventIdentify(c *echo.Context) error {
 	if err != nil {
 		d := v.data(v.Event.Title)
 		d["Error"], d["NIP"], d["Code"], d["Keep"] = err, nipText, code, keep
+		if _, ferr := nip.Typed(nipText); ferr != nil {
+			// What is wrong with the number's form goes next to its field.
+			d["Error"], d["NIPError"] = nil, ferr
+		}
 		d["AskName"] = registry.IsCode(err, registry.ENAMEREQUIRED) || registry.IsCode(err, registry.ENOMATCH) ||
 			s.guesses.NeedsName(c.RealIP(), v.Event.ID)
 		return s.render(c, statusOf(registry.ErrorCode(err)), "event", d)
