@@ -321,12 +321,12 @@ func evalAwait(t *testing.T, ctx context.Context, js string) string {
 
 // newTestBrowser starts a headless chromium that lives at most limit and
 // returns the context of its tab, which starts at its first use, and what
-// closes the tab.
-func newTestBrowser(t *testing.T, chromium string, limit time.Duration) (context.Context, context.CancelFunc) {
+// closes the tab. extra adds command-line options (a forced dark mode).
+func newTestBrowser(t *testing.T, chromium string, limit time.Duration, extra ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc) {
 	t.Helper()
 	browserCtx, cancelBrowser := context.WithTimeout(t.Context(), limit)
 	t.Cleanup(cancelBrowser)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx,
+	opts := append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -339,7 +339,8 @@ func newTestBrowser(t *testing.T, chromium string, limit time.Duration) (context
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
-	)
+	}, extra...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx, opts...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(cancelTab)

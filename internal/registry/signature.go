@@ -141,6 +141,10 @@ func FormatSerial(year int, eventID, id int64) string {
 // codeAlphabet is Crockford's base32: no I, L, O, U, easy to read aloud.
 const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
+// CodeAlphabet is the alphabet of codes people read and type, for other
+// short codes made to the same rules (see NormalizeCode).
+const CodeAlphabet = codeAlphabet
+
 // NormalizeCode upper-cases a typed code, drops separators and maps the
 // letters people confuse (O→0, I/L→1). It returns "" if the result is not a
 // well-formed code.

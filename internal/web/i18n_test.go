@@ -78,15 +78,20 @@ func newI18nSite(t *testing.T) *i18nSite {
 		t.Fatal(err)
 	}
 	qr := a.qrOf(t, signed.Certificate.Code)
+	alias := find(t, `<p class="projector-link">[^<]*/a/([0-9A-Z]+)</p>`, admin.get(fmt.Sprintf("/admin/events/%d/projector", e.ID)).Body)
+	phone := a.browser(t)
+	slug := strings.TrimPrefix(e.URL, a.URL)
+	confirm := phone.submit(phone.get(slug), slug, url.Values{"nip": {i18nPeople[2].NIP}, "code": {e.EventCode}})
 	s := &i18nSite{app: a, admin: admin,
 		userData: []string{org.Name, e.URL, "Deklarasi Netralitas ASN 2024", "Aula Kantor Bupati", "Drs. H. Ahmad Fauzi, M.Si.", "Sekretaris Daerah",
 			registry.DefaultPledge().Title, reason, super.Name, officer.Name, "pegawai.csv"},
 		params: map[string]string{"slug": e.URL[strings.LastIndex(e.URL, "/")+1:], "token": personal, "code": signed.Certificate.Code,
-			"claim": qr[strings.LastIndex(qr, "/")+1:], "job": imp.URL.Path[len("/admin/imports/"):]},
+			"claim": qr[strings.LastIndex(qr, "/")+1:], "job": imp.URL.Path[len("/admin/imports/"):], "alias": alias},
 		ids: map[string]string{"/admin/orgs/": fmt.Sprint(org.ID), "/admin/events/": fmt.Sprint(e.ID),
 			"/admin/users/": fmt.Sprint(officer.ID), "/admin/pledges/": "1"},
 		query: map[string]string{"/c/:code": "k=" + pdf.Query().Get("k"), "/c/:code/sertifikat.pdf": "k=" + pdf.Query().Get("k"),
-			"/admin/events/:id/berita-acara.pdf": "date=2024-10-23&name=Drs.+H.+Ahmad+Fauzi&position=Sekretaris+Daerah"},
+			"/admin/events/:id/berita-acara.pdf": "date=2024-10-23&name=Drs.+H.+Ahmad+Fauzi&position=Sekretaris+Daerah",
+			"/e/:slug/konfirmasi":                confirm.URL.RawQuery},
 	}
 	for _, p := range i18nPeople {
 		s.userData = append(s.userData, p.Name, p.Position, p.Unit)

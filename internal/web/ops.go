@@ -41,7 +41,7 @@ func (s *Server) projector(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link := s.eventURL(e)
+	link := s.opt.BaseURL + shortPath + s.shortAlias(e.ID)
 	_, short, ok := strings.Cut(link, "://")
 	if !ok {
 		short = link

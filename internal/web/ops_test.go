@@ -293,7 +293,7 @@ func TestDashboardPages(t *testing.T) {
 
 	p = b.get(fmt.Sprintf("/admin/events/%d/projector", f.e.ID))
 	wantPage(t, p, http.StatusOK, `<body class="projector">`, f.e.EventCode, "Deklarasi Netralitas ASN Kabupaten Deli Serdang",
-		strings.TrimPrefix(f.e.URL, "http://"), fmt.Sprintf(`src="/admin/events/%d/qr.png"`, f.e.ID),
+		strings.TrimPrefix(f.a.URL, "http://")+"/a/", fmt.Sprintf(`src="/admin/events/%d/qr.png"`, f.e.ID),
 		`<span class="counter" data-live="signed">3</span>`, fmt.Sprintf(`data-live-url="/admin/events/%d/projector/events"`, f.e.ID))
 	for _, q := range append(append([]person{}, f.teachers...), f.nurses...) {
 		wantAbsent(t, "the projector", p.Body, q.Name, q.NIP, q.grouped(), q.masked())

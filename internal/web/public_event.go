@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/metrics"
+	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -83,11 +85,42 @@ func (s *Server) eventIdentify(c *echo.Context) error {
 	if err != nil {
 		d := v.data(v.Event.Title)
 		d["Error"], d["NIP"], d["Code"], d["Keep"] = err, nipText, code, keep
+		if _, ferr := nip.Typed(nipText); ferr != nil {
+			// What is wrong with the number's form goes next to its field.
+			d["Error"], d["NIPError"] = nil, ferr
+		}
 		d["AskName"] = registry.IsCode(err, registry.ENAMEREQUIRED) || registry.IsCode(err, registry.ENOMATCH) ||
 			s.guesses.NeedsName(c.RealIP(), v.Event.ID)
 		return s.render(c, statusOf(registry.ErrorCode(err)), "event", d)
 	}
-	return s.showConfirm(c, v, emp, registry.ChannelEventCode, keep, nil, http.StatusOK)
+	if keep.Any() {
+		// Back from an expired confirm page with a signature drawn: the
+		// strokes are too long for an address, so the page is the answer.
+		return s.showConfirm(c, v, emp, registry.ChannelEventCode, keep, nil, http.StatusOK)
+	}
+	// Post, then redirect: the back button after signing lands on a page
+	// the browser can load again, not "Confirm Form Resubmission". The
+	// address carries the confirmation ticket, never the NIP.
+	t := s.confirmTicket(v.Event.ID, emp.ID, registry.ChannelEventCode)
+	return c.Redirect(http.StatusSeeOther, "/e/"+v.Event.Slug+"/konfirmasi?t="+url.QueryEscape(t))
+}
+
+// eventConfirm is the confirm page reached from the identification's
+// redirect: the ticket it carries says whom this server identified.
+func (s *Server) eventConfirm(c *echo.Context) error {
+	v, err := s.loadEventView(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	emp, ch, err := s.checkTicket(c, v.Event, c.QueryParam("t"))
+	if err != nil {
+		d := v.data(v.Event.Title)
+		d["Error"] = err
+		d["AskName"] = s.guesses.NeedsName(c.RealIP(), v.Event.ID)
+		return s.render(c, statusOf(registry.ErrorCode(err)), "event", d)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return s.showConfirm(c, v, emp, ch, keptSignature{}, nil, http.StatusOK)
 }
 
 // identifyByCode identifies a signer by NIP and event code. It is never
@@ -97,8 +130,16 @@ func (s *Server) eventIdentify(c *echo.Context) error {
 // they tested an NIP.
 func (s *Server) identifyByCode(c *echo.Context, e registry.Event, nipText, code, name string) (registry.Employee, error) {
 	ctx, ip := c.Request().Context(), c.RealIP()
+	// The form first: a number typed wrong ("NIP harus 18 digit…") is not a
+	// guess, spends no budget and says nothing about the roster.
+	nipText, err := nip.Typed(nipText)
+	if err != nil {
+		return registry.Employee{}, err
+	}
+	if strings.TrimSpace(code) == "" {
+		return registry.Employee{}, registry.Errorf(registry.EINVALID, "Kode acara wajib diisi.")
+	}
 	var emp registry.Employee
-	var err error
 	switch {
 	case strings.TrimSpace(name) != "":
 		emp, err = s.svc.IdentifyName(ctx, e, nipText, code, name)

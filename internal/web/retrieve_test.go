@@ -32,7 +32,8 @@ func TestCertificateOnlyToOwner(t *testing.T) {
 	p = nosy.submit(nosy.get(slug), slug, url.Values{"nip": {siti.NIP}, "code": {f.e.EventCode}})
 	wantPage(t, p, http.StatusOK, "Anda sudah menandatangani ikrar ini", siti.masked(), "Dr. S*** A*** L***, M.Si.",
 		"tautan pribadi", "BKPSDM")
-	if p.URL.Path != slug {
+	// Identification redirects to the confirm address, which says so there.
+	if p.URL.Path != slug+"/konfirmasi" {
 		t.Fatalf("NIP and code of a signer lead to %s", p.URL)
 	}
 	secret := []string{code, "?k=", key, "sertifikat.pdf", "data:image", siti.NIP, siti.grouped(), siti.fullName(), "Aminah"}

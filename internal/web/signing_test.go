@@ -154,7 +154,7 @@ func TestSigningRefusals(t *testing.T) {
 		{"wrong event code", f.e, ok(f.e, "event_code", wrongCode(f.e.EventCode)), 403, "wrong_event_code"},
 		{"event code of another event", f.e, ok(f.e, "event_code", draft.EventCode), 403, "wrong_event_code"},
 		{"unknown NIP", f.e, ok(f.e, "nip", "197001012000011001"), 403, "not_eligible"},
-		{"not an NIP", f.e, ok(f.e, "nip", "bukan-nip"), 403, "not_eligible"},
+		{"not an NIP", f.e, ok(f.e, "nip", "bukan-nip"), 400, "invalid_input"}, // a format error, not a guess
 		{"no NIP", f.e, ok(f.e, "nip", ""), 400, "invalid_input"},
 		{"draft event", draft, ok(draft), 409, "signing_not_open"},
 		{"closed event", closed, ok(closed), 409, "signing_not_open"},

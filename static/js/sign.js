@@ -12,7 +12,12 @@
  *  input[type=checkbox]#use-typed (optional) toggles typed mode:
  *    #typed-block > input#typed-name name=typed_name. Typed mode: pad hidden
  *    and off, name required. Drawing mode: block hidden, input disabled.
- *  #sign-error role=alert (class hidden while empty): validation message
+ *  #sign-error role=alert (class hidden while empty): validation message;
+ *    #sigpad-error (optional), next to the pad, takes the pad's own message,
+ *    so an empty pad is reported where the finger must go, not below it.
+ *  The form has novalidate: every message comes from here, in the page's
+ *    language, never the browser's bubbles.
+ *  Hapus (clear) can be undone: Urungkan after Hapus brings the strokes back.
  *  form data-msg-name, data-msg-draw, data-msg-consent, data-msg-sending:
  *    the messages in the page's language (Indonesian when absent)
  */
@@ -23,7 +28,8 @@
   if (!form || !wrap || !canvas || typeof window.SignaturePad !== 'function') return;
   var strokes = $('signature-strokes'), useTyped = $('use-typed'), block = $('typed-block'),
     name = $('typed-name'), consent = $('consent'), submit = $('sign-submit'), errBox = $('sign-error'),
-    label = submit && submit.textContent, busy = false, lastW = 0, timer;
+    padErr = $('sigpad-error'), label = submit && submit.textContent, busy = false, lastW = 0, timer,
+    cleared = null; // the strokes Hapus took away, for Urungkan
   function msg(key, fallback) { return form.getAttribute('data-msg-' + key) || fallback; }
   var pad = new window.SignaturePad(canvas, {
     minWidth: 0.7, maxWidth: 2.5, penColor: '#0b1f44', backgroundColor: 'rgba(0,0,0,0)'
@@ -41,16 +47,16 @@
     data.forEach(function (g) { g.points.forEach(function (p) { p.x *= k; p.y *= k; }); });
     lastW = w;
     canvas.width = w * r;
-    canvas.height = Math.round(w / 3) * r;
+    canvas.height = Math.round(w / 2) * r;
     canvas.getContext('2d').scale(r, r);
     pad.fromData(data);
   }
 
   function error(msg, el) {
-    if (!errBox) return;
-    errBox.textContent = msg || '';
-    show(errBox, !!msg);
-    if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); }
+    var box = el === canvas && padErr ? padErr : errBox;
+    [errBox, padErr].forEach(function (b) { if (b) { b.textContent = b === box ? msg || '' : ''; show(b, b === box && !!msg); } });
+    canvas.setAttribute('aria-invalid', String(!!msg && box === padErr));
+    if (el) { el.focus({ preventScroll: true }); el.scrollIntoView({ block: 'center' }); }
   }
 
   function mode() {
@@ -94,8 +100,19 @@
     busy = false;
     if (submit) { submit.disabled = false; submit.textContent = label; }
   });
-  on($('sigpad-clear'), 'click', function (e) { e.preventDefault(); pad.clear(); });
-  on($('sigpad-undo'), 'click', function (e) { e.preventDefault(); var d = pad.toData(); d.pop(); pad.fromData(d); });
+  on($('sigpad-clear'), 'click', function (e) {
+    e.preventDefault();
+    var d = pad.toData();
+    if (d.length) cleared = d;
+    pad.clear();
+  });
+  on($('sigpad-undo'), 'click', function (e) {
+    e.preventDefault();
+    var d = pad.toData();
+    if (d.length) d.pop();
+    else if (cleared) { d = cleared; cleared = null; }
+    pad.fromData(d);
+  });
   pad.addEventListener('endStroke', function () { error(''); });
   on(consent, 'change', function () { error(''); });
   on(useTyped, 'change', mode);
