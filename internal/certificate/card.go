@@ -42,7 +42,8 @@ type Card struct {
 	Org     string
 	Name    string // masked; empty when the holder's data was erased
 	Date    string // the event's date as the pages print it
-	Footer  string // where to check, e.g. "Periksa di ikrar.example.go.id/v"
+	Site    string // the registry's host, where the footer says to check
+	Code    string // the certificate code, grouped
 }
 
 var toneColors = map[Tone]color.RGBA{
@@ -144,7 +145,7 @@ func RenderCard(c Card) ([]byte, error) {
 			y += 27
 		}
 	}
-	text(smallFace, tone, margin, CardHeight-20, fit(smallFace, c.Footer, width))
+	text(smallFace, tone, margin, CardHeight-20, fit(smallFace, "Periksa di "+c.Site+"/v · kode "+c.Code, width))
 
 	var out bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}

@@ -19,7 +19,7 @@ func TestRenderCard(t *testing.T) {
 	} {
 		b, err := RenderCard(Card{Tone: tc.tone, Verdict: tc.verdict,
 			Event: "Apel Ikrar Netralitas ASN Pemilihan Kepala Daerah Serentak Tahun 2024 di Lingkungan Pemerintah Kabupaten Contoh yang Sangat Panjang",
-			Org:   "Pemerintah Kabupaten Contoh", Name: "B*** S***", Date: "Rabu, 23 Oktober 2024", Footer: "Periksa di ikrar.example/v"})
+			Org:   "Pemerintah Kabupaten Contoh", Name: "B*** S***", Date: "Rabu, 23 Oktober 2024", Site: "ikrar.example", Code: "K7M4-QX2P-9ABC"})
 		if err != nil {
 			t.Fatal(err)
 		}

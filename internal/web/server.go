@@ -86,6 +86,8 @@ type Server struct {
 	// verifiedCP is the last checkpoint whose signature was checked.
 	verifiedCP atomic.Pointer[translog.SignedCheckpoint]
 	pdfs       *pdfCache
+	cards      *pdfCache // verification links' preview cards (share_card.go)
+	cardPace   *rate.Limiter
 	heavy      cpuSlots
 	pages      *pages
 	static     *staticFiles
@@ -134,7 +136,8 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), imports: newImportJobs(svc.Now),
-		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit)}
+		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit),
+		cards: newPDFCache(cardCacheBytes), cardPace: newCardPace(opt.RateLimit)}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
@@ -213,6 +216,7 @@ func (s *Server) Handler() *echo.Echo {
 	pages.GET("/v/:code", s.verifyPage)
 	pages.GET("/v/:code/:claim", s.verifyPage)
 	pages.GET("/V/:code/:claim", s.verifyPage)
+	pages.GET("/v/:code/kartu.png", s.verifyCard)
 	pages.POST("/v/:code/pdf", s.verifyPDF)
 
 	pages.GET("/login", s.loginForm)
