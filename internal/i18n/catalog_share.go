@@ -11,9 +11,13 @@ var sharePageTexts = map[string]string{
 	"Tidak dapat menyalin; tekan lama tautannya lalu salin.": "Could not copy; press and hold the link, then copy it.",
 	"Salin tautan": "Copy link",
 	"Cetak":        "Print",
+	"Templat kosong dengan judul kolom yang diterima:": "Empty template with the accepted column headers:",
+	"Impor baris yang valid saja":                      "Import the valid rows only",
+	"%s baris lain valid. Impor baris itu dari berkas yang sama, tanpa mengunggah lagi; baris yang salah dilewati.": "%s other rows are valid. Import them from the same file, without uploading it again; the wrong rows are skipped.",
 }
 
 var shareMessages = map[string]string{
-	"Sertifikat ikrar netralitas saya untuk %s dapat diperiksa di %s": "My neutrality pledge certificate for %s can be checked at %s",
-	"Server sedang sibuk. Coba lagi sebentar lagi.":                   "The server is busy. Try again in a moment.",
+	"Berkas impor ini tidak lagi disimpan (sudah dipakai atau kedaluwarsa). Unggah berkasnya lagi dengan centang “impor baris yang valid saja”.": "This import's file is no longer kept (already used, or expired). Upload the file again with “import the valid rows only” ticked.",
+	"Sertifikat ikrar netralitas saya untuk %s dapat diperiksa di %s":                                                                            "My neutrality pledge certificate for %s can be checked at %s",
+	"Server sedang sibuk. Coba lagi sebentar lagi.":                                                                                              "The server is busy. Try again in a moment.",
 }

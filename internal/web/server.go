@@ -230,6 +230,9 @@ func (s *Server) Handler() *echo.Echo {
 	admin.POST("/orgs/:id/import", s.rosterImport, uploadCSRF, s.authorizeRosterUpload, s.largeBody)
 	admin.GET("/imports/:job", s.importJobPage)
 	admin.GET("/imports/:job/status", s.importJobStatus)
+	admin.POST("/imports/:job/skip-invalid", s.importSkipInvalid)
+	admin.GET("/roster-template.csv", s.rosterTemplate(tableCSV))
+	admin.GET("/roster-template.xlsx", s.rosterTemplate(tableXLSX))
 	admin.POST("/orgs/:id/erase", s.adminErasePerson)
 	admin.GET("/events/new", s.eventNew)
 	admin.POST("/events", s.eventCreate)
@@ -327,29 +330,39 @@ func (s *Server) largeBody(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.ContentLength > maxUploadBytes {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
-		ctx, cancel := context.WithTimeout(req.Context(), uploadWait)
-		defer cancel()
-		busy := func() error {
-			c.Response().Header().Set("Retry-After", "10")
-			return registry.Errorf(registry.EBUSY, "Impor lain sedang diproses. Tunggu sebentar lalu unggah lagi.")
+		slot, err := s.uploadTurn(c)
+		if err != nil {
+			return err
 		}
-		if err := s.uploadPace.Wait(ctx); err != nil {
-			// Held until the deadline, as if it had waited its turn, so
-			// that a script posting in a loop slows to the pace.
-			<-ctx.Done()
-			return busy()
-		}
-		select {
-		case s.uploads <- struct{}{}:
-		case <-ctx.Done():
-			return busy()
-		}
-		slot := &uploadSlot{release: func() { <-s.uploads }}
 		defer slot.done()
 		c.Set(uploadSlotKey, slot)
 		req.Body = http.MaxBytesReader(c.Response(), raw, maxUploadBytes)
 		return next(c)
 	}
+}
+
+// uploadTurn waits for the one import turn, at the uploads' pace; a
+// request that waits longer than uploadWait gets 503. An import that reads
+// no upload (one run again from a kept file) takes its turn here too.
+func (s *Server) uploadTurn(c *echo.Context) (*uploadSlot, error) {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), uploadWait)
+	defer cancel()
+	busy := func() error {
+		c.Response().Header().Set("Retry-After", "10")
+		return registry.Errorf(registry.EBUSY, "Impor lain sedang diproses. Tunggu sebentar lalu unggah lagi.")
+	}
+	if err := s.uploadPace.Wait(ctx); err != nil {
+		// Held until the deadline, as if it had waited its turn, so
+		// that a script posting in a loop slows to the pace.
+		<-ctx.Done()
+		return nil, busy()
+	}
+	select {
+	case s.uploads <- struct{}{}:
+	case <-ctx.Done():
+		return nil, busy()
+	}
+	return &uploadSlot{release: func() { <-s.uploads }}, nil
 }
 
 // uploadSlotKey holds the upload's *uploadSlot.
