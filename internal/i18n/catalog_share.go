@@ -12,7 +12,10 @@ var sharePageTexts = map[string]string{
 	"Salin tautan": "Copy link",
 	"Cetak":        "Print",
 	"Templat kosong dengan judul kolom yang diterima:": "Empty template with the accepted column headers:",
-	"Impor baris yang valid saja":                      "Import the valid rows only",
+	"Pratinjau": "Preview",
+	"Beginilah penanda tangan membaca versi ini. Belum disimpan: periksa, ubah di bawah bila perlu, lalu simpan.": "This is how signers will read this version. It is not saved yet: check it, change it below if needed, then save.",
+	"Teks kanonik yang ditandatangani": "The canonical text that is signed",
+	"Impor baris yang valid saja":      "Import the valid rows only",
 	"%s baris lain valid. Impor baris itu dari berkas yang sama, tanpa mengunggah lagi; baris yang salah dilewati.": "%s other rows are valid. Import them from the same file, without uploading it again; the wrong rows are skipped.",
 }
 
