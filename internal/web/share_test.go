@@ -9,6 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/time/rate"
+
+	"github.com/ikrar-id/ikrar/internal/web"
 )
 
 var (
@@ -136,5 +140,26 @@ func wantCard(t *testing.T, b *browser, code string, r, g, bl uint32) {
 	cr, cg, cb, _ := img.At(597, 3).RGBA()
 	if cr>>8 != r || cg>>8 != g || cb>>8 != bl {
 		t.Errorf("card band is %02x%02x%02x, want %02x%02x%02x", cr>>8, cg>>8, cb>>8, r, g, bl)
+	}
+}
+
+// TestShareCardBounded: a preview card is drawn once and then served from
+// memory; beyond the drawing budget an anonymous client gets 503 with
+// Retry-After, and the verification page itself is unaffected.
+func TestShareCardBounded(t *testing.T) {
+	f := newSigningFixture(t, siti, andre)
+	a := f.a
+	first, second := a.mustSign(t, f.e, siti).Certificate.Code, a.mustSign(t, f.e, andre).Certificate.Code
+	web.PaceCards(a.srv, rate.NewLimiter(0, 1)) // one drawing, never refilled
+	visitor := a.browser(t)
+	wantCard(t, visitor, first, 0x15, 0x80, 0x3d)
+	wantCard(t, visitor, first, 0x15, 0x80, 0x3d) // from memory: no budget spent
+	p := visitor.get("/v/" + second + "/kartu.png")
+	if p.Status != http.StatusServiceUnavailable || p.Header.Get("Retry-After") == "" {
+		t.Fatalf("a card beyond the budget: %d, Retry-After %q; want 503 with Retry-After", p.Status, p.Header.Get("Retry-After"))
+	}
+	wantPage(t, visitor.get("/v/"+second), http.StatusOK, "SAH", "/v/"+second+"/kartu.png")
+	if p := visitor.get("/v/TIDAKADA1234/kartu.png"); p.Status != http.StatusNotFound {
+		t.Errorf("the card of an unknown code: %d, want 404", p.Status)
 	}
 }
