@@ -144,6 +144,9 @@ func (js *importJobs) keepUpload(j *importJob, data []byte, contentType string) 
 	j.mu.Lock()
 	j.upload, j.contentType = data, contentType
 	j.mu.Unlock()
+	// Its report expires with the hour (get); the bytes go then too,
+	// whether or not anyone looks again.
+	time.AfterFunc(importJobTTL, func() { j.takeUpload() })
 }
 
 // takeUpload hands over a job's kept file, once.
