@@ -62,6 +62,9 @@ func TestBrowserShareCertificate(t *testing.T) {
 	if strings.Contains(wa, key) || strings.Contains(wa, "k%3D") {
 		t.Errorf("the WhatsApp link carries the download key: %s", wa)
 	}
+	if strings.Contains(wa, "+") {
+		t.Errorf("the WhatsApp text encodes spaces as +, want %%20: %s", wa)
+	}
 
 	step("copy the link", chromedp.Tap(chromedp.ID("share-copy")), chromedp.WaitVisible(`#share-status:not(:empty)`))
 	if got := eval("read the clipboard", `window.__copied.join('\n') + ' / ' + document.getElementById('share-status').textContent`); got != verify+" / Tautan disalin." {

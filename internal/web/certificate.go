@@ -194,7 +194,9 @@ func (s *Server) certificatePage(c *echo.Context) error {
 	// What the signer shares is the public verification page, never this
 	// page's link, whose key downloads the PDF (docs/TRUST.md).
 	share := s.verifyURL(sig.Code)
-	wa := "https://wa.me/?text=" + url.QueryEscape(s.lang(c).Sprintf("Sertifikat ikrar netralitas saya untuk %s dapat diperiksa di %s", r.Event.Title, share))
+	text := s.lang(c).Sprintf("Sertifikat ikrar netralitas saya untuk %s dapat diperiksa di %s", r.Event.Title, share)
+	// %20, not "+": WhatsApp's documented encoding for a space.
+	wa := "https://wa.me/?text=" + strings.ReplaceAll(url.QueryEscape(text), "+", "%20")
 	return s.render(c, http.StatusOK, "certificate", map[string]any{
 		"Title": "Ikrar Anda tercatat", "R": r, "PDFURL": s.pdfPath(sig.Code), "VerifyURL": share, "WhatsAppURL": wa,
 	})
