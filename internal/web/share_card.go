@@ -68,7 +68,7 @@ func (s *Server) openGraph(l i18n.Lang, r record, v verdict) openGraph {
 	if h := holderLine(r); h != "" {
 		desc = append(desc, h)
 	}
-	return openGraph{
+	og := openGraph{
 		Title:       translate(l, word) + " — " + r.Event.Title,
 		Description: strings.Join(desc, " · "),
 		URL:         s.verifyURL(r.Sig.Code),
@@ -76,6 +76,12 @@ func (s *Server) openGraph(l i18n.Lang, r record, v verdict) openGraph {
 		ImageAlt:    translate(l, word) + ": " + r.Event.Title,
 		Width:       certificate.CardWidth, Height: certificate.CardHeight,
 	}
+	if f := v.Failed(); f != nil && f.Name == checkClaim {
+		// The card is the record's verdict without a QR claim; a link
+		// whose claim fails must not unfurl with a card that says SAH.
+		og.Image = ""
+	}
+	return og
 }
 
 // verifyCard serves a verification page's preview card: the same verdict

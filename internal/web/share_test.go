@@ -78,9 +78,10 @@ func TestShareCertificate(t *testing.T) {
 		tags := openGraphTags(v.Body)
 		if path != "/v/"+code {
 			// A QR's address with a claim that does not check: the
-			// page still describes itself, with its own verdict.
-			if tags["og:url"] != verify {
-				t.Errorf("%s: og:url %q", path, tags["og:url"])
+			// page describes itself with its own verdict, and without
+			// the card, which would say SAH.
+			if tags["og:url"] != verify || tags["og:title"] != "TIDAK SAH — "+eventTitle || tags["og:image"] != "" {
+				t.Errorf("%s: og:url %q, og:title %q, og:image %q", path, tags["og:url"], tags["og:title"], tags["og:image"])
 			}
 			continue
 		}
