@@ -17,6 +17,29 @@ const (
 // points at the exact text that was signed. Only superadmins and admins
 // may add one, since every organization can pick it.
 func (s *Service) CreatePledge(ctx context.Context, a Actor, p *PledgeVersion) error {
+	if err := s.PreviewPledge(a, p); err != nil {
+		return err
+	}
+	p.CreatedAt = s.now()
+	// The version belongs to its publisher's organization; a superadmin's
+	// is the system's, offered to every government.
+	p.OrgID = a.User.OrgID
+	if a.User.Role == RoleSuperadmin {
+		p.OrgID = 0
+	}
+	if err := s.Store.CreatePledge(ctx, p); err != nil {
+		if IsCode(err, ECONFLICT) {
+			return Errorf(ECONFLICT, "Versi ikrar dengan teks yang sama persis sudah ada.")
+		}
+		return fmt.Errorf("create pledge: %w", err)
+	}
+	return s.audit(ctx, a.User, a.IP, "pledge.create", a.User.OrgID, fmt.Sprintf("pledge:%d", p.ID), p.Title+" · "+p.Hash[:16])
+}
+
+// PreviewPledge checks a pledge version as CreatePledge would and
+// normalises it, setting its hash, without storing it: what an officer
+// sees before saving a version that can never change.
+func (s *Service) PreviewPledge(a Actor, p *PledgeVersion) error {
 	if !a.User.Active || (a.User.Role != RoleSuperadmin && a.User.Role != RoleAdmin) {
 		return Errorf(EFORBIDDEN, "Hanya superadmin atau admin yang dapat membuat versi ikrar.")
 	}
@@ -36,20 +59,7 @@ func (s *Service) CreatePledge(ctx context.Context, a Actor, p *PledgeVersion) e
 			return Errorf(EINVALID, "Butir %d terlalu panjang (maksimal %d karakter).", i+1, maxPledgeText)
 		}
 	}
-	p.CreatedAt = s.now()
-	// The version belongs to its publisher's organization; a superadmin's
-	// is the system's, offered to every government.
-	p.OrgID = a.User.OrgID
-	if a.User.Role == RoleSuperadmin {
-		p.OrgID = 0
-	}
-	if err := s.Store.CreatePledge(ctx, p); err != nil {
-		if IsCode(err, ECONFLICT) {
-			return Errorf(ECONFLICT, "Versi ikrar dengan teks yang sama persis sudah ada.")
-		}
-		return fmt.Errorf("create pledge: %w", err)
-	}
-	return s.audit(ctx, a.User, a.IP, "pledge.create", a.User.OrgID, fmt.Sprintf("pledge:%d", p.ID), p.Title+" · "+p.Hash[:16])
+	return nil
 }
 
 // Pledges lists the pledge versions u may see and pick for an event.

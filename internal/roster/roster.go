@@ -329,3 +329,10 @@ func blank(cells []string) bool {
 	}
 	return true
 }
+
+// TemplateHeaders are the headers of the empty roster template officers
+// download from the import page, one per field in the order HR fills
+// them; Parse reads every one of them.
+func TemplateHeaders() []string {
+	return []string{"nip", "nama", "gelar_depan", "gelar_belakang", "jabatan", "golongan", "unit_kerja", "kategori"}
+}

@@ -142,6 +142,12 @@ func (s *Server) rosterImport(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.awaitImport(c, j)
+}
+
+// awaitImport waits a moment for a short import to end, then shows the
+// job's page: its result, or its progress.
+func (s *Server) awaitImport(c *echo.Context, j *importJob) error {
 	if wait := s.opt.ImportWait; wait >= 0 {
 		t := time.NewTimer(cmp.Or(wait, DefaultImportWait))
 		defer t.Stop()

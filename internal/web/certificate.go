@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -190,8 +191,14 @@ func (s *Server) certificatePage(c *echo.Context) error {
 		return err
 	}
 	sig := r.Sig
+	// What the signer shares is the public verification page, never this
+	// page's link, whose key downloads the PDF (docs/TRUST.md).
+	share := s.verifyURL(sig.Code)
+	text := s.lang(c).Sprintf("Sertifikat ikrar netralitas saya untuk %s dapat diperiksa di %s", r.Event.Title, share)
+	// %20, not "+": WhatsApp's documented encoding for a space.
+	wa := "https://wa.me/?text=" + strings.ReplaceAll(url.QueryEscape(text), "+", "%20")
 	return s.render(c, http.StatusOK, "certificate", map[string]any{
-		"Title": "Ikrar Anda tercatat", "R": r, "PDFURL": s.pdfPath(sig.Code), "VerifyURL": s.verifyURL(sig.Code),
+		"Title": "Ikrar Anda tercatat", "R": r, "PDFURL": s.pdfPath(sig.Code), "VerifyURL": share, "WhatsAppURL": wa,
 	})
 }
 
@@ -274,6 +281,9 @@ func (s *Server) verifyPage(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Only this page, public by design, describes itself to the apps
+	// that unfurl a shared link.
+	d["OG"] = s.openGraph(s.lang(c), r, d["Verdict"].(verdict))
 	return s.render(c, http.StatusOK, "verify", d)
 }
 

@@ -72,8 +72,35 @@ func (s *Server) pledgeNew(c *echo.Context) error {
 }
 
 func (s *Server) renderPledgeNew(c *echo.Context, status int, form pledgeForm, msg string) error {
-	return s.render(c, status, "pledge_new", map[string]any{"Title": "Versi ikrar baru", "Form": form, "Error": msg,
-		"Placeholder": registry.InstitutionPlaceholder})
+	return s.renderPledgeForm(c, status, map[string]any{"Form": form, "Error": msg})
+}
+
+func (s *Server) renderPledgeForm(c *echo.Context, status int, d map[string]any) error {
+	d["Title"], d["Placeholder"] = "Versi ikrar baru", registry.InstitutionPlaceholder
+	return s.render(c, status, "pledge_new", d)
+}
+
+// pledgePreview shows a version as signers would read it, with its
+// canonical text and hash, above the same form still filled in: a saved
+// version cannot change, so it is read before it is saved.
+func (s *Server) pledgePreview(c *echo.Context, form pledgeForm, p *registry.PledgeVersion) error {
+	a := s.actor(c)
+	if err := s.svc.PreviewPledge(a, p); err != nil {
+		if registry.ErrorCode(err) == registry.EINTERNAL {
+			return err
+		}
+		return s.renderPledgeNew(c, statusOf(registry.ErrorCode(err)), form, registry.ErrorMessage(err))
+	}
+	institution := registry.InstitutionPlaceholder
+	if a.User.OrgID != 0 {
+		org, err := s.store.Organization(c.Request().Context(), a.User.OrgID)
+		if err != nil {
+			return err
+		}
+		institution = org.Name
+	}
+	return s.renderPledgeForm(c, http.StatusOK, map[string]any{"Form": form, "Preview": p,
+		"PreviewOpening": p.OpeningFor(institution), "Canonical": p.CanonicalText()})
 }
 
 func (s *Server) pledgeCreate(c *echo.Context) error {
@@ -84,6 +111,9 @@ func (s *Server) pledgeCreate(c *echo.Context) error {
 		// Points pasted from a document keep their numbers; the pledge
 		// numbers them itself.
 		p.Points = append(p.Points, pointNumber.ReplaceAllString(line, ""))
+	}
+	if c.FormValue("preview") != "" {
+		return s.pledgePreview(c, form, p)
 	}
 	if err := s.svc.CreatePledge(c.Request().Context(), s.actor(c), p); err != nil {
 		if registry.ErrorCode(err) == registry.EINTERNAL {

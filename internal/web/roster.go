@@ -75,6 +75,9 @@ type importOutcome struct {
 	// Written says whether anything was stored: not when bad rows were
 	// found and the officer did not choose to skip them.
 	Written bool `json:"-"`
+	// Valid is how many rows passed the file's own checks: what skipping
+	// the bad rows would try to write.
+	Valid int `json:"-"`
 }
 
 // importRoster parses an uploaded roster and, unless it has bad rows that
@@ -86,7 +89,7 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 	if err != nil {
 		return importOutcome{}, err
 	}
-	out := importOutcome{Rejected: res.Rejected}
+	out := importOutcome{Rejected: res.Rejected, Valid: len(res.Employees)}
 	if out.Rejected == nil {
 		out.Rejected = []roster.Rejection{}
 	}

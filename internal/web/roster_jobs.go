@@ -30,6 +30,10 @@ const DefaultImportWait = 2 * time.Second
 const (
 	importJobsKept = 32        // jobs remembered, oldest finished dropped first
 	importJobTTL   = time.Hour // a finished job's result stays that long
+	// importKeptBytes bounds the uploads kept, all jobs together, for
+	// "Impor baris yang valid saja" on a report of bad rows; a file that
+	// would pass it is not kept and the report asks for the upload again.
+	importKeptBytes = 64 << 20
 )
 
 // importStepRead is the step before the roster's own: reading the file.
@@ -50,6 +54,10 @@ type importJob struct {
 	out         importOutcome
 	err         error
 	ended       time.Time
+	// upload is the file, kept after the job ended only while its report
+	// offers to import its valid rows without an upload; used once.
+	upload      []byte
+	contentType string
 }
 
 func (j *importJob) report(step registry.ImportStep, done, total int) {
@@ -98,15 +106,64 @@ func (js *importJobs) add(j *importJob) {
 	js.jobs[j.id] = j
 }
 
-// get returns the job id started by user, if it is remembered.
+// get returns the job id started by user, if it is remembered and has
+// not expired.
 func (js *importJobs) get(id string, user int64) (*importJob, bool) {
 	js.mu.Lock()
 	defer js.mu.Unlock()
 	j, ok := js.jobs[id]
+	if ok && j.isFinished() && js.now().Sub(j.endedAt()) > importJobTTL {
+		delete(js.jobs, id)
+		ok = false
+	}
 	if !ok || j.userID != user {
 		return nil, false
 	}
 	return j, true
+}
+
+// keepUpload keeps an ended job's file for a run of its valid rows, if
+// the kept files stay within importKeptBytes; expired jobs' files go first.
+func (js *importJobs) keepUpload(j *importJob, data []byte, contentType string) {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	now := js.now()
+	var kept int
+	for id, old := range js.jobs {
+		if old.isFinished() && now.Sub(old.endedAt()) > importJobTTL {
+			delete(js.jobs, id)
+			continue
+		}
+		old.mu.Lock()
+		kept += len(old.upload)
+		old.mu.Unlock()
+	}
+	if kept+len(data) > importKeptBytes {
+		return
+	}
+	j.mu.Lock()
+	j.upload, j.contentType = data, contentType
+	j.mu.Unlock()
+	// Its report expires with the hour (get); the bytes go then too,
+	// whether or not anyone looks again.
+	time.AfterFunc(importJobTTL, func() { j.takeUpload() })
+}
+
+// takeUpload hands over a job's kept file, once.
+func (j *importJob) takeUpload() (data []byte, contentType string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	data, contentType = j.upload, j.contentType
+	j.upload, j.contentType = nil, ""
+	return data, contentType
+}
+
+// canSkipInvalid says whether the job's report offers to import its
+// valid rows from the kept file.
+func (j *importJob) canSkipInvalid() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.upload != nil
 }
 
 func (j *importJob) isFinished() bool {
@@ -146,6 +203,9 @@ func (s *Server) startImport(c *echo.Context, org registry.Organization, data []
 		j.mu.Lock()
 		j.out, j.err, j.ended = out, err, s.now()
 		j.mu.Unlock()
+		if err == nil && !out.Written && len(out.Rejected) > 0 && out.Valid > 0 {
+			s.imports.keepUpload(j, data, contentType)
+		}
 		close(j.finished)
 	}()
 	return j, nil
@@ -175,7 +235,35 @@ func (s *Server) importJobPage(c *echo.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return s.render(c, status, "import_report", map[string]any{"Title": "Hasil impor", "Org": j.org, "Out": out,
-		"Error": err, "Filename": j.filename})
+		"Error": err, "Filename": j.filename, "Job": j.id, "CanSkip": j.canSkipInvalid()})
+}
+
+// importSkipInvalid runs a job's import again from its kept file, writing
+// its valid rows only: the report's "Impor baris yang valid saja", for the
+// officer who started it, without an upload.
+func (s *Server) importSkipInvalid(c *echo.Context) error {
+	u := s.actor(c).User
+	j, ok := s.imports.get(c.Param("job"), u.ID)
+	if !ok {
+		return registry.Errorf(registry.ENOTFOUND, "Impor ini tidak ditemukan. Hasil impor disimpan satu jam; impor yang terputus karena server dimulai ulang tidak tersimpan sama sekali: periksa daftar pegawai, lalu unggah lagi bila perlu.")
+	}
+	if _, err := s.svc.AuthorizeRosterImport(c.Request().Context(), u, j.org.ID); err != nil {
+		return err
+	}
+	slot, err := s.uploadTurn(c)
+	if err != nil {
+		return err
+	}
+	defer slot.done()
+	data, contentType := j.takeUpload()
+	if data == nil {
+		return registry.Errorf(registry.EGONE, "Berkas impor ini tidak lagi disimpan (sudah dipakai atau kedaluwarsa). Unggah berkasnya lagi dengan centang “impor baris yang valid saja”.")
+	}
+	next, err := s.startImport(c, j.org, data, contentType, j.filename, true, slot.keep())
+	if err != nil {
+		return err
+	}
+	return s.awaitImport(c, next)
 }
 
 // importJobStatus is a running job's progress for the page's script.

@@ -86,6 +86,8 @@ type Server struct {
 	// verifiedCP is the last checkpoint whose signature was checked.
 	verifiedCP atomic.Pointer[translog.SignedCheckpoint]
 	pdfs       *pdfCache
+	cards      *pdfCache // verification links' preview cards (share_card.go)
+	cardPace   *rate.Limiter
 	heavy      cpuSlots
 	pages      *pages
 	static     *staticFiles
@@ -134,7 +136,8 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 	}
 	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), imports: newImportJobs(svc.Now),
-		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit)}
+		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit),
+		cards: newPDFCache(cardCacheBytes), cardPace: newCardPace(opt.RateLimit)}
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
@@ -213,6 +216,7 @@ func (s *Server) Handler() *echo.Echo {
 	pages.GET("/v/:code", s.verifyPage)
 	pages.GET("/v/:code/:claim", s.verifyPage)
 	pages.GET("/V/:code/:claim", s.verifyPage)
+	pages.GET("/v/:code/kartu.png", s.verifyCard)
 	pages.POST("/v/:code/pdf", s.verifyPDF)
 
 	pages.GET("/login", s.loginForm)
@@ -226,6 +230,9 @@ func (s *Server) Handler() *echo.Echo {
 	admin.POST("/orgs/:id/import", s.rosterImport, uploadCSRF, s.authorizeRosterUpload, s.largeBody)
 	admin.GET("/imports/:job", s.importJobPage)
 	admin.GET("/imports/:job/status", s.importJobStatus)
+	admin.POST("/imports/:job/skip-invalid", s.importSkipInvalid)
+	admin.GET("/roster-template.csv", s.rosterTemplate(tableCSV))
+	admin.GET("/roster-template.xlsx", s.rosterTemplate(tableXLSX))
 	admin.POST("/orgs/:id/erase", s.adminErasePerson)
 	admin.GET("/events/new", s.eventNew)
 	admin.POST("/events", s.eventCreate)
@@ -323,29 +330,39 @@ func (s *Server) largeBody(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.ContentLength > maxUploadBytes {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
-		ctx, cancel := context.WithTimeout(req.Context(), uploadWait)
-		defer cancel()
-		busy := func() error {
-			c.Response().Header().Set("Retry-After", "10")
-			return registry.Errorf(registry.EBUSY, "Impor lain sedang diproses. Tunggu sebentar lalu unggah lagi.")
+		slot, err := s.uploadTurn(c)
+		if err != nil {
+			return err
 		}
-		if err := s.uploadPace.Wait(ctx); err != nil {
-			// Held until the deadline, as if it had waited its turn, so
-			// that a script posting in a loop slows to the pace.
-			<-ctx.Done()
-			return busy()
-		}
-		select {
-		case s.uploads <- struct{}{}:
-		case <-ctx.Done():
-			return busy()
-		}
-		slot := &uploadSlot{release: func() { <-s.uploads }}
 		defer slot.done()
 		c.Set(uploadSlotKey, slot)
 		req.Body = http.MaxBytesReader(c.Response(), raw, maxUploadBytes)
 		return next(c)
 	}
+}
+
+// uploadTurn waits for the one import turn, at the uploads' pace; a
+// request that waits longer than uploadWait gets 503. An import that reads
+// no upload (one run again from a kept file) takes its turn here too.
+func (s *Server) uploadTurn(c *echo.Context) (*uploadSlot, error) {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), uploadWait)
+	defer cancel()
+	busy := func() error {
+		c.Response().Header().Set("Retry-After", "10")
+		return registry.Errorf(registry.EBUSY, "Impor lain sedang diproses. Tunggu sebentar lalu unggah lagi.")
+	}
+	if err := s.uploadPace.Wait(ctx); err != nil {
+		// Held until the deadline, as if it had waited its turn, so
+		// that a script posting in a loop slows to the pace.
+		<-ctx.Done()
+		return nil, busy()
+	}
+	select {
+	case s.uploads <- struct{}{}:
+	case <-ctx.Done():
+		return nil, busy()
+	}
+	return &uploadSlot{release: func() { <-s.uploads }}, nil
 }
 
 // uploadSlotKey holds the upload's *uploadSlot.
