@@ -69,6 +69,9 @@ type Signature struct {
 	// scan. Both are empty for other channels.
 	ScanHash string
 	Witness  string
+	// Scan is a new paper record's scan, set only until it is stored with
+	// it; the store serves it on its own (PaperScan).
+	Scan *PaperScan
 
 	// IdentitySalt is random per record; the transparency log holds only
 	// IdentityHash, a hash of the salt, NIP and name, so erasing the three
