@@ -38,20 +38,49 @@ type PaperRequest struct {
 	UserAgent string
 }
 
+// AuthorizePaper returns the event and its organization if u may record
+// paper signatures for it: an admin or operator over the event's
+// organization (ENOTFOUND outside u's scope, EFORBIDDEN for a viewer).
+func (s *Service) AuthorizePaper(ctx context.Context, u User, eventID int64) (Event, Organization, error) {
+	e, org, err := s.VisibleEvent(ctx, u, eventID)
+	if err != nil {
+		return Event{}, Organization{}, err
+	}
+	if !u.Can(ActManageEvents, org.Path) {
+		return Event{}, Organization{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan mencatat tanda tangan di atas kertas.")
+	}
+	return e, org, nil
+}
+
+// PaperScanOf returns the scan of a paper record for an officer who may
+// see the record; ENOTFOUND for another channel or an erased record.
+func (s *Service) PaperScanOf(ctx context.Context, u User, code string) (Signature, PaperScan, error) {
+	sig, err := s.Certificate(ctx, code)
+	if err != nil {
+		return Signature{}, PaperScan{}, err
+	}
+	if _, _, err := s.AuthorizeRecord(ctx, u, ActView, sig); err != nil {
+		return Signature{}, PaperScan{}, err
+	}
+	if sig.Channel != ChannelPaper {
+		return Signature{}, PaperScan{}, Errorf(ENOTFOUND, "Catatan ini tidak ditandatangani di atas kertas.")
+	}
+	p, err := s.Store.PaperScan(ctx, sig.ID)
+	if IsCode(err, ENOTFOUND) {
+		return Signature{}, PaperScan{}, Errorf(ENOTFOUND, "Pindaian tidak tersimpan lagi (data pribadi catatan ini sudah dihapus).")
+	}
+	return sig, p, err
+}
+
 // RecordPaper records a signature made on paper (the pakta signed at the
 // ceremony, or by staff without a phone) for one of the event's eligible
 // participants who has no standing record, by an officer who may manage
 // the event. The record is like any other, of channel paper; its leaf
 // commits to the scan's hash.
 func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Signature, error) {
-	e, _, err := s.VisibleEvent(ctx, a.User, r.EventID)
+	e, _, err := s.AuthorizePaper(ctx, a.User, r.EventID)
 	if err != nil {
 		return Signature{}, err
-	}
-	if org, err := s.Store.Organization(ctx, e.OrgID); err != nil {
-		return Signature{}, err
-	} else if !a.User.Can(ActManageEvents, org.Path) {
-		return Signature{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan mencatat tanda tangan di atas kertas.")
 	}
 	witness := strings.Join(strings.Fields(r.Witness), " ")
 	if witness == "" {
