@@ -359,17 +359,17 @@ type certificateJSON struct {
 	PledgeHash string    `json:"pledge_hash"`
 	// IdentityHash is the salted commitment to name and NIP the leaf
 	// holds (public in the log): with it a client recomputes the leaf.
-	IdentityHash string          `json:"identity_hash"`
-	PledgeText   string          `json:"pledge_text"`
-	PDFSHA256    string          `json:"pdf_sha256,omitempty"`
+	IdentityHash string `json:"identity_hash"`
+	PledgeText   string `json:"pledge_text"`
+	PDFSHA256    string `json:"pdf_sha256,omitempty"`
 	// ScanSHA256 is the SHA-256 of a paper signature's scan, which its
 	// leaf commits to; the scan itself is for officers only.
 	ScanSHA256 string          `json:"scan_sha256,omitempty"`
 	Erased     bool            `json:"erased"`
-	Revocation   *revocationJSON `json:"revocation,omitempty"`
-	VerifyURL    string          `json:"verify_url"`
-	Log          *logProof       `json:"log,omitempty"`
-	Verdict      *verdict        `json:"verdict,omitempty"`
+	Revocation *revocationJSON `json:"revocation,omitempty"`
+	VerifyURL  string          `json:"verify_url"`
+	Log        *logProof       `json:"log,omitempty"`
+	Verdict    *verdict        `json:"verdict,omitempty"`
 }
 
 type revocationJSON struct {

@@ -234,7 +234,7 @@ func (s *Server) Handler() *echo.Echo {
 	admin.POST("/certificates/:code/revoke", s.adminRevoke)
 	admin.POST("/certificates/:code/erase", s.adminErase)
 	admin.GET("/events/:id/paper", s.paperPage)
-	admin.POST("/events/:id/paper", s.paperRecord, uploadCSRF, s.authorizePaper, s.paperBody)
+	admin.POST("/events/:id/paper/upload", s.paperRecord, uploadCSRF, s.authorizePaper, s.paperBody)
 	admin.GET("/certificates/:code/scan", s.paperScan)
 	s.userRoutes(admin)
 	s.opsRoutes(pages, admin)
@@ -285,7 +285,7 @@ var uploadRoutes = map[string]bool{
 	"/admin/orgs/:id/import":                     true,
 	"/admin/events/:id/participants/import":      true,
 	"/api/v1/organizations/:id/employees/import": true,
-	"/admin/events/:id/paper":                    true,
+	"/admin/events/:id/paper/upload":             true,
 	"/api/v1/events/:id/paper-signatures":        true,
 }
 
