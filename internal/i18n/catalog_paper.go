@@ -19,6 +19,7 @@ var paperPageTexts = map[string]string{
 	"Tidak ada peserta yang belum menandatangani dengan nama atau NIP itu.": "No participant who has not signed has that name or NIP.",
 	"Semua peserta sudah menandatangani.":                                   "Every participant has signed.",
 	"Sidik pindaian (SHA-256)":                                              "Scan fingerprint (SHA-256)",
+	"Mencatat tanda tangan di atas kertas":                                  "Recorded a signature on paper",
 	"Unduh pindaian":                                                        "Download the scan",
 	"Di atas kertas (disaksikan)":                                           "On paper (witnessed)",
 }

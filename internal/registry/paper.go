@@ -78,7 +78,7 @@ func (s *Service) PaperScanOf(ctx context.Context, u User, code string) (Signatu
 // the event. The record is like any other, of channel paper; its leaf
 // commits to the scan's hash.
 func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Signature, error) {
-	e, _, err := s.AuthorizePaper(ctx, a.User, r.EventID)
+	e, org, err := s.AuthorizePaper(ctx, a.User, r.EventID)
 	if err != nil {
 		return Signature{}, err
 	}
@@ -116,5 +116,8 @@ func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Sig
 	if existing {
 		return Signature{}, Errorf(EALREADYSIGNED, "%s sudah menandatangani ikrar acara ini.", sig.Name)
 	}
-	return sig, nil
+	// The officer vouches for the sheet: the trail says who recorded it.
+	// The witness's name stays out of it (personal data, erased with the
+	// record); the scan's hash identifies what was uploaded.
+	return sig, s.audit(ctx, a.User, a.IP, "certificate.paper", org.ID, "certificate:"+sig.Code, "scan sha256 "+sig.ScanHash)
 }

@@ -154,6 +154,11 @@ func TestPaperSignatureAPI(t *testing.T) {
 		t.Error("the scan downloaded differs from the scan uploaded")
 	}
 
+	// The audit trail says who recorded it, without the witness's name.
+	trail := f.admin.get("/admin/audit?action=certificate.paper")
+	wantPage(t, trail, http.StatusOK, "Mencatat tanda tangan di atas kertas", code)
+	wantAbsent(t, "the audit trail", trail.Body, "Sudarsana", "certificate.paper</")
+
 	huge := append(bytes.Clone(scan), make([]byte, 11<<20)...)
 	other := f.a.mustOrg(t, "Pemerintah Kabupaten Serdang Bedagai", registry.OrgRegency, "12.18")
 	otherToken := f.a.mustToken(t, f.a.mustUser(t, "admin@serdangbedagaikab.go.id", registry.RoleAdmin, other.ID))

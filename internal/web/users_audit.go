@@ -22,7 +22,7 @@ const auditPerPage = 50
 // each (see audit.html), and lists any other action it finds by its code.
 var auditActions = []string{
 	"organization.create", "roster.import", "event.create", "event.open", "event.closed",
-	"certificate.revoke", "certificate.erase", "user.create", "user.role", "user.reset_password",
+	"certificate.paper", "certificate.revoke", "certificate.erase", "user.create", "user.role", "user.reset_password",
 	"user.password", "user.deactivate", "user.activate", "token.create", "token.revoke", "user.login", "user.login_failed",
 	"links.view", "export.links",
 }
