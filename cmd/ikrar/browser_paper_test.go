@@ -96,8 +96,9 @@ func TestBrowserPaperSignature(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#paper-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("paper-done")),
 	)
-	type outcome struct{ Done, Path, Candidates, CSP string }
+	type outcome struct{ Done, Link, Path, Candidates, CSP string }
 	got, err := chromedp.Run(bctx, chromedp.Evaluate[outcome](`({Done: document.getElementById('paper-done').textContent,
+		Link: document.querySelector('#paper-done a').getAttribute('href'),
 		Path: location.pathname, Candidates: [...document.querySelectorAll('input[name=nip]')].map(i => i.value).join(' '),
 		CSP: window.__csp.join('\n')})`))
 	if err != nil {
@@ -127,6 +128,25 @@ func TestBrowserPaperSignature(t *testing.T) {
 	}
 	if got.CSP+csp != "" {
 		t.Errorf("CSP violations:\n%s\n%s", got.CSP, csp)
+	}
+	// The public verification page's own check recomputes the paper
+	// record's leaf, scan line included, and agrees with the server.
+	code := strings.TrimPrefix(got.Link, "/admin/certificates/")
+	r.checkpoint(t)
+	step("verify it in the browser",
+		chromedp.Navigate(base+"/v/"+code),
+		chromedp.WaitVisible(chromedp.CSS(`#browser-check[data-result]`)),
+	)
+	check, err := chromedp.Run(bctx, chromedp.Evaluate[browserCheck](`(() => {
+		const b = document.getElementById('browser-check'), s = document.querySelector('main > .verdict strong');
+		return {Result: b.dataset.result, Failed: b.dataset.failed || '', Text: b.innerText,
+			Server: s ? s.textContent : '', CSP: window.__csp.join('\n')};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if check.Result != "valid" || check.Server != "SAH" || check.CSP != "" {
+		t.Errorf("verification of the paper record %s: browser %q (failed %q), server %q, CSP %q\n%s", code, check.Result, check.Failed, check.Server, check.CSP, check.Text)
 	}
 	after, err := r.a.db.EventStats(ctx, r.event)
 	if err != nil || after.Paper != 1 {
