@@ -181,10 +181,10 @@ func (s *Server) paperRecord(c *echo.Context) error {
 	return s.renderPaper(c, statusOf(code), err)
 }
 
-// paperScan serves a paper record's scan to an officer who may see the
-// record; it is never public.
+// paperScan serves a paper record's scan, at /admin/scans/{code}, to an
+// officer who may see the record; it is never public.
 func (s *Server) paperScan(c *echo.Context) error {
-	sig, p, err := s.svc.PaperScanOf(c.Request().Context(), s.actor(c).User, c.Param("code"))
+	sig, p, err := s.svc.PaperScanOf(c.Request().Context(), s.actor(c).User, c.Param("paper"))
 	if err != nil {
 		return err
 	}

@@ -145,12 +145,12 @@ func TestPaperSignatureAPI(t *testing.T) {
 		t.Errorf("public record: %d %s", pub.Status, pub.Body)
 	}
 	wantPage(t, f.a.browser(t).get("/v/"+code), http.StatusOK, bannerValid)
-	if p := f.a.browser(t).get("/admin/certificates/" + code + "/scan"); p.URL.Path != "/login" {
+	if p := f.a.browser(t).get("/admin/scans/" + code); p.URL.Path != "/login" {
 		t.Errorf("anonymous scan download ends at %s (%d), want the login page", p.URL, p.Status)
 	}
 	p := f.admin.get("/admin/certificates/" + code)
-	wantPage(t, p, http.StatusOK, "Di atas kertas (disaksikan)", witness, out.Certificate.ScanSHA256, "/admin/certificates/"+code+"/scan")
-	if got := wantDownload(t, f.admin.get("/admin/certificates/"+code+"/scan"), "image/png", "pindaian-"); !bytes.Equal(got, scan) {
+	wantPage(t, p, http.StatusOK, "Di atas kertas (disaksikan)", witness, out.Certificate.ScanSHA256, "/admin/scans/"+code)
+	if got := wantDownload(t, f.admin.get("/admin/scans/"+code), "image/png", "pindaian-"); !bytes.Equal(got, scan) {
 		t.Error("the scan downloaded differs from the scan uploaded")
 	}
 
@@ -220,7 +220,7 @@ func TestPaperSignatureAPI(t *testing.T) {
 	if er.Status != http.StatusOK {
 		t.Fatalf("erase: %d %s", er.Status, er.Body)
 	}
-	if p := f.admin.get("/admin/certificates/" + again.Certificate.Code + "/scan"); p.Status != http.StatusNotFound {
+	if p := f.admin.get("/admin/scans/" + again.Certificate.Code); p.Status != http.StatusNotFound {
 		t.Errorf("scan of an erased record: %d, want 404", p.Status)
 	}
 	wantAbsent(t, "the erased paper record's page", f.admin.get("/admin/certificates/"+again.Certificate.Code).Body, witness)

@@ -235,7 +235,7 @@ func (s *Server) Handler() *echo.Echo {
 	admin.POST("/certificates/:code/erase", s.adminErase)
 	admin.GET("/events/:id/paper", s.paperPage)
 	admin.POST("/events/:id/paper/upload", s.paperRecord, uploadCSRF, s.authorizePaper, s.paperBody)
-	admin.GET("/certificates/:code/scan", s.paperScan)
+	admin.GET("/scans/:paper", s.paperScan)
 	s.userRoutes(admin)
 	s.opsRoutes(pages, admin)
 	s.exportRoutes(admin, uploadCSRF)
