@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,16 +38,8 @@ func TestBrowserPaperSignature(t *testing.T) {
 	base := r.serveHTTP(t).URL
 	emp := r.emps[r.next]
 
-	img := image.NewGray(image.Rect(0, 0, 620, 877))
-	for i := range img.Pix {
-		img.Pix[i] = byte(235 + i%20)
-	}
-	var scanPNG bytes.Buffer
-	if err := png.Encode(&scanPNG, img); err != nil {
-		t.Fatal(err)
-	}
 	file := filepath.Join(t.TempDir(), "pakta.png")
-	if err := os.WriteFile(file, scanPNG.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(file, scanPNG(t, 620, 877), 0o600); err != nil {
 		t.Fatal(err)
 	}
 

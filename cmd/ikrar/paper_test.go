@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"image"
 	"image/png"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -14,10 +12,10 @@ import (
 	"github.com/ikrar-id/ikrar/internal/scan"
 )
 
-// paperRequest is a paper signature of emp with a small PNG scan.
-func paperRequest(t *testing.T, e registry.Event, emp registry.Employee, witness string) registry.PaperRequest {
+// scanPNG is a w×h grey PNG, the scan of a signed sheet.
+func scanPNG(t *testing.T, w, h int) []byte {
 	t.Helper()
-	img := image.NewGray(image.Rect(0, 0, 120, 170))
+	img := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
 		img.Pix[i] = byte(200 + i%50)
 	}
@@ -25,7 +23,13 @@ func paperRequest(t *testing.T, e registry.Event, emp registry.Employee, witness
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
-	s, err := scan.Check(b.Bytes())
+	return b.Bytes()
+}
+
+// paperRequest is a paper signature of emp with a small PNG scan.
+func paperRequest(t *testing.T, e registry.Event, emp registry.Employee, witness string) registry.PaperRequest {
+	t.Helper()
+	s, err := scan.Check(scanPNG(t, 120, 170))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,25 +97,10 @@ func TestAuditCleanWithPaperSignatures(t *testing.T) {
 		t.Fatalf("verify --online of a paper record: exit %d\n%s", code, out)
 	}
 	// A registry that answers another scan hash beside the leaf.
-	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		res, err := http.Get(base + req.URL.String())
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer res.Body.Close()
-		var b bytes.Buffer
-		b.ReadFrom(res.Body)
-		body := b.Bytes()
-		if strings.HasPrefix(req.URL.Path, "/api/v1/certificates/") {
-			body = bytes.Replace(body, []byte(`"scan_sha256":"`+stored.ScanHash[:8]), []byte(`"scan_sha256":"00000000`), 1)
-		}
-		w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
-		w.WriteHeader(res.StatusCode)
-		w.Write(body)
-	}))
-	t.Cleanup(liar.Close)
-	if code, out := runTrust(t, "verify", "--qr", qr, "--key", keyFile, "--online", liar.URL); code != 1 || !strings.Contains(out, "[scan]") {
+	liar := editingRegistry(t, base, func(body []byte) []byte {
+		return bytes.Replace(body, []byte(`"scan_sha256":"`+stored.ScanHash[:8]), []byte(`"scan_sha256":"00000000`), 1)
+	})
+	if code, out := runTrust(t, "verify", "--qr", qr, "--key", keyFile, "--online", liar); code != 1 || !strings.Contains(out, "[scan]") {
 		t.Errorf("a registry answering another scan hash: exit %d\n%s", code, out)
 	}
 	r.close()
