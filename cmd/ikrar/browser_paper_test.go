@@ -126,11 +126,7 @@ func TestBrowserPaperSignature(t *testing.T) {
 		chromedp.Navigate(base+"/v/"+code),
 		chromedp.WaitVisible(chromedp.CSS(`#browser-check[data-result]`)),
 	)
-	check, err := chromedp.Run(bctx, chromedp.Evaluate[browserCheck](`(() => {
-		const b = document.getElementById('browser-check'), s = document.querySelector('main > .verdict strong');
-		return {Result: b.dataset.result, Failed: b.dataset.failed || '', Text: b.innerText,
-			Server: s ? s.textContent : '', CSP: window.__csp.join('\n')};
-	})()`))
+	check, err := chromedp.Run(bctx, chromedp.Evaluate[browserCheck](browserCheckJS))
 	if err != nil {
 		t.Fatal(err)
 	}
