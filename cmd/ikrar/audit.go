@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -195,6 +197,23 @@ func auditLocal(ctx context.Context, dir, keyFile string, witnesses witnessPolic
 		if err != nil {
 			return err
 		}
+		// A paper record's leaf commits to its scan's hash; the scan kept
+		// must still have it.
+		var scanProblems auditProblems
+		err = s.EachPaperRecord(func(r sqlite.PaperRecord) error {
+			switch sum := sha256.Sum256(r.Scan); {
+			case r.Scan == nil && !r.Erased:
+				scanProblems.add("paper signature %d (certificate %s): its scan is missing: deleted out of band", r.SignatureID, r.Code)
+			case r.Scan != nil && r.Erased:
+				scanProblems.add("paper signature %d (certificate %s): erased, but its scan is still stored", r.SignatureID, r.Code)
+			case r.Scan != nil && hex.EncodeToString(sum[:]) != r.ScanHash:
+				scanProblems.add("paper signature %d (certificate %s): its stored scan hashes to %x, not to the %s its leaf commits to: replaced out of band", r.SignatureID, r.Code, sum, r.ScanHash)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		// Rows first, by leaf index: the first problem names the first row
 		// touched; what follows from it (roots that no longer match) comes
 		// last.
@@ -206,6 +225,7 @@ func auditLocal(ctx context.Context, dir, keyFile string, witnesses witnessPolic
 		}
 		p.list = append(p.list, backdated.list...)
 		p.list = append(p.list, pledgeProblems.list...)
+		p.list = append(p.list, scanProblems.list...)
 		p.list = append(p.list, tableProblems.list...)
 		p.list = append(p.list, cpProblems.list...)
 		for _, f := range res.Tree {

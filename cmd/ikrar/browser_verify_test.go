@@ -35,6 +35,13 @@ type browserCheck struct {
 	CSP    string // what the page's CSP blocked
 }
 
+// browserCheckJS reads a verification page's browserCheck.
+const browserCheckJS = `(() => {
+	const b = document.getElementById('browser-check'), s = document.querySelector('main > .verdict strong');
+	return {Result: b.dataset.result, Failed: b.dataset.failed || '', Text: b.innerText,
+		Server: s ? s.textContent : '', CSP: window.__csp.join('\n')};
+})()`
+
 // TestBrowserVerify checks a certificate the way the public does, in
 // chromium: the page's script recomputes the checkpoint signature, the
 // leaf, the inclusion proof, the revocation list and the QR claim with
@@ -76,11 +83,7 @@ func TestBrowserVerify(t *testing.T) {
 		if err := chromedp.Do(sctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#browser-check[data-result]`))); err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, pageState(ctx))
 		}
-		got, err := chromedp.Run(sctx, chromedp.Evaluate[browserCheck](`(() => {
-			const b = document.getElementById('browser-check'), s = document.querySelector('main > .verdict strong');
-			return {Result: b.dataset.result, Failed: b.dataset.failed || '', Text: b.innerText,
-				Server: s ? s.textContent : '', CSP: window.__csp.join('\n')};
-		})()`))
+		got, err := chromedp.Run(sctx, chromedp.Evaluate[browserCheck](browserCheckJS))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

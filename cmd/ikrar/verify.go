@@ -146,7 +146,10 @@ type onlineRecord struct {
 	Channel      string    `json:"channel"`
 	PledgeHash   string    `json:"pledge_hash"`
 	IdentityHash string    `json:"identity_hash"`
-	Erased       bool      `json:"erased"`
+	// ScanSHA256 is the hash of a paper signature's scan, which its leaf
+	// commits to.
+	ScanSHA256 string `json:"scan_sha256"`
+	Erased     bool   `json:"erased"`
 	leafFields
 	// Verdict is what the registry checked before answering its status.
 	Verdict *struct {
@@ -259,7 +262,7 @@ func checkLogged(ctx context.Context, client *http.Client, base string, rec onli
 		return
 	}
 	sig := registry.Signature{Code: rec.Code, EventID: rec.EventID, PledgeHash: rec.PledgeHash, SignedAt: rec.SignedAt,
-		Channel: registry.Channel(rec.Channel), IdentityHash: rec.IdentityHash}
+		Channel: registry.Channel(rec.Channel), IdentityHash: rec.IdentityHash, ScanHash: rec.ScanSHA256}
 	leaf, how := served, "hash daun diterima dari registri tanpa dihitung ulang / leaf hash taken on trust from the registry"
 	if len(l.LeafPreimage) > 0 {
 		if !checkLeafContents(rec, served, v) {

@@ -72,6 +72,7 @@ func checkLeafContents(rec onlineRecord, served tlog.Hash, v *verdict) bool {
 	same("channel", e.Channel == rec.Channel)
 	same("pledge", e.PledgeHash == rec.PledgeHash)
 	same("identity", e.IdentityHash == rec.IdentityHash)
+	same("scan", e.ScanHash == rec.ScanSHA256)
 	if e.Version() >= translog.LeafV2 {
 		same("event-title", e.EventTitle == rec.EventTitle)
 		same("event-place", e.EventPlace == rec.EventPlace)

@@ -526,25 +526,10 @@ func TestVerifyOnlineVerdict(t *testing.T) {
 
 	// A registry that answers another channel for the genuine record, with
 	// its leaf hash and checks unchanged.
-	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		res, err := http.Get(base + req.URL.String())
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer res.Body.Close()
-		var b bytes.Buffer
-		b.ReadFrom(res.Body)
-		body := b.Bytes()
-		if strings.HasPrefix(req.URL.Path, "/api/v1/certificates/") {
-			body = bytes.Replace(body, []byte(`"channel":"event_code"`), []byte(`"channel":"kiosk"`), 1)
-		}
-		w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
-		w.WriteHeader(res.StatusCode)
-		w.Write(body)
-	}))
-	t.Cleanup(liar.Close)
-	code, out := runTrust(t, "verify", "--qr", genuine, "--key", keyFile, "--online", liar.URL)
+	liar := editingRegistry(t, base, func(body []byte) []byte {
+		return bytes.Replace(body, []byte(`"channel":"event_code"`), []byte(`"channel":"kiosk"`), 1)
+	})
+	code, out := runTrust(t, "verify", "--qr", genuine, "--key", keyFile, "--online", liar)
 	if code != 1 || strings.Contains(out, valid) || !strings.Contains(out, "HASIL / RESULT: ISI DAUN BERBEDA / LEAF CONTENTS DIFFER") ||
 		!strings.Contains(out, "[channel]") {
 		t.Errorf("a registry answering an edited record beside its leaf: exit %d\n%s", code, out)
@@ -567,4 +552,31 @@ func TestVerifyOnlineVerdict(t *testing.T) {
 		{"not in the log", []string{"--qr", unlogged, "--key", keyFile, "--online", base}, 1, []string{
 			"!!  TIDAK SAH / NOT VALID (record)", "the record is not in the log", "HASIL / RESULT: TIDAK SAH / NOT VALID (record)"}},
 	})
+}
+
+// editingRegistry is a registry in front of base that answers its
+// certificate API with edit applied to the body and everything else as
+// base does: one that shows a record other than the one it logged. It
+// returns its base URL.
+func editingRegistry(t *testing.T, base string, edit func([]byte) []byte) string {
+	t.Helper()
+	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		res, err := http.Get(base + req.URL.String())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(res.Body)
+		body := b.Bytes()
+		if strings.HasPrefix(req.URL.Path, "/api/v1/certificates/") {
+			body = edit(body)
+		}
+		w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
+		w.WriteHeader(res.StatusCode)
+		w.Write(body)
+	}))
+	t.Cleanup(liar.Close)
+	return liar.URL
 }

@@ -137,7 +137,7 @@ func (r *Renderer) Render(c Certificate) ([]byte, error) {
 		return nil, fmt.Errorf("render certificate %s: pledge text does not match the signed hash %.16s", c.Signature.Serial, want)
 	}
 	switch c.Signature.Ink.Kind {
-	case registry.InkStrokes, registry.InkPNG, registry.InkTyped:
+	case registry.InkStrokes, registry.InkPNG, registry.InkTyped, registry.InkPaper:
 	default:
 		return nil, fmt.Errorf("render certificate %s: unknown ink kind %q", c.Signature.Serial, c.Signature.Ink.Kind)
 	}
@@ -355,6 +355,8 @@ func (d doc) signatures(c Certificate) {
 		drawImage(d.Fpdf, "signer-signature", s.Ink.PNG, b)
 	case registry.InkTyped:
 		d.typed(cmp.Or(s.Ink.Typed, s.Name), b)
+	case registry.InkPaper:
+		d.paper(s.Witness, b)
 	}
 	d.SetXY(right, boxY+sigBoxH+1)
 	size = d.fitFont("BU", s.Name, colW, 1, 9.5, 7, ink)
@@ -376,6 +378,17 @@ func (d doc) typed(name string, b box) {
 	d.font("", 7, grey)
 	d.SetXY(b.x, b.y+b.h-noteH)
 	d.para(b.w, noteH, "(tanda tangan diketik)", "C")
+}
+
+// paper says, in the signature's place, that the pakta was signed on
+// paper before a witness: the registry keeps the scan, not a drawing.
+func (d doc) paper(witness string, b box) {
+	text := "Ditandatangani di atas kertas, disaksikan oleh " + cmp.Or(witness, "-")
+	size := d.fitFont("", text, b.w, 4, 9, 6.5, [3]int{16, 32, 96})
+	lh := lineH(size)
+	n := len(d.SplitLines([]byte(cp1252(text)), b.w))
+	d.SetXY(b.x, b.y+(b.h-float64(n)*lh)/2)
+	d.para(b.w, lh, text, "C")
 }
 
 func (d doc) verification(c Certificate, qr [][]bool) {

@@ -67,6 +67,8 @@ func testInk(t testing.TB, kind registry.InkKind) registry.Ink {
 		return registry.Ink{Kind: kind, PNG: mustGrayPNG(t, 600, 200)}
 	case registry.InkTyped:
 		return registry.Ink{Kind: kind, Typed: "André Siregar"}
+	case registry.InkPaper:
+		return registry.Ink{Kind: kind}
 	}
 	t.Fatalf("unknown ink kind %q", kind)
 	return registry.Ink{}
@@ -138,11 +140,14 @@ func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func TestRenderContent(t *testing.T) {
 	r := mustRenderer(t)
-	for _, kind := range []registry.InkKind{registry.InkStrokes, registry.InkPNG, registry.InkTyped} {
+	for _, kind := range []registry.InkKind{registry.InkStrokes, registry.InkPNG, registry.InkTyped, registry.InkPaper} {
 		t.Run(string(kind), func(t *testing.T) {
 			c := testCertificate(t, kind)
+			if kind == registry.InkPaper {
+				c.Signature.Channel, c.Signature.Witness = registry.ChannelPaper, "Ir. Made Sudarsana (Bawaslu)"
+			}
 			pdf := mustRender(t, r, c)
-			text := pdftest.Text(t, pdf)
+			text := squash(pdftest.Text(t, pdf))
 			want := []string{
 				"SERTIFIKAT IKRAR NETRALITAS ASN",
 				"Pemerintah Kabupaten Deli Serdang",
@@ -179,6 +184,10 @@ func TestRenderContent(t *testing.T) {
 			}
 			if kind != registry.InkTyped && strings.Contains(text, "diketik") {
 				t.Errorf("a drawn signature is labelled as typed")
+			}
+			const onPaper = "Ditandatangani di atas kertas, disaksikan oleh Ir. Made Sudarsana (Bawaslu)"
+			if got := strings.Contains(text, onPaper); got != (kind == registry.InkPaper) {
+				t.Errorf("PDF says %q: %v, want %v", onPaper, got, kind == registry.InkPaper)
 			}
 			if t.Failed() {
 				t.Logf("text:\n%s", text)

@@ -42,6 +42,14 @@ const (
 	ENOMATCH = "identity_mismatch"
 	// EMEDIATYPE: a JSON endpoint was sent something other than JSON.
 	EMEDIATYPE = "unsupported_media_type"
+
+	// Paper signatures (POST /api/v1/events/{id}/paper-signatures).
+	// EALREADYSIGNED: the person has a standing record of the event.
+	EALREADYSIGNED = "already_signed"
+	// ENOTPARTICIPANT: the NIP is not an eligible participant.
+	ENOTPARTICIPANT = "not_participant"
+	// EBADSCAN: the scan is not a well-formed PDF, PNG or JPEG in bounds.
+	EBADSCAN = "invalid_scan"
 )
 
 // Error is a domain error: a stable code for machines and a message in

@@ -413,6 +413,15 @@ type SignRequest struct {
 // record does not stand: its signer signs again, making a new record and
 // certificate, and the revoked one stays revoked.
 func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, existing bool, err error) {
+	if r.Channel == ChannelPaper || r.Ink.Kind == InkPaper {
+		return Signature{}, false, Errorf(EINVALID, "Tanda tangan di atas kertas dicatat oleh petugas.")
+	}
+	return s.sign(ctx, r, nil)
+}
+
+// sign is Sign; with, if set, completes the new record before its claim is
+// signed and it is stored.
+func (s *Service) sign(ctx context.Context, r SignRequest, with func(*Signature)) (sig Signature, existing bool, err error) {
 	now := s.now()
 	if prev, err := s.Store.SignatureFor(ctx, r.Event.ID, r.Employee.ID); err == nil && !prev.Revoked() {
 		return prev, true, nil
@@ -464,6 +473,9 @@ func (s *Service) Sign(ctx context.Context, r SignRequest) (sig Signature, exist
 		// The leaf (version 2) commits to the event as the signer saw it.
 		LeafVersion: 2, EventTitle: r.Event.Title, EventPlace: r.Event.Place, EventStarts: r.Event.StartsAt.UTC().Truncate(time.Millisecond),
 		EventOrg: eventOrg.Name,
+	}
+	if with != nil {
+		with(&sig)
 	}
 	if s.ClaimSigner != nil {
 		if sig.ClaimToken, err = s.ClaimSigner(sig); err != nil {

@@ -14,6 +14,10 @@ const (
 	ChannelEventCode    Channel = "event_code"
 	ChannelKiosk        Channel = "kiosk"
 	ChannelOperator     Channel = "operator"
+	// ChannelPaper is a signature made on paper (the pakta signed at the
+	// ceremony, or by staff without a phone) and recorded by an officer
+	// with its scan and witness.
+	ChannelPaper Channel = "paper"
 )
 
 // Label is the channel in Indonesian.
@@ -27,6 +31,8 @@ func (c Channel) Label() string {
 		return "Kios (diverifikasi operator)"
 	case ChannelOperator:
 		return "Dibantu operator"
+	case ChannelPaper:
+		return "Di atas kertas (disaksikan)"
 	}
 	return string(c)
 }
@@ -56,6 +62,16 @@ type Signature struct {
 	Channel    Channel
 	ClientIP   string
 	UserAgent  string
+
+	// ScanHash is the hex SHA-256 of a paper signature's scan, which its
+	// leaf commits to (kept after an erasure, like the leaf); Witness is
+	// who witnessed it, personal data that an erasure removes with the
+	// scan. Both are empty for other channels.
+	ScanHash string
+	Witness  string
+	// Scan is a new paper record's scan, set only until it is stored with
+	// it; the store serves it on its own (PaperScan).
+	Scan *PaperScan
 
 	// IdentitySalt is random per record; the transparency log holds only
 	// IdentityHash, a hash of the salt, NIP and name, so erasing the three

@@ -149,6 +149,8 @@ type EventStats struct {
 	Eligible int
 	Signed   int
 	Revoked  int
+	// Paper counts the standing records signed on paper, among Signed.
+	Paper int
 }
 
 // SignatureStore keeps ikrar records and revocations.
@@ -194,6 +196,9 @@ type SignatureStore interface {
 	// does and deletes the employee from the roster; it returns the codes
 	// of the records.
 	EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error)
+	// PaperScan returns the stored scan of a paper signature; ENOTFOUND if
+	// none (another channel, or erased).
+	PaperScan(ctx context.Context, signatureID int64) (PaperScan, error)
 }
 
 // UserStore keeps admin accounts, their sessions and API tokens, and the

@@ -11,7 +11,7 @@ import (
 // here.
 var AuditActions = []string{
 	"organization.create", "roster.import", "pledge.create", "event.create", "event.open", "event.closed",
-	"participants.upload", "participants.clear", "certificate.revoke", "certificate.erase", "employee.erase",
+	"participants.upload", "participants.clear", "certificate.paper", "certificate.revoke", "certificate.erase", "employee.erase",
 	"links.view", "link.reissue", "export.recap", "export.signatures", "export.berita_acara", "export.certificates",
 	"export.followup", "export.links", "user.create", "user.role", "user.reset_password", "user.password",
 	"user.deactivate", "user.activate", "token.create", "token.revoke", "user.login", "user.login_failed",

@@ -35,14 +35,18 @@ type Entry struct {
 	Code        string // certificate code
 	EventID     int64
 	// The event as the signer saw it when signing (version 2).
-	EventTitle   string
-	EventPlace   string // may be empty
-	EventStarts  time.Time
-	EventOrg     string // the organizing organization's name
-	PledgeHash   string // hex SHA-256 of the pledge's canonical text
-	Org          string // the signer's organization as signed (version 2)
-	HolderHash   string // hex, from HolderHash (version 2)
-	Channel      string
+	EventTitle  string
+	EventPlace  string // may be empty
+	EventStarts time.Time
+	EventOrg    string // the organizing organization's name
+	PledgeHash  string // hex SHA-256 of the pledge's canonical text
+	Org         string // the signer's organization as signed (version 2)
+	HolderHash  string // hex, from HolderHash (version 2)
+	Channel     string
+	// ScanHash is the hex SHA-256 of the scan of a paper signature: a
+	// version 2 signature leaf of channel "paper" commits to it, and only
+	// such a leaf has it.
+	ScanHash     string
 	SignedAt     time.Time // encoded in UTC, truncated to milliseconds
 	IdentityHash string    // hex, from IdentityHash
 	// Record is the hex leaf hash of the signature leaf a version 2
@@ -53,6 +57,10 @@ type Entry struct {
 	PDFHash   string // issuance only: hex SHA-256 of the issued PDF
 	IssuedAt  time.Time
 }
+
+// ChannelPaper is the channel of a signature made on paper and recorded by
+// an officer (registry.ChannelPaper): its version 2 leaf has a scan line.
+const ChannelPaper = "paper"
 
 // The first line of every encoded leaf; a new encoding gets a new version
 // and old leaves keep theirs.
@@ -125,6 +133,9 @@ func (e Entry) encodeV2() []byte {
 		b = appendLine(b, "org", e.Org)
 		b = appendLine(b, "holder", e.HolderHash)
 		b = appendLine(b, "channel", e.Channel)
+		if e.Channel == ChannelPaper {
+			b = appendLine(b, "scan", e.ScanHash)
+		}
 		b = appendLine(b, "signed", formatTime(e.SignedAt))
 		b = appendLine(b, "identity", e.IdentityHash)
 	}
@@ -176,8 +187,8 @@ func (e Entry) validate() error {
 	case !validField(e.Code):
 		return fmt.Errorf("code %q is empty or has control characters", e.Code)
 	case e.EventTitle != "" || e.EventPlace != "" || !e.EventStarts.IsZero() || e.EventOrg != "" || e.Org != "" ||
-		e.HolderHash != "" || e.Record != "" || e.PDFHash != "" || !e.IssuedAt.IsZero():
-		return fmt.Errorf("a version 1 leaf has no event snapshot, organization, holder, record or PDF")
+		e.HolderHash != "" || e.Record != "" || e.PDFHash != "" || !e.IssuedAt.IsZero() || e.ScanHash != "" || e.Channel == ChannelPaper:
+		return fmt.Errorf("a version 1 leaf has no event snapshot, organization, holder, record, PDF or paper scan")
 	}
 	if e.Kind == KindSignature {
 		if e.Reason != "" || !e.RevokedAt.IsZero() {
@@ -205,7 +216,8 @@ func (e Entry) validateV2() error {
 		return fmt.Errorf("code %q is empty or has control characters", e.Code)
 	}
 	sigFields := e.EventID != 0 || e.EventTitle != "" || e.EventPlace != "" || !e.EventStarts.IsZero() || e.EventOrg != "" ||
-		e.PledgeHash != "" || e.Org != "" || e.HolderHash != "" || e.Channel != "" || !e.SignedAt.IsZero() || e.IdentityHash != ""
+		e.PledgeHash != "" || e.Org != "" || e.HolderHash != "" || e.Channel != "" || !e.SignedAt.IsZero() || e.IdentityHash != "" ||
+		e.ScanHash != ""
 	switch e.Kind {
 	case KindSignature:
 		switch {
@@ -229,6 +241,10 @@ func (e Entry) validateV2() error {
 			return fmt.Errorf("holder hash %q is not 64 lower-case hex digits", e.HolderHash)
 		case !validField(e.Channel):
 			return fmt.Errorf("channel %q is empty or has control characters", e.Channel)
+		case e.Channel == ChannelPaper && !isHex256(e.ScanHash):
+			return fmt.Errorf("scan hash %q of a paper signature is not 64 lower-case hex digits", e.ScanHash)
+		case e.Channel != ChannelPaper && e.ScanHash != "":
+			return fmt.Errorf("a signature of channel %q has no scan", e.Channel)
 		case !validTime(e.SignedAt):
 			return fmt.Errorf("signing time %v out of range", e.SignedAt)
 		case !isHex256(e.IdentityHash):

@@ -165,7 +165,7 @@ func FuzzDecodeProof(f *testing.F) {
 // FuzzParseEntry reads leaf preimages, which the API hands to verifiers and
 // monitors: what it accepts must be valid and encode back to the same bytes.
 func FuzzParseEntry(f *testing.F) {
-	for _, name := range []string{"leaf-v1-signature", "leaf-v1-revocation", "leaf-v2-signature", "leaf-v2-revocation", "leaf-v2-issuance"} {
+	for _, name := range []string{"leaf-v1-signature", "leaf-v1-revocation", "leaf-v2-signature", "leaf-v2-revocation", "leaf-v2-issuance", "leaf-v2-paper"} {
 		b, err := os.ReadFile("testdata/" + name + ".json")
 		if err != nil {
 			f.Fatal(err)

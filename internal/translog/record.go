@@ -34,7 +34,7 @@ func SignatureEntry(s registry.Signature) Entry {
 	return Entry{
 		LeafVersion: LeafV2, Kind: KindSignature, Code: s.Code, EventID: s.EventID,
 		EventTitle: s.EventTitle, EventPlace: s.EventPlace, EventStarts: s.EventStarts, EventOrg: s.EventOrg,
-		PledgeHash: s.PledgeHash, Org: s.OrgName, HolderHash: holder, Channel: string(s.Channel),
+		PledgeHash: s.PledgeHash, Org: s.OrgName, HolderHash: holder, Channel: string(s.Channel), ScanHash: s.ScanHash,
 		SignedAt: s.SignedAt, IdentityHash: identity,
 	}
 }

@@ -33,6 +33,7 @@ type leafFields struct {
 	Org         string `json:"org,omitempty"`
 	Holder      string `json:"holder,omitempty"`
 	Channel     string `json:"channel,omitempty"`
+	Scan        string `json:"scan,omitempty"`
 	Signed      string `json:"signed,omitempty"`
 	Identity    string `json:"identity,omitempty"`
 	Record      string `json:"record,omitempty"`
@@ -71,7 +72,7 @@ func mustTime(t *testing.T, s string) time.Time {
 func (f leafFields) entry(t *testing.T, version int) Entry {
 	return Entry{LeafVersion: version, Kind: Kind(f.Kind), Code: f.Code, EventID: f.Event, EventTitle: f.EventTitle,
 		EventPlace: f.EventPlace, EventStarts: mustTime(t, f.EventStarts), EventOrg: f.EventOrg, PledgeHash: f.Pledge,
-		Org: f.Org, HolderHash: f.Holder, Channel: f.Channel, SignedAt: mustTime(t, f.Signed), IdentityHash: f.Identity,
+		Org: f.Org, HolderHash: f.Holder, Channel: f.Channel, ScanHash: f.Scan, SignedAt: mustTime(t, f.Signed), IdentityHash: f.Identity,
 		Record: f.Record, Reason: f.Reason, RevokedAt: mustTime(t, f.Revoked), PDFHash: f.PDF, IssuedAt: mustTime(t, f.Issued)}
 }
 
@@ -98,7 +99,12 @@ func leafVectors(t *testing.T) map[string]leafVector {
 	pdf := sha256.Sum256([]byte("%PDF-1.7 example certificate\n"))
 	v2iss := leafFields{Kind: "issuance", Code: v2.Code, Record: LeafHex(record), PDF: hex.EncodeToString(pdf[:]),
 		Issued: "2024-10-23T02:00:05.250Z"}
+	scan := sha256.Sum256([]byte("%PDF-1.7 example scan of a signed pakta\n"))
+	v2paper := v2
+	v2paper.Channel, v2paper.Scan = "paper", hex.EncodeToString(scan[:])
 	return map[string]leafVector{
+		"leaf-v2-paper.json": {Description: "a signature leaf of version 2 made on paper: channel paper and, after it, scan, the " +
+			"SHA-256 of the 40 bytes \"%PDF-1.7 example scan of a signed pakta\\n\" the officer uploaded", Version: 2, Fields: v2paper},
 		"leaf-v1-signature.json":  {Description: "a signature leaf of version 1 (records made before version 2)", Version: 1, Fields: v1},
 		"leaf-v1-revocation.json": {Description: "a revocation leaf of version 1", Version: 1, Fields: v1rev, ReasonText: "Data ganda"},
 		"leaf-v2-signature.json": {Description: "a signature leaf of version 2; the event place shows the escaping of %; " +
@@ -240,6 +246,7 @@ func TestValidateV2Strict(t *testing.T) {
 	sig := vs["leaf-v2-signature.json"].Fields.entry(t, 2)
 	rev := vs["leaf-v2-revocation.json"].Fields.entry(t, 2)
 	iss := vs["leaf-v2-issuance.json"].Fields.entry(t, 2)
+	paper := vs["leaf-v2-paper.json"].Fields.entry(t, 2)
 	for _, tt := range []struct {
 		name string
 		e    Entry
@@ -252,6 +259,14 @@ func TestValidateV2Strict(t *testing.T) {
 		{"signature with a newline in the title", sig, func(e *Entry) { e.EventTitle += "\nholder x" }},
 		{"signature with a record", sig, func(e *Entry) { e.Record = iss.Record }},
 		{"signature with upper-case identity", sig, func(e *Entry) { e.IdentityHash = "AB" + e.IdentityHash[2:] }},
+		{"paper signature without scan", paper, func(e *Entry) { e.ScanHash = "" }},
+		{"paper signature with a short scan hash", paper, func(e *Entry) { e.ScanHash = e.ScanHash[:62] }},
+		{"signature of another channel with a scan", sig, func(e *Entry) { e.ScanHash = paper.ScanHash }},
+		{"paper signature in version 1", paper, func(e *Entry) {
+			e.LeafVersion = 1
+			e.EventTitle, e.EventPlace, e.EventStarts, e.EventOrg, e.Org, e.HolderHash = "", "", time.Time{}, "", "", ""
+		}},
+		{"revocation with a scan", rev, func(e *Entry) { e.ScanHash = paper.ScanHash }},
 		{"revocation with an event", rev, func(e *Entry) { e.EventID = 12 }},
 		{"revocation without record", rev, func(e *Entry) { e.Record = "" }},
 		{"revocation with a PDF", rev, func(e *Entry) { e.PDFHash = iss.PDFHash }},
@@ -287,7 +302,10 @@ func TestRecordLeavesMatchVectors(t *testing.T) {
 		Position: "Analis Kebijakan Ahli Muda", Rank: "Penata (III/c)", Unit: "Bidang Perencanaan"}
 	r := vs["leaf-v2-revocation.json"]
 	i := vs["leaf-v2-issuance.json"].Fields
+	p := s
+	p.Channel, p.ScanHash = registry.ChannelPaper, vs["leaf-v2-paper.json"].Fields.Scan
 	for name, got := range map[string]Entry{
+		"leaf-v2-paper.json":      SignatureEntry(p),
 		"leaf-v2-signature.json":  SignatureEntry(s),
 		"leaf-v2-revocation.json": RevocationEntry(s, registry.Revocation{Reason: r.ReasonText, RevokedAt: mustTime(t, r.Fields.Revoked), LeafVersion: 2}),
 		"leaf-v2-issuance.json":   IssuanceEntry(s, i.PDF, mustTime(t, i.Issued)),

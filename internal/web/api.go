@@ -30,6 +30,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	auth.GET("/events/:id", s.apiEvent)
 	auth.POST("/events/:id/open", s.apiSetStatus(registry.StatusOpen))
 	auth.POST("/events/:id/close", s.apiSetStatus(registry.StatusClosed))
+	auth.POST("/events/:id/paper-signatures", s.apiPaper, s.authorizePaper, s.paperBody)
 	auth.POST("/certificates/:code/revoke", s.apiRevoke)
 	auth.POST("/certificates/:code/erase", s.apiErase)
 }
@@ -130,6 +131,8 @@ type eventJSON struct {
 	URL             string     `json:"url"`
 	Eligible        *int       `json:"eligible,omitempty"`
 	Signed          *int       `json:"signed,omitempty"`
+	// Paper counts the standing records signed on paper, among signed.
+	Paper *int `json:"paper,omitempty"`
 	// Revoked counts the event's revoked records; a person who signed
 	// again after a revocation counts in signed too.
 	Revoked *int `json:"revoked,omitempty"`
@@ -219,7 +222,7 @@ func (s *Server) apiEvent(c *echo.Context) error {
 		return err
 	}
 	out := s.eventJSON(e)
-	out.Eligible, out.Signed, out.Revoked = &st.Eligible, &st.Signed, &st.Revoked
+	out.Eligible, out.Signed, out.Revoked, out.Paper = &st.Eligible, &st.Signed, &st.Revoked, &st.Paper
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -356,14 +359,17 @@ type certificateJSON struct {
 	PledgeHash string    `json:"pledge_hash"`
 	// IdentityHash is the salted commitment to name and NIP the leaf
 	// holds (public in the log): with it a client recomputes the leaf.
-	IdentityHash string          `json:"identity_hash"`
-	PledgeText   string          `json:"pledge_text"`
-	PDFSHA256    string          `json:"pdf_sha256,omitempty"`
-	Erased       bool            `json:"erased"`
-	Revocation   *revocationJSON `json:"revocation,omitempty"`
-	VerifyURL    string          `json:"verify_url"`
-	Log          *logProof       `json:"log,omitempty"`
-	Verdict      *verdict        `json:"verdict,omitempty"`
+	IdentityHash string `json:"identity_hash"`
+	PledgeText   string `json:"pledge_text"`
+	PDFSHA256    string `json:"pdf_sha256,omitempty"`
+	// ScanSHA256 is the SHA-256 of a paper signature's scan, which its
+	// leaf commits to; the scan itself is for officers only.
+	ScanSHA256 string          `json:"scan_sha256,omitempty"`
+	Erased     bool            `json:"erased"`
+	Revocation *revocationJSON `json:"revocation,omitempty"`
+	VerifyURL  string          `json:"verify_url"`
+	Log        *logProof       `json:"log,omitempty"`
+	Verdict    *verdict        `json:"verdict,omitempty"`
 }
 
 type revocationJSON struct {
@@ -380,7 +386,7 @@ func (s *Server) certificateView(r record) certificateJSON {
 		EventTitle: r.Event.Title, EventPlace: r.Event.Place, EventStarts: r.Event.StartsAt, EventOrg: r.Org.Name,
 		PledgeURL: s.opt.BaseURL + "/api/v1/pledges/" + r.Sig.PledgeHash,
 		SignedAt:  r.Sig.SignedAt, Channel: string(r.Sig.Channel), PledgeHash: r.Sig.PledgeHash, IdentityHash: r.Sig.IdentityHash, PDFSHA256: r.Sig.PDFHash,
-		Erased: r.Sig.Erased(), VerifyURL: s.verifyURL(r.Sig.Code)}
+		ScanSHA256: r.Sig.ScanHash, Erased: r.Sig.Erased(), VerifyURL: s.verifyURL(r.Sig.Code)}
 	out.PledgeText = pledgeText(r.Pledge, r.Org.Name)
 	if r.Sig.Revoked() {
 		out.Status = "revoked"

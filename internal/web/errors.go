@@ -19,7 +19,7 @@ func statusOf(code string) int {
 	switch code {
 	case registry.EINVALID, registry.EBADINK:
 		return http.StatusBadRequest
-	case registry.ECONSENT, registry.EBADROSTER:
+	case registry.ECONSENT, registry.EBADROSTER, registry.ENOTPARTICIPANT, registry.EBADSCAN:
 		return http.StatusUnprocessableEntity
 	case registry.EUNAUTHORIZED, registry.ETOKENEXPIRED:
 		return http.StatusUnauthorized
@@ -27,7 +27,7 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case registry.ENOTFOUND:
 		return http.StatusNotFound
-	case registry.ECONFLICT, registry.ENOTOPEN:
+	case registry.ECONFLICT, registry.ENOTOPEN, registry.EALREADYSIGNED:
 		return http.StatusConflict
 	case registry.ENAMEREQUIRED:
 		return http.StatusPreconditionRequired

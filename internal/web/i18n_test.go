@@ -34,6 +34,7 @@ var i18nPeople = []person{
 	{NIP: "198609262015052001", Name: "Siti Aminah Lubis", Position: "Analis Kebijakan", Unit: "Bagian Hukum", Category: "PNS"},
 	{NIP: "199001152019031002", Name: "Rudi Siregar", Position: "Analis Hukum", Unit: "Bagian Hukum", Category: "PNS"},
 	{NIP: "199203042020122001", Name: "Fitri Handayani", Position: "Perawat", Unit: "Puskesmas Lubuk Pakam", Category: "PPPK"},
+	{NIP: "198512312010011004", Name: "Made Wirawan", Position: "Pranata Komputer", Unit: "Bagian Hukum", Category: "PNS"},
 }
 
 // i18nSite is a registry with one of everything, for walking every page.
@@ -63,6 +64,15 @@ func newI18nSite(t *testing.T) *i18nSite {
 		t.Fatalf("revoke: status %d: %s", r.Status, r.Body)
 	}
 
+	// A signature on paper, for its scan's download.
+	ct, body := paperBody(t, map[string]string{"nip": i18nPeople[3].NIP, "witness_name": "Rina Marpaung"}, "pakta.png", scanPNG(t))
+	r := a.do(t, "POST", fmt.Sprintf("/api/v1/events/%d/paper-signatures", e.ID), token, ct, body)
+	var paper paperJSON
+	r.decode(t, &paper)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("paper signature: %d %s", r.Status, r.Body)
+	}
+
 	admin := a.browser(t)
 	admin.login(super)
 	// A roster import from the page, for the import's own page.
@@ -84,9 +94,10 @@ func newI18nSite(t *testing.T) *i18nSite {
 	confirm := phone.submit(phone.get(slug), slug, url.Values{"nip": {i18nPeople[2].NIP}, "code": {e.EventCode}})
 	s := &i18nSite{app: a, admin: admin,
 		userData: []string{org.Name, e.URL, "Deklarasi Netralitas ASN 2024", "Aula Kantor Bupati", "Drs. H. Ahmad Fauzi, M.Si.", "Sekretaris Daerah",
-			registry.DefaultPledge().Title, reason, super.Name, officer.Name, "pegawai.csv"},
+			registry.DefaultPledge().Title, reason, super.Name, officer.Name, "pegawai.csv", "Rina Marpaung"},
 		params: map[string]string{"slug": e.URL[strings.LastIndex(e.URL, "/")+1:], "token": personal, "code": signed.Certificate.Code,
-			"claim": qr[strings.LastIndex(qr, "/")+1:], "job": imp.URL.Path[len("/admin/imports/"):], "alias": alias},
+			"claim": qr[strings.LastIndex(qr, "/")+1:], "job": imp.URL.Path[len("/admin/imports/"):], "alias": alias,
+			"paper": paper.Certificate.Code},
 		ids: map[string]string{"/admin/orgs/": fmt.Sprint(org.ID), "/admin/events/": fmt.Sprint(e.ID),
 			"/admin/users/": fmt.Sprint(officer.ID), "/admin/pledges/": "1"},
 		query: map[string]string{"/c/:code": "k=" + pdf.Query().Get("k"), "/c/:code/sertifikat.pdf": "k=" + pdf.Query().Get("k"),

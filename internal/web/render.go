@@ -57,7 +57,7 @@ func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap, consts func(
 		}
 		p.set[l] = set
 	}
-	for _, required := range slices.Concat(corePages, userPages, opsPages, exportPages) {
+	for _, required := range slices.Concat(corePages, userPages, opsPages, exportPages, paperPages) {
 		if p.set[i18n.Default][required] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", required)
 		}

@@ -242,6 +242,9 @@ func (s *Server) Handler() *echo.Echo {
 	admin.GET("/certificates/:code", s.adminCertificate)
 	admin.POST("/certificates/:code/revoke", s.adminRevoke)
 	admin.POST("/certificates/:code/erase", s.adminErase)
+	admin.GET("/events/:id/paper", s.paperPage)
+	admin.POST("/events/:id/paper/upload", s.paperRecord, uploadCSRF, s.authorizePaper, s.paperBody)
+	admin.GET("/scans/:paper", s.paperScan)
 	s.userRoutes(admin)
 	s.opsRoutes(pages, admin)
 	s.exportRoutes(admin, uploadCSRF)
@@ -291,6 +294,8 @@ var uploadRoutes = map[string]bool{
 	"/admin/orgs/:id/import":                     true,
 	"/admin/events/:id/participants/import":      true,
 	"/api/v1/organizations/:id/employees/import": true,
+	"/admin/events/:id/paper/upload":             true,
+	"/api/v1/events/:id/paper-signatures":        true,
 }
 
 // rawBodyKey holds the request body as the client sent it, for largeBody.

@@ -29,6 +29,7 @@ var auditLabels = map[string]string{
 	"event.closed":        "Menutup acara",
 	"participants.upload": "Mengunggah daftar peserta acara",
 	"participants.clear":  "Mengosongkan daftar peserta acara",
+	"certificate.paper":   "Mencatat tanda tangan di atas kertas",
 	"certificate.revoke":  "Mencabut sertifikat",
 	"certificate.erase":   "Menghapus data pribadi sertifikat",
 	"employee.erase":      "Menghapus data pribadi pegawai",

@@ -188,7 +188,7 @@
     code: ['code'], event: ['event_id'], pledge: ['pledge_hash'], signed: ['signed_at'], channel: ['channel'],
     identity: ['identity_hash'], 'event-title': ['event_title', 'event'], 'event-place': ['event_place'],
     'event-starts': ['event_starts_at', 'event_starts'], 'event-org': ['event_organization', 'event_org'],
-    org: ['organization'], holder: ['holder_hash', 'holder_commitment']
+    org: ['organization'], holder: ['holder_hash', 'holder_commitment'], scan: ['scan_sha256']
   };
   var times = { signed: 1, 'event-starts': 1 };
   function differs(f, rec) {

@@ -202,3 +202,39 @@ func (s *LogSnapshot) EachPledge(fn func(registry.PledgeVersion) error) error {
 	}
 	return rows.Err()
 }
+
+// PaperRecord is a paper signature as the auditor checks it: the scan
+// hash its leaf commits to and the stored scan's bytes (nil once erased,
+// or if the scan row is missing).
+type PaperRecord struct {
+	SignatureID int64
+	Code        string
+	ScanHash    string
+	Erased      bool
+	Scan        []byte
+}
+
+// EachPaperRecord calls fn with every record of channel paper, one scan in
+// memory at a time: the auditor checks that each stored scan still hashes
+// to what the record's leaf commits to.
+func (s *LogSnapshot) EachPaperRecord(fn func(PaperRecord) error) error {
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT s.id, s.code, s.scan_hash, s.erased_at, p.scan
+		FROM signatures s LEFT JOIN paper_scans p ON p.signature_id = s.id
+		WHERE s.channel = ? ORDER BY s.id`, registry.ChannelPaper)
+	if err != nil {
+		return fmt.Errorf("read paper records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r PaperRecord
+		var erased int64
+		if err := rows.Scan(&r.SignatureID, &r.Code, &r.ScanHash, &erased, &r.Scan); err != nil {
+			return fmt.Errorf("read paper records: %w", err)
+		}
+		r.Erased = erased != 0
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -113,7 +113,7 @@ func eraseSignature(ctx context.Context, tx *sql.Tx, signatureID int64, at time.
 	res, err := tx.ExecContext(ctx, `UPDATE signatures SET employee_id = NULL, nip = '', name = '', position = '', rank = '',
 		unit = '', ink_kind = ?, ink = x'', identity_salt = NULL, client_ip = '', user_agent = '',
 		pdf_hash = CASE WHEN EXISTS (SELECT 1 FROM issuances i WHERE i.signature_id = signatures.id) THEN pdf_hash ELSE '' END,
-		legacy_pdf_hash = '', erased_at = ?
+		legacy_pdf_hash = '', witness = '', erased_at = ?
 		WHERE id = ? AND erased_at = 0`, registry.InkErased, ms(at), signatureID)
 	if err != nil {
 		return err
@@ -125,6 +125,11 @@ func eraseSignature(ctx context.Context, tx *sql.Tx, signatureID int64, at time.
 	// issuance row stays for its leaf.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM certificate_pdfs WHERE signature_id = ?`, signatureID); err != nil {
 		return fmt.Errorf("delete erased certificate: %w", err)
+	}
+	// A paper signature's scan shows the person's hand and name; its hash
+	// stays in the record for its leaf.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM paper_scans WHERE signature_id = ?`, signatureID); err != nil {
+		return fmt.Errorf("delete erased paper scan: %w", err)
 	}
 	return nil
 }

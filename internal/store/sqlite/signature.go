@@ -18,7 +18,7 @@ const signatureColumns = `s.id, s.event_id, COALESCE(s.employee_id, 0), s.code, 
 	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
 	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash, s.claim_token, s.legacy_pdf_hash,
 	s.identity_salt, s.leaf_version, s.event_title, s.event_place, s.event_starts, s.event_org, s.holder_hash,
-	r.leaf_version, c.leaf_index, c.issued_at`
+	r.leaf_version, c.leaf_index, c.issued_at, s.scan_hash, s.witness`
 
 const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id
 	LEFT JOIN issuances c ON c.signature_id = s.id`
@@ -44,7 +44,7 @@ func scanSignatureWith(sc scanner, withInk bool, extra ...any) (registry.Signatu
 		&s.Category, &s.PledgeHash, &s.Ink.Kind, &inkBlob, &s.Consent, &signed, &s.Channel, &s.ClientIP, &s.UserAgent,
 		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash, &s.ClaimToken, &s.LegacyPDFHash,
 		&s.IdentitySalt, &s.LeafVersion, &s.EventTitle, &s.EventPlace, &starts, &s.EventOrg, &s.HolderHash,
-		&rVersion, &pLeaf, &pAt}
+		&rVersion, &pLeaf, &pAt, &s.ScanHash, &s.Witness}
 	err := sc.Scan(append(dest, extra...)...)
 	if err != nil {
 		return s, err
@@ -155,17 +155,23 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 	s.LeafIndex = lg.n
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
 		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
-		leaf_version, event_title, event_place, event_starts, event_org, holder_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		leaf_version, event_title, event_place, event_starts, event_org, holder_hash, scan_hash, witness)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
 		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken,
-		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash)
+		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash, s.ScanHash, s.Witness)
 	if err != nil {
 		s.LeafIndex = -1
 		return mapErr(err, "Tanda tangan")
 	}
 	if s.ID, err = res.LastInsertId(); err != nil {
 		return err
+	}
+	if s.Scan != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO paper_scans (signature_id, content_type, scan) VALUES (?, ?, ?)`,
+			s.ID, s.Scan.ContentType, s.Scan.Data); err != nil {
+			return fmt.Errorf("store paper scan of %d: %w", s.ID, err)
+		}
 	}
 	if err := lg.append(entry.Hash()); err != nil {
 		return fmt.Errorf("log signature %d: %w", s.ID, err)
@@ -421,4 +427,11 @@ func (db *DB) MarkPDFUnmatched(ctx context.Context, signatureID int64) error {
 			AND NOT EXISTS (SELECT 1 FROM certificate_pdfs WHERE signature_id = signatures.id)`, signatureID)
 		return err
 	})
+}
+
+// PaperScan returns the stored scan of a paper signature.
+func (db *DB) PaperScan(ctx context.Context, signatureID int64) (registry.PaperScan, error) {
+	var p registry.PaperScan
+	err := db.queryRow(ctx, `SELECT content_type, scan FROM paper_scans WHERE signature_id = ?`, signatureID).Scan(&p.ContentType, &p.Data)
+	return p, mapErr(err, "Pindaian")
 }

@@ -196,7 +196,8 @@ func (db *DB) ScopedEventStats(ctx context.Context, e registry.Event, scope stri
 	if err != nil {
 		return st, err
 	}
-	records := `SELECT COUNT(s.id), COUNT(r.id) FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
+	records := `SELECT COUNT(s.id), COUNT(r.id), COALESCE(SUM(s.channel = 'paper' AND r.id IS NULL), 0)
+		FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
 	args := []any{e.ID}
 	if !strings.HasPrefix(eventPath, scope) {
 		records += ` JOIN employees e ON e.id = s.employee_id JOIN organizations o ON o.id = e.org_id
@@ -205,7 +206,7 @@ func (db *DB) ScopedEventStats(ctx context.Context, e registry.Event, scope stri
 	} else {
 		records += ` WHERE s.event_id = ? AND s.erased_at = 0`
 	}
-	err = db.read.QueryRowContext(ctx, records, args...).Scan(&st.Signed, &st.Revoked)
+	err = db.read.QueryRowContext(ctx, records, args...).Scan(&st.Signed, &st.Revoked, &st.Paper)
 	st.Signed -= st.Revoked
 	return st, err
 }
