@@ -68,6 +68,9 @@ func (m *Monitor) Add(index int64, b []byte) ([]string, error) {
 	}
 	var at time.Time
 	switch e.Kind {
+	case KindDocument:
+		// About an event, not a record: only its time is judged.
+		at = e.Uploaded
 	case KindSignature:
 		at = e.SignedAt
 		leaf := LeafHex(e.Hash())

@@ -40,6 +40,8 @@ type leafFields struct {
 	Revoked     string `json:"revoked,omitempty"`
 	PDF         string `json:"pdf,omitempty"`
 	Issued      string `json:"issued,omitempty"`
+	Purpose     string `json:"purpose,omitempty"`
+	Uploaded    string `json:"uploaded,omitempty"`
 }
 
 type leafVector struct {
@@ -72,7 +74,8 @@ func (f leafFields) entry(t *testing.T, version int) Entry {
 	return Entry{LeafVersion: version, Kind: Kind(f.Kind), Code: f.Code, EventID: f.Event, EventTitle: f.EventTitle,
 		EventPlace: f.EventPlace, EventStarts: mustTime(t, f.EventStarts), EventOrg: f.EventOrg, PledgeHash: f.Pledge,
 		Org: f.Org, HolderHash: f.Holder, Channel: f.Channel, SignedAt: mustTime(t, f.Signed), IdentityHash: f.Identity,
-		Record: f.Record, Reason: f.Reason, RevokedAt: mustTime(t, f.Revoked), PDFHash: f.PDF, IssuedAt: mustTime(t, f.Issued)}
+		Record: f.Record, Reason: f.Reason, RevokedAt: mustTime(t, f.Revoked), PDFHash: f.PDF, IssuedAt: mustTime(t, f.Issued),
+		Purpose: f.Purpose, Uploaded: mustTime(t, f.Uploaded)}
 }
 
 // The default pledge's canonical hash (internal/registry/testdata/pledge-default.json).
@@ -98,6 +101,9 @@ func leafVectors(t *testing.T) map[string]leafVector {
 	pdf := sha256.Sum256([]byte("%PDF-1.7 example certificate\n"))
 	v2iss := leafFields{Kind: "issuance", Code: v2.Code, Record: LeafHex(record), PDF: hex.EncodeToString(pdf[:]),
 		Issued: "2024-10-23T02:00:05.250Z"}
+	ba := sha256.Sum256([]byte("%PDF-1.7 example signed Berita Acara\n"))
+	doc := leafFields{Kind: "document", Event: 12, Purpose: "berita-acara", PDF: hex.EncodeToString(ba[:]),
+		Uploaded: "2024-10-25T03:15:00.500Z"}
 	return map[string]leafVector{
 		"leaf-v1-signature.json":  {Description: "a signature leaf of version 1 (records made before version 2)", Version: 1, Fields: v1},
 		"leaf-v1-revocation.json": {Description: "a revocation leaf of version 1", Version: 1, Fields: v1rev, ReasonText: "Data ganda"},
@@ -107,6 +113,8 @@ func leafVectors(t *testing.T) map[string]leafVector {
 			Fields: v2rev, ReasonText: "Data ganda"},
 		"leaf-v2-issuance.json": {Description: "the issuance leaf of leaf-v2-signature.json's record; pdf is the SHA-256 of the " +
 			"29 bytes \"%PDF-1.7 example certificate\\n\"", Version: 2, Fields: v2iss},
+		"leaf-v2-document.json": {Description: "a document leaf: the signed Berita Acara of event 12 uploaded back; it has no code; " +
+			"pdf is the SHA-256 of the 37 bytes \"%PDF-1.7 example signed Berita Acara\\n\"", Version: 2, Fields: doc},
 	}
 }
 
@@ -240,6 +248,7 @@ func TestValidateV2Strict(t *testing.T) {
 	sig := vs["leaf-v2-signature.json"].Fields.entry(t, 2)
 	rev := vs["leaf-v2-revocation.json"].Fields.entry(t, 2)
 	iss := vs["leaf-v2-issuance.json"].Fields.entry(t, 2)
+	doc := vs["leaf-v2-document.json"].Fields.entry(t, 2)
 	for _, tt := range []struct {
 		name string
 		e    Entry
@@ -259,6 +268,14 @@ func TestValidateV2Strict(t *testing.T) {
 		{"issuance without time", iss, func(e *Entry) { e.IssuedAt = time.Time{} }},
 		{"issuance with a reason", iss, func(e *Entry) { e.Reason = rev.Reason }},
 		{"issuance in version 1", iss, func(e *Entry) { e.LeafVersion = 1 }},
+		{"document with a code", doc, func(e *Entry) { e.Code = sig.Code }},
+		{"document without event", doc, func(e *Entry) { e.EventID = 0 }},
+		{"document without purpose", doc, func(e *Entry) { e.Purpose = "" }},
+		{"document without PDF", doc, func(e *Entry) { e.PDFHash = "" }},
+		{"document without time", doc, func(e *Entry) { e.Uploaded = time.Time{} }},
+		{"document with a record", doc, func(e *Entry) { e.Record = iss.Record }},
+		{"document in version 1", doc, func(e *Entry) { e.LeafVersion = 1 }},
+		{"issuance with a purpose", iss, func(e *Entry) { e.Purpose = "berita-acara" }},
 		{"version 3", sig, func(e *Entry) { e.LeafVersion = 3 }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -287,10 +304,13 @@ func TestRecordLeavesMatchVectors(t *testing.T) {
 		Position: "Analis Kebijakan Ahli Muda", Rank: "Penata (III/c)", Unit: "Bidang Perencanaan"}
 	r := vs["leaf-v2-revocation.json"]
 	i := vs["leaf-v2-issuance.json"].Fields
+	d := vs["leaf-v2-document.json"].Fields
 	for name, got := range map[string]Entry{
 		"leaf-v2-signature.json":  SignatureEntry(s),
 		"leaf-v2-revocation.json": RevocationEntry(s, registry.Revocation{Reason: r.ReasonText, RevokedAt: mustTime(t, r.Fields.Revoked), LeafVersion: 2}),
 		"leaf-v2-issuance.json":   IssuanceEntry(s, i.PDF, mustTime(t, i.Issued)),
+		"leaf-v2-document.json": DocumentEntry(registry.EventDocument{EventID: d.Event, Purpose: registry.DocumentPurpose(d.Purpose),
+			SHA256: d.PDF, UploadedAt: mustTime(t, d.Uploaded)}),
 	} {
 		want := vs[name].Fields.entry(t, 2).Encode()
 		if string(got.Encode()) != string(want) {
