@@ -431,8 +431,8 @@ var messages = map[string]string{
 
 // pageTextSets and messageSets hold the catalog of each feature.
 var (
-	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts, pdfrecPageTexts, verdictPageTexts, browserPageTexts, leafPageTexts, forkPageTexts, witnessPageTexts, deployPageTexts, progressPageTexts, resignPageTexts, excelPageTexts}
-	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages, tilesMessages, forkMessages, witnessMessages, upgradeMessages, diskMessages, progressMessages, excelMessages}
+	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts, pdfrecPageTexts, verdictPageTexts, browserPageTexts, leafPageTexts, forkPageTexts, witnessPageTexts, deployPageTexts, progressPageTexts, resignPageTexts, excelPageTexts, beritaPageTexts}
+	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages, tilesMessages, forkMessages, witnessMessages, upgradeMessages, diskMessages, progressMessages, excelMessages, beritaMessages}
 )
 
 // catalog is every text with its English.

@@ -133,9 +133,16 @@ func (s *Service) AddSignedBeritaAcara(ctx context.Context, a Actor, eventID int
 	d.EventID, d.Purpose, d.Size, d.SHA256 = e.ID, PurposeBeritaAcara, int64(len(pdf)), hex.EncodeToString(sum[:])
 	d.UploadedBy, d.UploaderName, d.UploadedAt = a.User.ID, a.User.Name, s.now().UTC().Truncate(time.Millisecond)
 	if err := s.Store.AddEventDocument(ctx, &d, pdf); err != nil {
-		return d, fmt.Errorf("keep signed Berita Acara of event %d: %w", e.ID, err)
+		return d, fmt.Errorf("keep the signed minutes of event %d: %w", e.ID, err)
 	}
 	return d, s.audit(ctx, a.User, a.IP, "event.berita_acara_signed", e.OrgID, fmt.Sprintf("event:%d", e.ID), "sha256 "+d.SHA256)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// AuthorizeEventPaperwork checks that a may keep documents with event id,
+// before an upload's body is read.
+func (s *Service) AuthorizeEventPaperwork(ctx context.Context, a Actor, id int64) error {
+	_, _, err := s.paperworkEvent(ctx, a, id)
+	return err
+}

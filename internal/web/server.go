@@ -236,6 +236,7 @@ func (s *Server) Handler() *echo.Echo {
 	s.userRoutes(admin)
 	s.opsRoutes(pages, admin)
 	s.exportRoutes(admin, uploadCSRF)
+	s.beritaRoutes(admin, uploadCSRF)
 	return e
 }
 
@@ -281,6 +282,7 @@ const maxBodyBytes = 1 << 20
 var uploadRoutes = map[string]bool{
 	"/admin/orgs/:id/import":                     true,
 	"/admin/events/:id/participants/import":      true,
+	"/admin/events/:id/berita-acara/signed":      true,
 	"/api/v1/organizations/:id/employees/import": true,
 }
 
