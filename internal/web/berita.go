@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v5"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // maxSignedBeritaAcara bounds the signed Berita Acara an officer uploads:
@@ -173,4 +175,57 @@ func (s *Server) eventDocument(c *echo.Context) error {
 	}
 	attachment(c, exportName("berita-acara-ttd", e, strconv.FormatInt(d.ID, 10), "pdf"), "application/pdf")
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+// documentJSON is a kept document as the public API gives it: what an
+// outside verifier needs to recompute its leaf and prove it in the log.
+type documentJSON struct {
+	Purpose    string    `json:"purpose"`
+	SHA256     string    `json:"sha256"`
+	UploadedAt time.Time `json:"uploaded_at"`
+	Signature  bool      `json:"electronic_signature"`
+	Log        struct {
+		Index    int64  `json:"index"`
+		LeafHash string `json:"leaf_hash"`
+		Preimage []byte `json:"preimage"`
+	} `json:"log"`
+}
+
+// apiEventDocuments lists an event's kept documents, newest first, with
+// their leaves and a signed checkpoint that covers them (docs/FORMATS.md
+// §4). Like the public event page it holds no personal data: not who
+// uploaded them.
+func (s *Server) apiEventDocuments(c *echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.store.Event(ctx, id); err != nil {
+		return err
+	}
+	docs, err := s.store.EventDocuments(ctx, id)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Documents  []documentJSON `json:"documents"`
+		Checkpoint string         `json:"checkpoint,omitempty"`
+	}{Documents: []documentJSON{}}
+	last := int64(-1)
+	for _, d := range docs {
+		j := documentJSON{Purpose: string(d.Purpose), SHA256: d.SHA256, UploadedAt: d.UploadedAt, Signature: d.HasSignature}
+		e := translog.DocumentEntry(d)
+		j.Log.Index, j.Log.LeafHash, j.Log.Preimage = d.LeafIndex, e.Hash().String(), e.Encode()
+		out.Documents = append(out.Documents, j)
+		last = max(last, d.LeafIndex)
+	}
+	if last >= 0 && s.tl.Checkpointer != nil {
+		cp, err := s.latestCheckpoint(ctx, last)
+		if err != nil {
+			return err
+		}
+		out.Checkpoint = string(cp.Note)
+	}
+	return c.JSON(http.StatusOK, out)
 }
