@@ -91,7 +91,10 @@ func TestAuditCleanAfterResigning(t *testing.T) {
 		exec(`ALTER TABLE signatures_v11 RENAME TO signatures`)
 		exec(`CREATE INDEX signatures_event_time ON signatures (event_id, signed_at)`)
 		exec(`CREATE INDEX signatures_leaf ON signatures (leaf_index)`)
-		exec(`DELETE FROM schema_migrations WHERE version = 12`)
+		// The migrations after 012 are taken back too: 014's tables.
+		exec(`DROP TABLE event_documents`)
+		exec(`DROP TABLE event_witnesses`)
+		exec(`DELETE FROM schema_migrations WHERE version >= 12`)
 	})
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(r.dir, "ikrar.db")+"?mode=ro")
 	if err != nil {
