@@ -64,7 +64,11 @@ func (m *Monitor) Add(index int64, b []byte) ([]string, error) {
 	}
 	var problems []string
 	add := func(format string, args ...any) {
-		problems = append(problems, fmt.Sprintf("leaf %d (%s of %s): ", index, e.Kind, e.Code)+fmt.Sprintf(format, args...))
+		of := e.Code
+		if e.Kind == KindDocument {
+			of = fmt.Sprintf("event %d", e.EventID)
+		}
+		problems = append(problems, fmt.Sprintf("leaf %d (%s of %s): ", index, e.Kind, of)+fmt.Sprintf(format, args...))
 	}
 	var at time.Time
 	switch e.Kind {
