@@ -87,7 +87,7 @@ func TestBrowserWitnessesAndSignedBA(t *testing.T) {
 	)
 	type outcome struct {
 		Witnesses, Alert, Documents, CSP string
-		AlertTop, ScrollW, ViewH       float64
+		AlertTop, ScrollW, ViewH         float64
 	}
 	got, err := chromedp.Run(bctx, chromedp.Evaluate[outcome](`(() => {
 		const alert = document.querySelector('#ba .alert-error');
