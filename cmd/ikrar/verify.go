@@ -37,6 +37,8 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	revFile := fs.String("revocations", "", "file with a signed revocation list, as served at /api/v1/log/revocations: check revocation offline")
 	state := fs.String("state", "", "with --online: directory remembering the checkpoints seen (default: ikrar in the user's cache directory)")
 	noState := fs.Bool("no-state", false, "with --online: remember nothing, check the checkpoint against nothing seen before")
+	document := fs.Bool("document", false, "FILE is a document kept with an event (the signed Berita Acara), not a certificate: with --online and --event, prove its SHA-256 in the log")
+	eventID := fs.Int64("event", 0, "with --document: the event's number")
 	witnessPolicyOf := witnessFlags(fs)
 	files, err := parseInterleaved(fs, args, stderr)
 	if err != nil {
@@ -80,6 +82,17 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	v := &verdict{out: stdout, witnesses: witnesses}
+	if *document {
+		if base == "" || *eventID <= 0 || len(files) != 1 {
+			return exitError{code: 2, msg: "usage: ikrar verify --document FILE.pdf --event ID --key KEYFILE --online URL [--state DIR | --no-state] [--witnesses FILE --witness-quorum N]"}
+		}
+		b, err := os.ReadFile(files[0])
+		if err != nil {
+			return exitError{code: 2, msg: fmt.Sprintf("read document: %v", err)}
+		}
+		checkDocument(ctx, newHTTPClient(), base, *eventID, b, verifiers, mem, v)
+		return v.result()
+	}
 	var pdf []byte
 	text := *qr
 	if len(files) == 1 {

@@ -11,6 +11,7 @@ import (
 // here.
 var AuditActions = []string{
 	"organization.create", "roster.import", "pledge.create", "event.create", "event.open", "event.closed",
+	"event.witness_add", "event.witness_edit", "event.witness_remove", "event.berita_acara_signed",
 	"participants.upload", "participants.clear", "certificate.paper", "certificate.revoke", "certificate.erase", "employee.erase",
 	"links.view", "link.reissue", "export.recap", "export.signatures", "export.berita_acara", "export.certificates",
 	"export.followup", "export.links", "user.create", "user.role", "user.reset_password", "user.password",

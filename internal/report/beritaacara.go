@@ -26,6 +26,8 @@ type BeritaAcara struct {
 	Date      time.Time // the day, in the organization's zone
 	Units     []UnitCount
 	Officials []Official
+	// Witnesses (KPU, Bawaslu, Forkopimda …) sign after the officials.
+	Witnesses []registry.Witness
 	Generated time.Time
 	// Log is the signed checkpoint that covers the event's records, which
 	// pins the paper to the registry's history; nil prints nothing.
@@ -71,12 +73,15 @@ func (b BeritaAcara) Opening() string {
 // WriteBeritaAcaraPDF writes the Berita Acara as an A4 PDF: the
 // declaration's day and place, the pledge text, the counts per unit, the
 // officials present and their signature blocks.
+//
+// It is PDF/A-2b, so that a certified signing service can sign it.
 func WriteBeritaAcaraPDF(w io.Writer, b BeritaAcara) error {
-	d, err := newDoc("Berita Acara Deklarasi Netralitas ASN · "+b.Event.Title, b.Org.Name,
-		"Dicetak "+b.stamp(b.Generated)+" · Berita Acara · "+b.Event.Title, b.Generated)
+	title := "Berita Acara Deklarasi Netralitas ASN · " + b.Event.Title
+	d, err := newDoc(title, b.Org.Name, "Dicetak "+b.stamp(b.Generated)+" · Berita Acara · "+b.Event.Title, b.Generated)
 	if err != nil {
 		return err
 	}
+	d.pdfA(title, b.Org.Name, b.Generated.UTC())
 	d.AddPage()
 	number := ""
 	if n := strings.TrimSpace(b.Number); n != "" {
@@ -121,7 +126,8 @@ func WriteBeritaAcaraPDF(w io.Writer, b BeritaAcara) error {
 	d.para(contentW, lh, "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.", "J")
 	d.Ln(4)
 	d.signatures(b)
-	return d.output(w, "Berita Acara PDF")
+	d.witnesses(b.Witnesses)
+	return d.outputPDFA(w, "Berita Acara PDF")
 }
 
 // logPin prints the checkpoint that covers the event's records: with it
@@ -217,6 +223,39 @@ func (d doc) signatures(b BeritaAcara) {
 			d.SetXY(x, y+blockH-10)
 			d.fit("BU", o.Name, colW, 1, 10, 7, black)
 			d.para(colW, 5, o.Name, "C")
+		}
+		d.SetXY(margin, y+blockH)
+	}
+}
+
+// witnesses draws a signature block for each witness, two to a row: the
+// institution and position, a line to sign on, and the name.
+func (d doc) witnesses(ws []registry.Witness) {
+	if len(ws) == 0 {
+		return
+	}
+	const colW, blockH = 78.0, 36.0
+	d.Ln(4)
+	d.ensure(8 + blockH)
+	d.font("B", 10, black)
+	d.para(contentW, 5, "Saksi-saksi", "C")
+	d.Ln(2)
+	for i := 0; i < len(ws); i += 2 {
+		d.ensure(blockH)
+		y := d.GetY()
+		for j, w := range ws[i:min(i+2, len(ws))] {
+			x := margin + float64(j)*(contentW-colW)
+			d.SetXY(x, y)
+			d.fit("B", w.Institution, colW, 1, 10, 7.5, black)
+			d.para(colW, 4.5, w.Institution, "C")
+			d.SetX(x)
+			d.fit("", w.Position, colW, 2, 9, 7, black)
+			d.para(colW, 4, w.Position, "C")
+			d.SetDrawColor(black[0], black[1], black[2])
+			d.Line(x+8, y+blockH-11, x+colW-8, y+blockH-11)
+			d.SetXY(x, y+blockH-10)
+			d.fit("", w.Name, colW, 1, 10, 7, black)
+			d.para(colW, 5, w.Name, "C")
 		}
 		d.SetXY(margin, y+blockH)
 	}

@@ -22,6 +22,9 @@ const (
 	// KindIssuance records that a certificate's PDF was issued, by the
 	// SHA-256 of its bytes (leaf version 2 only).
 	KindIssuance Kind = "issuance"
+	// KindDocument records a document kept with an event (the signed
+	// Berita Acara) by the SHA-256 of its bytes (leaf version 2 only).
+	KindDocument Kind = "document"
 )
 
 // Entry is one log entry: a signature, its revocation, or the issuance of
@@ -54,8 +57,10 @@ type Entry struct {
 	Record    string
 	Reason    string // revocation only: ReasonHash of the reason text
 	RevokedAt time.Time
-	PDFHash   string // issuance only: hex SHA-256 of the issued PDF
+	PDFHash   string // issuance and document: hex SHA-256 of the PDF
 	IssuedAt  time.Time
+	Purpose   string    // document only, e.g. "berita-acara"
+	Uploaded  time.Time // document only
 }
 
 // ChannelPaper is the channel of a signature made on paper and recorded by
@@ -113,6 +118,14 @@ func (e Entry) encodeV2() []byte {
 	b := make([]byte, 0, 640)
 	b = append(b, leafV2+"\n"...)
 	b = appendLine(b, "kind", string(e.Kind))
+	if e.Kind == KindDocument {
+		// A document is about an event, not a certificate: no code.
+		b = appendLine(b, "event", strconv.FormatInt(e.EventID, 10))
+		b = appendLine(b, "purpose", e.Purpose)
+		b = appendLine(b, "pdf", e.PDFHash)
+		b = appendLine(b, "uploaded", formatTime(e.Uploaded))
+		return b
+	}
 	b = appendLine(b, "code", e.Code)
 	switch e.Kind {
 	case KindRevocation:
@@ -187,8 +200,9 @@ func (e Entry) validate() error {
 	case !validField(e.Code):
 		return fmt.Errorf("code %q is empty or has control characters", e.Code)
 	case e.EventTitle != "" || e.EventPlace != "" || !e.EventStarts.IsZero() || e.EventOrg != "" || e.Org != "" ||
-		e.HolderHash != "" || e.Record != "" || e.PDFHash != "" || !e.IssuedAt.IsZero() || e.ScanHash != "" || e.Channel == ChannelPaper:
-		return fmt.Errorf("a version 1 leaf has no event snapshot, organization, holder, record, PDF or paper scan")
+		e.HolderHash != "" || e.Record != "" || e.PDFHash != "" || !e.IssuedAt.IsZero() || e.ScanHash != "" || e.Channel == ChannelPaper ||
+		e.Purpose != "" || !e.Uploaded.IsZero():
+		return fmt.Errorf("a version 1 leaf has no event snapshot, organization, holder, record, PDF, paper scan or purpose")
 	}
 	if e.Kind == KindSignature {
 		if e.Reason != "" || !e.RevokedAt.IsZero() {
@@ -212,6 +226,12 @@ func (e Entry) validate() error {
 const maxText = 1000
 
 func (e Entry) validateV2() error {
+	if e.Kind == KindDocument {
+		return e.validateDocument()
+	}
+	if e.Purpose != "" || !e.Uploaded.IsZero() {
+		return fmt.Errorf("only a document has a purpose and an upload time")
+	}
 	if !validField(e.Code) {
 		return fmt.Errorf("code %q is empty or has control characters", e.Code)
 	}
@@ -274,6 +294,26 @@ func (e Entry) validateV2() error {
 		}
 	default:
 		return fmt.Errorf("unknown kind %q", e.Kind)
+	}
+	return nil
+}
+
+// validateDocument checks a document leaf: event, purpose, PDF hash and
+// upload time, and nothing else.
+func (e Entry) validateDocument() error {
+	switch {
+	case e.Code != "" || e.EventTitle != "" || e.EventPlace != "" || !e.EventStarts.IsZero() || e.EventOrg != "" ||
+		e.PledgeHash != "" || e.Org != "" || e.HolderHash != "" || e.Channel != "" || !e.SignedAt.IsZero() ||
+		e.IdentityHash != "" || e.Record != "" || e.Reason != "" || !e.RevokedAt.IsZero() || !e.IssuedAt.IsZero():
+		return fmt.Errorf("a document has only event, purpose, PDF hash and upload time")
+	case e.EventID <= 0:
+		return fmt.Errorf("event ID %d is not positive", e.EventID)
+	case !validField(e.Purpose):
+		return fmt.Errorf("purpose %q is empty or has control characters", e.Purpose)
+	case !isHex256(e.PDFHash):
+		return fmt.Errorf("PDF hash %q is not 64 lower-case hex digits", e.PDFHash)
+	case !validTime(e.Uploaded):
+		return fmt.Errorf("upload time %v out of range", e.Uploaded)
 	}
 	return nil
 }

@@ -58,8 +58,8 @@ func (e *Entry) set(key, val string) error {
 	var err error
 	str := map[string]*string{"kind": (*string)(&e.Kind), "code": &e.Code, "event-title": &e.EventTitle, "event-place": &e.EventPlace,
 		"event-org": &e.EventOrg, "pledge": &e.PledgeHash, "org": &e.Org, "holder": &e.HolderHash, "channel": &e.Channel,
-		"identity": &e.IdentityHash, "scan": &e.ScanHash, "record": &e.Record, "reason": &e.Reason, "pdf": &e.PDFHash}
-	times := map[string]*time.Time{"event-starts": &e.EventStarts, "signed": &e.SignedAt, "revoked": &e.RevokedAt, "issued": &e.IssuedAt}
+		"identity": &e.IdentityHash, "scan": &e.ScanHash, "record": &e.Record, "reason": &e.Reason, "pdf": &e.PDFHash, "purpose": &e.Purpose}
+	times := map[string]*time.Time{"event-starts": &e.EventStarts, "signed": &e.SignedAt, "revoked": &e.RevokedAt, "issued": &e.IssuedAt, "uploaded": &e.Uploaded}
 	switch {
 	case str[key] != nil:
 		*str[key] = val

@@ -64,10 +64,17 @@ func (m *Monitor) Add(index int64, b []byte) ([]string, error) {
 	}
 	var problems []string
 	add := func(format string, args ...any) {
-		problems = append(problems, fmt.Sprintf("leaf %d (%s of %s): ", index, e.Kind, e.Code)+fmt.Sprintf(format, args...))
+		of := e.Code
+		if e.Kind == KindDocument {
+			of = fmt.Sprintf("event %d", e.EventID)
+		}
+		problems = append(problems, fmt.Sprintf("leaf %d (%s of %s): ", index, e.Kind, of)+fmt.Sprintf(format, args...))
 	}
 	var at time.Time
 	switch e.Kind {
+	case KindDocument:
+		// About an event, not a record: only its time is judged.
+		at = e.Uploaded
 	case KindSignature:
 		at = e.SignedAt
 		leaf := LeafHex(e.Hash())

@@ -35,7 +35,11 @@ func TestMonitorRules(t *testing.T) {
 	}
 	v1revoke := old
 	v1revoke.Kind, v1revoke.Reason, v1revoke.RevokedAt = KindRevocation, ReasonHash("x"), t0.Add(3*time.Minute)
-	clean := []Entry{a, b, old, revoke(a, t0.Add(3*time.Minute)), issue(b, t0.Add(3*time.Minute)), v1revoke, issue(old, t0.Add(4*time.Minute))}
+	document := func(at time.Time) Entry {
+		return Entry{LeafVersion: LeafV2, Kind: KindDocument, EventID: 12, Purpose: "berita-acara", PDFHash: strings.Repeat("9a", 32), Uploaded: at}
+	}
+	clean := []Entry{a, b, old, revoke(a, t0.Add(3*time.Minute)), issue(b, t0.Add(3*time.Minute)), v1revoke, issue(old, t0.Add(4*time.Minute)),
+		document(t0.Add(4 * time.Minute))}
 
 	stranger := monitorSig("ZZZZ", id(9), t0)
 	wrongCode := revoke(b, t0.Add(5*time.Minute))
@@ -64,6 +68,7 @@ func TestMonitorRules(t *testing.T) {
 			return revoke(b, t0)
 		}(), nil, "before its record (leaf 1) was signed"},
 		{"future", monitorSig("EEEE", id(6), t0.Add(48*time.Hour)), nil, "in the future"},
+		{"back-dated document", document(t0.Add(-time.Hour)), nil, "leaf 8 (document of event 12): dated"},
 		{"garbage", Entry{}, []byte("ikrar-leaf/v2\nkind signature\n"), "not a valid ikrar entry"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

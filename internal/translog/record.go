@@ -113,3 +113,9 @@ func (k *Keyring) SignRecordClaim(host string, s registry.Signature) (string, er
 	}
 	return c.Token(), nil
 }
+
+// DocumentEntry is the log entry of a document kept with an event.
+func DocumentEntry(d registry.EventDocument) Entry {
+	return Entry{LeafVersion: LeafV2, Kind: KindDocument, EventID: d.EventID, Purpose: string(d.Purpose),
+		PDFHash: d.SHA256, Uploaded: d.UploadedAt}
+}

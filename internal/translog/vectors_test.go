@@ -41,6 +41,8 @@ type leafFields struct {
 	Revoked     string `json:"revoked,omitempty"`
 	PDF         string `json:"pdf,omitempty"`
 	Issued      string `json:"issued,omitempty"`
+	Purpose     string `json:"purpose,omitempty"`
+	Uploaded    string `json:"uploaded,omitempty"`
 }
 
 type leafVector struct {
@@ -73,7 +75,8 @@ func (f leafFields) entry(t *testing.T, version int) Entry {
 	return Entry{LeafVersion: version, Kind: Kind(f.Kind), Code: f.Code, EventID: f.Event, EventTitle: f.EventTitle,
 		EventPlace: f.EventPlace, EventStarts: mustTime(t, f.EventStarts), EventOrg: f.EventOrg, PledgeHash: f.Pledge,
 		Org: f.Org, HolderHash: f.Holder, Channel: f.Channel, ScanHash: f.Scan, SignedAt: mustTime(t, f.Signed), IdentityHash: f.Identity,
-		Record: f.Record, Reason: f.Reason, RevokedAt: mustTime(t, f.Revoked), PDFHash: f.PDF, IssuedAt: mustTime(t, f.Issued)}
+		Record: f.Record, Reason: f.Reason, RevokedAt: mustTime(t, f.Revoked), PDFHash: f.PDF, IssuedAt: mustTime(t, f.Issued),
+		Purpose: f.Purpose, Uploaded: mustTime(t, f.Uploaded)}
 }
 
 // The default pledge's canonical hash (internal/registry/testdata/pledge-default.json).
@@ -102,6 +105,9 @@ func leafVectors(t *testing.T) map[string]leafVector {
 	scan := sha256.Sum256([]byte("%PDF-1.7 example scan of a signed pakta\n"))
 	v2paper := v2
 	v2paper.Channel, v2paper.Scan = "paper", hex.EncodeToString(scan[:])
+	ba := sha256.Sum256([]byte("%PDF-1.7 example signed Berita Acara\n"))
+	doc := leafFields{Kind: "document", Event: 12, Purpose: "berita-acara", PDF: hex.EncodeToString(ba[:]),
+		Uploaded: "2024-10-25T03:15:00.500Z"}
 	return map[string]leafVector{
 		"leaf-v2-paper.json": {Description: "a signature leaf of version 2 made on paper: channel paper and, after it, scan, the " +
 			"SHA-256 of the 40 bytes \"%PDF-1.7 example scan of a signed pakta\\n\" the officer uploaded", Version: 2, Fields: v2paper},
@@ -113,6 +119,8 @@ func leafVectors(t *testing.T) map[string]leafVector {
 			Fields: v2rev, ReasonText: "Data ganda"},
 		"leaf-v2-issuance.json": {Description: "the issuance leaf of leaf-v2-signature.json's record; pdf is the SHA-256 of the " +
 			"29 bytes \"%PDF-1.7 example certificate\\n\"", Version: 2, Fields: v2iss},
+		"leaf-v2-document.json": {Description: "a document leaf: the signed Berita Acara of event 12 uploaded back; it has no code; " +
+			"pdf is the SHA-256 of the 37 bytes \"%PDF-1.7 example signed Berita Acara\\n\"", Version: 2, Fields: doc},
 	}
 }
 
@@ -247,6 +255,7 @@ func TestValidateV2Strict(t *testing.T) {
 	rev := vs["leaf-v2-revocation.json"].Fields.entry(t, 2)
 	iss := vs["leaf-v2-issuance.json"].Fields.entry(t, 2)
 	paper := vs["leaf-v2-paper.json"].Fields.entry(t, 2)
+	doc := vs["leaf-v2-document.json"].Fields.entry(t, 2)
 	for _, tt := range []struct {
 		name string
 		e    Entry
@@ -274,6 +283,14 @@ func TestValidateV2Strict(t *testing.T) {
 		{"issuance without time", iss, func(e *Entry) { e.IssuedAt = time.Time{} }},
 		{"issuance with a reason", iss, func(e *Entry) { e.Reason = rev.Reason }},
 		{"issuance in version 1", iss, func(e *Entry) { e.LeafVersion = 1 }},
+		{"document with a code", doc, func(e *Entry) { e.Code = sig.Code }},
+		{"document without event", doc, func(e *Entry) { e.EventID = 0 }},
+		{"document without purpose", doc, func(e *Entry) { e.Purpose = "" }},
+		{"document without PDF", doc, func(e *Entry) { e.PDFHash = "" }},
+		{"document without time", doc, func(e *Entry) { e.Uploaded = time.Time{} }},
+		{"document with a record", doc, func(e *Entry) { e.Record = iss.Record }},
+		{"document in version 1", doc, func(e *Entry) { e.LeafVersion = 1 }},
+		{"issuance with a purpose", iss, func(e *Entry) { e.Purpose = "berita-acara" }},
 		{"version 3", sig, func(e *Entry) { e.LeafVersion = 3 }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -304,11 +321,14 @@ func TestRecordLeavesMatchVectors(t *testing.T) {
 	i := vs["leaf-v2-issuance.json"].Fields
 	p := s
 	p.Channel, p.ScanHash = registry.ChannelPaper, vs["leaf-v2-paper.json"].Fields.Scan
+	d := vs["leaf-v2-document.json"].Fields
 	for name, got := range map[string]Entry{
 		"leaf-v2-paper.json":      SignatureEntry(p),
 		"leaf-v2-signature.json":  SignatureEntry(s),
 		"leaf-v2-revocation.json": RevocationEntry(s, registry.Revocation{Reason: r.ReasonText, RevokedAt: mustTime(t, r.Fields.Revoked), LeafVersion: 2}),
 		"leaf-v2-issuance.json":   IssuanceEntry(s, i.PDF, mustTime(t, i.Issued)),
+		"leaf-v2-document.json": DocumentEntry(registry.EventDocument{EventID: d.Event, Purpose: registry.DocumentPurpose(d.Purpose),
+			SHA256: d.PDF, UploadedAt: mustTime(t, d.Uploaded)}),
 	} {
 		want := vs[name].Fields.entry(t, 2).Encode()
 		if string(got.Encode()) != string(want) {

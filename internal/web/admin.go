@@ -318,7 +318,16 @@ func (s *Server) eventShow(c *echo.Context) error {
 			return err
 		}
 	}
+	witnesses, err := s.store.Witnesses(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	docs, err := s.store.EventDocuments(ctx, e.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "admin_event", map[string]any{"Title": e.Title, "E": e, "Org": org, "Pledge": pledge,
+		"Witnesses": witnesses, "MaxWitnesses": registry.MaxWitnesses, "Documents": docs, "BANotice": c.QueryParam("ba"),
 		"URL": s.eventURL(e), "Participants": shown, "Total": len(parts), "Signed": signed, "Filter": filter, "Links": links, "CanLinks": canLinks,
 		"Q": q, "Page": page, "Next": page*perPage < matched, "Matched": matched,
 		"CanManage": a.User.Can(registry.ActManageEvents, org.Path), "CanRevoke": a.User.Can(registry.ActRevoke, org.Path)})

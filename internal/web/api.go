@@ -21,6 +21,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	g.POST("/events/:id/signatures", s.apiSign)
 	g.GET("/certificates/:code", s.apiCertificate)
 	g.GET("/pledges/:hash", s.apiPledge)
+	g.GET("/events/:id/documents", s.apiEventDocuments)
 
 	auth := g.Group("", s.requireToken)
 	auth.POST("/organizations", s.apiCreateOrganization)

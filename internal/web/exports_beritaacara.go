@@ -71,6 +71,9 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 	}
 	ba.EventHeader = report.EventHeader{Event: e, Org: org}
 	ba.Units, ba.Generated = report.Units(parts), s.now()
+	if ba.Witnesses, err = s.store.Witnesses(c.Request().Context(), e.ID); err != nil {
+		return err
+	}
 	if ba.Log, err = s.logPin(c.Request().Context(), parts); err != nil {
 		return err
 	}

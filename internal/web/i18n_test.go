@@ -83,6 +83,13 @@ func newI18nSite(t *testing.T) *i18nSite {
 	}
 	p := admin.get(fmt.Sprintf("/admin/events/%d", e.ID))
 	personal := find(t, `href="[^"]*/e/[^/"]+/p/([^"]+)"`, p.Body)
+	// A witness and a kept Berita Acara, for their sections and the
+	// document's download.
+	eventPath := fmt.Sprintf("/admin/events/%d", e.ID)
+	admin.submit(p, eventPath+"/witnesses", url.Values{"name": {"Rina Marpaung"}, "position": {"Ketua"}, "institution": {"Bawaslu"}})
+	ba := admin.get(eventPath + "/berita-acara.pdf?date=2024-10-23")
+	p = admin.upload(admin.get(eventPath), eventPath+"/berita-acara/signed", nil, "file", "ba.pdf", "application/pdf", []byte(ba.Body))
+	doc := find(t, `/documents/(\d+)"`, p.Body)
 	pdf, err := url.Parse(signed.Certificate.PDFURL)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +104,7 @@ func newI18nSite(t *testing.T) *i18nSite {
 			registry.DefaultPledge().Title, reason, super.Name, officer.Name, "pegawai.csv", "Rina Marpaung"},
 		params: map[string]string{"slug": e.URL[strings.LastIndex(e.URL, "/")+1:], "token": personal, "code": signed.Certificate.Code,
 			"claim": qr[strings.LastIndex(qr, "/")+1:], "job": imp.URL.Path[len("/admin/imports/"):], "alias": alias,
-			"paper": paper.Certificate.Code},
+			"paper": paper.Certificate.Code, "doc": doc},
 		ids: map[string]string{"/admin/orgs/": fmt.Sprint(org.ID), "/admin/events/": fmt.Sprint(e.ID),
 			"/admin/users/": fmt.Sprint(officer.ID), "/admin/pledges/": "1"},
 		query: map[string]string{"/c/:code": "k=" + pdf.Query().Get("k"), "/c/:code/sertifikat.pdf": "k=" + pdf.Query().Get("k"),

@@ -67,6 +67,15 @@ func (s *Server) eventPage(c *echo.Context) error {
 	}
 	d := v.data(v.Event.Title)
 	d["AskName"] = s.guesses.NeedsName(c.RealIP(), v.Event.ID)
+	// The signed Berita Acara, if one was kept: its fingerprint, which
+	// anyone holding a copy can compare, and no personal data.
+	docs, err := s.store.EventDocuments(c.Request().Context(), v.Event.ID)
+	if err != nil {
+		return err
+	}
+	if len(docs) > 0 {
+		d["SignedBA"] = docs[0]
+	}
 	return s.render(c, http.StatusOK, "event", d)
 }
 

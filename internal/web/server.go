@@ -248,6 +248,7 @@ func (s *Server) Handler() *echo.Echo {
 	s.userRoutes(admin)
 	s.opsRoutes(pages, admin)
 	s.exportRoutes(admin, uploadCSRF)
+	s.beritaRoutes(admin, uploadCSRF)
 	return e
 }
 
@@ -293,6 +294,7 @@ const maxBodyBytes = 1 << 20
 var uploadRoutes = map[string]bool{
 	"/admin/orgs/:id/import":                     true,
 	"/admin/events/:id/participants/import":      true,
+	"/admin/events/:id/berita-acara/signed":      true,
 	"/api/v1/organizations/:id/employees/import": true,
 	"/admin/events/:id/paper/upload":             true,
 	"/api/v1/events/:id/paper-signatures":        true,

@@ -171,7 +171,8 @@ func (s *LogSnapshot) MaxLeafIndex() (int64, error) {
 	var n int64
 	err := s.tx.QueryRowContext(s.ctx, `SELECT MAX(COALESCE((SELECT MAX(leaf_index) FROM signatures), -1),
 		COALESCE((SELECT MAX(r.leaf_index) FROM revocations r JOIN signatures s ON s.id = r.signature_id), -1),
-		COALESCE((SELECT MAX(c.leaf_index) FROM issuances c JOIN signatures s ON s.id = c.signature_id), -1))`).Scan(&n)
+		COALESCE((SELECT MAX(c.leaf_index) FROM issuances c JOIN signatures s ON s.id = c.signature_id), -1),
+		COALESCE((SELECT MAX(leaf_index) FROM event_documents), -1))`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("largest leaf index: %w", err)
 	}

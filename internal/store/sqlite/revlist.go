@@ -32,7 +32,9 @@ func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, err
 			UNION ALL
 			SELECT leaf_index FROM revocations WHERE leaf_index >= ?1 AND leaf_index < ?2
 			UNION ALL
-			SELECT leaf_index FROM issuances WHERE leaf_index >= ?1 AND leaf_index < ?2)`, from, size).Scan(&claims, &distinct)
+			SELECT leaf_index FROM issuances WHERE leaf_index >= ?1 AND leaf_index < ?2
+			UNION ALL
+			SELECT leaf_index FROM event_documents WHERE leaf_index >= ?1 AND leaf_index < ?2)`, from, size).Scan(&claims, &distinct)
 	if err != nil {
 		return nil, fmt.Errorf("count the rows claiming leaves %d to %d: %w", from, size, err)
 	}

@@ -288,16 +288,18 @@ func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry
 	return out, nil
 }
 
-// The rows that claim leaves: signatures, revocations, issued certificates.
+// The rows that claim leaves: signatures, revocations, issued certificates
+// and documents kept with events.
 const (
 	leafSignature = iota
 	leafRevocation
 	leafIssuance
+	leafDocument
 )
 
 // eachLeafRecord calls fn with every row that claims a leaf, by leaf index:
-// signatures, revocations and issued certificates are three sorted queries
-// merged, on one index in that order. Only the rows being merged are in
+// signatures, revocations, issued certificates and event documents are
+// four sorted queries merged, on one index in that order. Only the rows being merged are in
 // memory, and neither signature images nor PDFs are read (no leaf holds
 // them).
 func eachLeafRecord(ctx context.Context, q queryer, fn func(LeafRecord) error) error {
@@ -321,7 +323,19 @@ func eachLeafRecordIn(ctx context.Context, q queryer, span []int64, fn func(Leaf
 		{``, `s.leaf_index`, leafSignature},
 		{` WHERE r.id IS NOT NULL`, `r.leaf_index`, leafRevocation},
 		{` WHERE c.signature_id IS NOT NULL`, `c.leaf_index`, leafIssuance},
+		{``, `d.leaf_index`, leafDocument},
 	} {
+		if k.kind == leafDocument {
+			// A database opened at an older schema (tests, an auditor's
+			// OpenCopySource) has no documents.
+			var n int
+			if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_documents'`).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				continue
+			}
+		}
 		var args []any
 		if span != nil {
 			k.where = ` WHERE ` + k.order + ` >= ? AND ` + k.order + ` < ?`
@@ -362,7 +376,11 @@ type leafCursor struct {
 }
 
 func newLeafCursor(ctx context.Context, q queryer, where, order string, kind int, args ...any) (*leafCursor, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+where+` ORDER BY `+order+`, s.id`, args...)
+	query := `SELECT ` + signatureColumnsNoInk + signatureFrom + where + ` ORDER BY ` + order + `, s.id`
+	if kind == leafDocument {
+		query = `SELECT ` + documentColumns + ` FROM event_documents d` + where + ` ORDER BY ` + order + `, d.id`
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read records: %w", err)
 	}
@@ -376,6 +394,16 @@ func (c *leafCursor) next() error {
 		if err := c.rows.Err(); err != nil {
 			return fmt.Errorf("read records: %w", err)
 		}
+		return nil
+	}
+	if c.kind == leafDocument {
+		d, err := scanDocument(c.rows)
+		if err != nil {
+			return fmt.Errorf("read documents: %w", err)
+		}
+		c.rec = LeafRecord{Index: d.LeafIndex, What: fmt.Sprintf("document %d (%s of event %d)", d.ID, d.Purpose, d.EventID),
+			Entry: translog.DocumentEntry(d), IdentityOK: true, HolderOK: true}
+		c.ok = true
 		return nil
 	}
 	s, err := scanSignatureWith(c.rows, false)
