@@ -10,7 +10,7 @@ import (
 // reads every audit call of this package and fails on an action missing
 // here.
 var AuditActions = []string{
-	"organization.create", "roster.import", "pledge.create", "event.create", "event.open", "event.closed",
+	"organization.create", "organization.logo", "roster.import", "pledge.create", "event.create", "event.open", "event.closed",
 	"participants.upload", "participants.clear", "certificate.revoke", "certificate.erase", "employee.erase",
 	"links.view", "link.reissue", "export.recap", "export.signatures", "export.berita_acara", "export.certificates",
 	"export.followup", "export.links", "user.create", "user.role", "user.reset_password", "user.password",
