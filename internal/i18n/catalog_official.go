@@ -13,10 +13,15 @@ var officialPageTexts = map[string]string{
 	"Logo organisasi induk; unggah logo sendiri untuk menggantinya.": "The parent organization's logo; upload your own to replace it.",
 	"Berkas logo (PNG)": "Logo file (PNG)",
 	"PNG, paling besar 512 KB dan 2000 × 2000 piksel; latar transparan dianjurkan. SVG tidak diterima karena dapat memuat skrip: ekspor dulu sebagai PNG.": "PNG, at most 512 KB and 2000 × 2000 pixels; a transparent background is best. SVG is not accepted because it can carry scripts: export it as PNG first.",
-	"Unggah logo": "Upload logo",
-	"Hapus logo":  "Remove logo",
-	"NIP pejabat": "Official's NIP",
-	"Tidak wajib. Dicetak di bawah nama pejabat pada sertifikat dan Berita Acara.": "Optional. Printed under the official's name on the certificate and the Berita Acara.",
+	"Unggah logo":                           "Upload logo",
+	"Hapus logo":                            "Remove logo",
+	"NIP pejabat":                           "Official's NIP",
+	"Melaporkan pelanggaran netralitas ASN": "Reporting a breach of civil service neutrality",
+	"Melihat ASN tidak netral, misalnya ikut berkampanye atau memihak peserta pemilihan? Laporkan melalui kanal pengaduan resmi:": "Seen a civil servant who is not neutral, for instance campaigning or taking sides in an election? Report it through the official complaint channels:",
+	"Tautan ini membuka situs pemerintah tanpa membawa data apa pun dari halaman ini.":                                            "These links open the government sites without carrying any data from this page.",
+	"Sistem Berbagi Terintegrasi Badan Kepegawaian Negara, menu Pelaporan Publik, kategori Netralitas":                            "the National Civil Service Agency's Integrated Sharing System, menu Pelaporan Publik (public reports), category Netralitas (neutrality)",
+	"Sistem Pengelolaan Pengaduan Pelayanan Publik Nasional":                                                                      "the national public service complaints system",
+	"Tidak wajib. Dicetak di bawah nama pejabat pada sertifikat dan Berita Acara.":                                                "Optional. Printed under the official's name on the certificate and the Berita Acara.",
 }
 
 var officialMessages = map[string]string{

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -233,5 +234,31 @@ func TestOfficialDocuments(t *testing.T) {
 	wantPage(t, admin.submit(regencyPage, regencyPath+"/logo/remove", nil), http.StatusOK, "Logo dihapus.")
 	if again := mustDownload(t, a, s); !bytes.Equal(again, pdf) {
 		t.Error("the issued certificate changed after the logo was removed")
+	}
+}
+
+// TestComplaintLinks: the verification page, from the code or the QR, and
+// the signer's certificate page point to the official complaint channels
+// as plain links, carrying nothing of the record.
+func TestComplaintLinks(t *testing.T) {
+	f := newSigningFixture(t, siti)
+	s := f.a.mustSign(t, f.e, siti)
+	qr := f.a.qrOf(t, s.Certificate.Code)
+	qr = qr[strings.Index(qr, "/V/"):] // the QR is an upper-case URL
+	pdfURL, err := url.Parse(s.Certificate.PDFURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitor := f.a.browser(t)
+	for _, path := range []string{"/v/" + s.Certificate.Code, qr, "/c/" + s.Certificate.Code + "?k=" + pdfURL.Query().Get("k")} {
+		p := visitor.get(path)
+		wantPage(t, p, http.StatusOK, "Melaporkan pelanggaran netralitas ASN",
+			`<a href="https://sbt.bkn.go.id" rel="external noopener" referrerpolicy="no-referrer">SBT BKN</a>`,
+			`<a href="https://www.lapor.go.id" rel="external noopener" referrerpolicy="no-referrer">SP4N-LAPOR!</a>`)
+		for _, m := range regexp.MustCompile(`href="(https://[^"]*(?:bkn|lapor)\.go\.id[^"]*)"`).FindAllStringSubmatch(p.Body, -1) {
+			if u, err := url.Parse(m[1]); err != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
+				t.Errorf("%s: complaint link %q carries more than the channel's address", path, m[1])
+			}
+		}
 	}
 }
