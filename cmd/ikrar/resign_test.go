@@ -92,6 +92,10 @@ func TestAuditCleanAfterResigning(t *testing.T) {
 		exec(`CREATE INDEX signatures_event_time ON signatures (event_id, signed_at)`)
 		exec(`CREATE INDEX signatures_leaf ON signatures (leaf_index)`)
 		exec(`DELETE FROM schema_migrations WHERE version = 12`)
+		// Migration 015 (letterhead logos, the official's NIP), undone.
+		exec(`DROP TABLE org_logos`)
+		exec(`ALTER TABLE events DROP COLUMN official_nip`)
+		exec(`DELETE FROM schema_migrations WHERE version = 15`)
 	})
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(r.dir, "ikrar.db")+"?mode=ro")
 	if err != nil {
