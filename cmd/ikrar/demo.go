@@ -143,7 +143,8 @@ func createDemo(ctx context.Context, a *app, sys registry.Actor) error {
 	e := &registry.Event{OrgID: regency.ID, Title: "Deklarasi Netralitas ASN Pemilihan Serentak 2024",
 		Place: "Aula Cendana, Kantor Bupati Deli Serdang, Lubuk Pakam", Mode: registry.ModeHybrid,
 		MeetingURL: "https://meet.example.go.id/deklarasi-netralitas", StartsAt: time.Date(y, m, d, 9, 0, 0, 0, loc),
-		OfficialName: "Drs. H. Muhammad Ali Yusuf Siregar", OfficialPosition: "Sekretaris Daerah Kabupaten Deli Serdang"}
+		OfficialName: "Drs. H. Muhammad Ali Yusuf Siregar", OfficialPosition: "Sekretaris Daerah Kabupaten Deli Serdang",
+		OfficialNIP: "196805121990031004"}
 	if err := a.svc.CreateEvent(ctx, sys, e); err != nil {
 		return err
 	}

@@ -95,6 +95,9 @@ func TestAuditCleanAfterResigning(t *testing.T) {
 		// The migrations after 012 are taken back too: 014's tables.
 		exec(`DROP TABLE event_documents`)
 		exec(`DROP TABLE event_witnesses`)
+		// Migration 015 (letterhead logos, the official's NIP), undone.
+		exec(`DROP TABLE org_logos`)
+		exec(`ALTER TABLE events DROP COLUMN official_nip`)
 		exec(`DELETE FROM schema_migrations WHERE version >= 12`)
 	})
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(r.dir, "ikrar.db")+"?mode=ro")

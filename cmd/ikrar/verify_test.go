@@ -64,7 +64,7 @@ func (r *trustRegistry) renderPDF(t *testing.T, sig registry.Signature, baseURL 
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := certificate.SignPDF(r.renderUnsignedPDF(t, sig, baseURL), sig.Code, signer)
+	pdf, err := certificate.SignPDF(r.renderCertificate(t, sig, baseURL, true), sig.Code, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +75,14 @@ func (r *trustRegistry) renderPDF(t *testing.T, sig registry.Signature, baseURL 
 // over its bytes, as certificates were issued before they were signed,
 // and as anyone with the renderer can.
 func (r *trustRegistry) renderUnsignedPDF(t *testing.T, sig registry.Signature, baseURL string) []byte {
+	t.Helper()
+	return r.renderCertificate(t, sig, baseURL, false)
+}
+
+// renderCertificate renders a record's certificate unsigned, in the
+// official layout with the organization's letterhead as the registry
+// issues it now, or in the plain layout of earlier issues.
+func (r *trustRegistry) renderCertificate(t *testing.T, sig registry.Signature, baseURL string, official bool) []byte {
 	t.Helper()
 	ctx := t.Context()
 	ev, err := r.a.db.Event(ctx, sig.EventID)
@@ -89,8 +97,22 @@ func (r *trustRegistry) renderUnsignedPDF(t *testing.T, sig registry.Signature, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := mustCertRenderer(t).Render(certificate.Certificate{Signature: sig, Event: ev, Org: org, Pledge: pledge,
-		QRText: r.qrText(t, sig, baseURL), VerifyURL: baseURL + "/v"})
+	c := certificate.Certificate{Signature: sig, Event: ev, Org: org, Pledge: pledge,
+		QRText: r.qrText(t, sig, baseURL), VerifyURL: baseURL + "/v"}
+	if official {
+		c.Layout, c.Kop.Name = certificate.LayoutOfficial, org.Name
+		if org.ParentID != 0 {
+			parent, err := r.a.db.Organization(ctx, org.ParentID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Kop.Parent = parent.Name
+		}
+		if c.Kop.Logo, _, err = r.a.db.OrgLogo(ctx, org.Path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pdf, err := mustCertRenderer(t).Render(c)
 	if err != nil {
 		t.Fatal(err)
 	}

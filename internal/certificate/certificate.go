@@ -33,7 +33,26 @@ type Certificate struct {
 	Pledge    registry.PledgeVersion
 	QRText    string // exact content of the QR code: the verification URL
 	VerifyURL string // verification address printed in the footer
+	// Layout is the look the certificate is issued with. An issued
+	// certificate is stored and never rendered again, but one issued
+	// before its bytes were kept is reproduced once by the upgrade
+	// (web.StoreIssuedPDFs) and must come out byte for byte as it was.
+	Layout Layout
+	Kop    Kop // the letterhead of LayoutOfficial
 }
+
+// Layout is a certificate's look.
+type Layout int
+
+const (
+	// LayoutPlain is the certificate as issued before issue 14: the
+	// organization's name under the title, no letterhead.
+	LayoutPlain Layout = iota
+	// LayoutOfficial has the organization's letterhead (Kop), the
+	// official's NIP, a statement in place of a missing official
+	// signature, and where to report a neutrality violation.
+	LayoutOfficial
+)
 
 // QRKeywordPrefix marks the QR text in the PDF's Keywords entry.
 const QRKeywordPrefix = "ikrar-qr:"
@@ -84,8 +103,8 @@ const (
 	marginX  = 20.0
 	contentW = pageW - 2*marginX
 	bodyTop  = 18.0
-	sigTop   = 196.0 // signatures; the text above must end before it
-	colW     = 78.0  // each signature column
+	kopTop   = 14.0
+	colW     = 78.0 // each signature column
 	sigBoxH  = 22.0
 )
 
@@ -105,6 +124,16 @@ var (
 	// byte when the upgrade stores it (web.StoreIssuedPDFs).
 	qrPlaceV1 = qrPlace{top: 245, size: 37, infoTop: 247}
 )
+
+// sigTop is where the signatures start; the text above must end before
+// it. The official layout starts them higher, so that the official's NIP
+// under the name stays clear of the QR code's quiet zone.
+func (c Certificate) sigTop() float64 {
+	if c.Layout == LayoutOfficial {
+		return 192
+	}
+	return 196
+}
 
 // placeQR is the place of a QR by its text: a v2 QR is an upper-case URL
 // (FORMATS.md §5), a v1 QR a lower-case one.
@@ -204,7 +233,7 @@ func (r *Renderer) layout(c Certificate, qr [][]bool, size float64, flow bool) (
 	d.header(c)
 	d.body(c, size)
 	pdf.SetAutoPageBreak(false, 0) // the rest has its fixed place
-	if pdf.GetY() > sigTop-2 {
+	if pdf.GetY() > c.sigTop()-2 {
 		if !flow {
 			return pdf, false
 		}
@@ -241,10 +270,16 @@ func drawFrame(pdf *fpdf.Fpdf) {
 
 func (d doc) header(c Certificate) {
 	d.SetY(bodyTop)
+	if c.Layout == LayoutOfficial {
+		// The organization's name is in the letterhead.
+		d.SetY(DrawKop(d.Fpdf, cp1252, c.Kop, marginX, kopTop, contentW) + 3)
+	}
 	d.font("B", 17, navy)
 	d.para(contentW, 8, "SERTIFIKAT IKRAR NETRALITAS ASN", "C")
-	d.font("B", 12, navy)
-	d.para(contentW, 6, orDash(c.Org.Name), "C")
+	if c.Layout == LayoutPlain {
+		d.font("B", 12, navy)
+		d.para(contentW, 6, orDash(c.Org.Name), "C")
+	}
 	d.font("", 9, grey)
 	d.para(contentW, 5, "Nomor: "+c.Signature.Serial, "C")
 	y := d.GetY() + 2
@@ -326,6 +361,7 @@ func (d doc) body(c Certificate, size float64) {
 func (d doc) signatures(c Certificate) {
 	s, e := c.Signature, c.Event
 	left, right := marginX, pageW-marginX-colW
+	sigTop := c.sigTop()
 	boxY := sigTop + 13
 	sigBox := func(x float64) box { return box{x + (colW-60)/2, boxY, 60, sigBoxH} }
 
@@ -338,10 +374,21 @@ func (d doc) signatures(c Certificate) {
 	d.para(colW, 4.2, orDash(e.OfficialPosition), "C")
 	if len(e.OfficialSignature) > 0 {
 		drawImage(d.Fpdf, "official-signature", e.OfficialSignature, sigBox(left))
+	} else if c.Layout == LayoutOfficial {
+		// An empty space would look like a certificate nobody signed.
+		b := sigBox(left)
+		d.SetXY(b.x, b.y+3)
+		d.font("", 7, grey)
+		d.para(b.w, 3.2, NoOfficialSignature, "C")
 	}
 	d.SetXY(left, boxY+sigBoxH+1)
 	size := d.fitFont("BU", e.OfficialName, colW, 1, 9.5, 7, ink)
 	d.para(colW, lineH(size), orDash(e.OfficialName), "C")
+	if c.Layout == LayoutOfficial && e.OfficialNIP != "" {
+		d.SetX(left)
+		d.font("", 8.5, ink)
+		d.para(colW, 4, "NIP "+nip.Format(e.OfficialNIP), "C")
+	}
 
 	// The signer.
 	d.SetXY(right, sigTop)
@@ -416,11 +463,39 @@ func (d doc) verification(c Certificate, qr [][]bool) {
 		hash = hash[:16] + "…"
 	}
 	d.font("", 7.5, ink)
-	d.para(w, 3.4, fmt.Sprintf("Keaslian sertifikat ini dapat diperiksa dengan memindai kode QR atau membuka %s dan memasukkan kode %s. Sidik ikrar (SHA-256): %s",
-		c.VerifyURL, code, hash), "L")
+	if c.Layout == LayoutPlain {
+		d.para(w, 3.4, fmt.Sprintf("Keaslian sertifikat ini dapat diperiksa dengan memindai kode QR atau membuka %s dan memasukkan kode %s. Sidik ikrar (SHA-256): %s",
+			c.VerifyURL, code, hash), "L")
+	} else {
+		d.para(w, 3.4, fmt.Sprintf(VerifyFootnote+" Sidik ikrar (SHA-256): %s", c.VerifyURL, hash), "L")
+	}
 	d.SetXY(x, d.GetY()+1)
 	d.font("", 7.5, grey)
 	d.para(w, 3.4, "Tanda tangan elektronik tidak tersertifikasi sesuai UU ITE dan PP 71/2019.", "L")
+	if c.Layout == LayoutOfficial {
+		d.SetXY(x, d.GetY()+1)
+		d.font("", 7.5, ink)
+		d.para(w, 3.4, ComplaintNote(), "L")
+	}
+}
+
+// NoOfficialSignature fills the official's signature space when the event
+// has no scanned signature of the official.
+const NoOfficialSignature = "Sertifikat ini diterbitkan secara elektronik oleh registri ikrar dan tidak memerlukan tanda tangan basah. Keasliannya diperiksa melalui kode QR di bawah."
+
+// VerifyFootnote says where the QR code and the verification code are:
+// the QR at the left of the note, the code just above it. %s is the
+// verification address.
+const VerifyFootnote = "Periksa keaslian sertifikat ini dengan memindai kode QR di sebelah kiri, atau buka %s dan masukkan kode verifikasi di atas."
+
+// ComplaintNote points to the official channels for reporting a
+// neutrality violation.
+func ComplaintNote() string {
+	var chans []string
+	for _, ch := range registry.ComplaintChannels {
+		chans = append(chans, ch.Name+" ("+strings.TrimPrefix(ch.URL, "https://")+")")
+	}
+	return "Laporkan pelanggaran netralitas ASN melalui " + strings.Join(chans, " atau ") + "."
 }
 
 // fitFont sets the largest font size from max down to min, in half points,

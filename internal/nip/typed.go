@@ -65,3 +65,29 @@ func thousands(s string) bool {
 	}
 	return true
 }
+
+// Official reads the NIP of an event's official as an officer types it:
+// empty (the NIP is optional), or a PNS or PPPK number in any printed
+// form, checked against its structure. A registry ID is refused: an
+// official who signs for the organization is an ASN.
+func Official(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	n, err := Typed(s)
+	if err != nil {
+		return "", err
+	}
+	if IsRegistryID(n) {
+		return "", invalid(msgOfficial)
+	}
+	if err := Validate(n); err != nil {
+		if ValidatePPPK(n) == nil {
+			return n, nil
+		}
+		return "", err
+	}
+	return n, nil
+}
+
+const msgOfficial = "NIP pejabat harus NIP PNS atau NI PPPK 18 digit, bukan nomor registri non-ASN."

@@ -70,6 +70,7 @@ type Event struct {
 	Categories        []Category // empty: every category
 	OfficialName      string
 	OfficialPosition  string
+	OfficialNIP       string // the official's 18-digit NIP; "" when not given
 	OfficialSignature []byte // normalised grayscale PNG, may be empty
 	Status            EventStatus
 	CreatedAt         time.Time

@@ -774,3 +774,22 @@ func (s *Service) CreateAPIToken(ctx context.Context, a Actor, u User) (string, 
 	token, _, err := s.IssueAPIToken(ctx, a, u, "", DefaultTokenLifetime)
 	return token, err
 }
+
+// SetOrgLogo stores the letterhead logo of an organization, which only
+// its admins (and those above) may change; png must already be checked
+// and re-encoded (certificate.NormalizeLogo), or nil to remove the logo.
+// Certificates already issued keep the letterhead they were issued with.
+func (s *Service) SetOrgLogo(ctx context.Context, a Actor, orgID int64, png []byte) (Organization, error) {
+	org, err := s.authorize(ctx, a.User, ActManageOrgs, orgID)
+	if err != nil {
+		return org, err
+	}
+	if err := s.Store.SetOrgLogo(ctx, org.ID, png, s.now()); err != nil {
+		return org, fmt.Errorf("store logo of %d: %w", org.ID, err)
+	}
+	detail := fmt.Sprintf("PNG %d bita", len(png))
+	if png == nil {
+		detail = "dihapus"
+	}
+	return org, s.audit(ctx, a.User, a.IP, "organization.logo", org.ID, org.Name, detail)
+}

@@ -27,6 +27,12 @@ type OrganizationStore interface {
 	CreateOrganization(ctx context.Context, o *Organization) error
 	Organization(ctx context.Context, id int64) (Organization, error)
 	Organizations(ctx context.Context, scope string) ([]Organization, error)
+	// SetOrgLogo stores an organization's letterhead logo, replacing
+	// any; nil removes it.
+	SetOrgLogo(ctx context.Context, orgID int64, png []byte, at time.Time) error
+	// OrgLogo is the logo of the organization with the given path or,
+	// without one, of its nearest ancestor that has one; nil if none.
+	OrgLogo(ctx context.Context, path string) (logo []byte, ownerID int64, err error)
 }
 
 // ImportResult counts what a roster import did. Refused lists the rows

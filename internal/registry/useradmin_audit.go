@@ -10,7 +10,7 @@ import (
 // reads every audit call of this package and fails on an action missing
 // here.
 var AuditActions = []string{
-	"organization.create", "roster.import", "pledge.create", "event.create", "event.open", "event.closed",
+	"organization.create", "organization.logo", "roster.import", "pledge.create", "event.create", "event.open", "event.closed",
 	"event.witness_add", "event.witness_edit", "event.witness_remove", "event.berita_acara_signed",
 	"participants.upload", "participants.clear", "certificate.paper", "certificate.revoke", "certificate.erase", "employee.erase",
 	"links.view", "link.reissue", "export.recap", "export.signatures", "export.berita_acara", "export.certificates",

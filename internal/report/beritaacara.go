@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/tanggal"
 )
@@ -15,6 +16,7 @@ import (
 type Official struct {
 	Name     string
 	Position string
+	NIP      string // printed under the name when given
 }
 
 // BeritaAcara is the official record of a declaration.
@@ -83,6 +85,7 @@ func WriteBeritaAcaraPDF(w io.Writer, b BeritaAcara) error {
 	}
 	d.pdfA(title, b.Org.Name, b.Generated.UTC())
 	d.AddPage()
+	d.kop(b.EventHeader)
 	number := ""
 	if n := strings.TrimSpace(b.Number); n != "" {
 		number = "Nomor: " + n
@@ -206,7 +209,7 @@ func (d doc) signatures(b BeritaAcara) {
 	officials := b.Officials
 	if len(officials) == 0 {
 		// Without officials entered, the event's official signs.
-		officials = []Official{{Name: b.Event.OfficialName, Position: b.Event.OfficialPosition}}
+		officials = []Official{{Name: b.Event.OfficialName, Position: b.Event.OfficialPosition, NIP: b.Event.OfficialNIP}}
 	}
 	for i := 0; i < len(officials); i += 2 {
 		d.ensure(blockH)
@@ -223,6 +226,11 @@ func (d doc) signatures(b BeritaAcara) {
 			d.SetXY(x, y+blockH-10)
 			d.fit("BU", o.Name, colW, 1, 10, 7, black)
 			d.para(colW, 5, o.Name, "C")
+			if o.NIP != "" {
+				d.SetX(x)
+				d.font("", 9, black)
+				d.para(colW, 4.5, "NIP "+nip.Format(o.NIP), "C")
+			}
 		}
 		d.SetXY(margin, y+blockH)
 	}

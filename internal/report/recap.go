@@ -24,6 +24,7 @@ func WriteRecapPDF(w io.Writer, r Recap) error {
 		return err
 	}
 	d.AddPage()
+	d.kop(r.EventHeader)
 	d.title("REKAPITULASI PENANDATANGANAN IKRAR NETRALITAS ASN", e.Title, r.Org.Name, r.When()+" · "+r.Where())
 
 	t := Total(r.Units)

@@ -85,6 +85,17 @@ func Total(units []UnitCount) UnitCount {
 type EventHeader struct {
 	Event registry.Event
 	Org   registry.Organization // the event's organization: its name and time zone
+	// Kop is the organization's letterhead, printed at the top of the
+	// first page of the documents an office files; nil prints none.
+	Kop *certificate.Kop
+}
+
+// kop draws the letterhead, if there is one, where the page starts.
+func (d doc) kop(h EventHeader) {
+	if h.Kop == nil {
+		return
+	}
+	d.SetY(certificate.DrawKop(d.Fpdf, d.tr, *h.Kop, margin, margin-4, contentW) + 4)
 }
 
 // When is the event's start in the organization's zone: "Rabu, 23 Oktober

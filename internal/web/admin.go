@@ -77,7 +77,11 @@ func (s *Server) orgCreate(c *echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/orgs/%d", o.ID))
 }
 
-func (s *Server) orgShow(c *echo.Context) error {
+func (s *Server) orgShow(c *echo.Context) error { return s.orgPage(c, http.StatusOK, nil) }
+
+// orgPage shows an organization, with extra (a form's message) merged
+// into what the page gets.
+func (s *Server) orgPage(c *echo.Context, status int, extra map[string]any) error {
 	ctx := c.Request().Context()
 	id, err := idParam(c)
 	if err != nil {
@@ -99,10 +103,22 @@ func (s *Server) orgShow(c *echo.Context) error {
 		return err
 	}
 	erased, _ := strconv.Atoi(c.QueryParam("erased"))
-	return s.render(c, http.StatusOK, "org", map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
+	data := map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
 		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path),
 		"CanErase": a.User.Can(registry.ActManageRoster, org.Path) && a.User.Can(registry.ActRevoke, org.Path),
-		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased})
+		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased}
+	if a.User.Can(registry.ActManageOrgs, org.Path) {
+		logo, owner, err := s.store.OrgLogo(ctx, org.Path)
+		if err != nil {
+			return err
+		}
+		data["CanLogo"], data["HasLogo"], data["OwnLogo"] = true, logo != nil, owner == org.ID
+		data["LogoSaved"] = c.QueryParam("logo")
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return s.render(c, status, "org", data)
 }
 
 func (s *Server) rosterImport(c *echo.Context) error {
@@ -225,6 +241,9 @@ func (s *Server) eventCreate(c *echo.Context) error {
 		Mode: registry.EventMode(c.FormValue("mode")), MeetingURL: c.FormValue("meeting_url"),
 		OfficialName: c.FormValue("official_name"), OfficialPosition: c.FormValue("official_position")}
 	e.PledgeID, _ = strconv.ParseInt(c.FormValue("pledge_id"), 10, 64)
+	if e.OfficialNIP, err = officialNIP(c.FormValue("official_nip")); err != nil {
+		return fail(err)
+	}
 	for _, v := range form["categories"] {
 		e.Categories = append(e.Categories, registry.Category(v))
 	}

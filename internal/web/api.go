@@ -111,6 +111,8 @@ type eventIn struct {
 	Categories       []string `json:"categories"`
 	OfficialName     string   `json:"official_name"`
 	OfficialPosition string   `json:"official_position"`
+	// OfficialNIP is optional; it is printed under the official's name.
+	OfficialNIP string `json:"official_nip"`
 	// OfficialSignaturePNG is the scanned signature as base64 PNG.
 	OfficialSignaturePNG string `json:"official_signature_png"`
 }
@@ -127,6 +129,7 @@ type eventJSON struct {
 	SigningClosesAt *time.Time `json:"signing_closes_at,omitempty"`
 	PledgeID        int64      `json:"pledge_id"`
 	Categories      []string   `json:"categories"`
+	OfficialNIP     string     `json:"official_nip,omitempty"`
 	Status          string     `json:"status"`
 	EventCode       string     `json:"event_code"`
 	URL             string     `json:"url"`
@@ -153,7 +156,7 @@ func (s *Server) eventJSON(e registry.Event) eventJSON {
 	}
 	return eventJSON{ID: e.ID, OrganizationID: e.OrgID, Title: e.Title, Place: e.Place, Mode: string(e.Mode), MeetingURL: e.MeetingURL,
 		StartsAt: e.StartsAt, SigningOpensAt: optTime(e.SigningOpensAt), SigningClosesAt: optTime(e.SigningClosesAt),
-		PledgeID: e.PledgeID, Categories: cats, Status: string(e.Status), EventCode: e.Code, URL: s.eventURL(e)}
+		PledgeID: e.PledgeID, Categories: cats, OfficialNIP: e.OfficialNIP, Status: string(e.Status), EventCode: e.Code, URL: s.eventURL(e)}
 }
 
 func parseRFC3339(field, v string, required bool) (time.Time, error) {
@@ -178,6 +181,9 @@ func (s *Server) apiCreateEvent(c *echo.Context) error {
 	e := &registry.Event{OrgID: in.OrganizationID, Title: in.Title, Place: in.Place, Mode: registry.EventMode(in.Mode),
 		MeetingURL: in.MeetingURL, PledgeID: in.PledgeID, OfficialName: in.OfficialName, OfficialPosition: in.OfficialPosition}
 	var err error
+	if e.OfficialNIP, err = officialNIP(in.OfficialNIP); err != nil {
+		return err
+	}
 	if e.StartsAt, err = parseRFC3339("starts_at", in.StartsAt, true); err != nil {
 		return err
 	}
@@ -469,4 +475,14 @@ func (s *Server) recordJSON(c *echo.Context, sig registry.Signature) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.certificateView(r))
+}
+
+// officialNIP reads the optional NIP of an event's official, saying which
+// field is wrong when it is.
+func officialNIP(s string) (string, error) {
+	n, err := nip.Official(s)
+	if err != nil {
+		return "", registry.Errorf(registry.EINVALID, "NIP pejabat: %s", registry.ErrorMessage(err))
+	}
+	return n, nil
 }

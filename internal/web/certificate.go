@@ -74,7 +74,7 @@ func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, string, error)
 		}
 		r.Sig, r.noInk = sig, false
 	}
-	p, err := s.renderSignedPDF(r)
+	p, err := s.renderSignedPDF(ctx, r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -129,12 +129,13 @@ func errErased() error {
 }
 
 // renderPDF renders a record's certificate with the QR claim signed for
-// it (signing it now if the record has none yet); it stores nothing.
+// it (signing it now if the record has none yet), in the layout given
+// (with kop, its letterhead, for the official one); it stores nothing.
 // Only a certificate not yet stored is rendered. The PDF it returns is not
 // signed over its bytes: that is how certificates issued before PDFs were
 // signed look, which StoreIssuedPDFs reproduces; an issue signs it
 // (renderSignedPDF).
-func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
+func (s *Server) renderPDF(r record, layout certificate.Layout, kop certificate.Kop) (registry.IssuedPDF, error) {
 	if r.Sig.Erased() {
 		return registry.IssuedPDF{}, errErased()
 	}
@@ -150,7 +151,7 @@ func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 	err = s.heavy.do(context.Background(), func() (err error) {
 		pdf, err = s.certs.Render(certificate.Certificate{
 			Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
-			QRText: qr, VerifyURL: s.opt.BaseURL + "/v",
+			QRText: qr, VerifyURL: s.opt.BaseURL + "/v", Layout: layout, Kop: kop,
 		})
 		return err
 	})
@@ -166,9 +167,14 @@ func (s *Server) renderPDF(r record) (registry.IssuedPDF, error) {
 // which must be inside its validity window (docs/FORMATS.md §6), so that
 // `ikrar verify` can tell any change to the file with no network. The
 // signed bytes are the certificate; their SHA-256 is its fingerprint. A
-// stored certificate is never signed again.
-func (s *Server) renderSignedPDF(r record) (registry.IssuedPDF, error) {
-	p, err := s.renderPDF(r)
+// stored certificate is never signed again. A certificate issued now has
+// the official layout, with the organization's letterhead as it is now.
+func (s *Server) renderSignedPDF(ctx context.Context, r record) (registry.IssuedPDF, error) {
+	kop, err := s.kop(ctx, r.Org)
+	if err != nil {
+		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
+	}
+	p, err := s.renderPDF(r, certificate.LayoutOfficial, *kop)
 	if err != nil {
 		return p, err
 	}

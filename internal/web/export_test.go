@@ -1,7 +1,28 @@
 package web
 
-import "github.com/ikrar-id/ikrar/internal/registry"
+import (
+	"context"
+
+	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
 
 // GateImports makes every roster import job call gate at each step it
 // reports, so that a test can hold a job where it wants to look at it.
 func GateImports(s *Server, gate registry.ImportProgress) { s.importGate = gate }
+
+// RenderPlainPDF renders the record with this code as certificates were
+// issued before they were kept (and before issue 14's letterhead): in the
+// plain layout, not signed over its bytes, with the record's claim.
+func RenderPlainPDF(ctx context.Context, s *Server, code string) ([]byte, error) {
+	sig, err := s.svc.Certificate(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.loadRecord(ctx, sig)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.renderPDF(r, certificate.LayoutPlain, certificate.Kop{})
+	return p.PDF, err
+}

@@ -70,6 +70,16 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 		return err
 	}
 	ba.EventHeader = report.EventHeader{Event: e, Org: org}
+	if ba.Kop, err = s.kop(c.Request().Context(), org); err != nil {
+		return err
+	}
+	for i, o := range ba.Officials {
+		// The event's official, as the form prefills them, has the NIP
+		// entered with the event.
+		if o.Name == e.OfficialName && o.Position == e.OfficialPosition {
+			ba.Officials[i].NIP = e.OfficialNIP
+		}
+	}
 	ba.Units, ba.Generated = report.Units(parts), s.now()
 	if ba.Witnesses, err = s.store.Witnesses(c.Request().Context(), e.ID); err != nil {
 		return err

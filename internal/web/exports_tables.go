@@ -111,8 +111,14 @@ func (s *Server) recap(c *echo.Context, format string) (report.Recap, error) {
 	if err != nil {
 		return report.Recap{}, err
 	}
-	return report.Recap{EventHeader: report.EventHeader{Event: e, Org: org}, Units: report.Units(parts), Scope: scope,
-		Generated: s.now()}, nil
+	r := report.Recap{EventHeader: report.EventHeader{Event: e, Org: org}, Units: report.Units(parts), Scope: scope,
+		Generated: s.now()}
+	if format == "pdf" {
+		if r.Kop, err = s.kop(c.Request().Context(), org); err != nil {
+			return report.Recap{}, err
+		}
+	}
+	return r, nil
 }
 
 var signatureColumns = []report.Column{

@@ -126,7 +126,7 @@ func (s *Server) renderZipJob(ctx context.Context, j *zipJob, base record) {
 		return
 	}
 	var p registry.IssuedPDF
-	if p, j.err = s.renderSignedPDF(r); j.err == nil {
+	if p, j.err = s.renderSignedPDF(ctx, r); j.err == nil {
 		j.pdf, j.token, j.fresh = p.PDF, p.ClaimToken, true
 	}
 }

@@ -81,6 +81,10 @@ func newI18nSite(t *testing.T) *i18nSite {
 	if !strings.HasPrefix(imp.URL.Path, "/admin/imports/") {
 		t.Fatalf("the roster upload ended at %s (%d)", imp.URL, imp.Status)
 	}
+	// A letterhead logo, for the route that shows it.
+	if logo := admin.upload(admin.get(orgPath), orgPath+"/logo", nil, "logo", "logo.png", "image/png", logoPNG(t, 64, 64)); logo.Status != http.StatusOK {
+		t.Fatalf("logo upload: status %d", logo.Status)
+	}
 	p := admin.get(fmt.Sprintf("/admin/events/%d", e.ID))
 	personal := find(t, `href="[^"]*/e/[^/"]+/p/([^"]+)"`, p.Body)
 	// A witness and a kept Berita Acara, for their sections and the

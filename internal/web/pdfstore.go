@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -50,7 +51,7 @@ func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, er
 			}
 			r := base
 			r.Sig = sig
-			p, err := s.renderPDF(r)
+			p, err := s.renderPDF(r, certificate.LayoutPlain, certificate.Kop{})
 			if err != nil {
 				// One record that cannot be rendered must not hold up the
 				// rest; its download will say why, and the next start

@@ -150,6 +150,9 @@ func (s *Server) funcs(l i18n.Lang) template.FuncMap {
 		"add":        func(a, b int) int { return a + b },
 		"zone":       registry.ZoneAbbrev,
 		"categories": func() []registry.Category { return registry.Categories },
+		// complaints are the official channels for reporting a
+		// neutrality violation (issue 14 item 14).
+		"complaints": func() []registry.ComplaintChannel { return registry.ComplaintChannels },
 		"auditLabel": func(action string) string { return auditLabel(l, action) },
 	}
 }

@@ -22,6 +22,7 @@ const auditPerPage = 50
 // for people; the page shows an action missing here by its code.
 var auditLabels = map[string]string{
 	"organization.create":       "Membuat organisasi",
+	"organization.logo":         "Mengganti logo kop surat",
 	"roster.import":             "Mengimpor data pegawai",
 	"pledge.create":             "Menyimpan versi teks ikrar",
 	"event.create":              "Membuat acara",

@@ -10,14 +10,14 @@ import (
 )
 
 const eventColumns = `id, org_id, slug, code, title, place, mode, meeting_url, starts_at, signing_opens_at, signing_closes_at,
-	pledge_id, categories, official_name, official_position, official_signature, status, created_at, opened_at, closed_at`
+	pledge_id, categories, official_name, official_position, official_signature, status, created_at, opened_at, closed_at, official_nip`
 
 func scanEvent(s scanner) (registry.Event, error) {
 	var e registry.Event
 	var starts, opens, closes, created, opened, closed int64
 	var cats string
 	err := s.Scan(&e.ID, &e.OrgID, &e.Slug, &e.Code, &e.Title, &e.Place, &e.Mode, &e.MeetingURL, &starts, &opens, &closes,
-		&e.PledgeID, &cats, &e.OfficialName, &e.OfficialPosition, &e.OfficialSignature, &e.Status, &created, &opened, &closed)
+		&e.PledgeID, &cats, &e.OfficialName, &e.OfficialPosition, &e.OfficialSignature, &e.Status, &created, &opened, &closed, &e.OfficialNIP)
 	e.StartsAt, e.SigningOpensAt, e.SigningClosesAt = fromMS(starts), fromMS(opens), fromMS(closes)
 	e.CreatedAt, e.OpenedAt, e.ClosedAt = fromMS(created), fromMS(opened), fromMS(closed)
 	if cats != "" {
@@ -48,7 +48,12 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 		if err != nil {
 			return mapErr(err, "Acara")
 		}
-		e.ID, err = res.LastInsertId()
+		if e.ID, err = res.LastInsertId(); err != nil || e.OfficialNIP == "" {
+			return err
+		}
+		// Optional, and set apart so that an event without one is
+		// written as before migration 015.
+		_, err = tx.ExecContext(ctx, `UPDATE events SET official_nip = ? WHERE id = ?`, e.OfficialNIP, e.ID)
 		return err
 	})
 }

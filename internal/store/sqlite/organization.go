@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -73,4 +75,32 @@ func (db *DB) Organizations(ctx context.Context, scope string) ([]registry.Organ
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// SetOrgLogo stores an organization's letterhead logo, replacing any; nil
+// removes it.
+func (db *DB) SetOrgLogo(ctx context.Context, orgID int64, png []byte, at time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if png == nil {
+			_, err := tx.ExecContext(ctx, `DELETE FROM org_logos WHERE org_id = ?`, orgID)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO org_logos (org_id, png, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (org_id) DO UPDATE SET png = excluded.png, updated_at = excluded.updated_at`, orgID, png, ms(at))
+		return mapErr(err, "Organisasi")
+	})
+}
+
+// OrgLogo is the logo of the organization with the given path or, without
+// one, of its nearest ancestor that has one: an office prints its
+// government's emblem unless it has its own.
+func (db *DB) OrgLogo(ctx context.Context, path string) ([]byte, int64, error) {
+	var png []byte
+	var owner int64
+	err := db.read.QueryRowContext(ctx, `SELECT l.png, o.id FROM org_logos l JOIN organizations o ON o.id = l.org_id
+		WHERE substr(?, 1, length(o.path)) = o.path ORDER BY length(o.path) DESC LIMIT 1`, path).Scan(&png, &owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, nil
+	}
+	return png, owner, err
 }
