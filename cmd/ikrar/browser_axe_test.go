@@ -61,24 +61,8 @@ func TestBrowserAccessibility(t *testing.T) {
 	})); err != nil {
 		t.Fatal(err)
 	}
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, pageState(bctx))
-		}
-	}
-	eval := func(name, js string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 10*time.Second)
-		defer cancel()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, pageState(bctx))
-		}
-		return v
-	}
+	step := stepper(t, bctx, 20*time.Second)
+	eval := evaluator(t, bctx)
 	check := func(name, size string) {
 		t.Helper()
 		sctx, cancel := context.WithTimeout(bctx, 30*time.Second)

@@ -53,14 +53,7 @@ func TestBrowserWitnessesAndSignedBA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, pageState(bctx))
-		}
-	}
+	step := stepper(t, bctx, 30*time.Second)
 	eventPage := fmt.Sprintf("%s/admin/events/%d", base, r.event.ID)
 	step("sign in on a phone",
 		chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),

@@ -65,14 +65,7 @@ func TestBrowserRosterUpload(t *testing.T) {
 	}
 
 	bctx, _ := newTestBrowser(t, chromium, 90*time.Second)
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, pageState(bctx))
-		}
-	}
+	step := stepper(t, bctx, 30*time.Second)
 	// The first action starts the browser, bound to the context it gets:
 	// bctx itself, not a step's shorter one.
 	err := chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

@@ -44,14 +44,7 @@ func TestBrowserPaperSignature(t *testing.T) {
 	}
 
 	bctx, _ := newTestBrowser(t, chromium, 60*time.Second)
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, pageState(bctx))
-		}
-	}
+	step := stepper(t, bctx, 20*time.Second)
 	// The first action starts the browser, bound to bctx itself.
 	err = chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})

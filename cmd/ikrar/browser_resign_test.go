@@ -5,7 +5,6 @@ import (
 	"math"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,39 +30,9 @@ func TestBrowserResignAfterRevocation(t *testing.T) {
 	}
 
 	ctx, cancelTab := newTestBrowser(t, chromium, 60*time.Second)
-	var mu sync.Mutex
-	var console []chromedp.ConsoleMessage
-	consoleDone := make(chan struct{})
-	messages := chromedp.Console(ctx)
-	go func() {
-		defer close(consoleDone)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			console = append(console, m)
-			mu.Unlock()
-		}
-	}()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, pageState(ctx))
-		}
-	}
-	eval := func(name, js string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return v
-	}
+	console := recordConsole(ctx)
+	step := stepper(t, ctx, 15*time.Second)
+	eval := evaluator(t, ctx)
 
 	step("set up a phone",
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -145,10 +114,7 @@ func TestBrowserResignAfterRevocation(t *testing.T) {
 	}
 
 	cancelTab()
-	<-consoleDone
-	mu.Lock()
-	defer mu.Unlock()
-	for _, m := range console {
+	for _, m := range console() {
 		if m.Type == chromedp.ConsoleError || m.IsException() {
 			t.Errorf("browser reported an error: %s (%s:%d)", m, m.URL, m.Line+1)
 		}

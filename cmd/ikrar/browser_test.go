@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -61,39 +60,9 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 	ctx, cancelTab := newTestBrowser(t, chromium, 45*time.Second)
 
 	// Subscribing starts the browser and opens the tab, bound to ctx.
-	var mu sync.Mutex
-	var console []chromedp.ConsoleMessage
-	consoleDone := make(chan struct{})
-	messages := chromedp.Console(ctx)
-	go func() {
-		defer close(consoleDone)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			console = append(console, m)
-			mu.Unlock()
-		}
-	}()
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, pageState(ctx))
-		}
-	}
-	eval := func(name, js string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		v, err := chromedp.Run(sctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return v
-	}
+	console := recordConsole(ctx)
+	step := stepper(t, ctx, 15*time.Second)
+	eval := evaluator(t, ctx)
 
 	step("set up a phone",
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -268,10 +237,7 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 	}
 
 	cancelTab()
-	<-consoleDone
-	mu.Lock()
-	defer mu.Unlock()
-	for _, m := range console {
+	for _, m := range console() {
 		t.Logf("console %s %s:%d %s", m.Source, m.URL, m.Line+1, m)
 		// Step 2b's spoilt confirmation is answered 403 on purpose.
 		spoilt := m.Source == "network" && strings.HasSuffix(m.URL, "/sign") && strings.Contains(m.String(), "403")
