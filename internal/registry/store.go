@@ -19,6 +19,7 @@ type Store interface {
 	UserAdminStore
 	OpsStore
 	ExportStore
+	PrivacyStore
 }
 
 // OrganizationStore keeps the organization tree.
