@@ -2,7 +2,10 @@ package registry
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // PrivacySettings is what an organization decides about the personal data
@@ -29,4 +32,49 @@ type PrivacyStore interface {
 	EventRetention(ctx context.Context, eventID int64) (time.Time, error)
 	// SetEventRetention sets (zero: clears) the event's retention date.
 	SetEventRetention(ctx context.Context, eventID int64, until time.Time) error
+}
+
+// SetPrivacySettings changes an organization's privacy settings; only its
+// admins may.
+func (s *Service) SetPrivacySettings(ctx context.Context, a Actor, p PrivacySettings) error {
+	org, err := s.authorize(ctx, a.User, ActManageOrgs, p.OrgID)
+	if err != nil {
+		return err
+	}
+	p.Contact = strings.TrimSpace(p.Contact)
+	if utf8.RuneCountInString(p.Contact) > MaxPrivacyContact {
+		return Errorf(EINVALID, "Kontak data pribadi paling panjang %d karakter.", MaxPrivacyContact)
+	}
+	if err := s.Store.SetPrivacySettings(ctx, p, s.now()); err != nil {
+		return err
+	}
+	timing := "tanpa waktu goresan"
+	if p.StrokeTiming {
+		timing = "dengan waktu goresan"
+	}
+	return s.audit(ctx, a.User, a.IP, "privacy.settings", org.ID, org.Name, timing)
+}
+
+// SetEventRetention sets the date after which the personal data of an
+// event's records is erased (zero: none).
+func (s *Service) SetEventRetention(ctx context.Context, a Actor, eventID int64, until time.Time) error {
+	e, err := s.Store.Event(ctx, eventID)
+	if err != nil {
+		return err
+	}
+	org, err := s.authorize(ctx, a.User, ActRevoke, e.OrgID)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() && until.Before(e.StartsAt) {
+		return Errorf(EINVALID, "Tanggal retensi tidak boleh sebelum acara dimulai.")
+	}
+	if err := s.Store.SetEventRetention(ctx, eventID, until); err != nil {
+		return err
+	}
+	detail := "tanpa tanggal retensi"
+	if !until.IsZero() {
+		detail = until.In(org.Location()).Format("2006-01-02")
+	}
+	return s.audit(ctx, a.User, a.IP, "event.retention", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail)
 }

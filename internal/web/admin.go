@@ -99,10 +99,15 @@ func (s *Server) orgShow(c *echo.Context) error {
 		return err
 	}
 	erased, _ := strconv.Atoi(c.QueryParam("erased"))
+	privacy, err := s.store.PrivacySettings(ctx, org.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "org", map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
 		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path),
 		"CanErase": a.User.Can(registry.ActManageRoster, org.Path) && a.User.Can(registry.ActRevoke, org.Path),
-		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased})
+		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased,
+		"Privacy": privacy, "CanPrivacy": a.User.Can(registry.ActManageOrgs, org.Path), "PrivacySaved": c.QueryParams().Has("privacy")})
 }
 
 func (s *Server) rosterImport(c *echo.Context) error {
