@@ -78,3 +78,23 @@ func (s *Service) SetEventRetention(ctx context.Context, a Actor, eventID int64,
 	}
 	return s.audit(ctx, a.User, a.IP, "event.retention", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail)
 }
+
+// WithoutTiming returns in with the time of every point of a drawing
+// zeroed (0 reads as "not recorded"); other kinds of ink are returned as
+// they are. It never changes in's own strokes.
+func (in Ink) WithoutTiming() Ink {
+	if in.Kind != InkStrokes {
+		return in
+	}
+	strokes := make([]Stroke, len(in.Strokes))
+	for i, st := range in.Strokes {
+		pts := make([]Point, len(st.Points))
+		for j, p := range st.Points {
+			p.T = 0
+			pts[j] = p
+		}
+		strokes[i] = Stroke{Points: pts}
+	}
+	in.Strokes = strokes
+	return in
+}

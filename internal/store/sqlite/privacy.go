@@ -49,22 +49,3 @@ func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.T
 		ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
 	return mapErr(err, "Acara")
 }
-
-// dropStrokeTimes zeroes the time of every point of a drawn signature
-// (0 reads as "not recorded").
-func dropStrokeTimes(in *registry.Ink) {
-	if in.Kind != registry.InkStrokes {
-		return
-	}
-	strokes := make([]registry.Stroke, len(in.Strokes))
-	for i, st := range in.Strokes {
-		pts := make([]registry.Point, len(st.Points))
-		for j, p := range st.Points {
-			p.T = 0
-			pts[j] = p
-		}
-		st.Points = pts
-		strokes[i] = st
-	}
-	in.Strokes = strokes
-}

@@ -2,59 +2,63 @@ package sqlite_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
 
-// The timing of each point of a drawing is behavioural biometric data (UU
-// 27/2022): an organization that did not turn it on keeps none (the stored
-// drawing has its shape and no times), and one that did keeps every time.
-func TestStrokeTimingStoredOnlyWhenTurnedOn(t *testing.T) {
-	f := mustFixture(t, 2)
+// Migration 016 on a database made before it: every organization starts
+// with no privacy contact and stroke timing off, every event with no
+// retention date; settings and dates are then kept and read back.
+func TestMigrationToPDP(t *testing.T) {
 	ctx := context.Background()
-	drawn := func(i int, code string) registry.Signature {
-		t.Helper()
-		s := newSig(f, i, code)
-		s.Ink = registry.Ink{Kind: registry.InkStrokes, Strokes: []registry.Stroke{
-			{Points: []registry.Point{{X: 10, Y: 20, T: 1_729_650_000_000}, {X: 15.5, Y: 22, T: 1_729_650_000_016}}},
-			{Points: []registry.Point{{X: 40, Y: 30, T: 1_729_650_000_400}}}}}
-		if err := f.db.InsertSignature(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-		got, err := f.db.SignatureByCode(ctx, code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	if p, err := f.db.PrivacySettings(ctx, f.event.OrgID); err != nil || p.StrokeTiming {
-		t.Fatalf("default settings %+v (%v): timing must be off", p, err)
-	}
-	off := drawn(0, "TIMINGOFF001")
-	if len(off.Ink.Strokes) != 2 || len(off.Ink.Strokes[0].Points) != 2 || off.Ink.Strokes[0].Points[1].X != 15.5 {
-		t.Fatalf("the drawing's shape is lost: %+v", off.Ink.Strokes)
-	}
-	for _, st := range off.Ink.Strokes {
-		for _, p := range st.Points {
-			if p.T != 0 {
-				t.Fatalf("timing off, yet a point was stored with time %d", p.T)
-			}
-		}
-	}
-
-	if err := f.db.SetPrivacySettings(ctx, registry.PrivacySettings{OrgID: f.event.OrgID, Contact: "ppid@uji.go.id", StrokeTiming: true}, time.Now()); err != nil {
+	path := filepath.Join(t.TempDir(), "ikrar.db")
+	old, err := sqlite.OpenAtVersion(ctx, path, 12)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := f.db.PrivacySettings(ctx, f.event.OrgID); err != nil || !p.StrokeTiming || p.Contact != "ppid@uji.go.id" {
-		t.Fatalf("settings read back as %+v (%v)", p, err)
+	org := &registry.Organization{Name: "Pemerintah Kabupaten Uji", Kind: registry.OrgRegency, TimeZone: "Asia/Jakarta", CreatedAt: time.Now()}
+	if err := old.CreateOrganization(ctx, org); err != nil {
+		t.Fatal(err)
 	}
-	on := drawn(1, "TIMINGON0001")
-	if got := on.Ink.Strokes[0].Points[1].T; got != 1_729_650_000_016 {
-		t.Fatalf("timing on, stored time %d", got)
+	p := registry.DefaultPledge()
+	if err := old.CreatePledge(ctx, &p); err != nil {
+		t.Fatal(err)
 	}
-	if got := on.Ink.Strokes[1].Points[0].T; got != 1_729_650_000_400 {
-		t.Fatalf("timing on, stored time %d", got)
+	e := registry.Event{OrgID: org.ID, Slug: "s", Code: "ABCDEF", Title: "Apel", Mode: registry.ModeInPerson, StartsAt: time.Now(),
+		PledgeID: p.ID, OfficialName: "X", OfficialPosition: "Y", Status: registry.StatusOpen, CreatedAt: time.Now()}
+	if err := old.CreateEvent(ctx, &e); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if s, err := db.PrivacySettings(ctx, org.ID); err != nil || s != (registry.PrivacySettings{OrgID: org.ID}) {
+		t.Fatalf("settings after the migration %+v (%v), want none", s, err)
+	}
+	if until, err := db.EventRetention(ctx, e.ID); err != nil || !until.IsZero() {
+		t.Fatalf("retention after the migration %v (%v), want none", until, err)
+	}
+	want := registry.PrivacySettings{OrgID: org.ID, Contact: "ppid@uji.go.id", StrokeTiming: true}
+	if err := db.SetPrivacySettings(ctx, want, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := db.PrivacySettings(ctx, org.ID); err != nil || s != want {
+		t.Fatalf("settings read back as %+v (%v), want %+v", s, err, want)
+	}
+	until := time.Date(2027, 1, 31, 17, 0, 0, 0, time.UTC)
+	if err := db.SetEventRetention(ctx, e.ID, until); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.EventRetention(ctx, e.ID); err != nil || !got.Equal(until) {
+		t.Fatalf("retention read back as %v (%v), want %v", got, err, until)
 	}
 }

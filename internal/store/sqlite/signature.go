@@ -145,20 +145,12 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 	// The event's state is read in the commit's own transaction: once a
 	// close has committed no signing commits, even one that checked a copy
 	// of the event read before the close.
-	// The organizing organization's privacy setting is read with it: the
-	// timing of each point of a drawing is behavioural biometric data (UU
-	// 27/2022), kept only when the organization turned it on.
 	var status registry.EventStatus
-	var timing bool
-	if err := tx.QueryRowContext(ctx, `SELECT e.status, COALESCE(p.stroke_timing, 0) FROM events e
-		LEFT JOIN org_privacy p ON p.org_id = e.org_id WHERE e.id = ?`, s.EventID).Scan(&status, &timing); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM events WHERE id = ?`, s.EventID).Scan(&status); err != nil {
 		return mapErr(err, "Acara")
 	}
 	if status != registry.StatusOpen {
 		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup.")
-	}
-	if !timing {
-		dropStrokeTimes(&s.Ink)
 	}
 	s.LeafIndex = lg.n
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
