@@ -98,3 +98,10 @@ func (in Ink) WithoutTiming() Ink {
 	in.Strokes = strokes
 	return in
 }
+
+// SignerDataStore reads what the registry holds about one signer.
+type SignerDataStore interface {
+	// EmployeeSignatures lists every record linked to an employee, with
+	// its ink, oldest first.
+	EmployeeSignatures(ctx context.Context, employeeID int64) ([]Signature, error)
+}

@@ -20,6 +20,7 @@ type Store interface {
 	OpsStore
 	ExportStore
 	PrivacyStore
+	SignerDataStore
 }
 
 // OrganizationStore keeps the organization tree.

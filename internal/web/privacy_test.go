@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -56,4 +57,86 @@ func TestPrivacyNotice(t *testing.T) {
 	wantPage(t, event, http.StatusOK, "gambar tanda tangan Anda, termasuk waktu setiap titik goresannya.")
 	wantPage(t, phone.get(slug+"/privasi"), http.StatusOK, "PPID BKPSDM, ppid@deliserdang.test", "data biometrik perilaku")
 	wantPage(t, en.get(slug), http.StatusOK, "including the timing of each point of its strokes")
+}
+
+// TestSignerDataExport: from her certificate page a signer opens and
+// downloads everything the registry holds about her — roster entry and
+// records, with time, channel, address, drawing, code and log leaf — and
+// neither another person's code with her key nor her code with a wrong key
+// (on another device) gives anything.
+func TestSignerDataExport(t *testing.T) {
+	f := newSigningFixture(t, siti, andre)
+	slug := strings.TrimPrefix(f.e.URL, f.a.URL)
+	signAs := func(p person) page {
+		phone := f.a.browser(t)
+		confirm := phone.submit(phone.get(slug), slug, url.Values{"nip": {p.NIP}, "code": {f.e.EventCode}})
+		cert := phone.submit(confirm, slug+"/sign", url.Values{"signature_strokes": {strokesJSON()}, "consent": {"1"}})
+		wantPage(t, cert, http.StatusOK, "Ikrar Anda tercatat")
+		return cert
+	}
+	cert := signAs(siti)
+	other := signAs(andre)
+	code := strings.TrimPrefix(cert.URL.Path, "/c/")
+	key := cert.URL.Query().Get("k")
+	otherCode := strings.TrimPrefix(other.URL.Path, "/c/")
+	if key == "" {
+		t.Fatalf("the certificate page %s has no key", cert.URL)
+	}
+	dataLink := find(t, `href="(/c/`+code+`/data\?k=[^"]+)" id="signer-data"`, cert.Body)
+
+	elsewhere := f.a.browser(t) // another device: only the key opens it
+	view := elsewhere.get(strings.ReplaceAll(dataLink, "&amp;", "&"))
+	wantPage(t, view, http.StatusOK, "Data saya", f.regency.Name, siti.Name, code[:4], siti.Unit, "gambar goresan", `id="signer-data-json"`)
+	jsonLink := strings.ReplaceAll(find(t, `href="([^"]+)" download`, view.Body), "&amp;", "&")
+	raw := elsewhere.get(jsonLink)
+	if raw.Status != http.StatusOK {
+		t.Fatalf("JSON export: status %d", raw.Status)
+	}
+	var d struct {
+		Controller string `json:"controller"`
+		Employee   *struct {
+			NIP  string `json:"nip"`
+			Name string `json:"name"`
+			Unit string `json:"unit"`
+		} `json:"employee"`
+		Records []struct {
+			Code      string                 `json:"code"`
+			NIP       string                 `json:"nip"`
+			Channel   string                 `json:"channel"`
+			ClientIP  string                 `json:"client_ip"`
+			SignedAt  string                 `json:"signed_at"`
+			Event     struct{ Title string } `json:"event"`
+			Signature struct {
+				Kind    string            `json:"kind"`
+				Strokes []json.RawMessage `json:"strokes"`
+			} `json:"signature"`
+			Log struct {
+				LeafIndex    *int64 `json:"leaf_index"`
+				IdentityHash string `json:"identity_hash"`
+			} `json:"log"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal([]byte(raw.Body), &d); err != nil {
+		t.Fatalf("JSON export: %v\n%s", err, raw.Body)
+	}
+	if d.Controller != f.regency.Name || d.Employee == nil || d.Employee.NIP != siti.NIP || d.Employee.Unit != siti.Unit || len(d.Records) != 1 {
+		t.Fatalf("JSON export: %s", raw.Body)
+	}
+	r := d.Records[0]
+	if r.Code != code || r.NIP != siti.NIP || r.Channel == "" || r.ClientIP == "" || r.SignedAt == "" || r.Event.Title != eventTitle ||
+		r.Signature.Kind != "strokes" || len(r.Signature.Strokes) == 0 || r.Log.LeafIndex == nil || r.Log.IdentityHash == "" {
+		t.Errorf("JSON export record: %s", raw.Body)
+	}
+	wantAbsent(t, "her export", raw.Body, andre.NIP, andre.Name, otherCode)
+
+	// Another person's code with her key, her code with a wrong key, or
+	// no key: nothing, on a device that signed neither.
+	for _, path := range []string{"/c/" + otherCode + "/data.json?k=" + key, "/c/" + otherCode + "/data?k=" + key,
+		"/c/" + code + "/data.json?k=" + strings.Repeat("A", len(key)), "/c/" + code + "/data.json"} {
+		p := f.a.browser(t).get(path)
+		if p.Status != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", path, p.Status)
+		}
+		wantAbsent(t, path, p.Body, siti.NIP, andre.NIP, siti.Name, andre.Name, "client_ip")
+	}
 }

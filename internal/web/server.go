@@ -212,6 +212,8 @@ func (s *Server) Handler() *echo.Echo {
 	pages.POST("/e/:slug/sign", s.eventSign)
 	pages.GET("/c/:code", s.certificatePage)
 	pages.GET("/c/:code/sertifikat.pdf", s.certificatePDF)
+	pages.GET("/c/:code/data", s.signerDataPage)
+	pages.GET("/c/:code/data.json", s.signerDataPage)
 	pages.GET("/v", s.verifyForm)
 	pages.GET(shellPath, s.offlineShell)
 	pages.GET("/v/:code", s.verifyPage)

@@ -49,3 +49,22 @@ func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.T
 		ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
 	return mapErr(err, "Acara")
 }
+
+// EmployeeSignatures lists every record linked to an employee, with its
+// ink, oldest first. An erased record is linked to no one.
+func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]registry.Signature, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.employee_id = ? ORDER BY s.signed_at, s.id`, employeeID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Signature
+	for rows.Next() {
+		s, err := scanSignature(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
