@@ -57,7 +57,20 @@ var pdpPageTexts = map[string]string{
 	"nama diketik":             "typed name",
 	"daun":                     "leaf",
 	"Dicabut":                  "Revoked",
-	"Data saya: lihat dan unduh semua data yang disimpan tentang Anda": "My data: see and download everything held about you",
+	"Data saya: lihat dan unduh semua data yang disimpan tentang Anda":             "My data: see and download everything held about you",
+	"Pegawai di daftar (NIP, nama, jabatan, unit kerja)":                           "Employees on the roster (NIP, name, position, unit)",
+	"Catatan ikrar dengan data pribadi (identitas, tanda tangan, alamat jaringan)": "Pledge records with personal data (identity, signature, network address)",
+	"Catatan ikrar yang data pribadinya sudah dihapus":                             "Pledge records whose personal data was erased",
+	"Tanda tangan berupa gambar goresan":                                           "Signatures drawn as strokes",
+	"Sertifikat PDF tersimpan (nama, NIP, tanda tangan)":                           "Stored certificate PDFs (name, NIP, signature)",
+	"Daftar peserta acara (pegawai per acara)":                                     "Event participant lists (employees per event)",
+	"Tautan pribadi yang diterbitkan ulang":                                        "Reissued personal links",
+	"Tanda tangan pejabat pada acara":                                              "Officials' signatures on events",
+	"Akun petugas (nama, surel)":                                                   "Officer accounts (name, email)",
+	"Sesi masuk petugas":                                                           "Officer sign-in sessions",
+	"Jejak audit dengan alamat jaringan petugas":                                   "Audit trail entries with an officer's network address",
+	"Baris impor yang belum selesai":                                               "Rows of unfinished imports",
+	"Menghapus data pribadi acara yang melewati tanggal retensi":                   "Erased the personal data of an event past its retention date",
 }
 
 var pdpMessages = map[string]string{

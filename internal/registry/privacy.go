@@ -105,3 +105,64 @@ type SignerDataStore interface {
 	// its ink, oldest first.
 	EmployeeSignatures(ctx context.Context, employeeID int64) ([]Signature, error)
 }
+
+// PersonalDataCount is how many rows of one kind of personal data the
+// registry holds.
+type PersonalDataCount struct {
+	Table string // the table holding it
+	Kind  string // what it is, in Indonesian
+	Count int
+}
+
+// RetentionStore runs event retention: the events whose date has passed,
+// the bulk erasure of their records, and what personal data remains.
+type RetentionStore interface {
+	// ExpiredRetentions lists the events whose retention date is at or
+	// before now and whose records were not erased for it yet.
+	ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, error)
+	// EraseEventRecords erases the personal data of every record of an
+	// event as EraseSignature does, and marks its retention done; it
+	// returns the codes of the records it erased.
+	EraseEventRecords(ctx context.Context, eventID int64, at time.Time) ([]string, error)
+	// PersonalDataReport counts the personal data the registry holds, by
+	// table and kind.
+	PersonalDataReport(ctx context.Context) ([]PersonalDataCount, error)
+}
+
+// RetentionRun is what an erasure of expired events did.
+type RetentionRun struct {
+	Events  []int64
+	Records []string // codes of the records erased
+	Remains []PersonalDataCount
+}
+
+// EraseExpired erases the personal data of the records of every event
+// whose retention date has passed (the log stays valid: see
+// EraseSignature), audits each, and reports what personal data remains
+// in the registry.
+func (s *Service) EraseExpired(ctx context.Context, a Actor) (RetentionRun, error) {
+	var run RetentionRun
+	now := s.now()
+	ids, err := s.Store.ExpiredRetentions(ctx, now)
+	if err != nil {
+		return run, err
+	}
+	for _, id := range ids {
+		e, err := s.Store.Event(ctx, id)
+		if err != nil {
+			return run, err
+		}
+		codes, err := s.Store.EraseEventRecords(ctx, id, now)
+		run.Records = append(run.Records, codes...)
+		if err != nil && !IsScrubPending(err) {
+			return run, err
+		}
+		run.Events = append(run.Events, id)
+		if err := s.audit(ctx, a.User, a.IP, "retention.erase", e.OrgID, fmt.Sprintf("event:%d", id),
+			fmt.Sprintf("%d catatan", len(codes))); err != nil {
+			return run, err
+		}
+	}
+	run.Remains, err = s.Store.PersonalDataReport(ctx)
+	return run, err
+}

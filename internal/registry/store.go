@@ -21,6 +21,7 @@ type Store interface {
 	ExportStore
 	PrivacyStore
 	SignerDataStore
+	RetentionStore
 }
 
 // OrganizationStore keeps the organization tree.

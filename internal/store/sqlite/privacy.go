@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -67,4 +68,91 @@ func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]regis
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// ExpiredRetentions lists the events whose retention date has passed and
+// whose records are not erased for it yet.
+func (db *DB) ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT event_id FROM event_retention WHERE until <= ? AND erased_at = 0 ORDER BY event_id`, ms(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// EraseEventRecords erases every record of an event not erased yet, as
+// EraseSignature does (the log leaves keep what they commit to), in one
+// transaction, marks the event's retention done, then scrubs the WAL.
+func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time) ([]string, error) {
+	var codes []string
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		codes = codes[:0]
+		rows, err := tx.QueryContext(ctx, `SELECT id, code FROM signatures WHERE event_id = ? AND erased_at = 0 ORDER BY id`, eventID)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, codes = append(ids, id), append(codes, code)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if err := eraseSignature(ctx, tx, id, at); err != nil {
+				return fmt.Errorf("erase record %s: %w", codes[i], err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE event_retention SET erased_at = ? WHERE event_id = ?`, ms(at), eventID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	db.notifyOps(nil)
+	return codes, scrubbed(db.Scrub(ctx))
+}
+
+// personalDataQueries count, per table, what personal data it holds.
+var personalDataQueries = []struct{ table, kind, query string }{
+	{"employees", "Pegawai di daftar (NIP, nama, jabatan, unit kerja)", `SELECT COUNT(*) FROM employees`},
+	{"signatures", "Catatan ikrar dengan data pribadi (identitas, tanda tangan, alamat jaringan)", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0`},
+	{"signatures", "Catatan ikrar yang data pribadinya sudah dihapus", `SELECT COUNT(*) FROM signatures WHERE erased_at <> 0`},
+	{"signatures", "Tanda tangan berupa gambar goresan", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0 AND ink_kind = 'strokes'`},
+	{"certificate_pdfs", "Sertifikat PDF tersimpan (nama, NIP, tanda tangan)", `SELECT COUNT(*) FROM certificate_pdfs`},
+	{"event_participants", "Daftar peserta acara (pegawai per acara)", `SELECT COUNT(*) FROM event_participants`},
+	{"link_generations", "Tautan pribadi yang diterbitkan ulang", `SELECT COUNT(*) FROM link_generations`},
+	{"events", "Tanda tangan pejabat pada acara", `SELECT COUNT(*) FROM events WHERE length(official_signature) > 0`},
+	{"users", "Akun petugas (nama, surel)", `SELECT COUNT(*) FROM users`},
+	{"sessions", "Sesi masuk petugas", `SELECT COUNT(*) FROM sessions`},
+	{"audit", "Jejak audit dengan alamat jaringan petugas", `SELECT COUNT(*) FROM audit WHERE ip <> ''`},
+	{"roster_staging", "Baris impor yang belum selesai", `SELECT COUNT(*) FROM roster_staging`},
+}
+
+// PersonalDataReport counts the personal data the registry holds.
+func (db *DB) PersonalDataReport(ctx context.Context) ([]registry.PersonalDataCount, error) {
+	out := make([]registry.PersonalDataCount, 0, len(personalDataQueries))
+	for _, q := range personalDataQueries {
+		c := registry.PersonalDataCount{Table: q.table, Kind: q.kind}
+		if err := db.read.QueryRowContext(ctx, q.query).Scan(&c.Count); err != nil {
+			return nil, fmt.Errorf("personal data report, %s: %w", q.table, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
