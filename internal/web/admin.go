@@ -323,7 +323,15 @@ func (s *Server) eventShow(c *echo.Context) error {
 			return err
 		}
 	}
-	return s.render(c, http.StatusOK, "admin_event", map[string]any{"Title": e.Title, "E": e, "Org": org, "Pledge": pledge,
+	retention, err := s.store.EventRetention(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	retentionISO := ""
+	if !retention.IsZero() {
+		retentionISO = retention.In(org.Location()).Format(time.DateOnly)
+	}
+	return s.render(c, http.StatusOK, "admin_event", map[string]any{"Title": e.Title, "E": e, "Org": org, "Pledge": pledge, "Retention": retention, "RetentionISO": retentionISO,
 		"URL": s.eventURL(e), "Participants": shown, "Total": len(parts), "Signed": signed, "Filter": filter, "Links": links, "CanLinks": canLinks,
 		"Q": q, "Page": page, "Next": page*perPage < matched, "Matched": matched,
 		"CanManage": a.User.Can(registry.ActManageEvents, org.Path), "CanRevoke": a.User.Can(registry.ActRevoke, org.Path)})

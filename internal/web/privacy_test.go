@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPrivacyNotice: the event page and the confirm page carry a short
@@ -139,4 +140,64 @@ func TestSignerDataExport(t *testing.T) {
 		}
 		wantAbsent(t, path, p.Body, siti.NIP, andre.NIP, siti.Name, andre.Name, "client_ip")
 	}
+}
+
+// TestEventRetention: an officer sets an event's retention date on its
+// page; once the date has passed, the superadmin's personal data page
+// counts the event as due and erases its records' personal data in bulk,
+// reporting what remains; the records of another event are untouched and
+// the erased record still verifies.
+func TestEventRetention(t *testing.T) {
+	f := newSigningFixture(t, siti, andre)
+	gone := f.a.mustSign(t, f.e, siti)
+	other := f.a.mustEvent(t, f.token, f.regency.ID, "Apel Pagi", nil)
+	f.a.mustOpen(t, f.token, other.ID)
+	kept := f.a.mustSign(t, other, andre)
+	e, err := f.a.db.Event(t.Context(), f.e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := e.StartsAt.In(e.StartsAt.Location()).AddDate(0, 0, 1)
+
+	officer := f.a.browser(t)
+	officer.login(f.officer)
+	path := fmt.Sprintf("/admin/events/%d", f.e.ID)
+	p := officer.get(path)
+	wantPage(t, p, http.StatusOK, "Masa simpan data pribadi", "Belum ada tanggal retensi")
+	p = officer.submit(p, path+"/retention", url.Values{"until": {day.Format(time.DateOnly)}})
+	wantPage(t, p, http.StatusOK, "disimpan sampai", `value="`+day.Format(time.DateOnly)+`"`)
+	if page := officer.get("/admin/data-pribadi"); page.Status != http.StatusForbidden {
+		t.Errorf("a regency admin opens the registry's personal data page: status %d", page.Status)
+	}
+
+	root := f.a.mustSuperadmin(t)
+	super := f.a.browser(t)
+	super.login(root)
+	report := super.get("/admin/data-pribadi")
+	wantPage(t, report, http.StatusOK, "Data pribadi di registri", "0 acara telah melewati tanggal retensinya",
+		"Catatan ikrar dengan data pribadi (identitas, tanda tangan, alamat jaringan)")
+
+	f.a.clock.Add(72 * time.Hour)
+	super = f.a.browser(t) // the session has ended meanwhile
+	super.login(root)
+	report = super.get("/admin/data-pribadi")
+	wantPage(t, report, http.StatusOK, "1 acara telah melewati tanggal retensinya")
+	done := super.submit(report, "/admin/data-pribadi", url.Values{})
+	wantPage(t, done, http.StatusOK, "1 acara melewati tanggal retensi; data pribadi 1 catatan dihapus.", "0 acara telah melewati")
+	row := find(t, `(?s)Catatan ikrar dengan data pribadi \(identitas, tanda tangan, alamat jaringan\)</td><td class="mono">signatures</td><td>(\d+)</td>`, done.Body)
+	if row != "1" {
+		t.Errorf("the report counts %s records with personal data, want 1 (the other event's)", row)
+	}
+
+	erased, err := f.a.db.SignatureByCode(t.Context(), gone.Certificate.Code)
+	if err != nil || !erased.Erased() || erased.NIP != "" || erased.Name != "" || erased.ClientIP != "" {
+		t.Errorf("the expired event's record: erased %v, NIP %q, name %q (%v)", erased.Erased(), erased.NIP, erased.Name, err)
+	}
+	still, err := f.a.db.SignatureByCode(t.Context(), kept.Certificate.Code)
+	if err != nil || still.Erased() || still.NIP != andre.NIP {
+		t.Errorf("the other event's record was touched: erased %v, NIP %q (%v)", still.Erased(), still.NIP, err)
+	}
+	v := f.a.browser(t).get("/v/" + gone.Certificate.Code)
+	wantPage(t, v, http.StatusOK, "SAH")
+	wantAbsent(t, "the erased record's verification page", v.Body, siti.Name, siti.NIP)
 }
