@@ -10,11 +10,15 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-// PrivacySettings returns the organization's privacy settings; an
-// organization that never set them has the zero settings.
+// PrivacySettings returns the organization's privacy settings: its own,
+// else those of its nearest ancestor that set them (an agency follows its
+// government), else the zero settings.
 func (db *DB) PrivacySettings(ctx context.Context, orgID int64) (registry.PrivacySettings, error) {
 	p := registry.PrivacySettings{OrgID: orgID}
-	err := db.read.QueryRowContext(ctx, `SELECT contact, stroke_timing FROM org_privacy WHERE org_id = ?`, orgID).
+	err := db.read.QueryRowContext(ctx, `SELECT p.contact, p.stroke_timing FROM organizations c
+		JOIN organizations o ON o.path <> '' AND substr(c.path, 1, length(o.path)) = o.path
+		JOIN org_privacy p ON p.org_id = o.id
+		WHERE c.id = ? ORDER BY length(o.path) DESC LIMIT 1`, orgID).
 		Scan(&p.Contact, &p.StrokeTiming)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil

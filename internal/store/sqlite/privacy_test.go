@@ -54,6 +54,25 @@ func TestMigrationToPDP(t *testing.T) {
 	if s, err := db.PrivacySettings(ctx, org.ID); err != nil || s != want {
 		t.Fatalf("settings read back as %+v (%v), want %+v", s, err, want)
 	}
+	// An agency without settings of its own follows its government's,
+	// until it sets its own.
+	agency := &registry.Organization{ParentID: org.ID, Name: "BKPSDM", Kind: registry.OrgAgency, TimeZone: "Asia/Jakarta", CreatedAt: time.Now()}
+	if err := db.CreateOrganization(ctx, agency); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := db.PrivacySettings(ctx, agency.ID); err != nil || s.OrgID != agency.ID || !s.StrokeTiming || s.Contact != want.Contact {
+		t.Fatalf("the agency's settings %+v (%v), want its government's", s, err)
+	}
+	own := registry.PrivacySettings{OrgID: agency.ID, Contact: "bkpsdm@uji.go.id"}
+	if err := db.SetPrivacySettings(ctx, own, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := db.PrivacySettings(ctx, agency.ID); err != nil || s != own {
+		t.Fatalf("the agency's own settings read back as %+v (%v), want %+v", s, err, own)
+	}
+	if s, err := db.PrivacySettings(ctx, org.ID); err != nil || s != want {
+		t.Fatalf("the government's settings after its agency's: %+v (%v)", s, err)
+	}
 	until := time.Date(2027, 1, 31, 17, 0, 0, 0, time.UTC)
 	if err := db.SetEventRetention(ctx, e.ID, until); err != nil {
 		t.Fatal(err)
