@@ -92,6 +92,10 @@ func TestAuditCleanAfterResigning(t *testing.T) {
 		exec(`CREATE INDEX signatures_event_time ON signatures (event_id, signed_at)`)
 		exec(`CREATE INDEX signatures_leaf ON signatures (leaf_index)`)
 		exec(`DELETE FROM schema_migrations WHERE version = 12`)
+		// Migration 016 (personal data by UU PDP) comes off too.
+		exec(`DROP TABLE org_privacy`)
+		exec(`DROP TABLE event_retention`)
+		exec(`DELETE FROM schema_migrations WHERE version = 16`)
 	})
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(r.dir, "ikrar.db")+"?mode=ro")
 	if err != nil {
