@@ -68,6 +68,8 @@ Usage:
   ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update]
                                              check a running registry's log only grew since what DIR
                                              remembers (or the one checkpoint kept in the file)
+  ikrar erase-expired --data DIR             erase the personal data of the records of events past their
+                                             retention date (the log stays valid); print what remains
   ikrar monitor URL --state DIR --key KEYFILE [--tolerance 10m]
                                              walk every new entry through the public tiles; report rollbacks, forks and records that break a rule
   ikrar healthcheck [URL]                    exit 0 when the server's /readyz answers 200 (default: IKRAR_ADDR on 127.0.0.1)
@@ -117,6 +119,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdVerify(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr, getenv)
+	case "erase-expired":
+		return cmdEraseExpired(ctx, rest, stdout, stderr, getenv)
 	case "monitor":
 		return cmdMonitor(ctx, rest, stdout, stderr)
 	case "healthcheck":

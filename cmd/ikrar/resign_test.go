@@ -98,6 +98,9 @@ func TestAuditCleanAfterResigning(t *testing.T) {
 		// Migration 015 (letterhead logos, the official's NIP), undone.
 		exec(`DROP TABLE org_logos`)
 		exec(`ALTER TABLE events DROP COLUMN official_nip`)
+		// Migration 016 (personal data by UU PDP) comes off too.
+		exec(`DROP TABLE org_privacy`)
+		exec(`DROP TABLE event_retention`)
 		exec(`DELETE FROM schema_migrations WHERE version >= 12`)
 	})
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(r.dir, "ikrar.db")+"?mode=ro")

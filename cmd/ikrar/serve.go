@@ -138,6 +138,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		go tl.Cosigned.Run(cpCtx)
 	}
 	go runSchedule(cpCtx, a, log)
+	// Events past their retention date lose their records' personal data,
+	// checked at start and once a day.
+	go srv.RunRetention(cpCtx)
 	// A long outside reader (a backup tool, sqlite3 left open) grows the
 	// WAL; once it ends, the WAL's disk comes back without a restart.
 	go a.db.MaintainWAL(cpCtx, sqlite.WALCheckInterval, sqlite.WALTruncateAbove, log)

@@ -431,8 +431,8 @@ var messages = map[string]string{
 
 // pageTextSets and messageSets hold the catalog of each feature.
 var (
-	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts, pdfrecPageTexts, verdictPageTexts, browserPageTexts, leafPageTexts, forkPageTexts, witnessPageTexts, deployPageTexts, progressPageTexts, resignPageTexts, excelPageTexts, officerPageTexts, hallPageTexts, sharePageTexts, paperPageTexts, beritaPageTexts, officialPageTexts}
-	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages, tilesMessages, forkMessages, witnessMessages, upgradeMessages, diskMessages, progressMessages, excelMessages, hallMessages, shareMessages, paperMessages, beritaMessages, officialMessages}
+	pageTextSets = []map[string]string{pageTexts, userPageTexts, opsPageTexts, exportPageTexts, rosterPageTexts, accessPageTexts, signerPageTexts, privacyPageTexts, pdfrecPageTexts, verdictPageTexts, browserPageTexts, leafPageTexts, forkPageTexts, witnessPageTexts, deployPageTexts, progressPageTexts, resignPageTexts, excelPageTexts, officerPageTexts, hallPageTexts, sharePageTexts, paperPageTexts, beritaPageTexts, officialPageTexts, pdpPageTexts}
+	messageSets  = []map[string]string{messages, userMessages, opsMessages, exportMessages, rosterMessages, accessMessages, signerMessages, privacyMessages, revlistMessages, verdictMessages, leafMessages, tilesMessages, forkMessages, witnessMessages, upgradeMessages, diskMessages, progressMessages, excelMessages, hallMessages, shareMessages, paperMessages, beritaMessages, officialMessages, pdpMessages}
 )
 
 // catalog is every text with its English.

@@ -456,6 +456,16 @@ func (s *Service) sign(ctx context.Context, r SignRequest, with func(*Signature)
 			return Signature{}, false, fmt.Errorf("sign: event organization: %w", err)
 		}
 	}
+	// The timing of each point of a drawing is behavioural biometric data
+	// (UU 27/2022): it is kept only when the organizing organization
+	// turned it on, and otherwise dropped before anything is stored.
+	privacy, err := s.Store.PrivacySettings(ctx, r.Event.OrgID)
+	if err != nil {
+		return Signature{}, false, fmt.Errorf("sign: privacy settings: %w", err)
+	}
+	if !privacy.StrokeTiming {
+		r.Ink = r.Ink.WithoutTiming()
+	}
 	code, err := s.RandomCode(CertificateCodeLen)
 	if err != nil {
 		return Signature{}, false, err

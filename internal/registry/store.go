@@ -20,6 +20,9 @@ type Store interface {
 	OpsStore
 	ExportStore
 	BeritaStore
+	PrivacyStore
+	SignerDataStore
+	RetentionStore
 }
 
 // OrganizationStore keeps the organization tree.

@@ -16,6 +16,7 @@ var AuditActions = []string{
 	"links.view", "link.reissue", "export.recap", "export.signatures", "export.berita_acara", "export.certificates",
 	"export.followup", "export.links", "user.create", "user.role", "user.reset_password", "user.password",
 	"user.deactivate", "user.activate", "token.create", "token.revoke", "user.login", "user.login_failed",
+	"privacy.settings", "event.retention", "retention.erase",
 }
 
 // MaxAuditPage is the most audit entries one read returns.

@@ -103,10 +103,15 @@ func (s *Server) orgPage(c *echo.Context, status int, extra map[string]any) erro
 		return err
 	}
 	erased, _ := strconv.Atoi(c.QueryParam("erased"))
+	privacy, err := s.store.PrivacySettings(ctx, org.ID)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{"Title": org.Name, "Org": org, "Employees": emps, "Total": total,
 		"Q": q, "Page": page, "Next": page*perPage < total, "CanImport": a.User.Can(registry.ActManageRoster, org.Path),
 		"CanErase": a.User.Can(registry.ActManageRoster, org.Path) && a.User.Can(registry.ActRevoke, org.Path),
-		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased}
+		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased,
+		"Privacy": privacy, "CanPrivacy": a.User.Can(registry.ActManageOrgs, org.Path), "PrivacySaved": c.QueryParams().Has("privacy")}
 	if a.User.Can(registry.ActManageOrgs, org.Path) {
 		logo, owner, err := s.store.OrgLogo(ctx, org.Path)
 		if err != nil {
@@ -345,7 +350,16 @@ func (s *Server) eventShow(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
+	retention, err := s.store.EventRetention(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	retentionISO := ""
+	if !retention.IsZero() {
+		retentionISO = retention.In(org.Location()).Format(time.DateOnly)
+	}
 	return s.render(c, http.StatusOK, "admin_event", map[string]any{"Title": e.Title, "E": e, "Org": org, "Pledge": pledge,
+		"Retention": retention, "RetentionISO": retentionISO,
 		"Witnesses": witnesses, "MaxWitnesses": registry.MaxWitnesses, "Documents": docs, "BANotice": c.QueryParam("ba"),
 		"URL": s.eventURL(e), "Participants": shown, "Total": len(parts), "Signed": signed, "Filter": filter, "Links": links, "CanLinks": canLinks,
 		"Q": q, "Page": page, "Next": page*perPage < matched, "Matched": matched,

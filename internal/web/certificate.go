@@ -205,6 +205,7 @@ func (s *Server) certificatePage(c *echo.Context) error {
 	wa := "https://wa.me/?text=" + strings.ReplaceAll(url.QueryEscape(text), "+", "%20")
 	return s.render(c, http.StatusOK, "certificate", map[string]any{
 		"Title": "Ikrar Anda tercatat", "R": r, "PDFURL": s.pdfPath(sig.Code), "VerifyURL": share, "WhatsAppURL": wa,
+		"DataURL": "/c/" + sig.Code + "/data?k=" + s.downloadKey(sig.Code),
 	})
 }
 

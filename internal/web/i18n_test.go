@@ -112,6 +112,7 @@ func newI18nSite(t *testing.T) *i18nSite {
 		ids: map[string]string{"/admin/orgs/": fmt.Sprint(org.ID), "/admin/events/": fmt.Sprint(e.ID),
 			"/admin/users/": fmt.Sprint(officer.ID), "/admin/pledges/": "1"},
 		query: map[string]string{"/c/:code": "k=" + pdf.Query().Get("k"), "/c/:code/sertifikat.pdf": "k=" + pdf.Query().Get("k"),
+			"/c/:code/data": "k=" + pdf.Query().Get("k"), "/c/:code/data.json": "k=" + pdf.Query().Get("k"),
 			"/admin/events/:id/berita-acara.pdf": "date=2024-10-23&name=Drs.+H.+Ahmad+Fauzi&position=Sekretaris+Daerah",
 			"/e/:slug/konfirmasi":                confirm.URL.RawQuery},
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v5"
 
@@ -28,6 +29,11 @@ type eventView struct {
 	// Retrieve says that, signing being over, those who signed may still
 	// identify to open their certificate.
 	Retrieve bool
+	// Privacy is the organizing organization's privacy settings and
+	// Retention the event's retention date (zero: none), which the
+	// privacy notice states.
+	Privacy   registry.PrivacySettings
+	Retention time.Time
 }
 
 func (s *Server) loadEventView(ctx context.Context, slug string) (eventView, error) {
@@ -47,6 +53,12 @@ func (s *Server) loadEventView(ctx context.Context, slug string) (eventView, err
 		return eventView{}, err
 	}
 	v := eventView{Event: e, Org: org, Pledge: p}
+	if v.Privacy, err = s.store.PrivacySettings(ctx, org.ID); err != nil {
+		return eventView{}, err
+	}
+	if v.Retention, err = s.store.EventRetention(ctx, e.ID); err != nil {
+		return eventView{}, err
+	}
 	now := s.now()
 	if err := e.SigningState(now); err != nil {
 		v.Closed = registry.ErrorMessage(err)
@@ -77,6 +89,16 @@ func (s *Server) eventPage(c *echo.Context) error {
 		d["SignedBA"] = docs[0]
 	}
 	return s.render(c, http.StatusOK, "event", d)
+}
+
+// eventPrivacy is the event's full privacy notice (UU 27/2022), linked
+// from the short notice on the signing pages.
+func (s *Server) eventPrivacy(c *echo.Context) error {
+	v, err := s.loadEventView(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "privacy", v.data("Pemberitahuan privasi"))
 }
 
 // eventIdentify checks NIP and event code (and the name, when the address

@@ -56,6 +56,9 @@ var auditLabels = map[string]string{
 	"token.revoke":              "Mencabut token API",
 	"user.login":                "Masuk ke admin",
 	"user.login_failed":         "Gagal masuk (kata sandi salah atau akun nonaktif)",
+	"privacy.settings":          "Mengubah pengaturan data pribadi organisasi",
+	"event.retention":           "Mengubah tanggal retensi data acara",
+	"retention.erase":           "Menghapus data pribadi acara yang melewati tanggal retensi",
 }
 
 // auditLabel is an audit action as the trail shows it in l.

@@ -1,0 +1,162 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// PrivacySettings returns the organization's privacy settings: its own,
+// else those of its nearest ancestor that set them (an agency follows its
+// government), else the zero settings.
+func (db *DB) PrivacySettings(ctx context.Context, orgID int64) (registry.PrivacySettings, error) {
+	p := registry.PrivacySettings{OrgID: orgID}
+	err := db.read.QueryRowContext(ctx, `SELECT p.contact, p.stroke_timing FROM organizations c
+		JOIN organizations o ON o.path <> '' AND substr(c.path, 1, length(o.path)) = o.path
+		JOIN org_privacy p ON p.org_id = o.id
+		WHERE c.id = ? ORDER BY length(o.path) DESC LIMIT 1`, orgID).
+		Scan(&p.Contact, &p.StrokeTiming)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return p, err
+}
+
+// SetPrivacySettings stores the organization's privacy settings.
+func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings, at time.Time) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO org_privacy (org_id, contact, stroke_timing, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (org_id) DO UPDATE SET contact = excluded.contact, stroke_timing = excluded.stroke_timing,
+			updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, ms(at))
+	return mapErr(err, "Organisasi")
+}
+
+// EventRetention returns the event's retention date, zero if it has none.
+func (db *DB) EventRetention(ctx context.Context, eventID int64) (time.Time, error) {
+	var until int64
+	err := db.read.QueryRowContext(ctx, `SELECT until FROM event_retention WHERE event_id = ?`, eventID).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	return fromMS(until), err
+}
+
+// SetEventRetention sets the event's retention date; a zero date clears it.
+func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.Time) error {
+	if until.IsZero() {
+		_, err := db.write.ExecContext(ctx, `DELETE FROM event_retention WHERE event_id = ?`, eventID)
+		return err
+	}
+	_, err := db.write.ExecContext(ctx, `INSERT INTO event_retention (event_id, until) VALUES (?, ?)
+		ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
+	return mapErr(err, "Acara")
+}
+
+// EmployeeSignatures lists every record linked to an employee, with its
+// ink, oldest first. An erased record is linked to no one.
+func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]registry.Signature, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.employee_id = ? ORDER BY s.signed_at, s.id`, employeeID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.Signature
+	for rows.Next() {
+		s, err := scanSignature(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ExpiredRetentions lists the events whose retention date has passed and
+// whose records are not erased for it yet.
+func (db *DB) ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT event_id FROM event_retention WHERE until <= ? AND erased_at = 0 ORDER BY event_id`, ms(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// EraseEventRecords erases every record of an event not erased yet, as
+// EraseSignature does (the log leaves keep what they commit to), in one
+// transaction, marks the event's retention done, then scrubs the WAL.
+func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time) ([]string, error) {
+	var codes []string
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		codes = codes[:0]
+		rows, err := tx.QueryContext(ctx, `SELECT id, code FROM signatures WHERE event_id = ? AND erased_at = 0 ORDER BY id`, eventID)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, codes = append(ids, id), append(codes, code)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if err := eraseSignature(ctx, tx, id, at); err != nil {
+				return fmt.Errorf("erase record %s: %w", codes[i], err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE event_retention SET erased_at = ? WHERE event_id = ?`, ms(at), eventID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	db.notifyOps(nil)
+	return codes, scrubbed(db.Scrub(ctx))
+}
+
+// personalDataQueries count, per table, what personal data it holds.
+var personalDataQueries = []struct{ table, kind, query string }{
+	{"employees", "Pegawai di daftar (NIP, nama, jabatan, unit kerja)", `SELECT COUNT(*) FROM employees`},
+	{"signatures", "Catatan ikrar dengan data pribadi (identitas, tanda tangan, alamat jaringan)", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0`},
+	{"signatures", "Catatan ikrar yang data pribadinya sudah dihapus", `SELECT COUNT(*) FROM signatures WHERE erased_at <> 0`},
+	{"signatures", "Tanda tangan berupa gambar goresan", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0 AND ink_kind = 'strokes'`},
+	{"certificate_pdfs", "Sertifikat PDF tersimpan (nama, NIP, tanda tangan)", `SELECT COUNT(*) FROM certificate_pdfs`},
+	{"event_participants", "Daftar peserta acara (pegawai per acara)", `SELECT COUNT(*) FROM event_participants`},
+	{"link_generations", "Tautan pribadi yang diterbitkan ulang", `SELECT COUNT(*) FROM link_generations`},
+	{"events", "Tanda tangan pejabat pada acara", `SELECT COUNT(*) FROM events WHERE length(official_signature) > 0`},
+	{"users", "Akun petugas (nama, surel)", `SELECT COUNT(*) FROM users`},
+	{"sessions", "Sesi masuk petugas", `SELECT COUNT(*) FROM sessions`},
+	{"audit", "Jejak audit dengan alamat jaringan petugas", `SELECT COUNT(*) FROM audit WHERE ip <> ''`},
+	{"roster_staging", "Baris impor yang belum selesai", `SELECT COUNT(*) FROM roster_staging`},
+}
+
+// PersonalDataReport counts the personal data the registry holds.
+func (db *DB) PersonalDataReport(ctx context.Context) ([]registry.PersonalDataCount, error) {
+	out := make([]registry.PersonalDataCount, 0, len(personalDataQueries))
+	for _, q := range personalDataQueries {
+		c := registry.PersonalDataCount{Table: q.table, Kind: q.kind}
+		if err := db.read.QueryRowContext(ctx, q.query).Scan(&c.Count); err != nil {
+			return nil, fmt.Errorf("personal data report, %s: %w", q.table, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
