@@ -151,6 +151,13 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"exports", event + "/exports", "main"},
 		{"audit trail", "/admin/audit", "main table"},
 		{"users", "/admin/users", "main"},
+		// Pages issue 14 added: the privacy notice, the signer's own data,
+		// paper signatures, a pledge preview form (the personal data report
+		// is the superadmin's, whom the demo has not).
+		{"privacy notice", strings.TrimPrefix(demo.EventURL, demo.BaseURL) + "/privasi", "#privacy-full"},
+		{"signer's data", "/c/" + code + "/data", "#signer-data-json"},
+		{"paper signature", event + "/paper", "main form"},
+		{"new pledge", "/admin/pledges/new", "main form"},
 	}
 	for _, size := range []struct {
 		name string
