@@ -180,6 +180,11 @@ func TestBrowserPhoneSigning(t *testing.T) {
 	if top := eval("measure the form", `String(Math.round(document.getElementById('nip').getBoundingClientRect().bottom))`); atoiTest(top) >= 740 {
 		t.Errorf("the NIP field ends at %s px, below the fold of a 740 px phone", top)
 	}
+	// The site header is one row on a phone (it was three: brand, link and
+	// both language names on lines of their own).
+	if h := eval("measure the header", `String(Math.round(document.querySelector('.site-header').getBoundingClientRect().height))`); atoiTest(h) > 64 {
+		t.Errorf("the site header is %s px tall on a 360 px phone, want one row (≤ 64 px)", h)
+	}
 	keepShot(t, ctx, "event-360.png")
 	if got := eval("read the NIP field", `document.getElementById('nip').inputMode + ' ' + document.getElementById('nip').form.noValidate`); got != "text true" {
 		t.Errorf("NIP field inputmode and form novalidate = %q, want %q", got, "text true")
