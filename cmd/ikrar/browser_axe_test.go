@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"os"
@@ -153,7 +154,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"users", "/admin/users", "main"},
 		// Pages issue 14 added: the privacy notice, the signer's own data,
 		// paper signatures, a pledge preview form (the personal data report
-		// is the superadmin's, whom the demo has not).
+		// is the superadmin's, whom the demo has not: it is checked last).
 		{"privacy notice", strings.TrimPrefix(demo.EventURL, demo.BaseURL) + "/privasi", "#privacy-full"},
 		{"signer's data", "/c/" + code + "/data", "#signer-data-json"},
 		{"paper signature", event + "/paper", "main form"},
@@ -184,6 +185,31 @@ func TestBrowserAccessibility(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`a[href^="/admin/events/"]`)),
 	)
 	testAdminLayout(t, demo.BaseURL, event, step, eval)
+
+	// The personal data report is the superadmin's: an operator adds one
+	// with `ikrar user add` beside the running server.
+	const superEmail, superPassword = "superadmin@demo.ikrar.test", "Sangat-Rahasia-Uji-2024"
+	var out, errOut bytes.Buffer
+	if err := run(t.Context(), []string{"user", "add", "--data", demo.Dir, "--email", superEmail, "--name", "Superadmin Uji", "--role", "superadmin"},
+		strings.NewReader(superPassword+"\n"), &out, &errOut, noEnv); err != nil {
+		t.Fatalf("user add: %v\n%s", err, errOut.String())
+	}
+	step("sign out and in as the superadmin", desktop, chromedp.Navigate(demo.BaseURL+event),
+		chromedp.Click(chromedp.CSS(`.site-header .btn-link`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`.site-header .btn-link`)),
+		chromedp.Navigate(demo.BaseURL+"/login"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), superEmail),
+		chromedp.SendKeys(chromedp.ID("password"), superPassword),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.site-header .btn-link`)),
+	)
+	for _, size := range []struct {
+		name string
+		vp   chromedp.Action[chromedp.Void]
+	}{{"1366×768", desktop}, {"360×740", phone}} {
+		step("open the personal data report at "+size.name, size.vp, chromedp.Navigate(demo.BaseURL+"/admin/data-pribadi"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		check("personal data report", size.name)
+	}
 }
 
 // testAdminLayout checks, at 1366×768, what issue 14 items 2 and 5 found
@@ -266,8 +292,9 @@ func startDemo(t *testing.T) demoServer {
 	addr := freeAddr(t)
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
+	dir := t.TempDir()
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir(), "--demo"}, strings.NewReader(""), &stdout, &stderr, noEnv)
+		done <- run(ctx, []string{"serve", "--addr", addr, "--data", dir, "--demo"}, strings.NewReader(""), &stdout, &stderr, noEnv)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -281,5 +308,7 @@ func startDemo(t *testing.T) demoServer {
 		}
 	})
 	waitHealthy(t, "http://"+addr, done)
-	return parseDemo(t, stdout.String())
+	d := parseDemo(t, stdout.String())
+	d.Dir = dir
+	return d
 }

@@ -17,6 +17,7 @@ import (
 // demoServer is `ikrar serve --demo` running inside the test through run(),
 // and what it printed about where to try it.
 type demoServer struct {
+	Dir      string // the data directory (startDemo's only)
 	BaseURL  string
 	EventURL string
 	Code     string

@@ -1,6 +1,7 @@
 package certificate
 
 import (
+	"cmp"
 	"bytes"
 	"compress/zlib"
 	"fmt"
@@ -44,6 +45,9 @@ type Card struct {
 	Date    string // the event's date as the pages print it
 	Site    string // the registry's host, where the footer says to check
 	Code    string // the certificate code, grouped
+	// CheckAt is the footer's format, given Site and Code; empty, it is
+	// Indonesian ("Periksa di %s/v · kode %s").
+	CheckAt string
 }
 
 var toneColors = map[Tone]color.RGBA{
@@ -145,7 +149,8 @@ func RenderCard(c Card) ([]byte, error) {
 			y += 27
 		}
 	}
-	text(smallFace, tone, margin, CardHeight-20, fit(smallFace, "Periksa di "+c.Site+"/v · kode "+c.Code, width))
+	footer := cmp.Or(c.CheckAt, "Periksa di %s/v · kode %s")
+	text(smallFace, tone, margin, CardHeight-20, fit(smallFace, fmt.Sprintf(footer, c.Site, c.Code), width))
 
 	var out bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}

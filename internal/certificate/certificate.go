@@ -323,10 +323,14 @@ func (d doc) body(c Certificate, size float64) {
 
 	d.font("", size, ink)
 	local := s.SignedAt.In(c.Org.Location())
-	d.para(contentW, lh, fmt.Sprintf(
-		"telah menandatangani Ikrar Netralitas ASN pada acara %s, %s, %s %s, dengan isi sebagai berikut:",
-		strings.TrimSpace(c.Event.Title), place(c.Event), tanggal.Date(local),
-		tanggal.Time(local, registry.ZoneAbbrev(c.Org.TimeZone))), "J")
+	when := tanggal.Date(local) + " " + tanggal.Time(local, registry.ZoneAbbrev(c.Org.TimeZone))
+	signed := "telah menandatangani Ikrar Netralitas ASN pada acara %s, %s, %s, dengan isi sebagai berikut:"
+	if s.Ink.Kind == registry.InkPaper {
+		// The time of a paper record is when an officer entered it, often
+		// after the ceremony: the sheet itself bears the signing date.
+		signed = "telah menandatangani Ikrar Netralitas ASN di atas kertas pada acara %s, %s (dicatat di registri %s), dengan isi sebagai berikut:"
+	}
+	d.para(contentW, lh, fmt.Sprintf(signed, strings.TrimSpace(c.Event.Title), place(c.Event), when), "J")
 	d.SetY(d.GetY() + gap*1.5)
 
 	// The pledge, set off by a rule on its left.

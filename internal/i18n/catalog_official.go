@@ -16,6 +16,7 @@ var officialPageTexts = map[string]string{
 	"Unggah logo":                           "Upload logo",
 	"Hapus logo":                            "Remove logo",
 	"NIP pejabat":                           "Official's NIP",
+	"NIP pejabat %d (opsional)":             "NIP of official %d (optional)",
 	"Melaporkan pelanggaran netralitas ASN": "Reporting a breach of civil service neutrality",
 	"Melihat ASN tidak netral, misalnya ikut berkampanye atau memihak peserta pemilihan? Laporkan melalui kanal pengaduan resmi:": "Seen a civil servant who is not neutral, for instance campaigning or taking sides in an election? Report it through the official complaint channels:",
 	"Tautan ini membuka situs pemerintah tanpa membawa data apa pun dari halaman ini.":                                            "These links open the government sites without carrying any data from this page.",
@@ -26,7 +27,8 @@ var officialPageTexts = map[string]string{
 
 var officialMessages = map[string]string{
 	"NIP pejabat harus NIP PNS atau NI PPPK 18 digit, bukan nomor registri non-ASN.": "The official's NIP must be an 18-digit PNS NIP or PPPK number, not a non-ASN registry number.",
-	"NIP pejabat: %s": "Official's NIP: %s",
+	"NIP pejabat: %s":                                 "Official's NIP: %s",
+	"NIP pejabat pada baris %d: %s":                   "Official's NIP on row %d: %s",
 	"Berkas logo terlalu besar: paling besar 512 KB.": "The logo file is too large: at most 512 KB.",
 	"Pilih berkas logo (PNG).":                        "Choose a logo file (PNG).",
 	"Organisasi ini belum punya logo.":                "This organization has no logo yet.",

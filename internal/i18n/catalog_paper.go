@@ -5,8 +5,10 @@ package i18n
 var paperPageTexts = map[string]string{
 	"Tanda tangan di atas kertas": "Signatures on paper",
 	"Catat pakta yang ditandatangani di atas kertas (pada upacara, atau oleh pegawai tanpa ponsel): pilih peserta, unggah pindaiannya, dan tulis nama saksinya. Catatan ini dihitung seperti tanda tangan lain dan dicatat di log transparansi bersama sidik pindaiannya.": "Record a pakta signed on paper (at the ceremony, or by staff without a phone): choose the participant, upload its scan and write the witness's name. The record counts like any other signature and is logged in the transparency log with its scan's fingerprint.",
-	"Tanda tangan %s di atas kertas tercatat.": "%s's signature on paper is recorded.",
-	"Penandatanganan acara ini tidak dibuka: tanda tangan di atas kertas hanya dapat dicatat selama acara dibuka.": "Signing is not open for this event: signatures on paper can be recorded only while the event is open.",
+	"Tanda tangan %s di atas kertas tercatat.":                                            "%s's signature on paper is recorded.",
+	"Acara ini masih draf: buka acara dulu sebelum mencatat tanda tangan di atas kertas.": "This event is still a draft: open it before recording signatures on paper.",
+	"Penandatanganan di ponsel sudah ditutup. Pakta yang ditandatangani di atas kertas selama acara masih dapat dicatat; sertifikatnya menyebut waktu pencatatan, dan jejak audit mencatat bahwa pencatatan dilakukan setelah penutupan.": "Signing on phones is closed. A pakta signed on paper during the event can still be recorded; its certificate gives the time it was recorded, and the audit trail notes it was recorded after closing.",
+	"; dicatat setelah penandatanganan ditutup": "; recorded after signing closed",
 	"1. Cari peserta":                      "1. Find the participant",
 	"Nama atau NIP":                        "Name or NIP",
 	"%s peserta belum menandatangani.":     "%s participants have not signed.",

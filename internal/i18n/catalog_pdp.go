@@ -38,7 +38,7 @@ var pdpPageTexts = map[string]string{
 	"Kontak untuk urusan data pribadi":                 "Contact for personal data matters",
 	"contoh: PPID BKPSDM, ppid@kabupaten.go.id, 0812…": "e.g. PPID BKPSDM, ppid@kabupaten.go.id, 0812…",
 	"Simpan waktu setiap titik goresan tanda tangan":   "Keep the timing of each point of signature strokes",
-	"Waktu goresan adalah data biometrik perilaku (UU 27/2022). Bila tidak dicentang, waktu dibuang sebelum disimpan dan hanya bentuk tanda tangan yang dicatat; pemberitahuan privasi menyebutkannya bila dicentang.": "Stroke timing is behavioural biometric data (Law 27/2022). Unchecked, the times are dropped before storage and only the signature's shape is recorded; when checked, the privacy notice says so.",
+	"Waktu goresan adalah data biometrik perilaku (UU 27/2022). Bila tidak dicentang, waktu dibuang sebelum disimpan dan hanya bentuk tanda tangan yang dicatat; mematikannya juga menghapus waktu goresan yang sudah tersimpan pada catatan acara organisasi ini. Pemberitahuan privasi menyebutkannya bila dicentang.": "Stroke timing is behavioural biometric data (Law 27/2022). Unchecked, the times are dropped before storage and only the signature's shape is recorded; turning it off also erases the timing already kept in the records of this organization's events. When checked, the privacy notice says so.",
 	"Simpan pengaturan":                           "Save settings",
 	"Mengubah pengaturan data pribadi organisasi": "Changed the organization's personal data settings",
 	"Mengubah tanggal retensi data acara":         "Changed the event's data retention date",
@@ -93,10 +93,11 @@ var pdpPageTexts = map[string]string{
 }
 
 var pdpMessages = map[string]string{
-	"Kontak data pribadi paling panjang %d karakter.":    "The personal data contact is at most %d characters.",
-	"Tanggal retensi tidak boleh sebelum acara dimulai.": "The retention date may not be before the event starts.",
-	"tanpa waktu goresan":                                "without stroke timing",
-	"dengan waktu goresan":                               "with stroke timing",
-	"Tanggal retensi harus berupa tanggal (TTTT-BB-HH).": "The retention date must be a date (YYYY-MM-DD).",
-	"tanpa tanggal retensi":                              "no retention date",
+	"Kontak data pribadi paling panjang %d karakter.":       "The personal data contact is at most %d characters.",
+	"Tanggal retensi tidak boleh sebelum acara dimulai.":    "The retention date may not be before the event starts.",
+	"tanpa waktu goresan":                                   "without stroke timing",
+	"dengan waktu goresan":                                  "with stroke timing",
+	"tanpa waktu goresan; waktu goresan %d catatan dihapus": "without stroke timing; the stroke timing of %d records erased",
+	"Tanggal retensi harus berupa tanggal (TTTT-BB-HH).":    "The retention date must be a date (YYYY-MM-DD).",
+	"tanpa tanggal retensi":                                 "no retention date",
 }

@@ -3,7 +3,8 @@ package i18n
 // The texts of sharing a certificate and of the officers' conveniences
 // (issue 14 items 11 and 12).
 var sharePageTexts = map[string]string{
-	"Bagikan atau cetak": "Share or print",
+	"Periksa di %s/v · kode %s": "Check at %s/v · code %s",
+	"Bagikan atau cetak":        "Share or print",
 	"Tautan yang dibagikan membuka halaman verifikasi publik, bukan halaman ini: orang lain dapat memeriksa sertifikat Anda tetapi tidak dapat mengunduhnya.": "The link you share opens the public verification page, not this page: others can check your certificate but cannot download it.",
 	"Bagikan ke WhatsApp": "Share on WhatsApp",
 	"Tautan verifikasi":   "Verification link",

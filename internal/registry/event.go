@@ -116,6 +116,17 @@ func (e Event) SigningState(now time.Time) error {
 	return nil
 }
 
+// PaperState says whether an officer may record a signature made on paper
+// at now: once the event has been opened, also after it is closed or its
+// signing window has passed, since the pakta signed at the ceremony is
+// often entered days later. A draft has had no ceremony yet.
+func (e Event) PaperState(now time.Time) error {
+	if e.Status == StatusDraft {
+		return Errorf(ENOTOPEN, "Acara ini masih draf: buka acara dulu sebelum mencatat tanda tangan di atas kertas.")
+	}
+	return nil
+}
+
 // Validate normalises and checks an event before it is stored.
 func (e *Event) Validate() error {
 	e.Title = strings.TrimSpace(e.Title)

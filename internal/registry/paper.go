@@ -75,8 +75,10 @@ func (s *Service) PaperScanOf(ctx context.Context, u User, code string) (Signatu
 // RecordPaper records a signature made on paper (the pakta signed at the
 // ceremony, or by staff without a phone) for one of the event's eligible
 // participants who has no standing record, by an officer who may manage
-// the event. The record is like any other, of channel paper; its leaf
-// commits to the scan's hash.
+// the event, from its opening on, also after it closes (Event.PaperState).
+// The record is like any other, of channel paper; its leaf commits to the
+// scan's hash, and its time is when it was recorded: the certificate says
+// so, and the scan bears the date it was signed.
 func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Signature, error) {
 	e, org, err := s.AuthorizePaper(ctx, a.User, r.EventID)
 	if err != nil {
@@ -119,5 +121,9 @@ func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Sig
 	// The officer vouches for the sheet: the trail says who recorded it.
 	// The witness's name stays out of it (personal data, erased with the
 	// record); the scan's hash identifies what was uploaded.
-	return sig, s.audit(ctx, a.User, a.IP, "certificate.paper", org.ID, "certificate:"+sig.Code, "scan sha256 "+sig.ScanHash)
+	detail := "scan sha256 " + sig.ScanHash
+	if e.SigningState(sig.SignedAt) != nil {
+		detail += "; dicatat setelah penandatanganan ditutup"
+	}
+	return sig, s.audit(ctx, a.User, a.IP, "certificate.paper", org.ID, "certificate:"+sig.Code, detail)
 }

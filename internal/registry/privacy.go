@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -27,7 +28,10 @@ const MaxPrivacyContact = 300
 // dates.
 type PrivacyStore interface {
 	PrivacySettings(ctx context.Context, orgID int64) (PrivacySettings, error)
-	SetPrivacySettings(ctx context.Context, p PrivacySettings, at time.Time) error
+	// SetPrivacySettings stores p; with StrokeTiming off it also drops
+	// the timing kept in the drawings of the organization's events (and
+	// its descendants' that follow it) and returns how many it rewrote.
+	SetPrivacySettings(ctx context.Context, p PrivacySettings, at time.Time) (int, error)
 	// EventRetention returns the event's retention date, zero if none.
 	EventRetention(ctx context.Context, eventID int64) (time.Time, error)
 	// SetEventRetention sets (zero: clears) the event's retention date.
@@ -45,12 +49,15 @@ func (s *Service) SetPrivacySettings(ctx context.Context, a Actor, p PrivacySett
 	if utf8.RuneCountInString(p.Contact) > MaxPrivacyContact {
 		return Errorf(EINVALID, "Kontak data pribadi paling panjang %d karakter.", MaxPrivacyContact)
 	}
-	if err := s.Store.SetPrivacySettings(ctx, p, s.now()); err != nil {
+	stripped, err := s.Store.SetPrivacySettings(ctx, p, s.now())
+	if err != nil && !errors.Is(err, ErrScrubPending) {
 		return err
 	}
 	timing := "tanpa waktu goresan"
 	if p.StrokeTiming {
 		timing = "dengan waktu goresan"
+	} else if stripped > 0 {
+		timing = fmt.Sprintf("tanpa waktu goresan; waktu goresan %d catatan dihapus", stripped)
 	}
 	return s.audit(ctx, a.User, a.IP, "privacy.settings", org.ID, org.Name, timing)
 }

@@ -10,7 +10,7 @@ import (
 // The timing of each point of a drawing is behavioural biometric data (UU
 // 27/2022): while the organizing organization has not turned it on, the
 // stored drawing keeps its shape and no times; once it has, every time is
-// stored as drawn.
+// stored as drawn; turned off again, the times kept are dropped.
 func TestStrokeTimingStoredOnlyWhenTurnedOn(t *testing.T) {
 	w := mustWorld(t)
 	ctx := context.Background()
@@ -60,5 +60,17 @@ func TestStrokeTimingStoredOnlyWhenTurnedOn(t *testing.T) {
 	}
 	if got := on.Ink.Strokes[1].Points[0].T; got != 1_729_650_000_400 {
 		t.Fatalf("timing on, stored time %d", got)
+	}
+
+	// Turning timing off again drops the times already kept, shape intact.
+	if err := w.svc.SetPrivacySettings(ctx, w.admin, registry.PrivacySettings{OrgID: w.event.OrgID}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := w.svc.Store.SignatureByCode(ctx, on.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := after.Ink.Strokes[0].Points[1]; p.T != 0 || p.X != 15.5 || p.Y != 22 {
+		t.Fatalf("after turning timing off, the stored point is %+v, want (15.5, 22) with no time", p)
 	}
 }

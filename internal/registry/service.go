@@ -428,7 +428,11 @@ func (s *Service) sign(ctx context.Context, r SignRequest, with func(*Signature)
 	} else if err != nil && !IsCode(err, ENOTFOUND) {
 		return Signature{}, false, err
 	}
-	if err := r.Event.SigningState(now); err != nil {
+	state := r.Event.SigningState
+	if r.Channel == ChannelPaper {
+		state = r.Event.PaperState
+	}
+	if err := state(now); err != nil {
 		return Signature{}, false, err
 	}
 	if !r.Consent {

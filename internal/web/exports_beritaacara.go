@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -31,7 +32,7 @@ func (s *Server) beritaAcaraForm(c *echo.Context) error {
 		return err
 	}
 	ba := report.BeritaAcara{Place: e.Place, Date: e.StartsAt.In(org.Location()),
-		Officials: []report.Official{{Name: e.OfficialName, Position: e.OfficialPosition}}}
+		Officials: []report.Official{{Name: e.OfficialName, Position: e.OfficialPosition, NIP: e.OfficialNIP}}}
 	if e.Mode == registry.ModeOnline {
 		ba.Place = ""
 	}
@@ -73,11 +74,14 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 	if ba.Kop, err = s.kop(c.Request().Context(), org); err != nil {
 		return err
 	}
-	for i, o := range ba.Officials {
-		// The event's official, as the form prefills them, has the NIP
-		// entered with the event.
-		if o.Name == e.OfficialName && o.Position == e.OfficialPosition {
-			ba.Officials[i].NIP = e.OfficialNIP
+	if _, ok := c.QueryParams()["nip"]; !ok {
+		// A link made before the form asked for NIPs: the event's
+		// official, as the form prefilled them, has the NIP entered with
+		// the event.
+		for i, o := range ba.Officials {
+			if o.Name == e.OfficialName && o.Position == e.OfficialPosition {
+				ba.Officials[i].NIP = e.OfficialNIP
+			}
 		}
 	}
 	ba.Units, ba.Generated = report.Units(parts), s.now()
@@ -91,19 +95,29 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 }
 
 // parseBeritaAcara reads the form: number, place, date and the officials
-// as name and position rows, blank rows skipped.
+// as name, position and (optional) NIP rows, blank rows skipped.
 func parseBeritaAcara(c *echo.Context, loc *time.Location) (report.BeritaAcara, error) {
 	q := c.QueryParams()
 	ba := report.BeritaAcara{Number: fold(q.Get("number")), Place: fold(q.Get("place"))}
-	names, positions := q["name"], q["position"]
-	var missing int
-	for i := range min(max(len(names), len(positions)), 2*baMaxOfficial) {
-		o := report.Official{Name: fold(at(names, i)), Position: fold(at(positions, i))}
-		if o.Name == "" && o.Position == "" {
+	names, positions, nips := q["name"], q["position"], q["nip"]
+	var missing, badNIP int
+	var nipErr error
+	for i := range min(max(len(names), len(positions), len(nips)), 2*baMaxOfficial) {
+		o := report.Official{Name: fold(at(names, i)), Position: fold(at(positions, i)), NIP: strings.TrimSpace(at(nips, i))}
+		if o.Name == "" && o.Position == "" && o.NIP == "" {
 			continue
 		}
 		if (o.Name == "" || o.Position == "") && missing == 0 {
 			missing = len(ba.Officials) + 1
+		}
+		// An official's NIP is optional, in any printed form; one that is
+		// not an ASN's number is refused with its row.
+		if n, err := nip.Official(o.NIP); err != nil {
+			if badNIP == 0 {
+				badNIP, nipErr = len(ba.Officials)+1, err
+			}
+		} else {
+			o.NIP = n
 		}
 		ba.Officials = append(ba.Officials, o)
 	}
@@ -117,6 +131,8 @@ func parseBeritaAcara(c *echo.Context, loc *time.Location) (report.BeritaAcara, 
 		return ba, registry.Errorf(registry.EINVALID, "Setiap pejabat yang hadir perlu nama dan jabatan (baris %d).", missing)
 	case len(ba.Officials) > baMaxOfficial:
 		return ba, registry.Errorf(registry.EINVALID, "Paling banyak %d pejabat.", baMaxOfficial)
+	case badNIP > 0:
+		return ba, registry.Errorf(registry.EINVALID, "NIP pejabat pada baris %d: %s", badNIP, registry.ErrorMessage(nipErr))
 	}
 	for i, o := range ba.Officials {
 		if utf8.RuneCountInString(o.Name) > 200 || utf8.RuneCountInString(o.Position) > 200 {

@@ -223,6 +223,18 @@ func TestOfficialDocuments(t *testing.T) {
 	if !strings.Contains(pdftest.Text(t, ba), "NIP 19680512 199003 1 004") {
 		t.Error("Berita Acara does not print the official's NIP")
 	}
+	// The form prefills the event's official with their NIP, and every
+	// other official present has a NIP field of their own, typed as printed.
+	form := admin.get(evPath + "/berita-acara")
+	wantPage(t, form, http.StatusOK, `id="nip-0" name="nip" maxlength="40" autocomplete="off" value="19680512 199003 1 004"`, `id="nip-1" name="nip"`)
+	q = url.Values{"date": {"2024-10-23"}, "place": {"Aula"}, "name": {"Drs. H. Ahmad Fauzi, M.Si.", "Dra. Hj. Nurhayati"},
+		"position": {"Kepala Badan", "Sekretaris Daerah"}, "nip": {"", "19700315-199503-2-002"}}
+	ba = wantDownload(t, admin.get(evPath+"/berita-acara.pdf?"+q.Encode()), "application/pdf", "berita-acara-")
+	if text := pdftest.Text(t, ba); !strings.Contains(text, "NIP 19700315 199503 2 002") || strings.Contains(text, "NIP 19680512 199003 1 004") {
+		t.Errorf("Berita Acara with the second official's NIP, the first's cleared: %s", text)
+	}
+	q.Set("nip", "R-123")
+	wantPage(t, admin.get(evPath+"/berita-acara.pdf?"+q.Encode()), http.StatusBadRequest, "NIP pejabat pada baris 1")
 	recap := wantDownload(t, admin.get(evPath+"/export/recap.pdf"), "application/pdf", "rekap-")
 	top, _, _ = strings.Cut(pdftest.PageText(t, recap, 1), "REKAPITULASI")
 	if !strings.Contains(strings.Join(strings.Fields(top), " "), "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SDM") || !bytes.Contains(recap, []byte("/Subtype /Image")) {

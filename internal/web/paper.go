@@ -155,7 +155,7 @@ func (s *Server) renderPaper(c *echo.Context, status int, formErr error) error {
 	}
 	d := map[string]any{"Title": "Tanda tangan di atas kertas", "E": e, "Org": org, "Q": q, "Candidates": shown,
 		"Unsigned": unsigned, "Error": formErr, "Witness": c.FormValue("witness_name"), "Chosen": c.FormValue("nip"),
-		"MaxMB": scan.MaxBytes >> 20}
+		"MaxMB": scan.MaxBytes >> 20, "Late": e.Status != registry.StatusDraft && e.SigningState(s.now()) != nil}
 	if code := c.QueryParam("done"); code != "" {
 		if sig, err := s.svc.Certificate(ctx, code); err == nil && sig.EventID == e.ID && sig.Channel == registry.ChannelPaper {
 			d["Done"] = sig

@@ -261,3 +261,53 @@ func TestPaperSignaturePage(t *testing.T) {
 	}
 	wantPage(t, f.admin.get(f.path("/paper?lang=en")), http.StatusOK, "Signatures on paper")
 }
+
+// TestPaperSignatureAfterClose: the pakta signed at the ceremony is often
+// entered days later. After the event is closed phones can no longer sign,
+// but an officer still records fitri's paper sheet: it counts, its
+// certificate says it was signed on paper and when it was entered, and the
+// audit trail says it was entered after closing. A draft event, which has
+// had no ceremony, takes no paper signature.
+func TestPaperSignatureAfterClose(t *testing.T) {
+	f := newExportFixture(t)
+	before := f.counts(t)
+	if r := f.a.api(t, "POST", fmt.Sprintf("/api/v1/events/%d/close", f.e.ID), f.token, nil); r.Status != http.StatusOK {
+		t.Fatalf("close: %d %s", r.Status, r.Body)
+	}
+	f.a.sign(t, f.e, map[string]any{"nip": fitri.NIP, "event_code": f.e.EventCode, "consent": true, "typed_name": fitri.fullName()}).
+		wantError(t, http.StatusConflict, "signing_not_open")
+
+	wantPage(t, f.admin.get(f.path("")), http.StatusOK, `href="`+f.path("/paper")+`"`)
+	p := f.admin.get(f.path("/paper?q=fitri"))
+	wantPage(t, p, http.StatusOK, `id="paper-late"`, "Penandatanganan di ponsel sudah ditutup", `value="`+fitri.NIP+`"`)
+	p = f.admin.upload(p, f.path("/paper/upload"), url.Values{"nip": {fitri.NIP}, "witness_name": {witness}}, "scan", "pakta.png", "image/png", scanPNG(t))
+	wantPage(t, p, http.StatusOK, "Tanda tangan "+fitri.fullName()+" di atas kertas tercatat.")
+	if c, want := f.counts(t), (counts{signed: before.signed + 1, revoked: before.revoked, pending: before.pending - 1}); c != want {
+		t.Errorf("after a paper signature on a closed event: %+v, want %+v", c, want)
+	}
+	// andre, revoked before the close, is entered through the API.
+	r := f.paper(t, f.token, f.e.ID, andre.NIP, witness, "pakta.pdf", []byte(scanPDF))
+	var out paperJSON
+	r.decode(t, &out)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("paper signature through the API on a closed event: %d %s", r.Status, r.Body)
+	}
+	pdf := f.a.browser(t).get(strings.TrimPrefix(out.Certificate.PDFURL, f.a.URL))
+	if pdf.Status != http.StatusOK {
+		t.Fatalf("certificate PDF: %d", pdf.Status)
+	}
+	text := strings.Join(strings.Fields(pdftest.Text(t, []byte(pdf.Body))), " ")
+	for _, want := range []string{"telah menandatangani Ikrar Netralitas ASN di atas kertas pada acara", "(dicatat di registri ", "disaksikan oleh " + witness} {
+		if !strings.Contains(text, want) {
+			t.Errorf("certificate PDF lacks %q:\n%s", want, text)
+		}
+	}
+	if c, want := f.counts(t), (counts{signed: before.signed + 2, revoked: before.revoked, pending: before.pending - 2, unitSigned: 1}); c != want {
+		t.Errorf("after both paper signatures: %+v, want %+v", c, want)
+	}
+	wantPage(t, f.admin.get("/admin/audit?action=certificate.paper"), http.StatusOK, "dicatat setelah penandatanganan ditutup")
+
+	draft := f.a.mustEvent(t, f.token, f.regency.ID, "Acara Draf", nil)
+	f.paper(t, f.token, draft.ID, siti.NIP, witness, "pakta.png", scanPNG(t)).wantError(t, http.StatusConflict, "signing_not_open")
+	wantPage(t, f.admin.get(fmt.Sprintf("/admin/events/%d/paper", draft.ID)), http.StatusOK, "Acara ini masih draf")
+}

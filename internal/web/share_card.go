@@ -29,8 +29,15 @@ func newCardPace(on bool) *rate.Limiter {
 	return rate.NewLimiter(cardsPerSecond, cardBurst)
 }
 
-// cardPath is where a verification page's preview card is served.
-func cardPath(code string) string { return "/v/" + code + "/kartu.png" }
+// cardPath is where a verification page's preview card is served, in the
+// page's language: the language is in the address, never a cookie, since
+// the card is cached publicly.
+func cardPath(code string, l i18n.Lang) string {
+	if l != i18n.Default {
+		return "/v/" + code + "/kartu.png?" + langParam + "=" + string(l)
+	}
+	return "/v/" + code + "/kartu.png"
+}
 
 // openGraph is what a verification page tells the apps that unfurl its
 // link: the verdict, the event and the organization, and a masked name
@@ -72,7 +79,7 @@ func (s *Server) openGraph(l i18n.Lang, r record, v verdict) openGraph {
 		Title:       translate(l, word) + " — " + r.Event.Title,
 		Description: strings.Join(desc, " · "),
 		URL:         s.verifyURL(r.Sig.Code),
-		Image:       s.opt.BaseURL + cardPath(r.Sig.Code),
+		Image:       s.opt.BaseURL + cardPath(r.Sig.Code, l),
 		ImageAlt:    translate(l, word) + ": " + r.Event.Title,
 		Width:       certificate.CardWidth, Height: certificate.CardHeight,
 	}
@@ -100,8 +107,12 @@ func (s *Server) verifyCard(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
+	l := i18n.Default
+	if q, ok := i18n.Parse(c.QueryParam(langParam)); ok {
+		l = q
+	}
 	word, tone := verdictWord(r, v)
-	key := sig.Code + "/" + word + "/" + holderLine(r)
+	key := sig.Code + "/" + word + "/" + holderLine(r) + "/" + string(l)
 	png, _, ok := s.cards.get(key)
 	if !ok {
 		if !s.cardPace.Allow() {
@@ -113,9 +124,9 @@ func (s *Server) verifyCard(c *echo.Context) error {
 		if u, err := url.Parse(s.opt.BaseURL); err == nil && u.Host != "" {
 			host = u.Host
 		}
-		card := certificate.Card{Tone: tone, Verdict: word, Event: r.Event.Title, Org: r.Sig.OrgName,
-			Name: holderLine(r), Date: i18n.Indonesian.Date(r.Event.StartsAt.In(registry.LoadLocation(r.Org.TimeZone))),
-			Site: host, Code: registry.GroupCode(sig.Code)}
+		card := certificate.Card{Tone: tone, Verdict: translate(l, word), Event: r.Event.Title, Org: r.Sig.OrgName,
+			Name: holderLine(r), Date: l.Date(r.Event.StartsAt.In(registry.LoadLocation(r.Org.TimeZone))),
+			Site: host, Code: registry.GroupCode(sig.Code), CheckAt: translate(l, "Periksa di %s/v · kode %s")}
 		err := s.heavy.do(ctx, func() (err error) {
 			png, err = certificate.RenderCard(card)
 			return err

@@ -106,7 +106,19 @@ func TestShareCertificate(t *testing.T) {
 		wantAbsent(t, "the link preview", all, siti.NIP, siti.grouped(), "Siti", "Aminah", "Lubis", key)
 	}
 
-	wantCard(t, phone, code, 0x15, 0x80, 0x3d)
+	idCard := wantCard(t, phone, code, "", 0x15, 0x80, 0x3d)
+	// In English the page names the English card, which the address
+	// alone selects (a crawler has no cookie): VALID, the English date.
+	en := openGraphTags(a.browser(t).get("/v/" + code + "?lang=en").Body)
+	if en["og:image"] != a.URL+"/v/"+code+"/kartu.png?lang=en" || en["og:title"] != "VALID — "+eventTitle {
+		t.Errorf("English page: og:image %q, og:title %q", en["og:image"], en["og:title"])
+	}
+	if enCard := wantCard(t, a.browser(t), code, "?lang=en", 0x15, 0x80, 0x3d); bytes.Equal(enCard, idCard) {
+		t.Error("the English card is the Indonesian one")
+	}
+	if again := wantCard(t, a.browser(t), code, "", 0x15, 0x80, 0x3d); !bytes.Equal(again, idCard) {
+		t.Error("after the English card, the Indonesian address serves another card")
+	}
 	if r := a.api(t, "POST", "/api/v1/certificates/"+code+"/revoke", f.token, map[string]any{"reason": "Ditandatangani orang lain"}); r.Status != http.StatusOK {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
@@ -114,7 +126,7 @@ func TestShareCertificate(t *testing.T) {
 	if got := openGraphTags(v.Body)["og:title"]; got != "DICABUT — "+eventTitle {
 		t.Errorf("og:title after revocation = %q", got)
 	}
-	wantCard(t, phone, code, 0xb9, 0x1c, 0x1c)
+	wantCard(t, phone, code, "", 0xb9, 0x1c, 0x1c)
 
 	for _, path := range []string{"/", slug, "/v", "/login"} {
 		if tags := openGraphTags(phone.get(path).Body); len(tags) > 0 {
@@ -123,11 +135,11 @@ func TestShareCertificate(t *testing.T) {
 	}
 }
 
-// wantCard fetches a certificate's preview card: a PNG of 600×314 whose
-// top band is the verdict's colour.
-func wantCard(t *testing.T, b *browser, code string, r, g, bl uint32) {
+// wantCard fetches a certificate's preview card (query: "" or a
+// language's): a PNG of 600×314 whose top band is the verdict's colour.
+func wantCard(t *testing.T, b *browser, code, query string, r, g, bl uint32) []byte {
 	t.Helper()
-	p := b.get("/v/" + code + "/kartu.png")
+	p := b.get("/v/" + code + "/kartu.png" + query)
 	if p.Status != http.StatusOK || p.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("card: %d %s", p.Status, p.Header.Get("Content-Type"))
 	}
@@ -142,6 +154,7 @@ func wantCard(t *testing.T, b *browser, code string, r, g, bl uint32) {
 	if cr>>8 != r || cg>>8 != g || cb>>8 != bl {
 		t.Errorf("card band is %02x%02x%02x, want %02x%02x%02x", cr>>8, cg>>8, cb>>8, r, g, bl)
 	}
+	return []byte(p.Body)
 }
 
 // TestShareCardBounded: a preview card is drawn once and then served from
@@ -153,8 +166,8 @@ func TestShareCardBounded(t *testing.T) {
 	first, second := a.mustSign(t, f.e, siti).Certificate.Code, a.mustSign(t, f.e, andre).Certificate.Code
 	web.PaceCards(a.srv, rate.NewLimiter(0, 1)) // one drawing, never refilled
 	visitor := a.browser(t)
-	wantCard(t, visitor, first, 0x15, 0x80, 0x3d)
-	wantCard(t, visitor, first, 0x15, 0x80, 0x3d) // from memory: no budget spent
+	wantCard(t, visitor, first, "", 0x15, 0x80, 0x3d)
+	wantCard(t, visitor, first, "", 0x15, 0x80, 0x3d) // from memory: no budget spent
 	p := visitor.get("/v/" + second + "/kartu.png")
 	if p.Status != http.StatusServiceUnavailable || p.Header.Get("Retry-After") == "" {
 		t.Fatalf("a card beyond the budget: %d, Retry-After %q; want 503 with Retry-After", p.Status, p.Header.Get("Retry-After"))

@@ -262,6 +262,7 @@ func (db *DB) migrate(ctx context.Context, upTo int) error {
 		return err
 	}
 	sort.Strings(names)
+	scrub := false
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
 		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
@@ -275,11 +276,30 @@ func (db *DB) migrate(ctx context.Context, upTo int) error {
 		if err != nil {
 			return err
 		}
-		if err := db.applyMigration(ctx, version, string(body)); err != nil {
+		erased, err := db.applyMigration(ctx, version, string(body))
+		if err != nil {
 			return fmt.Errorf("apply migration %s: %w", base, err)
+		}
+		scrub = scrub || erased
+	}
+	if scrub {
+		// Nothing else reads yet: the checkpoint completes at once.
+		if err := db.Scrub(ctx); err != nil {
+			return fmt.Errorf("scrub the WAL after migrating: %w", err)
 		}
 	}
 	return nil
+}
+
+// dataSteps are the migrations that rewrite data SQL cannot: each runs
+// after its version's SQL, in the same transaction, so the version is
+// recorded if and only if its step completed. A step reports whether it
+// dropped personal data, which the WAL must then be scrubbed of.
+var dataSteps = map[int]func(context.Context, *sql.Tx) (erased bool, err error){
+	17: func(ctx context.Context, tx *sql.Tx) (bool, error) {
+		n, err := stripStrokeTiming(ctx, tx, 0)
+		return n > 0, err
+	},
 }
 
 // applyMigration runs one migration, if not yet applied, with foreign keys
@@ -287,43 +307,48 @@ func (db *DB) migrate(ctx context.Context, upTo int) error {
 // drops the table other tables refer to. The keys are checked before the
 // migration commits. PRAGMA foreign_keys is a no-op inside a transaction,
 // so it is set on the writer's one connection around it.
-func (db *DB) applyMigration(ctx context.Context, version int, body string) error {
+func (db *DB) applyMigration(ctx context.Context, version int, body string) (erased bool, err error) {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-		return err
+		return false, err
 	}
 	// A migration that renames tables may set legacy_alter_table; a failed
 	// one must not leave it set on the writer.
 	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF`)
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return false, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-		return err
+		return false, err
 	}
 	if n > 0 {
-		return nil
+		return false, nil
 	}
 	if _, err := tx.ExecContext(ctx, body); err != nil {
-		return err
+		return false, err
+	}
+	if step := dataSteps[version]; step != nil {
+		if erased, err = step(ctx, tx); err != nil {
+			return false, err
+		}
 	}
 	if err := foreignKeyCheck(ctx, tx); err != nil {
-		return err
+		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now())); err != nil {
-		return err
+		return false, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return false, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return erased, nil
 }
 
 // foreignKeyCheck fails if any row refers to a missing one, naming them.

@@ -26,12 +26,30 @@ func (db *DB) PrivacySettings(ctx context.Context, orgID int64) (registry.Privac
 	return p, err
 }
 
-// SetPrivacySettings stores the organization's privacy settings.
-func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings, at time.Time) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO org_privacy (org_id, contact, stroke_timing, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (org_id) DO UPDATE SET contact = excluded.contact, stroke_timing = excluded.stroke_timing,
-			updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, ms(at))
-	return mapErr(err, "Organisasi")
+// SetPrivacySettings stores the organization's privacy settings. Turning
+// stroke timing off (or leaving it off) also drops the timing already kept
+// in the drawn signatures of the events of the organization and of its
+// descendants that follow it, then scrubs the WAL; it returns how many
+// records it rewrote.
+func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings, at time.Time) (int, error) {
+	stripped := 0
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO org_privacy (org_id, contact, stroke_timing, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (org_id) DO UPDATE SET contact = excluded.contact, stroke_timing = excluded.stroke_timing,
+				updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, ms(at)); err != nil {
+			return mapErr(err, "Organisasi")
+		}
+		if p.StrokeTiming {
+			return nil
+		}
+		var err error
+		stripped, err = stripStrokeTiming(ctx, tx, p.OrgID)
+		return err
+	})
+	if err != nil || stripped == 0 {
+		return stripped, err
+	}
+	return stripped, scrubbed(db.Scrub(ctx))
 }
 
 // EventRetention returns the event's retention date, zero if it has none.

@@ -48,7 +48,7 @@ func TestMigrationToPDP(t *testing.T) {
 		t.Fatalf("retention after the migration %v (%v), want none", until, err)
 	}
 	want := registry.PrivacySettings{OrgID: org.ID, Contact: "ppid@uji.go.id", StrokeTiming: true}
-	if err := db.SetPrivacySettings(ctx, want, time.Now()); err != nil {
+	if _, err := db.SetPrivacySettings(ctx, want, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if s, err := db.PrivacySettings(ctx, org.ID); err != nil || s != want {
@@ -64,7 +64,7 @@ func TestMigrationToPDP(t *testing.T) {
 		t.Fatalf("the agency's settings %+v (%v), want its government's", s, err)
 	}
 	own := registry.PrivacySettings{OrgID: agency.ID, Contact: "bkpsdm@uji.go.id"}
-	if err := db.SetPrivacySettings(ctx, own, time.Now()); err != nil {
+	if _, err := db.SetPrivacySettings(ctx, own, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if s, err := db.PrivacySettings(ctx, agency.ID); err != nil || s != own {

@@ -144,10 +144,15 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 	}
 	// The event's state is read in the commit's own transaction: once a
 	// close has committed no signing commits, even one that checked a copy
-	// of the event read before the close.
+	// of the event read before the close. An officer's record of a paper
+	// sheet is the exception: it may be entered after the close, never
+	// into a draft (registry.Event.PaperState).
 	var status registry.EventStatus
 	if err := tx.QueryRowContext(ctx, `SELECT status FROM events WHERE id = ?`, s.EventID).Scan(&status); err != nil {
 		return mapErr(err, "Acara")
+	}
+	if s.Channel == registry.ChannelPaper && status == registry.StatusClosed {
+		status = registry.StatusOpen
 	}
 	if status != registry.StatusOpen {
 		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup.")
