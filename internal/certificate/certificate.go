@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
+	"rsc.io/qr"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
@@ -34,9 +35,10 @@ type Certificate struct {
 	QRText    string // exact content of the QR code: the verification URL
 	VerifyURL string // verification address printed in the footer
 	// Layout is the look the certificate is issued with. An issued
-	// certificate is stored and never rendered again, but one issued
-	// before its bytes were kept is reproduced once by the upgrade
-	// (web.StoreIssuedPDFs) and must come out byte for byte as it was.
+	// certificate is stored and never rendered again; one issued before
+	// its bytes were kept is rendered once by the upgrade
+	// (web.StoreIssuedPDFs), and stored only if it comes out byte for
+	// byte as it was, which needs the QR encoder it was issued with.
 	Layout Layout
 	Kop    Kop // the letterhead of LayoutOfficial
 }
@@ -119,9 +121,8 @@ var (
 	// (TestQRScansFromPictures). It starts under the official's name, left
 	// of the signer's NIP, so the text beside it starts lower.
 	qrPlaceV2 = qrPlace{top: 238, size: 47, infoTop: 249}
-	// A v1 QR keeps the place it was issued with (57 modules, 32.5 mm), so
-	// that a certificate issued before claim v2 renders again byte for
-	// byte when the upgrade stores it (web.StoreIssuedPDFs).
+	// A v1 QR keeps the place it was issued with (57 modules, 32.5 mm):
+	// a record whose claim is v1 still renders with it.
 	qrPlaceV1 = qrPlace{top: 245, size: 37, infoTop: 247}
 )
 
@@ -170,7 +171,7 @@ func (r *Renderer) Render(c Certificate) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("render certificate %s: unknown ink kind %q", c.Signature.Serial, c.Signature.Ink.Kind)
 	}
-	qr, err := qrMatrix(c.QRText)
+	sym, err := qrCode(c.QRText)
 	if err != nil {
 		return nil, fmt.Errorf("render certificate %s: %w", c.Signature.Serial, err)
 	}
@@ -181,7 +182,7 @@ func (r *Renderer) Render(c Certificate) ([]byte, error) {
 		if i < len(bodySizes) {
 			size, flow = bodySizes[i], false
 		}
-		pdf, fits := r.layout(c, qr, size, flow)
+		pdf, fits := r.layout(c, sym, size, flow)
 		if err := pdf.Error(); err != nil {
 			return nil, fmt.Errorf("render certificate %s: %w", c.Signature.Serial, err)
 		}
@@ -201,7 +202,7 @@ func (r *Renderer) Render(c Certificate) ([]byte, error) {
 // layout draws the certificate with the body text at size points. It
 // reports false, having stopped early, when the text would run into the
 // signatures, unless flow is set: then the text continues on a new page.
-func (r *Renderer) layout(c Certificate, qr [][]bool, size float64, flow bool) (*fpdf.Fpdf, bool) {
+func (r *Renderer) layout(c Certificate, sym *qr.Code, size float64, flow bool) (*fpdf.Fpdf, bool) {
 	s := c.Signature
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	pdf.SetCompression(true)
@@ -240,7 +241,7 @@ func (r *Renderer) layout(c Certificate, qr [][]bool, size float64, flow bool) (
 		pdf.AddPage()
 	}
 	d.signatures(c)
-	d.verification(c, qr)
+	d.verification(c, sym)
 	return pdf, true
 }
 
@@ -442,10 +443,10 @@ func (d doc) paper(witness string, b box) {
 	d.para(b.w, lh, text, "C")
 }
 
-func (d doc) verification(c Certificate, qr [][]bool) {
+func (d doc) verification(c Certificate, sym *qr.Code) {
 	s := c.Signature
 	at := placeQR(c.QRText)
-	drawQR(d.Fpdf, qr, marginX, at.top, at.size)
+	drawQR(d.Fpdf, sym, marginX, at.top, at.size)
 
 	x := marginX + at.size + 5
 	w := pageW - marginX - x

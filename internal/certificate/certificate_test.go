@@ -364,7 +364,7 @@ func benchRender(b *testing.B, kind registry.InkKind) {
 func BenchmarkQR(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := qrMatrix(testQR); err != nil {
+		if _, err := qrCode(testQR); err != nil {
 			b.Fatal(err)
 		}
 	}

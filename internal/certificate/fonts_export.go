@@ -31,10 +31,10 @@ func NewDocument() (*fpdf.Fpdf, func(string) string, error) {
 // error correction, modules as vector rectangles, inside a white square of
 // side size at (x, y) that includes the quiet zone.
 func DrawQR(pdf *fpdf.Fpdf, x, y, size float64, text string) error {
-	m, err := qrMatrix(text)
+	code, err := qrCode(text)
 	if err != nil {
 		return err
 	}
-	drawQR(pdf, m, x, y, size)
+	drawQR(pdf, code, x, y, size)
 	return nil
 }

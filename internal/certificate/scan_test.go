@@ -119,11 +119,11 @@ func seedKeyring(t *testing.T, origin string) *translog.Keyring {
 
 func mustModules(t *testing.T, text string) int {
 	t.Helper()
-	m, err := qrMatrix(text)
+	code, err := qrCode(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(m)
+	return code.Size
 }
 
 // scanScore pictures page 1 of pdf every way and counts the pictures from

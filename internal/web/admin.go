@@ -14,9 +14,9 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/i18n"
 	"github.com/ikrar-id/ikrar/internal/ink"
-	"github.com/ikrar-id/ikrar/internal/qr"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/roster"
 )
@@ -405,12 +405,12 @@ func (s *Server) eventQR(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	code, err := qr.Encode(s.eventURL(e), qr.M)
+	pic, err := certificate.QRImage(s.eventURL(e), eventQRPixels)
 	if err != nil {
 		return err
 	}
 	var img bytes.Buffer
-	if err := png.Encode(&img, code.Image(eventQRPixels/(code.Size()+2*qr.QuietZone))); err != nil {
+	if err := png.Encode(&img, pic); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "private, max-age=3600")

@@ -19,9 +19,11 @@ const storeBackfillBatch = 32
 // the claim as signed (Ed25519 signatures are deterministic, so signing
 // the claim again with the key that signed it gives the same token), and
 // the bytes are stored only if their SHA-256 is the recorded fingerprint.
-// A record whose render differs (another toolchain, or a claim signed by a
-// key rotated out since) is logged and marked (legacy_pdf_hash); it is
-// rendered and stored afresh at its next download. Progress is the stored
+// A record whose render differs (another toolchain, a claim signed by a
+// key rotated out since, or a certificate issued before the QR encoder
+// became rsc.io/qr, whose symbols differ from go-qrcode's) is logged and
+// marked (legacy_pdf_hash); it is rendered and stored afresh at its next
+// download, and the PDF it had issued still checks as an earlier issue. Progress is the stored
 // rows themselves: a run killed half-way resumes where it stopped. The
 // QR text holds the base URL, so this runs in the server, which knows it.
 // The bytes are stored as they were issued, without the signature over
