@@ -305,9 +305,10 @@ func pick(items []string) string { return items[rand.IntN(len(items))] }
 func ceilingPDFPath(code string) string { return "/c/" + code + "/sertifikat.pdf?k=x" }
 
 // pageWeight follows the signing flow as a phone does — event page,
-// identification, confirm page with the signature pad, certificate page —
-// and sums what crosses the wire with gzip: every HTML page, and each CSS
-// and JavaScript file once (they are cached under content-hashed URLs).
+// identification and its redirect to the confirm page with the signature
+// pad, certificate page — and sums what crosses the wire with gzip: every
+// HTML page, and each CSS and JavaScript file once (they are cached under
+// content-hashed URLs).
 type weight struct {
 	Pages   map[string]int `json:"pages"`
 	Assets  map[string]int `json:"assets"`
@@ -377,10 +378,18 @@ func pageWeight(ctx context.Context, base string, ev benchEvent, empIndex int, s
 	if err != nil {
 		return w, err
 	}
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="signature_strokes"`) {
+	if resp.StatusCode != http.StatusSeeOther {
 		return w, fmt.Errorf("identification: status %d", resp.StatusCode)
 	}
-	w.Pages["confirm page (POST /e/{slug})"] = n
+	w.Pages["identification redirect (POST /e/{slug})"] = n
+	page, n, resp, err = do(http.MethodGet, resp.Header.Get("Location"), nil)
+	if err != nil {
+		return w, err
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="signature_strokes"`) {
+		return w, fmt.Errorf("confirm page: status %d", resp.StatusCode)
+	}
+	w.Pages["confirm page (GET /e/{slug}/konfirmasi)"] = n
 	if m = csrfField.FindStringSubmatch(page); m == nil {
 		return w, errors.New("confirm page has no CSRF token")
 	}
