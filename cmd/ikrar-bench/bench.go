@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/api"
 )
 
 // The superadmin the tool creates: the API token acts as it, and the
@@ -28,7 +30,7 @@ type bench struct {
 	dir     string // temporary directory: binary, data directory, logs
 	dataDir string
 	bin     string
-	api     api
+	api     apiClient
 	ikrar   *child
 	ceiling *child
 	tr      *http.Transport
@@ -194,7 +196,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 	}
 	b.report.IdleRSSMB = b.ikrar.rss.peakMB()
 	b.logf("ikrar serving at %s (pid %d, RSS %.1f MB)", b.ikrar.base, b.ikrar.pid(), b.report.IdleRSSMB)
-	b.api = api{base: b.ikrar.base, token: strings.TrimSpace(token), client: &http.Client{Timeout: 10 * time.Minute}}
+	b.api = apiClient{base: b.ikrar.base, token: strings.TrimSpace(token), client: &http.Client{Timeout: 10 * time.Minute}}
 
 	if b.cfg.KillTest {
 		return b.runKillTest(ctx)
@@ -358,9 +360,7 @@ func (b *bench) phase(ctx context.Context, name string, t target, rate float64, 
 // the tool saw succeed: every acknowledged signing must be stored once.
 func (b *bench) checkSignedCount(ctx context.Context) error {
 	want := b.signed
-	var ev struct {
-		Signed *int `json:"signed"`
-	}
+	var ev api.Event
 	if err := b.api.call(ctx, http.MethodGet, "/api/v1/events/"+itoa(b.event.ID), "", nil, http.StatusOK, &ev); err != nil {
 		return err
 	}
