@@ -1,18 +1,17 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/api"
 )
 
 // The superadmin the tool creates: the API token acts as it, and the
@@ -31,7 +30,7 @@ type bench struct {
 	dir     string // temporary directory: binary, data directory, logs
 	dataDir string
 	bin     string
-	api     api
+	api     apiClient
 	ikrar   *child
 	ceiling *child
 	tr      *http.Transport
@@ -41,6 +40,8 @@ type bench struct {
 	certs   certs // from the API signings (PNG ink) and the preload
 	uiCerts certs // from the web-form signings (stroke ink)
 	nbytes  atomic.Int64
+	rg      ranges // who signs in which phase
+	signed  int    // signings acknowledged so far, to compare with the event's count
 
 	report report
 }
@@ -195,7 +196,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 	}
 	b.report.IdleRSSMB = b.ikrar.rss.peakMB()
 	b.logf("ikrar serving at %s (pid %d, RSS %.1f MB)", b.ikrar.base, b.ikrar.pid(), b.report.IdleRSSMB)
-	b.api = api{base: b.ikrar.base, token: strings.TrimSpace(token), client: &http.Client{Timeout: 10 * time.Minute}}
+	b.api = apiClient{base: b.ikrar.base, token: strings.TrimSpace(token), client: &http.Client{Timeout: 10 * time.Minute}}
 
 	if b.cfg.KillTest {
 		return b.runKillTest(ctx)
@@ -252,7 +253,7 @@ func (b *bench) plan() ranges {
 		}
 		return n
 	}
-	has := func(p string) bool { return slices.Contains(b.cfg.Phases, p) }
+	has := b.has
 	ui, apiN, prep := want(has("sign-ui") && !b.cfg.KillTest), want(has("sign-api") && !b.cfg.KillTest), 0
 	dash := 0
 	if has("dashboards") && !b.cfg.KillTest {
@@ -281,211 +282,6 @@ func (b *bench) plan() ranges {
 	r.misc, r.ui, r.api, r.prep, r.kills, r.dash = next(100), next(ui), next(apiN), next(prep), next(kills), next(dash)
 	r.total = at
 	return r
-}
-
-func (b *bench) runPhases(ctx context.Context) error {
-	rg := b.plan()
-	b.report.Config = reportConfig{Employees: rg.total, Concurrency: b.cfg.Concurrency, DurationS: b.cfg.Duration.Seconds(),
-		CeilingDuration: b.cfg.CeilingDuration.Seconds(), Requests: b.cfg.Requests, Preload: b.cfg.Preload, Gzip: b.cfg.Gzip}
-	t0 := time.Now()
-	ev, err := seed(ctx, b.api, rg.total, b.logf)
-	if err != nil {
-		return err
-	}
-	b.event = ev
-	b.report.Seeding = append(b.report.Seeding, fmt.Sprintf("seeded 1 organization, %d employees (CSV import through the API, %d rows per upload), 1 open event in %s",
-		rg.total, importChunk, time.Since(t0).Round(time.Millisecond)))
-	b.logf("%s", b.report.Seeding[len(b.report.Seeding)-1])
-
-	if b.ceiling, err = startCeiling(ctx, b.dir); err != nil {
-		return err
-	}
-	b.logf("ceiling server at %s (pid %d)", b.ceiling.base, b.ceiling.pid())
-
-	if w, err := pageWeight(ctx, b.ikrar.base, b.event, rg.misc[0], strokesForm(b.pay)); err != nil {
-		b.report.Checks = append(b.report.Checks, "page weight: "+err.Error())
-	} else {
-		b.report.PageWeight = &w
-		b.logf("signing flow page weight: %.1f KB over the wire (gzip)", w.TotalKB)
-	}
-	signed := 1 // the page-weight walk-through signs once
-
-	has := func(p string) bool { return slices.Contains(b.cfg.Phases, p) }
-	if has("sign-ui") {
-		src := newSigners(rg.ui[0], rg.ui[1], false)
-		err := b.phase(ctx, "sign-ui", target{text: "≥ 2,500/s for 60 s, p99 ≤ 200 ms, 0 errors, ≥ 0.15 of ceiling", minRPS: 2500, maxP99: 200, minRatio: 0.15, minSeconds: 60}, 0,
-			func(base string, ceiling bool) (setupFn, doFn) {
-				var s, out = src, sink(&b.uiCerts)
-				if ceiling {
-					s, out = newSigners(rg.ui[0], rg.ui[1], true), nil
-				}
-				setup := func(ctx context.Context, w *worker) error {
-					c, err := openEventPage(ctx, b.tr, base, b.event.Slug)
-					w.state = c
-					return err
-				}
-				do := func(ctx context.Context, w *worker) (outcome, error) {
-					return signUI(ctx, w.state.(*uiClient), base, b.event, s, b.pay, out)
-				}
-				return setup, do
-			}, func(r *phaseResult) {
-				if r.Ikrar.Requests > 0 && src.used() >= rg.ui[1]-rg.ui[0] {
-					r.Notes = append(r.Notes, fmt.Sprintf("ran out of employees after %d signings: raise -n", src.used()))
-				}
-			})
-		if err != nil {
-			return err
-		}
-		signed += b.last().Ikrar.Requests - b.last().Ikrar.Errors
-	}
-	if has("dashboards") {
-		// Right after the web-form signing it loads, before the PDF phases
-		// fill the disk with certificates to write back.
-		if err := b.dashboardsPhase(ctx, newSigners(rg.dash[0], rg.dash[1], false)); err != nil {
-			return err
-		}
-		for _, p := range b.report.Phases[len(b.report.Phases)-2:] {
-			signed += p.Ikrar.Requests - p.Ikrar.Errors
-		}
-	}
-	if has("sign-api") || rg.prep[1] > rg.prep[0] {
-		lo, hi := rg.api[0], rg.api[1]
-		if !has("sign-api") {
-			lo, hi = rg.prep[0], rg.prep[1]
-		}
-		src := newSigners(lo, hi, false)
-		mk := func(base string, ceiling bool) (setupFn, doFn) {
-			var s, out = src, sink(&b.certs)
-			if ceiling {
-				s, out = newSigners(lo, hi, true), nil
-			}
-			return nil, func(ctx context.Context, w *worker) (outcome, error) {
-				return signAPI(ctx, b.client, base, b.event, s, b.pay, out)
-			}
-		}
-		if has("sign-api") {
-			err := b.phase(ctx, "sign-api", target{text: "≥ 1,500/s, p99 ≤ 250 ms, 0 errors", minRPS: 1500, maxP99: 250}, 0, mk, func(r *phaseResult) {
-				if r.Ikrar.Requests > 0 && src.used() >= hi-lo {
-					r.Notes = append(r.Notes, fmt.Sprintf("ran out of employees after %d signings: raise -n", src.used()))
-				}
-			})
-			if err != nil {
-				return err
-			}
-			signed += b.last().Ikrar.Requests - b.last().Ikrar.Errors
-		} else {
-			_, do := mk(b.ikrar.base, false)
-			m, err := load{Concurrency: b.cfg.Concurrency, Duration: 10 * time.Minute, MaxRequests: hi - lo}.run(ctx, nil, do)
-			if err != nil {
-				return err
-			}
-			st := summarize(m)
-			signed += st.Requests - st.Errors
-			b.logf("prepared %d certificates through the API (%.0f/s, %d errors)", st.Requests-st.Errors, st.RPS, st.Errors)
-		}
-	}
-	if err := b.checkSignedCount(ctx, signed); err != nil {
-		return err
-	}
-
-	// Certificates to download: those signed through the API first, as
-	// the issue asks (a PNG signature), then those of the web form.
-	codes, pdfs := b.certs.snapshot()
-	uiCodes, uiPDFs := b.uiCerts.snapshot()
-	codes, pdfs = append(codes, uiCodes...), append(pdfs, uiPDFs...)
-	if has("pdf") {
-		if len(pdfs) == 0 {
-			return errors.New("pdf: no certificates to download")
-		}
-		first := &sequence{items: pdfs}
-		perCore := float64(300 * b.report.Machine.NProc)
-		firstPhase := func(name string, t target, rate float64) error {
-			return b.phase(ctx, name, t, rate, func(base string, ceiling bool) (setupFn, doFn) {
-				if ceiling {
-					return nil, func(ctx context.Context, w *worker) (outcome, error) {
-						return fetch(ctx, b.client, b.cfg.Gzip, base, ceilingPDFPath(pick(codes)), http.StatusOK, "%PDF", &b.nbytes)
-					}
-				}
-				return nil, func(ctx context.Context, w *worker) (outcome, error) {
-					p, ok := first.take()
-					if !ok {
-						return outcome{}, errExhausted
-					}
-					return fetch(ctx, b.client, b.cfg.Gzip, base, p, http.StatusOK, "%PDF", &b.nbytes)
-				}
-			}, func(r *phaseResult) {
-				if len(first.taken()) >= len(pdfs) {
-					r.Notes = append(r.Notes, fmt.Sprintf("downloaded all %d certificates signed so far", len(pdfs)))
-				}
-			})
-		}
-		// The most the server renders, with every client always waiting…
-		if err := firstPhase("pdf-first", target{text: fmt.Sprintf("≥ 300/s per core (%.0f/s here)", perCore), minRPS: perCore}, 0); err != nil {
-			return err
-		}
-		// …and the latency at that rate of first downloads.
-		rate := cmp.Or(b.cfg.PDFRate, perCore)
-		if err := firstPhase("pdf-first-rate", target{text: fmt.Sprintf("p99 ≤ 50 ms with first downloads arriving at %.0f/s", rate),
-			minRPS: 0.97 * rate, maxP99: 50}, rate); err != nil {
-			return err
-		}
-		again := first.taken()
-		if len(again) > 0 {
-			err := b.phase(ctx, "pdf-again", target{text: "about what a static file costs (≥ 0.5 of the ceiling's static 38 KB file)", minRatio: 0.5}, 0,
-				func(base string, ceiling bool) (setupFn, doFn) {
-					return nil, func(ctx context.Context, w *worker) (outcome, error) {
-						p := pick(again)
-						if ceiling {
-							p = ceilingPDFPath("X")
-						}
-						return fetch(ctx, b.client, b.cfg.Gzip, base, p, http.StatusOK, "%PDF", &b.nbytes)
-					}
-				}, nil)
-			if err != nil {
-				return err
-			}
-		}
-	}
-	verify := func(name, prefix string, t target) error {
-		if len(codes) == 0 {
-			return fmt.Errorf("%s: no certificates to look up", name)
-		}
-		return b.phase(ctx, name, t, 0, func(base string, ceiling bool) (setupFn, doFn) {
-			return nil, func(ctx context.Context, w *worker) (outcome, error) {
-				return fetch(ctx, b.client, b.cfg.Gzip, base, prefix+pick(codes), http.StatusOK, "", &b.nbytes)
-			}
-		}, nil)
-	}
-	if has("verify-json") {
-		if err := verify("verify-json", "/api/v1/certificates/", target{text: "≥ 10,000/s, ≥ 0.4 of ceiling", minRPS: 10000, minRatio: 0.4}); err != nil {
-			return err
-		}
-	}
-	if has("verify-html") {
-		if err := verify("verify-html", "/v/", target{text: "≥ 5,000/s, ≥ 0.4 of ceiling", minRPS: 5000, minRatio: 0.4}); err != nil {
-			return err
-		}
-	}
-
-	peak := 0.0
-	for _, p := range b.report.Phases {
-		peak = max(peak, p.Ikrar.PeakRSS)
-	}
-	mem := &memoryResult{Preloaded: b.cfg.Preload, PeakMB: peak}
-	switch {
-	case peak > 150:
-		mem.Met = fmt.Sprintf("NOT MET: %.0f MB > 150 MB", peak)
-		if b.cfg.Preload < 1_000_000 {
-			mem.Met += fmt.Sprintf(" already with %d signatures preloaded (the target is with 1,000,000)", b.cfg.Preload)
-		}
-	case b.cfg.Preload < 1_000_000:
-		mem.Met = fmt.Sprintf("not measured at the target's size: %d signatures preloaded, the target is with 1,000,000 (-preload 1000000)", b.cfg.Preload)
-	default:
-		mem.Met = "met"
-	}
-	b.report.Memory = mem
-	b.stopServers()
-	return b.write()
 }
 
 // strokesForm is one drawing, decoded back from its form encoding.
@@ -562,10 +358,9 @@ func (b *bench) phase(ctx context.Context, name string, t target, rate float64, 
 
 // checkSignedCount compares the event's signed count with the signings
 // the tool saw succeed: every acknowledged signing must be stored once.
-func (b *bench) checkSignedCount(ctx context.Context, want int) error {
-	var ev struct {
-		Signed *int `json:"signed"`
-	}
+func (b *bench) checkSignedCount(ctx context.Context) error {
+	want := b.signed
+	var ev api.Event
 	if err := b.api.call(ctx, http.MethodGet, "/api/v1/events/"+itoa(b.event.ID), "", nil, http.StatusOK, &ev); err != nil {
 		return err
 	}

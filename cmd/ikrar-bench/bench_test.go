@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"image"
@@ -17,9 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/api"
 	"github.com/ikrar-id/ikrar/internal/ink"
-	"github.com/ikrar-id/ikrar/internal/nip"
-	"github.com/ikrar-id/ikrar/internal/roster"
 )
 
 func TestPercentile(t *testing.T) {
@@ -67,38 +65,6 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
-// Every generated NIP is a valid PNS NIP, distinct from the others, and
-// survives the roster import.
-func TestEmployeeNIPs(t *testing.T) {
-	seen := map[string]int{}
-	check := func(i int) {
-		n := employeeNIP(i)
-		if err := nip.Validate(n); err != nil {
-			t.Fatalf("employeeNIP(%d) = %s: %v", i, n, err)
-		}
-		if j, dup := seen[n]; dup {
-			t.Fatalf("employeeNIP(%d) = employeeNIP(%d) = %s", i, j, n)
-		}
-		seen[n] = i
-	}
-	for i := range 200_000 {
-		check(i)
-	}
-	for i := maxEmployees - 1000; i < maxEmployees; i++ {
-		check(i)
-	}
-	res, err := roster.Parse(bytes.NewReader(rosterCSV(0, 5000)), "text/csv", "pegawai.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Employees) != 5000 || len(res.Rejected) != 0 {
-		t.Fatalf("roster: %d employees, rejected %v", len(res.Employees), res.Rejected[:min(3, len(res.Rejected))])
-	}
-	if _, err := csv.NewReader(bytes.NewReader(rosterCSV(0, 10))).ReadAll(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // The drawn-signature PNGs decode as 600×200 RGBA canvases of a few KB
 // with transparent background and dark ink, and ikrar accepts them.
 func TestSignaturePNG(t *testing.T) {
@@ -142,7 +108,7 @@ func TestStrokes(t *testing.T) {
 	prev := ""
 	for seed := range uint64(50) {
 		raw := strokesJSON(seed, time.Date(2024, 10, 23, 2, 0, 0, 0, time.UTC).UnixMilli())
-		var groups []padGroup
+		var groups []api.StrokeGroup
 		if err := json.Unmarshal(raw, &groups); err != nil {
 			t.Fatal(err)
 		}

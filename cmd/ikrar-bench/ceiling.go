@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v5"
+
+	"github.com/ikrar-id/ikrar/internal/api"
 )
 
 // Sizes of the ceiling's answers, close to what ikrar sends before gzip
@@ -60,15 +62,7 @@ func ceilingHandler() http.Handler {
 		return c.Redirect(http.StatusSeeOther, "/c/"+randomCode()+"?k=AAAAAAAAAAAAAAAA")
 	})
 	e.POST("/api/v1/events/:id/signatures", func(c *echo.Context) error {
-		var in struct {
-			NIP              string          `json:"nip"`
-			EventCode        string          `json:"event_code"`
-			Token            string          `json:"token"`
-			Consent          bool            `json:"consent"`
-			SignaturePNG     string          `json:"signature_png"`
-			SignatureStrokes json.RawMessage `json:"signature_strokes"`
-			TypedName        string          `json:"typed_name"`
-		}
+		var in api.Signing
 		dec := json.NewDecoder(c.Request().Body)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
@@ -78,9 +72,9 @@ func ceilingHandler() http.Handler {
 			return c.String(http.StatusUnprocessableEntity, "bad signature")
 		}
 		code := randomCode()
-		return c.JSON(http.StatusCreated, map[string]any{"already_signed": false, "certificate": map[string]string{
-			"code": code, "serial": "IKR/2024/E1/000001", "verify_url": "http://127.0.0.1/v/" + code,
-			"pdf_url": "http://127.0.0.1/c/" + code + "/sertifikat.pdf?k=AAAAAAAAAAAAAAAA"}})
+		return c.JSON(http.StatusCreated, api.Signed{Certificate: &api.CertificateRef{
+			Code: code, Serial: "IKR/2024/E1/000001", VerifyURL: "http://127.0.0.1/v/" + code,
+			PDFURL: "http://127.0.0.1/c/" + code + "/sertifikat.pdf?k=AAAAAAAAAAAAAAAA"}})
 	})
 	e.GET("/c/:code/sertifikat.pdf", func(c *echo.Context) error {
 		c.Response().Header().Set("Content-Disposition", `inline; filename="sertifikat.pdf"`)

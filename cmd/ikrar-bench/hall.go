@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/fixture"
 )
 
 // The hall: every phone on the office Wi-Fi reaches the server from one
@@ -121,7 +123,7 @@ func (b *bench) signInHall(ctx context.Context, i int, typos, stepUps *atomic.In
 	}
 	if i%hallTypoEvery == 0 {
 		typos.Add(1)
-		wrong := employeeNIP(i)
+		wrong := fixture.NIP(i)
 		wrong = wrong[:15] + "999" // a sequence number nobody has
 		if status, page, err := identify(wrong, nil); err != nil {
 			return transportOrFail(ctx, err)
@@ -129,7 +131,7 @@ func (b *bench) signInHall(ctx context.Context, i int, typos, stepUps *atomic.In
 			return failed("typo accepted (status %d)", status), nil
 		}
 	}
-	status, page, err := identify(employeeNIP(i), nil)
+	status, page, err := identify(fixture.NIP(i), nil)
 	if err != nil {
 		return transportOrFail(ctx, err)
 	}
@@ -140,14 +142,14 @@ func (b *bench) signInHall(ctx context.Context, i int, typos, stepUps *atomic.In
 		var extra url.Values
 		for _, name := range text {
 			if !identKey[name] {
-				extra = url.Values{name: {employeeName(i)}}
+				extra = url.Values{name: {fixture.Employee(i).Name}}
 			}
 		}
 		if !asked || extra == nil {
 			return failed("identify: status %d", status), nil
 		}
 		stepUps.Add(1)
-		if status, page, err = identify(employeeNIP(i), extra); err != nil {
+		if status, page, err = identify(fixture.NIP(i), extra); err != nil {
 			return transportOrFail(ctx, err)
 		}
 		if vals, _, ok = formFields(page, "/e/"+slug+"/sign"); !ok {

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/fixture"
 )
 
 func main() {
@@ -107,8 +109,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("-c must be at least 1, -pdf-c at least 0")
 	case c.Duration <= 0:
 		return c, errors.New("-duration must be positive")
-	case c.N < 0 || c.N > maxEmployees-preloadPerEvent:
-		return c, fmt.Errorf("-n must be between 0 and %d", maxEmployees-preloadPerEvent)
+	case c.N < 0 || c.N > fixture.MaxEmployees-preloadPerEvent:
+		return c, fmt.Errorf("-n must be between 0 and %d", fixture.MaxEmployees-preloadPerEvent)
 	case c.PDFRate < 0 || c.DashRate <= 0 || c.Dashboards < 1:
 		return c, errors.New("-pdf-rate must not be negative, -dash-rate and -dashboards must be positive")
 	case c.Requests < 0 || c.Preload < 0:

@@ -18,6 +18,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/api"
+	"github.com/ikrar-id/ikrar/internal/fixture"
 )
 
 // signers hands out employee indexes [next, hi): each signing uses a
@@ -175,7 +178,7 @@ func signUI(ctx context.Context, c *uiClient, base string, ev benchEvent, src *s
 	if !ok {
 		return outcome{}, errExhausted
 	}
-	body := "_csrf=" + url.QueryEscape(c.csrf) + "&nip=" + employeeNIP(i) + "&code=" + ev.Code +
+	body := "_csrf=" + url.QueryEscape(c.csrf) + "&nip=" + fixture.NIP(i) + "&code=" + ev.Code +
 		"&signature_strokes=" + p.strokes[i%len(p.strokes)] + "&consent=1"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/e/"+ev.Slug+"/sign", strings.NewReader(body))
 	if err != nil {
@@ -208,8 +211,11 @@ func signAPI(ctx context.Context, client *http.Client, base string, ev benchEven
 	if !ok {
 		return outcome{}, errExhausted
 	}
-	body := `{"nip":"` + employeeNIP(i) + `","event_code":"` + ev.Code + `","consent":true,"signature_png":"` + p.pngs[i%len(p.pngs)] + `"}`
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/events/"+itoa(ev.ID)+"/signatures", strings.NewReader(body))
+	body, err := json.Marshal(api.Signing{NIP: fixture.NIP(i), EventCode: ev.Code, Consent: true, SignaturePNG: p.pngs[i%len(p.pngs)]})
+	if err != nil {
+		return outcome{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/events/"+itoa(ev.ID)+"/signatures", bytes.NewReader(body))
 	if err != nil {
 		return outcome{}, err
 	}
@@ -223,13 +229,8 @@ func signAPI(ctx context.Context, client *http.Client, base string, ev benchEven
 		drain(resp)
 		return failed("status %d", resp.StatusCode), nil
 	}
-	var ans struct {
-		Certificate struct {
-			Code   string `json:"code"`
-			PDFURL string `json:"pdf_url"`
-		} `json:"certificate"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil || ans.Certificate.Code == "" {
+	var ans api.Signed
+	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil || ans.Certificate == nil || ans.Certificate.Code == "" {
 		drain(resp)
 		return failed("bad 201 body"), nil
 	}
@@ -305,9 +306,10 @@ func pick(items []string) string { return items[rand.IntN(len(items))] }
 func ceilingPDFPath(code string) string { return "/c/" + code + "/sertifikat.pdf?k=x" }
 
 // pageWeight follows the signing flow as a phone does — event page,
-// identification, confirm page with the signature pad, certificate page —
-// and sums what crosses the wire with gzip: every HTML page, and each CSS
-// and JavaScript file once (they are cached under content-hashed URLs).
+// identification and its redirect to the confirm page with the signature
+// pad, certificate page — and sums what crosses the wire with gzip: every
+// HTML page, and each CSS and JavaScript file once (they are cached under
+// content-hashed URLs).
 type weight struct {
 	Pages   map[string]int `json:"pages"`
 	Assets  map[string]int `json:"assets"`
@@ -372,15 +374,23 @@ func pageWeight(ctx context.Context, base string, ev benchEvent, empIndex int, s
 		return w, fmt.Errorf("event page: status %d", resp.StatusCode)
 	}
 	w.Pages["event page (GET /e/{slug})"] = n
-	nip := employeeNIP(empIndex)
+	nip := fixture.NIP(empIndex)
 	page, n, resp, err = do(http.MethodPost, "/e/"+ev.Slug, url.Values{"_csrf": {m[1]}, "nip": {nip}, "code": {ev.Code}})
 	if err != nil {
 		return w, err
 	}
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="signature_strokes"`) {
+	if resp.StatusCode != http.StatusSeeOther {
 		return w, fmt.Errorf("identification: status %d", resp.StatusCode)
 	}
-	w.Pages["confirm page (POST /e/{slug})"] = n
+	w.Pages["identification redirect (POST /e/{slug})"] = n
+	page, n, resp, err = do(http.MethodGet, resp.Header.Get("Location"), nil)
+	if err != nil {
+		return w, err
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `name="signature_strokes"`) {
+		return w, fmt.Errorf("confirm page: status %d", resp.StatusCode)
+	}
+	w.Pages["confirm page (GET /e/{slug}/konfirmasi)"] = n
 	if m = csrfField.FindStringSubmatch(page); m == nil {
 		return w, errors.New("confirm page has no CSRF token")
 	}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/fixture"
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
@@ -46,9 +47,9 @@ func preload(ctx context.Context, dataDir string, n int, strokes [][]byte, out s
 	per := min(n, preloadPerEvent)
 	emps := make([]registry.Employee, per)
 	for j := range emps {
-		i := maxEmployees - 1 - j
-		emps[j] = registry.Employee{NIP: employeeNIP(i), Name: employeeName(i), Position: positions[i%len(positions)],
-			Rank: ranks[i%len(ranks)], Unit: units[i/3%len(units)], Category: registry.CategoryPNS, Active: true, UpdatedAt: time.Now()}
+		i := fixture.MaxEmployees - 1 - j
+		emps[j] = fixture.Employee(i)
+		emps[j].UpdatedAt = time.Now()
 	}
 	if _, err := db.UpsertEmployees(ctx, org.ID, emps); err != nil {
 		return fmt.Errorf("preload employees: %w", err)

@@ -10,10 +10,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/api"
+	"github.com/ikrar-id/ikrar/internal/fixture"
 )
 
-// api is a small client of ikrar's JSON API for seeding.
-type api struct {
+// apiClient is a small client of ikrar's JSON API for seeding.
+type apiClient struct {
 	base   string
 	token  string
 	client *http.Client
@@ -21,7 +24,7 @@ type api struct {
 
 // call sends a request and decodes a JSON answer into out; any status but
 // want is an error.
-func (a api) call(ctx context.Context, method, path, contentType string, body []byte, want int, out any) error {
+func (a apiClient) call(ctx context.Context, method, path, contentType string, body []byte, want int, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, a.base+path, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -52,7 +55,7 @@ func (a api) call(ctx context.Context, method, path, contentType string, body []
 	return nil
 }
 
-func (a api) postJSON(ctx context.Context, path string, in any, want int, out any) error {
+func (a apiClient) postJSON(ctx context.Context, path string, in any, want int, out any) error {
 	b, err := json.Marshal(in)
 	if err != nil {
 		return err
@@ -74,26 +77,18 @@ const importChunk = 100_000
 
 // seed creates an organization, imports employees [0, n) and creates and
 // opens an event for them, through the API as an operator would.
-func seed(ctx context.Context, a api, n int, logf func(string, ...any)) (benchEvent, error) {
-	var org struct {
-		ID int64 `json:"id"`
-	}
-	if err := a.postJSON(ctx, "/api/v1/organizations", map[string]any{
-		"name": "Pemerintah Provinsi Sumatera Utara (uji beban)", "kind": "province", "region_code": "12", "timezone": "Asia/Jakarta",
+func seed(ctx context.Context, a apiClient, n int, logf func(string, ...any)) (benchEvent, error) {
+	var org api.Organization
+	if err := a.postJSON(ctx, "/api/v1/organizations", api.Organization{
+		Name: "Pemerintah Provinsi Sumatera Utara (uji beban)", Kind: "province", RegionCode: "12", TimeZone: "Asia/Jakarta",
 	}, http.StatusCreated, &org); err != nil {
 		return benchEvent{}, fmt.Errorf("create organization: %w", err)
 	}
 	for from := 0; from < n; from += importChunk {
 		to := min(from+importChunk, n)
 		t0 := time.Now()
-		body := rosterCSV(from, to)
-		var out struct {
-			Imported int `json:"imported"`
-			Rejected []struct {
-				Row    int    `json:"row"`
-				Reason string `json:"reason"`
-			} `json:"rejected"`
-		}
+		body := fixture.RosterCSV(from, to)
+		var out api.ImportResult
 		path := fmt.Sprintf("/api/v1/organizations/%d/employees/import", org.ID)
 		if err := a.call(ctx, http.MethodPost, path, "text/csv", body, http.StatusOK, &out); err != nil {
 			return benchEvent{}, fmt.Errorf("import employees %d–%d: %w", from, to, err)
@@ -103,16 +98,12 @@ func seed(ctx context.Context, a api, n int, logf func(string, ...any)) (benchEv
 		}
 		logf("imported employees %d–%d (%.1f MB CSV) in %s", from, to, float64(len(body))/1e6, time.Since(t0).Round(time.Millisecond))
 	}
-	var ev struct {
-		ID        int64  `json:"id"`
-		EventCode string `json:"event_code"`
-		URL       string `json:"url"`
-	}
-	if err := a.postJSON(ctx, "/api/v1/events", map[string]any{
-		"organization_id": org.ID, "title": "Ikrar Netralitas ASN Pilkada Serentak 2024 (uji beban)",
-		"place": "Aula Raja Inal Siregar, Kantor Gubernur", "mode": "in_person",
-		"starts_at":     time.Now().UTC().Format(time.RFC3339),
-		"official_name": "Dr. Ir. Contoh Pejabat, M.Si.", "official_position": "Sekretaris Daerah Provinsi",
+	var ev api.Event
+	if err := a.postJSON(ctx, "/api/v1/events", api.NewEvent{
+		OrganizationID: org.ID, Title: "Ikrar Netralitas ASN Pilkada Serentak 2024 (uji beban)",
+		Place: "Aula Raja Inal Siregar, Kantor Gubernur", Mode: "in_person",
+		StartsAt:     time.Now().UTC().Format(time.RFC3339),
+		OfficialName: "Dr. Ir. Contoh Pejabat, M.Si.", OfficialPosition: "Sekretaris Daerah Provinsi",
 	}, http.StatusCreated, &ev); err != nil {
 		return benchEvent{}, fmt.Errorf("create event: %w", err)
 	}

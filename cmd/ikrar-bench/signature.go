@@ -9,39 +9,22 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+
+	"github.com/ikrar-id/ikrar/internal/api"
 )
 
-// A drawn signature as signature_pad records it: a few strokes, each a run
-// of points sampled every ~16 ms while the finger moves.
-type padPoint struct {
-	X        float64 `json:"x"`
-	Y        float64 `json:"y"`
-	Pressure float64 `json:"pressure"`
-	Time     int64   `json:"time"`
-}
-
-type padGroup struct {
-	PenColor             string     `json:"penColor"`
-	DotSize              float64    `json:"dotSize"`
-	MinWidth             float64    `json:"minWidth"`
-	MaxWidth             float64    `json:"maxWidth"`
-	VelocityFilterWeight float64    `json:"velocityFilterWeight"`
-	CompositeOperation   string     `json:"compositeOperation"`
-	Points               []padPoint `json:"points"`
-}
-
-// drawSignature makes a cursive-looking signature on a w×h canvas: 2–4
-// strokes of loops moving right, 150–300 points in all, as the seed
-// dictates. Coordinates are rounded to 0.1 px, as the web UI's sign.js
+// drawSignature makes a cursive-looking signature on a w×h canvas as
+// signature_pad records it: 2–4 strokes of loops moving right, 150–300
+// points in all, as the seed dictates. Coordinates are rounded to 0.1 px, as the web UI's sign.js
 // sends them.
-func drawSignature(seed uint64, w, h float64, startMS int64) []padGroup {
+func drawSignature(seed uint64, w, h float64, startMS int64) []api.StrokeGroup {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	nStrokes := 2 + r.IntN(3)
 	total := 150 + r.IntN(151)
 	ms := startMS
 	x := w * (0.06 + 0.06*r.Float64())
 	span := w * (0.6 + 0.2*r.Float64())
-	groups := make([]padGroup, 0, nStrokes)
+	groups := make([]api.StrokeGroup, 0, nStrokes)
 	for s := range nStrokes {
 		n := total / nStrokes
 		if s == nStrokes-1 {
@@ -53,15 +36,15 @@ func drawSignature(seed uint64, w, h float64, startMS int64) []padGroup {
 		loops := 1.2 + 1.3*r.Float64()
 		phase := r.Float64() * 2 * math.Pi
 		tilt := (r.Float64() - 0.5) * 0.3
-		g := padGroup{PenColor: "#0b1f44", MinWidth: 0.7, MaxWidth: 2.5, VelocityFilterWeight: 0.7,
-			CompositeOperation: "source-over", Points: make([]padPoint, 0, n)}
+		g := api.StrokeGroup{PenColor: "#0b1f44", MinWidth: 0.7, MaxWidth: 2.5, VelocityFilterWeight: 0.7,
+			CompositeOperation: "source-over", Points: make([]api.StrokePoint, 0, n)}
 		for i := range n {
 			t := float64(i) / float64(n-1)
 			px := x + width*t + 0.08*h*math.Cos(2*math.Pi*loops*t+phase)
 			py := mid + amp*math.Sin(2*math.Pi*loops*t+phase) + tilt*width*(t-0.5)
 			px = math.Min(math.Max(px, 1), w-1)
 			py = math.Min(math.Max(py, 1), h-1)
-			g.Points = append(g.Points, padPoint{X: round1(px), Y: round1(py), Pressure: 0.5, Time: ms})
+			g.Points = append(g.Points, api.StrokePoint{X: round1(px), Y: round1(py), Pressure: 0.5, Time: ms})
 			ms += 14 + int64(r.IntN(6))
 		}
 		groups = append(groups, g)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/fixture"
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -21,11 +22,11 @@ const (
 // demoSuggested is how many NIPs the demo banner suggests trying.
 const demoSuggested = 3
 
-// seedDemo creates, once, a demo regency with four agencies, a roster of 36
-// employees and an open declaration event, and prints how to try it: at
-// every start, the NIPs of people who have not signed yet, each with that
-// person's name, and whether the server can be reached from other machines
-// (listen is the address it listens on).
+// seedDemo creates, once, a demo regency with the fixture's four agencies,
+// a roster of 36 employees and an open declaration event, and prints how
+// to try it: at every start, the NIPs of people who have not signed yet,
+// each with that person's name, and whether the server can be reached from
+// other machines (listen is the address it listens on).
 func seedDemo(ctx context.Context, a *app, baseURL, listen string, out io.Writer) error {
 	sys := registry.Actor{User: registry.System, IP: "demo"}
 	u, err := a.db.UserByEmail(ctx, demoEmail)
@@ -88,46 +89,24 @@ func createDemo(ctx context.Context, a *app, sys registry.Actor) error {
 	if err := a.svc.CreateOrganization(ctx, sys, regency); err != nil {
 		return err
 	}
-	agencies := []string{"Sekretariat Daerah", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "Dinas Pendidikan", "Dinas Kesehatan"}
-	positions := []string{"Analis Kebijakan Ahli Muda", "Pranata Komputer Ahli Pertama", "Pengadministrasi Perkantoran", "Kepala Subbagian Umum", "Guru Ahli Pertama", "Perawat Terampil"}
-	ranks := []string{"Penata Muda (III/a)", "Penata (III/c)", "Pembina (IV/a)", "Pengatur (II/c)"}
-	names := [][3]string{
-		{"", "Ahmad Syahputra", "S.Kom."}, {"Dr.", "Siti Aminah Lubis", "M.Si."}, {"", "André Siregar", "S.H."}, {"", "Rina Wati Nasution", ""},
-		{"Ir.", "Bonar Simanjuntak", "M.T."}, {"", "Dewi Sartika Harahap", "S.Pd."}, {"", "Muhammad Rizki", "A.Md."}, {"", "Nurhayati Tanjung", "S.E."},
-		{"", "Hendra Gunawan Sinaga", ""}, {"drg.", "Maya Sari Pohan", ""}, {"", "Togar Panjaitan", "S.Sos."}, {"", "Fitri Handayani", "S.Kep., Ns."},
-		{"", "Yusuf Hasibuan", "S.T."}, {"", "Lestari Ginting", "S.Pd."}, {"", "Rudi Hartono Purba", ""}, {"", "Indah Permata Sari", "S.Ak."},
-		{"H.", "Zulkifli Daulay", "M.Pd."}, {"", "Agustina Br Tarigan", "S.Farm."}, {"", "Benny Sitorus", "S.IP."}, {"", "Chairunnisa Rangkuti", "S.H."},
-		{"", "Darwin Manurung", ""}, {"", "Eka Putri Ritonga", "A.Md.Keb."}, {"", "Fadli Matondang", "S.Kom."}, {"Hj.", "Gusnita Siregar", "S.Ag."},
-		{"", "Irfan Batubara", "S.E."}, {"", "Julia Sembiring", "S.Psi."}, {"", "Kurniawan Saragih", "S.T."}, {"", "Lina Marlina Pane", ""},
-		{"dr.", "Mikael Situmorang", "Sp.PD."}, {"", "Nova Hutabarat", "S.Pd."}, {"", "Oktavianus Gultom", ""}, {"", "Putri Ayu Damanik", "S.Gz."},
-		{"", "Ramadhan Lubis", "S.H."}, {"", "Sri Wahyuni", "S.Pd.I."}, {"", "Taufik Hidayat Nasution", "M.M."}, {"", "Uli Artha Simbolon", "S.Kep."},
-	}
-	units := [][]string{
-		{"Bagian Tata Pemerintahan", "Bagian Hukum", "Bagian Umum"},
-		{"Bidang Mutasi dan Promosi", "Bidang Pengembangan Kompetensi", "Subbagian Umum dan Kepegawaian"},
-		{"Bidang Pembinaan SMP", "Bidang Pembinaan SD", "Sekretariat"},
-		{"Bidang Pelayanan Kesehatan", "Bidang Pencegahan Penyakit", "UPT Puskesmas Lubuk Pakam"},
-	}
 	emp := 0
-	for ai, name := range agencies {
-		o := &registry.Organization{Name: name, Kind: registry.OrgAgency, ParentID: regency.ID, TimeZone: "Asia/Jakarta"}
+	for _, ag := range fixture.Agencies {
+		o := &registry.Organization{Name: ag.Name, Kind: registry.OrgAgency, ParentID: regency.ID, TimeZone: "Asia/Jakarta"}
 		if err := a.svc.CreateOrganization(ctx, sys, o); err != nil {
 			return err
 		}
 		var roster []registry.Employee
 		for i := 0; i < 9; i++ {
-			n := names[emp%len(names)]
+			p := fixture.People[emp%len(fixture.People)]
 			birth := time.Date(1970+emp%25, time.Month(1+emp%12), 1+emp%28, 0, 0, 0, 0, time.UTC)
-			start := birth.AddDate(23+emp%5, 3, 0)
-			number := fmt.Sprintf("%s%s%d%03d", birth.Format("20060102"), start.Format("200601"), 1+emp%2, 1+emp)
 			cat := registry.CategoryPNS
 			if i == 8 {
 				cat = registry.CategoryPPPK
 			}
-			name := n[1]
-			roster = append(roster, registry.Employee{NIP: number, Name: name, FrontTitle: n[0], BackTitle: n[2],
-				Position: positions[emp%len(positions)], Rank: ranks[emp%len(ranks)], Unit: units[ai][i%len(units[ai])], Category: cat,
-				Active: true, UpdatedAt: a.svc.Now()})
+			roster = append(roster, registry.Employee{NIP: nip.New(birth, birth.AddDate(23+emp%5, 3, 0), 1+emp%2, 1+emp),
+				Name: p.Name, FrontTitle: p.FrontTitle, BackTitle: p.BackTitle,
+				Position: fixture.Positions[emp%len(fixture.Positions)], Rank: fixture.Ranks[emp%len(fixture.Ranks)],
+				Unit: ag.Units[i%len(ag.Units)], Category: cat, Active: true, UpdatedAt: a.svc.Now()})
 			emp++
 		}
 		if _, err := a.svc.ImportEmployees(ctx, sys, o.ID, roster, false, nil); err != nil {

@@ -187,6 +187,13 @@ func BirthDate(nip string) (time.Time, bool) {
 	return t, true
 }
 
+// New composes an NIP from its parts: the birth date, the year and month
+// of appointment as CPNS, the gender code (1 or 2) and the sequence number
+// (1–999). It checks nothing: Validate does.
+func New(birth, appointed time.Time, gender, seq int) string {
+	return fmt.Sprintf("%s%s%d%03d", birth.Format("20060102"), appointed.Format("200601"), gender, seq)
+}
+
 // Format groups an 18-digit number the way it is printed on Indonesian
 // documents: "19860926 201505 1 001". Anything else, a registry ID included,
 // is returned unchanged.

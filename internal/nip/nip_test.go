@@ -275,3 +275,19 @@ func BenchmarkParse(b *testing.B) {
 		Parse(inputs[i%len(inputs)], registry.CategoryPPPK)
 	}
 }
+
+// New lays the parts out as Format prints them, and the result validates
+// and gives its birth date back.
+func TestNew(t *testing.T) {
+	birth := time.Date(1986, 9, 26, 0, 0, 0, 0, time.UTC)
+	n := New(birth, time.Date(2015, 5, 1, 0, 0, 0, 0, time.UTC), 1, 1)
+	if got := Format(n); got != "19860926 201505 1 001" {
+		t.Fatalf("New = %s", got)
+	}
+	if err := Validate(n); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok := BirthDate(n); !ok || !b.Equal(birth) {
+		t.Fatalf("BirthDate = %v, %v", b, ok)
+	}
+}

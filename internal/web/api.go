@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/api"
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/nip"
@@ -60,17 +61,8 @@ func jsonProblem(err error) string {
 	return msg
 }
 
-type orgJSON struct {
-	ID         int64  `json:"id"`
-	Name       string `json:"name"`
-	Kind       string `json:"kind"`
-	RegionCode string `json:"region_code,omitempty"`
-	ParentID   int64  `json:"parent_id,omitempty"`
-	TimeZone   string `json:"timezone"`
-}
-
 func (s *Server) apiCreateOrganization(c *echo.Context) error {
-	var in orgJSON
+	var in api.Organization
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -78,7 +70,7 @@ func (s *Server) apiCreateOrganization(c *echo.Context) error {
 	if err := s.svc.CreateOrganization(c.Request().Context(), s.actor(c), o); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, orgJSON{ID: o.ID, Name: o.Name, Kind: string(o.Kind), RegionCode: o.RegionCode, ParentID: o.ParentID, TimeZone: o.TimeZone})
+	return c.JSON(http.StatusCreated, api.Organization{ID: o.ID, Name: o.Name, Kind: string(o.Kind), RegionCode: o.RegionCode, ParentID: o.ParentID, TimeZone: o.TimeZone})
 }
 
 func (s *Server) apiImport(c *echo.Context) error {
@@ -98,50 +90,6 @@ func (s *Server) apiImport(c *echo.Context) error {
 	return c.JSON(status, out)
 }
 
-type eventIn struct {
-	OrganizationID   int64    `json:"organization_id"`
-	Title            string   `json:"title"`
-	Place            string   `json:"place"`
-	Mode             string   `json:"mode"`
-	MeetingURL       string   `json:"meeting_url"`
-	StartsAt         string   `json:"starts_at"`
-	SigningOpensAt   string   `json:"signing_opens_at"`
-	SigningClosesAt  string   `json:"signing_closes_at"`
-	PledgeID         int64    `json:"pledge_id"`
-	Categories       []string `json:"categories"`
-	OfficialName     string   `json:"official_name"`
-	OfficialPosition string   `json:"official_position"`
-	// OfficialNIP is optional; it is printed under the official's name.
-	OfficialNIP string `json:"official_nip"`
-	// OfficialSignaturePNG is the scanned signature as base64 PNG.
-	OfficialSignaturePNG string `json:"official_signature_png"`
-}
-
-type eventJSON struct {
-	ID              int64      `json:"id"`
-	OrganizationID  int64      `json:"organization_id"`
-	Title           string     `json:"title"`
-	Place           string     `json:"place"`
-	Mode            string     `json:"mode"`
-	MeetingURL      string     `json:"meeting_url,omitempty"`
-	StartsAt        time.Time  `json:"starts_at"`
-	SigningOpensAt  *time.Time `json:"signing_opens_at,omitempty"`
-	SigningClosesAt *time.Time `json:"signing_closes_at,omitempty"`
-	PledgeID        int64      `json:"pledge_id"`
-	Categories      []string   `json:"categories"`
-	OfficialNIP     string     `json:"official_nip,omitempty"`
-	Status          string     `json:"status"`
-	EventCode       string     `json:"event_code"`
-	URL             string     `json:"url"`
-	Eligible        *int       `json:"eligible,omitempty"`
-	Signed          *int       `json:"signed,omitempty"`
-	// Paper counts the standing records signed on paper, among signed.
-	Paper *int `json:"paper,omitempty"`
-	// Revoked counts the event's revoked records; a person who signed
-	// again after a revocation counts in signed too.
-	Revoked *int `json:"revoked,omitempty"`
-}
-
 func optTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -149,12 +97,12 @@ func optTime(t time.Time) *time.Time {
 	return &t
 }
 
-func (s *Server) eventJSON(e registry.Event) eventJSON {
+func (s *Server) eventJSON(e registry.Event) api.Event {
 	cats := make([]string, 0, len(e.Categories))
 	for _, c := range e.Categories {
 		cats = append(cats, string(c))
 	}
-	return eventJSON{ID: e.ID, OrganizationID: e.OrgID, Title: e.Title, Place: e.Place, Mode: string(e.Mode), MeetingURL: e.MeetingURL,
+	return api.Event{ID: e.ID, OrganizationID: e.OrgID, Title: e.Title, Place: e.Place, Mode: string(e.Mode), MeetingURL: e.MeetingURL,
 		StartsAt: e.StartsAt, SigningOpensAt: optTime(e.SigningOpensAt), SigningClosesAt: optTime(e.SigningClosesAt),
 		PledgeID: e.PledgeID, Categories: cats, OfficialNIP: e.OfficialNIP, Status: string(e.Status), EventCode: e.Code, URL: s.eventURL(e)}
 }
@@ -174,7 +122,7 @@ func parseRFC3339(field, v string, required bool) (time.Time, error) {
 }
 
 func (s *Server) apiCreateEvent(c *echo.Context) error {
-	var in eventIn
+	var in api.NewEvent
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -255,26 +203,6 @@ func (s *Server) apiSetStatus(to registry.EventStatus) echo.HandlerFunc {
 	}
 }
 
-type signIn struct {
-	NIP       string `json:"nip"`
-	EventCode string `json:"event_code"`
-	Token     string `json:"token"`
-	// Name is the signer's own name, needed when the client's address or
-	// the event spent its failure budget (error name_required).
-	Name             string          `json:"name"`
-	Consent          bool            `json:"consent"`
-	SignaturePNG     string          `json:"signature_png"`
-	SignatureStrokes json.RawMessage `json:"signature_strokes"`
-	TypedName        string          `json:"typed_name"`
-}
-
-type certificateRef struct {
-	Code      string `json:"code"`
-	Serial    string `json:"serial"`
-	VerifyURL string `json:"verify_url"`
-	PDFURL    string `json:"pdf_url"`
-}
-
 // apiSign is the public signing endpoint: identification by NIP and event
 // code (or a personal link token), then the signature.
 func (s *Server) apiSign(c *echo.Context) error {
@@ -290,7 +218,7 @@ func (s *Server) apiSign(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in signIn
+	var in api.Signing
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -332,13 +260,13 @@ func (s *Server) apiSign(c *echo.Context) error {
 	if existing && ch != registry.ChannelPersonalLink {
 		// NIP and event code are known to others: they learn that this
 		// person signed, and when, never the certificate.
-		return c.JSON(http.StatusOK, map[string]any{"already_signed": true, "signed_at": sig.SignedAt})
+		return c.JSON(http.StatusOK, api.Signed{AlreadySigned: true, SignedAt: &sig.SignedAt})
 	}
-	ref := certificateRef{Code: sig.Code, Serial: sig.Serial, VerifyURL: s.verifyURL(sig.Code), PDFURL: s.opt.BaseURL + s.pdfPath(sig.Code)}
+	ref := &api.CertificateRef{Code: sig.Code, Serial: sig.Serial, VerifyURL: s.verifyURL(sig.Code), PDFURL: s.opt.BaseURL + s.pdfPath(sig.Code)}
 	if existing {
-		return c.JSON(http.StatusOK, map[string]any{"certificate": ref, "already_signed": true})
+		return c.JSON(http.StatusOK, api.Signed{Certificate: ref, AlreadySigned: true})
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"certificate": ref, "already_signed": false})
+	return c.JSON(http.StatusCreated, api.Signed{Certificate: ref})
 }
 
 type certificateJSON struct {

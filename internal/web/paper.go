@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/api"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/scan"
 )
@@ -98,7 +99,7 @@ func (s *Server) paperForm(c *echo.Context) (registry.PaperRequest, error) {
 
 // paperCertificate is a paper record as the API answers it.
 type paperCertificate struct {
-	certificateRef
+	api.CertificateRef
 	Channel    string    `json:"channel"`
 	SignedAt   time.Time `json:"signed_at"`
 	ScanSHA256 string    `json:"scan_sha256"`
@@ -115,8 +116,8 @@ func (s *Server) apiPaper(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ref := certificateRef{Code: sig.Code, Serial: sig.Serial, VerifyURL: s.verifyURL(sig.Code), PDFURL: s.opt.BaseURL + s.pdfPath(sig.Code)}
-	return c.JSON(http.StatusCreated, map[string]any{"certificate": paperCertificate{certificateRef: ref,
+	ref := api.CertificateRef{Code: sig.Code, Serial: sig.Serial, VerifyURL: s.verifyURL(sig.Code), PDFURL: s.opt.BaseURL + s.pdfPath(sig.Code)}
+	return c.JSON(http.StatusCreated, map[string]any{"certificate": paperCertificate{CertificateRef: ref,
 		Channel: string(sig.Channel), SignedAt: sig.SignedAt, ScanSHA256: sig.ScanHash}})
 }
 

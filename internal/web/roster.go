@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/api"
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/roster"
@@ -69,9 +70,7 @@ func uploadedFile(c *echo.Context) (*multipart.FileHeader, error) {
 
 // importOutcome is what a roster import reports, on the page and in the API.
 type importOutcome struct {
-	Imported int                `json:"imported"`
-	Updated  int                `json:"updated"`
-	Rejected []roster.Rejection `json:"rejected"`
+	api.ImportResult
 	// Written says whether anything was stored: not when bad rows were
 	// found and the officer did not choose to skip them.
 	Written bool `json:"-"`
@@ -89,7 +88,7 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 	if err != nil {
 		return importOutcome{}, err
 	}
-	out := importOutcome{Rejected: res.Rejected, Valid: len(res.Employees)}
+	out := importOutcome{ImportResult: api.ImportResult{Rejected: res.Rejected}, Valid: len(res.Employees)}
 	if out.Rejected == nil {
 		out.Rejected = []roster.Rejection{}
 	}
