@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+	"strconv"
 )
 
 // A drawn signature as signature_pad records it: a few strokes, each a run
@@ -84,6 +85,31 @@ func strokesJSON(seed uint64, startMS int64) []byte {
 	b, err := json.Marshal(drawSignature(seed, w, w/3, startMS))
 	if err != nil {
 		panic(err) // plain structs of numbers and strings always marshal
+	}
+	return b
+}
+
+// strokesCompact is the same drawing in the compact format sign.js posts
+// (docs/FORMATS.md, "Signature strokes"), untimed as for an organization
+// that keeps no stroke timing.
+func strokesCompact(seed uint64, startMS int64) []byte {
+	var groups []padGroup
+	if err := json.Unmarshal(strokesJSON(seed, startMS), &groups); err != nil {
+		panic(err) // strokesJSON marshals these very types
+	}
+	b := []byte("v1:")
+	for i, g := range groups {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		for j, p := range g.Points {
+			if j > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendInt(b, int64(math.Round(p.X*10)), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(math.Round(p.Y*10)), 10)
+		}
 	}
 	return b
 }

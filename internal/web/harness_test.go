@@ -499,8 +499,44 @@ type padGroup struct {
 }
 
 // strokesJSON is what signature_pad's toData() gives for a short two-stroke
-// signature drawn on a 600×200 canvas.
+// signature drawn on a 600×200 canvas: what the API takes, and what a
+// signing page loaded before the compact format posts.
 func strokesJSON() string {
+	b, _ := json.Marshal(drawing())
+	return string(b)
+}
+
+// strokesCompact is the same drawing as sign.js posts it (docs/FORMATS.md,
+// "Signature strokes"), with a time per point when timed.
+func strokesCompact(timed bool) string { return compactOf(drawing(), timed) }
+
+func compactOf(groups []padGroup, timed bool) string {
+	var b strings.Builder
+	if timed {
+		b.WriteString("v1t:")
+	} else {
+		b.WriteString("v1:")
+	}
+	for i, g := range groups {
+		if i > 0 {
+			b.WriteString(";")
+		}
+		for j, p := range g.Points {
+			if j > 0 {
+				b.WriteString(" ")
+			}
+			fmt.Fprintf(&b, "%d,%d", int(math.Round(p.X*10)), int(math.Round(p.Y*10)))
+			if timed && j == 0 {
+				fmt.Fprintf(&b, ",%d", p.Time)
+			} else if timed {
+				fmt.Fprintf(&b, ",%d", p.Time-g.Points[j-1].Time)
+			}
+		}
+	}
+	return b.String()
+}
+
+func drawing() []padGroup {
 	ms := t0.UnixMilli()
 	var groups []padGroup
 	for s := range 2 {
@@ -514,8 +550,7 @@ func strokesJSON() string {
 		ms += 300
 		groups = append(groups, g)
 	}
-	b, _ := json.Marshal(groups)
-	return string(b)
+	return groups
 }
 
 // signaturePNG is a canvas export: a dark curve on a transparent 600×200
