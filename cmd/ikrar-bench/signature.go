@@ -9,7 +9,9 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
-	"strconv"
+
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // A drawn signature as signature_pad records it: a few strokes, each a run
@@ -97,21 +99,13 @@ func strokesCompact(seed uint64, startMS int64) []byte {
 	if err := json.Unmarshal(strokesJSON(seed, startMS), &groups); err != nil {
 		panic(err) // strokesJSON marshals these very types
 	}
-	b := []byte("v1:")
+	strokes := make([]registry.Stroke, len(groups))
 	for i, g := range groups {
-		if i > 0 {
-			b = append(b, ';')
-		}
-		for j, p := range g.Points {
-			if j > 0 {
-				b = append(b, ' ')
-			}
-			b = strconv.AppendInt(b, int64(math.Round(p.X*10)), 10)
-			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(math.Round(p.Y*10)), 10)
+		for _, p := range g.Points {
+			strokes[i].Points = append(strokes[i].Points, registry.Point{X: p.X, Y: p.Y})
 		}
 	}
-	return b
+	return ink.AppendCompact(nil, strokes, false)
 }
 
 // signaturePNG renders a signature the way a browser canvas exports it:

@@ -160,6 +160,40 @@ func ParseCompact(raw []byte) (registry.Ink, error) {
 	return checkDrawing(strokes)
 }
 
+// AppendCompact appends strokes in the compact format, as sign.js writes
+// them (with timed, a time per point): for clients written in Go, such as
+// the load tool, and the tests. ParseCompact accepts exactly what it
+// writes of a drawing within bounds.
+func AppendCompact(b []byte, strokes []registry.Stroke, timed bool) []byte {
+	if timed {
+		b = append(b, "v1t:"...)
+	} else {
+		b = append(b, "v1:"...)
+	}
+	for i, s := range strokes {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		for j, p := range s.Points {
+			if j > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendInt(b, tenths(p.X), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, tenths(p.Y), 10)
+			if timed {
+				t := p.T
+				if j > 0 {
+					t -= s.Points[j-1].T
+				}
+				b = append(b, ',')
+				b = strconv.AppendInt(b, t, 10)
+			}
+		}
+	}
+	return b
+}
+
 // compactInt reads the integer at b[i:] and checks what follows it: sep,
 // or when sep is 0 a space, a semicolon or the end. It returns the index
 // after sep, or after the integer when sep is 0.

@@ -28,6 +28,7 @@ import (
 
 	"github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -511,29 +512,13 @@ func strokesJSON() string {
 func strokesCompact(timed bool) string { return compactOf(drawing(), timed) }
 
 func compactOf(groups []padGroup, timed bool) string {
-	var b strings.Builder
-	if timed {
-		b.WriteString("v1t:")
-	} else {
-		b.WriteString("v1:")
-	}
+	strokes := make([]registry.Stroke, len(groups))
 	for i, g := range groups {
-		if i > 0 {
-			b.WriteString(";")
-		}
-		for j, p := range g.Points {
-			if j > 0 {
-				b.WriteString(" ")
-			}
-			fmt.Fprintf(&b, "%d,%d", int(math.Round(p.X*10)), int(math.Round(p.Y*10)))
-			if timed && j == 0 {
-				fmt.Fprintf(&b, ",%d", p.Time)
-			} else if timed {
-				fmt.Fprintf(&b, ",%d", p.Time-g.Points[j-1].Time)
-			}
+		for _, p := range g.Points {
+			strokes[i].Points = append(strokes[i].Points, registry.Point{X: p.X, Y: p.Y, T: p.Time})
 		}
 	}
-	return b.String()
+	return string(ink.AppendCompact(nil, strokes, timed))
 }
 
 func drawing() []padGroup {
