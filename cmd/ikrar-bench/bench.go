@@ -175,9 +175,9 @@ func (b *bench) run(ctx context.Context) (err error) {
 	if b.pay, err = makePayloads(256, 48); err != nil {
 		return err
 	}
-	b.report.Payload["strokes_json_mean"] = b.pay.strokeN
+	b.report.Payload["strokes_form_mean"] = b.pay.strokeN
 	b.report.Payload["signature_png_mean"] = b.pay.pngSize
-	b.logf("payloads: 256 stroke drawings (mean %d B JSON), 48 signature PNGs (mean %d B) in %s", b.pay.strokeN, b.pay.pngSize, time.Since(t0).Round(time.Millisecond))
+	b.logf("payloads: 256 stroke drawings (mean %d B as the form posts them), 48 signature PNGs (mean %d B) in %s", b.pay.strokeN, b.pay.pngSize, time.Since(t0).Round(time.Millisecond))
 
 	if b.cfg.Preload > 0 {
 		raw := make([][]byte, 64)

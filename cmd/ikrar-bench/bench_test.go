@@ -103,7 +103,8 @@ func TestSignaturePNG(t *testing.T) {
 }
 
 // The strokes are signature_pad's toData() shape with 150–300 points, and
-// ikrar accepts them; two signers draw differently.
+// ikrar accepts them, as JSON and as the form posts them; two signers draw
+// differently.
 func TestStrokes(t *testing.T) {
 	prev := ""
 	for seed := range uint64(50) {
@@ -121,6 +122,9 @@ func TestStrokes(t *testing.T) {
 		}
 		if _, err := ink.ParseStrokes(raw); err != nil {
 			t.Errorf("seed %d: ikrar refuses it: %v", seed, err)
+		}
+		if _, err := ink.ParseCompact(strokesCompact(seed, 0)); err != nil {
+			t.Errorf("seed %d: ikrar refuses it as the form posts it: %v", seed, err)
 		}
 		if string(raw) == prev {
 			t.Errorf("seed %d draws the same as seed %d", seed, seed-1)

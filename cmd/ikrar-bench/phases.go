@@ -81,17 +81,17 @@ func (c *certs) snapshot() (codes, pdfs []string) {
 
 // payloads are the request bodies' signatures, generated once at start.
 type payloads struct {
-	strokes []string // signature_pad toData() JSON, form-encoded
+	strokes []string // drawings as sign.js posts them, form-encoded
 	pngs    []string // drawn-signature PNGs, base64
 	pngSize int      // mean PNG size in bytes
-	strokeN int      // mean strokes JSON size in bytes
+	strokeN int      // mean drawing size in bytes
 }
 
 func makePayloads(nStrokes, nPNG int) (payloads, error) {
 	var p payloads
 	start := time.Now().UnixMilli()
 	for i := range nStrokes {
-		s := strokesJSON(uint64(i)+1, start+int64(i)*7919)
+		s := strokesCompact(uint64(i)+1, start+int64(i)*7919)
 		p.strokeN += len(s)
 		p.strokes = append(p.strokes, url.QueryEscape(string(s)))
 	}

@@ -99,7 +99,7 @@ func (b *bench) write() error {
 	if n := r.Errors["ikrar"]; n != 0 {
 		fmt.Fprintf(w, "ikrar logged %d errors (see serve.log; run with -keep)\n", n)
 	}
-	fmt.Fprintf(w, "payloads: strokes JSON mean %d B, signature PNG mean %d B\n", r.Payload["strokes_json_mean"], r.Payload["signature_png_mean"])
+	fmt.Fprintf(w, "payloads: form drawing mean %d B, signature PNG mean %d B\n", r.Payload["strokes_form_mean"], r.Payload["signature_png_mean"])
 	if b.cfg.JSON != "" {
 		out, err := json.MarshalIndent(r, "", "  ")
 		if err != nil {

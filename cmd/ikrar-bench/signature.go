@@ -11,6 +11,8 @@ import (
 	"math/rand/v2"
 
 	"github.com/ikrar-id/ikrar/internal/api"
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // drawSignature makes a cursive-looking signature on a w×h canvas as
@@ -69,6 +71,23 @@ func strokesJSON(seed uint64, startMS int64) []byte {
 		panic(err) // plain structs of numbers and strings always marshal
 	}
 	return b
+}
+
+// strokesCompact is the same drawing in the compact format sign.js posts
+// (docs/FORMATS.md, "Signature strokes"), untimed as for an organization
+// that keeps no stroke timing.
+func strokesCompact(seed uint64, startMS int64) []byte {
+	var groups []api.StrokeGroup
+	if err := json.Unmarshal(strokesJSON(seed, startMS), &groups); err != nil {
+		panic(err) // strokesJSON marshals these very types
+	}
+	strokes := make([]registry.Stroke, len(groups))
+	for i, g := range groups {
+		for _, p := range g.Points {
+			strokes[i].Points = append(strokes[i].Points, registry.Point{X: p.X, Y: p.Y})
+		}
+	}
+	return ink.AppendCompact(nil, strokes, false)
 }
 
 // signaturePNG renders a signature the way a browser canvas exports it:

@@ -7,6 +7,8 @@ import (
 	"hash/crc32"
 	"image"
 	"sync"
+
+	"github.com/ikrar-id/ikrar/internal/fastpng"
 )
 
 // encodeGray writes m as an 8-bit grayscale PNG, every row unfiltered, the
@@ -20,7 +22,7 @@ import (
 // The rows, each after its filter type byte, are gathered into one buffer
 // and deflated in one write, rather than two writes a row. The zlib
 // wrapping is written here, byte for byte what compress/zlib writes at
-// BestSpeed, so that the checksum is adler32Update's: white runs cost it
+// BestSpeed, so that the checksum is fastpng.Adler32's: white runs cost it
 // next to nothing.
 func encodeGray(m *image.Gray) ([]byte, error) {
 	z := zPool.Get().(*zbuf)
@@ -41,7 +43,7 @@ func encodeGray(m *image.Gray) ([]byte, error) {
 	if err := z.w.Close(); err != nil {
 		return nil, err
 	}
-	idat := binary.BigEndian.AppendUint32(z.buf.Bytes(), adler32Update(1, z.raw))
+	idat := binary.BigEndian.AppendUint32(z.buf.Bytes(), fastpng.Adler32(1, z.raw))
 
 	var ihdr [13]byte
 	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))

@@ -6,11 +6,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"image"
-	"image/color"
 	"image/png"
 	"strings"
 	"sync"
 
+	"github.com/ikrar-id/ikrar/internal/fastpng"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -36,6 +36,10 @@ const (
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 
+// pngLimits are the sizes fastpng decodes itself; outside them
+// png.DecodeConfig tells decodeGeneric which error the signer sees.
+var pngLimits = fastpng.Limits{MinWidth: minPNGW, MaxWidth: maxPNGW, MinHeight: minPNGH, MaxHeight: maxPNGH}
+
 // msgCorrupt is the rejection of a PNG that does not decode.
 const msgCorrupt = "Gambar tanda tangan rusak"
 
@@ -47,7 +51,7 @@ var grayPool = sync.Pool{New: func() any { return new([]byte) }}
 // white, cropped to the ink plus a small margin, as an 8-bit grayscale PNG.
 // The same input always gives the same bytes.
 //
-// The common PNGs, a canvas's among them, go through decodeFast; the
+// The common PNGs, a canvas's among them, go through fastpng.Decode; the
 // rest through png.Decode. Either way the result, or the rejection, is
 // the same.
 func NormalizePNG(b []byte) (registry.Ink, error) {
@@ -56,30 +60,32 @@ func NormalizePNG(b []byte) (registry.Ink, error) {
 	}
 	buf := grayPool.Get().(*[]byte)
 	defer grayPool.Put(buf)
-	gray, ink, err := decodeFast(b, buf)
-	if err == errFallback {
-		gray, ink, err = decodeGeneric(b, buf)
+	gray, err := fastpng.Decode(b, buf, pngLimits)
+	switch {
+	case err == fastpng.ErrUnsupported:
+		gray, err = decodeGeneric(b, buf)
+	case err != nil:
+		err = bad(msgCorrupt, err)
 	}
 	if err != nil {
 		return registry.Ink{}, err
 	}
-	return encodeInk(gray, ink)
+	return encodeInk(gray, inkBounds(gray))
 }
 
 // normalizeGeneric is NormalizePNG with png.Decode and flatten for every
-// image, the way it decoded before decodeFast: the tests and benchmarks
-// hold the two to the same results.
+// image: the tests and benchmarks hold the two to the same results.
 func normalizeGeneric(b []byte) (registry.Ink, error) {
 	if err := checkPNGBytes(b); err != nil {
 		return registry.Ink{}, err
 	}
 	buf := grayPool.Get().(*[]byte)
 	defer grayPool.Put(buf)
-	gray, ink, err := decodeGeneric(b, buf)
+	gray, err := decodeGeneric(b, buf)
 	if err != nil {
 		return registry.Ink{}, err
 	}
-	return encodeInk(gray, ink)
+	return encodeInk(gray, inkBounds(gray))
 }
 
 // checkPNGBytes rejects what is too big or not a PNG before any parsing.
@@ -94,34 +100,25 @@ func checkPNGBytes(b []byte) error {
 }
 
 // decodeGeneric decodes any PNG with png.Decode, flattens it onto white
-// into the gray buffer *buf, and finds the ink.
-func decodeGeneric(b []byte, buf *[]byte) (*image.Gray, inkRows, error) {
+// into the gray buffer *buf.
+func decodeGeneric(b []byte, buf *[]byte) (*image.Gray, error) {
 	// The header says how much memory a decode would take; check it
 	// before decoding anything.
 	cfg, err := png.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return nil, inkRows{}, bad(msgCorrupt, err)
+		return nil, bad(msgCorrupt, err)
 	}
 	if cfg.Width < minPNGW || cfg.Width > maxPNGW || cfg.Height < minPNGH || cfg.Height > maxPNGH {
-		return nil, inkRows{}, bad("Ukuran gambar tanda tangan tidak sesuai", nil)
+		return nil, bad("Ukuran gambar tanda tangan tidak sesuai", nil)
 	}
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, inkRows{}, bad(msgCorrupt, err)
+		return nil, bad(msgCorrupt, err)
 	}
 	r := img.Bounds()
-	gray := grayBuffer(buf, r.Dx(), r.Dy())
-	flatten(gray, img)
-	return gray, inkBounds(gray), nil
-}
-
-// grayBuffer returns a w×h gray image over *buf, grown if it is too small.
-// Its pixels are whatever the buffer held: the decoders write them all.
-func grayBuffer(buf *[]byte, w, h int) *image.Gray {
-	if cap(*buf) < w*h {
-		*buf = make([]byte, w*h)
-	}
-	return &image.Gray{Pix: (*buf)[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
+	gray := fastpng.GrayBuffer(buf, r.Dx(), r.Dy())
+	fastpng.Flatten(gray, img)
+	return gray, nil
 }
 
 // encodeInk checks that the ink in gray is a signature, not a blank canvas
@@ -140,84 +137,6 @@ func encodeInk(gray *image.Gray, ink inkRows) (registry.Ink, error) {
 		return registry.Ink{}, fmt.Errorf("encode signature png: %w", err)
 	}
 	return registry.Ink{Kind: registry.InkPNG, PNG: out}, nil
-}
-
-// flatten writes src composited over white into dst as luminance, with a
-// tight loop for each image type png.Decode returns for 8-bit images.
-func flatten(dst *image.Gray, src image.Image) {
-	r := src.Bounds()
-	w, h := r.Dx(), r.Dy()
-	switch m := src.(type) {
-	case *image.NRGBA:
-		for y := range h {
-			s := m.Pix[y*m.Stride : y*m.Stride+4*w]
-			d := dst.Pix[y*dst.Stride : y*dst.Stride+w]
-			for x := range d {
-				p := s[4*x : 4*x+4 : 4*x+4]
-				a := uint32(p[3])
-				if a == 0 {
-					d[x] = 0xff
-					continue
-				}
-				// Over white: a·lum + (255−a)·255, divided by 255.
-				l := luma(uint32(p[0]), uint32(p[1]), uint32(p[2]))
-				d[x] = uint8((a*l + (255-a)*255 + 127) / 255)
-			}
-		}
-	case *image.RGBA:
-		for y := range h {
-			s := m.Pix[y*m.Stride : y*m.Stride+4*w]
-			d := dst.Pix[y*dst.Stride : y*dst.Stride+w]
-			for x := range d {
-				p := s[4*x : 4*x+4 : 4*x+4]
-				// Premultiplied: lum already carries alpha; white
-				// shows through by 255−a.
-				v := luma(uint32(p[0]), uint32(p[1]), uint32(p[2])) + 255 - uint32(p[3])
-				d[x] = uint8(min(v, 255))
-			}
-		}
-	case *image.Gray:
-		for y := range h {
-			copy(dst.Pix[y*dst.Stride:y*dst.Stride+w], m.Pix[y*m.Stride:y*m.Stride+w])
-		}
-	case *image.Paletted:
-		var lut [256]uint8 // indices past the palette read as black
-		for i, c := range m.Palette {
-			lut[i] = grayOverWhite(c)
-		}
-		for y := range h {
-			s := m.Pix[y*m.Stride : y*m.Stride+w]
-			d := dst.Pix[y*dst.Stride : y*dst.Stride+w]
-			for x, i := range s {
-				d[x] = lut[i]
-			}
-		}
-	default: // 16-bit PNGs: rare enough for the generic path
-		for y := range h {
-			d := dst.Pix[y*dst.Stride : y*dst.Stride+w]
-			for x := range d {
-				d[x] = grayOverWhite(m.At(r.Min.X+x, r.Min.Y+y))
-			}
-		}
-	}
-}
-
-// luma is Rec. 601 luminance of 8-bit channels, with the weights
-// color.GrayModel uses.
-func luma(r, g, b uint32) uint32 {
-	return (19595*r + 38470*g + 7471*b + 1<<15) >> 16
-}
-
-// grayOverWhite is the 8-bit gray of c over white.
-func grayOverWhite(c color.Color) uint8 {
-	return premultipliedOverWhite(c.RGBA())
-}
-
-// premultipliedOverWhite is the 8-bit gray of a 16-bit premultiplied
-// colour over white.
-func premultipliedOverWhite(r, g, b, a uint32) uint8 {
-	v := (19595*r+38470*g+7471*b+1<<15)>>16 + 0xffff - a
-	return uint8(min(v, 0xffff) >> 8)
 }
 
 // inkRows is where the ink of an image is, found a row at a time: the

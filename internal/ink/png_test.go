@@ -2,14 +2,17 @@ package ink
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"sync"
@@ -394,4 +397,151 @@ func BenchmarkDecodePNG(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// encodeGray writes what compress/zlib would have.
+func TestEncodeGrayZlib(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	m := image.NewGray(image.Rect(0, 0, 700, 300))
+	for i := range m.Pix {
+		m.Pix[i] = 0xff
+		if rng.IntN(20) == 0 {
+			m.Pix[i] = byte(rng.IntN(256))
+		}
+	}
+	for _, r := range []image.Rectangle{m.Rect, image.Rect(3, 5, 660, 290), image.Rect(10, 10, 11, 11)} {
+		sub := m.SubImage(r).(*image.Gray)
+		got, err := encodeGray(sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var z bytes.Buffer
+		zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			zw.Write([]byte{0})
+			zw.Write(sub.Pix[sub.PixOffset(r.Min.X, y):sub.PixOffset(r.Max.X, y)])
+		}
+		zw.Close()
+		// IHDR is the first chunk (8+13+4 bytes after the signature),
+		// the one IDAT the second.
+		idat := got[len(pngMagic)+25:]
+		idat = idat[8 : 8+binary.BigEndian.Uint32(idat)]
+		if !bytes.Equal(idat, z.Bytes()) {
+			t.Fatalf("%v: the image data is not what compress/zlib writes", r)
+		}
+		back, err := png.Decode(bytes.NewReader(got))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for y := range r.Dy() {
+			for x := range r.Dx() {
+				if a, b := back.(*image.Gray).GrayAt(x, y), sub.GrayAt(r.Min.X+x, r.Min.Y+y); a != b {
+					t.Fatalf("%v: pixel (%d,%d) = %v, want %v", r, x, y, a, b)
+				}
+			}
+		}
+	}
+}
+
+// inkBounds, eight pixels at a time, finds what a pixel at a time does.
+func TestInkBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for i := range 200 {
+		w, h := 1+rng.IntN(40), 1+rng.IntN(10)
+		m := image.NewGray(image.Rect(0, 0, w, h))
+		for j := range m.Pix {
+			m.Pix[j] = 0xff
+			switch rng.IntN(10) {
+			case 0:
+				m.Pix[j] = byte(rng.IntN(256))
+			case 1:
+				m.Pix[j] = inkLevel - 1
+			case 2:
+				m.Pix[j] = inkLevel
+			}
+		}
+		ink := inkBounds(m)
+		var wantN int
+		for _, v := range m.Pix {
+			if v < inkLevel {
+				wantN++
+			}
+		}
+		if want := referenceBox(m); ink.box != want || ink.n != wantN {
+			t.Fatalf("image %d: box %v and %d pixels of ink, want %v and %d", i, ink.box, ink.n, want, wantN)
+		}
+	}
+}
+
+// sameOutcome fails t unless NormalizePNG gives b what the png.Decode path
+// gives: the same PNG, or the same rejection.
+func sameOutcome(t *testing.T, b []byte) (registry.Ink, error) {
+	t.Helper()
+	got, err := NormalizePNG(b)
+	want, wantErr := normalizeGeneric(b)
+	switch {
+	case err != nil && wantErr != nil:
+		if registry.ErrorCode(err) != registry.ErrorCode(wantErr) ||
+			registry.ErrorMessage(err) != registry.ErrorMessage(wantErr) {
+			t.Fatalf("NormalizePNG: %v; png.Decode path: %v", err, wantErr)
+		}
+	case err != nil || wantErr != nil:
+		t.Fatalf("NormalizePNG: %v; png.Decode path: %v", err, wantErr)
+	case !bytes.Equal(got.PNG, want.PNG) || got.Kind != want.Kind:
+		t.Fatal("NormalizePNG and the png.Decode path give different PNGs")
+	}
+	return got, err
+}
+
+// Whatever the pools hand back from earlier calls, under -race too (where
+// they drop a share of it), NormalizePNG gives every image its own result:
+// signatures decoded by turns and at once come out as each does alone.
+func TestNormalizePNGPoolsKeepNothing(t *testing.T) {
+	small := sampleCanvas().SubImage(image.Rect(0, 0, 300, 100))
+	inputs := [][]byte{mustPNG(t, sampleCanvas()), mustPNG(t, small), mustPNG(t, referenceGray(sampleCanvas()))}
+	want := make([][]byte, len(inputs))
+	for i, b := range inputs {
+		in, err := normalizeGeneric(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = in.PNG
+	}
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for k := range 9 {
+				i := (g + k) % len(inputs)
+				in, err := NormalizePNG(inputs[i])
+				if err == nil && !bytes.Equal(in.PNG, want[i]) {
+					err = fmt.Errorf("input %d, call %d: a different PNG from the one it gives alone", i, k)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// FuzzNormalizePNG holds NormalizePNG to the png.Decode path on any input,
+// message for message; FuzzDecode (fastpng) holds the decoder itself to
+// png.Decode.
+func FuzzNormalizePNG(f *testing.F) {
+	f.Add(mustPNG(f, sampleCanvas()))
+	f.Add(mustPNG(f, referenceGray(sampleCanvas())))
+	f.Add(pngWithHeader(100000, 100000, nil))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sameOutcome(t, b)
+	})
 }

@@ -1,6 +1,7 @@
 package ink
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"reflect"
@@ -178,11 +179,10 @@ func TestParseStrokesQuantises(t *testing.T) {
 	}
 }
 
-// A pooled decode buffer must not carry one request's points into the
-// next: a point without coordinates reads as 0, never as what the previous
-// signer drew.
-func TestParseStrokesDoesNotLeakBetweenCalls(t *testing.T) {
-	for range 20 {
+// Fields a point leaves out read as 0, never as what an earlier signer
+// drew.
+func TestParseStrokesMissingFieldsReadAsZero(t *testing.T) {
+	for range 3 {
 		if _, err := ParseStrokes(sampleJSON(t)); err != nil {
 			t.Fatal(err)
 		}
@@ -195,47 +195,32 @@ func TestParseStrokesDoesNotLeakBetweenCalls(t *testing.T) {
 				t.Fatalf("point without fields = %+v, want zero", p)
 			}
 		}
-
-		// A repeated points key leaves points past the later array's
-		// length; they must not reach the next call either.
-		ParseStrokes([]byte(`[{"points":` + pointsJSON(12, 40, 20) + `,"points":[{}]}]`))
-		ink, err = ParseStrokes(strokesJSON(`[{},{},{},{},{},{},{},{},{},{},{},{}]`, pointsJSON(10, 40, 20)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range ink.Strokes[0].Points {
-			if p != (registry.Point{}) {
-				t.Fatalf("point without fields after a repeated points key = %+v, want zero", p)
-			}
-		}
 	}
 }
 
-// BenchmarkParseStrokes compares ParseStrokes with the encoding/json
-// version it replaced (parseStrokesJSON, reusing its buffer as the old
-// pool did).
+// BenchmarkParseStrokes measures the two ways a drawing arrives: the
+// signing form's compact format (with and without time) and the API's
+// toData() JSON through encoding/json.
 func BenchmarkParseStrokes(b *testing.B) {
-	raw := sampleJSON(b)
-	b.Run("scanner", func(b *testing.B) {
-		b.SetBytes(int64(len(raw)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := ParseStrokes(raw); err != nil {
-				b.Fatal(err)
+	for _, in := range []struct {
+		name  string
+		raw   []byte
+		parse func([]byte) (registry.Ink, error)
+	}{
+		{"compact", sampleCompact(false), ParseCompact},
+		{"compact_timed", sampleCompact(true), ParseCompact},
+		{"encoding_json", sampleJSON(b), ParseStrokes},
+	} {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.raw)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := in.parse(in.raw); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("encoding_json", func(b *testing.B) {
-		b.SetBytes(int64(len(raw)))
-		b.ReportAllocs()
-		buf := new([]rawStroke)
-		for b.Loop() {
-			if _, err := parseStrokesJSON(raw, buf); err != nil {
-				b.Fatal(err)
-			}
-			clearJSONBuf(buf)
-		}
-	})
+		})
+	}
 }
 
 func FuzzParseStrokes(f *testing.F) {
@@ -249,6 +234,161 @@ func FuzzParseStrokes(f *testing.F) {
 				t.Fatalf("err = %v, want code %s", err, registry.EBADINK)
 			}
 			return
+		}
+		got, err := DecodeStrokes(EncodeStrokes(ink.Strokes))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, ink.Strokes) {
+			t.Fatal("storage round trip changed the strokes")
+		}
+	})
+}
+
+// sampleCompact is the shared drawing as the signing form now posts it.
+func sampleCompact(timed bool) []byte {
+	var strokes []registry.Stroke
+	for _, g := range sampleDrawing() {
+		var s registry.Stroke
+		for _, p := range g.Points {
+			s.Points = append(s.Points, registry.Point{X: quantise(p.X), Y: quantise(p.Y), T: p.Time})
+		}
+		strokes = append(strokes, s)
+	}
+	return AppendCompact(nil, strokes, timed)
+}
+
+// compactPointsOf is n points spread over a w×h box, compact, untimed.
+func compactPointsOf(n int, w, h float64) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		s := float64(i) / float64(max(n-1, 1))
+		fmt.Fprintf(&b, "%d,%d", tenths(10+w*s), tenths(10+h*s))
+	}
+	return b.String()
+}
+
+func TestParseCompact(t *testing.T) {
+	ok := compactPointsOf(12, 40, 20)
+	many := strings.Repeat(ok+";", maxStrokes)
+	half := compactPointsOf(maxPoints/2, 80, 10)
+	tests := []struct {
+		name    string
+		raw     string
+		points  int    // when valid
+		message string // when rejected: part of the message
+	}{
+		{name: "realistic signature", raw: string(sampleCompact(false)), points: 300},
+		{name: "realistic signature with time", raw: string(sampleCompact(true)), points: 300},
+		{name: "coordinates at the bounds", raw: "v1:-500,-500 40000,40000;" + ok, points: 14},
+		{name: "zero and negative", raw: "v1:0,0 -1,-12;" + ok, points: 14},
+		{name: "exactly the point limit", raw: "v1:" + half + ";" + half, points: maxPoints},
+		{name: "exactly the stroke limit", raw: "v1:" + many[:len(many)-1], points: 12 * maxStrokes},
+		{name: "time at the first point, differences after", raw: "v1t:100,100,1729659600123 400,400,16 500,250,0 700,300,17;" + strings.ReplaceAll(ok, " ", ",0 ") + ",1729659601000", points: 16},
+
+		{name: "over 64 KiB", raw: "v1:" + ok + strings.Repeat(" 1,1", maxStrokesBytes/4), message: "terlalu besar"},
+		{name: "no version", raw: ok, message: "tidak valid"},
+		{name: "unknown version", raw: "v2:" + ok, message: "tidak valid"},
+		{name: "nothing drawn", raw: "v1:", message: msgBlank},
+		{name: "nothing drawn, timed", raw: "v1t:", message: msgBlank},
+		{name: "too many strokes", raw: "v1:" + many + ok, message: "terlalu banyak goresan"},
+		{name: "too many points", raw: "v1:" + half + ";" + half + " 1,1", message: "terlalu banyak titik"},
+		{name: "empty stroke", raw: "v1:" + ok + ";;" + ok, message: "tidak valid"},
+		{name: "trailing semicolon", raw: "v1:" + ok + ";", message: "tidak valid"},
+		{name: "trailing space", raw: "v1:" + ok + " ", message: "tidak valid"},
+		{name: "two spaces", raw: "v1:1,1  " + ok, message: "tidak valid"},
+		{name: "missing y", raw: "v1:1 " + ok, message: "tidak valid"},
+		{name: "a third number untimed", raw: "v1:1,2,3 " + ok, message: "tidak valid"},
+		{name: "no time in timed", raw: "v1t:1,2 3,4", message: "tidak valid"},
+		{name: "decimal point", raw: "v1:1.5,2 " + ok, message: "tidak valid"},
+		{name: "leading zero", raw: "v1:01,2 " + ok, message: "tidak valid"},
+		{name: "minus zero", raw: "v1:-0,2 " + ok, message: "tidak valid"},
+		{name: "plus sign", raw: "v1:+1,2 " + ok, message: "tidak valid"},
+		{name: "lone minus", raw: "v1:-,2 " + ok, message: "tidak valid"},
+		{name: "too many digits", raw: "v1:123456789012345,2 " + ok, message: "tidak valid"},
+		{name: "JSON", raw: string(sampleJSON(t)), message: "tidak valid"},
+		{name: "x below the canvas", raw: "v1:-501,3;" + ok, message: "di luar batas"},
+		{name: "y beyond the canvas", raw: "v1:5,40001;" + ok, message: "di luar batas"},
+		{name: "huge coordinate", raw: "v1:99999999999999,3;" + ok, message: "di luar batas"},
+		{name: "time that is not a ms epoch", raw: "v1t:5,3,1729659600 6,3,16;" + strings.ReplaceAll(ok, " ", ",0 ") + ",1729659601000", message: "Waktu"},
+		{name: "time going back", raw: "v1t:5,3,1729659600123 6,3,-1;" + strings.ReplaceAll(ok, " ", ",0 ") + ",1729659601000", message: "Waktu"},
+		{name: "time too far ahead", raw: "v1t:5,3,9999999999999 6,3,2;" + strings.ReplaceAll(ok, " ", ",0 ") + ",1729659601000", message: "Waktu"},
+		{name: "a single tap", raw: "v1:1000,500", message: msgTooSimple},
+		{name: "a flat line", raw: "v1:" + compactPointsOf(40, 200, 9.9), message: msgTooSimple},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ink, err := ParseCompact([]byte(tt.raw))
+			if tt.message != "" {
+				mustReject(t, err, tt.message)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ink.Kind != registry.InkStrokes || ink.PNG != nil || ink.Typed != "" {
+				t.Fatalf("ink = %+v, want only strokes", ink)
+			}
+			n := 0
+			for _, s := range ink.Strokes {
+				n += len(s.Points)
+			}
+			if n != tt.points {
+				t.Fatalf("%d points, want %d", n, tt.points)
+			}
+		})
+	}
+}
+
+// The same drawing posted as toData() JSON (an API client, or a signing
+// page loaded before an upgrade) and in the compact format is stored as
+// the same bytes, so its certificate renders the same, with time and
+// without.
+func TestCompactStoresWhatJSONStores(t *testing.T) {
+	fromJSON, err := ParseStrokes(sampleJSON(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, timed := range []bool{true, false} {
+		fromCompact, err := ParseCompact(sampleCompact(timed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fromJSON
+		if !timed {
+			want = fromJSON.WithoutTiming()
+		}
+		got, wantBlob := EncodeStrokes(fromCompact.Strokes), EncodeStrokes(want.Strokes)
+		if !bytes.Equal(got, wantBlob) {
+			t.Fatalf("timed=%v: compact stores %x, JSON stores %x", timed, got, wantBlob)
+		}
+	}
+	// What the format is for: a fraction of toData()'s size.
+	if c, j := len(sampleCompact(true)), len(sampleJSON(t)); c*4 > j {
+		t.Errorf("compact is %d bytes for %d bytes of JSON; want under a quarter", c, j)
+	}
+}
+
+func FuzzParseCompact(f *testing.F) {
+	f.Add(sampleCompact(false))
+	f.Add(sampleCompact(true))
+	f.Add([]byte("v1:-500,40000;" + compactPointsOf(12, 40, 20)))
+	f.Add([]byte("v1t:1,2,1729659600123 3,4,0"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		ink, err := ParseCompact(raw)
+		if err != nil {
+			if !registry.IsCode(err, registry.EBADINK) {
+				t.Fatalf("err = %v, want code %s", err, registry.EBADINK)
+			}
+			return
+		}
+		// The grammar has one spelling for each drawing: what is accepted
+		// is exactly what writing its points out gives.
+		if got := AppendCompact(nil, ink.Strokes, bytes.HasPrefix(raw, []byte("v1t:"))); !bytes.Equal(got, raw) {
+			t.Fatalf("accepted %q, which writes back as %q", raw, got)
 		}
 		got, err := DecodeStrokes(EncodeStrokes(ink.Strokes))
 		if err != nil {

@@ -232,7 +232,14 @@ func BenchmarkSign(b *testing.B) {
 	}
 	cookie := http.Header{"Cookie": {strings.Split(page.Header().Get("Set-Cookie"), ";")[0]}}
 	pngs := [][]byte{benchPNG(b, 1), benchPNG(b, 2), benchPNG(b, 3)}
-	strokes := []string{benchStrokes(1), benchStrokes(2), benchStrokes(3)}
+	var strokes []string // as sign.js posts them
+	for seed := range 3 {
+		var groups []padGroup
+		if err := json.Unmarshal([]byte(benchStrokes(seed+1)), &groups); err != nil {
+			b.Fatal(err)
+		}
+		strokes = append(strokes, compactOf(groups, false))
+	}
 	b.Run("ui-form", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetParallelism(100) // 200 signers on 2 cores

@@ -84,7 +84,7 @@ func TestFormsFlow(t *testing.T) {
 	p = phone.submit(p, slug, url.Values{"nip": {siti.grouped()}, "code": {strings.ToLower(code)}})
 	wantPage(t, p, http.StatusOK, "Apakah ini Anda?", siti.fullName(), siti.Unit, siti.Position, siti.masked())
 	wantAbsent(t, "the confirm page", p.Body, siti.NIP, siti.grouped())
-	p = phone.submit(p, slug+"/sign", url.Values{"signature_strokes": {strokesJSON()}, "consent": {"1"}})
+	p = phone.submit(p, slug+"/sign", url.Values{"signature_strokes": {strokesCompact(false)}, "consent": {"1"}})
 	wantPage(t, p, http.StatusOK, "Ikrar Anda tercatat", siti.fullName(), eventTitle, "Rabu, 23 Oktober 2024")
 	certCode, ok := strings.CutPrefix(p.URL.Path, "/c/")
 	if !ok || registry.NormalizeCode(certCode, registry.CertificateCodeLen) != certCode {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -499,8 +500,28 @@ type padGroup struct {
 }
 
 // strokesJSON is what signature_pad's toData() gives for a short two-stroke
-// signature drawn on a 600×200 canvas.
+// signature drawn on a 600×200 canvas: what the API takes, and what a
+// signing page loaded before the compact format posts.
 func strokesJSON() string {
+	b, _ := json.Marshal(drawing())
+	return string(b)
+}
+
+// strokesCompact is the same drawing as sign.js posts it (docs/FORMATS.md,
+// "Signature strokes"), with a time per point when timed.
+func strokesCompact(timed bool) string { return compactOf(drawing(), timed) }
+
+func compactOf(groups []padGroup, timed bool) string {
+	strokes := make([]registry.Stroke, len(groups))
+	for i, g := range groups {
+		for _, p := range g.Points {
+			strokes[i].Points = append(strokes[i].Points, registry.Point{X: p.X, Y: p.Y, T: p.Time})
+		}
+	}
+	return string(ink.AppendCompact(nil, strokes, timed))
+}
+
+func drawing() []padGroup {
 	ms := t0.UnixMilli()
 	var groups []padGroup
 	for s := range 2 {
@@ -514,8 +535,7 @@ func strokesJSON() string {
 		ms += 300
 		groups = append(groups, g)
 	}
-	b, _ := json.Marshal(groups)
-	return string(b)
+	return groups
 }
 
 // signaturePNG is a canvas export: a dark curve on a transparent 600×200

@@ -30,7 +30,7 @@ func TestPrivacyNotice(t *testing.T) {
 	confirm := phone.submit(event, slug, url.Values{"nip": {siti.NIP}, "code": {f.e.EventCode}})
 	wantPage(t, confirm, http.StatusOK, "Apakah ini Anda?", `id="privacy-notice"`,
 		org+" selaku pengendali data pribadi", `href="`+slug+`/privasi"`)
-	wantAbsent(t, "the confirm page with timing off", confirm.Body, timing)
+	wantAbsent(t, "the confirm page with timing off", confirm.Body, timing, "data-timing")
 
 	en := f.a.browser(t)
 	event = en.get(slug + "?lang=en")
@@ -56,6 +56,9 @@ func TestPrivacyNotice(t *testing.T) {
 
 	event = phone.get(slug)
 	wantPage(t, event, http.StatusOK, "gambar tanda tangan Anda, termasuk waktu setiap titik goresannya.")
+	// The signing form now asks sign.js for a time per point.
+	confirm = phone.submit(event, slug, url.Values{"nip": {siti.NIP}, "code": {f.e.EventCode}})
+	wantPage(t, confirm, http.StatusOK, "Apakah ini Anda?", `id="sign-form" class="card" novalidate data-timing`)
 	wantPage(t, phone.get(slug+"/privasi"), http.StatusOK, "PPID BKPSDM, ppid@deliserdang.test", "data biometrik perilaku")
 	wantPage(t, en.get(slug), http.StatusOK, "including the timing of each point of its strokes")
 }

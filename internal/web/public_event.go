@@ -350,7 +350,14 @@ func (s *Server) inkFromForm(c *echo.Context) (registry.Ink, error) {
 		return ink.Typed(name)
 	}
 	if raw := c.FormValue("signature_strokes"); raw != "" {
-		return ink.ParseStrokes([]byte(raw))
+		// sign.js posts the compact format. A signing page loaded before
+		// the upgrade that brought it still posts signature_pad's toData()
+		// JSON, which always starts with '[': it is read as the API reads
+		// it, so no signer loses a drawing to a deploy.
+		if raw[0] == '[' {
+			return ink.ParseStrokes([]byte(raw))
+		}
+		return ink.ParseCompact([]byte(raw))
 	}
 	b, err := ink.DecodeBase64PNG(c.FormValue("signature_png"))
 	if err != nil {

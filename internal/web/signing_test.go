@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -237,8 +238,8 @@ func TestSigningPagesRefusals(t *testing.T) {
 	wantPage(t, p, http.StatusOK, "Apakah ini Anda?")
 	confirm := p
 	ticket := phone.formFields(confirm, slug+"/sign").Get("ticket")
-	p = phone.submit(confirm, slug+"/sign", url.Values{"ticket": {ticket + "x"}, "signature_strokes": {strokesJSON()}, "consent": {"1"}})
-	wantPage(t, p, http.StatusForbidden, "Halaman konfirmasi sudah kedaluwarsa", html.EscapeString(strokesJSON()))
+	p = phone.submit(confirm, slug+"/sign", url.Values{"ticket": {ticket + "x"}, "signature_strokes": {strokesCompact(false)}, "consent": {"1"}})
+	wantPage(t, p, http.StatusForbidden, "Halaman konfirmasi sudah kedaluwarsa", html.EscapeString(strokesCompact(false)))
 	// A JPEG where the pad's PNG should be.
 	p = phone.submit(confirm, slug+"/sign", url.Values{"signature_png": {base64.StdEncoding.EncodeToString(signatureJPEG(t))}, "consent": {"1"}})
 	wantPage(t, p, http.StatusBadRequest, "Apakah ini Anda?", "Tanda tangan harus berupa gambar PNG")
@@ -343,4 +344,41 @@ func pngHeader(w, h uint32) []byte {
 	chunk("IDAT", z.Bytes())
 	chunk("IEND", nil)
 	return b.Bytes()
+}
+
+// TestWebFormDrawingFormats: the signing form's compact format and the
+// toData() JSON a page loaded before the upgrade still posts store the
+// same drawing, byte for byte, so the certificate shows the same
+// signature; a malformed drawing is refused in Indonesian with the form
+// shown again.
+func TestWebFormDrawingFormats(t *testing.T) {
+	f := newSigningFixture(t, siti, andre, fitri)
+	slug := strings.TrimPrefix(f.e.URL, f.a.URL)
+	signAs := func(p person, strokes string) page {
+		phone := f.a.browser(t)
+		confirm := phone.submit(phone.get(slug), slug, url.Values{"nip": {p.NIP}, "code": {f.e.EventCode}})
+		wantPage(t, confirm, http.StatusOK, "Apakah ini Anda?")
+		wantAbsent(t, "the confirm page of an organization that keeps no stroke timing", confirm.Body, "data-timing")
+		return phone.submit(confirm, slug+"/sign", url.Values{"signature_strokes": {strokes}, "consent": {"1"}})
+	}
+	stored := func(cert page) []byte {
+		t.Helper()
+		wantPage(t, cert, http.StatusOK, "Ikrar Anda tercatat")
+		sig, err := f.a.db.SignatureByCode(t.Context(), strings.TrimPrefix(cert.URL.Path, "/c/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sig.Ink.Kind != registry.InkStrokes || len(sig.Ink.Strokes) != 2 {
+			t.Fatalf("stored ink = %+v, want the two strokes drawn", sig.Ink)
+		}
+		return ink.EncodeStrokes(sig.Ink.Strokes)
+	}
+	compact := stored(signAs(siti, strokesCompact(false)))
+	old := stored(signAs(andre, strokesJSON()))
+	if !bytes.Equal(compact, old) {
+		t.Errorf("the same drawing is stored as %x from the compact format and %x from toData() JSON", compact, old)
+	}
+
+	p := signAs(fitri, "v1:12,40 13;41")
+	wantPage(t, p, http.StatusBadRequest, "Apakah ini Anda?", "Data tanda tangan tidak valid")
 }

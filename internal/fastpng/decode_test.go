@@ -1,9 +1,10 @@
-package ink
+package fastpng
 
 import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -12,15 +13,11 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"testing"
-
-	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-// The fast decoder is held to png.Decode: for every image, NormalizePNG
-// must give what normalizeGeneric (png.Decode and flatten) gives, the same
-// bytes or the same rejection. The tests make their PNGs with their own
+// Decode is held to png.Decode: for every image it decodes, it must give
+// what png.Decode and Flatten give, the same pixels or a rejection. The tests make their PNGs with their own
 // small encoder, which, unlike png.Encoder, writes whatever colour type,
 // depth, filter, chunk split or flaw a test asks for.
 
@@ -350,52 +347,67 @@ func randomBytes(rng *rand.Rand, n int) []byte {
 	return b
 }
 
-// sameOutcome fails t unless NormalizePNG and normalizeGeneric agree on b:
-// both accept it with the same PNG, or both reject it with the same user
-// error. It returns NormalizePNG's result.
-func sameOutcome(t *testing.T, b []byte) (registry.Ink, error) {
-	t.Helper()
-	got, err := NormalizePNG(b)
-	want, wantErr := normalizeGeneric(b)
-	switch {
-	case err != nil && wantErr != nil:
-		if registry.ErrorCode(err) != registry.ErrorCode(wantErr) ||
-			registry.ErrorMessage(err) != registry.ErrorMessage(wantErr) {
-			t.Fatalf("NormalizePNG: %v; png.Decode path: %v", err, wantErr)
-		}
-	case err != nil || wantErr != nil:
-		t.Fatalf("NormalizePNG: %v; png.Decode path: %v", err, wantErr)
-	case !bytes.Equal(got.PNG, want.PNG) || got.Kind != want.Kind:
-		t.Fatal("NormalizePNG and the png.Decode path give different PNGs")
+// reference decodes b as callers of Decode do for what it leaves them:
+// png.DecodeConfig checked against testLimits, png.Decode, then Flatten.
+func reference(b []byte) (*image.Gray, error) {
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
 	}
-	return got, err
+	if cfg.Width < testLimits.MinWidth || cfg.Width > testLimits.MaxWidth || cfg.Height < testLimits.MinHeight || cfg.Height > testLimits.MaxHeight {
+		return nil, errors.New("size out of limits")
+	}
+	m, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	gray := GrayBuffer(new([]byte), m.Bounds().Dx(), m.Bounds().Dy())
+	Flatten(gray, m)
+	return gray, nil
 }
 
-// checkFastDecode fails t unless decodeFast decodes b itself, to exactly
-// the pixels decodeGeneric gives, and within two levels of referenceGray:
+// sameOutcome fails t unless Decode, with the reference for what it
+// leaves to image/png, accepts b exactly when the reference does, with the
+// same pixels. It returns the reference's error.
+func sameOutcome(t *testing.T, b []byte) error {
+	t.Helper()
+	want, wantErr := reference(b)
+	got, err := Decode(b, new([]byte), testLimits)
+	if err == ErrUnsupported {
+		return wantErr
+	}
+	switch {
+	case err != nil && wantErr != nil:
+	case err != nil || wantErr != nil:
+		t.Fatalf("Decode: %v; png.Decode: %v", err, wantErr)
+	case got.Rect != want.Rect || !bytes.Equal(got.Pix, want.Pix):
+		t.Fatal("Decode and png.Decode with Flatten give different pixels")
+	}
+	return wantErr
+}
+
+// checkFastDecode fails t unless Decode decodes b itself, to exactly
+// the pixels reference gives, and within two levels of referenceGray:
 // flatten takes the luma of a colour and then composites it, draw.Draw
 // composites each channel and then takes the luma, and on arbitrary
 // colours the two roundings differ by up to 2.
 func checkFastDecode(t *testing.T, b []byte) {
 	t.Helper()
-	fast, fastInk, err := decodeFast(b, new([]byte))
+	fast, err := Decode(b, new([]byte), testLimits)
 	if err != nil {
-		t.Fatalf("decodeFast: %v", err)
+		t.Fatalf("Decode: %v", err)
 	}
-	generic, genericInk, err := decodeGeneric(b, new([]byte))
+	generic, err := reference(b)
 	if err != nil {
-		t.Fatalf("decodeGeneric: %v", err)
+		t.Fatalf("png.Decode: %v", err)
 	}
 	if fast.Rect != generic.Rect {
-		t.Fatalf("decodeFast gives %v, png.Decode %v", fast.Rect, generic.Rect)
-	}
-	if fastInk != genericInk {
-		t.Fatalf("decodeFast finds ink %+v, inkBounds %+v", fastInk, genericInk)
+		t.Fatalf("Decode gives %v, png.Decode %v", fast.Rect, generic.Rect)
 	}
 	for i := range fast.Pix {
 		if fast.Pix[i] != generic.Pix[i] {
 			w := fast.Stride
-			t.Fatalf("pixel (%d,%d) = %d, png.Decode path gives %d", i%w, i/w, fast.Pix[i], generic.Pix[i])
+			t.Fatalf("pixel (%d,%d) = %d, png.Decode with Flatten gives %d", i%w, i/w, fast.Pix[i], generic.Pix[i])
 		}
 	}
 	m, err := png.Decode(bytes.NewReader(b))
@@ -411,7 +423,7 @@ func checkFastDecode(t *testing.T, b []byte) {
 }
 
 // Every colour type and depth the fast decoder handles, with every
-// filter, gives png.Decode's pixels and NormalizePNG's old output.
+// filter, gives png.Decode's pixels.
 func TestDecodeFastMatchesPNGDecode(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	type testCase struct {
@@ -514,15 +526,15 @@ func TestDecodeFastFallsBack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, _, err := decodeFast(tt.b, new([]byte)); err != errFallback {
-				t.Fatalf("decodeFast: %v, want it to leave the image to png.Decode", err)
+			if _, err := Decode(tt.b, new([]byte), testLimits); err != ErrUnsupported {
+				t.Fatalf("Decode: %v, want it to leave the image to png.Decode", err)
 			}
-			_, err := sameOutcome(t, tt.b)
+			err := sameOutcome(t, tt.b)
 			if tt.accept && err != nil {
 				t.Fatal(err)
 			}
-			if !tt.accept && !registry.IsCode(err, registry.EBADINK) {
-				t.Fatalf("err = %v, want a rejection", err)
+			if !tt.accept && err == nil {
+				t.Fatal("accepted, want a rejection")
 			}
 		})
 	}
@@ -614,7 +626,7 @@ func zlibStream(t testing.TB, data []byte) []byte {
 
 // Broken, odd and hostile PNGs get the answer png.Decode gives: mostly a
 // rejection, never a panic.
-func TestNormalizePNGMalformed(t *testing.T) {
+func TestDecodeMalformed(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	base := newRawPNG(rng, fastKinds[0], 60, 24, -1)
 	raw := base.scanlines()
@@ -664,7 +676,7 @@ func TestNormalizePNGMalformed(t *testing.T) {
 	tests := []struct {
 		name    string
 		b       []byte
-		message string // "" if accepted
+		message string // "" if accepted, msgCorrupt if not
 	}{
 		{"well formed", good, ""},
 		{"IDAT in three", three, ""},
@@ -726,32 +738,31 @@ func TestNormalizePNGMalformed(t *testing.T) {
 		{"paletted, PLTE of 7 bytes", with(pcs[0], testChunk{"PLTE", make([]byte, 7)}, pcs[2:]), msgCorrupt},
 		{"paletted, PLTE of 257 entries", with(pcs[0], testChunk{"PLTE", make([]byte, 3*257)}, pcs[2:]), msgCorrupt},
 		{"paletted, tRNS of 257 entries", with(pcs[:2], testChunk{"tRNS", make([]byte, 257)}, pcs[3:]), msgCorrupt},
-		{"paletted, tRNS of 256 entries", with(pcs[:2], testChunk{"tRNS", make([]byte, 256)}, pcs[3:]), msgBlank},
+		{"paletted, tRNS of 256 entries", with(pcs[:2], testChunk{"tRNS", make([]byte, 256)}, pcs[3:]), ""}, // all transparent: a blank canvas
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := sameOutcome(t, tt.b)
-			if tt.message == "" {
-				if err != nil {
-					t.Fatalf("err = %v, want the image accepted", err)
-				}
-				return
+			err := sameOutcome(t, tt.b)
+			if tt.message == "" && err != nil {
+				t.Fatalf("err = %v, want the image accepted", err)
 			}
-			mustReject(t, err, tt.message)
+			if tt.message != "" && err == nil {
+				t.Fatal("accepted, want a rejection")
+			}
 		})
 	}
 }
 
 // Every prefix of a PNG, and the PNG with any one byte changed, gets
 // png.Decode's answer.
-func TestNormalizePNGDamaged(t *testing.T) {
+func TestDecodeDamaged(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	p := newRawPNG(rng, fastKinds[0], 50, 20, -1)
 	p.idatSize = 200
 	b := p.encode(t)
 	for n := range len(b) {
 		t.Run(fmt.Sprintf("first %d bytes", n), func(t *testing.T) {
-			if _, err := sameOutcome(t, b[:n]); err == nil {
+			if err := sameOutcome(t, b[:n]); err == nil {
 				t.Fatal("a truncated PNG was accepted")
 			}
 		})
@@ -764,41 +775,7 @@ func TestNormalizePNGDamaged(t *testing.T) {
 	}
 }
 
-// A decoded signature costs a few allocations, not an image.
-func TestNormalizePNGAllocatesLittle(t *testing.T) {
-	if raceEnabled {
-		// As the standard library's allocation tests do: the race
-		// detector's sync.Pool drops a share of what is put back, so
-		// what is counted is the detector, not the decoder.
-		t.Skip("allocation counts are meaningless under the race detector")
-	}
-	in := mustPNG(t, sampleCanvas())
-	// On one P, as testing.AllocsPerRun counts: a goroutine that moves to
-	// another P misses what it put in the pools on the first. And a
-	// collection empties them, so not during the count: collect now,
-	// then fill them.
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	runtime.GC()
-	if _, err := NormalizePNG(in); err != nil {
-		t.Fatal(err)
-	}
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	const n = 20
-	for range n {
-		if _, err := NormalizePNG(in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	// The output PNG (8 KB) and flate's Huffman tables (10 KB), where
-	// png.Decode allocates 480 KB for the image alone.
-	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 32<<10 {
-		t.Fatalf("NormalizePNG allocated %d bytes per call", per)
-	}
-}
-
-func TestAdler32Update(t *testing.T) {
+func TestAdler32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	runs := make([]byte, 100000)
 	for i := 0; i < len(runs); {
@@ -827,13 +804,13 @@ func TestAdler32Update(t *testing.T) {
 			for size := 1; size < 98; size++ {
 				got := uint32(1)
 				for s := tt.b; len(s) > 0; s = s[min(size, len(s)):] {
-					got = adler32Update(got, s[:min(size, len(s))])
+					got = Adler32(got, s[:min(size, len(s))])
 				}
 				if got != want {
 					t.Fatalf("in pieces of %d: %#x, want %#x", size, got, want)
 				}
 			}
-			if got := adler32Update(1, tt.b); got != want {
+			if got := Adler32(1, tt.b); got != want {
 				t.Fatalf("whole: %#x, want %#x", got, want)
 			}
 		})
@@ -848,49 +825,6 @@ func adlerRef(adler uint32, p []byte) uint32 {
 		s2 = (s2 + s1) % adlerMod
 	}
 	return s2<<16 | s1
-}
-
-// encodeGray writes what compress/zlib would have.
-func TestEncodeGrayZlib(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 14))
-	m := image.NewGray(image.Rect(0, 0, 700, 300))
-	for i := range m.Pix {
-		m.Pix[i] = 0xff
-		if rng.IntN(20) == 0 {
-			m.Pix[i] = byte(rng.IntN(256))
-		}
-	}
-	for _, r := range []image.Rectangle{m.Rect, image.Rect(3, 5, 660, 290), image.Rect(10, 10, 11, 11)} {
-		sub := m.SubImage(r).(*image.Gray)
-		got, err := encodeGray(sub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var z bytes.Buffer
-		zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			zw.Write([]byte{0})
-			zw.Write(sub.Pix[sub.PixOffset(r.Min.X, y):sub.PixOffset(r.Max.X, y)])
-		}
-		zw.Close()
-		if idat := splitChunks(t, got)[1].data; !bytes.Equal(idat, z.Bytes()) {
-			t.Fatalf("%v: the image data is not what compress/zlib writes", r)
-		}
-		back, err := png.Decode(bytes.NewReader(got))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for y := range r.Dy() {
-			for x := range r.Dx() {
-				if a, b := back.(*image.Gray).GrayAt(x, y), sub.GrayAt(r.Min.X+x, r.Min.Y+y); a != b {
-					t.Fatalf("%v: pixel (%d,%d) = %v, want %v", r, x, y, a, b)
-				}
-			}
-		}
-	}
 }
 
 // compositeNRGBA, eight pixels and one colour at a time, gives what
@@ -910,7 +844,7 @@ func TestCompositeNRGBA(t *testing.T) {
 		}
 	}
 	want := image.NewGray(m.Rect)
-	flatten(want, m)
+	Flatten(want, m)
 	got := make([]byte, len(want.Pix))
 	for y := range m.Rect.Dy() {
 		// Odd lengths too, for the pixels after the last eight.
@@ -920,7 +854,7 @@ func TestCompositeNRGBA(t *testing.T) {
 	}
 	for i, v := range got {
 		if v != want.Pix[i] {
-			t.Fatalf("pixel (%d,%d) = %d, flatten gives %d", i%256, i/256, v, want.Pix[i])
+			t.Fatalf("pixel (%d,%d) = %d, Flatten gives %d", i%256, i/256, v, want.Pix[i])
 		}
 	}
 }
@@ -949,43 +883,12 @@ func TestNRGBAOverWhite(t *testing.T) {
 	}
 }
 
-// inkBounds, eight pixels at a time, finds what a pixel at a time does.
-func TestInkBounds(t *testing.T) {
-	rng := rand.New(rand.NewPCG(15, 16))
-	for i := range 200 {
-		w, h := 1+rng.IntN(40), 1+rng.IntN(10)
-		m := image.NewGray(image.Rect(0, 0, w, h))
-		for j := range m.Pix {
-			m.Pix[j] = 0xff
-			switch rng.IntN(10) {
-			case 0:
-				m.Pix[j] = byte(rng.IntN(256))
-			case 1:
-				m.Pix[j] = inkLevel - 1
-			case 2:
-				m.Pix[j] = inkLevel
-			}
-		}
-		ink := inkBounds(m)
-		var wantN int
-		for _, v := range m.Pix {
-			if v < inkLevel {
-				wantN++
-			}
-		}
-		if want := referenceBox(m); ink.box != want || ink.n != wantN {
-			t.Fatalf("image %d: box %v and %d pixels of ink, want %v and %d", i, ink.box, ink.n, want, wantN)
-		}
-	}
-}
-
-// FuzzNormalizePNG holds NormalizePNG to the png.Decode path on any input:
-// both accept it with the same output, or both reject it with the same
-// message. Mode 1 fixes the input's chunk checksums, so that changes get
+// FuzzDecode holds Decode to png.Decode on any input: both accept it with
+// the same pixels, or both reject it, or Decode leaves it to png.Decode. Mode 1 fixes the input's chunk checksums, so that changes get
 // past them; mode 2 makes a PNG of the input: its first bytes choose the
 // header and palette, the rest are the scanlines, filter bytes and all,
 // which a mutated zlib stream would seldom reach.
-func FuzzNormalizePNG(f *testing.F) {
+func FuzzDecode(f *testing.F) {
 	rng := rand.New(rand.NewPCG(17, 18))
 	for i, k := range fastKinds {
 		p := newRawPNG(rng, k, 50+i, 20, -1)

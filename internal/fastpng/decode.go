@@ -1,6 +1,7 @@
-package ink
+package fastpng
 
 import (
+	"bytes"
 	"compress/flate"
 	"compress/zlib"
 	"encoding/binary"
@@ -10,23 +11,6 @@ import (
 	"io"
 	"sync"
 )
-
-// The fast decoder: the PNGs a browser canvas exports (8-bit RGBA, not
-// interlaced), and the other common 8-bit-or-less, non-interlaced kinds,
-// decoded straight into the gray buffer NormalizePNG works on.
-//
-// png.Decode would give an image.NRGBA that flatten then walks again:
-// 480 KB allocated and written, a generic per-pixel conversion, and a
-// bufio.Reader, a zlib reader and a decoder made for every image. Here the
-// chunks are parsed in place, the IDAT payloads inflated straight from the
-// input by a pooled inflater, and each row unfiltered into one of two
-// reused row buffers and composited onto white as soon as it is read.
-//
-// What this decoder accepts and rejects is what png.Decode does, chunk
-// order, checksums and all: an image either path accepts gives the same
-// pixels, and an image one path rejects the other rejects too. Anything
-// out of the ordinary (16-bit, interlaced, chunks before IHDR, a header
-// out of NormalizePNG's bounds) is left to the png.Decode path.
 
 // PNG colour types.
 const (
@@ -51,9 +35,18 @@ const (
 // payloads through: see idatReader.endsChunk.
 const pngReadAhead = 4096
 
-// errFallback says the fast decoder leaves the image to png.Decode. It is
-// never shown to a user.
-var errFallback = errors.New("png: left to image/png")
+// ErrUnsupported says Decode leaves the image to image/png: see the
+// package doc for which images those are.
+var ErrUnsupported = errors.New("fastpng: left to image/png")
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+// Limits are the image sizes the caller accepts, in pixels. Decode leaves
+// an image outside them to image/png, so that the caller's own check of
+// png.DecodeConfig decides what to say about it.
+type Limits struct {
+	MinWidth, MaxWidth, MinHeight, MaxHeight int
+}
 
 // Why the fast decoder rejects an image. They are wrapped in the same
 // user error as png.Decode's.
@@ -68,26 +61,36 @@ var (
 	errBadFilter  = errors.New("png: bad filter type")
 )
 
-// decodeFast decodes b, which starts with the PNG signature, onto white in
-// the gray buffer *buf, growing it if need be, and finds the ink. It
-// returns errFallback, unwrapped, for an image it leaves to decodeGeneric,
-// and otherwise what decodeGeneric would, rejection or result.
-func decodeFast(b []byte, buf *[]byte) (*image.Gray, inkRows, error) {
-	m, err := scanPNG(b)
-	if err == errFallback {
-		return nil, inkRows{}, err
+// Decode decodes the PNG b composited onto white, as 8-bit luma, into the
+// buffer *buf, growing it if need be; the image shares its memory. It
+// returns ErrUnsupported, unwrapped, for an image it leaves to image/png.
+// Otherwise it accepts what png.Decode accepts, giving the pixels Flatten
+// gives of png.Decode's image, and rejects what png.Decode rejects.
+func Decode(b []byte, buf *[]byte, lim Limits) (*image.Gray, error) {
+	if !bytes.HasPrefix(b, pngMagic) {
+		return nil, ErrUnsupported
 	}
+	m, err := scanPNG(b, lim)
 	if err != nil {
-		return nil, inkRows{}, bad(msgCorrupt, err)
+		return nil, err
 	}
-	gray := grayBuffer(buf, m.width, m.height)
+	gray := GrayBuffer(buf, m.width, m.height)
 	d := pngDecoderPool.Get().(*pngDecoder)
 	defer pngDecoderPool.Put(d)
-	ink, err := d.decode(b, &m, gray.Pix)
-	if err != nil {
-		return nil, inkRows{}, bad(msgCorrupt, err)
+	if err := d.decode(b, &m, gray.Pix); err != nil {
+		return nil, err
 	}
-	return gray, ink, nil
+	return gray, nil
+}
+
+// GrayBuffer returns a w×h gray image over *buf, grown if it is too small.
+// Its pixels are whatever the buffer held: Decode and Flatten write them
+// all.
+func GrayBuffer(buf *[]byte, w, h int) *image.Gray {
+	if cap(*buf) < w*h {
+		*buf = make([]byte, w*h)
+	}
+	return &image.Gray{Pix: (*buf)[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
 }
 
 // pngInfo is what scanPNG learns of an image the fast decoder handles.
@@ -127,11 +130,11 @@ func readChunk(b []byte, off int) (chunk, int, error) {
 // png.Decode does: length, checksum, order, and the PLTE, tRNS and IEND
 // payloads. What follows IEND is ignored, as png.Decode ignores it. The
 // image data is only located, not inflated.
-func scanPNG(b []byte) (pngInfo, error) {
+func scanPNG(b []byte, lim Limits) (pngInfo, error) {
 	var m pngInfo
 	c, off, err := readChunk(b, len(pngMagic))
-	if err != nil || string(c.typ[:]) != "IHDR" || !m.setHeader(c.data) {
-		return m, errFallback
+	if err != nil || string(c.typ[:]) != "IHDR" || !m.setHeader(c.data, lim) {
+		return m, ErrUnsupported
 	}
 	for stage := stageIHDR; stage != stageIEND; {
 		start := off
@@ -184,14 +187,14 @@ func scanPNG(b []byte) (pngInfo, error) {
 
 // setHeader reads an IHDR payload and reports whether the fast decoder
 // handles the image: no interlacing, 8 bits per sample or fewer, and a
-// size within NormalizePNG's bounds (outside them, png.DecodeConfig says
-// which error the user sees).
-func (m *pngInfo) setHeader(d []byte) bool {
+// size within lim (outside them, png.DecodeConfig says which error the
+// user sees).
+func (m *pngInfo) setHeader(d []byte, lim Limits) bool {
 	if len(d) != 13 || d[10] != 0 || d[11] != 0 || d[12] != 0 {
 		return false // compression, filter method, interlacing
 	}
 	w, h := binary.BigEndian.Uint32(d[0:]), binary.BigEndian.Uint32(d[4:])
-	if w < minPNGW || w > maxPNGW || h < minPNGH || h > maxPNGH {
+	if int64(w) < int64(lim.MinWidth) || int64(w) > int64(lim.MaxWidth) || int64(h) < int64(lim.MinHeight) || int64(h) > int64(lim.MaxHeight) {
 		return false
 	}
 	depth, ct := d[8], d[9]
@@ -290,11 +293,11 @@ var pngDecoderPool = sync.Pool{New: func() any {
 // exactly the bytes the image needs, and one more to see that the stream
 // ends there: a stream that inflates to more is rejected having inflated
 // at most a window (32 KB) past the image.
-func (d *pngDecoder) decode(b []byte, m *pngInfo, gray []byte) (inkRows, error) {
+func (d *pngDecoder) decode(b []byte, m *pngInfo, gray []byte) error {
 	defer d.src.reset(nil, 0) // do not keep the request's bytes in the pool
 	d.src.reset(b, m.idat)
 	if err := d.startZlib(); err != nil {
-		return inkRows{}, err
+		return err
 	}
 	bits := m.depth * channels(m.colorType)
 	rowLen := 1 + (bits*m.width+7)/8 // with the filter type byte
@@ -304,19 +307,18 @@ func (d *pngDecoder) decode(b []byte, m *pngInfo, gray []byte) (inkRows, error) 
 	clear(prev) // the row above the first is zero
 	d.setLUT(m)
 
-	var ink inkRows
 	w := m.width
 	for y := range m.height {
 		if err := d.readRow(cur); err != nil {
-			return inkRows{}, err
+			return err
 		}
 		if err := unfilter(cur[0], cur[1:], prev[1:], bpp); err != nil {
-			return inkRows{}, err
+			return err
 		}
-		ink.add(y, d.writeRow(m, gray[y*w:y*w+w], cur[1:]))
+		d.writeRow(m, gray[y*w:y*w+w], cur[1:])
 		cur, prev = prev, cur
 	}
-	return ink, d.endZlib()
+	return d.endZlib()
 }
 
 // channels is how many samples a pixel of colour type ct has.
@@ -376,7 +378,7 @@ func (d *pngDecoder) readRow(row []byte) error {
 		}
 		return err
 	}
-	d.adler = adler32Update(d.adler, row)
+	d.adler = Adler32(d.adler, row)
 	return nil
 }
 
@@ -548,7 +550,7 @@ func paletteLUT(lut *[256]uint8, plte, trns []byte) {
 }
 
 // nrgbaOverWhite is grayOverWhite(color.NRGBA{r, g, b, a}), which is what
-// flatten computes for a palette entry, without the conversion to
+// Flatten computes for a palette entry, without the conversion to
 // color.Color, which would allocate for every entry.
 func nrgbaOverWhite(r, g, b, a uint8) uint8 {
 	// As color.NRGBA.RGBA premultiplies.
@@ -556,12 +558,11 @@ func nrgbaOverWhite(r, g, b, a uint8) uint8 {
 	return premultipliedOverWhite(premultiply(r), premultiply(g), premultiply(b), uint32(a)*0x101)
 }
 
-// writeRow writes a row of unfiltered samples onto white into dst and
-// returns where its ink is.
-func (d *pngDecoder) writeRow(m *pngInfo, dst, src []byte) inkSpan {
+// writeRow writes a row of unfiltered samples onto white into dst.
+func (d *pngDecoder) writeRow(m *pngInfo, dst, src []byte) {
 	switch {
 	case m.colorType == ctRGBA:
-		return compositeNRGBA(dst, src)
+		compositeNRGBA(dst, src)
 	case m.colorType == ctGrayAlpha:
 		compositeGrayAlpha(dst, src)
 	case m.colorType == ctRGB && m.trns != nil:
@@ -573,15 +574,12 @@ func (d *pngDecoder) writeRow(m *pngInfo, dst, src []byte) inkSpan {
 	default:
 		lookupRow(dst, src, m.depth, &d.lut)
 	}
-	return rowInk(dst)
 }
 
 // compositeNRGBA writes non-premultiplied RGBA pixels onto white as gray,
-// to exactly the levels flatten gives, and returns where the ink is.
-// Eight transparent pixels at a time, the most of a signature, are written
-// white without looking further.
-func compositeNRGBA(dst, src []byte) inkSpan {
-	var ink inkSpan
+// to exactly the levels Flatten gives. Eight transparent pixels at a time,
+// the most of a signature, are written white without looking further.
+func compositeNRGBA(dst, src []byte) {
 	src = src[:4*len(dst)]
 	x := 0
 	for ; x+8 <= len(dst); x += 8 {
@@ -593,15 +591,12 @@ func compositeNRGBA(dst, src []byte) inkSpan {
 			continue
 		}
 		compositeNRGBAPixels(dst[x:x+8], s[:])
-		ink.add(x, dst[x:x+8])
 	}
 	compositeNRGBAPixels(dst[x:], src[4*x:])
-	ink.add(x, dst[x:])
-	return ink
 }
 
 // compositeNRGBAPixels is compositeNRGBA a pixel at a time. Over white,
-// a·lum + (255−a)·255 is 255·255 − a·(255−lum): flatten's sum, with one
+// a·lum + (255−a)·255 is 255·255 − a·(255−lum): Flatten's sum, with one
 // multiplication fewer, and white for a transparent pixel without a case
 // for it. Strokes are drawn in one colour, so a pixel is often the one
 // before it: then so is its gray.

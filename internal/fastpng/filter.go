@@ -1,4 +1,4 @@
-package ink
+package fastpng
 
 import "encoding/binary"
 

@@ -1,4 +1,4 @@
-package ink
+package fastpng
 
 import "encoding/binary"
 
@@ -11,7 +11,7 @@ const (
 	adlerBlock = 5536
 )
 
-// adler32Update returns the Adler-32 checksum adler extended by p, the same
+// Adler32 returns the Adler-32 checksum adler extended by p, the same
 // as hash/adler32 computes.
 //
 // It is here rather than hash/adler32 because of what a signature's pixel
@@ -19,7 +19,7 @@ const (
 // pixels) and of 0xff after (white). Thirty-two bytes c add 32c to s1 and
 // 32·s1 + 528c to s2 in one step, which makes the checksum of a decoded
 // 600×200 signature some four times cheaper than a byte at a time.
-func adler32Update(adler uint32, p []byte) uint32 {
+func Adler32(adler uint32, p []byte) uint32 {
 	s1, s2 := adler&0xffff, adler>>16
 	for len(p) > 0 {
 		n := min(len(p), adlerBlock)
