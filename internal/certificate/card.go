@@ -1,8 +1,8 @@
 package certificate
 
 import (
-	"cmp"
 	"bytes"
+	"cmp"
 	"compress/zlib"
 	"fmt"
 	"image"
