@@ -27,7 +27,7 @@ type countingHasher struct {
 
 func (a *testApp) countingHasher(slots, queue int) *countingHasher {
 	h := &countingHasher{entered: make(chan struct{}, 100), gate: make(chan struct{})}
-	a.svc.Hasher = registry.NewHasher(slots, queue, 30*time.Second)
+	a.svc.Hasher = registry.NewHasher(slots, queue, 30*time.Second).WithParams(cheapPasswords)
 	a.svc.Hasher.OnHash = func(running int) {
 		h.calls.Add(1)
 		h.mu.Lock()

@@ -81,6 +81,11 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	return newTestAppLogging(t, nil, opts...)
 }
 
+// cheapPasswords are argon2id costs for tests: a sign-in's hash takes a
+// fraction of a millisecond instead of 64 MiB and 50 ms. Stored hashes
+// carry their costs, so nothing else changes (registry's TestPasswordHash).
+var cheapPasswords = registry.PasswordParams{Time: 1, Memory: 64, Threads: 1}
+
 // newTestAppLogging starts the server logging to logTo (nil: errors fail
 // the test).
 func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Options)) *testApp {
@@ -101,6 +106,7 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	}
 	clk := &clock{now: t0}
 	svc := registry.NewService(db, []byte("ikrar-test-link-key-of-32-bytes!"))
+	svc.Hasher.WithParams(cheapPasswords)
 	svc.Now = clk.Now
 	certs, err := certificate.NewRenderer()
 	if err != nil {
