@@ -371,7 +371,7 @@ func TestLiveStreamEndsWithAccess(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newLiveFixture(t, func(o *web.Options) { o.LiveSessionCheck = 20 * time.Millisecond })
+			f := newLiveFixture(t, func(o *web.Options) { o.Live.SessionCheck = 20 * time.Millisecond })
 			u := f.a.mustUser(t, "peninjau@deliserdang.test", registry.RoleViewer, f.officer.OrgID)
 			viewer := f.a.browser(t)
 			viewer.login(u)

@@ -86,6 +86,10 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 // carry their costs, so nothing else changes (registry's TestPasswordHash).
 var cheapPasswords = registry.PasswordParams{Time: 1, Memory: 64, Threads: 1}
 
+// quickLive are live dashboard timings for tests: a signing reaches an
+// open stream in milliseconds, where a server spreads it over a second.
+var quickLive = web.LiveTimings{MinInterval: 20 * time.Millisecond, Spread: 5 * time.Millisecond}
+
 // newTestAppLogging starts the server logging to logTo (nil: errors fail
 // the test).
 func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Options)) *testApp {
@@ -129,7 +133,7 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	cp := &translog.Checkpointer{Store: db, Keys: keys, MinInterval: time.Second, Now: clk.Now, Log: log}
 	opt := web.Options{
 		BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static,
-		DownloadKey: []byte("ikrar-test-download-key-32-bytes"), RateLimit: true,
+		DownloadKey: []byte("ikrar-test-download-key-32-bytes"), RateLimit: true, Live: quickLive,
 	}
 	for _, o := range opts {
 		o(&opt)
