@@ -130,7 +130,9 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := &translog.Checkpointer{Store: db, Keys: keys, MinInterval: time.Second, Now: clk.Now, Log: log}
+	// A checkpoint follows each signing within 20 ms (a server waits up to
+	// a second between two): tests that wait for the whole log wait less.
+	cp := &translog.Checkpointer{Store: db, Keys: keys, MinInterval: 20 * time.Millisecond, Now: clk.Now, Log: log}
 	opt := web.Options{
 		BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static,
 		DownloadKey: []byte("ikrar-test-download-key-32-bytes"), RateLimit: true, Live: quickLive,
