@@ -164,7 +164,7 @@ func (r *trustRegistry) serveHTTP(t *testing.T, opts ...func(*web.Options)) *htt
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	log := slog.New(slog.DiscardHandler)
-	cp := &translog.Checkpointer{Store: r.a.db, Keys: r.a.keys, MinInterval: 20 * time.Millisecond, Now: time.Now, Log: log}
+	cp := &translog.Checkpointer{Store: r.a.db, Keys: r.a.keys, MinInterval: time.Second, Now: time.Now, Log: log}
 	opt := web.Options{BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static, DownloadKey: r.a.secrets.Download}
 	for _, o := range opts {
 		o(&opt)
