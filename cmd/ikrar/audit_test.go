@@ -41,6 +41,11 @@ type trustRegistry struct {
 	closed bool
 }
 
+// cheapPasswords are argon2id costs for tests: the demo admin's hash takes
+// a fraction of a millisecond instead of 64 MiB and 50 ms. serve refuses
+// them; tests that run serve hash at production's costs.
+var cheapPasswords = registry.PasswordParams{Time: 1, Memory: 64, Threads: 1}
+
 func newTrustRegistry(t *testing.T) *trustRegistry {
 	t.Helper()
 	ctx := t.Context()
@@ -50,6 +55,7 @@ func newTrustRegistry(t *testing.T) *trustRegistry {
 		t.Fatal(err)
 	}
 	r.a = a
+	a.svc.Hasher.WithParams(cheapPasswords)
 	t.Cleanup(r.close)
 	if err := createDemo(ctx, a, registry.Actor{User: registry.System, IP: "test"}); err != nil {
 		t.Fatal(err)

@@ -20,7 +20,6 @@ import (
 	"github.com/ikrar-id/ikrar/internal/config"
 	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/publish"
-	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
@@ -46,6 +45,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer a.Close()
+	if err := a.svc.Hasher.Params().Production(); err != nil {
+		// Only code chooses cheaper costs (tests); never serve with them.
+		return fmt.Errorf("password hashing: %w", err)
+	}
 	if w := a.keys.CurrentWindow(); !w.Contains(time.Now()) {
 		return exitError{code: 1, msg: fmt.Sprintf("kunci penanda tangan log di luar masa berlakunya (%s); jalankan ikrar key rotate.\n"+
 			"The log's signing key is outside its validity window (%s) and no longer signs: run `ikrar key rotate --data %s`.", w, w, cfg.DataDir)}
@@ -62,7 +65,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		// a limit below them makes the collector run without pause while
 		// a login flood is hashed, and starves signing of CPU.
 		// GOMEMLIMIT overrides this.
-		debug.SetMemoryLimit(defaultMemoryLimit + int64(a.svc.Hasher.Size())*registry.PasswordHashMemory)
+		debug.SetMemoryLimit(defaultMemoryLimit + int64(a.svc.Hasher.Size())*a.svc.Hasher.Memory())
 	}
 	certs, err := certificate.NewRenderer()
 	if err != nil {

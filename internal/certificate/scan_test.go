@@ -275,17 +275,19 @@ func bilinear(img *image.Gray, x, y float64) float64 {
 	x, y = x-0.5, y-0.5
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
 	fx, fy := x-float64(x0), y-float64(y0)
-	at := func(x, y int) float64 {
-		x = min(max(x, 0), img.Rect.Dx()-1)
-		y = min(max(y, 0), img.Rect.Dy()-1)
-		return float64(img.Pix[y*img.Stride+x])
-	}
-	top := at(x0, y0)*(1-fx) + at(x0+1, y0)*fx
-	bottom := at(x0, y0+1)*(1-fx) + at(x0+1, y0+1)*fx
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	// Clamped to the edge.
+	xa, xb := min(max(x0, 0), w-1), min(max(x0+1, 0), w-1)
+	r0 := img.Pix[min(max(y0, 0), h-1)*img.Stride:]
+	r1 := img.Pix[min(max(y0+1, 0), h-1)*img.Stride:]
+	top := float64(r0[xa])*(1-fx) + float64(r0[xb])*fx
+	bottom := float64(r1[xa])*(1-fx) + float64(r1[xb])*fx
 	return top*(1-fy) + bottom*fy
 }
 
-// gaussian blurs img with a Gaussian of standard deviation sigma pixels.
+// gaussian blurs img with a Gaussian of standard deviation sigma pixels,
+// a row at a time in each direction: the loops follow memory, and each
+// pixel's sum is taken in the kernel's order, as a pixel at a time would.
 func gaussian(img *image.Gray, sigma float64) *image.Gray {
 	r := int(math.Ceil(3 * sigma))
 	k := make([]float64, 2*r+1)
@@ -301,24 +303,35 @@ func gaussian(img *image.Gray, sigma float64) *image.Gray {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	tmp := make([]float64, w*h)
 	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
+		row := img.Pix[y*img.Stride : y*img.Stride+w]
+		dst := tmp[y*w : y*w+w]
+		for x := range dst {
 			v := 0.0
-			for i, kv := range k {
-				xx := min(max(x+i-r, 0), w-1)
-				v += kv * float64(img.Pix[y*img.Stride+xx])
+			if x >= r && x+r < w {
+				for i, px := range row[x-r : x+r+1] {
+					v += k[i] * float64(px)
+				}
+			} else {
+				for i, kv := range k {
+					v += kv * float64(row[min(max(x+i-r, 0), w-1)])
+				}
 			}
-			tmp[y*w+x] = v
+			dst[x] = v
 		}
 	}
 	out := image.NewGray(img.Rect)
+	acc := make([]float64, w)
 	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			v := 0.0
-			for i, kv := range k {
-				yy := min(max(y+i-r, 0), h-1)
-				v += kv * tmp[yy*w+x]
+		clear(acc)
+		for i, kv := range k {
+			yy := min(max(y+i-r, 0), h-1)
+			for x, v := range tmp[yy*w : yy*w+w] {
+				acc[x] += kv * v
 			}
-			out.Pix[y*out.Stride+x] = uint8(min(max(v+0.5, 0), 255))
+		}
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x, v := range acc {
+			dst[x] = uint8(min(max(v+0.5, 0), 255))
 		}
 	}
 	return out

@@ -15,17 +15,35 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// argon2id parameters (RFC 9106's second recommended option, memory-lighter):
-// about 50 ms on this project's 2-core machines.
-const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024
-	argonThreads = 2
-	argonKeyLen  = 32
-)
+// PasswordParams are argon2id's costs. A stored hash carries the ones it
+// was made with (PHC string), so a hash made with other costs still
+// checks.
+type PasswordParams struct {
+	Time    uint32 // passes over the memory
+	Memory  uint32 // KiB
+	Threads uint8  // lanes
+}
 
-// PasswordHashMemory is the memory one argon2id computation holds, in bytes.
-const PasswordHashMemory = argonMemory * 1024
+// DefaultPasswordParams are the production costs, RFC 9106's second
+// recommended option (memory-lighter): about 50 ms on this project's
+// 2-core machines. Nothing but code can choose others (Hasher.WithParams),
+// and serve refuses to start with less (Production).
+func DefaultPasswordParams() PasswordParams {
+	return PasswordParams{Time: 3, Memory: 64 * 1024, Threads: 2}
+}
+
+// Production reports, as an error, costs below DefaultPasswordParams: a
+// hasher made cheap for tests must never serve.
+func (p PasswordParams) Production() error {
+	d := DefaultPasswordParams()
+	if p.Time < d.Time || p.Memory < d.Memory || p.Threads < d.Threads {
+		return fmt.Errorf("argon2id parameters m=%d,t=%d,p=%d are below production's m=%d,t=%d,p=%d",
+			p.Memory, p.Time, p.Threads, d.Memory, d.Time, d.Threads)
+	}
+	return nil
+}
+
+const argonKeyLen = 32
 
 // Hasher computes and checks argon2id password hashes, a bounded number at
 // once and at a bounded pace. One computation holds 64 MiB and a processor
@@ -51,13 +69,31 @@ type Hasher struct {
 	// it before use.
 	OnWait  func(waited time.Duration, refused bool)
 	running atomic.Int64
+	params  PasswordParams
+	// dummy is checked against when an email has no account (dummyHash).
+	dummy string
 }
 
 // NewHasher returns a hasher that runs at most slots computations at once
 // and lets at most queue more wait up to wait for their turn.
 func NewHasher(slots, queue int, wait time.Duration) *Hasher {
-	return &Hasher{slots: make(chan struct{}, max(slots, 1)), maxWait: int64(max(queue, 0)), wait: wait}
+	h := &Hasher{slots: make(chan struct{}, max(slots, 1)), maxWait: int64(max(queue, 0)), wait: wait}
+	return h.WithParams(DefaultPasswordParams())
 }
+
+// WithParams makes the hasher make new hashes with p and returns it.
+// Tests choose cheap costs so; serve refuses them (PasswordParams.Production).
+func (h *Hasher) WithParams(p PasswordParams) *Hasher {
+	h.params = p
+	h.dummy = dummyHash(p)
+	return h
+}
+
+// Params are the costs new hashes are made with.
+func (h *Hasher) Params() PasswordParams { return h.params }
+
+// Memory is the memory one computation holds, in bytes.
+func (h *Hasher) Memory() int64 { return int64(h.params.Memory) * 1024 }
 
 // Paced makes the hasher start at most perSecond computations a second on
 // average (burst at once after a quiet spell) and returns it.
@@ -80,7 +116,7 @@ const (
 
 func defaultHasher() *Hasher {
 	n := runtime.GOMAXPROCS(0)
-	return NewHasher(max(1, n/2/argonThreads), 32*n, hashWait).Paced(hashesPerCPU*float64(n), 4*n)
+	return NewHasher(max(1, n/2/int(DefaultPasswordParams().Threads)), 32*n, hashWait).Paced(hashesPerCPU*float64(n), 4*n)
 }
 
 // Load is how many computations run and how many wait for a slot now.
@@ -172,14 +208,19 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
+	p := h.params
 	var key []byte
 	if err := h.run(ctx, func() {
-		key = argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+		key = argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, argonKeyLen)
 	}); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+	return phcString(p, salt, key), nil
+}
+
+func phcString(p PasswordParams, salt, key []byte) string {
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
 // Check reports whether password matches an argon2id PHC hash; the error
@@ -206,9 +247,10 @@ func (h *Hasher) Check(ctx context.Context, hash, password string) (bool, error)
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// dummyHash is checked against when an email has no account, so that the
-// answer costs what a real check costs and timing does not tell which
-// emails exist. It has the parameters of every real hash; no password
-// matches it but by a 2^-256 chance.
-const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$aWtyYXItZHVtbXktc2FsdA$" +
-	"ZHVtbXkta2V5LW5vLXBhc3N3b3JkLW1hdGNoZXMtaXQ"
+// dummyHash is what is checked against when an email has no account, so
+// that the answer costs what a real check costs and timing does not tell
+// which emails exist. It has the hasher's parameters, those of every new
+// hash; no password matches it but by a 2^-256 chance.
+func dummyHash(p PasswordParams) string {
+	return phcString(p, []byte("ikrar-dummy-salt"), []byte("dummy-key-no-password-matches-it"))
+}

@@ -63,7 +63,7 @@ func TestNormalizeEmail(t *testing.T) {
 // computation is refused at once with EBUSY, and a waiting one is refused
 // when its wait runs out; never do more than the slots run at once.
 func TestHasherBound(t *testing.T) {
-	h := registry.NewHasher(2, 1, 50*time.Millisecond)
+	h := registry.NewHasher(2, 1, 50*time.Millisecond).WithParams(cheapPasswords)
 	if h.Size() != 2 {
 		t.Fatalf("Size %d, want 2", h.Size())
 	}
@@ -156,7 +156,7 @@ func TestHasherPace(t *testing.T) {
 // the computation running and the one waiting, and OnWait hears of each
 // wait, served or refused.
 func TestHasherLoad(t *testing.T) {
-	h := registry.NewHasher(1, 1, 5*time.Second)
+	h := registry.NewHasher(1, 1, 5*time.Second).WithParams(cheapPasswords)
 	type wait struct {
 		d       time.Duration
 		refused bool

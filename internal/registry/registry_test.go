@@ -169,13 +169,20 @@ func TestEventValidate(t *testing.T) {
 	}
 }
 
+// cheapPasswords are argon2id costs for tests: hashes made with them
+// check as any other, for a fraction of a millisecond.
+var cheapPasswords = registry.PasswordParams{Time: 1, Memory: 64, Threads: 1}
+
 func TestPasswordHash(t *testing.T) {
 	h := registry.NewHasher(1, 0, time.Second)
 	hash, err := h.Hash(t.Context(), "kata-sandi-panjang")
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(hash, password string) bool {
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=65536,t=3,p=2$") {
+		t.Fatalf("a hash with the default costs: %s", hash)
+	}
+	check := func(h *registry.Hasher, hash, password string) bool {
 		t.Helper()
 		ok, err := h.Check(t.Context(), hash, password)
 		if err != nil {
@@ -183,10 +190,47 @@ func TestPasswordHash(t *testing.T) {
 		}
 		return ok
 	}
-	if !check(hash, "kata-sandi-panjang") || check(hash, "kata-sandi-panjanG") {
+	if !check(h, hash, "kata-sandi-panjang") || check(h, hash, "kata-sandi-panjanG") {
 		t.Fatal("Check does not tell the right password from a wrong one")
 	}
-	if check("$2a$10$not-argon", "x") {
+	if check(h, "$2a$10$not-argon", "x") {
 		t.Fatal("a foreign hash format was accepted")
+	}
+
+	// A hash carries its costs: one made with other costs checks the same,
+	// both ways, as after a change of parameters.
+	cheap := registry.NewHasher(1, 0, time.Second).WithParams(cheapPasswords)
+	if !check(cheap, hash, "kata-sandi-panjang") || check(cheap, hash, "kata-sandi-panjanG") {
+		t.Fatal("a hasher with other costs does not check a default hash")
+	}
+	cheapHash, err := cheap.Hash(t.Context(), "kata-sandi-panjang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cheapHash, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("a hash with cheap costs: %s", cheapHash)
+	}
+	if !check(h, cheapHash, "kata-sandi-panjang") || check(h, cheapHash, "kata-sandi-panjanG") {
+		t.Fatal("the default hasher does not check a hash made with other costs")
+	}
+}
+
+// TestPasswordParamsProduction: serve refuses costs below the defaults, so
+// a hasher made cheap for tests never serves.
+func TestPasswordParamsProduction(t *testing.T) {
+	d := registry.DefaultPasswordParams()
+	if err := d.Production(); err != nil {
+		t.Errorf("the defaults are refused: %v", err)
+	}
+	if err := (registry.PasswordParams{Time: 4, Memory: 128 * 1024, Threads: 4}).Production(); err != nil {
+		t.Errorf("costlier parameters are refused: %v", err)
+	}
+	for _, p := range []registry.PasswordParams{cheapPasswords,
+		{Time: d.Time - 1, Memory: d.Memory, Threads: d.Threads},
+		{Time: d.Time, Memory: d.Memory / 2, Threads: d.Threads},
+		{Time: d.Time, Memory: d.Memory, Threads: d.Threads - 1}} {
+		if p.Production() == nil {
+			t.Errorf("%+v passes as production's", p)
+		}
 	}
 }

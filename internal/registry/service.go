@@ -712,7 +712,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, ip string) 
 	}
 	u, err := s.Store.UserByEmail(ctx, NormalizeEmail(email))
 	if IsCode(err, ENOTFOUND) {
-		if _, err := s.Hasher.Check(ctx, dummyHash, password); err != nil {
+		if _, err := s.Hasher.Check(ctx, s.Hasher.dummy, password); err != nil {
 			return User{}, err
 		}
 		return User{}, bad

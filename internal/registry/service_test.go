@@ -30,6 +30,7 @@ func mustWorld(t *testing.T) world {
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2024, 10, 23, 2, 0, 0, 0, time.UTC)
 	svc := registry.NewService(db, []byte("link-key-for-tests-0123456789abc"))
+	svc.Hasher.WithParams(cheapPasswords)
 	svc.Now = func() time.Time { return now }
 	p := registry.DefaultPledge()
 	if err := db.CreatePledge(ctx, &p); err != nil {

@@ -27,7 +27,7 @@ type countingHasher struct {
 
 func (a *testApp) countingHasher(slots, queue int) *countingHasher {
 	h := &countingHasher{entered: make(chan struct{}, 100), gate: make(chan struct{})}
-	a.svc.Hasher = registry.NewHasher(slots, queue, 30*time.Second)
+	a.svc.Hasher = registry.NewHasher(slots, queue, 30*time.Second).WithParams(cheapPasswords)
 	a.svc.Hasher.OnHash = func(running int) {
 		h.calls.Add(1)
 		h.mu.Lock()
@@ -371,7 +371,7 @@ func TestLiveStreamEndsWithAccess(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newLiveFixture(t, func(o *web.Options) { o.LiveSessionCheck = 20 * time.Millisecond })
+			f := newLiveFixture(t, func(o *web.Options) { o.Live.SessionCheck = 20 * time.Millisecond })
 			u := f.a.mustUser(t, "peninjau@deliserdang.test", registry.RoleViewer, f.officer.OrgID)
 			viewer := f.a.browser(t)
 			viewer.login(u)

@@ -82,6 +82,15 @@ func newTestApp(t *testing.T, opts ...func(*web.Options)) *testApp {
 	return newTestAppLogging(t, nil, opts...)
 }
 
+// cheapPasswords are argon2id costs for tests: a sign-in's hash takes a
+// fraction of a millisecond instead of 64 MiB and 50 ms. Stored hashes
+// carry their costs, so nothing else changes (registry's TestPasswordHash).
+var cheapPasswords = registry.PasswordParams{Time: 1, Memory: 64, Threads: 1}
+
+// quickLive are live dashboard timings for tests: a signing reaches an
+// open stream in milliseconds, where a server spreads it over a second.
+var quickLive = web.LiveTimings{MinInterval: 20 * time.Millisecond, Spread: 5 * time.Millisecond}
+
 // newTestAppLogging starts the server logging to logTo (nil: errors fail
 // the test).
 func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Options)) *testApp {
@@ -102,6 +111,7 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	}
 	clk := &clock{now: t0}
 	svc := registry.NewService(db, []byte("ikrar-test-link-key-of-32-bytes!"))
+	svc.Hasher.WithParams(cheapPasswords)
 	svc.Now = clk.Now
 	certs, err := certificate.NewRenderer()
 	if err != nil {
@@ -121,10 +131,12 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := &translog.Checkpointer{Store: db, Keys: keys, MinInterval: time.Second, Now: clk.Now, Log: log}
+	// A checkpoint follows each signing within 20 ms (a server waits up to
+	// a second between two): tests that wait for the whole log wait less.
+	cp := &translog.Checkpointer{Store: db, Keys: keys, MinInterval: 20 * time.Millisecond, Now: clk.Now, Log: log}
 	opt := web.Options{
 		BaseURL: base, Templates: ikrar.Templates, Static: ikrar.Static,
-		DownloadKey: []byte("ikrar-test-download-key-32-bytes"), RateLimit: true,
+		DownloadKey: []byte("ikrar-test-download-key-32-bytes"), RateLimit: true, Live: quickLive,
 	}
 	for _, o := range opts {
 		o(&opt)

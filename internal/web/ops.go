@@ -15,7 +15,7 @@ var opsPages = []string{"dashboard", "projector"}
 // opsRoutes serves the live dashboard, the projector and the streams they
 // follow.
 func (s *Server) opsRoutes(pages, admin *echo.Group) {
-	hub := newLiveHub(s.svc, s.log)
+	hub := newLiveHub(s.svc, s.log, s.opt.Live)
 	admin.GET("/events/:id/dashboard", s.dashboard)
 	admin.GET("/events/:id/projector", s.projector)
 	admin.GET("/events/:id/live/events", s.liveStream(hub, false))

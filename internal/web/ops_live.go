@@ -19,32 +19,50 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-const (
-	// liveMinInterval spaces the computations of one event's progress for
+// LiveTimings are the live dashboard's timings; a zero field takes its
+// default (DefaultLiveTimings). Tests shorten them so that nothing waits
+// on a real second.
+type LiveTimings struct {
+	// MinInterval spaces the computations of one event's progress for
 	// one scope: during a burst, a second's signings make one update.
-	liveMinInterval = time.Second
-	// liveRefresh re-reads what no commit signals (a roster import, the
-	// curve's window moving on) and liveHeartbeat keeps proxies from
-	// closing a quiet stream.
-	liveRefresh   = 15 * time.Second
-	liveHeartbeat = 15 * time.Second
-	// liveLifetime ends a stream so the browser reconnects: a fresh
-	// request, whatever the session checks below miss.
-	liveLifetime = 10 * time.Minute
-	// liveSessionCheck is how often a stream checks its session by
-	// default (see Options.LiveSessionCheck): one indexed read per open
-	// dashboard every few seconds.
-	liveSessionCheck = 5 * time.Second
-	// liveSpread staggers the streams of one board: each sends its
-	// updates at its own fixed offset within this window after they are
-	// computed, so 500 open dashboards write evenly over the second rather
-	// than in the same few milliseconds, ahead of the signers waiting for
-	// the CPU. Measured with ikrar-bench's dashboards phase at 2,500
-	// signings/s: signing p99 18 → 32 ms with 500 dashboards and a 250 ms
-	// window; no difference beyond the noise with a full second. A
-	// dashboard's numbers are at most about two seconds old.
-	liveSpread = time.Second
-)
+	MinInterval time.Duration
+	// Refresh re-reads what no commit signals (a roster import, the
+	// curve's window moving on) and Heartbeat keeps proxies from closing
+	// a quiet stream.
+	Refresh   time.Duration
+	Heartbeat time.Duration
+	// Lifetime ends a stream so the browser reconnects: a fresh request,
+	// whatever the session checks below miss.
+	Lifetime time.Duration
+	// SessionCheck is how often a stream checks that its session still
+	// lives and still sees the event: one indexed read per open dashboard
+	// every few seconds; logging out, a deactivation or a password change
+	// ends the stream within that.
+	SessionCheck time.Duration
+	// Spread staggers the streams of one board: each sends its updates at
+	// its own fixed offset within this window after they are computed, so
+	// 500 open dashboards write evenly over the second rather than in the
+	// same few milliseconds, ahead of the signers waiting for the CPU.
+	// Measured with ikrar-bench's dashboards phase at 2,500 signings/s:
+	// signing p99 18 → 32 ms with 500 dashboards and a 250 ms window; no
+	// difference beyond the noise with a full second. A dashboard's
+	// numbers are at most about two seconds old.
+	Spread time.Duration
+}
+
+// DefaultLiveTimings are the timings a server runs with.
+func DefaultLiveTimings() LiveTimings {
+	return LiveTimings{MinInterval: time.Second, Refresh: 15 * time.Second, Heartbeat: 15 * time.Second,
+		Lifetime: 10 * time.Minute, SessionCheck: 5 * time.Second, Spread: time.Second}
+}
+
+// orDefaults fills t's zero fields from DefaultLiveTimings.
+func (t LiveTimings) orDefaults() LiveTimings {
+	d := DefaultLiveTimings()
+	return LiveTimings{MinInterval: cmp.Or(t.MinInterval, d.MinInterval), Refresh: cmp.Or(t.Refresh, d.Refresh),
+		Heartbeat: cmp.Or(t.Heartbeat, d.Heartbeat), Lifetime: cmp.Or(t.Lifetime, d.Lifetime),
+		SessionCheck: cmp.Or(t.SessionCheck, d.SessionCheck), Spread: cmp.Or(t.Spread, d.Spread)}
+}
 
 // The signing curve is drawn as bars in an SVG of viewBox 0 0 600 140
 // (templates/dashboard.html), one every curveStep: they stand on
@@ -132,7 +150,7 @@ func clock(l i18n.Lang, t time.Time) string {
 
 // liveStream sends an event's progress as server-sent events: "stats"
 // with liveStats as JSON (liveTotals only when public, for the projector)
-// whenever it changes, and a comment every liveHeartbeat.
+// whenever it changes, and a comment every Heartbeat.
 func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 	return func(c *echo.Context) error {
 		id, err := idParam(c)
@@ -164,13 +182,13 @@ func (s *Server) liveStream(hub *liveHub, public bool) echo.HandlerFunc {
 		}
 		sub := hub.subscribe(e, org.Location(), u.Scope(), s.lang(c), public)
 		defer hub.unsubscribe(sub)
-		heartbeat := time.NewTicker(liveHeartbeat)
+		heartbeat := time.NewTicker(hub.timing.Heartbeat)
 		defer heartbeat.Stop()
-		offset := rand.N(liveSpread)
+		offset := rand.N(hub.timing.Spread)
 		first := true
-		lifetime := time.NewTimer(liveLifetime)
+		lifetime := time.NewTimer(hub.timing.Lifetime)
 		defer lifetime.Stop()
-		check := time.NewTicker(cmp.Or(s.opt.LiveSessionCheck, liveSessionCheck))
+		check := time.NewTicker(hub.timing.SessionCheck)
 		defer check.Stop()
 		for {
 			var err error
@@ -243,8 +261,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // it out to every stream watching it, so the cost of open dashboards does
 // not grow with their number.
 type liveHub struct {
-	svc *registry.Service
-	log *slog.Logger
+	svc    *registry.Service
+	log    *slog.Logger
+	timing LiveTimings
 
 	mu     sync.Mutex
 	boards map[boardKey]*liveBoard
@@ -281,8 +300,8 @@ type liveSub struct {
 	last   []byte      // the payload last handed over; guarded by board.mu
 }
 
-func newLiveHub(svc *registry.Service, log *slog.Logger) *liveHub {
-	return &liveHub{svc: svc, log: log, boards: map[boardKey]*liveBoard{}, closing: make(chan struct{})}
+func newLiveHub(svc *registry.Service, log *slog.Logger, timing LiveTimings) *liveHub {
+	return &liveHub{svc: svc, log: log, timing: timing.orDefaults(), boards: map[boardKey]*liveBoard{}, closing: make(chan struct{})}
 }
 
 // closeOnShutdown ends every stream when the server shuts down: an open
@@ -339,15 +358,15 @@ func (h *liveHub) unsubscribe(sub *liveSub) {
 }
 
 // run computes b's progress, then again after each change the store
-// signals (or liveRefresh without one), never more often than once per
-// liveMinInterval.
+// signals (or Refresh without one), never more often than once per
+// MinInterval.
 func (h *liveHub) run(b *liveBoard) {
 	defer close(b.done)
 	for {
 		changed := h.svc.Store.ProgressChanged(b.key.event)
 		start := time.Now()
 		h.refresh(b)
-		refresh := time.NewTimer(liveRefresh)
+		refresh := time.NewTimer(h.timing.Refresh)
 		select {
 		case <-changed:
 		case <-refresh.C:
@@ -356,7 +375,7 @@ func (h *liveHub) run(b *liveBoard) {
 			return
 		}
 		refresh.Stop()
-		pause := time.NewTimer(liveMinInterval - time.Since(start))
+		pause := time.NewTimer(h.timing.MinInterval - time.Since(start))
 		select {
 		case <-pause.C:
 		case <-b.stop:

@@ -46,10 +46,8 @@ type Options struct {
 	// AccessLog logs every request at info level, without personal data
 	// (accessLog); off, only failures are logged.
 	AccessLog bool
-	// LiveSessionCheck is how often a live dashboard stream checks that its
-	// session still lives and still sees the event (default 5 s): logging
-	// out, a deactivation or a password change ends it within that.
-	LiveSessionCheck time.Duration
+	// Live are the live dashboard's timings (zero: DefaultLiveTimings).
+	Live LiveTimings
 	// DataDir is the directory holding the database: /readyz checks the
 	// free space of its file system.
 	DataDir string
