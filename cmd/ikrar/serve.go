@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"sync"
 	"time"
 
 	"github.com/ikrar-id/ikrar"
@@ -137,16 +138,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	cpDone := make(chan struct{})
 	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
 	defer func() { stopCheckpoints(); <-cpDone }()
+	// Every background job stops with the server, before the store closes:
+	// none may write into the data directory once serve has returned.
+	var bg sync.WaitGroup
+	defer func() { stopCheckpoints(); bg.Wait() }()
 	if tl.Cosigned != nil {
-		go tl.Cosigned.Run(cpCtx)
+		bg.Go(func() { tl.Cosigned.Run(cpCtx) })
 	}
-	go runSchedule(cpCtx, a, log)
+	bg.Go(func() { runSchedule(cpCtx, a, log) })
 	// Events past their retention date lose their records' personal data,
 	// checked at start and once a day.
-	go srv.RunRetention(cpCtx)
+	bg.Go(func() { srv.RunRetention(cpCtx) })
 	// A long outside reader (a backup tool, sqlite3 left open) grows the
 	// WAL; once it ends, the WAL's disk comes back without a restart.
-	go a.db.MaintainWAL(cpCtx, sqlite.WALCheckInterval, sqlite.WALTruncateAbove, log)
+	bg.Go(func() { a.db.MaintainWAL(cpCtx, sqlite.WALCheckInterval, sqlite.WALTruncateAbove, log) })
 	if pub != nil {
 		pubDone := make(chan struct{})
 		go func() { pub.Run(cpCtx); close(pubDone) }()
@@ -156,8 +161,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			pub.Notify(cpCtx, last)
 		}
 	}
-	go storeIssuedPDFs(cpCtx, srv, log)
-	go logStoredPDFs(cpCtx, a, log)
+	bg.Go(func() { storeIssuedPDFs(cpCtx, srv, log) })
+	bg.Go(func() { logStoredPDFs(cpCtx, a, log) })
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
