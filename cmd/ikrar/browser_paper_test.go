@@ -71,8 +71,12 @@ func TestBrowserPaperSignature(t *testing.T) {
 	step("find her by NIP and record the paper signature",
 		chromedp.SendKeys(chromedp.ID("q"), emp.NIP),
 		chromedp.Click(chromedp.CSS(`main form[method=get] button[type=submit]`)),
+		// The page before the search offers her too: wait for the
+		// search's own page, or the click lands on the page going away.
+		chromedp.WaitVisible(chromedp.CSS(`#q[value="`+emp.NIP+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=nip][value="`+emp.NIP+`"]`)),
 		chromedp.Click(chromedp.CSS(`input[name=nip][value="`+emp.NIP+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=nip][value="`+emp.NIP+`"]:checked`)),
 		chromedp.SetUploadFiles(chromedp.ID("scan"), []string{file}),
 		chromedp.SendKeys(chromedp.ID("witness_name"), "Ir. Made Sudarsana (Bawaslu)"),
 		chromedp.Click(chromedp.CSS(`#paper-form button[type=submit]`)),
