@@ -432,7 +432,7 @@ func (s *Server) adminCertificate(c *echo.Context) error {
 	if _, _, err := s.svc.AuthorizeRecord(ctx, s.actor(c).User, registry.ActView, sig); err != nil {
 		return err
 	}
-	r, err := s.loadRecord(ctx, sig)
+	r, err := s.issuer.Record(ctx, sig)
 	if err != nil {
 		return err
 	}

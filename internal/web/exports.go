@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/issuance"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
 )
@@ -173,7 +174,7 @@ func sendPDF(c *echo.Context, name string, write func(io.Writer) error) error {
 func exportName(what string, e registry.Event, unit, ext string) string {
 	name := fmt.Sprintf("%s-E%d", what, e.ID)
 	if unit != "" {
-		name += "-" + strings.ToLower(fileSafe(unit, 40))
+		name += "-" + strings.ToLower(issuance.FileSafe(unit, 40))
 	}
 	return name + "." + ext
 }

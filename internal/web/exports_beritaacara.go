@@ -71,7 +71,7 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 		return err
 	}
 	ba.EventHeader = report.EventHeader{Event: e, Org: org}
-	if ba.Kop, err = s.kop(c.Request().Context(), org); err != nil {
+	if ba.Kop, err = s.issuer.Kop(c.Request().Context(), org); err != nil {
 		return err
 	}
 	if _, ok := c.QueryParams()["nip"]; !ok {

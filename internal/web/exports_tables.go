@@ -114,7 +114,7 @@ func (s *Server) recap(c *echo.Context, format string) (report.Recap, error) {
 	r := report.Recap{EventHeader: report.EventHeader{Event: e, Org: org}, Units: report.Units(parts), Scope: scope,
 		Generated: s.now()}
 	if format == "pdf" {
-		if r.Kop, err = s.kop(c.Request().Context(), org); err != nil {
+		if r.Kop, err = s.issuer.Kop(c.Request().Context(), org); err != nil {
 			return report.Recap{}, err
 		}
 	}

@@ -63,11 +63,7 @@ func (s *Server) adminEventRetention(c *echo.Context) error {
 // it once a day (RunRetention), an administrator from the personal data
 // page.
 func (s *Server) EraseExpired(ctx context.Context, a registry.Actor) (registry.RetentionRun, error) {
-	run, err := s.svc.EraseExpired(ctx, a)
-	for _, code := range run.Records {
-		s.pdfs.drop(code)
-	}
-	return run, err
+	return s.issuer.EraseExpired(ctx, a)
 }
 
 // RunRetention runs EraseExpired now and then once a day until ctx is done.

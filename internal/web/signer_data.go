@@ -138,7 +138,7 @@ func (s *Server) signerDataFor(ctx context.Context, r record) (signerData, error
 		sigs = []registry.Signature{full}
 	}
 	for _, sig := range sigs {
-		rec, err := s.loadRecord(ctx, sig)
+		rec, err := s.issuer.Record(ctx, sig)
 		if err != nil {
 			return d, err
 		}
