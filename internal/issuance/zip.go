@@ -27,13 +27,13 @@ type zipJob struct {
 // storeBatch is how many first issues a ZIP stores per transaction.
 const storeBatch = 64
 
-// ZIP renders the records q selects (revoked and erased ones left out)
+// ZIP renders the records q selects inside u's scope (revoked and erased ones left out)
 // and writes them to zw in order, each PDF as soon as it is ready, so
 // memory stays flat however large the event; base is the event's record. Reading the records, rendering and writing overlap: a producer
 // reads, workers render — half the cores, so that an export leaves the
 // rest to signing — and this goroutine writes. At most a few jobs are in
 // flight, which bounds memory.
-func (is *Issuer) ZIP(ctx context.Context, zw *zip.Writer, q registry.SignatureQuery, base Record) error {
+func (is *Issuer) ZIP(ctx context.Context, u registry.User, zw *zip.Writer, q registry.SignatureQuery, base Record) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0)/2)
@@ -46,7 +46,7 @@ func (is *Issuer) ZIP(ctx context.Context, zw *zip.Writer, q registry.SignatureQ
 		defer wg.Done()
 		defer close(work)
 		defer close(order)
-		readErr = is.store.EachSignature(ctx, q, func(sig registry.Signature) error {
+		readErr = is.cfg.Service.EachSignature(ctx, u, q, func(sig registry.Signature) error {
 			if sig.Revoked() || sig.Erased() {
 				return nil
 			}

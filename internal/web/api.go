@@ -172,7 +172,7 @@ func (s *Server) apiEvent(c *echo.Context) error {
 	}
 	// An officer of a regency that joins its province's event counts only
 	// their own participants.
-	st, err := s.store.ScopedEventStats(c.Request().Context(), e, s.actor(c).User.Scope())
+	st, err := s.svc.EventStatsFor(c.Request().Context(), s.actor(c).User, e)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (s *Server) apiSign(c *echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, err := s.store.Event(ctx, id)
+	e, err := s.svc.PublicEvent(ctx, id)
 	if registry.IsCode(err, registry.ENOTFOUND) {
 		return registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan.")
 	}

@@ -77,7 +77,7 @@ func (s *Server) scopedEvent(c *echo.Context, kind registry.ExportKind, detail s
 	if err != nil {
 		return e, org, nil, err
 	}
-	parts, err := s.store.Participants(c.Request().Context(), e, s.actor(c).User.Scope())
+	parts, err := s.svc.Participants(c.Request().Context(), s.actor(c).User, e)
 	return e, org, parts, err
 }
 
@@ -136,8 +136,8 @@ func (f participantFilter) String() string {
 
 // personalLinks returns the personal link of each participant, reading the
 // event's reissued generations once.
-func (s *Server) personalLinks(ctx context.Context, e registry.Event, parts []registry.Participant) (map[int64]string, error) {
-	gens, err := s.store.LinkGenerations(ctx, e.ID)
+func (s *Server) personalLinks(ctx context.Context, u registry.User, e registry.Event, org registry.Organization, parts []registry.Participant) (map[int64]string, error) {
+	gens, err := s.svc.LinkGenerations(ctx, u, e, org)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (s *Server) scopeLabel(ctx context.Context, u registry.User, eventOrg regis
 	if u.Can(registry.ActView, eventOrg.Path) || u.OrgID == 0 {
 		return "", nil
 	}
-	o, err := s.store.Organization(ctx, u.OrgID)
+	o, err := s.svc.OwnOrganization(ctx, u)
 	if err != nil {
 		return "", err
 	}

@@ -147,7 +147,7 @@ func (s *Server) signaturesTable(format tableFormat) echo.HandlerFunc {
 		}
 		loc, zone := org.Location(), registry.ZoneAbbrev(org.TimeZone)
 		n := 0
-		err = s.store.EachSignature(ctx, registry.SignatureQuery{EventID: e.ID, Scope: a.User.Scope(), Unit: unit}, func(sig registry.Signature) error {
+		err = s.svc.EachSignature(ctx, a.User, registry.SignatureQuery{EventID: e.ID, Unit: unit}, func(sig registry.Signature) error {
 			n++
 			at := sig.SignedAt.In(loc)
 			status := "Sah"

@@ -20,15 +20,15 @@ func (s *Server) certificatesZIP(c *echo.Context) error {
 		return err
 	}
 	ctx, a := c.Request().Context(), s.actor(c)
-	pledge, err := s.store.Pledge(ctx, e.PledgeID)
+	pledge, err := s.svc.PublicPledge(ctx, e.PledgeID)
 	if err != nil {
 		return err
 	}
 	attachment(c, exportName("sertifikat", e, unit, "zip"), "application/zip")
 	c.Response().WriteHeader(http.StatusOK)
 	zw := zip.NewWriter(c.Response())
-	q := registry.SignatureQuery{EventID: e.ID, Scope: a.User.Scope(), Unit: unit}
-	err = s.issuer.ZIP(ctx, zw, q, record{Event: e, Org: org, Pledge: pledge})
+	q := registry.SignatureQuery{EventID: e.ID, Unit: unit}
+	err = s.issuer.ZIP(ctx, a.User, zw, q, record{Event: e, Org: org, Pledge: pledge})
 	if err == nil {
 		err = zw.Close()
 	}

@@ -37,11 +37,11 @@ func (s *Server) adminEventRetention(c *echo.Context) error {
 	}
 	var until time.Time
 	if v := strings.TrimSpace(c.FormValue("until")); v != "" {
-		e, err := s.store.Event(ctx, id)
+		e, err := s.svc.PublicEvent(ctx, id)
 		if err != nil {
 			return err
 		}
-		org, err := s.store.Organization(ctx, e.OrgID)
+		org, err := s.svc.PublicOrganization(ctx, e.OrgID)
 		if err != nil {
 			return err
 		}
@@ -102,11 +102,11 @@ func (s *Server) adminPersonalData(c *echo.Context) error {
 		}
 		d["Ran"], d["Run"] = true, run
 	}
-	due, err := s.store.ExpiredRetentions(ctx, s.now())
+	due, err := s.svc.ExpiredRetentions(ctx, a.User)
 	if err != nil {
 		return err
 	}
-	report, err := s.store.PersonalDataReport(ctx)
+	report, err := s.svc.PersonalDataReport(ctx, a.User)
 	if err != nil {
 		return err
 	}

@@ -77,12 +77,10 @@ type Pinger interface {
 
 // Server holds the dependencies of every handler; there are no globals.
 type Server struct {
-	opt   Options
-	svc   *registry.Service
-	store registry.Store
-	db    Pinger
-	certs *certificate.Renderer
-	tl    Transparency
+	opt Options
+	svc *registry.Service
+	db  Pinger
+	tl  Transparency
 	// verifiedCP is the last checkpoint whose signature was checked.
 	verifiedCP atomic.Pointer[translog.SignedCheckpoint]
 	issuer     *issuance.Issuer
@@ -134,7 +132,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		keys := tl.Keys
 		svc.ClaimSigner = func(sig registry.Signature) (string, error) { return keys.SignRecordClaim(host, sig) }
 	}
-	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
+	s := &Server{opt: opt, svc: svc, db: db, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), imports: newImportJobs(svc.Now),
 		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit),
 		cards: issuance.NewCache(cardCacheBytes), cardPace: newCardPace(opt.RateLimit)}
