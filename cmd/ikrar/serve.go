@@ -276,7 +276,7 @@ func publisher(file string, a *app, log *slog.Logger) (*publish.Publisher, error
 // dropPDFCache removes the certificate cache an earlier version kept in
 // data/pdf-cache/: its copies hold names and NIPs that no erasure would
 // reach any more, and every issued certificate is in the database now
-// (or is stored from the fingerprint it had, see web.StoreIssuedPDFs).
+// (or is stored from the fingerprint it had, see issuance.Issuer.StoreIssued).
 func dropPDFCache(cfg config.Config, log *slog.Logger) error {
 	if cfg.PDFCacheMBObsolete {
 		log.Warn("--pdf-cache-mb (IKRAR_PDF_CACHE_MB) is obsolete and ignored: issued certificates are stored in the database")

@@ -25,7 +25,7 @@ import (
 )
 
 // qrText is what the registry puts in a certificate's QR code, as
-// internal/web's qrText makes it: a v2 claim for the base URL's host.
+// internal/issuance's QRText makes it: a v2 claim for the base URL's host.
 func (r *trustRegistry) qrText(t *testing.T, sig registry.Signature, baseURL string) string {
 	t.Helper()
 	host, err := translog.ClaimHost(baseURL)
@@ -55,8 +55,8 @@ func (r *trustRegistry) qrTextV1(t *testing.T, sig registry.Signature, baseURL s
 	return translog.FormatQR(baseURL, claim, token)
 }
 
-// renderPDF renders and signs a record's certificate as internal/web's
-// renderSignedPDF does, so it is byte for byte the PDF the registry
+// renderPDF renders and signs a record's certificate as internal/issuance's
+// RenderSigned does, so it is byte for byte the PDF the registry
 // issues.
 func (r *trustRegistry) renderPDF(t *testing.T, sig registry.Signature, baseURL string) []byte {
 	t.Helper()

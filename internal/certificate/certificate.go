@@ -37,7 +37,7 @@ type Certificate struct {
 	// Layout is the look the certificate is issued with. An issued
 	// certificate is stored and never rendered again; one issued before
 	// its bytes were kept is rendered once by the upgrade
-	// (web.StoreIssuedPDFs), and stored only if it comes out byte for
+	// (issuance.Issuer.StoreIssued), and stored only if it comes out byte for
 	// byte as it was, which needs the QR encoder it was issued with.
 	Layout Layout
 	Kop    Kop // the letterhead of LayoutOfficial

@@ -32,11 +32,11 @@ func idParam(c *echo.Context) (int64, error) {
 func (s *Server) adminHome(c *echo.Context) error {
 	ctx := c.Request().Context()
 	a := s.actor(c)
-	orgs, err := s.store.Organizations(ctx, a.User.Scope())
+	orgs, err := s.svc.Organizations(ctx, a.User)
 	if err != nil {
 		return err
 	}
-	events, err := s.store.Events(ctx, a.User.Scope())
+	events, err := s.svc.Events(ctx, a.User)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *Server) adminHome(c *echo.Context) error {
 }
 
 func (s *Server) orgNew(c *echo.Context) error {
-	orgs, err := s.store.Organizations(c.Request().Context(), s.actor(c).User.Scope())
+	orgs, err := s.svc.Organizations(c.Request().Context(), s.actor(c).User)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Server) orgCreate(c *echo.Context) error {
 		if code := registry.ErrorCode(err); code == registry.EINTERNAL {
 			return err
 		}
-		orgs, lerr := s.store.Organizations(ctx, s.actor(c).User.Scope())
+		orgs, lerr := s.svc.Organizations(ctx, s.actor(c).User)
 		if lerr != nil {
 			return lerr
 		}
@@ -98,12 +98,12 @@ func (s *Server) orgPage(c *echo.Context, status int, extra map[string]any) erro
 	}
 	const perPage = 50
 	q := strings.TrimSpace(c.QueryParam("q"))
-	emps, total, err := s.store.Employees(ctx, registry.EmployeeFilter{Scope: org.Path, Search: q, Limit: perPage, Offset: (page - 1) * perPage})
+	emps, total, err := s.svc.Employees(ctx, a.User, org, registry.EmployeeFilter{Search: q, Limit: perPage, Offset: (page - 1) * perPage})
 	if err != nil {
 		return err
 	}
 	erased, _ := strconv.Atoi(c.QueryParam("erased"))
-	privacy, err := s.store.PrivacySettings(ctx, org.ID)
+	privacy, err := s.svc.PrivacySettings(ctx, a.User, org)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *Server) orgPage(c *echo.Context, status int, extra map[string]any) erro
 		"Erased":   c.QueryParams().Has("erased"), "ErasedCerts": erased,
 		"Privacy": privacy, "CanPrivacy": a.User.Can(registry.ActManageOrgs, org.Path), "PrivacySaved": c.QueryParams().Has("privacy")}
 	if a.User.Can(registry.ActManageOrgs, org.Path) {
-		logo, owner, err := s.store.OrgLogo(ctx, org.Path)
+		logo, owner, err := s.svc.OrgLogo(ctx, a.User, org)
 		if err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Server) awaitImport(c *echo.Context, j *importJob) error {
 
 func (s *Server) eventFormData(c *echo.Context, form map[string]any) (map[string]any, error) {
 	ctx := c.Request().Context()
-	orgs, err := s.store.Organizations(ctx, s.actor(c).User.Scope())
+	orgs, err := s.svc.Organizations(ctx, s.actor(c).User)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func (s *Server) eventShow(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := s.store.Participants(ctx, e, a.User.Scope())
+	parts, err := s.svc.Participants(ctx, a.User, e)
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func (s *Server) eventShow(c *echo.Context) error {
 	matched := len(shown)
 	lo, hi := pageSlice(page, perPage, matched)
 	shown = shown[lo:hi]
-	pledge, err := s.store.Pledge(ctx, e.PledgeID)
+	pledge, err := s.svc.PublicPledge(ctx, e.PledgeID)
 	if err != nil {
 		return err
 	}
@@ -329,7 +329,7 @@ func (s *Server) eventShow(c *echo.Context) error {
 	if canLinks {
 		for _, p := range shown {
 			if p.Signature == nil {
-				gen, err := s.store.LinkGeneration(ctx, e.ID, p.Employee.ID)
+				gen, err := s.svc.LinkGeneration(ctx, a.User, e, org, p.Employee.ID)
 				if err != nil {
 					return err
 				}
@@ -342,15 +342,15 @@ func (s *Server) eventShow(c *echo.Context) error {
 			return err
 		}
 	}
-	witnesses, err := s.store.Witnesses(ctx, e.ID)
+	witnesses, err := s.svc.Witnesses(ctx, a.User, e, org)
 	if err != nil {
 		return err
 	}
-	docs, err := s.store.EventDocuments(ctx, e.ID)
+	docs, err := s.svc.EventDocuments(ctx, a.User, e, org)
 	if err != nil {
 		return err
 	}
-	retention, err := s.store.EventRetention(ctx, e.ID)
+	retention, err := s.svc.EventRetention(ctx, a.User, e, org)
 	if err != nil {
 		return err
 	}
@@ -432,7 +432,7 @@ func (s *Server) adminCertificate(c *echo.Context) error {
 	if _, _, err := s.svc.AuthorizeRecord(ctx, s.actor(c).User, registry.ActView, sig); err != nil {
 		return err
 	}
-	r, err := s.loadRecord(ctx, sig)
+	r, err := s.issuer.Record(ctx, sig)
 	if err != nil {
 		return err
 	}
@@ -440,7 +440,7 @@ func (s *Server) adminCertificate(c *echo.Context) error {
 		"PDFURL": s.pdfPath(sig.Code), "CanRevoke": s.mayOnRecord(ctx, s.actor(c).User, registry.ActRevoke, sig)}
 	if sig.Revoked() && sig.EmployeeID != 0 {
 		// The person may have signed again since: point to that record.
-		now, err := s.store.SignatureFor(ctx, sig.EventID, sig.EmployeeID)
+		now, err := s.svc.StandingRecord(ctx, s.actor(c).User, sig)
 		if err != nil && !registry.IsCode(err, registry.ENOTFOUND) {
 			return err
 		}

@@ -172,7 +172,7 @@ func (s *Server) apiEvent(c *echo.Context) error {
 	}
 	// An officer of a regency that joins its province's event counts only
 	// their own participants.
-	st, err := s.store.ScopedEventStats(c.Request().Context(), e, s.actor(c).User.Scope())
+	st, err := s.svc.EventStatsFor(c.Request().Context(), s.actor(c).User, e)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (s *Server) apiSign(c *echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, err := s.store.Event(ctx, id)
+	e, err := s.svc.PublicEvent(ctx, id)
 	if registry.IsCode(err, registry.ENOTFOUND) {
 		return registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan.")
 	}
@@ -345,7 +345,7 @@ func (s *Server) apiCertificate(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.loadRecord(c.Request().Context(), sig)
+	r, err := s.issuer.Record(c.Request().Context(), sig)
 	if err != nil {
 		return err
 	}
@@ -373,7 +373,7 @@ func (s *Server) apiErase(c *echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	sig, err := s.erase(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason, in.Person)
+	sig, err := s.issuer.Erase(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason, in.Person)
 	if err != nil {
 		return err
 	}
@@ -398,7 +398,7 @@ func (s *Server) apiRecordAction(c *echo.Context, act func(context.Context, regi
 
 // recordJSON answers with a record's public view.
 func (s *Server) recordJSON(c *echo.Context, sig registry.Signature) error {
-	r, err := s.loadRecord(c.Request().Context(), sig)
+	r, err := s.issuer.Record(c.Request().Context(), sig)
 	if err != nil {
 		return err
 	}

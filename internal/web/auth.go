@@ -44,7 +44,7 @@ func (s *Server) sessionUser(c *echo.Context) (registry.User, error) {
 	if err != nil || ck.Value == "" {
 		return registry.User{}, registry.Errorf(registry.ENOTFOUND, "Sesi tidak ditemukan.")
 	}
-	return s.store.UserBySession(c.Request().Context(), registry.HashToken(ck.Value), s.now())
+	return s.svc.SessionUser(c.Request().Context(), ck.Value)
 }
 
 // requireToken authenticates API calls with a bearer token.
@@ -98,7 +98,7 @@ func (s *Server) login(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.CreateSession(c.Request().Context(), registry.HashToken(token), u.ID, s.now().Add(sessionTTL)); err != nil {
+	if err := s.svc.StartSession(c.Request().Context(), u, token, sessionTTL); err != nil {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secureCookie(c),
@@ -112,7 +112,7 @@ func loginKey(email string) string { return "login:" + registry.NormalizeEmail(e
 
 func (s *Server) logout(c *echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if err := s.store.DeleteSession(c.Request().Context(), registry.HashToken(ck.Value)); err != nil {
+		if err := s.svc.EndSession(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
 	}

@@ -161,7 +161,8 @@ func (s *Server) eventDocument(c *echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, _, err := s.svc.VisibleEvent(ctx, s.actor(c).User, id)
+	u := s.actor(c).User
+	e, org, err := s.svc.VisibleEvent(ctx, u, id)
 	if err != nil {
 		return err
 	}
@@ -169,7 +170,7 @@ func (s *Server) eventDocument(c *echo.Context) error {
 	if err != nil {
 		return registry.Errorf(registry.ENOTFOUND, "Dokumen tidak ditemukan.")
 	}
-	d, pdf, err := s.store.EventDocumentPDF(ctx, e.ID, docID)
+	d, pdf, err := s.svc.EventDocumentPDF(ctx, u, e, org, docID)
 	if err != nil {
 		return err
 	}
@@ -201,10 +202,10 @@ func (s *Server) apiEventDocuments(c *echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := s.store.Event(ctx, id); err != nil {
+	if _, err := s.svc.PublicEvent(ctx, id); err != nil {
 		return err
 	}
-	docs, err := s.store.EventDocuments(ctx, id)
+	docs, err := s.svc.PublicEventDocuments(ctx, id)
 	if err != nil {
 		return err
 	}

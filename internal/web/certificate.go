@@ -2,192 +2,20 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v5"
 
-	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/issuance"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // record is a signature with everything its pages and PDF show.
-type record struct {
-	Sig    registry.Signature
-	Event  registry.Event
-	Org    registry.Organization
-	Pledge registry.PledgeVersion
-	// noInk: Sig was read without its signature ink (registry.Service.Lookup).
-	noInk bool
-}
-
-func (s *Server) loadRecord(ctx context.Context, sig registry.Signature) (record, error) {
-	r := record{Sig: sig}
-	var err error
-	if r.Event, err = s.store.Event(ctx, sig.EventID); err != nil {
-		return r, fmt.Errorf("record %s event: %w", sig.Code, err)
-	}
-	if r.Org, err = s.store.Organization(ctx, r.Event.OrgID); err != nil {
-		return r, fmt.Errorf("record %s organization: %w", sig.Code, err)
-	}
-	if r.Pledge, err = s.store.Pledge(ctx, r.Event.PledgeID); err != nil {
-		return r, fmt.Errorf("record %s pledge: %w", sig.Code, err)
-	}
-	if sig.LeafVersion >= 2 {
-		// What the record's leaf commits to is what its pages and PDF
-		// show, not the event as edited since.
-		r.Event.Title, r.Event.Place, r.Event.StartsAt = sig.EventTitle, sig.EventPlace, sig.EventStarts
-		r.Org.Name = sig.EventOrg
-	}
-	if sig.Erased() {
-		// Kept for the issuance leaf (sig.Issuance), never shown: it would
-		// confirm a copy of the erased certificate.
-		r.Sig.PDFHash = ""
-	}
-	return r, nil
-}
+type record = issuance.Record
 
 func (s *Server) verifyURL(code string) string { return s.opt.BaseURL + "/v/" + code }
-
-// issuePDF returns a record's certificate as issued, with its
-// fingerprint: from memory, from the store, or — the first time — rendered
-// and stored, bytes and fingerprint in one commit. Once stored, the stored
-// bytes are the certificate: nothing renders it again, so neither a key
-// rotation nor another toolchain changes it.
-func (s *Server) issuePDF(ctx context.Context, r record) ([]byte, string, error) {
-	pdf, hash, ok, err := s.storedPDF(ctx, r)
-	if err != nil || ok {
-		return pdf, hash, err
-	}
-	if err := s.pdfRoom(); err != nil {
-		return nil, "", err
-	}
-	if r.noInk {
-		sig, err := s.svc.Certificate(ctx, r.Sig.Code)
-		if err != nil {
-			return nil, "", err
-		}
-		r.Sig, r.noInk = sig, false
-	}
-	p, err := s.renderSignedPDF(ctx, r)
-	if err != nil {
-		return nil, "", err
-	}
-	stored, err := s.store.StorePDF(ctx, p)
-	if err != nil {
-		return nil, "", fmt.Errorf("store certificate %s: %w", r.Sig.Code, err)
-	}
-	if !stored {
-		// Stored by a download at the same moment, or erased since: what
-		// the store holds (if anything) is the certificate.
-		r.noInk = true
-		if pdf, hash, ok, err = s.storedPDF(ctx, r); err != nil || ok {
-			return pdf, hash, err
-		}
-		s.pdfs.drop(r.Sig.Code)
-		return nil, "", errErased()
-	}
-	s.opt.Metrics.PDFStored(len(p.PDF))
-	s.pdfs.put(r.Sig.Code, p.PDF, p.SHA256)
-	return p.PDF, p.SHA256, nil
-}
-
-// storedPDF returns a record's stored certificate and its SHA-256, from
-// memory or from the store; ok is false if none is stored yet.
-func (s *Server) storedPDF(ctx context.Context, r record) (pdf []byte, hash string, ok bool, err error) {
-	if r.Sig.Erased() {
-		s.pdfs.drop(r.Sig.Code)
-		return nil, "", false, errErased()
-	}
-	if pdf, hash, ok := s.pdfs.get(r.Sig.Code); ok {
-		return pdf, hash, true, nil
-	}
-	pdf, err = s.store.IssuedPDF(ctx, r.Sig.ID)
-	if registry.IsCode(err, registry.ENOTFOUND) {
-		return nil, "", false, nil
-	}
-	if err != nil {
-		return nil, "", false, fmt.Errorf("read certificate %s: %w", r.Sig.Code, err)
-	}
-	hash = sha256Hex(pdf)
-	s.pdfs.put(r.Sig.Code, pdf, hash)
-	return pdf, hash, true, nil
-}
-
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-func errErased() error {
-	return registry.Errorf(registry.EGONE, "Data pribadi pada sertifikat ini telah dihapus atas permintaan yang sah; PDF-nya tidak lagi tersedia. Catatan ikrar tetap dapat diverifikasi.")
-}
-
-// renderPDF renders a record's certificate with the QR claim signed for
-// it (signing it now if the record has none yet), in the layout given
-// (with kop, its letterhead, for the official one); it stores nothing.
-// Only a certificate not yet stored is rendered. The PDF it returns is not
-// signed over its bytes: that is how certificates issued before PDFs were
-// signed look, which StoreIssuedPDFs reproduces; an issue signs it
-// (renderSignedPDF).
-func (s *Server) renderPDF(r record, layout certificate.Layout, kop certificate.Kop) (registry.IssuedPDF, error) {
-	if r.Sig.Erased() {
-		return registry.IssuedPDF{}, errErased()
-	}
-	if r.noInk {
-		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: record read without its signature", r.Sig.Code)
-	}
-	qr, token, err := s.qrText(r.Sig)
-	if err != nil {
-		return registry.IssuedPDF{}, err
-	}
-	var pdf []byte
-	start := time.Now()
-	err = s.heavy.do(context.Background(), func() (err error) {
-		pdf, err = s.certs.Render(certificate.Certificate{
-			Signature: r.Sig, Event: r.Event, Org: r.Org, Pledge: r.Pledge,
-			QRText: qr, VerifyURL: s.opt.BaseURL + "/v", Layout: layout, Kop: kop,
-		})
-		return err
-	})
-	s.opt.Metrics.PDFRendered(time.Since(start), err)
-	if err != nil {
-		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
-	}
-	return registry.IssuedPDF{SignatureID: r.Sig.ID, PDF: pdf, SHA256: sha256Hex(pdf), ClaimToken: token}, nil
-}
-
-// renderSignedPDF renders a record's certificate for issue: as renderPDF
-// does, then signed over its own bytes with the registry's current key,
-// which must be inside its validity window (docs/FORMATS.md §6), so that
-// `ikrar verify` can tell any change to the file with no network. The
-// signed bytes are the certificate; their SHA-256 is its fingerprint. A
-// stored certificate is never signed again. A certificate issued now has
-// the official layout, with the organization's letterhead as it is now.
-func (s *Server) renderSignedPDF(ctx context.Context, r record) (registry.IssuedPDF, error) {
-	kop, err := s.kop(ctx, r.Org)
-	if err != nil {
-		return registry.IssuedPDF{}, fmt.Errorf("render certificate %s: %w", r.Sig.Code, err)
-	}
-	p, err := s.renderPDF(r, certificate.LayoutOfficial, *kop)
-	if err != nil {
-		return p, err
-	}
-	signer, err := s.tl.Keys.DocumentSigner()
-	if err != nil {
-		return registry.IssuedPDF{}, fmt.Errorf("sign certificate %s: %w", r.Sig.Code, err)
-	}
-	if p.PDF, err = certificate.SignPDF(p.PDF, r.Sig.Code, signer); err != nil {
-		return registry.IssuedPDF{}, fmt.Errorf("sign certificate %s: %w", r.Sig.Code, err)
-	}
-	p.SHA256 = sha256Hex(p.PDF)
-	return p, nil
-}
 
 // certificatePage is the signer's success page, reached right after signing
 // and again whenever they identify for an event they already signed.
@@ -211,14 +39,14 @@ func (s *Server) certificatePage(c *echo.Context) error {
 
 // downloadRecord loads the record of a signer's private certificate page
 // or PDF, checking the link's key or the device's cookie. The record is read without its
-// signature ink, which only a render needs (issuePDF reads it then).
+// signature ink, which only a render needs (issuance.Issuer.Issue reads it then).
 func (s *Server) downloadRecord(c *echo.Context) (record, error) {
 	sig, err := s.checkAccess(c)
 	if err != nil {
 		return record{}, err
 	}
-	r, err := s.loadRecord(c.Request().Context(), sig)
-	r.noInk = true
+	r, err := s.issuer.Record(c.Request().Context(), sig)
+	r.NoInk = true
 	return r, err
 }
 
@@ -238,7 +66,7 @@ func (s *Server) certificatePDF(c *echo.Context) error {
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
-	pdf, _, err := s.issuePDF(c.Request().Context(), r)
+	pdf, _, err := s.issuer.Issue(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}
@@ -276,7 +104,7 @@ func (s *Server) verifyPage(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.loadRecord(ctx, sig)
+	r, err := s.issuer.Record(ctx, sig)
 	if err != nil {
 		return err
 	}
@@ -304,4 +132,10 @@ func (s *Server) verifyData(ctx context.Context, r record, qc *qrClaim) (map[str
 	return map[string]any{
 		"Title": "Hasil pemeriksaan sertifikat", "R": r, "Found": true, "Opening": r.Pledge.OpeningFor(r.Org.Name), "Proof": proof, "Verdict": v,
 	}, nil
+}
+
+// StoreIssuedPDFs stores, once at the upgrade, the certificates issued
+// before issued certificates were kept (issuance.Issuer.StoreIssued).
+func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, err error) {
+	return s.issuer.StoreIssued(ctx)
 }

@@ -19,10 +19,10 @@ func RenderPlainPDF(ctx context.Context, s *Server, code string) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.loadRecord(ctx, sig)
+	r, err := s.issuer.Record(ctx, sig)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.renderPDF(r, certificate.LayoutPlain, certificate.Kop{})
+	p, err := s.issuer.Render(r, certificate.LayoutPlain, certificate.Kop{})
 	return p.PDF, err
 }

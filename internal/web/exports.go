@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/issuance"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/report"
 )
@@ -76,7 +77,7 @@ func (s *Server) scopedEvent(c *echo.Context, kind registry.ExportKind, detail s
 	if err != nil {
 		return e, org, nil, err
 	}
-	parts, err := s.store.Participants(c.Request().Context(), e, s.actor(c).User.Scope())
+	parts, err := s.svc.Participants(c.Request().Context(), s.actor(c).User, e)
 	return e, org, parts, err
 }
 
@@ -135,8 +136,8 @@ func (f participantFilter) String() string {
 
 // personalLinks returns the personal link of each participant, reading the
 // event's reissued generations once.
-func (s *Server) personalLinks(ctx context.Context, e registry.Event, parts []registry.Participant) (map[int64]string, error) {
-	gens, err := s.store.LinkGenerations(ctx, e.ID)
+func (s *Server) personalLinks(ctx context.Context, u registry.User, e registry.Event, org registry.Organization, parts []registry.Participant) (map[int64]string, error) {
+	gens, err := s.svc.LinkGenerations(ctx, u, e, org)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func sendPDF(c *echo.Context, name string, write func(io.Writer) error) error {
 func exportName(what string, e registry.Event, unit, ext string) string {
 	name := fmt.Sprintf("%s-E%d", what, e.ID)
 	if unit != "" {
-		name += "-" + strings.ToLower(fileSafe(unit, 40))
+		name += "-" + strings.ToLower(issuance.FileSafe(unit, 40))
 	}
 	return name + "." + ext
 }
@@ -185,7 +186,7 @@ func (s *Server) scopeLabel(ctx context.Context, u registry.User, eventOrg regis
 	if u.Can(registry.ActView, eventOrg.Path) || u.OrgID == 0 {
 		return "", nil
 	}
-	o, err := s.store.Organization(ctx, u.OrgID)
+	o, err := s.svc.OwnOrganization(ctx, u)
 	if err != nil {
 		return "", err
 	}

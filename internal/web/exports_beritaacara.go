@@ -67,11 +67,11 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if ba.Pledge, err = s.store.Pledge(c.Request().Context(), e.PledgeID); err != nil {
+	if ba.Pledge, err = s.svc.PublicPledge(c.Request().Context(), e.PledgeID); err != nil {
 		return err
 	}
 	ba.EventHeader = report.EventHeader{Event: e, Org: org}
-	if ba.Kop, err = s.kop(c.Request().Context(), org); err != nil {
+	if ba.Kop, err = s.issuer.Kop(c.Request().Context(), org); err != nil {
 		return err
 	}
 	if _, ok := c.QueryParams()["nip"]; !ok {
@@ -85,7 +85,7 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 		}
 	}
 	ba.Units, ba.Generated = report.Units(parts), s.now()
-	if ba.Witnesses, err = s.store.Witnesses(c.Request().Context(), e.ID); err != nil {
+	if ba.Witnesses, err = s.svc.Witnesses(c.Request().Context(), s.actor(c).User, e, org); err != nil {
 		return err
 	}
 	if ba.Log, err = s.logPin(c.Request().Context(), parts); err != nil {

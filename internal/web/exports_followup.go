@@ -50,7 +50,7 @@ func (s *Server) followUp(c *echo.Context) error {
 		if err := s.svc.DiscloseLinks(ctx, a, e, org, false, c.Request().URL.RequestURI(), d["Shown"].(int)); err != nil {
 			return err
 		}
-		links, err := s.personalLinks(ctx, e, parts)
+		links, err := s.personalLinks(ctx, a.User, e, org, parts)
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Server) followUpCSV(c *echo.Context) error {
 			return err
 		}
 		cols = append(cols, report.Column{Title: "Tautan pribadi"})
-		if links, err = s.personalLinks(ctx, e, chosen); err != nil {
+		if links, err = s.personalLinks(ctx, a.User, e, org, chosen); err != nil {
 			return err
 		}
 	}

@@ -38,7 +38,7 @@ func (s *Server) selectLinks(c *echo.Context) (linkSelection, error) {
 	if err := s.svc.DiscloseLinks(ctx, s.actor(c), e, org, true, c.Request().URL.RequestURI(), len(sel.Parts)); err != nil {
 		return linkSelection{}, err
 	}
-	if sel.Links, err = s.personalLinks(ctx, e, sel.Parts); err != nil {
+	if sel.Links, err = s.personalLinks(ctx, s.actor(c).User, e, org, sel.Parts); err != nil {
 		return linkSelection{}, err
 	}
 	return sel, nil

@@ -34,11 +34,11 @@ func (s *Server) renderParticipants(c *echo.Context, status int, extra map[strin
 		return err
 	}
 	ctx, a := c.Request().Context(), s.actor(c)
-	list, err := s.store.ParticipantList(ctx, e.ID)
+	list, err := s.svc.ParticipantList(ctx, a.User, e, org)
 	if err != nil {
 		return err
 	}
-	stats, err := s.store.EventStats(ctx, e)
+	stats, err := s.svc.EventStats(ctx, a.User, e, org)
 	if err != nil {
 		return err
 	}

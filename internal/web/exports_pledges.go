@@ -37,7 +37,7 @@ func (s *Server) pledgesPage(c *echo.Context) error {
 	owners := map[int64]string{}
 	for _, p := range pledges {
 		if _, ok := owners[p.OrgID]; p.OrgID != 0 && !ok {
-			o, err := s.store.Organization(ctx, p.OrgID)
+			o, err := s.svc.PublicOrganization(ctx, p.OrgID)
 			if err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ func (s *Server) pledgePreview(c *echo.Context, form pledgeForm, p *registry.Ple
 	}
 	institution := registry.InstitutionPlaceholder
 	if a.User.OrgID != 0 {
-		org, err := s.store.Organization(c.Request().Context(), a.User.OrgID)
+		org, err := s.svc.OwnOrganization(c.Request().Context(), a.User)
 		if err != nil {
 			return err
 		}

@@ -114,7 +114,7 @@ func (s *Server) recap(c *echo.Context, format string) (report.Recap, error) {
 	r := report.Recap{EventHeader: report.EventHeader{Event: e, Org: org}, Units: report.Units(parts), Scope: scope,
 		Generated: s.now()}
 	if format == "pdf" {
-		if r.Kop, err = s.kop(c.Request().Context(), org); err != nil {
+		if r.Kop, err = s.issuer.Kop(c.Request().Context(), org); err != nil {
 			return report.Recap{}, err
 		}
 	}
@@ -147,7 +147,7 @@ func (s *Server) signaturesTable(format tableFormat) echo.HandlerFunc {
 		}
 		loc, zone := org.Location(), registry.ZoneAbbrev(org.TimeZone)
 		n := 0
-		err = s.store.EachSignature(ctx, registry.SignatureQuery{EventID: e.ID, Scope: a.User.Scope(), Unit: unit}, func(sig registry.Signature) error {
+		err = s.svc.EachSignature(ctx, a.User, registry.SignatureQuery{EventID: e.ID, Unit: unit}, func(sig registry.Signature) error {
 			n++
 			at := sig.SignedAt.In(loc)
 			status := "Sah"

@@ -244,6 +244,15 @@ func (s *Server) minFreeBytes() uint64 {
 	return DefaultMinFreeBytes
 }
 
+// pdfReserveBytes is the free space below which no new certificate is
+// stored (issuance.Config.ReserveBytes).
+func (s *Server) pdfReserveBytes() uint64 {
+	if s.opt.PDFReserveBytes > 0 {
+		return uint64(s.opt.PDFReserveBytes)
+	}
+	return 2 * s.minFreeBytes()
+}
+
 // freeBytes is the space an unprivileged writer may still use on the
 // data directory's file system; with no data directory (tests), plenty.
 func (s *Server) freeBytes() (uint64, error) {

@@ -37,7 +37,7 @@ func (s *Server) countIdentification(err error) {
 
 // PDFCacheStats is what the in-memory certificate cache holds.
 func (s *Server) PDFCacheStats() (entries int, bytes int64) {
-	return s.pdfs.stats()
+	return s.issuer.CacheStats()
 }
 
 // DiskFree is the free space on the data directory's file system and the

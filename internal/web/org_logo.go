@@ -90,7 +90,7 @@ func (s *Server) orgLogoPNG(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	logo, _, err := s.store.OrgLogo(c.Request().Context(), org.Path)
+	logo, _, err := s.svc.OrgLogo(c.Request().Context(), s.actor(c).User, org)
 	if err != nil {
 		return err
 	}

@@ -138,7 +138,7 @@ func (s *Server) renderPaper(c *echo.Context, status int, formErr error) error {
 	if err != nil {
 		return err
 	}
-	parts, err := s.store.Participants(ctx, e, u.Scope())
+	parts, err := s.svc.Participants(ctx, u, e)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func (s *Server) apiPledge(c *echo.Context) error {
 	if len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
 		return registry.Errorf(registry.EINVALID, "Sidik ikrar harus berupa 64 digit heksadesimal huruf kecil (SHA-256).")
 	}
-	ps, err := s.store.PledgesByHash(c.Request().Context(), hash)
+	ps, err := s.svc.PublicPledgesByHash(c.Request().Context(), hash)
 	if err != nil {
 		return err
 	}

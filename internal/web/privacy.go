@@ -37,11 +37,11 @@ func (s *Server) adminEventRetention(c *echo.Context) error {
 	}
 	var until time.Time
 	if v := strings.TrimSpace(c.FormValue("until")); v != "" {
-		e, err := s.store.Event(ctx, id)
+		e, err := s.svc.PublicEvent(ctx, id)
 		if err != nil {
 			return err
 		}
-		org, err := s.store.Organization(ctx, e.OrgID)
+		org, err := s.svc.PublicOrganization(ctx, e.OrgID)
 		if err != nil {
 			return err
 		}
@@ -63,11 +63,7 @@ func (s *Server) adminEventRetention(c *echo.Context) error {
 // it once a day (RunRetention), an administrator from the personal data
 // page.
 func (s *Server) EraseExpired(ctx context.Context, a registry.Actor) (registry.RetentionRun, error) {
-	run, err := s.svc.EraseExpired(ctx, a)
-	for _, code := range run.Records {
-		s.pdfs.drop(code)
-	}
-	return run, err
+	return s.issuer.EraseExpired(ctx, a)
 }
 
 // RunRetention runs EraseExpired now and then once a day until ctx is done.
@@ -106,11 +102,11 @@ func (s *Server) adminPersonalData(c *echo.Context) error {
 		}
 		d["Ran"], d["Run"] = true, run
 	}
-	due, err := s.store.ExpiredRetentions(ctx, s.now())
+	due, err := s.svc.ExpiredRetentions(ctx, a.User)
 	if err != nil {
 		return err
 	}
-	report, err := s.store.PersonalDataReport(ctx)
+	report, err := s.svc.PersonalDataReport(ctx, a.User)
 	if err != nil {
 		return err
 	}

@@ -37,26 +37,26 @@ type eventView struct {
 }
 
 func (s *Server) loadEventView(ctx context.Context, slug string) (eventView, error) {
-	e, err := s.store.EventBySlug(ctx, slug)
+	e, err := s.svc.PublicEventBySlug(ctx, slug)
 	if registry.IsCode(err, registry.ENOTFOUND) {
 		return eventView{}, registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan. Periksa kembali tautan atau kode QR.")
 	}
 	if err != nil {
 		return eventView{}, err
 	}
-	org, err := s.store.Organization(ctx, e.OrgID)
+	org, err := s.svc.PublicOrganization(ctx, e.OrgID)
 	if err != nil {
 		return eventView{}, err
 	}
-	p, err := s.store.Pledge(ctx, e.PledgeID)
+	p, err := s.svc.PublicPledge(ctx, e.PledgeID)
 	if err != nil {
 		return eventView{}, err
 	}
 	v := eventView{Event: e, Org: org, Pledge: p}
-	if v.Privacy, err = s.store.PrivacySettings(ctx, org.ID); err != nil {
+	if v.Privacy, err = s.svc.PublicPrivacySettings(ctx, org.ID); err != nil {
 		return eventView{}, err
 	}
-	if v.Retention, err = s.store.EventRetention(ctx, e.ID); err != nil {
+	if v.Retention, err = s.svc.PublicEventRetention(ctx, e.ID); err != nil {
 		return eventView{}, err
 	}
 	now := s.now()
@@ -81,7 +81,7 @@ func (s *Server) eventPage(c *echo.Context) error {
 	d["AskName"] = s.guesses.NeedsName(c.RealIP(), v.Event.ID)
 	// The signed Berita Acara, if one was kept: its fingerprint, which
 	// anyone holding a copy can compare, and no personal data.
-	docs, err := s.store.EventDocuments(c.Request().Context(), v.Event.ID)
+	docs, err := s.svc.PublicEventDocuments(c.Request().Context(), v.Event.ID)
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func (k keptSignature) Any() bool { return k.Strokes != "" || k.TypedName != "" 
 // record was revoked signs again, told that the earlier certificate was
 // revoked.
 func (s *Server) showConfirm(c *echo.Context, v eventView, emp registry.Employee, ch registry.Channel, keep keptSignature, formErr error, status int) error {
-	prev, err := s.store.SignatureFor(c.Request().Context(), v.Event.ID, emp.ID)
+	prev, err := s.svc.SignerRecord(c.Request().Context(), v.Event, emp)
 	switch {
 	case err == nil && !prev.Revoked():
 		return s.alreadySigned(c, v, prev, ch)

@@ -5,7 +5,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"io"
 	"io/fs"
@@ -21,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/issuance"
 	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -75,16 +75,14 @@ type Pinger interface {
 
 // Server holds the dependencies of every handler; there are no globals.
 type Server struct {
-	opt   Options
-	svc   *registry.Service
-	store registry.Store
-	db    Pinger
-	certs *certificate.Renderer
-	tl    Transparency
+	opt Options
+	svc *registry.Service
+	db  Pinger
+	tl  Transparency
 	// verifiedCP is the last checkpoint whose signature was checked.
 	verifiedCP atomic.Pointer[translog.SignedCheckpoint]
-	pdfs       *pdfCache
-	cards      *pdfCache // verification links' preview cards (share_card.go)
+	issuer     *issuance.Issuer
+	cards      *issuance.Cache // verification links' preview cards (share_card.go)
 	cardPace   *rate.Limiter
 	heavy      cpuSlots
 	pages      *pages
@@ -132,17 +130,22 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		keys := tl.Keys
 		svc.ClaimSigner = func(sig registry.Signature) (string, error) { return keys.SignRecordClaim(host, sig) }
 	}
-	s := &Server{opt: opt, svc: svc, store: svc.Store, db: db, certs: certs, tl: tl, static: st, log: log, now: svc.Now,
-		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), pdfs: newPDFCache(cmp.Or(opt.PDFCacheBytes, 16<<20)), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), imports: newImportJobs(svc.Now),
+	s := &Server{opt: opt, svc: svc, db: db, tl: tl, static: st, log: log, now: svc.Now,
+		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), imports: newImportJobs(svc.Now),
 		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit),
-		cards: newPDFCache(cardCacheBytes), cardPace: newCardPace(opt.RateLimit)}
+		cards: issuance.NewCache(cardCacheBytes), cardPace: newCardPace(opt.RateLimit)}
+	s.issuer = issuance.New(issuance.Config{
+		Service: svc, Store: svc.Store, Renderer: certs, Keys: tl.Keys, BaseURL: opt.BaseURL,
+		CacheBytes: opt.PDFCacheBytes, FreeBytes: s.freeBytes, ReserveBytes: s.pdfReserveBytes(),
+		Heavy: s.heavy.do, Metrics: opt.Metrics, Log: log,
+	})
 	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
 		return nil, err
 	}
 	if s.sw.body, err = s.serviceWorker(); err != nil {
 		return nil, err
 	}
-	s.sw.etag = `"` + sha256Hex(s.sw.body)[:16] + `"`
+	s.sw.etag = `"` + issuance.Fingerprint(s.sw.body)[:16] + `"`
 	return s, nil
 }
 

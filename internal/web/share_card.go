@@ -99,7 +99,7 @@ func (s *Server) verifyCard(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.loadRecord(ctx, sig)
+	r, err := s.issuer.Record(ctx, sig)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *Server) verifyCard(c *echo.Context) error {
 	}
 	word, tone := verdictWord(r, v)
 	key := sig.Code + "/" + word + "/" + holderLine(r) + "/" + string(l)
-	png, _, ok := s.cards.get(key)
+	png, _, ok := s.cards.Get(key)
 	if !ok {
 		if !s.cardPace.Allow() {
 			s.opt.Metrics.RateLimited("card")
@@ -134,7 +134,7 @@ func (s *Server) verifyCard(c *echo.Context) error {
 		if err != nil {
 			return err
 		}
-		s.cards.put(key, png, "")
+		s.cards.Put(key, png, "")
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderCacheControl, "public, max-age=300")

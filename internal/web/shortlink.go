@@ -70,7 +70,7 @@ func (s *Server) shortLink(c *echo.Context) error {
 		return registry.Errorf(registry.ETOOMANY, "Terlalu banyak alamat acara yang salah dari jaringan ini. Coba lagi beberapa menit lagi, atau pindai kode QR.")
 	}
 	if id, ok := s.shortAliasID(c.Param("alias")); ok {
-		e, err := s.store.Event(c.Request().Context(), id)
+		e, err := s.svc.PublicEvent(c.Request().Context(), id)
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/e/"+e.Slug)
 		}

@@ -106,39 +106,28 @@ type signerRevocation struct {
 func (s *Server) signerDataFor(ctx context.Context, r record) (signerData, error) {
 	d := signerData{GeneratedAt: s.now().UTC(), Controller: r.Org.Name,
 		Note: "The transparency log holds only the commitments listed under log, not personal data."}
-	if p, err := s.store.PrivacySettings(ctx, r.Event.OrgID); err == nil {
+	if p, err := s.svc.PublicPrivacySettings(ctx, r.Event.OrgID); err == nil {
 		d.Contact = p.Contact
 	} else {
 		return d, err
 	}
-	sigs := []registry.Signature{}
 	if r.Sig.EmployeeID != 0 {
-		emp, err := s.store.Employee(ctx, r.Sig.EmployeeID)
+		emp, org, err := s.svc.SignerEmployee(ctx, r.Sig)
 		if err != nil && !registry.IsCode(err, registry.ENOTFOUND) {
 			return d, err
 		}
 		if err == nil {
-			org, err := s.store.Organization(ctx, emp.OrgID)
-			if err != nil {
-				return d, err
-			}
 			d.Employee = &signerEmployee{NIP: emp.NIP, Name: emp.Name, FrontTitle: emp.FrontTitle, BackTitle: emp.BackTitle,
 				Position: emp.Position, Rank: emp.Rank, Unit: emp.Unit, Category: string(emp.Category), Active: emp.Active,
 				Organization: org.Name, UpdatedAt: emp.UpdatedAt.UTC()}
 		}
-		if sigs, err = s.store.EmployeeSignatures(ctx, r.Sig.EmployeeID); err != nil {
-			return d, err
-		}
 	}
-	if len(sigs) == 0 {
-		full, err := s.store.SignatureByCode(ctx, r.Sig.Code)
-		if err != nil {
-			return d, err
-		}
-		sigs = []registry.Signature{full}
+	sigs, err := s.svc.SignerRecords(ctx, r.Sig)
+	if err != nil {
+		return d, err
 	}
 	for _, sig := range sigs {
-		rec, err := s.loadRecord(ctx, sig)
+		rec, err := s.issuer.Record(ctx, sig)
 		if err != nil {
 			return d, err
 		}

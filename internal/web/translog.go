@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v5"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/issuance"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -59,43 +60,10 @@ func (s *Server) logRoutes(g *echo.Group) {
 	g.POST("/certificates/:code/pdf", s.apiCheckPDF)
 }
 
-// qrText is what a certificate's QR code holds: the verification URL with
-// a signed claim, so the certificate can be checked with no network. The
-// claim's token is the one signed when the record was made, v1 for records
-// made before claims bound the host and leaf. A record made before tokens
-// were kept gets its claim now: v1 while the upgrade tries to store the
-// certificate issued then (the token it was issued with, Ed25519 being
-// deterministic), v2 for a certificate issued now.
-func (s *Server) qrText(sig registry.Signature) (text, token string, err error) {
-	if token = sig.ClaimToken; token == "" {
-		if sig.PDFHash != "" && sig.LegacyPDFHash == "" {
-			token, err = s.tl.Keys.SignClaim(translog.ClaimOf(sig))
-		} else {
-			token, err = s.tl.Keys.SignRecordClaim(s.claimHost(), sig)
-		}
-		if err != nil {
-			return "", "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
-		}
-	}
-	if !translog.IsClaimV2Token(token) {
-		return translog.FormatQR(s.opt.BaseURL, translog.ClaimOf(sig), token), token, nil
-	}
-	c, err := translog.ClaimFromToken(s.claimHost(), sig.Code, token)
-	if err != nil {
-		return "", "", err
-	}
-	return translog.FormatQRV2(s.scheme(), c), token, nil
-}
-
 // claimHost is the host v2 claims bind; New has checked the base URL.
 func (s *Server) claimHost() string {
 	h, _ := translog.ClaimHost(s.opt.BaseURL)
 	return h
-}
-
-func (s *Server) scheme() string {
-	scheme, _, _ := strings.Cut(s.opt.BaseURL, "://")
-	return scheme
 }
 
 // apiLogKey serves the verifier keys, one per line; with ?windows=1 each
@@ -331,18 +299,18 @@ func (s *Server) checkPDF(ctx context.Context, r record, body io.Reader) (pdfChe
 	if r.Sig.Erased() {
 		// The fingerprint went with the personal data: it would confirm
 		// a copy of the erased certificate.
-		return pdfCheck{}, errErased()
+		return pdfCheck{}, issuance.ErasedError()
 	}
 	issued := r.Sig.PDFHash
 	if issued == "" {
 		// Never downloaded yet: issue it now, once, as a download would.
-		_, hash, err := s.issuePDF(ctx, r)
+		_, hash, err := s.issuer.Issue(ctx, r)
 		if err != nil {
 			return pdfCheck{}, err
 		}
 		issued = hash
 	}
-	got := sha256Hex(b)
+	got := issuance.Fingerprint(b)
 	return pdfCheck{SHA256: got, IssuedSHA256: issued, Matches: got == issued,
 		EarlierIssue: got != issued && got == r.Sig.LegacyPDFHash}, nil
 }
@@ -353,7 +321,7 @@ func (s *Server) apiCheckPDF(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.loadRecord(ctx, sig)
+	r, err := s.issuer.Record(ctx, sig)
 	if err != nil {
 		return err
 	}
@@ -380,7 +348,7 @@ func (s *Server) verifyPDF(c *echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	r, err := s.loadRecord(ctx, sig)
+	r, err := s.issuer.Record(ctx, sig)
 	if err != nil {
 		return err
 	}

@@ -29,9 +29,9 @@ func (s *Server) userRoutes(admin *echo.Group) {
 	admin.GET("/audit", s.auditTrail)
 }
 
-// orgsByID lists the organizations of scope and indexes them by ID.
-func (s *Server) orgsByID(ctx context.Context, scope string) ([]registry.Organization, map[int64]registry.Organization, error) {
-	orgs, err := s.store.Organizations(ctx, scope)
+// orgsByID lists the organizations u may see and indexes them by ID.
+func (s *Server) orgsByID(ctx context.Context, u registry.User) ([]registry.Organization, map[int64]registry.Organization, error) {
+	orgs, err := s.svc.Organizations(ctx, u)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -123,7 +123,7 @@ func (s *Server) auditTrail(c *echo.Context) error {
 		status, entries, total = statusOf(registry.ErrorCode(formErr)), nil, 0
 	}
 
-	orgs, byID, err := s.orgsByID(ctx, me.Scope())
+	orgs, byID, err := s.orgsByID(ctx, me)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *Server) auditTrail(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	actions, err := s.store.AuditActions(ctx)
+	actions, err := s.svc.AuditActions(ctx)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (s *Server) zoneOf(ctx context.Context, u registry.User) (string, error) {
 	if u.OrgID == 0 {
 		return "Asia/Jakarta", nil
 	}
-	o, err := s.store.Organization(ctx, u.OrgID)
+	o, err := s.svc.OwnOrganization(ctx, u)
 	if err != nil {
 		return "", err
 	}

@@ -14,7 +14,7 @@ import (
 // what a form just sent went wrong with.
 func (s *Server) userEditPage(c *echo.Context, status int, u registry.User, formErr error) error {
 	me := s.actor(c).User
-	orgs, byID, err := s.orgsByID(c.Request().Context(), me.Scope())
+	orgs, byID, err := s.orgsByID(c.Request().Context(), me)
 	if err != nil {
 		return err
 	}

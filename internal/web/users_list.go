@@ -14,7 +14,7 @@ func (s *Server) userList(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, orgs, err := s.orgsByID(ctx, me.Scope())
+	_, orgs, err := s.orgsByID(ctx, me)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // roles the admin may give, the values entered, and what went wrong.
 func (s *Server) userFormData(c *echo.Context, form map[string]string, formErr error) (map[string]any, error) {
 	me := s.actor(c).User
-	orgs, err := s.store.Organizations(c.Request().Context(), me.Scope())
+	orgs, err := s.svc.Organizations(c.Request().Context(), me)
 	if err != nil {
 		return nil, err
 	}

@@ -1,16 +1,16 @@
-package web
+package issuance
 
 import (
 	"container/list"
 	"sync"
 )
 
-// pdfCache keeps recently issued certificates in memory, bounded by total
+// Cache keeps recently issued certificates in memory, bounded by total
 // bytes, in front of the store that keeps every one for good
 // (certificate_pdfs), so a re-download of a popular certificate costs no
 // database read. It holds copies of the stored bytes only, never a render
 // of its own.
-type pdfCache struct {
+type Cache struct {
 	mu    sync.Mutex
 	max   int64
 	size  int64
@@ -28,12 +28,14 @@ type pdfEntry struct {
 	hash string
 }
 
-func newPDFCache(maxBytes int64) *pdfCache {
-	return &pdfCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}, erased: map[string]struct{}{}}
+// NewCache returns an empty cache of at most maxBytes; the web server
+// keeps its preview cards in one too.
+func NewCache(maxBytes int64) *Cache {
+	return &Cache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}, erased: map[string]struct{}{}}
 }
 
-// get returns the certificate of code and its fingerprint.
-func (c *pdfCache) get(code string) (pdf []byte, hash string, ok bool) {
+// Get returns the certificate of code and its fingerprint.
+func (c *Cache) Get(code string) (pdf []byte, hash string, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[code]
@@ -45,9 +47,9 @@ func (c *pdfCache) get(code string) (pdf []byte, hash string, ok bool) {
 	return e.pdf, e.hash, true
 }
 
-// put keeps a stored certificate in memory if it fits, unless the code's
+// Put keeps a stored certificate in memory if it fits, unless the code's
 // personal data was erased.
-func (c *pdfCache) put(code string, pdf []byte, hash string) {
+func (c *Cache) Put(code string, pdf []byte, hash string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, gone := c.erased[code]; gone {
@@ -67,16 +69,16 @@ func (c *pdfCache) put(code string, pdf []byte, hash string) {
 	}
 }
 
-// stats is how many certificates the cache holds and their bytes.
-func (c *pdfCache) stats() (entries int, bytes int64) {
+// Stats is how many certificates the cache holds and their bytes.
+func (c *Cache) Stats() (entries int, bytes int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.byKey), c.size
 }
 
-// drop forgets a certificate for good: its record's personal data was
+// Drop forgets a certificate for good: its record's personal data was
 // erased.
-func (c *pdfCache) drop(code string) {
+func (c *Cache) Drop(code string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.erased[code] = struct{}{}

@@ -1,4 +1,4 @@
-package web
+package issuance
 
 import (
 	"context"
@@ -8,18 +8,18 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-// kop is the letterhead of org's documents: its logo (or its nearest
+// Kop is the letterhead of org's documents: its logo (or its nearest
 // ancestor's), the name of the organization it belongs to, and its own.
-func (s *Server) kop(ctx context.Context, org registry.Organization) (*certificate.Kop, error) {
+func (is *Issuer) Kop(ctx context.Context, org registry.Organization) (*certificate.Kop, error) {
 	k := &certificate.Kop{Name: org.Name}
 	if org.ParentID != 0 {
-		parent, err := s.store.Organization(ctx, org.ParentID)
+		parent, err := is.store.Organization(ctx, org.ParentID)
 		if err != nil {
 			return nil, fmt.Errorf("letterhead of %d: %w", org.ID, err)
 		}
 		k.Parent = parent.Name
 	}
-	logo, _, err := s.store.OrgLogo(ctx, org.Path)
+	logo, _, err := is.store.OrgLogo(ctx, org.Path)
 	if err != nil {
 		return nil, fmt.Errorf("letterhead of %d: %w", org.ID, err)
 	}

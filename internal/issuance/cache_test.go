@@ -1,0 +1,37 @@
+package issuance
+
+import (
+	"bytes"
+	"testing"
+)
+
+// TestCacheBoundAndErasure: the cache keeps at most its bytes, dropping the
+// least recently used, and never takes back a certificate whose personal
+// data was erased, even from a download that began before the erasure.
+func TestCacheBoundAndErasure(t *testing.T) {
+	c := NewCache(10)
+	c.Put("A", bytes.Repeat([]byte("a"), 4), "ha")
+	c.Put("B", bytes.Repeat([]byte("b"), 4), "hb")
+	if _, _, ok := c.Get("A"); !ok { // A is now the most recently used
+		t.Fatal("A not kept")
+	}
+	c.Put("C", bytes.Repeat([]byte("c"), 4), "hc")
+	if _, _, ok := c.Get("B"); ok {
+		t.Error("B, the least recently used, still kept past the bound")
+	}
+	if n, size := c.Stats(); n != 2 || size != 8 {
+		t.Errorf("stats = %d entries, %d bytes; want 2, 8", n, size)
+	}
+	c.Put("big", make([]byte, 11), "h")
+	if _, _, ok := c.Get("big"); ok {
+		t.Error("an entry larger than the cache was kept")
+	}
+	c.Drop("A")
+	c.Put("A", []byte("a"), "ha")
+	if _, _, ok := c.Get("A"); ok {
+		t.Error("an erased certificate was cached again")
+	}
+	if pdf, hash, ok := c.Get("C"); !ok || string(pdf) != "cccc" || hash != "hc" {
+		t.Errorf("C = %q, %q, %v", pdf, hash, ok)
+	}
+}
