@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v5"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -69,16 +70,16 @@ func (s *Server) logRoutes(g *echo.Group) {
 func (s *Server) qrText(sig registry.Signature) (text, token string, err error) {
 	if token = sig.ClaimToken; token == "" {
 		if sig.PDFHash != "" && sig.LegacyPDFHash == "" {
-			token, err = s.tl.Keys.SignClaim(translog.ClaimOf(sig))
+			token, err = s.tl.Keys.SignClaim(leaf.Claim(sig))
 		} else {
-			token, err = s.tl.Keys.SignRecordClaim(s.claimHost(), sig)
+			token, err = leaf.SignClaim(s.tl.Keys, s.claimHost(), sig)
 		}
 		if err != nil {
 			return "", "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
 		}
 	}
 	if !translog.IsClaimV2Token(token) {
-		return translog.FormatQR(s.opt.BaseURL, translog.ClaimOf(sig), token), token, nil
+		return translog.FormatQR(s.opt.BaseURL, leaf.Claim(sig), token), token, nil
 	}
 	c, err := translog.ClaimFromToken(s.claimHost(), sig.Code, token)
 	if err != nil {
