@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -126,7 +127,7 @@ func fillRegistry(t *testing.T, dir string, n int) {
 					PledgeHash: registry.DefaultPledge().Hash, Ink: typed, Consent: true, SignedAt: time.Now().UTC().Truncate(time.Millisecond),
 					Channel: registry.ChannelEventCode, ClientIP: "10.1.2.3", UserAgent: "Mozilla/5.0 (Linux; Android 14)",
 					IdentitySalt: []byte(fmt.Sprintf("salt%012d", i)), LeafIndex: -1}
-				s.IdentityHash = translog.SignatureIdentity(*s)
+				s.IdentityHash = leaf.Identity(*s)
 				if err := a.db.InsertSignature(ctx, s); err != nil {
 					t.Errorf("insert %d: %v", i, err)
 					return

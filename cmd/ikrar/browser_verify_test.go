@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -56,7 +57,7 @@ func TestBrowserVerify(t *testing.T) {
 	base := ts.URL
 	// Claims v1, as certificates issued before claims bound the host carry.
 	qr := func(i int) string {
-		claim := translog.ClaimOf(r.sigs[i])
+		claim := leaf.Claim(r.sigs[i])
 		token, err := r.a.keys.SignClaim(claim)
 		if err != nil {
 			t.Fatal(err)
@@ -253,7 +254,7 @@ func revocationLogProxy(t *testing.T, base string, sig registry.Signature) (stri
 	if sig.Revocation == nil {
 		t.Fatalf("%s is not revoked", sig.Code)
 	}
-	leaf := translog.RevocationEntry(sig, *sig.Revocation)
+	leaf := leaf.Revocation(sig, *sig.Revocation)
 	lie := new(atomic.Bool)
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		res, err := http.Get(base + req.URL.String())
@@ -362,7 +363,7 @@ func (r *trustRegistry) qrTextV2(t *testing.T, sig registry.Signature, baseURL s
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf := translog.SignatureEntry(sig).Hash()
+	leaf := leaf.Signature(sig).Hash()
 	ms := sig.SignedAt.UnixMilli()
 	msg := fmt.Sprintf("ikrar-claim/v2\x00%s\n%s\n%s\n%d\n%s\n", r.a.keys.Name(), strings.ToLower(u.Host), sig.Code, ms, hex.EncodeToString(leaf[:16]))
 	signature, err := r.a.keys.Signer().Sign([]byte(msg))

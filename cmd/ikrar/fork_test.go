@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -27,7 +28,7 @@ func rewriteRecord(t *testing.T, dir string, r *trustRegistry, i int) {
 		s.SignedAt = s.SignedAt.Add(-24 * time.Hour)
 		exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
 		e := &tamperEnv{t: t, dir: dir, exec: exec}
-		e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
+		e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: leaf.Signature(s).Hash()})
 	})
 }
 

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
@@ -370,7 +371,7 @@ func TestTamperTable(t *testing.T) {
 		{"fake record appended to the log, back-dated", 0, func(e *tamperEnv) {
 			n := e.appendLeaf(tlog.Hash{})
 			f := fakeRow(e, n, 30*24*time.Hour)
-			e.rewriteLeaves(map[int64]tlog.Hash{n: translog.SignatureEntry(f).Hash()})
+			e.rewriteLeaves(map[int64]tlog.Hash{n: leaf.Signature(f).Hash()})
 			// Nothing the registry holds says it is not genuine: only
 			// the person named, or a witness's time (issue 12), can.
 		}, caughtBy{verify: true}, fake, fakeQR, false},
@@ -378,7 +379,7 @@ func TestTamperTable(t *testing.T) {
 			e.exec(`UPDATE signatures SET leaf_index = CASE id WHEN ? THEN 3 ELSE 2 END WHERE id IN (?, ?)`, e.sigs[2].ID, e.sigs[2].ID, e.sigs[3].ID)
 		}, caughtBy{local: true, page: true, verify: true}, "", "", false},
 		{"leaves reordered in the stored tree", 2, func(e *tamperEnv) {
-			h2, h3 := translog.SignatureEntry(e.sigs[2]).Hash(), translog.SignatureEntry(e.sigs[3]).Hash()
+			h2, h3 := leaf.Signature(e.sigs[2]).Hash(), leaf.Signature(e.sigs[3]).Hash()
 			e.rewriteLeaves(map[int64]tlog.Hash{2: h3, 3: h2})
 			e.exec(`UPDATE signatures SET leaf_index = CASE id WHEN ? THEN 3 ELSE 2 END WHERE id IN (?, ?)`, e.sigs[2].ID, e.sigs[2].ID, e.sigs[3].ID)
 		}, caughtBy{local: true, remote: true, page: true, verify: true}, "", "", false}, // the signer refuses the reordered tree; the page proves against what it signed
@@ -386,7 +387,7 @@ func TestTamperTable(t *testing.T) {
 			s := e.sigs[4]
 			s.SignedAt = s.SignedAt.Add(-24 * time.Hour)
 			e.exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
-			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
+			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: leaf.Signature(s).Hash()})
 			// The server's signer refuses to sign over the rewritten
 			// tree (TRUST.md §12): its page proves against the last
 			// checkpoint it signed, and its /readyz tells the remote
@@ -396,7 +397,7 @@ func TestTamperTable(t *testing.T) {
 			s := e.sigs[4]
 			s.SignedAt = s.SignedAt.Add(-24 * time.Hour)
 			e.exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
-			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
+			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: leaf.Signature(s).Hash()})
 			e.exec(`DELETE FROM checkpoints`)
 			// keys/last-checkpoint still holds what was signed.
 		}, caughtBy{local: true, remote: true, page: true, verify: true}, "", "", false},
@@ -404,7 +405,7 @@ func TestTamperTable(t *testing.T) {
 			s := e.sigs[4]
 			s.SignedAt = s.SignedAt.Add(-24 * time.Hour)
 			e.exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
-			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
+			e.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: leaf.Signature(s).Hash()})
 			e.resignCheckpoints()
 		}, caughtBy{remote: true, verify: true}, "", "", false},
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -276,20 +277,20 @@ func checkLogged(ctx context.Context, client *http.Client, base string, rec onli
 	}
 	sig := registry.Signature{Code: rec.Code, EventID: rec.EventID, PledgeHash: rec.PledgeHash, SignedAt: rec.SignedAt,
 		Channel: registry.Channel(rec.Channel), IdentityHash: rec.IdentityHash, ScanHash: rec.ScanSHA256}
-	leaf, how := served, "hash daun diterima dari registri tanpa dihitung ulang / leaf hash taken on trust from the registry"
+	hash, how := served, "hash daun diterima dari registri tanpa dihitung ulang / leaf hash taken on trust from the registry"
 	if len(l.LeafPreimage) > 0 {
 		if !checkLeafContents(rec, served, v) {
 			return
 		}
-		leaf, how = served, "daun dihitung ulang di sini dari byte-nya, yang sama dengan jawaban registri / leaf recomputed here from its bytes, which say what the registry answered"
+		hash, how = served, "daun dihitung ulang di sini dari byte-nya, yang sama dengan jawaban registri / leaf recomputed here from its bytes, which say what the registry answered"
 	} else if rec.IdentityHash != "" {
-		leaf, how = translog.SignatureEntry(sig).Hash(), "daun dihitung ulang di sini dari catatan / leaf recomputed here from the record"
-		if leaf != served {
+		hash, how = leaf.Signature(sig).Hash(), "daun dihitung ulang di sini dari catatan / leaf recomputed here from the record"
+		if hash != served {
 			v.fail("DAUN BERBEDA / LEAF MISMATCH", "daun yang dihitung ulang dari catatan registri berbeda dari daun yang disebut registri / the leaf recomputed from the registry's record differs from the leaf the registry names")
 			return
 		}
 	}
-	if err := proveIncluded(ctx, client, base, cp, l.LeafIndex, leaf); err != nil {
+	if err := proveIncluded(ctx, client, base, cp, l.LeafIndex, hash); err != nil {
 		v.fail(label, err.Error())
 		return
 	}
@@ -307,7 +308,7 @@ func checkLogged(ctx context.Context, client *http.Client, base string, rec onli
 	if rec.Revocation == nil || l.RevocationLeaf == nil || rec.IdentityHash == "" {
 		return
 	}
-	rl := translog.RevocationEntry(sig, registry.Revocation{Reason: rec.Revocation.Reason, RevokedAt: rec.Revocation.RevokedAt}).Hash()
+	rl := leaf.Revocation(sig, registry.Revocation{Reason: rec.Revocation.Reason, RevokedAt: rec.Revocation.RevokedAt}).Hash()
 	if err := proveIncluded(ctx, client, base, cp, *l.RevocationLeaf, rl); err != nil {
 		v.fail("PENCABUTAN TIDAK TERBUKTI / REVOCATION NOT PROVED IN LOG", err.Error())
 		return

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -32,7 +33,7 @@ func (r *trustRegistry) qrText(t *testing.T, sig registry.Signature, baseURL str
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := r.a.keys.SignRecordClaim(host, sig)
+	token, err := leaf.SignClaim(r.a.keys, host, sig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func (r *trustRegistry) qrText(t *testing.T, sig registry.Signature, baseURL str
 // qrTextV1 is the QR of a certificate issued before claims were v2.
 func (r *trustRegistry) qrTextV1(t *testing.T, sig registry.Signature, baseURL string) string {
 	t.Helper()
-	claim := translog.ClaimOf(sig)
+	claim := leaf.Claim(sig)
 	token, err := r.a.keys.SignClaim(claim)
 	if err != nil {
 		t.Fatal(err)

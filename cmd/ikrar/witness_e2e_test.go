@@ -21,6 +21,7 @@ import (
 
 	"github.com/ikrar-id/ikrar"
 	"github.com/ikrar-id/ikrar/internal/config"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
@@ -127,7 +128,7 @@ func TestThreeRegenciesWitnessEachOther(t *testing.T) {
 			!strings.Contains(out, "witness") {
 			t.Fatalf("registry %d: audit --remote with the quorum: %d\n%s", i+1, code, out)
 		}
-		claim := translog.ClaimOf(r.sigs[0])
+		claim := leaf.Claim(r.sigs[0])
 		token, err := r.a.keys.SignClaim(claim)
 		if err != nil {
 			t.Fatal(err)
@@ -291,7 +292,7 @@ func TestThreeRegenciesWitnessEachOther(t *testing.T) {
 		s.SignedAt = s.SignedAt.Add(-time.Hour)
 		exec(`UPDATE signatures SET signed_at = ? WHERE id = ?`, s.SignedAt.UnixMilli(), s.ID)
 		env := &tamperEnv{t: t, dir: b.trustRegistry.dir, exec: exec}
-		env.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: translog.SignatureEntry(s).Hash()})
+		env.rewriteLeaves(map[int64]tlog.Hash{s.LeafIndex: leaf.Signature(s).Hash()})
 	})
 	witnessedBefore := make([]translog.WitnessState, len(regs))
 	for i, w := range regs {

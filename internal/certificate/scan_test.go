@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/pdftest"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -61,7 +62,7 @@ func TestQRScansFromPictures(t *testing.T) {
 	keys := seedKeyring(t, "ikrar.deliserdangkab.go.id/ikrar")
 	c := testCertificate(t, registry.InkStrokes)
 	const host = "ikrar.deliserdangkab.go.id"
-	token, err := keys.SignRecordClaim(host, c.Signature)
+	token, err := leaf.SignClaim(keys, host, c.Signature)
 	if err != nil {
 		t.Fatal(err)
 	}

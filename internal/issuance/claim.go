@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -18,16 +19,16 @@ import (
 func (is *Issuer) QRText(sig registry.Signature) (text, token string, err error) {
 	if token = sig.ClaimToken; token == "" {
 		if sig.PDFHash != "" && sig.LegacyPDFHash == "" {
-			token, err = is.cfg.Keys.SignClaim(translog.ClaimOf(sig))
+			token, err = is.cfg.Keys.SignClaim(leaf.Claim(sig))
 		} else {
-			token, err = is.cfg.Keys.SignRecordClaim(is.claimHost(), sig)
+			token, err = leaf.SignClaim(is.cfg.Keys, is.claimHost(), sig)
 		}
 		if err != nil {
 			return "", "", fmt.Errorf("sign QR claim of %s: %w", sig.Code, err)
 		}
 	}
 	if !translog.IsClaimV2Token(token) {
-		return translog.FormatQR(is.cfg.BaseURL, translog.ClaimOf(sig), token), token, nil
+		return translog.FormatQR(is.cfg.BaseURL, leaf.Claim(sig), token), token, nil
 	}
 	c, err := translog.ClaimFromToken(is.claimHost(), sig.Code, token)
 	if err != nil {

@@ -92,13 +92,16 @@ func (s *Service) SaveWitness(ctx context.Context, a Actor, eventID int64, w Wit
 	if w.ID == 0 {
 		action = "event.witness_add"
 	}
-	if err := s.Store.SaveWitness(ctx, &w); err != nil {
+	err = s.audited(ctx, a.User, a.IP, action, e.OrgID, fmt.Sprintf("event:%d", e.ID), w.Name+" ("+w.Institution+")", func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.SaveWitness(ctx, &w)
+	})
+	if err != nil {
 		if IsCode(err, ECONFLICT) {
 			return Errorf(ECONFLICT, "Paling banyak %d saksi per acara.", MaxWitnesses)
 		}
 		return fmt.Errorf("save witness of event %d: %w", e.ID, err)
 	}
-	return s.audit(ctx, a.User, a.IP, action, e.OrgID, fmt.Sprintf("event:%d", e.ID), w.Name+" ("+w.Institution+")")
+	return nil
 }
 
 // DeleteWitness removes a witness of event eventID.
@@ -113,10 +116,13 @@ func (s *Service) DeleteWitness(ctx context.Context, a Actor, eventID, id int64)
 	}
 	for _, w := range ws {
 		if w.ID == id {
-			if err := s.Store.DeleteWitness(ctx, e.ID, id); err != nil {
+			err := s.audited(ctx, a.User, a.IP, "event.witness_remove", e.OrgID, fmt.Sprintf("event:%d", e.ID), w.Name+" ("+w.Institution+")", func(ctx context.Context, _ *PendingAudit) error {
+				return s.Store.DeleteWitness(ctx, e.ID, id)
+			})
+			if err != nil {
 				return fmt.Errorf("delete witness %d: %w", id, err)
 			}
-			return s.audit(ctx, a.User, a.IP, "event.witness_remove", e.OrgID, fmt.Sprintf("event:%d", e.ID), w.Name+" ("+w.Institution+")")
+			return nil
 		}
 	}
 	return Errorf(ENOTFOUND, "Saksi tidak ditemukan.")
@@ -132,10 +138,13 @@ func (s *Service) AddSignedBeritaAcara(ctx context.Context, a Actor, eventID int
 	sum := sha256.Sum256(pdf)
 	d.EventID, d.Purpose, d.Size, d.SHA256 = e.ID, PurposeBeritaAcara, int64(len(pdf)), hex.EncodeToString(sum[:])
 	d.UploadedBy, d.UploaderName, d.UploadedAt = a.User.ID, a.User.Name, s.now().UTC().Truncate(time.Millisecond)
-	if err := s.Store.AddEventDocument(ctx, &d, pdf); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "event.berita_acara_signed", e.OrgID, fmt.Sprintf("event:%d", e.ID), "sha256 "+d.SHA256, func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.AddEventDocument(ctx, &d, pdf)
+	})
+	if err != nil {
 		return d, fmt.Errorf("keep the signed minutes of event %d: %w", e.ID, err)
 	}
-	return d, s.audit(ctx, a.User, a.IP, "event.berita_acara_signed", e.OrgID, fmt.Sprintf("event:%d", e.ID), "sha256 "+d.SHA256)
+	return d, nil
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -27,13 +27,17 @@ func (s *Service) CreatePledge(ctx context.Context, a Actor, p *PledgeVersion) e
 	if a.User.Role == RoleSuperadmin {
 		p.OrgID = 0
 	}
-	if err := s.Store.CreatePledge(ctx, p); err != nil {
+	err := s.audited(ctx, a.User, a.IP, "pledge.create", a.User.OrgID, "", "", func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(e *AuditEntry) { e.Target, e.Detail = fmt.Sprintf("pledge:%d", p.ID), p.Title+" · "+p.Hash[:16] }
+		return s.Store.CreatePledge(ctx, p)
+	})
+	if err != nil {
 		if IsCode(err, ECONFLICT) {
 			return Errorf(ECONFLICT, "Versi ikrar dengan teks yang sama persis sudah ada.")
 		}
 		return fmt.Errorf("create pledge: %w", err)
 	}
-	return s.audit(ctx, a.User, a.IP, "pledge.create", a.User.OrgID, fmt.Sprintf("pledge:%d", p.ID), p.Title+" · "+p.Hash[:16])
+	return nil
 }
 
 // PreviewPledge checks a pledge version as CreatePledge would and

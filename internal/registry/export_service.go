@@ -175,12 +175,15 @@ func (s *Service) SetParticipantList(ctx context.Context, a Actor, eventID int64
 	if len(ids) == 0 {
 		return res, Errorf(EBADROSTER, "Tidak satu pun NIP dalam berkas terdaftar pada data pegawai %s. Impor data pegawai terlebih dahulu.", org.Name)
 	}
-	if err := s.Store.SetEventParticipants(ctx, e.ID, ids); err != nil {
+	detail := fmt.Sprintf("%d peserta, %d NIP tidak dikenal", len(ids), len(res.Unknown))
+	err = s.audited(ctx, a.User, a.IP, "participants.upload", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail, func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.SetEventParticipants(ctx, e.ID, ids)
+	})
+	if err != nil {
 		return ListResult{}, fmt.Errorf("participant list of event %d: %w", e.ID, err)
 	}
 	res.Listed = len(ids)
-	detail := fmt.Sprintf("%d peserta, %d NIP tidak dikenal", res.Listed, len(res.Unknown))
-	return res, s.audit(ctx, a.User, a.IP, "participants.upload", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail)
+	return res, nil
 }
 
 // ClearParticipantList removes an event's uploaded list: the event's
@@ -190,10 +193,13 @@ func (s *Service) ClearParticipantList(ctx context.Context, a Actor, eventID int
 	if err != nil {
 		return err
 	}
-	if err := s.Store.ClearEventParticipants(ctx, e.ID); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "participants.clear", e.OrgID, fmt.Sprintf("event:%d", e.ID), "", func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.ClearEventParticipants(ctx, e.ID)
+	})
+	if err != nil {
 		return fmt.Errorf("clear participant list of event %d: %w", e.ID, err)
 	}
-	return s.audit(ctx, a.User, a.IP, "participants.clear", e.OrgID, fmt.Sprintf("event:%d", e.ID), "")
+	return nil
 }
 
 // manageableEvent loads an event whose participants the actor may choose:

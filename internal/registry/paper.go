@@ -108,22 +108,28 @@ func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Sig
 		return Signature{}, err
 	}
 	scan := r.Scan
-	sig, existing, err := s.sign(ctx, SignRequest{Event: e, Employee: emp, Ink: Ink{Kind: InkPaper}, Consent: true,
-		Channel: ChannelPaper, ClientIP: r.ClientIP, UserAgent: r.UserAgent}, func(sig *Signature) {
-		sig.Scan, sig.ScanHash, sig.Witness = &scan, scan.SHA256(), witness
+	var sig Signature
+	err = s.audited(ctx, a.User, a.IP, "certificate.paper", org.ID, "", "", func(ctx context.Context, audit *PendingAudit) error {
+		var existing bool
+		sig, existing, err = s.sign(ctx, SignRequest{Event: e, Employee: emp, Ink: Ink{Kind: InkPaper}, Consent: true,
+			Channel: ChannelPaper, ClientIP: r.ClientIP, UserAgent: r.UserAgent}, func(sig *Signature) {
+			sig.Scan, sig.ScanHash, sig.Witness = &scan, scan.SHA256(), witness
+			// The officer vouches for the sheet: the trail says who
+			// recorded it. The witness's name stays out of it (personal
+			// data, erased with the record); the scan's hash identifies
+			// what was uploaded.
+			audit.Entry.Target, audit.Entry.Detail = "certificate:"+sig.Code, "scan sha256 "+sig.ScanHash
+			if e.SigningState(sig.SignedAt) != nil {
+				audit.Entry.Detail += "; dicatat setelah penandatanganan ditutup"
+			}
+		})
+		if err == nil && existing {
+			return Errorf(EALREADYSIGNED, "%s sudah menandatangani ikrar acara ini.", sig.Name)
+		}
+		return err
 	})
 	if err != nil {
 		return Signature{}, err
 	}
-	if existing {
-		return Signature{}, Errorf(EALREADYSIGNED, "%s sudah menandatangani ikrar acara ini.", sig.Name)
-	}
-	// The officer vouches for the sheet: the trail says who recorded it.
-	// The witness's name stays out of it (personal data, erased with the
-	// record); the scan's hash identifies what was uploaded.
-	detail := "scan sha256 " + sig.ScanHash
-	if e.SigningState(sig.SignedAt) != nil {
-		detail += "; dicatat setelah penandatanganan ditutup"
-	}
-	return sig, s.audit(ctx, a.User, a.IP, "certificate.paper", org.ID, "certificate:"+sig.Code, detail)
+	return sig, nil
 }

@@ -76,14 +76,13 @@ func (s *Service) SetEventRetention(ctx context.Context, a Actor, eventID int64,
 	if !until.IsZero() && until.Before(e.StartsAt) {
 		return Errorf(EINVALID, "Tanggal retensi tidak boleh sebelum acara dimulai.")
 	}
-	if err := s.Store.SetEventRetention(ctx, eventID, until); err != nil {
-		return err
-	}
 	detail := "tanpa tanggal retensi"
 	if !until.IsZero() {
 		detail = until.In(org.Location()).Format("2006-01-02")
 	}
-	return s.audit(ctx, a.User, a.IP, "event.retention", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail)
+	return s.audited(ctx, a.User, a.IP, "event.retention", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail, func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.SetEventRetention(ctx, eventID, until)
+	})
 }
 
 // WithoutTiming returns in with the time of every point of a drawing

@@ -79,12 +79,41 @@ func (s *Service) authorize(ctx context.Context, actor User, act Action, orgID i
 	return org, nil
 }
 
+// audit writes an entry about something that changed nothing (a sign-in,
+// an export) or whose outcome is known only once it committed; an action
+// that writes goes through audited.
 func (s *Service) audit(ctx context.Context, actor User, ip, action string, orgID int64, target, detail string) error {
-	err := s.Store.AppendAudit(ctx, AuditEntry{
-		At: s.now(), UserID: actor.ID, UserName: actor.Name, Action: action,
-		OrgID: orgID, Target: target, Detail: detail, IP: ip,
-	})
+	err := s.Store.AppendAudit(ctx, s.auditEntry(actor, ip, action, orgID, target, detail))
 	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+func (s *Service) auditEntry(actor User, ip, action string, orgID int64, target, detail string) AuditEntry {
+	return AuditEntry{At: s.now(), UserID: actor.ID, UserName: actor.Name, Action: action,
+		OrgID: orgID, Target: target, Detail: detail, IP: ip}
+}
+
+// audited runs write, the store call of an action, with the action's audit
+// entry in its context, so that the store commits the action and its entry
+// in one transaction: neither is kept without the other. write may
+// complete the entry with what the action decides on the way (a
+// certificate code, a new row's ID: see PendingAudit.Finish). A store that
+// wrote no entry (a write outside its transactions, a test double) gets it
+// appended after write returns.
+func (s *Service) audited(ctx context.Context, actor User, ip, action string, orgID int64, target, detail string, write func(ctx context.Context, p *PendingAudit) error) error {
+	p := &PendingAudit{Entry: s.auditEntry(actor, ip, action, orgID, target, detail)}
+	if err := write(WithAudit(ctx, p), p); err != nil {
+		return err
+	}
+	if p.Written() {
+		return nil
+	}
+	if p.Finish != nil {
+		p.Finish(&p.Entry)
+	}
+	if err := s.Store.AppendAudit(ctx, p.Entry); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
@@ -110,10 +139,14 @@ func (s *Service) CreateOrganization(ctx context.Context, a Actor, o *Organizati
 		return err
 	}
 	o.CreatedAt = s.now()
-	if err := s.Store.CreateOrganization(ctx, o); err != nil {
+	err := s.audited(ctx, a.User, a.IP, "organization.create", 0, o.Name, o.Kind.Label(), func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(e *AuditEntry) { e.OrgID = o.ID }
+		return s.Store.CreateOrganization(ctx, o)
+	})
+	if err != nil {
 		return fmt.Errorf("create organization: %w", err)
 	}
-	return s.audit(ctx, a.User, a.IP, "organization.create", o.ID, o.Name, o.Kind.Label())
+	return nil
 }
 
 // Label is the organization kind in Indonesian.
@@ -184,10 +217,14 @@ func (s *Service) CreateEvent(ctx context.Context, a Actor, e *Event) error {
 	}
 	e.Status = StatusDraft
 	e.CreatedAt = s.now()
-	if err := s.Store.CreateEvent(ctx, e); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "event.create", e.OrgID, "", e.Title, func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(entry *AuditEntry) { entry.Target = fmt.Sprintf("event:%d", e.ID) }
+		return s.Store.CreateEvent(ctx, e)
+	})
+	if err != nil {
 		return fmt.Errorf("create event: %w", err)
 	}
-	return s.audit(ctx, a.User, a.IP, "event.create", e.OrgID, fmt.Sprintf("event:%d", e.ID), e.Title)
+	return nil
 }
 
 // VisibleEvent returns an event the actor may see (ENOTFOUND otherwise)
@@ -241,7 +278,10 @@ func (s *Service) SetEventStatus(ctx context.Context, a Actor, id int64, to Even
 		return Event{}, Errorf(EINVALID, "Status acara tidak dikenal.")
 	}
 	at := s.now()
-	if err := s.Store.SetEventStatus(ctx, id, to, at); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", id), reason, func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.SetEventStatus(ctx, id, to, at)
+	})
+	if err != nil {
 		return Event{}, fmt.Errorf("set event %d status: %w", id, err)
 	}
 	e.Status = to
@@ -250,7 +290,7 @@ func (s *Service) SetEventStatus(ctx context.Context, a Actor, id int64, to Even
 	} else {
 		e.ClosedAt = at
 	}
-	return e, s.audit(ctx, a.User, a.IP, "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", id), reason)
+	return e, nil
 }
 
 // Scheduler is the actor of scheduled openings and closings.
@@ -271,11 +311,11 @@ func (s *Service) ApplySchedule(ctx context.Context) (changed []Event, err error
 		if e.Status == StatusOpen {
 			to, why = StatusClosed, "jadwal penutupan penandatanganan"
 		}
-		if err := s.Store.SetEventStatus(ctx, e.ID, to, now); err != nil {
+		err := s.audited(ctx, Scheduler, "", "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", e.ID), why, func(ctx context.Context, _ *PendingAudit) error {
+			return s.Store.SetEventStatus(ctx, e.ID, to, now)
+		})
+		if err != nil {
 			return changed, fmt.Errorf("scheduled %s of event %d: %w", to, e.ID, err)
-		}
-		if err := s.audit(ctx, Scheduler, "", "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", e.ID), why); err != nil {
-			return changed, err
 		}
 		e.Status = to
 		changed = append(changed, e)
@@ -574,14 +614,17 @@ func (s *Service) Revoke(ctx context.Context, a Actor, code, reason string) (Sig
 		return Signature{}, Errorf(ECONFLICT, "Sertifikat ini sudah dicabut.")
 	}
 	r := &Revocation{SignatureID: sig.ID, Reason: reason, UserID: a.User.ID, UserName: a.User.Name, RevokedAt: s.now(), LeafIndex: -1}
-	if err := s.Store.InsertRevocation(ctx, r); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "certificate.revoke", org.ID, "certificate:"+sig.Code, reason, func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.InsertRevocation(ctx, r)
+	})
+	if err != nil {
 		if IsCode(err, ECONFLICT) {
 			return Signature{}, Errorf(ECONFLICT, "Sertifikat ini sudah dicabut.")
 		}
 		return Signature{}, fmt.Errorf("revoke %s: %w", sig.Code, err)
 	}
 	sig.Revocation = r
-	return sig, s.audit(ctx, a.User, a.IP, "certificate.revoke", org.ID, "certificate:"+sig.Code, reason)
+	return sig, nil
 }
 
 // Erase removes a signer's personal data from a record on a lawful request
@@ -764,13 +807,16 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, u *User, password str
 	u.PasswordHash = hash
 	u.Active = true
 	u.CreatedAt = s.now()
-	if err := s.Store.CreateUser(ctx, u); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "user.create", u.OrgID, u.Email, string(u.Role), func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.CreateUser(ctx, u)
+	})
+	if err != nil {
 		if IsCode(err, ECONFLICT) {
 			return Errorf(ECONFLICT, "Email sudah terdaftar.")
 		}
 		return fmt.Errorf("create user: %w", err)
 	}
-	return s.audit(ctx, a.User, a.IP, "user.create", u.OrgID, u.Email, string(u.Role))
+	return nil
 }
 
 // System is the actor of command-line administration.
@@ -798,12 +844,15 @@ func (s *Service) SetOrgLogo(ctx context.Context, a Actor, orgID int64, png []by
 	if err != nil {
 		return org, err
 	}
-	if err := s.Store.SetOrgLogo(ctx, org.ID, png, s.now()); err != nil {
-		return org, fmt.Errorf("store logo of %d: %w", org.ID, err)
-	}
 	detail := fmt.Sprintf("PNG %d bita", len(png))
 	if png == nil {
 		detail = "dihapus"
 	}
-	return org, s.audit(ctx, a.User, a.IP, "organization.logo", org.ID, org.Name, detail)
+	err = s.audited(ctx, a.User, a.IP, "organization.logo", org.ID, org.Name, detail, func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.SetOrgLogo(ctx, org.ID, png, s.now())
+	})
+	if err != nil {
+		return org, fmt.Errorf("store logo of %d: %w", org.ID, err)
+	}
+	return org, nil
 }

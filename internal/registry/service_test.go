@@ -18,12 +18,14 @@ type world struct {
 	event registry.Event
 	emps  []registry.Employee
 	now   *time.Time
+	file  string // the database, for a test that reaches under the store
 }
 
 func mustWorld(t *testing.T) world {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ikrar.db"))
+	file := filepath.Join(t.TempDir(), "ikrar.db")
+	db, err := sqlite.Open(ctx, file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +62,7 @@ func mustWorld(t *testing.T) world {
 	if *e, err = svc.SetEventStatus(ctx, sys, e.ID, registry.StatusOpen, ""); err != nil {
 		t.Fatal(err)
 	}
-	return world{svc: svc, admin: sys, event: *e, emps: all, now: &now}
+	return world{svc: svc, admin: sys, event: *e, emps: all, now: &now, file: file}
 }
 
 func (w world) sign(t *testing.T, emp registry.Employee) (registry.Signature, bool, error) {

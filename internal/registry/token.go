@@ -83,11 +83,16 @@ func (s *Service) IssueAPIToken(ctx context.Context, a Actor, u User, name strin
 	token := "ikr_" + base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	t := APIToken{UserID: owner.ID, Name: name, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
-	if err := s.Store.CreateToken(ctx, HashToken(token), &t); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "token.create", owner.OrgID, owner.Email, "", func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(e *AuditEntry) {
+			e.Detail = fmt.Sprintf("token:%d %q berlaku sampai %s", t.ID, t.Name, t.ExpiresAt.Format(time.DateOnly))
+		}
+		return s.Store.CreateToken(ctx, HashToken(token), &t)
+	})
+	if err != nil {
 		return "", APIToken{}, fmt.Errorf("create token: %w", err)
 	}
-	detail := fmt.Sprintf("token:%d %q berlaku sampai %s", t.ID, t.Name, t.ExpiresAt.Format(time.DateOnly))
-	return token, t, s.audit(ctx, a.User, a.IP, "token.create", owner.OrgID, owner.Email, detail)
+	return token, t, nil
 }
 
 // APITokens lists the tokens of an account: the actor's own, or one they
@@ -112,10 +117,13 @@ func (s *Service) RevokeAPIToken(ctx context.Context, a Actor, userID, tokenID i
 	}
 	for _, t := range tokens {
 		if t.ID == tokenID {
-			if err := s.Store.DeleteToken(ctx, owner.ID, t.ID); err != nil {
+			err := s.audited(ctx, a.User, a.IP, "token.revoke", owner.OrgID, owner.Email, fmt.Sprintf("token:%d %q", t.ID, t.Name), func(ctx context.Context, _ *PendingAudit) error {
+				return s.Store.DeleteToken(ctx, owner.ID, t.ID)
+			})
+			if err != nil {
 				return fmt.Errorf("revoke token %d: %w", t.ID, err)
 			}
-			return s.audit(ctx, a.User, a.IP, "token.revoke", owner.OrgID, owner.Email, fmt.Sprintf("token:%d %q", t.ID, t.Name))
+			return nil
 		}
 	}
 	return Errorf(ENOTFOUND, "Token tidak ditemukan.")

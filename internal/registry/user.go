@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"net/mail"
 	"strings"
 	"time"
@@ -130,4 +131,39 @@ type AuditEntry struct {
 	Target   string
 	Detail   string
 	IP       string
+}
+
+// PendingAudit is the audit entry of an action on its way to the store: the
+// store writes it in the action's transaction and marks it written once
+// that committed.
+type PendingAudit struct {
+	Entry AuditEntry
+	// Finish, if set, completes Entry with what the action's own writes
+	// decided, such as a new row's ID; the store calls it in the
+	// transaction, just before writing the entry.
+	Finish  func(*AuditEntry)
+	written bool
+}
+
+// Written reports whether the entry was committed with its action.
+func (p *PendingAudit) Written() bool { return p.written }
+
+// MarkWritten records that the transaction holding the entry committed.
+func (p *PendingAudit) MarkWritten() { p.written = true }
+
+type pendingAuditKey struct{}
+
+// WithAudit returns ctx carrying p, for the store's next transaction.
+func WithAudit(ctx context.Context, p *PendingAudit) context.Context {
+	return context.WithValue(ctx, pendingAuditKey{}, p)
+}
+
+// AuditOf is the entry ctx carries that no transaction has committed yet,
+// or nil.
+func AuditOf(ctx context.Context) *PendingAudit {
+	p, _ := ctx.Value(pendingAuditKey{}).(*PendingAudit)
+	if p == nil || p.written {
+		return nil
+	}
+	return p
 }

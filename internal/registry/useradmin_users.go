@@ -97,9 +97,6 @@ func (s *Service) SetUserRole(ctx context.Context, a Actor, id int64, role Role,
 	if role == u.Role && orgID == u.OrgID {
 		return u, nil
 	}
-	if err := s.Store.SetUserAccess(ctx, u.ID, role, orgID); err != nil {
-		return User{}, fmt.Errorf("set role of user %d: %w", u.ID, err)
-	}
 	detail := fmt.Sprintf("%s → %s", u.Role, role)
 	if orgID != u.OrgID && orgID != 0 {
 		detail += "; organisasi: " + org.Name
@@ -108,11 +105,17 @@ func (s *Service) SetUserRole(ctx context.Context, a Actor, id int64, role Role,
 	if auditOrg == 0 {
 		auditOrg = u.OrgID
 	}
+	err = s.audited(ctx, a.User, a.IP, "user.role", auditOrg, u.Email, detail, func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.SetUserAccess(ctx, u.ID, role, orgID)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("set role of user %d: %w", u.ID, err)
+	}
 	u.Role, u.OrgID, u.OrgPath = role, orgID, org.Path
 	if role == RoleSuperadmin {
 		u.OrgPath = "/"
 	}
-	return u, s.audit(ctx, a.User, a.IP, "user.role", auditOrg, u.Email, detail)
+	return u, nil
 }
 
 // SetUserActive deactivates or reactivates an account. A deactivated user
@@ -129,15 +132,18 @@ func (s *Service) SetUserActive(ctx context.Context, a Actor, id int64, active b
 	if u.Active == active {
 		return u, nil
 	}
-	if err := s.Store.SetUserActive(ctx, u.ID, active); err != nil {
-		return User{}, fmt.Errorf("set user %d active=%v: %w", u.ID, active, err)
-	}
-	u.Active = active
 	action := "user.activate"
 	if !active {
 		action = "user.deactivate"
 	}
-	return u, s.audit(ctx, a.User, a.IP, action, u.OrgID, u.Email, "")
+	err = s.audited(ctx, a.User, a.IP, action, u.OrgID, u.Email, "", func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.SetUserActive(ctx, u.ID, active)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("set user %d active=%v: %w", u.ID, active, err)
+	}
+	u.Active = active
+	return u, nil
 }
 
 // ResetPassword gives an account a new random password, returned to be
@@ -155,10 +161,13 @@ func (s *Service) ResetPassword(ctx context.Context, a Actor, id int64) (User, s
 	if err != nil {
 		return User{}, "", err
 	}
-	if err := s.setPassword(ctx, u.ID, password); err != nil {
+	err = s.audited(ctx, a.User, a.IP, "user.reset_password", u.OrgID, u.Email, "", func(ctx context.Context, _ *PendingAudit) error {
+		return s.setPassword(ctx, u.ID, password)
+	})
+	if err != nil {
 		return User{}, "", err
 	}
-	return u, password, s.audit(ctx, a.User, a.IP, "user.reset_password", u.OrgID, u.Email, "")
+	return u, password, nil
 }
 
 // ChangePassword changes the actor's own password after checking the
@@ -181,10 +190,9 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if err := CheckPasswordPolicy(next, u); err != nil {
 		return err
 	}
-	if err := s.setPassword(ctx, u.ID, next); err != nil {
-		return err
-	}
-	return s.audit(ctx, a.User, a.IP, "user.password", u.OrgID, u.Email, "")
+	return s.audited(ctx, a.User, a.IP, "user.password", u.OrgID, u.Email, "", func(ctx context.Context, _ *PendingAudit) error {
+		return s.setPassword(ctx, u.ID, next)
+	})
 }
 
 // setPassword stores the hash of a password that passed the policy or was

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
-
-	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 var updateVectors = flag.Bool("update-vectors", false, "rewrite the claim test vectors under testdata/ from the code")
@@ -337,42 +335,5 @@ func TestClaimHost(t *testing.T) {
 		if got != tt.want || (err == nil) != (tt.want != "") {
 			t.Errorf("ClaimHost(%q) = %q, %v; want %q", tt.base, got, err, tt.want)
 		}
-	}
-}
-
-// A new record's claim binds its signature leaf, and the stored token is
-// enough, with the record, to rebuild the QR that verifies.
-func TestSignRecordClaim(t *testing.T) {
-	k := seedKeyring(t, "ikrar.example.go.id/ikrar", testSeed())
-	s := registry.Signature{
-		EventID: 12, Code: "K7M4QX2P9ABC", NIP: "199001012015031001", Name: "Andi Wijaya", PledgeHash: pledgeHex,
-		SignedAt: time.Date(2024, 10, 23, 2, 0, 0, 123_456_789, time.UTC), Channel: registry.ChannelPersonalLink,
-		IdentitySalt: []byte("0123456789abcdef"),
-	}
-	token, err := k.SignRecordClaim("ikrar.example.go.id", s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !IsClaimV2Token(token) || len(token) != ClaimV2Len {
-		t.Fatalf("token %q is not a v2 claim", token)
-	}
-	c, err := ClaimFromToken("ikrar.example.go.id", s.Code, token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.IdentityHash = SignatureIdentity(s)
-	if !c.MatchesLeaf(s.Code, s.SignedAt, SignatureEntry(s).Hash()) {
-		t.Error("the claim does not name the record's leaf")
-	}
-	p, err := ParseQRV2(FormatQRV2("https", c))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyClaimV2(p, k.VerifierKeys()); err != nil {
-		t.Error(err)
-	}
-	s.Channel = registry.ChannelKiosk // another leaf
-	if c.MatchesLeaf(s.Code, s.SignedAt, SignatureEntry(s).Hash()) {
-		t.Error("the claim matches a record whose leaf differs")
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
-
-	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // go test -run TestLeafVectors ./internal/translog -update rewrites the
@@ -303,48 +301,6 @@ func TestValidateV2Strict(t *testing.T) {
 				t.Errorf("Validate accepted %s", e.Encode())
 			}
 		})
-	}
-}
-
-// TestRecordLeavesMatchVectors: a version 2 record, its revocation and its
-// issuance give the vectors' exact leaves, with the identity and holder
-// hashes computed from the record's salt and snapshot.
-func TestRecordLeavesMatchVectors(t *testing.T) {
-	vs := leafVectors(t)
-	f := vs["leaf-v2-signature.json"].Fields
-	s := registry.Signature{LeafVersion: 2, Code: f.Code, EventID: f.Event, EventTitle: f.EventTitle, EventPlace: f.EventPlace,
-		EventStarts: mustTime(t, f.EventStarts), EventOrg: f.EventOrg, PledgeHash: f.Pledge, OrgName: f.Org,
-		Channel: registry.Channel(f.Channel), SignedAt: mustTime(t, f.Signed), IdentitySalt: vectorSalt,
-		NIP: "198609262015051001", Name: "Dr. Siti Rahmawati, S.E., M.Si.",
-		Position: "Analis Kebijakan Ahli Muda", Rank: "Penata (III/c)", Unit: "Bidang Perencanaan"}
-	r := vs["leaf-v2-revocation.json"]
-	i := vs["leaf-v2-issuance.json"].Fields
-	p := s
-	p.Channel, p.ScanHash = registry.ChannelPaper, vs["leaf-v2-paper.json"].Fields.Scan
-	d := vs["leaf-v2-document.json"].Fields
-	for name, got := range map[string]Entry{
-		"leaf-v2-paper.json":      SignatureEntry(p),
-		"leaf-v2-signature.json":  SignatureEntry(s),
-		"leaf-v2-revocation.json": RevocationEntry(s, registry.Revocation{Reason: r.ReasonText, RevokedAt: mustTime(t, r.Fields.Revoked), LeafVersion: 2}),
-		"leaf-v2-issuance.json":   IssuanceEntry(s, i.PDF, mustTime(t, i.Issued)),
-		"leaf-v2-document.json": DocumentEntry(registry.EventDocument{EventID: d.Event, Purpose: registry.DocumentPurpose(d.Purpose),
-			SHA256: d.PDF, UploadedAt: mustTime(t, d.Uploaded)}),
-	} {
-		want := vs[name].Fields.entry(t, 2).Encode()
-		if string(got.Encode()) != string(want) {
-			t.Errorf("%s: the record gives\n%s\nwant\n%s", name, got.Encode(), want)
-		}
-	}
-	if id, holder := PersonalDataOK(s); id {
-		t.Errorf("a record without its identity hash set reports identity ok=%v holder ok=%v", id, holder)
-	}
-	s.IdentityHash, s.HolderHash = SignatureIdentity(s), SignatureHolder(s)
-	if id, holder := PersonalDataOK(s); !id || !holder {
-		t.Error("a record matching its commitments reported edited")
-	}
-	s.Unit = "Bidang Lain"
-	if _, holder := PersonalDataOK(s); holder {
-		t.Error("an edited unit went unnoticed by the holder commitment")
 	}
 }
 

@@ -14,8 +14,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // maxSignedBeritaAcara bounds the signed Berita Acara an officer uploads:
@@ -216,7 +216,7 @@ func (s *Server) apiEventDocuments(c *echo.Context) error {
 	last := int64(-1)
 	for _, d := range docs {
 		j := documentJSON{Purpose: string(d.Purpose), SHA256: d.SHA256, UploadedAt: d.UploadedAt, Signature: d.HasSignature}
-		e := translog.DocumentEntry(d)
+		e := leaf.Document(d)
 		j.Log.Index, j.Log.LeafHash, j.Log.Preimage = d.LeafIndex, e.Hash().String(), e.Encode()
 		out.Documents = append(out.Documents, j)
 		last = max(last, d.LeafIndex)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
@@ -242,7 +243,7 @@ func TestStoreIssuedV1Certificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claim := translog.ClaimOf(sig)
+	claim := leaf.Claim(sig)
 	token, err := a.keys.SignClaim(claim)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/issuance"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -128,7 +129,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		// A record's QR claim is signed when it is made, with the key of
 		// that moment, and kept with it.
 		keys := tl.Keys
-		svc.ClaimSigner = func(sig registry.Signature) (string, error) { return keys.SignRecordClaim(host, sig) }
+		svc.ClaimSigner = func(sig registry.Signature) (string, error) { return leaf.SignClaim(keys, host, sig) }
 	}
 	s := &Server{opt: opt, svc: svc, db: db, tl: tl, static: st, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), imports: newImportJobs(svc.Now),

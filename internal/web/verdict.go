@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -119,20 +120,20 @@ func (s *Server) claimFromPath(code, claim string) *qrClaim {
 // recomputed and proven likewise, and the QR claim (if any) is signed and
 // says what the record says.
 func (s *Server) judge(ctx context.Context, sig registry.Signature, shown registry.PledgeVersion, qc *qrClaim) (p logProof, v verdict, err error) {
-	entry := translog.SignatureEntry(sig)
+	entry := leaf.Signature(sig)
 	p = logProof{LeafIndex: sig.LeafIndex, LeafHash: entry.Hash().String(), LeafPreimage: entry.Encode(), LeafVersion: entry.Version()}
 	if entry.Version() >= translog.LeafV2 && !sig.Erased() && len(sig.IdentitySalt) > 0 {
-		p.HolderPreimage = translog.SignatureHolderPreimage(sig)
+		p.HolderPreimage = leaf.HolderPreimage(sig)
 	}
 	var revLeaf, issLeaf tlog.Hash
 	if sig.Revoked() {
 		p.RevocationLeaf = &sig.Revocation.LeafIndex
-		e := translog.RevocationEntry(sig, *sig.Revocation)
+		e := leaf.Revocation(sig, *sig.Revocation)
 		revLeaf = e.Hash()
 		p.revocation = &leafRef{Index: sig.Revocation.LeafIndex, LeafHash: revLeaf.String(), Preimage: e.Encode(), Version: e.Version()}
 	}
 	if is := sig.Issuance; is != nil {
-		e := translog.IssuanceEntry(sig, is.PDFHash, is.IssuedAt)
+		e := leaf.Issuance(sig, is.PDFHash, is.IssuedAt)
 		issLeaf = e.Hash()
 		p.Issuance = &leafRef{Index: is.LeafIndex, LeafHash: issLeaf.String(), Preimage: e.Encode(), Version: e.Version()}
 		if sig.Erased() {
@@ -177,7 +178,7 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, shown regist
 			return p, v, err
 		}
 	}
-	switch identity, holder := translog.PersonalDataOK(sig); {
+	switch identity, holder := leaf.PersonalDataOK(sig); {
 	case !identity:
 		add(checkRecord, false, "the record's name or NIP differ from its identity commitment")
 	case !holder:
@@ -216,7 +217,7 @@ func (s *Server) judge(ctx context.Context, sig registry.Signature, shown regist
 			}
 		case translog.VerifyClaim(qc.Claim, qc.Token, s.tl.Keys.VerifierKeys()) != nil:
 			add(checkClaim, false, "the QR claim's signature does not verify with the published keys")
-		case !qc.Claim.Matches(translog.ClaimOf(sig)):
+		case !qc.Claim.Matches(leaf.Claim(sig)):
 			add(checkClaim, false, "the QR claim differs from the record")
 		default:
 			add(checkClaim, true, "the QR claim is signed with a published key and matches the record")

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // Witnesses lists an event's witnesses in the order they were entered.
@@ -66,7 +66,7 @@ func (db *DB) DeleteWitness(ctx context.Context, eventID, id int64) error {
 // AddEventDocument keeps a document's bytes and logs its leaf in one
 // transaction.
 func (db *DB) AddEventDocument(ctx context.Context, d *registry.EventDocument, pdf []byte) error {
-	e := translog.DocumentEntry(*d)
+	e := leaf.Document(*d)
 	if err := e.Validate(); err != nil {
 		return err
 	}

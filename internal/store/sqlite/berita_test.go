@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -116,7 +117,7 @@ func TestMigrationToBeritaAcara(t *testing.T) {
 	if _, err := db.RevokedCodes(ctx, 0, 3); err != nil {
 		t.Errorf("revocation list over a log with documents: %v", err)
 	}
-	if recs[1].Entry.Hash() != translog.DocumentEntry(docs[0]).Hash() {
+	if recs[1].Entry.Hash() != leaf.Document(docs[0]).Hash() {
 		t.Error("the first document's row does not recompute the leaf it was logged with")
 	}
 }

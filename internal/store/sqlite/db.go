@@ -378,8 +378,11 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 }
 
 // tx runs fn in one immediate transaction on the writer connection; all
-// writes go through here. A full disk fails the whole transaction with
-// the domain's storage_full error, whichever statement met it.
+// writes go through here. The audit entry of the action ctx carries
+// (registry.WithAudit) is written in the same transaction, so the action
+// and its trail commit together or not at all. A full disk fails the whole
+// transaction with the domain's storage_full error, whichever statement
+// met it.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -389,8 +392,16 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return db.classifyFull(err)
 	}
+	p := registry.AuditOf(ctx)
+	if err := writeAudit(ctx, tx, p); err != nil {
+		tx.Rollback()
+		return db.classifyFull(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return db.classifyFull(fmt.Errorf("commit: %w", err))
+	}
+	if p != nil {
+		p.MarkWritten()
 	}
 	return nil
 }

@@ -100,7 +100,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 				return err
 			}
 			n := lg.n
-			if err := insertSignature(ctx, tx, lg, r.sig); err != nil {
+			if err := signAudited(ctx, tx, lg, r); err != nil {
 				if isFull(err) {
 					// SQLite may have rolled the whole transaction back:
 					// the batch fails, each waiter with storage_full.
@@ -134,9 +134,22 @@ func (db *DB) commitBatch(batch []signRequest) {
 			r.done <- err
 			continue
 		}
+		if p := registry.AuditOf(r.ctx); p != nil && r.sig != nil && results[i] == nil {
+			p.MarkWritten()
+		}
 		r.done <- results[i]
 	}
 	if err == nil {
 		db.notifyOps(batch)
 	}
+}
+
+// signAudited inserts a signing and, for one an officer records (a paper
+// sheet), the audit entry its context carries, inside the signing's
+// savepoint: the record and its entry are kept or rolled back together.
+func signAudited(ctx context.Context, tx *sql.Tx, lg *logAppender, r signRequest) error {
+	if err := insertSignature(ctx, tx, lg, r.sig); err != nil {
+		return err
+	}
+	return writeAudit(ctx, tx, registry.AuditOf(r.ctx))
 }

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ikrar-id/ikrar/internal/translog"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 )
 
 // logStoredBatch is how many certificates LogStoredPDFs logs per commit.
@@ -70,7 +70,7 @@ func (db *DB) LogStoredPDFs(ctx context.Context, now func() time.Time) (logged i
 					continue
 				}
 				index := lg.n
-				if err := lg.append(translog.IssuanceEntry(sig, p.hash, at).Hash()); err != nil {
+				if err := lg.append(leaf.Issuance(sig, p.hash, at).Hash()); err != nil {
 					return fmt.Errorf("log issuance of %s: %w", sig.Code, err)
 				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO issuances (signature_id, leaf_index, issued_at) VALUES (?, ?, ?)`,

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
@@ -45,7 +46,7 @@ func TestMigrationToLeafV2(t *testing.T) {
 	salt := []byte("0123456789abcdef")
 	v1 := registry.Signature{EventID: ev.ID, Code: "OLDRECORD001", NIP: "198609262015051002", Name: "Pegawai Dinas",
 		PledgeHash: p.Hash, SignedAt: now, Channel: registry.ChannelEventCode, IdentitySalt: salt}
-	v1.IdentityHash = translog.SignatureIdentity(v1)
+	v1.IdentityHash = leaf.Identity(v1)
 	exec(`INSERT INTO signatures (id, event_id, code, nip, name, position, rank, unit, org_name, category,
 		pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, pdf_hash)
 		VALUES (1, ?, ?, ?, ?, 'Analis', 'III/a', 'Bidang A', 'Dinas', 'PNS', ?, 'typed', 'x', 1, ?, 'event_code', '', '', ?, ?, 0, ?)`,
@@ -54,8 +55,8 @@ func TestMigrationToLeafV2(t *testing.T) {
 	exec(`INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index) VALUES (1, ?, 1, 'Admin', ?, 1)`,
 		rev.Reason, rev.RevokedAt.UnixMilli())
 	exec(`INSERT INTO certificate_pdfs (signature_id, pdf) VALUES (1, '%PDF old')`)
-	wantSig := translog.SignatureEntry(v1).Encode()
-	wantRev := translog.RevocationEntry(v1, rev).Encode()
+	wantSig := leaf.Signature(v1).Encode()
+	wantRev := leaf.Revocation(v1, rev).Encode()
 	// The log as schema 9 kept it: the two leaves and their stored hashes.
 	var stored []tlog.Hash
 	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
@@ -125,7 +126,7 @@ func TestMigrationToLeafV2(t *testing.T) {
 	if recs, err = db.LeafRecords(ctx); err != nil || len(recs) != 3 {
 		t.Fatalf("%d rows claim leaves (%v), want 3", len(recs), err)
 	}
-	want := translog.IssuanceEntry(v1, issuedPDF(1, "%PDF old").SHA256, at)
+	want := leaf.Issuance(v1, issuedPDF(1, "%PDF old").SHA256, at)
 	if got := recs[2].Entry; string(got.Encode()) != string(want.Encode()) {
 		t.Errorf("issuance leaf:\n%s\nwant\n%s", got.Encode(), want.Encode())
 	}

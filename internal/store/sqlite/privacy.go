@@ -64,13 +64,15 @@ func (db *DB) EventRetention(ctx context.Context, eventID int64) (time.Time, err
 
 // SetEventRetention sets the event's retention date; a zero date clears it.
 func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.Time) error {
-	if until.IsZero() {
-		_, err := db.write.ExecContext(ctx, `DELETE FROM event_retention WHERE event_id = ?`, eventID)
-		return err
-	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO event_retention (event_id, until) VALUES (?, ?)
-		ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
-	return mapErr(err, "Acara")
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if until.IsZero() {
+			_, err := tx.ExecContext(ctx, `DELETE FROM event_retention WHERE event_id = ?`, eventID)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO event_retention (event_id, until) VALUES (?, ?)
+			ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
+		return mapErr(err, "Acara")
+	})
 }
 
 // EmployeeSignatures lists every record linked to an employee, with its

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -125,16 +126,14 @@ func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
 }
 
 func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *registry.Signature) error {
-	s.IdentityHash = translog.SignatureIdentity(*s)
 	if s.LeafVersion == 0 {
 		s.LeafVersion = 1
 	}
+	entry := leaf.Seal(s)
 	var starts int64
 	if s.LeafVersion >= translog.LeafV2 {
-		s.HolderHash = translog.SignatureHolder(*s)
 		starts = ms(s.EventStarts)
 	}
-	entry := translog.SignatureEntry(*s)
 	if s.LeafVersion >= translog.LeafV2 {
 		// A version 2 leaf is strict: what cannot be encoded unambiguously
 		// is refused rather than logged.
@@ -300,7 +299,7 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 			return err
 		}
 		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
-		entry := translog.RevocationEntry(sig, *r)
+		entry := leaf.Revocation(sig, *r)
 		if err := entry.Validate(); err != nil {
 			return err
 		}
@@ -377,7 +376,7 @@ func storePDF(ctx context.Context, tx *sql.Tx, lg *logAppender, p registry.Issue
 		at = time.Now()
 	}
 	at = at.UTC().Truncate(time.Millisecond)
-	entry := translog.IssuanceEntry(sig, p.SHA256, at)
+	entry := leaf.Issuance(sig, p.SHA256, at)
 	if err := entry.Validate(); err != nil {
 		return false, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -402,7 +403,7 @@ func (c *leafCursor) next() error {
 			return fmt.Errorf("read documents: %w", err)
 		}
 		c.rec = LeafRecord{Index: d.LeafIndex, What: fmt.Sprintf("document %d (%s of event %d)", d.ID, d.Purpose, d.EventID),
-			Entry: translog.DocumentEntry(d), IdentityOK: true, HolderOK: true}
+			Entry: leaf.Document(d), IdentityOK: true, HolderOK: true}
 		c.ok = true
 		return nil
 	}
@@ -414,14 +415,14 @@ func (c *leafCursor) next() error {
 	case leafRevocation:
 		r := *s.Revocation
 		c.rec = LeafRecord{Index: r.LeafIndex, What: fmt.Sprintf("revocation %d of signature %d (certificate %s)", r.ID, s.ID, s.Code),
-			Entry: translog.RevocationEntry(s, r), IdentityOK: true, HolderOK: true}
+			Entry: leaf.Revocation(s, r), IdentityOK: true, HolderOK: true}
 	case leafIssuance:
 		c.rec = LeafRecord{Index: s.Issuance.LeafIndex, What: fmt.Sprintf("issuance of signature %d (certificate %s)", s.ID, s.Code),
-			Entry: translog.IssuanceEntry(s, s.Issuance.PDFHash, s.Issuance.IssuedAt), IdentityOK: true, HolderOK: true}
+			Entry: leaf.Issuance(s, s.Issuance.PDFHash, s.Issuance.IssuedAt), IdentityOK: true, HolderOK: true}
 	default:
-		identity, holder := translog.PersonalDataOK(s)
+		identity, holder := leaf.PersonalDataOK(s)
 		c.rec = LeafRecord{Index: s.LeafIndex, What: fmt.Sprintf("signature %d (certificate %s)", s.ID, s.Code),
-			Entry: translog.SignatureEntry(s), IdentityOK: identity, HolderOK: holder}
+			Entry: leaf.Signature(s), IdentityOK: identity, HolderOK: holder}
 	}
 	c.ok = true
 	return nil

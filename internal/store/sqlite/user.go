@@ -177,13 +177,29 @@ func (db *DB) DeleteToken(ctx context.Context, userID, id int64) error {
 	})
 }
 
-// AppendAudit writes one audit entry.
+// AppendAudit writes one audit entry on its own.
 func (db *DB) AppendAudit(ctx context.Context, a registry.AuditEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail, ip)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ms(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail, a.IP)
-		return err
+		return insertAudit(ctx, tx, a)
 	})
+}
+
+func insertAudit(ctx context.Context, tx *sql.Tx, a registry.AuditEntry) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail, ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ms(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail, a.IP)
+	return err
+}
+
+// writeAudit writes p, an action's pending audit entry, in the action's
+// transaction; nil writes nothing.
+func writeAudit(ctx context.Context, tx *sql.Tx, p *registry.PendingAudit) error {
+	if p == nil {
+		return nil
+	}
+	if p.Finish != nil {
+		p.Finish(&p.Entry)
+	}
+	return insertAudit(ctx, tx, p.Entry)
 }
 
 // Audit lists the newest entries about organizations inside scope.
