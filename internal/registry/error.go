@@ -78,6 +78,13 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
+// Wrapf is Errorf keeping err as the cause, for logs and errors.Is.
+func Wrapf(err error, code, format string, args ...any) *Error {
+	e := Errorf(code, format, args...)
+	e.Err = err
+	return e
+}
+
 // ErrorCode returns the code of the first domain error in err's chain, or
 // EINTERNAL for any other error.
 func ErrorCode(err error) string {
