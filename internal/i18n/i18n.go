@@ -8,6 +8,7 @@
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -115,23 +116,37 @@ func english(s string, depth int) string {
 
 // Sprintf formats a message in l: the format is looked up in the catalog
 // and the arguments that are texts are translated too, since they are
-// usually messages or labels themselves.
+// usually messages or labels themselves. An argument that is a domain
+// error is said from its own format and arguments, in either language.
 func (l Lang) Sprintf(format string, args ...any) string {
 	if l == English {
 		if e, ok := catalog[format]; ok {
 			format = e
 		}
-		args = slices.Clone(args)
-		for i, a := range args {
-			switch a := a.(type) {
-			case string:
-				args[i] = l.T(a)
-			case Message:
-				args[i] = l.Sprintf(a.Format, a.Args...)
+	}
+	args = slices.Clone(args)
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = l.T(a)
+		case Message:
+			args[i] = l.Sprintf(a.Format, a.Args...)
+		case error:
+			var f formatted
+			if errors.As(a, &f) {
+				if format, fargs := f.MessageFormat(); format != "" {
+					args[i] = l.Sprintf(format, fargs...)
+				}
 			}
 		}
 	}
 	return fmt.Sprintf(format, args...)
+}
+
+// formatted is an error that keeps the format and arguments of its
+// message (registry.Error).
+type formatted interface {
+	MessageFormat() (format string, args []any)
 }
 
 // Message is a text built from a catalog format and its arguments, kept

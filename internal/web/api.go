@@ -451,7 +451,7 @@ func (s *Server) recordJSON(c *echo.Context, sig registry.Signature) error {
 func officialNIP(s string) (string, error) {
 	n, err := nip.Official(s)
 	if err != nil {
-		return "", registry.Errorf(registry.EINVALID, "NIP pejabat: %s", registry.ErrorMessage(err))
+		return "", registry.Errorf(registry.EINVALID, "NIP pejabat: %s", err)
 	}
 	return n, nil
 }

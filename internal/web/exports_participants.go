@@ -114,7 +114,7 @@ func (s *Server) participantsFailed(c *echo.Context, err error, problems []listP
 	if registry.ErrorCode(err) == registry.EINTERNAL {
 		return err
 	}
-	return s.renderParticipants(c, statusOf(registry.ErrorCode(err)), map[string]any{"Error": registry.ErrorMessage(err), "Problems": problems})
+	return s.renderParticipants(c, statusOf(registry.ErrorCode(err)), map[string]any{"Error": err, "Problems": problems})
 }
 
 func (s *Server) participantsClear(c *echo.Context) error {

@@ -429,9 +429,9 @@ func mapErr(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return &registry.Error{Code: registry.ENOTFOUND, Message: what + " tidak ditemukan.", Err: err}
+		return registry.Wrapf(err, registry.ENOTFOUND, "%s tidak ditemukan.", what)
 	case isUnique(err):
-		return &registry.Error{Code: registry.ECONFLICT, Message: what + " sudah ada.", Err: err}
+		return registry.Wrapf(err, registry.ECONFLICT, "%s sudah ada.", what)
 	}
 	return err
 }
