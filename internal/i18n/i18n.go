@@ -81,6 +81,10 @@ func FromAcceptLanguage(h string) (Lang, bool) {
 // is recognised by its format and translated with its arguments; messages
 // joined with "; " are translated one by one. Anything else, such as names
 // and titles entered by users, is returned unchanged.
+//
+// The recognition is for texts that reach a page only as text, chiefly the
+// audit trail's details, stored formatted. Errors never need it: a
+// registry.Error keeps its format and arguments and is said with Sprintf.
 func (l Lang) T(s string) string {
 	if l != English || s == "" {
 		return s
