@@ -29,3 +29,22 @@ func TestErrorQuotedInError(t *testing.T) {
 		t.Errorf("in English %q, want %q", got, want)
 	}
 }
+
+// TestWholeMessageFirst: an error whose message, formatted, is itself a
+// catalog text is said with that text's English, which may differ from
+// its format's word by word ("Users" is the English of the label).
+func TestWholeMessageFirst(t *testing.T) {
+	for _, c := range []struct{ what, en string }{
+		{"Pengguna", "User not found."},
+		{"Saksi", "Witness not found."},
+		{"Checkpoint", "Checkpoint not found."}, // from the format
+	} {
+		e := registry.Wrapf(fmt.Errorf("no rows"), registry.ENOTFOUND, "%s tidak ditemukan.", c.what)
+		if got := i18n.English.Say(e.Format, e.Args...); got != c.en {
+			t.Errorf("%s: %q, want %q", c.what, got, c.en)
+		}
+		if got := i18n.Indonesian.Say(e.Format, e.Args...); got != e.Message {
+			t.Errorf("%s in Indonesian: %q, want %q", c.what, got, e.Message)
+		}
+	}
+}

@@ -134,17 +134,31 @@ func (l Lang) Sprintf(format string, args ...any) string {
 		case string:
 			args[i] = l.T(a)
 		case Message:
-			args[i] = l.Sprintf(a.Format, a.Args...)
+			args[i] = l.Say(a.Format, a.Args...)
 		case error:
 			var f formatted
 			if errors.As(a, &f) {
 				if format, fargs := f.MessageFormat(); format != "" {
-					args[i] = l.Sprintf(format, fargs...)
+					args[i] = l.Say(format, fargs...)
 				}
 			}
 		}
 	}
 	return fmt.Sprintf(format, args...)
+}
+
+// Say is Sprintf for a message kept as its format and arguments (a
+// registry.Error, a Message), preferring the catalog's English of the
+// whole message where it has one: "Pengguna tidak ditemukan." is "User not
+// found.", where "%s tidak ditemukan." with "Pengguna" would say "Users not
+// found.". Both are catalog look-ups; the text is not parsed.
+func (l Lang) Say(format string, args ...any) string {
+	if l == English && len(args) > 0 {
+		if e, ok := catalog[Indonesian.Sprintf(format, args...)]; ok {
+			return e
+		}
+	}
+	return l.Sprintf(format, args...)
 }
 
 // formatted is an error that keeps the format and arguments of its
