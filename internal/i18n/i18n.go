@@ -8,6 +8,7 @@
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -80,6 +81,10 @@ func FromAcceptLanguage(h string) (Lang, bool) {
 // is recognised by its format and translated with its arguments; messages
 // joined with "; " are translated one by one. Anything else, such as names
 // and titles entered by users, is returned unchanged.
+//
+// The recognition is for texts that reach a page only as text, chiefly the
+// audit trail's details, stored formatted. Errors never need it: a
+// registry.Error keeps its format and arguments and is said with Sprintf.
 func (l Lang) T(s string) string {
 	if l != English || s == "" {
 		return s
@@ -115,23 +120,51 @@ func english(s string, depth int) string {
 
 // Sprintf formats a message in l: the format is looked up in the catalog
 // and the arguments that are texts are translated too, since they are
-// usually messages or labels themselves.
+// usually messages or labels themselves. An argument that is a domain
+// error is said from its own format and arguments, in either language.
 func (l Lang) Sprintf(format string, args ...any) string {
 	if l == English {
 		if e, ok := catalog[format]; ok {
 			format = e
 		}
-		args = slices.Clone(args)
-		for i, a := range args {
-			switch a := a.(type) {
-			case string:
-				args[i] = l.T(a)
-			case Message:
-				args[i] = l.Sprintf(a.Format, a.Args...)
+	}
+	args = slices.Clone(args)
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = l.T(a)
+		case Message:
+			args[i] = l.Say(a.Format, a.Args...)
+		case error:
+			var f formatted
+			if errors.As(a, &f) {
+				if format, fargs := f.MessageFormat(); format != "" {
+					args[i] = l.Say(format, fargs...)
+				}
 			}
 		}
 	}
 	return fmt.Sprintf(format, args...)
+}
+
+// Say is Sprintf for a message kept as its format and arguments (a
+// registry.Error, a Message), preferring the catalog's English of the
+// whole message where it has one: "Pengguna tidak ditemukan." is "User not
+// found.", where "%s tidak ditemukan." with "Pengguna" would say "Users not
+// found.". Both are catalog look-ups; the text is not parsed.
+func (l Lang) Say(format string, args ...any) string {
+	if l == English && len(args) > 0 {
+		if e, ok := catalog[Indonesian.Sprintf(format, args...)]; ok {
+			return e
+		}
+	}
+	return l.Sprintf(format, args...)
+}
+
+// formatted is an error that keeps the format and arguments of its
+// message (registry.Error).
+type formatted interface {
+	MessageFormat() (format string, args []any)
 }
 
 // Message is a text built from a catalog format and its arguments, kept

@@ -24,6 +24,9 @@ const (
 )
 
 // bad returns the domain error every rejection in this package carries.
+// It is a constructor of user-facing errors: msg must be a literal (or a
+// constant) the catalog has, which the AST test in internal/i18n checks at
+// each call.
 func bad(msg string, cause error) *registry.Error {
-	return &registry.Error{Code: registry.EBADINK, Message: msg, Err: cause}
+	return registry.Wrap(cause, registry.EBADINK, msg)
 }

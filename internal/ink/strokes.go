@@ -25,7 +25,10 @@ const (
 	maxTime         = 1e13 // 2286-11-20
 )
 
-const msgInvalid = "Data tanda tangan tidak valid"
+const (
+	msgInvalid     = "Data tanda tangan tidak valid"
+	msgEmptyStroke = "Data tanda tangan tidak valid: ada goresan tanpa titik"
+)
 
 // rawPoint and rawStroke are the parts of signature_pad's point groups we
 // keep. A missing x or y reads as 0 and a missing time as 0 ("not
@@ -249,7 +252,7 @@ func checkCounts(strokes int, points func(int) int) error {
 	n := 0
 	for i := range strokes {
 		if points(i) == 0 {
-			return bad(msgInvalid+": ada goresan tanpa titik", nil)
+			return bad(msgEmptyStroke, nil)
 		}
 		n += points(i)
 	}

@@ -40,7 +40,7 @@ const (
 	msgCategory     = "Kategori pegawai tidak dikenal"
 )
 
-func invalid(msg string) error { return registry.Errorf(registry.EINVALID, "%s", msg) }
+func invalid(msg string) error { return registry.Wrap(nil, registry.EINVALID, msg) }
 
 // Normalize removes what people and spreadsheets add around a number: outer
 // and inner white space (grouped input such as "19860926 201505 1 001",

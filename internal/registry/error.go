@@ -3,6 +3,8 @@ package registry
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Error codes are stable: the API returns them to machines, tests match on
@@ -73,9 +75,48 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns a domain error with a formatted Indonesian message.
+// Errorf returns a domain error with a formatted Indonesian message. It
+// is the one way to make a user-facing error (an AST test in internal/i18n
+// holds the module to it): format is a literal the catalog has, so the web
+// layer translates the error by looking its format up, not its text. An
+// argument may be another domain error, which the message quotes by its own
+// message ("Tanda tangan pejabat: %s") and a translation by its own format.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+	return &Error{Code: code, Message: fmt.Sprintf(format, messages(args)...), Format: format, Args: args}
+}
+
+// messages returns args with each error replaced by its user-facing message.
+func messages(args []any) []any {
+	var out []any
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			if out == nil {
+				out = slices.Clone(args)
+			}
+			out[i] = ErrorMessage(err)
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// MessageFormat returns the format and arguments of e's message, so that it
+// can be said again in another language.
+func (e *Error) MessageFormat() (string, []any) { return e.Format, e.Args }
+
+// Wrapf is Errorf keeping err as the cause, for logs and errors.Is.
+func Wrapf(err error, code, format string, args ...any) *Error {
+	e := Errorf(code, format, args...)
+	e.Err = err
+	return e
+}
+
+// Wrap is Wrapf for a message without arguments, for the helpers that
+// pass a message on (such as ink's bad); err may be nil.
+func Wrap(err error, code, message string) *Error {
+	return &Error{Code: code, Message: message, Format: strings.ReplaceAll(message, "%", "%%"), Err: err}
 }
 
 // ErrorCode returns the code of the first domain error in err's chain, or

@@ -3,7 +3,6 @@ package roster
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -25,8 +24,7 @@ func ParseCSV(r io.Reader) (Result, error) {
 	}
 	text, err := decode(data)
 	if err != nil {
-		return Result{}, &registry.Error{Code: registry.EBADROSTER,
-			Message: "Berkas tidak dapat dibaca sebagai teks. Simpan berkas sebagai \"CSV UTF-8\".", Err: err}
+		return Result{}, registry.Wrapf(err, registry.EBADROSTER, "Berkas tidak dapat dibaca sebagai teks. Simpan berkas sebagai \"CSV UTF-8\".")
 	}
 	if !strings.Contains(text, "\n") {
 		text = strings.ReplaceAll(text, "\r", "\n") // classic Mac line endings
@@ -51,8 +49,7 @@ func ParseCSV(r io.Reader) (Result, error) {
 			break
 		}
 		if err != nil {
-			return Result{}, &registry.Error{Code: registry.EBADROSTER,
-				Message: fmt.Sprintf("Berkas CSV tidak dapat dibaca setelah baris %d.", row), Err: err}
+			return Result{}, registry.Wrapf(err, registry.EBADROSTER, "Berkas CSV tidak dapat dibaca setelah baris %d.", row)
 		}
 		start, _ := cr.FieldPos(0)
 		row += start - lines

@@ -38,11 +38,14 @@ const (
 	maxField = 300
 )
 
-// Rejection is a row that was not imported and why.
+// Rejection is a row that was not imported and why: Reason in
+// Indonesian for the API and the log, Problems (when the parser found them)
+// as domain errors a page translates by their formats.
 type Rejection struct {
-	Row    int    `json:"row"`
-	NIP    string `json:"nip"`
-	Reason string `json:"reason"`
+	Row      int     `json:"row"`
+	NIP      string  `json:"nip"`
+	Reason   string  `json:"reason"`
+	Problems []error `json:"-"`
 }
 
 // Result is a parsed roster: the valid employees with the spreadsheet row
@@ -234,17 +237,22 @@ func (p *parser) row(n int, cells []string) {
 		}
 	}
 	rawNIP := strings.TrimSpace(vals[fieldNIP])
-	reject := func(reasons ...string) {
-		p.res.Rejected = append(p.res.Rejected, Rejection{Row: n, NIP: strings.ToValidUTF8(rawNIP, "\uFFFD"), Reason: strings.Join(reasons, "; ")})
+	reject := func(reasons ...error) {
+		texts := make([]string, len(reasons))
+		for i, r := range reasons {
+			texts[i] = registry.ErrorMessage(r)
+		}
+		p.res.Rejected = append(p.res.Rejected, Rejection{Row: n, NIP: strings.ToValidUTF8(rawNIP, "\uFFFD"),
+			Reason: strings.Join(texts, "; "), Problems: reasons})
 	}
 	for _, v := range vals {
 		if !utf8.ValidString(v) {
-			reject("Baris berisi karakter yang bukan UTF-8: simpan berkas sebagai \"CSV UTF-8\"")
+			reject(registry.Errorf(registry.EBADROSTER, "Baris berisi karakter yang bukan UTF-8: simpan berkas sebagai \"CSV UTF-8\""))
 			return
 		}
 	}
 
-	var reasons []string
+	var reasons []error
 	for f := fieldName; f < numFields; f++ {
 		// Line breaks inside a cell (Alt+Enter) and runs of spaces would
 		// otherwise end up on certificates.
@@ -254,17 +262,17 @@ func (p *parser) row(n int, cells []string) {
 			limit = maxName
 		}
 		if utf8.RuneCountInString(vals[f]) > limit {
-			reasons = append(reasons, fmt.Sprintf("Kolom %s terlalu panjang (maksimal %d karakter)", columns[f].label, limit))
+			reasons = append(reasons, registry.Errorf(registry.EBADROSTER, "Kolom %s terlalu panjang (maksimal %d karakter)", columns[f].label, limit))
 		} else if strings.IndexFunc(vals[f], unicode.IsControl) >= 0 {
-			reasons = append(reasons, fmt.Sprintf("Kolom %s berisi karakter kontrol yang tidak valid", columns[f].label))
+			reasons = append(reasons, registry.Errorf(registry.EBADROSTER, "Kolom %s berisi karakter kontrol yang tidak valid", columns[f].label))
 		}
 	}
 	if vals[fieldName] == "" {
-		reasons = append(reasons, "Nama wajib diisi")
+		reasons = append(reasons, registry.Errorf(registry.EBADROSTER, "Nama wajib diisi"))
 	}
 	cat, ok := registry.ParseCategory(vals[fieldCategory])
 	if !ok {
-		reasons = append(reasons, fmt.Sprintf("Kategori pegawai tidak dikenal: %q (gunakan PNS, PPPK, NON_ASN atau VILLAGE)",
+		reasons = append(reasons, registry.Errorf(registry.EBADROSTER, "Kategori pegawai tidak dikenal: %q (gunakan PNS, PPPK, NON_ASN atau VILLAGE)",
 			vals[fieldCategory]))
 	}
 
@@ -278,19 +286,19 @@ func (p *parser) row(n int, cells []string) {
 			// and unit; two such rows would become one employee.
 			key := nip.RegistryID(0, vals[fieldName], vals[fieldUnit])
 			if first, dup := p.byPerson[key]; dup {
-				reasons = append(reasons, fmt.Sprintf("Pegawai tanpa NIP dengan nama dan unit kerja yang sama sudah ada pada baris %d", first))
+				reasons = append(reasons, registry.Errorf(registry.EBADROSTER, "Pegawai tanpa NIP dengan nama dan unit kerja yang sama sudah ada pada baris %d", first))
 			} else {
 				p.byPerson[key] = n
 			}
 		}
 	case rawNIP == "":
-		reasons = append(reasons, "NIP wajib diisi untuk pegawai PNS dan PPPK")
+		reasons = append(reasons, registry.Errorf(registry.EBADROSTER, "NIP wajib diisi untuk pegawai PNS dan PPPK"))
 	default:
 		var err error
 		if id, err = nip.Parse(rawNIP, cat); err != nil {
-			reasons = append(reasons, registry.ErrorMessage(err))
+			reasons = append(reasons, err)
 		} else if first, dup := p.byNIP[id]; dup {
-			reasons = append(reasons, fmt.Sprintf("NIP ganda dalam berkas, sama dengan baris %d", first))
+			reasons = append(reasons, registry.Errorf(registry.EBADROSTER, "NIP ganda dalam berkas, sama dengan baris %d", first))
 		} else {
 			p.byNIP[id] = n
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,35 +204,49 @@ func TestParseCSVRejections(t *testing.T) {
 		"199006012019032015;;;KONTRAK\n" // 21 two reasons
 	res := mustParseCSV(t, in)
 	want := []Rejection{
-		{3, "1.98609E+17", excelMsg},
-		{4, "1,98609E+17", excelMsg},
-		{5, "198609262015051000", excelMsg},
-		{6, "19860926 201505 1 001", "NIP ganda dalam berkas, sama dengan baris 2"},
-		{7, "199001012019032015", "Nama wajib diisi"},
-		{8, "199002012019032015", `Kategori pegawai tidak dikenal: "GURU" (gunakan PNS, PPPK, NON_ASN atau VILLAGE)`},
-		{9, "199003012019032015", "Kolom nama terlalu panjang (maksimal 200 karakter)"},
-		{10, "199004012019032015", "Kolom jabatan terlalu panjang (maksimal 300 karakter)"},
-		{11, "198702292010011002", "Tanggal lahir pada NIP tidak valid"},
-		{12, "198609262015131001", "Bulan pengangkatan CPNS pada NIP tidak valid"},
-		{13, "198609261985051001", "Tanggal pengangkatan CPNS pada NIP harus setelah tanggal lahir"},
-		{14, "198609262015053001", "Kode jenis kelamin pada NIP harus 1 atau 2"},
-		{15, "", "NIP wajib diisi untuk pegawai PNS dan PPPK"},
-		{17, "1234", "NIP harus 18 digit angka"},
-		{19, "", "Pegawai tanpa NIP dengan nama dan unit kerja yang sama sudah ada pada baris 18"},
-		{20, "199005012019032015", "Kolom nama berisi karakter kontrol yang tidak valid"},
-		{21, "199006012019032015", `Nama wajib diisi; Kategori pegawai tidak dikenal: "KONTRAK" (gunakan PNS, PPPK, NON_ASN atau VILLAGE)`},
+		{3, "1.98609E+17", excelMsg, nil},
+		{4, "1,98609E+17", excelMsg, nil},
+		{5, "198609262015051000", excelMsg, nil},
+		{6, "19860926 201505 1 001", "NIP ganda dalam berkas, sama dengan baris 2", nil},
+		{7, "199001012019032015", "Nama wajib diisi", nil},
+		{8, "199002012019032015", `Kategori pegawai tidak dikenal: "GURU" (gunakan PNS, PPPK, NON_ASN atau VILLAGE)`, nil},
+		{9, "199003012019032015", "Kolom nama terlalu panjang (maksimal 200 karakter)", nil},
+		{10, "199004012019032015", "Kolom jabatan terlalu panjang (maksimal 300 karakter)", nil},
+		{11, "198702292010011002", "Tanggal lahir pada NIP tidak valid", nil},
+		{12, "198609262015131001", "Bulan pengangkatan CPNS pada NIP tidak valid", nil},
+		{13, "198609261985051001", "Tanggal pengangkatan CPNS pada NIP harus setelah tanggal lahir", nil},
+		{14, "198609262015053001", "Kode jenis kelamin pada NIP harus 1 atau 2", nil},
+		{15, "", "NIP wajib diisi untuk pegawai PNS dan PPPK", nil},
+		{17, "1234", "NIP harus 18 digit angka", nil},
+		{19, "", "Pegawai tanpa NIP dengan nama dan unit kerja yang sama sudah ada pada baris 18", nil},
+		{20, "199005012019032015", "Kolom nama berisi karakter kontrol yang tidak valid", nil},
+		{21, "199006012019032015", `Nama wajib diisi; Kategori pegawai tidak dikenal: "KONTRAK" (gunakan PNS, PPPK, NON_ASN atau VILLAGE)`, nil},
 	}
-	if !reflect.DeepEqual(res.Rejected, want) {
+	// Each reason is also kept as a domain error, for pages to translate;
+	// their messages are the reason. The comparison is of the rest.
+	got := make([]Rejection, len(res.Rejected))
+	for i, r := range res.Rejected {
+		var msgs []string
+		for _, p := range r.Problems {
+			msgs = append(msgs, registry.ErrorMessage(p))
+		}
+		if strings.Join(msgs, "; ") != r.Reason {
+			t.Errorf("row %d: problems %q, reason %q", r.Row, msgs, r.Reason)
+		}
+		r.Problems = nil
+		got[i] = r
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rejected:")
-		for i := 0; i < max(len(res.Rejected), len(want)); i++ {
+		for i := 0; i < max(len(got), len(want)); i++ {
 			var g, w Rejection
-			if i < len(res.Rejected) {
-				g = res.Rejected[i]
+			if i < len(got) {
+				g = got[i]
 			}
 			if i < len(want) {
 				w = want[i]
 			}
-			if g != w {
+			if !reflect.DeepEqual(g, w) {
 				t.Errorf(" got %+v\nwant %+v", g, w)
 			}
 		}
@@ -248,8 +263,12 @@ func TestParseCSVMixedEncoding(t *testing.T) {
 	if len(res.Employees) != 1 || res.Employees[0].Name != "Ñoño" {
 		t.Errorf("employees = %+v", res.Employees)
 	}
-	want := []Rejection{{3, "199001012019032015", `Baris berisi karakter yang bukan UTF-8: simpan berkas sebagai "CSV UTF-8"`}}
-	if !reflect.DeepEqual(res.Rejected, want) {
+	want := []Rejection{{3, "199001012019032015", `Baris berisi karakter yang bukan UTF-8: simpan berkas sebagai "CSV UTF-8"`, nil}}
+	got := slices.Clone(res.Rejected)
+	for i := range got {
+		got[i].Problems = nil
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rejected = %+v, want %+v", res.Rejected, want)
 	}
 }

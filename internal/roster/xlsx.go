@@ -97,11 +97,9 @@ func checkZip(data []byte) error {
 }
 
 func unreadableWorkbook(err error) error {
-	return &registry.Error{Code: registry.EBADROSTER,
-		Message: "Berkas XLSX tidak dapat dibaca. Simpan berkas sebagai Excel Workbook (.xlsx) atau CSV.", Err: err}
+	return registry.Wrapf(err, registry.EBADROSTER, "Berkas XLSX tidak dapat dibaca. Simpan berkas sebagai Excel Workbook (.xlsx) atau CSV.")
 }
 
 func unreadableSheet(name string, err error) error {
-	return &registry.Error{Code: registry.EBADROSTER,
-		Message: fmt.Sprintf("Lembar kerja %q tidak dapat dibaca.", name), Err: err}
+	return registry.Wrapf(err, registry.EBADROSTER, "Lembar kerja %q tidak dapat dibaca.", name)
 }

@@ -269,7 +269,7 @@ func (s *Server) eventCreate(c *echo.Context) error {
 		}
 		sigInk, err := ink.NormalizePNG(b)
 		if err != nil {
-			return fail(registry.Errorf(registry.EINVALID, "Tanda tangan pejabat: %s", registry.ErrorMessage(err)))
+			return fail(registry.Errorf(registry.EINVALID, "Tanda tangan pejabat: %s", err))
 		}
 		e.OfficialSignature = sigInk.PNG
 	}

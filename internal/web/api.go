@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -48,17 +51,55 @@ func bindJSON(c *echo.Context, v any) error {
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &registry.Error{Code: registry.EINVALID, Message: "Badan permintaan bukan JSON yang valid: " + jsonProblem(err), Err: err}
+		return jsonError(err)
 	}
 	return nil
 }
 
-func jsonProblem(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "json: "); i >= 0 {
-		msg = msg[i+6:]
+// jsonError says what is wrong with a JSON body from the decoder's typed
+// errors, never from their wording, and keeps the cause for the log (and
+// for errors.Is(err, io.EOF) on an empty body).
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.Is(err, io.EOF):
+		return registry.Wrapf(err, registry.EINVALID, "Badan permintaan kosong: kirim satu objek JSON.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return registry.Wrapf(err, registry.EINVALID, "Badan permintaan bukan JSON yang valid: JSON terpotong.")
+	case errors.As(err, &syntax):
+		return registry.Wrapf(err, registry.EINVALID, "Badan permintaan bukan JSON yang valid: sintaks salah pada bita ke-%d.", syntax.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return registry.Wrapf(err, registry.EINVALID, "Badan permintaan tidak sesuai: kolom %q harus bertipe JSON %s.", typ.Field, jsonKind(typ.Type))
+	case errors.As(err, &typ):
+		return registry.Wrapf(err, registry.EINVALID, "Badan permintaan tidak sesuai: harus bertipe JSON %s.", jsonKind(typ.Type))
+	case errors.As(err, &tooLarge):
+		return registry.Wrapf(err, registry.ETOOLARGE, "Data yang dikirim terlalu besar.")
 	}
-	return msg
+	// With valid syntax and types, what the decoder still refuses is a
+	// field the request type does not have (DisallowUnknownFields), whose
+	// error has no type of its own.
+	return registry.Wrapf(err, registry.EINVALID, "Badan permintaan memuat kolom yang tidak dikenal.")
+}
+
+// jsonKind names the JSON type a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "object"
 }
 
 func (s *Server) apiCreateOrganization(c *echo.Context) error {
@@ -191,7 +232,7 @@ func (s *Server) apiSetStatus(to registry.EventStatus) echo.HandlerFunc {
 			Reason string `json:"reason"`
 		}
 		if c.Request().ContentLength != 0 {
-			if err := bindJSON(c, &in); err != nil && !strings.Contains(err.Error(), "EOF") {
+			if err := bindJSON(c, &in); err != nil && !errors.Is(err, io.EOF) {
 				return err
 			}
 		}
@@ -410,7 +451,7 @@ func (s *Server) recordJSON(c *echo.Context, sig registry.Signature) error {
 func officialNIP(s string) (string, error) {
 	n, err := nip.Official(s)
 	if err != nil {
-		return "", registry.Errorf(registry.EINVALID, "NIP pejabat: %s", registry.ErrorMessage(err))
+		return "", registry.Errorf(registry.EINVALID, "NIP pejabat: %s", err)
 	}
 	return n, nil
 }

@@ -36,12 +36,12 @@ func (s *Server) beritaAcaraForm(c *echo.Context) error {
 	if e.Mode == registry.ModeOnline {
 		ba.Place = ""
 	}
-	return s.renderBeritaAcaraForm(c, http.StatusOK, e, org, ba, "")
+	return s.renderBeritaAcaraForm(c, http.StatusOK, e, org, ba, nil)
 }
 
 // renderBeritaAcaraForm shows the form filled with ba, and a message when
 // what was sent could not be used.
-func (s *Server) renderBeritaAcaraForm(c *echo.Context, status int, e registry.Event, org registry.Organization, ba report.BeritaAcara, msg string) error {
+func (s *Server) renderBeritaAcaraForm(c *echo.Context, status int, e registry.Event, org registry.Organization, ba report.BeritaAcara, msg error) error {
 	rows := make([]report.Official, max(baFormRows, len(ba.Officials)+2))
 	copy(rows, ba.Officials)
 	date := ""
@@ -61,7 +61,7 @@ func (s *Server) beritaAcaraPDF(c *echo.Context) error {
 	}
 	ba, err := parseBeritaAcara(c, org.Location())
 	if err != nil {
-		return s.renderBeritaAcaraForm(c, statusOf(registry.ErrorCode(err)), e, org, ba, registry.ErrorMessage(err))
+		return s.renderBeritaAcaraForm(c, statusOf(registry.ErrorCode(err)), e, org, ba, err)
 	}
 	e, org, parts, err := s.scopedEvent(c, registry.ExportBeritaAcara, ba.Date.Format("2006-01-02"))
 	if err != nil {
@@ -132,7 +132,7 @@ func parseBeritaAcara(c *echo.Context, loc *time.Location) (report.BeritaAcara, 
 	case len(ba.Officials) > baMaxOfficial:
 		return ba, registry.Errorf(registry.EINVALID, "Paling banyak %d pejabat.", baMaxOfficial)
 	case badNIP > 0:
-		return ba, registry.Errorf(registry.EINVALID, "NIP pejabat pada baris %d: %s", badNIP, registry.ErrorMessage(nipErr))
+		return ba, registry.Errorf(registry.EINVALID, "NIP pejabat pada baris %d: %s", badNIP, nipErr)
 	}
 	for i, o := range ba.Officials {
 		if utf8.RuneCountInString(o.Name) > 200 || utf8.RuneCountInString(o.Position) > 200 {

@@ -15,9 +15,10 @@ import (
 // listProblem is a row of an uploaded participant list that did not put
 // anyone on the list.
 type listProblem struct {
-	Row    int
-	NIP    string
-	Reason string
+	Row      int
+	NIP      string
+	Reason   string
+	Problems []error // the parser's reasons, translated by their formats
 }
 
 // participantsPage shows who may sign an event — subtree, categories and
@@ -90,7 +91,7 @@ func (s *Server) participantsImport(c *echo.Context) error {
 	for _, r := range parsed.Rejected {
 		n := nip.Normalize(r.NIP)
 		if n == "" {
-			problems = append(problems, listProblem{Row: r.Row, NIP: r.NIP, Reason: r.Reason})
+			problems = append(problems, listProblem{Row: r.Row, NIP: r.NIP, Reason: r.Reason, Problems: r.Problems})
 			continue
 		}
 		nips = append(nips, n)
@@ -114,7 +115,7 @@ func (s *Server) participantsFailed(c *echo.Context, err error, problems []listP
 	if registry.ErrorCode(err) == registry.EINTERNAL {
 		return err
 	}
-	return s.renderParticipants(c, statusOf(registry.ErrorCode(err)), map[string]any{"Error": registry.ErrorMessage(err), "Problems": problems})
+	return s.renderParticipants(c, statusOf(registry.ErrorCode(err)), map[string]any{"Error": err, "Problems": problems})
 }
 
 func (s *Server) participantsClear(c *echo.Context) error {

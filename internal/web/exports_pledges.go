@@ -68,10 +68,10 @@ func (s *Server) pledgeNew(c *echo.Context) error {
 	if tpl, ok := pledgeTemplates[c.QueryParam("template")]; ok {
 		form = formOf(tpl())
 	}
-	return s.renderPledgeNew(c, http.StatusOK, form, "")
+	return s.renderPledgeNew(c, http.StatusOK, form, nil)
 }
 
-func (s *Server) renderPledgeNew(c *echo.Context, status int, form pledgeForm, msg string) error {
+func (s *Server) renderPledgeNew(c *echo.Context, status int, form pledgeForm, msg error) error {
 	return s.renderPledgeForm(c, status, map[string]any{"Form": form, "Error": msg})
 }
 
@@ -89,7 +89,7 @@ func (s *Server) pledgePreview(c *echo.Context, form pledgeForm, p *registry.Ple
 		if registry.ErrorCode(err) == registry.EINTERNAL {
 			return err
 		}
-		return s.renderPledgeNew(c, statusOf(registry.ErrorCode(err)), form, registry.ErrorMessage(err))
+		return s.renderPledgeNew(c, statusOf(registry.ErrorCode(err)), form, err)
 	}
 	institution := registry.InstitutionPlaceholder
 	if a.User.OrgID != 0 {
@@ -119,7 +119,7 @@ func (s *Server) pledgeCreate(c *echo.Context) error {
 		if registry.ErrorCode(err) == registry.EINTERNAL {
 			return err
 		}
-		return s.renderPledgeNew(c, statusOf(registry.ErrorCode(err)), form, registry.ErrorMessage(err))
+		return s.renderPledgeNew(c, statusOf(registry.ErrorCode(err)), form, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/pledges?created="+strconv.FormatInt(p.ID, 10)+"#pledge-"+strconv.FormatInt(p.ID, 10))
 }

@@ -107,11 +107,11 @@ func translate(l i18n.Lang, v any) string {
 	case string:
 		return l.T(v)
 	case i18n.Message:
-		return l.Sprintf(v.Format, v.Args...)
+		return l.Say(v.Format, v.Args...)
 	case error:
 		var e *registry.Error
 		if errors.As(v, &e) && e.Format != "" {
-			return l.Sprintf(e.Format, e.Args...)
+			return l.Say(e.Format, e.Args...)
 		}
 		return l.T(registry.ErrorMessage(v))
 	case fmt.Stringer:

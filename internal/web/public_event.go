@@ -24,8 +24,8 @@ type eventView struct {
 	Event  registry.Event
 	Org    registry.Organization
 	Pledge registry.PledgeVersion
-	// Closed is the reason signing is not possible now, or "".
-	Closed string
+	// Closed is the reason signing is not possible now, or nil.
+	Closed error
 	// Retrieve says that, signing being over, those who signed may still
 	// identify to open their certificate.
 	Retrieve bool
@@ -61,7 +61,7 @@ func (s *Server) loadEventView(ctx context.Context, slug string) (eventView, err
 	}
 	now := s.now()
 	if err := e.SigningState(now); err != nil {
-		v.Closed = registry.ErrorMessage(err)
+		v.Closed = err
 		v.Retrieve = e.Status != registry.StatusDraft && (e.SigningOpensAt.IsZero() || !now.Before(e.SigningOpensAt))
 	}
 	return v, nil
@@ -250,7 +250,7 @@ func (s *Server) showConfirm(c *echo.Context, v eventView, emp registry.Employee
 	case err != nil && !registry.IsCode(err, registry.ENOTFOUND):
 		return err
 	}
-	if v.Closed != "" {
+	if v.Closed != nil {
 		// Signing is not possible now: say so instead of offering the pad.
 		return s.render(c, http.StatusConflict, "event", v.data(v.Event.Title))
 	}

@@ -24,7 +24,8 @@ import (
 	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -439,11 +440,26 @@ func mapErr(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return &registry.Error{Code: registry.ENOTFOUND, Message: what + " tidak ditemukan.", Err: err}
-	case strings.Contains(err.Error(), "UNIQUE constraint failed"), strings.Contains(err.Error(), "PRIMARY KEY"):
-		return &registry.Error{Code: registry.ECONFLICT, Message: what + " sudah ada.", Err: err}
+		return registry.Wrapf(err, registry.ENOTFOUND, "%s tidak ditemukan.", what)
+	case isUnique(err):
+		return registry.Wrapf(err, registry.ECONFLICT, "%s sudah ada.", what)
 	}
 	return err
+}
+
+// isUnique reports whether err is SQLite's refusal of a duplicate key: a
+// UNIQUE index or a PRIMARY KEY. The driver turns on extended result codes,
+// so the code says which constraint failed without reading its wording.
+func isUnique(err error) bool {
+	var se *msqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return true
+	}
+	return false
 }
 
 // scanner is a *sql.Row or *sql.Rows.

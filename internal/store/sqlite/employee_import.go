@@ -254,7 +254,7 @@ func (db *DB) merge(ctx context.Context, id int64, scope string, plan importPlan
 			category, active, updated_at)
 			SELECT org_id, gov_id, nip, name, front_title, back_title, position, rank, unit, category, active, updated_at
 			FROM roster_staging WHERE import_id = ? AND op = 'I' ORDER BY seq`, id)
-		if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		if isUnique(err) {
 			return stale
 		}
 		if err != nil {

@@ -90,3 +90,6 @@ func DumpForTest(db *DB, ctx context.Context, queries ...string) (string, error)
 	}
 	return b.String(), nil
 }
+
+// MapErr is mapErr, which turns driver errors into domain errors.
+func MapErr(err error, what string) error { return mapErr(err, what) }

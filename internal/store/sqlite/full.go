@@ -34,7 +34,7 @@ func (db *DB) classifyFull(err error) error {
 	if registry.IsCode(err, registry.EFULL) {
 		return err
 	}
-	return &registry.Error{Code: registry.EFULL, Message: fullMessage, Err: err}
+	return registry.Wrap(err, registry.EFULL, fullMessage)
 }
 
 // LastFull is when a write last failed because the disk (or the
