@@ -229,7 +229,9 @@ func copyDataDir(t *testing.T, src string) string {
 // foreign keys off, plain SQL, no log.
 func tamperDB(t *testing.T, dir string, edit func(exec func(q string, args ...any) sql.Result)) {
 	t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(dir, "ikrar.db"))
+	// The insider waits for a server's write in progress, as any writer
+	// does, rather than failing at once with "database is locked".
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "ikrar.db")+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,7 +103,7 @@ func storedTree(t *testing.T, db *sql.DB) (int64, translog.MemoryHashes) {
 // to make edited rows match the tree again.
 func (e *tamperEnv) rewriteLeaves(replace map[int64]tlog.Hash) {
 	e.t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(e.dir, "ikrar.db"))
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(e.dir, "ikrar.db")+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func (e *tamperEnv) rewriteLeaves(replace map[int64]tlog.Hash) {
 // checkpoint.
 func (e *tamperEnv) appendLeaf(leaf tlog.Hash) int64 {
 	e.t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(e.dir, "ikrar.db"))
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(e.dir, "ikrar.db")+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func (e *tamperEnv) resignCheckpoints() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite", filepath.Join(e.dir, "ikrar.db"))
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(e.dir, "ikrar.db")+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		e.t.Fatal(err)
 	}
