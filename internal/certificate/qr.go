@@ -20,7 +20,7 @@ const qrQuiet = 4
 // drawn from Code.Black, never with rsc.io/qr's own PNG writer, which
 // panics at one pixel a module.
 func qrCode(text string) (*qr.Code, error) {
-	code, err := qr.Encode(text, qr.M)
+	code, err := encodeQR(text, qr.M)
 	if err != nil {
 		return nil, fmt.Errorf("build QR code: %w", err)
 	}
