@@ -183,8 +183,11 @@ func startCluster(bin string) (*localCluster, error) {
 		}
 	}
 	data := filepath.Join(dir, "data")
+	// A production server's collation is seldom byte order: the
+	// cluster's default is ICU's Indonesian, so a query that sorts text
+	// without saying how sorts here as it would there, not as SQLite does.
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", c.user, "-A", "trust", "-E", "UTF8",
-		"--locale=C", "--no-sync")
+		"--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=id-ID", "--no-sync")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := initdb.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)

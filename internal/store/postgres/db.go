@@ -1,0 +1,232 @@
+// Package postgres is ikrar's store on a PostgreSQL server, for several
+// ikrar instances behind a load balancer (issue 16). It keeps the SQLite
+// store's data model — the same tables, columns and meanings (see
+// migrations/017_schema.sql) — and mirrors its SQL statement by statement
+// in PostgreSQL's dialect, through jackc/pgx's own interface and
+// connection pool.
+//
+// Several processes may share one database, so nothing here assumes it is
+// the only writer: migrations run under an advisory lock, and only rows
+// that never change once written (organizations, pledge versions) are
+// cached in memory.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the store: a pool of connections to one database.
+type DB struct {
+	pool  *pgxpool.Pool
+	cache *rowCache
+}
+
+// Open connects to the database at url (postgres://…) and applies the
+// migrations it lacks. Several processes may open one database at once:
+// the first to take the migration lock migrates, the others find it done.
+// A database of a newer schema than this build knows is refused with a
+// *sqlite.SchemaError, before anything is changed.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	db := &DB{pool: pool, cache: newRowCache()}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the pool's connections.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// migrationLock is the key of the advisory lock a migration holds: any
+// constant no other user of the database takes ("ikrar" in ASCII).
+const migrationLock = 0x696b726172
+
+// migration is one file of migrations/.
+type migration struct {
+	version int
+	name    string
+	body    string
+}
+
+func readMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []migration
+	for _, name := range names {
+		v, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: bad version prefix", name)
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: path.Base(name), body: string(body)})
+	}
+	return out, nil
+}
+
+// KnownSchemaVersion is the newest schema version this build has a
+// migration for.
+func KnownSchemaVersion() (int, error) {
+	all, err := readMigrations()
+	if err != nil || len(all) == 0 {
+		return 0, err
+	}
+	return all[len(all)-1].version, nil
+}
+
+// migrate applies each pending migration in a transaction of its own that
+// first takes the migration lock, then reads the schema version: a process
+// that waited for another's migration sees it applied and skips it.
+func (db *DB) migrate(ctx context.Context) error {
+	all, err := readMigrations()
+	if err != nil {
+		return err
+	}
+	known := all[len(all)-1].version
+	first := true
+	for _, m := range all {
+		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+				return fmt.Errorf("take the migration lock: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+				version integer PRIMARY KEY, applied_at bigint NOT NULL)`); err != nil {
+				return fmt.Errorf("create schema_migrations: %w", err)
+			}
+			var have int
+			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+				return fmt.Errorf("read the schema version: %w", err)
+			}
+			if first && have > known {
+				return &sqlite.SchemaError{Have: have, Known: known}
+			}
+			first = false
+			if have >= m.version {
+				return nil
+			}
+			// No arguments: pgx sends the file as one simple-protocol
+			// query, which may hold several statements.
+			if _, err := tx.Exec(ctx, m.body); err != nil {
+				return fmt.Errorf("apply migration %s: %w", m.name, err)
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, m.version, ms(time.Now()))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SchemaVersion is the newest migration applied to the database.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.pool.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}
+
+// tx runs fn in one transaction; all writes go through here. The audit
+// entry of the action ctx carries (registry.WithAudit) is written in the
+// same transaction, so the action and its trail commit together or not at
+// all.
+func (db *DB) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	p := registry.AuditOf(ctx)
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, p)
+	})
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		p.MarkWritten()
+	}
+	return nil
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// uniqueViolation is PostgreSQL's SQLSTATE for a duplicate key.
+const uniqueViolation = "23505"
+
+// isUnique reports whether err is the refusal of a duplicate key, by its
+// SQLSTATE.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == uniqueViolation
+}
+
+// mapErr turns driver errors into domain errors.
+func mapErr(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return registry.Wrapf(err, registry.ENOTFOUND, "%s tidak ditemukan.", what)
+	case isUnique(err):
+		return registry.Wrapf(err, registry.ECONFLICT, "%s sudah ada.", what)
+	}
+	return err
+}
+
+// nullID is an optional reference: 0 is NULL.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
