@@ -1,0 +1,32 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/ikrar-id/ikrar/internal/store/pgtest"
+	"github.com/ikrar-id/ikrar/internal/store/postgres"
+	"github.com/ikrar-id/ikrar/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+func mustOpen(t *testing.T) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// The store suite both stores pass (internal/store/storetest).
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpen(t) })
+}

@@ -1,0 +1,270 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// A roster import plans on the pool, without writing: which rows add,
+// change or leave alone an employee of the organization's government, and
+// which the importer may not touch. It then writes in one transaction:
+// the rows are copied into roster_staging (COPY, fast) and merged into
+// employees with a few set-based statements, as the SQLite store merges.
+// Unlike SQLite, PostgreSQL has no single writer for a long transaction
+// to hold up: signings go on beside it, so there is no need to stage in
+// short transactions first, and the staged rows go with a rollback.
+
+// planBatch is how many NIPs one query of the plan looks up.
+const planBatch = 5000
+
+// importPlan is what an import will write.
+type importPlan struct {
+	gov     int64
+	rows    []stagedRow
+	updates int // rows with op 'U'
+	res     registry.ImportResult
+}
+
+type stagedRow struct {
+	op         byte // 'I' insert, 'U' update employeeID
+	employeeID int64
+	e          *registry.Employee
+}
+
+// ImportEmployees writes imp all or nothing (see registry.EmployeeImport).
+func (db *DB) ImportEmployees(ctx context.Context, imp registry.EmployeeImport) (registry.ImportResult, error) {
+	plan, err := db.planImport(ctx, imp)
+	if err != nil {
+		return registry.ImportResult{}, err
+	}
+	if len(plan.res.Refused) > 0 && !imp.Partial {
+		plan.res.Imported, plan.res.Updated = 0, 0
+		return plan.res, nil
+	}
+	plan.res.Written = true
+	if len(plan.rows) == 0 {
+		return plan.res, nil
+	}
+	id, err := importID()
+	if err != nil {
+		return registry.ImportResult{}, err
+	}
+	err = db.tx(ctx, func(tx pgx.Tx) error {
+		if err := stage(ctx, tx, id, imp.OrgID, plan); err != nil {
+			return fmt.Errorf("stage roster import: %w", err)
+		}
+		imp.Progress.Report(registry.ImportWriting, len(plan.rows), len(plan.rows))
+		imp.Progress.Report(registry.ImportMerging, 0, len(plan.rows))
+		return merge(ctx, tx, id, imp.Scope, plan)
+	})
+	if err != nil {
+		return registry.ImportResult{}, err
+	}
+	imp.Progress.Report(registry.ImportMerging, len(plan.rows), len(plan.rows))
+	return plan.res, nil
+}
+
+// govOf returns the government of the organization with the given path:
+// its nearest ancestor-or-self of kind province, regency or city, or its
+// root when it has none.
+func (db *DB) govOf(ctx context.Context, path string) (int64, error) {
+	var gov int64
+	err := db.pool.QueryRow(ctx, `SELECT id FROM organizations
+		WHERE kind IN ('province', 'regency', 'city') AND starts_with($1, path)
+		ORDER BY length(path) DESC LIMIT 1`, path).Scan(&gov)
+	if errors.Is(err, pgx.ErrNoRows) {
+		root, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		return strconv.ParseInt(root, 10, 64)
+	}
+	return gov, err
+}
+
+// existing is an employee of the government an import may meet.
+type existing struct {
+	orgPath string
+	e       registry.Employee
+}
+
+// planImport reads, without writing, what imp would do.
+func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (importPlan, error) {
+	var plan importPlan
+	org, err := db.Organization(ctx, imp.OrgID)
+	if err != nil {
+		return plan, err
+	}
+	if plan.gov, err = db.govOf(ctx, org.Path); err != nil {
+		return plan, fmt.Errorf("government of organization %d: %w", org.ID, err)
+	}
+	known := make(map[string]existing)
+	for i := 0; i < len(imp.Employees); i += planBatch {
+		part := imp.Employees[i:min(i+planBatch, len(imp.Employees))]
+		nips := make([]string, len(part))
+		for j, e := range part {
+			nips[j] = e.NIP
+		}
+		rows, err := db.pool.Query(ctx, `SELECT o.path, `+employeeColumns+` FROM employees e
+			JOIN organizations o ON o.id = e.org_id
+			WHERE e.gov_id = $1 AND e.nip = ANY($2)`, plan.gov, nips)
+		if err != nil {
+			return plan, err
+		}
+		found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (existing, error) {
+			var x existing
+			var er employeeRow
+			err := r.Scan(append([]any{&x.orgPath}, er.dest()...)...)
+			x.e = er.employee()
+			return x, err
+		})
+		if err != nil {
+			return plan, err
+		}
+		for _, x := range found {
+			known[x.e.NIP] = x
+		}
+		imp.Progress.Report(registry.ImportChecking, i+len(part), len(imp.Employees))
+	}
+	for i := range imp.Employees {
+		e := &imp.Employees[i]
+		x, ok := known[e.NIP]
+		switch {
+		case !ok:
+			plan.rows = append(plan.rows, stagedRow{op: 'I', e: e})
+			plan.res.Imported++
+		case !strings.HasPrefix(x.orgPath, imp.Scope):
+			// Said without naming the organization: the importer may not
+			// see it.
+			plan.res.Refused = append(plan.res.Refused, registry.ImportRefusal{Index: i, NIP: e.NIP,
+				Reason: "NIP sudah terdaftar pada organisasi lain dalam pemerintah daerah ini, di luar kewenangan Anda; pemindahan pegawai diproses oleh admin yang membawahi kedua organisasi"})
+		default:
+			if changed(x.e, imp.OrgID, e) {
+				plan.rows = append(plan.rows, stagedRow{op: 'U', employeeID: x.e.ID, e: e})
+				plan.updates++
+			}
+			plan.res.Updated++
+		}
+	}
+	return plan, nil
+}
+
+// changed reports whether importing e into orgID changes the stored
+// employee: an unchanged row is not written again.
+func changed(old registry.Employee, orgID int64, e *registry.Employee) bool {
+	return old.OrgID != orgID || old.Name != e.Name || old.FrontTitle != e.FrontTitle || old.BackTitle != e.BackTitle ||
+		old.Position != e.Position || old.Rank != e.Rank || old.Unit != e.Unit || old.Category != e.Category || old.Active != e.Active
+}
+
+func importID() (int64, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return 0, fmt.Errorf("import id: %w", err)
+	}
+	return int64(binary.BigEndian.Uint64(b[:]) >> 1), nil
+}
+
+// stage copies the plan's rows into roster_staging.
+func stage(ctx context.Context, tx pgx.Tx, id, orgID int64, plan importPlan) error {
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"roster_staging"},
+		[]string{"import_id", "seq", "op", "employee_id", "org_id", "gov_id", "nip", "name", "front_title", "back_title",
+			"position", "rank", "unit", "category", "active", "updated_at"},
+		pgx.CopyFromSlice(len(plan.rows), func(seq int) ([]any, error) {
+			r := plan.rows[seq]
+			e := r.e
+			return []any{id, seq, string(r.op), r.employeeID, orgID, plan.gov, e.NIP, e.Name, e.FrontTitle, e.BackTitle,
+				e.Position, e.Rank, e.Unit, string(e.Category), e.Active, ms(e.UpdatedAt)}, nil
+		}))
+	return err
+}
+
+// merge applies the staged rows. The plan was made before the
+// transaction: if the roster changed meanwhile so that it no longer holds
+// (an employee moved out of the importer's scope, an NIP added by another
+// import), the whole import fails rather than write a stale plan.
+func merge(ctx context.Context, tx pgx.Tx, id int64, scope string, plan importPlan) error {
+	stale := registry.Errorf(registry.ECONFLICT, "Data pegawai berubah selama impor berlangsung. Ulangi impor.")
+	if plan.updates > 0 {
+		// FOR UPDATE: the employees to update cannot move out of scope
+		// between this check and the update.
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM roster_staging s
+			JOIN employees e ON e.id = s.employee_id AND e.gov_id = s.gov_id AND e.nip = s.nip
+			JOIN organizations o ON o.id = e.org_id
+			WHERE s.import_id = $1 AND s.op = 'U' AND starts_with(o.path, $2) FOR UPDATE OF e) locked`, id, scope).Scan(&n); err != nil {
+			return err
+		}
+		if n != plan.updates {
+			return stale
+		}
+	}
+	// The dashboard counters first, from the staged rows and the employees
+	// as they still are; the triggers stand aside meanwhile.
+	if _, err := tx.Exec(ctx, `INSERT INTO ops_bulk (id) VALUES (1)`); err != nil {
+		return err
+	}
+	for _, q := range mergeCounters {
+		if _, err := tx.Exec(ctx, q, id); err != nil {
+			return fmt.Errorf("merge roster counters: %w", err)
+		}
+	}
+	if plan.updates > 0 {
+		if _, err := tx.Exec(ctx, `UPDATE employees SET org_id = s.org_id, name = s.name, front_title = s.front_title,
+			back_title = s.back_title, position = s.position, rank = s.rank, unit = s.unit, category = s.category,
+			active = s.active, updated_at = s.updated_at
+			FROM roster_staging s WHERE s.import_id = $1 AND s.op = 'U' AND employees.id = s.employee_id`, id); err != nil {
+			return fmt.Errorf("merge roster updates: %w", err)
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO employees (org_id, gov_id, nip, name, front_title, back_title, position, rank, unit,
+		category, active, updated_at)
+		SELECT org_id, gov_id, nip, name, front_title, back_title, position, rank, unit, category, active, updated_at
+		FROM roster_staging WHERE import_id = $1 AND op = 'I' ORDER BY seq`, id)
+	if isUnique(err) {
+		return stale
+	}
+	if err != nil {
+		return fmt.Errorf("merge new employees: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM roster_staging WHERE import_id = $1`, id); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM ops_bulk`)
+	return err
+}
+
+// mergeCounters keep ops_roster and ops_signed as the per-row triggers
+// would for a merge: each takes the import's id. An updated employee
+// leaves its old organization, unit, category and flag and joins the
+// staged ones; one who moves takes their standing records along.
+var mergeCounters = []string{
+	`UPDATE ops_roster SET employees = employees - d.n FROM (
+		SELECT e.org_id, e.unit, e.category, e.active, COUNT(*) AS n FROM roster_staging s JOIN employees e ON e.id = s.employee_id
+		WHERE s.import_id = $1 AND s.op = 'U' GROUP BY 1, 2, 3, 4) d
+	WHERE ops_roster.org_id = d.org_id AND ops_roster.unit = d.unit AND ops_roster.category = d.category AND ops_roster.active = d.active`,
+	`INSERT INTO ops_roster (org_id, unit, category, active, employees)
+		SELECT org_id, unit, category, active, COUNT(*) FROM roster_staging WHERE import_id = $1 GROUP BY 1, 2, 3, 4
+		ON CONFLICT (org_id, unit, category, active) DO UPDATE SET employees = ops_roster.employees + excluded.employees`,
+	`UPDATE ops_signed SET signed = signed - d.n FROM (
+		SELECT sg.event_id, e.org_id, e.unit, COUNT(*) AS n
+		FROM roster_staging s JOIN employees e ON e.id = s.employee_id
+		JOIN signatures sg ON sg.employee_id = e.id
+		WHERE s.import_id = $1 AND s.op = 'U' AND (e.org_id IS DISTINCT FROM s.org_id OR e.unit IS DISTINCT FROM s.unit)
+			AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = sg.id)
+		GROUP BY 1, 2, 3) d
+	WHERE ops_signed.event_id = d.event_id AND ops_signed.org_id = d.org_id AND ops_signed.unit = d.unit`,
+	`INSERT INTO ops_signed (event_id, org_id, unit, signed)
+		SELECT sg.event_id, s.org_id, s.unit, COUNT(*)
+		FROM roster_staging s JOIN employees e ON e.id = s.employee_id
+		JOIN signatures sg ON sg.employee_id = e.id
+		WHERE s.import_id = $1 AND s.op = 'U' AND (e.org_id IS DISTINCT FROM s.org_id OR e.unit IS DISTINCT FROM s.unit)
+			AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.signature_id = sg.id)
+		GROUP BY 1, 2, 3
+		ON CONFLICT (event_id, org_id, unit) DO UPDATE SET signed = ops_signed.signed + excluded.signed`,
+}

@@ -1,0 +1,63 @@
+// Package storetest is one behavioural suite for every implementation of
+// ikrar's store: the SQLite store and the PostgreSQL store run the same
+// tests (issue 16), each through the registry's store interfaces only, so
+// that a user cannot tell which store the registry runs on.
+//
+// Store lists the interfaces the suite drives. It grows toward
+// registry.Store as the PostgreSQL store does; a store that implements
+// only part of it cannot be handed to Run.
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// Store is what the suite drives.
+type Store interface {
+	registry.OrganizationStore
+	registry.EmployeeStore
+	registry.PledgeStore
+	registry.EventStore
+	registry.UserStore
+	// UpsertEmployees imports into an organization with the whole
+	// registry as scope, all or nothing (the load tool's and tests' way in).
+	UpsertEmployees(ctx context.Context, orgID int64, emps []registry.Employee) (registry.ImportResult, error)
+	Users(ctx context.Context, scope string) ([]registry.User, error)
+	SetUserAccess(ctx context.Context, id int64, role registry.Role, orgID int64) error
+	SetUserActive(ctx context.Context, id int64, active bool) error
+	SetPassword(ctx context.Context, id int64, hash string) error
+	AuditLog(ctx context.Context, f registry.AuditFilter) ([]registry.AuditEntry, int, error)
+	AuditActions(ctx context.Context) ([]string, error)
+}
+
+// Opener gives a test a new, empty store of its own, closed when the test
+// ends.
+type Opener func(t *testing.T) Store
+
+// Run runs the whole suite, each test on a store of its own.
+func Run(t *testing.T, open Opener) {
+	for _, c := range []struct {
+		name string
+		test func(*testing.T, Store)
+	}{
+		{"OrganizationTree", testOrganizationTree},
+		{"OrgLogo", testOrgLogo},
+		{"Pledges", testPledges},
+		{"Events", testEvents},
+		{"EventSchedule", testEventSchedule},
+		{"ImportEmployees", testImportEmployees},
+		{"ImportRefusesOutsideScope", testImportRefusesOutsideScope},
+		{"EmployeeByNIPAcrossGovernments", testEmployeeByNIPAcrossGovernments},
+		{"EmployeesFilter", testEmployeesFilter},
+		{"UsersAndSessions", testUsersAndSessions},
+		{"Tokens", testTokens},
+		{"LastSuperadmin", testLastSuperadmin},
+		{"AuditWithAction", testAuditWithAction},
+		{"AuditLogFilter", testAuditLogFilter},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
+	}
+}
