@@ -38,6 +38,10 @@ var migrations embed.FS
 type DB struct {
 	pool  *pgxpool.Pool
 	cache *rowCache
+
+	signq      chan signRequest
+	stop       chan struct{}
+	writerDone chan struct{}
 }
 
 // Open connects to the database at url (postgres://…) and applies the
@@ -54,16 +58,21 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	db := &DB{pool: pool, cache: newRowCache()}
+	db := &DB{pool: pool, cache: newRowCache(),
+		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
+	go db.signWriter()
 	return db, nil
 }
 
-// Close closes the pool's connections.
+// Close stops the signing writer (after the batch it is committing) and
+// closes the pool's connections.
 func (db *DB) Close() error {
+	close(db.stop)
+	<-db.writerDone
 	db.pool.Close()
 	return nil
 }

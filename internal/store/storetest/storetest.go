@@ -11,8 +11,12 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // Store is what the suite drives.
@@ -31,6 +35,24 @@ type Store interface {
 	SetPassword(ctx context.Context, id int64, hash string) error
 	AuditLog(ctx context.Context, f registry.AuditFilter) ([]registry.AuditEntry, int, error)
 	AuditActions(ctx context.Context) ([]string, error)
+
+	// Records and the transparency log.
+	InsertSignature(ctx context.Context, s *registry.Signature) error
+	SignatureByCode(ctx context.Context, code string) (registry.Signature, error)
+	SignatureLookup(ctx context.Context, code string) (registry.Signature, error)
+	SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error)
+	InsertRevocation(ctx context.Context, r *registry.Revocation) error
+	StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error)
+	IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error)
+	LogSize(ctx context.Context) (int64, error)
+	HashReader(ctx context.Context) tlog.HashReader
+	// LeafEntries rebuilds the entries of leaves [from, to) from the rows
+	// that claim them.
+	LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry, error)
+	SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error
+	LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error)
+	CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error)
+	Checkpoints(ctx context.Context) ([]translog.SignedCheckpoint, error)
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
@@ -57,6 +79,12 @@ func Run(t *testing.T, open Opener) {
 		{"LastSuperadmin", testLastSuperadmin},
 		{"AuditWithAction", testAuditWithAction},
 		{"AuditLogFilter", testAuditLogFilter},
+		{"SignatureRoundTrip", testSignatureRoundTrip},
+		{"ConcurrentSignings", testConcurrentSignings},
+		{"NoSigningIntoClosedEvent", testNoSigningIntoClosedEvent},
+		{"ResignAfterRevocation", testResignAfterRevocation},
+		{"StorePDFOnce", testStorePDFOnce},
+		{"Checkpoints", testCheckpoints},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}

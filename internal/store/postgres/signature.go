@@ -1,0 +1,337 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/leaf"
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+const signatureColumns = `s.id, s.event_id, COALESCE(s.employee_id, 0), s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
+	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
+	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash, s.claim_token, s.legacy_pdf_hash,
+	s.identity_salt, s.leaf_version, s.event_title, s.event_place, s.event_starts, s.event_org, s.holder_hash,
+	r.leaf_version, c.leaf_index, c.issued_at, s.scan_hash, s.witness`
+
+const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id
+	LEFT JOIN issuances c ON c.signature_id = s.id`
+
+// signatureColumnsNoInk reads the same columns as signatureColumns but the
+// signature image, which public verification never shows.
+var signatureColumnsNoInk = strings.Replace(signatureColumns, "s.ink_kind, s.ink,", "s.ink_kind, NULL::bytea,", 1)
+
+func scanSignature(sc pgx.Row) (registry.Signature, error) {
+	return scanSignatureWith(sc, true)
+}
+
+// scanSignatureWith scans signatureColumns (signatureColumnsNoInk unless
+// withInk).
+func scanSignatureWith(sc pgx.Row, withInk bool) (registry.Signature, error) {
+	var s registry.Signature
+	var inkBlob []byte
+	var signed, erased, starts int64
+	var rID, rUser, rAt, rLeaf, pLeaf, pAt *int64
+	var rVersion *int
+	var rReason, rUserName *string
+	err := sc.Scan(&s.ID, &s.EventID, &s.EmployeeID, &s.Code, &s.NIP, &s.Name, &s.Position, &s.Rank, &s.Unit, &s.OrgName,
+		&s.Category, &s.PledgeHash, &s.Ink.Kind, &inkBlob, &s.Consent, &signed, &s.Channel, &s.ClientIP, &s.UserAgent,
+		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash, &s.ClaimToken, &s.LegacyPDFHash,
+		&s.IdentitySalt, &s.LeafVersion, &s.EventTitle, &s.EventPlace, &starts, &s.EventOrg, &s.HolderHash,
+		&rVersion, &pLeaf, &pAt, &s.ScanHash, &s.Witness)
+	if err != nil {
+		return s, err
+	}
+	s.SignedAt, s.ErasedAt = fromMS(signed), fromMS(erased)
+	if s.LeafVersion >= translog.LeafV2 {
+		s.EventStarts = fromMS(starts)
+	}
+	if pLeaf != nil {
+		s.Issuance = &registry.Issuance{LeafIndex: *pLeaf, PDFHash: s.PDFHash, IssuedAt: fromMS(*pAt)}
+	}
+	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
+	if withInk {
+		if err := decodeInk(&s.Ink, inkBlob); err != nil {
+			return s, fmt.Errorf("signature %d: %w", s.ID, err)
+		}
+	}
+	if rID != nil {
+		s.Revocation = &registry.Revocation{ID: *rID, SignatureID: s.ID, Reason: *rReason, UserID: *rUser,
+			UserName: *rUserName, RevokedAt: fromMS(*rAt), LeafIndex: *rLeaf, LeafVersion: *rVersion}
+	}
+	return s, nil
+}
+
+// decodeInk fills in's content from its stored form.
+func decodeInk(in *registry.Ink, blob []byte) error {
+	switch in.Kind {
+	case registry.InkStrokes:
+		strokes, err := ink.DecodeStrokes(blob)
+		if err != nil {
+			return fmt.Errorf("strokes: %w", err)
+		}
+		in.Strokes = strokes
+	case registry.InkPNG:
+		in.PNG = blob
+	case registry.InkTyped:
+		in.Typed = string(blob)
+	}
+	return nil
+}
+
+func inkBlob(in registry.Ink) []byte {
+	switch in.Kind {
+	case registry.InkStrokes:
+		return ink.EncodeStrokes(in.Strokes)
+	case registry.InkPNG:
+		return in.PNG
+	}
+	return []byte(in.Typed)
+}
+
+// InsertSignature stores a new record and appends its leaf to the
+// transparency log in the same transaction; it sets the record's ID,
+// serial, identity hash and leaf index. Signings are committed in batches
+// (groupcommit.go); each call returns once the batch holding its record
+// has committed.
+func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
+	return db.groupWrite(ctx, signRequest{ctx: ctx, sig: s, done: make(chan error, 1)})
+}
+
+// insertSignature inserts s in tx, after the batch's savepoint. The
+// event's status is read with a share lock: a close on any instance waits
+// for this batch to commit, and a batch that reads after a close has
+// committed sees the event closed.
+func insertSignature(ctx context.Context, tx pgx.Tx, lg *logAppender, s *registry.Signature) error {
+	if s.LeafVersion == 0 {
+		s.LeafVersion = 1
+	}
+	entry := leaf.Seal(s)
+	var starts int64
+	if s.LeafVersion >= translog.LeafV2 {
+		starts = ms(s.EventStarts)
+		// A version 2 leaf is strict: what cannot be encoded unambiguously
+		// is refused rather than logged.
+		if err := entry.Validate(); err != nil {
+			return registry.Errorf(registry.EINVALID, "Catatan tidak dapat dicatat di log: %v", err)
+		}
+	}
+	// An officer's record of a paper sheet may be entered after the
+	// close, never into a draft (registry.Event.PaperState).
+	var status registry.EventStatus
+	if err := tx.QueryRow(ctx, `SELECT status FROM events WHERE id = $1 FOR SHARE`, s.EventID).Scan(&status); err != nil {
+		return mapErr(err, "Acara")
+	}
+	if s.Channel == registry.ChannelPaper && status == registry.StatusClosed {
+		status = registry.StatusOpen
+	}
+	if status != registry.StatusOpen {
+		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup.")
+	}
+	s.LeafIndex = lg.n
+	err := tx.QueryRow(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
+		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
+		leaf_version, event_title, event_place, event_starts, event_org, holder_hash, scan_hash, witness)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
+		RETURNING id`,
+		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
+		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken,
+		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash, s.ScanHash, s.Witness).Scan(&s.ID)
+	if err != nil {
+		s.LeafIndex = -1
+		return mapErr(err, "Tanda tangan")
+	}
+	if s.Scan != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO paper_scans (signature_id, content_type, scan) VALUES ($1, $2, $3)`,
+			s.ID, s.Scan.ContentType, s.Scan.Data); err != nil {
+			return fmt.Errorf("store paper scan of %d: %w", s.ID, err)
+		}
+	}
+	if err := lg.append(entry.Hash()); err != nil {
+		return fmt.Errorf("log signature %d: %w", s.ID, err)
+	}
+	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
+	return nil
+}
+
+// SignatureByCode returns the record behind a certificate code.
+func (db *DB) SignatureByCode(ctx context.Context, code string) (registry.Signature, error) {
+	s, err := scanSignature(db.pool.QueryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.code = $1`, code))
+	return s, mapErr(err, "Sertifikat")
+}
+
+// SignatureLookup returns the record behind a certificate code without its
+// signature ink (Ink holds only its Kind).
+func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signature, error) {
+	s, err := scanSignatureWith(db.pool.QueryRow(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE s.code = $1`, code), false)
+	return s, mapErr(err, "Sertifikat")
+}
+
+// SignatureFor returns an employee's standing record for an event or,
+// when none stands, the latest of their revoked ones.
+func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
+	s, err := scanSignature(db.pool.QueryRow(ctx, `SELECT `+signatureColumns+signatureFrom+
+		` WHERE s.id = `+personRecord("$2"), eventID, employeeID))
+	return s, mapErr(err, "Tanda tangan")
+}
+
+// personRecord is the ID of the record that stands for the employee whose
+// ID is emp at event $1: their standing record, else their latest revoked
+// one.
+func personRecord(emp string) string {
+	return `COALESCE((SELECT p.id FROM signatures p WHERE p.event_id = $1 AND p.employee_id = ` + emp + ` AND NOT p.revoked),
+		(SELECT MAX(p.id) FROM signatures p WHERE p.event_id = $1 AND p.employee_id = ` + emp + `))`
+}
+
+// InsertRevocation appends a revocation and its log leaf in one
+// transaction.
+func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		lg, err := newLogAppender(ctx, tx)
+		if err != nil {
+			return err
+		}
+		sig, err := scanSignature(tx.QueryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = $1`, r.SignatureID))
+		if err != nil {
+			return mapErr(err, "Sertifikat")
+		}
+		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
+		entry := leaf.Revocation(sig, *r)
+		if err := entry.Validate(); err != nil {
+			return err
+		}
+		if err := lg.append(entry.Hash()); err != nil {
+			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
+		}
+		if err := lg.finish(); err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt),
+			r.LeafIndex, r.LeafVersion).Scan(&r.ID)
+		return mapErr(err, "Pencabutan")
+	})
+}
+
+// StorePDF keeps a record's certificate for good and appends its issuance
+// leaf, through the group commit with the signings.
+func (db *DB) StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error) {
+	if err := checkPDFHash(p); err != nil {
+		return false, err
+	}
+	req := signRequest{ctx: ctx, pdf: &pdfWrite{IssuedPDF: p}, done: make(chan error, 1)}
+	if err := db.groupWrite(ctx, req); err != nil {
+		return false, fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
+	}
+	return req.pdf.stored, nil
+}
+
+// checkPDFHash refuses a certificate whose fingerprint is not the SHA-256
+// of its bytes: the issuance leaf commits to the bytes stored.
+func checkPDFHash(p registry.IssuedPDF) error {
+	sum := sha256.Sum256(p.PDF)
+	if h := hex.EncodeToString(sum[:]); p.SHA256 != h {
+		return fmt.Errorf("store certificate of record %d: fingerprint %q is not the SHA-256 of its bytes (%s)", p.SignatureID, p.SHA256, h)
+	}
+	return nil
+}
+
+// storePDF stores p in tx unless its record has a certificate stored or
+// was erased, makes p's hash the record's fingerprint (a different one
+// recorded before certificates were stored becomes legacy_pdf_hash) and
+// appends the issuance leaf. The claim token is kept only where none was
+// signed at issuance.
+func storePDF(ctx context.Context, tx pgx.Tx, lg *logAppender, p registry.IssuedPDF) (bool, error) {
+	tag, err := tx.Exec(ctx, `UPDATE signatures SET
+		legacy_pdf_hash = CASE WHEN pdf_hash NOT IN ('', $1) THEN pdf_hash ELSE legacy_pdf_hash END,
+		pdf_hash = $1, claim_token = CASE WHEN claim_token = '' THEN $2 ELSE claim_token END
+		WHERE id = $3 AND erased_at = 0 AND NOT EXISTS (SELECT 1 FROM certificate_pdfs WHERE signature_id = $3)`,
+		p.SHA256, p.ClaimToken, p.SignatureID)
+	if err != nil {
+		return false, err
+	}
+	if tag.RowsAffected() == 0 {
+		return false, nil
+	}
+	sig, err := scanSignatureWith(tx.QueryRow(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE s.id = $1`, p.SignatureID), false)
+	if err != nil {
+		return false, fmt.Errorf("read record %d: %w", p.SignatureID, err)
+	}
+	at := p.IssuedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	at = at.UTC().Truncate(time.Millisecond)
+	entry := leaf.Issuance(sig, p.SHA256, at)
+	if err := entry.Validate(); err != nil {
+		return false, err
+	}
+	index := lg.n
+	if err := lg.append(entry.Hash()); err != nil {
+		return false, fmt.Errorf("log issuance of %d: %w", p.SignatureID, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO certificate_pdfs (signature_id, pdf) VALUES ($1, $2)`, p.SignatureID, p.PDF); err != nil {
+		return false, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO issuances (signature_id, leaf_index, issued_at) VALUES ($1, $2, $3)`,
+		p.SignatureID, index, ms(at)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// IssuedPDF returns a record's stored certificate.
+func (db *DB) IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error) {
+	var pdf []byte
+	err := db.pool.QueryRow(ctx, `SELECT pdf FROM certificate_pdfs WHERE signature_id = $1`, signatureID).Scan(&pdf)
+	return pdf, mapErr(err, "Sertifikat")
+}
+
+// UnstoredPDFs returns the records fingerprinted before certificates were
+// stored that are still to be stored, with their ink (they are rendered).
+func (db *DB) UnstoredPDFs(ctx context.Context, afterID int64, limit int) ([]registry.Signature, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+signatureColumns+signatureFrom+`
+		WHERE s.id > $1 AND s.pdf_hash <> '' AND s.legacy_pdf_hash = '' AND s.erased_at = 0
+		AND NOT EXISTS (SELECT 1 FROM certificate_pdfs p WHERE p.signature_id = s.id)
+		ORDER BY s.id LIMIT $2`, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Signature, error) { return scanSignature(r) })
+}
+
+// MarkPDFUnmatched keeps a record's fingerprint as legacy_pdf_hash.
+func (db *DB) MarkPDFUnmatched(ctx context.Context, signatureID int64) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE signatures SET legacy_pdf_hash = pdf_hash
+			WHERE id = $1 AND legacy_pdf_hash = '' AND erased_at = 0
+			AND NOT EXISTS (SELECT 1 FROM certificate_pdfs WHERE signature_id = signatures.id)`, signatureID)
+		return err
+	})
+}
+
+// PaperScan returns the stored scan of a paper signature.
+func (db *DB) PaperScan(ctx context.Context, signatureID int64) (registry.PaperScan, error) {
+	var p registry.PaperScan
+	err := db.pool.QueryRow(ctx, `SELECT content_type, scan FROM paper_scans WHERE signature_id = $1`, signatureID).Scan(&p.ContentType, &p.Data)
+	return p, mapErr(err, "Pindaian")
+}
+
+const documentColumns = `d.id, d.event_id, d.purpose, d.sha256, octet_length(d.pdf), d.has_signature, d.uploaded_by, d.uploader_name, d.uploaded_at, d.leaf_index`
+
+func scanDocument(r pgx.Row) (registry.EventDocument, error) {
+	var d registry.EventDocument
+	var purpose string
+	var at int64
+	err := r.Scan(&d.ID, &d.EventID, &purpose, &d.SHA256, &d.Size, &d.HasSignature, &d.UploadedBy, &d.UploaderName, &at, &d.LeafIndex)
+	d.Purpose, d.UploadedAt = registry.DocumentPurpose(purpose), fromMS(at)
+	return d, err
+}

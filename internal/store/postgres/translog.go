@@ -1,0 +1,265 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ikrar-id/ikrar/internal/leaf"
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/translog"
+)
+
+// querier is the pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// hashReader serves tlog's stored hashes from log_hashes, inside the
+// appending transaction or from the pool when proving.
+type hashReader struct {
+	ctx context.Context
+	q   querier
+}
+
+func (h hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	if len(indexes) == 0 {
+		return out, nil
+	}
+	rows, err := h.q.Query(h.ctx, `SELECT idx, hash FROM log_hashes WHERE idx = ANY($1)`, indexes)
+	if err != nil {
+		return nil, fmt.Errorf("read stored hashes: %w", err)
+	}
+	found := make(map[int64]tlog.Hash, len(indexes))
+	var idx int64
+	var b []byte
+	_, err = pgx.ForEachRow(rows, []any{&idx, &b}, func() error {
+		if len(b) != tlog.HashSize {
+			return fmt.Errorf("stored hash %d has %d bytes", idx, len(b))
+		}
+		found[idx] = tlog.Hash(b)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read stored hashes: %w", err)
+	}
+	for i, x := range indexes {
+		h, ok := found[x]
+		if !ok {
+			return nil, fmt.Errorf("stored hash %d missing", x)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// logAppender appends leaves inside one transaction. It locks the log's
+// state row first (SELECT … FOR UPDATE, as transparency-dev/tessera's
+// MySQL storage sequences its entries): an appender of another instance
+// waits until this transaction ends, then reads the size it left, so
+// every leaf index is taken once and the log has no gap or fork however
+// many instances write. The size is kept in memory while the transaction
+// appends and written back before commit.
+type logAppender struct {
+	ctx context.Context
+	tx  pgx.Tx
+	n   int64
+}
+
+func newLogAppender(ctx context.Context, tx pgx.Tx) (*logAppender, error) {
+	a := &logAppender{ctx: ctx, tx: tx}
+	if err := tx.QueryRow(ctx, `SELECT size FROM log_state WHERE id = 1 FOR UPDATE`).Scan(&a.n); err != nil {
+		return nil, fmt.Errorf("lock the log: %w", err)
+	}
+	return a, nil
+}
+
+// append adds leaf as the next record; the caller has already used a.n as
+// the record's leaf index.
+func (a *logAppender) append(leaf tlog.Hash) error {
+	hashes, err := translog.Append(hashReader{a.ctx, a.tx}, a.n, leaf)
+	if err != nil {
+		return err
+	}
+	start := tlog.StoredHashIndex(0, a.n)
+	idx := make([]int64, len(hashes))
+	bs := make([][]byte, len(hashes))
+	for i, h := range hashes {
+		idx[i], bs[i] = start+int64(i), h[:]
+	}
+	if _, err := a.tx.Exec(a.ctx, `INSERT INTO log_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, idx, bs); err != nil {
+		return fmt.Errorf("write stored hashes: %w", err)
+	}
+	a.n++
+	return nil
+}
+
+// finish records the log's new size.
+func (a *logAppender) finish() error {
+	_, err := a.tx.Exec(a.ctx, `UPDATE log_state SET size = $1 WHERE id = 1`, a.n)
+	return err
+}
+
+// LogSize returns the number of leaves in the log as committed, by this
+// instance or another.
+func (db *DB) LogSize(ctx context.Context) (int64, error) {
+	return db.StoredLogSize(ctx)
+}
+
+// StoredLogSize reads the log's size from the database.
+func (db *DB) StoredLogSize(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.pool.QueryRow(ctx, `SELECT size FROM log_state WHERE id = 1`).Scan(&n)
+	return n, err
+}
+
+// HashReader serves the log's committed stored hashes for proofs.
+func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
+	return hashReader{ctx, db.pool}
+}
+
+// SaveCheckpoint keeps a signed checkpoint; one per tree size.
+func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), ms(at))
+		return err
+	})
+}
+
+// SaveCosignedCheckpoint keeps c, a checkpoint a key rotation signed with
+// both the old and the new key, in place of the kept checkpoint of its
+// size; a kept checkpoint of its size with another root is refused.
+func (db *DB) SaveCosignedCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (size) DO UPDATE SET note = excluded.note WHERE checkpoints.root = excluded.root`, c.Size, c.Root[:], string(c.Note), ms(at))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("save cross-signed checkpoint %d: a kept checkpoint of that size has another root", c.Size)
+		}
+		return nil
+	})
+}
+
+// ForgetEmptyLog deletes the checkpoints of a log that has no leaf, so the
+// log may be named anew; it fails with ECONFLICT once a leaf was logged.
+func (db *DB) ForgetEmptyLog(ctx context.Context) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		var n int64
+		if err := tx.QueryRow(ctx, `SELECT size FROM log_state WHERE id = 1 FOR UPDATE`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return registry.Errorf(registry.ECONFLICT, "the log already has %d leaves", n)
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM checkpoints WHERE size = 0`)
+		return err
+	})
+}
+
+func scanCheckpoint(s pgx.Row) (translog.SignedCheckpoint, error) {
+	var c translog.SignedCheckpoint
+	var root []byte
+	var note string
+	if err := s.Scan(&c.Size, &root, &note); err != nil {
+		return c, err
+	}
+	copy(c.Root[:], root)
+	c.Note = []byte(note)
+	return c, nil
+}
+
+// LatestCheckpoint returns the newest signed checkpoint.
+func (db *DB) LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
+	c, err := scanCheckpoint(db.pool.QueryRow(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1`))
+	return c, mapErr(err, "Checkpoint")
+}
+
+// CheckpointAt returns the signed checkpoint of a tree size.
+func (db *DB) CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error) {
+	c, err := scanCheckpoint(db.pool.QueryRow(ctx, `SELECT size, root, note FROM checkpoints WHERE size = $1`, size))
+	return c, mapErr(err, "Checkpoint")
+}
+
+// Checkpoints lists every kept checkpoint, smallest first.
+func (db *DB) Checkpoints(ctx context.Context) ([]translog.SignedCheckpoint, error) {
+	rows, err := db.pool.Query(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (translog.SignedCheckpoint, error) { return scanCheckpoint(r) })
+}
+
+// LeafEntries returns the entries of leaves [from, to), rebuilt from the
+// rows that claim them, in leaf order: what the entry bundles publish and
+// the auditor recomputes. It fails unless exactly one row claims each of
+// those leaves. The rows are read in one snapshot (REPEATABLE READ), so
+// appends committed meanwhile by any instance change none of it.
+func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry, error) {
+	claims := make(map[int64][]translog.Entry, max(to-from, 0))
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		for _, q := range []struct {
+			where string
+			entry func(registry.Signature) (int64, translog.Entry)
+		}{
+			{`s.leaf_index >= $1 AND s.leaf_index < $2`, func(s registry.Signature) (int64, translog.Entry) {
+				return s.LeafIndex, leaf.Signature(s)
+			}},
+			{`r.leaf_index >= $1 AND r.leaf_index < $2`, func(s registry.Signature) (int64, translog.Entry) {
+				return s.Revocation.LeafIndex, leaf.Revocation(s, *s.Revocation)
+			}},
+			{`c.leaf_index >= $1 AND c.leaf_index < $2`, func(s registry.Signature) (int64, translog.Entry) {
+				return s.Issuance.LeafIndex, leaf.Issuance(s, s.Issuance.PDFHash, s.Issuance.IssuedAt)
+			}},
+		} {
+			rows, err := tx.Query(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE `+q.where, from, to)
+			if err != nil {
+				return err
+			}
+			sigs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Signature, error) { return scanSignatureWith(r, false) })
+			if err != nil {
+				return err
+			}
+			for _, s := range sigs {
+				i, e := q.entry(s)
+				claims[i] = append(claims[i], e)
+			}
+		}
+		rows, err := tx.Query(ctx, `SELECT `+documentColumns+` FROM event_documents d WHERE d.leaf_index >= $1 AND d.leaf_index < $2`, from, to)
+		if err != nil {
+			return err
+		}
+		docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.EventDocument, error) { return scanDocument(r) })
+		for _, d := range docs {
+			claims[d.LeafIndex] = append(claims[d.LeafIndex], leaf.Document(d))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("entries of leaves %d to %d: %w", from, to-1, err)
+	}
+	out := make([]translog.Entry, 0, max(to-from, 0))
+	for i := from; i < to; i++ {
+		switch c := claims[i]; len(c) {
+		case 0:
+			return nil, fmt.Errorf("entries of leaves %d to %d: no row claims leaf %d", from, to-1, i)
+		case 1:
+			out = append(out, c[0])
+		default:
+			return nil, fmt.Errorf("entries of leaves %d to %d: leaf %d is claimed %d times", from, to-1, i, len(c))
+		}
+	}
+	return out, nil
+}
+
+// errClosed is a write refused because the store is closing.
+var errClosed = errors.New("store is closed")
