@@ -30,3 +30,20 @@ func mustOpen(t *testing.T) *postgres.DB {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store { return mustOpen(t) })
 }
+
+// Several instances on one database (issue 16: several writers, one log).
+func TestInstances(t *testing.T) {
+	storetest.RunInstances(t, func(t *testing.T, n int) []storetest.Store {
+		url := pgtest.URL(t)
+		out := make([]storetest.Store, n)
+		for i := range out {
+			db, err := postgres.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			out[i] = db
+		}
+		return out
+	})
+}

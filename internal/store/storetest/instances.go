@@ -1,0 +1,98 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// RunInstances runs the tests of a store that several ikrar instances
+// share (PostgreSQL): open gives n stores on one new database, as n
+// processes would have.
+func RunInstances(t *testing.T, open func(t *testing.T, n int) []Store) {
+	t.Run("SeveralWritersOneLog", func(t *testing.T) { testSeveralWritersOneLog(t, open(t, 3)) })
+	t.Run("CloseOnAnotherInstance", func(t *testing.T) { testCloseOnAnotherInstance(t, open(t, 2)) })
+}
+
+// Signing through several instances at once keeps one standing record per
+// person and one append-only log: every leaf claimed once, no gap, and
+// the tree every instance serves is the one the rows recompute.
+func testSeveralWritersOneLog(t *testing.T, stores []Store) {
+	const n = 120
+	w := mustWorld(t, stores[0], n)
+	var wg sync.WaitGroup
+	errs := make([]error, 2*n)
+	for i := range 2 * n {
+		// Each employee twice, through two different instances.
+		s := stores[i%len(stores)]
+		wg.Go(func() { errs[i] = s.InsertSignature(ctx, w.signing(i%n, fmt.Sprintf("M%011d", i))) })
+	}
+	wg.Wait()
+	ok, conflicts := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case registry.IsCode(err, registry.ECONFLICT):
+			conflicts++
+		default:
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if ok != n || conflicts != n {
+		t.Fatalf("stored %d, conflicts %d; want %d and %d", ok, conflicts, n, n)
+	}
+	for _, s := range stores {
+		mustAuditLog(t, s, n)
+	}
+}
+
+// A close committed on one instance stops the signings of every other:
+// each signing either commits before the close, which then closes after
+// it, or fails as the event is closed.
+func testCloseOnAnotherInstance(t *testing.T, stores []Store) {
+	const n = 80
+	w := mustWorld(t, stores[0], n)
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	sigs := make([]*registry.Signature, n)
+	for i := range n {
+		sigs[i] = w.signing(i, fmt.Sprintf("K%011d", i))
+		wg.Go(func() { errs[i] = stores[0].InsertSignature(ctx, sigs[i]) })
+		if i == n/2 {
+			wg.Go(func() {
+				if err := stores[1].SetEventStatus(ctx, w.event.ID, registry.StatusClosed, at); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	e, err := stores[1].Event(ctx, w.event.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			stored++
+			if !sigs[i].SignedAt.Before(e.ClosedAt) {
+				t.Errorf("record %s signed at %v, not before the close at %v", sigs[i].Code, sigs[i].SignedAt, e.ClosedAt)
+			}
+		case !registry.IsCode(err, registry.ENOTOPEN):
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	after := w.signing(0, "LATE00000001")
+	after.EmployeeID, after.SignedAt = w.emps[n-1].ID, e.ClosedAt.Add(time.Second)
+	for _, s := range stores {
+		if err := s.InsertSignature(ctx, after); !registry.IsCode(err, registry.ENOTOPEN) {
+			t.Errorf("a signing after the close: %v, want %s", err, registry.ENOTOPEN)
+		}
+	}
+	mustAuditLog(t, stores[0], int64(stored))
+}
