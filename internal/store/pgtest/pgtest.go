@@ -50,19 +50,80 @@ var (
 // the database is dropped when t and its subtests end.
 func URL(t testing.TB) string {
 	t.Helper()
-	once.Do(setup)
-	switch {
-	case setupErr != nil:
-		t.Fatalf("pgtest: %v", setupErr)
-	case skipWhy != "":
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pgtest: PostgreSQL is required in CI: %s", skipWhy)
+	return newDatabase(t, "")
+}
+
+// URLFrom is URL for a database that starts as a copy of template: a
+// database this process makes once, the first time it is asked for,
+// with prepare (which must close its connections). Copying a prepared
+// schema is quicker than preparing one for each test.
+func URLFrom(t testing.TB, template string, prepare func(ctx context.Context, url string) error) string {
+	t.Helper()
+	ready()(t)
+	tpl := templateFor(template)
+	tpl.once.Do(func() {
+		tpl.name = "ikrar_template_" + randomHex(6)
+		if tpl.err = execAdmin(context.Background(), `CREATE DATABASE `+tpl.name); tpl.err != nil {
+			return
 		}
-		t.Skipf("pgtest: PostgreSQL half skipped: %s", skipWhy)
+		tpl.err = prepare(context.Background(), databaseURL(tpl.name))
+	})
+	if tpl.err != nil {
+		t.Fatalf("pgtest: prepare template %s: %v", template, tpl.err)
 	}
+	return newDatabase(t, tpl.name)
+}
+
+// template is a database URLFrom copies.
+type template struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+var (
+	templatesMu sync.Mutex
+	templates   = map[string]*template{}
+)
+
+func templateFor(name string) *template {
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	if templates[name] == nil {
+		templates[name] = &template{}
+	}
+	return templates[name]
+}
+
+// ready sets the server up once and returns what a test must do if
+// there is none: skip it, or fail it in CI.
+func ready() func(testing.TB) {
+	once.Do(setup)
+	return func(t testing.TB) {
+		t.Helper()
+		switch {
+		case setupErr != nil:
+			t.Fatalf("pgtest: %v", setupErr)
+		case skipWhy != "":
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("pgtest: PostgreSQL is required in CI: %s", skipWhy)
+			}
+			t.Skipf("pgtest: PostgreSQL half skipped: %s", skipWhy)
+		}
+	}
+}
+
+// newDatabase creates a database for t, a copy of template if not "".
+func newDatabase(t testing.TB, template string) string {
+	t.Helper()
+	ready()(t)
 	ctx := context.Background()
 	name := "ikrar_test_" + randomHex(6)
-	if err := execAdmin(ctx, `CREATE DATABASE `+name); err != nil {
+	create := `CREATE DATABASE ` + name
+	if template != "" {
+		create += ` TEMPLATE ` + template
+	}
+	if err := execAdmin(ctx, create); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -71,9 +132,14 @@ func URL(t testing.TB) string {
 			t.Errorf("pgtest: drop database %s: %v", name, err)
 		}
 	})
+	return databaseURL(name)
+}
+
+// databaseURL is the URL of database name on the server.
+func databaseURL(name string) string {
 	u, err := url.Parse(admin)
 	if err != nil {
-		t.Fatalf("pgtest: %v", err)
+		panic(fmt.Sprintf("pgtest: the server's URL %q: %v", admin, err))
 	}
 	u.Path = "/" + name
 	return u.String()
@@ -140,6 +206,16 @@ func version(initdb string) int {
 func Stop() {
 	if cluster != nil {
 		cluster.stop()
+		return
+	}
+	// A server of IKRAR_TEST_POSTGRES outlives the process: drop the
+	// templates made on it.
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	for _, tpl := range templates {
+		if tpl.name != "" {
+			execAdmin(context.Background(), `DROP DATABASE IF EXISTS `+tpl.name+` WITH (FORCE)`)
+		}
 	}
 }
 

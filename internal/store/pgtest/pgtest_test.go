@@ -42,3 +42,37 @@ func TestFreshDatabases(t *testing.T) {
 		t.Errorf("the second database sees %d tables named t (%v), want none", n, err)
 	}
 }
+
+// A database made from a template holds what the template's preparation
+// wrote; the template is prepared once.
+func TestURLFrom(t *testing.T) {
+	ctx := context.Background()
+	prepared := 0
+	prepare := func(ctx context.Context, url string) error {
+		prepared++
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, `CREATE TABLE t (x int); INSERT INTO t VALUES (7)`)
+		return err
+	}
+	for range 2 {
+		conn, err := pgx.Connect(ctx, pgtest.URLFrom(t, "seven", prepare))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var x int
+		if err := conn.QueryRow(ctx, `SELECT x FROM t`).Scan(&x); err != nil || x != 7 {
+			t.Errorf("the copy holds %d, %v; want the template's 7", x, err)
+		}
+		if _, err := conn.Exec(ctx, `UPDATE t SET x = 8`); err != nil {
+			t.Fatal(err)
+		}
+		conn.Close(ctx)
+	}
+	if prepared != 1 {
+		t.Errorf("the template was prepared %d times, want once", prepared)
+	}
+}

@@ -16,9 +16,22 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// migratedURL is a new database at the current schema: a copy of one
+// this process migrated once.
+func migratedURL(t *testing.T) string {
+	t.Helper()
+	return pgtest.URLFrom(t, "migrated", func(ctx context.Context, url string) error {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	})
+}
+
 func mustOpen(t *testing.T) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), pgtest.URL(t))
+	db, err := postgres.Open(context.Background(), migratedURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +47,7 @@ func TestConformance(t *testing.T) {
 // Several instances on one database (issue 16: several writers, one log).
 func TestInstances(t *testing.T) {
 	storetest.RunInstances(t, func(t *testing.T, n int) []storetest.Store {
-		url := pgtest.URL(t)
+		url := migratedURL(t)
 		out := make([]storetest.Store, n)
 		for i := range out {
 			db, err := postgres.Open(context.Background(), url)
