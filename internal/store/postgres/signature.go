@@ -179,16 +179,16 @@ func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signat
 // when none stands, the latest of their revoked ones.
 func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
 	s, err := scanSignature(db.pool.QueryRow(ctx, `SELECT `+signatureColumns+signatureFrom+
-		` WHERE s.id = `+personRecord("$2"), eventID, employeeID))
+		` WHERE s.id = `+personRecord("$1", "$2"), eventID, employeeID))
 	return s, mapErr(err, "Tanda tangan")
 }
 
 // personRecord is the ID of the record that stands for the employee whose
-// ID is emp at event $1: their standing record, else their latest revoked
-// one.
-func personRecord(emp string) string {
-	return `COALESCE((SELECT p.id FROM signatures p WHERE p.event_id = $1 AND p.employee_id = ` + emp + ` AND NOT p.revoked),
-		(SELECT MAX(p.id) FROM signatures p WHERE p.event_id = $1 AND p.employee_id = ` + emp + `))`
+// ID is emp at the event whose ID is ev: their standing record, else their
+// latest revoked one.
+func personRecord(ev, emp string) string {
+	return `COALESCE((SELECT p.id FROM signatures p WHERE p.event_id = ` + ev + ` AND p.employee_id = ` + emp + ` AND NOT p.revoked),
+		(SELECT MAX(p.id) FROM signatures p WHERE p.event_id = ` + ev + ` AND p.employee_id = ` + emp + `))`
 }
 
 // InsertRevocation appends a revocation and its log leaf in one

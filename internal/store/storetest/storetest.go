@@ -53,6 +53,12 @@ type Store interface {
 	LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error)
 	CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error)
 	Checkpoints(ctx context.Context) ([]translog.SignedCheckpoint, error)
+
+	// Participants and counts.
+	Participants(ctx context.Context, e registry.Event, scope string) ([]registry.Participant, error)
+	EventStats(ctx context.Context, e registry.Event) (registry.EventStats, error)
+	ScopedEventStats(ctx context.Context, e registry.Event, scope string) (registry.EventStats, error)
+	registry.ExportStore
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
@@ -85,6 +91,12 @@ func Run(t *testing.T, open Opener) {
 		{"ResignAfterRevocation", testResignAfterRevocation},
 		{"StorePDFOnce", testStorePDFOnce},
 		{"Checkpoints", testCheckpoints},
+		{"ParticipantsAndStats", testParticipantsAndStats},
+		{"ParticipantList", testParticipantList},
+		{"EmployeeIDsByNIP", testEmployeeIDsByNIP},
+		{"LinkGenerations", testLinkGenerations},
+		{"EachSignature", testEachSignature},
+		{"StorePDFs", testStorePDFs},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}

@@ -114,10 +114,10 @@ CREATE TABLE signatures (
     employee_id     bigint  REFERENCES employees (id), -- NULL once erased
     code            text    NOT NULL UNIQUE,
     nip             text    NOT NULL,
-    name            text    NOT NULL,
+    name            text    COLLATE "C" NOT NULL,
     position        text    NOT NULL,
     rank            text    NOT NULL,
-    unit            text    NOT NULL,
+    unit            text    COLLATE "C" NOT NULL,
     org_name        text    NOT NULL,
     category        text    NOT NULL,
     pledge_hash     text    NOT NULL,
