@@ -327,11 +327,12 @@ func (db *DB) PaperScan(ctx context.Context, signatureID int64) (registry.PaperS
 
 const documentColumns = `d.id, d.event_id, d.purpose, d.sha256, octet_length(d.pdf), d.has_signature, d.uploaded_by, d.uploader_name, d.uploaded_at, d.leaf_index`
 
-func scanDocument(r pgx.Row) (registry.EventDocument, error) {
+// scanDocument scans documentColumns followed by extra columns.
+func scanDocument(r pgx.Row, extra ...any) (registry.EventDocument, error) {
 	var d registry.EventDocument
 	var purpose string
 	var at int64
-	err := r.Scan(&d.ID, &d.EventID, &purpose, &d.SHA256, &d.Size, &d.HasSignature, &d.UploadedBy, &d.UploaderName, &at, &d.LeafIndex)
+	err := r.Scan(append([]any{&d.ID, &d.EventID, &purpose, &d.SHA256, &d.Size, &d.HasSignature, &d.UploadedBy, &d.UploaderName, &at, &d.LeafIndex}, extra...)...)
 	d.Purpose, d.UploadedAt = registry.DocumentPurpose(purpose), fromMS(at)
 	return d, err
 }

@@ -59,6 +59,7 @@ type Store interface {
 	EventStats(ctx context.Context, e registry.Event) (registry.EventStats, error)
 	ScopedEventStats(ctx context.Context, e registry.Event, scope string) (registry.EventStats, error)
 	registry.ExportStore
+	registry.BeritaStore
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
@@ -97,6 +98,8 @@ func Run(t *testing.T, open Opener) {
 		{"LinkGenerations", testLinkGenerations},
 		{"EachSignature", testEachSignature},
 		{"StorePDFs", testStorePDFs},
+		{"Witnesses", testWitnesses},
+		{"EventDocuments", testEventDocuments},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}
