@@ -60,6 +60,14 @@ type Store interface {
 	ScopedEventStats(ctx context.Context, e registry.Event, scope string) (registry.EventStats, error)
 	registry.ExportStore
 	registry.BeritaStore
+
+	// Personal data.
+	EraseSignature(ctx context.Context, signatureID int64, at time.Time) error
+	EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error)
+	PaperScan(ctx context.Context, signatureID int64) (registry.PaperScan, error)
+	registry.PrivacyStore
+	registry.SignerDataStore
+	registry.RetentionStore
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
@@ -100,6 +108,10 @@ func Run(t *testing.T, open Opener) {
 		{"StorePDFs", testStorePDFs},
 		{"Witnesses", testWitnesses},
 		{"EventDocuments", testEventDocuments},
+		{"EraseSignature", testEraseSignature},
+		{"EraseEmployee", testEraseEmployee},
+		{"Retention", testRetention},
+		{"PrivacySettings", testPrivacySettings},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}

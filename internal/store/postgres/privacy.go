@@ -1,0 +1,226 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ikrar-id/ikrar/internal/ink"
+	"github.com/ikrar-id/ikrar/internal/registry"
+)
+
+// privacyOf reads the privacy settings organization $1 follows: its own,
+// else those of its nearest ancestor that set them.
+const privacyOf = `SELECT p.contact, p.stroke_timing FROM organizations c
+	JOIN organizations o ON o.path <> '' AND starts_with(c.path, o.path)
+	JOIN org_privacy p ON p.org_id = o.id
+	WHERE c.id = $1 ORDER BY length(o.path) DESC LIMIT 1`
+
+// PrivacySettings returns the organization's privacy settings: its own,
+// else those of its nearest ancestor that set them, else the zero
+// settings.
+func (db *DB) PrivacySettings(ctx context.Context, orgID int64) (registry.PrivacySettings, error) {
+	p := registry.PrivacySettings{OrgID: orgID}
+	err := db.pool.QueryRow(ctx, privacyOf, orgID).Scan(&p.Contact, &p.StrokeTiming)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = nil
+	}
+	return p, err
+}
+
+// SetPrivacySettings stores the organization's privacy settings. Turning
+// stroke timing off (or leaving it off) also drops the timing already kept
+// in the drawn signatures of the events of the organization and of its
+// descendants that follow it; it returns how many records it rewrote.
+func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings, at time.Time) (int, error) {
+	stripped := 0
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO org_privacy (org_id, contact, stroke_timing, updated_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (org_id) DO UPDATE SET contact = excluded.contact, stroke_timing = excluded.stroke_timing,
+				updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, ms(at)); err != nil {
+			return mapErr(err, "Organisasi")
+		}
+		if p.StrokeTiming {
+			return nil
+		}
+		var err error
+		stripped, err = stripStrokeTiming(ctx, tx, p.OrgID)
+		return err
+	})
+	return stripped, err
+}
+
+// stripStrokeTiming zeroes the time of every point of the drawn
+// signatures of the events of organization org's subtree whose
+// organization does not keep timing, a bounded batch at a time; it
+// returns how many records it rewrote.
+func stripStrokeTiming(ctx context.Context, tx pgx.Tx, org int64) (int, error) {
+	var scope string
+	if err := tx.QueryRow(ctx, `SELECT path FROM organizations WHERE id = $1`, org).Scan(&scope); err != nil {
+		return 0, fmt.Errorf("organization %d: %w", org, err)
+	}
+	keeps := map[int64]bool{}
+	stripped := 0
+	type inkRow struct {
+		id, org int64
+		ink     []byte
+	}
+	for after := int64(0); ; {
+		rows, err := tx.Query(ctx, `SELECT s.id, s.ink, e.org_id FROM signatures s
+			JOIN events e ON e.id = s.event_id JOIN organizations o ON o.id = e.org_id
+			WHERE s.id > $1 AND s.ink_kind = 'strokes' AND s.erased_at = 0 AND octet_length(s.ink) > 0
+			AND starts_with(o.path, $2) ORDER BY s.id LIMIT 512`, after, scope)
+		if err != nil {
+			return stripped, err
+		}
+		batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (inkRow, error) {
+			var x inkRow
+			err := r.Scan(&x.id, &x.ink, &x.org)
+			return x, err
+		})
+		if err != nil || len(batch) == 0 {
+			return stripped, err
+		}
+		after = batch[len(batch)-1].id
+		for _, r := range batch {
+			keep, seen := keeps[r.org]
+			if !seen {
+				err := tx.QueryRow(ctx, privacyOf, r.org).Scan(new(string), &keep)
+				if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+					return stripped, err
+				}
+				keeps[r.org] = keep
+			}
+			if keep {
+				continue
+			}
+			strokes, err := ink.DecodeStrokes(r.ink)
+			if err != nil {
+				return stripped, fmt.Errorf("record %d: %w", r.id, err)
+			}
+			timed := false
+			for _, st := range strokes {
+				for j := range st.Points {
+					timed = timed || st.Points[j].T != 0
+					st.Points[j].T = 0
+				}
+			}
+			if !timed {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `UPDATE signatures SET ink = $1 WHERE id = $2`, ink.EncodeStrokes(strokes), r.id); err != nil {
+				return stripped, fmt.Errorf("record %d: %w", r.id, err)
+			}
+			stripped++
+		}
+	}
+}
+
+// EventRetention returns the event's retention date, zero if it has none.
+func (db *DB) EventRetention(ctx context.Context, eventID int64) (time.Time, error) {
+	var until int64
+	err := db.pool.QueryRow(ctx, `SELECT until FROM event_retention WHERE event_id = $1`, eventID).Scan(&until)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	return fromMS(until), err
+}
+
+// SetEventRetention sets the event's retention date; a zero date clears it.
+func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.Time) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		if until.IsZero() {
+			_, err := tx.Exec(ctx, `DELETE FROM event_retention WHERE event_id = $1`, eventID)
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO event_retention (event_id, until) VALUES ($1, $2)
+			ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
+		return mapErr(err, "Acara")
+	})
+}
+
+// EmployeeSignatures lists every record linked to an employee, with its
+// ink, oldest first. An erased record is linked to no one.
+func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]registry.Signature, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.employee_id = $1 ORDER BY s.signed_at, s.id`, employeeID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Signature, error) { return scanSignature(r) })
+}
+
+// ExpiredRetentions lists the events whose retention date has passed and
+// whose records are not erased for it yet.
+func (db *DB) ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, error) {
+	rows, err := db.pool.Query(ctx, `SELECT event_id FROM event_retention WHERE until <= $1 AND erased_at = 0 ORDER BY event_id`, ms(now))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// EraseEventRecords erases every record of an event not erased yet, as
+// EraseSignature does, in one transaction, and marks the event's
+// retention done.
+func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time) ([]string, error) {
+	var codes []string
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		codes = codes[:0]
+		rows, err := tx.Query(ctx, `SELECT id, code FROM signatures WHERE event_id = $1 AND erased_at = 0 ORDER BY id`, eventID)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		var id int64
+		var code string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &code}, func() error {
+			ids, codes = append(ids, id), append(codes, code)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for i, id := range ids {
+			if err := eraseSignature(ctx, tx, id, at); err != nil {
+				return fmt.Errorf("erase record %s: %w", codes[i], err)
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE event_retention SET erased_at = $1 WHERE event_id = $2`, ms(at), eventID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// personalDataQueries count, per table, what personal data it holds.
+var personalDataQueries = []struct{ table, kind, query string }{
+	{"employees", "Pegawai di daftar (NIP, nama, jabatan, unit kerja)", `SELECT COUNT(*) FROM employees`},
+	{"signatures", "Catatan ikrar dengan data pribadi (identitas, tanda tangan, alamat jaringan)", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0`},
+	{"signatures", "Catatan ikrar yang data pribadinya sudah dihapus", `SELECT COUNT(*) FROM signatures WHERE erased_at <> 0`},
+	{"signatures", "Tanda tangan berupa gambar goresan", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0 AND ink_kind = 'strokes'`},
+	{"certificate_pdfs", "Sertifikat PDF tersimpan (nama, NIP, tanda tangan)", `SELECT COUNT(*) FROM certificate_pdfs`},
+	{"event_participants", "Daftar peserta acara (pegawai per acara)", `SELECT COUNT(*) FROM event_participants`},
+	{"link_generations", "Tautan pribadi yang diterbitkan ulang", `SELECT COUNT(*) FROM link_generations`},
+	{"events", "Tanda tangan pejabat pada acara", `SELECT COUNT(*) FROM events WHERE octet_length(official_signature) > 0`},
+	{"users", "Akun petugas (nama, surel)", `SELECT COUNT(*) FROM users`},
+	{"sessions", "Sesi masuk petugas", `SELECT COUNT(*) FROM sessions`},
+	{"audit", "Jejak audit dengan alamat jaringan petugas", `SELECT COUNT(*) FROM audit WHERE ip <> ''`},
+	{"roster_staging", "Baris impor yang belum selesai", `SELECT COUNT(*) FROM roster_staging`},
+}
+
+// PersonalDataReport counts the personal data the registry holds.
+func (db *DB) PersonalDataReport(ctx context.Context) ([]registry.PersonalDataCount, error) {
+	out := make([]registry.PersonalDataCount, 0, len(personalDataQueries))
+	for _, q := range personalDataQueries {
+		c := registry.PersonalDataCount{Table: q.table, Kind: q.kind}
+		if err := db.pool.QueryRow(ctx, q.query).Scan(&c.Count); err != nil {
+			return nil, fmt.Errorf("personal data report, %s: %w", q.table, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
