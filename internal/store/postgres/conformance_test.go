@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/pgtest"
 	"github.com/ikrar-id/ikrar/internal/store/postgres"
 	"github.com/ikrar-id/ikrar/internal/store/storetest"
@@ -60,3 +61,6 @@ func TestInstances(t *testing.T) {
 		return out
 	})
 }
+
+// The PostgreSQL store is a whole registry store.
+var _ registry.Store = (*postgres.DB)(nil)

@@ -42,6 +42,12 @@ type DB struct {
 	signq      chan signRequest
 	stop       chan struct{}
 	writerDone chan struct{}
+
+	// feed wakes the live dashboards; listen feeds it the notifications
+	// of every instance's commits until stopListening is called.
+	feed          changeFeed
+	stopListening context.CancelFunc
+	listenDone    chan struct{}
 }
 
 // Open connects to the database at url (postgres://…) and applies the
@@ -64,6 +70,16 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	// Listening before Open returns: commits made from then on, on any
+	// instance, reach this instance's dashboards.
+	conn, err := listenConn(ctx, cfg.ConnConfig.Copy())
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("listen for progress notifications: %w", err)
+	}
+	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	db.stopListening, db.listenDone = cancel, make(chan struct{})
+	go db.listen(lctx, cfg.ConnConfig.Copy(), conn)
 	go db.signWriter()
 	return db, nil
 }
@@ -73,6 +89,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 func (db *DB) Close() error {
 	close(db.stop)
 	<-db.writerDone
+	db.stopListening()
+	<-db.listenDone
 	db.pool.Close()
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 // EraseSignature removes a record's personal data and its link to the
 // roster, keeping what the log leaf and the public verdict need.
 func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Time) error {
+	defer db.feed.wake(0)
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		return eraseSignature(ctx, tx, signatureID, at)
 	})
@@ -30,6 +31,7 @@ func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Tim
 // (personal link generations, participant lists). It returns the codes of
 // the records it erased.
 func (db *DB) EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error) {
+	defer db.feed.wake(0)
 	var codes []string
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		codes = codes[:0]
@@ -106,6 +108,9 @@ func eraseSignature(ctx context.Context, tx pgx.Tx, signatureID int64, at time.T
 	}
 	if tag.RowsAffected() == 0 {
 		return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
+	}
+	if err := notifyProgress(ctx, tx, 0); err != nil {
+		return err
 	}
 	// The certificate shows the name, NIP and drawn signature; its
 	// issuance row stays for its leaf. A paper signature's scan shows the

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -94,7 +95,9 @@ func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
 func (db *DB) commitBatch(batch []signRequest) {
 	results := make([]error, len(batch))
 	ctx := context.Background()
+	var events []int64 // of the records stored, for the dashboards
 	err := db.tx(ctx, func(tx pgx.Tx) error {
+		events = events[:0]
 		lg, err := newLogAppender(ctx, tx)
 		if err != nil {
 			return err
@@ -124,6 +127,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 				}
 			} else {
 				signed = append(signed, r.sig.ID)
+				if !slices.Contains(events, r.sig.EventID) {
+					events = append(events, r.sig.EventID)
+				}
 			}
 			if _, err := tx.Exec(ctx, `RELEASE SAVEPOINT sign`); err != nil {
 				return err
@@ -132,8 +138,18 @@ func (db *DB) commitBatch(batch []signRequest) {
 		if err := countSignings(ctx, tx, signed); err != nil {
 			return err
 		}
+		for _, id := range events {
+			if err := notifyProgress(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		return lg.finish()
 	})
+	if err == nil {
+		for _, id := range events {
+			db.feed.wake(id)
+		}
+	}
 	for i, r := range batch {
 		if err != nil {
 			r.done <- err

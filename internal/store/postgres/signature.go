@@ -194,6 +194,7 @@ func personRecord(ev, emp string) string {
 // InsertRevocation appends a revocation and its log leaf in one
 // transaction.
 func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
+	defer db.feed.wake(0)
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		lg, err := newLogAppender(ctx, tx)
 		if err != nil {
@@ -217,7 +218,10 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		err = tx.QueryRow(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt),
 			r.LeafIndex, r.LeafVersion).Scan(&r.ID)
-		return mapErr(err, "Pencabutan")
+		if err != nil {
+			return mapErr(err, "Pencabutan")
+		}
+		return notifyProgress(ctx, tx, 0)
 	})
 }
 

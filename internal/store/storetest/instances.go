@@ -15,6 +15,38 @@ import (
 func RunInstances(t *testing.T, open func(t *testing.T, n int) []Store) {
 	t.Run("SeveralWritersOneLog", func(t *testing.T) { testSeveralWritersOneLog(t, open(t, 3)) })
 	t.Run("CloseOnAnotherInstance", func(t *testing.T) { testCloseOnAnotherInstance(t, open(t, 2)) })
+	t.Run("DashboardsSeeOtherInstances", func(t *testing.T) { testDashboardsSeeOtherInstances(t, open(t, 2)) })
+}
+
+// A dashboard on one instance is woken by a signing, a revocation and an
+// erasure committed on another, and reads the new numbers.
+func testDashboardsSeeOtherInstances(t *testing.T, stores []Store) {
+	w := mustWorld(t, stores[0], 2)
+	watcher, writer := stores[1], stores[0]
+	woken := func(what string, ch <-chan struct{}) {
+		t.Helper()
+		// Not a timing assertion: the notification comes when it comes;
+		// the bound only keeps a lost one from hanging the suite.
+		select {
+		case <-ch:
+		case <-time.After(time.Minute):
+			t.Fatalf("the other instance's dashboard was not woken by %s", what)
+		}
+	}
+	ch := watcher.ProgressChanged(w.event.ID)
+	sig := mustSign(t, writer, w.signing(0, "DASH00000001"))
+	woken("a signing", ch)
+	if p, err := watcher.Progress(ctx, w.event, "/", at, 10); err != nil || p.Signed() != 1 {
+		t.Errorf("progress after a signing elsewhere: %d signed, %v", p.Signed(), err)
+	}
+	ch = watcher.ProgressChanged(w.event.ID)
+	mustRevoke(t, writer, sig.ID)
+	woken("a revocation", ch)
+	ch = watcher.ProgressChanged(w.event.ID)
+	if err := writer.EraseSignature(ctx, sig.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	woken("an erasure", ch)
 }
 
 // Signing through several instances at once keeps one standing record per

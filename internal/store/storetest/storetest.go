@@ -68,6 +68,7 @@ type Store interface {
 	registry.PrivacyStore
 	registry.SignerDataStore
 	registry.RetentionStore
+	registry.OpsStore
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
@@ -112,6 +113,7 @@ func Run(t *testing.T, open Opener) {
 		{"EraseEmployee", testEraseEmployee},
 		{"Retention", testRetention},
 		{"PrivacySettings", testPrivacySettings},
+		{"Progress", testProgress},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}
