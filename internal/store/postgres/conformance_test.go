@@ -4,11 +4,15 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/pgtest"
 	"github.com/ikrar-id/ikrar/internal/store/postgres"
 	"github.com/ikrar-id/ikrar/internal/store/storetest"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 func TestMain(m *testing.M) {
@@ -62,5 +66,44 @@ func TestInstances(t *testing.T) {
 	})
 }
 
-// The PostgreSQL store is a whole registry store.
-var _ registry.Store = (*postgres.DB)(nil)
+// The PostgreSQL store is a whole registry store, and a checkpointer's.
+var (
+	_ registry.Store            = (*postgres.DB)(nil)
+	_ translog.CheckpointStore  = (*postgres.DB)(nil)
+	_ translog.CheckpointLister = (*postgres.DB)(nil)
+)
+
+// A write probe commits while a signing batch elsewhere holds the log's
+// lock: /readyz does not queue behind signings.
+func TestProbeWriteBesideSignings(t *testing.T) {
+	ctx := context.Background()
+	url := migratedURL(t)
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	tx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT size FROM log_state WHERE id = 1 FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	// The deadline only keeps a probe that waits for the lock from
+	// hanging the test: it would wait until the rollback.
+	pctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := db.ProbeWrite(pctx); err != nil {
+		t.Fatalf("probe while the log is locked: %v", err)
+	}
+	if !db.LastCommit().IsZero() {
+		t.Errorf("last commit %v before any signing", db.LastCommit())
+	}
+}

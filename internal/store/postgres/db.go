@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,6 +43,7 @@ type DB struct {
 	signq      chan signRequest
 	stop       chan struct{}
 	writerDone chan struct{}
+	lastCommit atomic.Int64 // unix ns of the group commit's last commit
 
 	// feed wakes the live dashboards; listen feeds it the notifications
 	// of every instance's commits until stopListening is called.

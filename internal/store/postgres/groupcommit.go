@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -146,6 +147,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 		return lg.finish()
 	})
 	if err == nil {
+		db.lastCommit.Store(time.Now().UnixNano())
 		for _, id := range events {
 			db.feed.wake(id)
 		}

@@ -3,8 +3,10 @@ package storetest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -308,5 +310,35 @@ func testCheckpoints(t *testing.T, s Store) {
 	all, err := s.Checkpoints(ctx)
 	if err != nil || len(all) != 3 || all[0].Size != 0 || all[1].Size != 3 || all[2].Size != 5 {
 		t.Errorf("Checkpoints: %+v, %v; want sizes 0, 3, 5", all, err)
+	}
+}
+
+// The revocation list as of a size names the certificates revoked below
+// it, erased ones included, once the rows account for every leaf.
+func testRevokedCodes(t *testing.T, s Store) {
+	w := mustWorld(t, s, 3)
+	b := mustSign(t, s, w.signing(1, "BBBB00000001"))
+	a := mustSign(t, s, w.signing(0, "AAAA00000001"))
+	mustSign(t, s, w.signing(2, "CCCC00000001"))
+	mustRevoke(t, s, b.ID) // leaf 3
+	mustRevoke(t, s, a.ID) // leaf 4
+	if err := s.EraseSignature(ctx, a.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		from, size int64
+		want       []string
+	}{
+		{0, 3, nil},
+		{0, 4, []string{b.Code}},
+		{3, 5, []string{a.Code, b.Code}},
+	} {
+		got, err := s.RevokedCodes(ctx, c.from, c.size)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("RevokedCodes(%d, %d): %v, %v; want %v", c.from, c.size, got, err, c.want)
+		}
+	}
+	if _, err := s.RevokedCodes(ctx, 0, 6); !errors.Is(err, translog.ErrUnclaimedLeaves) {
+		t.Errorf("a size past the log: %v, want %v", err, translog.ErrUnclaimedLeaves)
 	}
 }

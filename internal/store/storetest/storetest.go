@@ -69,6 +69,9 @@ type Store interface {
 	registry.SignerDataStore
 	registry.RetentionStore
 	registry.OpsStore
+	// RevokedCodes lists the certificates revoked below size, failing
+	// unless the rows claim each leaf from from to size once.
+	RevokedCodes(ctx context.Context, from, size int64) ([]string, error)
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
@@ -114,6 +117,7 @@ func Run(t *testing.T, open Opener) {
 		{"Retention", testRetention},
 		{"PrivacySettings", testPrivacySettings},
 		{"Progress", testProgress},
+		{"RevokedCodes", testRevokedCodes},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}
