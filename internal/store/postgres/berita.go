@@ -71,21 +71,14 @@ func (db *DB) AddEventDocument(ctx context.Context, d *registry.EventDocument, p
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		lg, err := newLogAppender(ctx, tx)
-		if err != nil {
-			return err
-		}
+	return db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
 		d.LeafIndex = lg.n
 		if err := lg.append(e.Hash()); err != nil {
 			return fmt.Errorf("log document: %w", err)
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO event_documents (event_id, purpose, sha256, pdf, has_signature, uploaded_by,
+		return tx.QueryRow(ctx, `INSERT INTO event_documents (event_id, purpose, sha256, pdf, has_signature, uploaded_by,
 			uploader_name, uploaded_at, leaf_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			d.EventID, string(d.Purpose), d.SHA256, pdf, d.HasSignature, d.UploadedBy, d.UploaderName, ms(d.UploadedAt), d.LeafIndex).Scan(&d.ID); err != nil {
-			return err
-		}
-		return lg.finish()
+			d.EventID, string(d.Purpose), d.SHA256, pdf, d.HasSignature, d.UploadedBy, d.UploaderName, ms(d.UploadedAt), d.LeafIndex).Scan(&d.ID)
 	})
 }
 

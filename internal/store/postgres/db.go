@@ -37,8 +37,9 @@ var migrations embed.FS
 
 // DB is the store: a pool of connections to one database.
 type DB struct {
-	pool  *pgxpool.Pool
-	cache *rowCache
+	pool   *pgxpool.Pool
+	cache  *rowCache
+	hashes hashCache // committed stored hashes, for appends
 
 	signq      chan signRequest
 	stop       chan struct{}

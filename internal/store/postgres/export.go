@@ -179,16 +179,12 @@ func (db *DB) StorePDFs(ctx context.Context, pdfs []registry.IssuedPDF) error {
 			return err
 		}
 	}
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		lg, err := newLogAppender(ctx, tx)
-		if err != nil {
-			return err
-		}
+	return db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
 		for _, p := range pdfs {
 			if _, err := storePDF(ctx, tx, lg, p); err != nil {
 				return fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
 			}
 		}
-		return lg.finish()
+		return nil
 	})
 }

@@ -2,11 +2,13 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -92,17 +94,15 @@ func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
 
 // commitBatch stores a batch in one transaction. A record that fails (a
 // second standing signature of one person) is rolled back to its own
-// savepoint and fails alone; the others commit.
+// savepoint and fails alone; the others commit. A plain signing costs one
+// round trip: its savepoint, insert and release go as one pipeline.
 func (db *DB) commitBatch(batch []signRequest) {
 	results := make([]error, len(batch))
 	ctx := context.Background()
 	var events []int64 // of the records stored, for the dashboards
-	err := db.tx(ctx, func(tx pgx.Tx) error {
+	err := db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
 		events = events[:0]
-		lg, err := newLogAppender(ctx, tx)
-		if err != nil {
-			return err
-		}
+		statuses := map[int64]registry.EventStatus{}
 		var signed []int64
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
@@ -111,29 +111,25 @@ func (db *DB) commitBatch(batch []signRequest) {
 			}
 			if r.pdf != nil {
 				// Stored once: the first certificate stored is the one issued.
+				var err error
 				if r.pdf.stored, err = storePDF(ctx, tx, lg, r.pdf.IssuedPDF); err != nil {
 					return fmt.Errorf("store certificate: %w", err)
 				}
 				continue
 			}
-			if _, err := tx.Exec(ctx, `SAVEPOINT sign`); err != nil {
-				return err
-			}
 			n := lg.n
-			if err := signAudited(ctx, tx, lg, r); err != nil {
-				results[i] = err
-				lg.n = n
-				if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT sign`); err != nil {
-					return fmt.Errorf("rollback to savepoint: %w", err)
-				}
-			} else {
-				signed = append(signed, r.sig.ID)
-				if !slices.Contains(events, r.sig.EventID) {
-					events = append(events, r.sig.EventID)
-				}
-			}
-			if _, err := tx.Exec(ctx, `RELEASE SAVEPOINT sign`); err != nil {
+			failed, err := sign(ctx, tx, lg, statuses, r)
+			if err != nil {
 				return err
+			}
+			if failed != nil {
+				results[i] = failed
+				lg.truncate(n)
+				continue
+			}
+			signed = append(signed, r.sig.ID)
+			if !slices.Contains(events, r.sig.EventID) {
+				events = append(events, r.sig.EventID)
 			}
 		}
 		if err := countSignings(ctx, tx, signed); err != nil {
@@ -144,7 +140,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 				return err
 			}
 		}
-		return lg.finish()
+		return nil
 	})
 	if err == nil {
 		db.lastCommit.Store(time.Now().UnixNano())
@@ -164,14 +160,100 @@ func (db *DB) commitBatch(batch []signRequest) {
 	}
 }
 
-// signAudited inserts a signing and, for one an officer records (a paper
-// sheet), the audit entry its context carries, inside the signing's
-// savepoint: the record and its entry are kept or rolled back together.
-func signAudited(ctx context.Context, tx pgx.Tx, lg *logAppender, r signRequest) error {
-	if err := insertSignature(ctx, tx, lg, r.sig); err != nil {
-		return err
+// sign stores r's record, and for one an officer records (a paper sheet)
+// its scan and the audit entry its context carries, inside a savepoint:
+// the record and what goes with it are kept or rolled back together.
+// failed is the signing's own failure, which leaves the batch going; err
+// fails the batch.
+func sign(ctx context.Context, tx pgx.Tx, lg *logAppender, statuses map[int64]registry.EventStatus, r signRequest) (failed, err error) {
+	s := r.sig
+	entry, failed := sealSignature(s)
+	if failed != nil {
+		return failed, nil
 	}
-	return writeAudit(ctx, tx, registry.AuditOf(r.ctx))
+	if failed, err := checkOpen(ctx, tx, statuses, s); failed != nil || err != nil {
+		return failed, err
+	}
+	s.LeafIndex = lg.n
+	audit := registry.AuditOf(r.ctx)
+	b := &pgx.Batch{}
+	b.Queue(`SAVEPOINT sign`)
+	b.Queue(insertSignatureSQL, signatureArgs(s)...).QueryRow(func(row pgx.Row) error { return row.Scan(&s.ID) })
+	if s.Scan == nil && audit == nil {
+		b.Queue(`RELEASE SAVEPOINT sign`)
+	}
+	var saved bool
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) {
+			return nil, err
+		}
+		// The insert failed (the release, if queued, was then refused).
+		failed = mapErr(err, "Tanda tangan")
+	} else {
+		saved = true
+	}
+	if saved && (s.Scan != nil || audit != nil) {
+		failed = storeWithRecord(ctx, tx, s, audit)
+		if failed == nil {
+			if _, err := tx.Exec(ctx, `RELEASE SAVEPOINT sign`); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if failed != nil {
+		s.LeafIndex = -1
+		for _, q := range []string{`ROLLBACK TO SAVEPOINT sign`, `RELEASE SAVEPOINT sign`} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return nil, fmt.Errorf("roll the signing back: %w", err)
+			}
+		}
+		return failed, nil
+	}
+	if err := lg.append(entry.Hash()); err != nil {
+		return nil, fmt.Errorf("log signature %d: %w", s.ID, err)
+	}
+	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
+	return nil, nil
+}
+
+// storeWithRecord writes a paper record's scan and the audit entry of an
+// officer's record, after the record.
+func storeWithRecord(ctx context.Context, tx pgx.Tx, s *registry.Signature, audit *registry.PendingAudit) error {
+	if s.Scan != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO paper_scans (signature_id, content_type, scan) VALUES ($1, $2, $3)`,
+			s.ID, s.Scan.ContentType, s.Scan.Data); err != nil {
+			return fmt.Errorf("store paper scan of %d: %w", s.ID, err)
+		}
+	}
+	return writeAudit(ctx, tx, audit)
+}
+
+// checkOpen refuses a signing into an event that is not open, reading
+// each event's status once per batch with a share lock: a close on any
+// instance waits for this batch to commit, and a batch that reads after a
+// close has committed sees the event closed. An officer's record of a
+// paper sheet may be entered after the close, never into a draft
+// (registry.Event.PaperState).
+func checkOpen(ctx context.Context, tx pgx.Tx, statuses map[int64]registry.EventStatus, s *registry.Signature) (failed, err error) {
+	status, ok := statuses[s.EventID]
+	if !ok {
+		err := tx.QueryRow(ctx, `SELECT status FROM events WHERE id = $1 FOR SHARE`, s.EventID).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return mapErr(err, "Acara"), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		statuses[s.EventID] = status
+	}
+	if s.Channel == registry.ChannelPaper && status == registry.StatusClosed {
+		status = registry.StatusOpen
+	}
+	if status != registry.StatusOpen {
+		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup."), nil
+	}
+	return nil, nil
 }
 
 // countSignings adds a batch's records to the live dashboard's counters

@@ -106,60 +106,37 @@ func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error 
 	return db.groupWrite(ctx, signRequest{ctx: ctx, sig: s, done: make(chan error, 1)})
 }
 
-// insertSignature inserts s in tx, after the batch's savepoint. The
-// event's status is read with a share lock: a close on any instance waits
-// for this batch to commit, and a batch that reads after a close has
-// committed sees the event closed.
-func insertSignature(ctx context.Context, tx pgx.Tx, lg *logAppender, s *registry.Signature) error {
+// sealSignature sets the commitments of a new record's leaf and returns
+// its entry; a version 2 leaf is strict: what cannot be encoded
+// unambiguously is refused rather than logged.
+func sealSignature(s *registry.Signature) (translog.Entry, error) {
 	if s.LeafVersion == 0 {
 		s.LeafVersion = 1
 	}
 	entry := leaf.Seal(s)
+	if s.LeafVersion >= translog.LeafV2 {
+		if err := entry.Validate(); err != nil {
+			return entry, registry.Errorf(registry.EINVALID, "Catatan tidak dapat dicatat di log: %v", err)
+		}
+	}
+	return entry, nil
+}
+
+const insertSignatureSQL = `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
+	category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
+	leaf_version, event_title, event_place, event_starts, event_org, holder_hash, scan_hash, witness)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
+	RETURNING id`
+
+// signatureArgs are insertSignatureSQL's arguments for s.
+func signatureArgs(s *registry.Signature) []any {
 	var starts int64
 	if s.LeafVersion >= translog.LeafV2 {
 		starts = ms(s.EventStarts)
-		// A version 2 leaf is strict: what cannot be encoded unambiguously
-		// is refused rather than logged.
-		if err := entry.Validate(); err != nil {
-			return registry.Errorf(registry.EINVALID, "Catatan tidak dapat dicatat di log: %v", err)
-		}
 	}
-	// An officer's record of a paper sheet may be entered after the
-	// close, never into a draft (registry.Event.PaperState).
-	var status registry.EventStatus
-	if err := tx.QueryRow(ctx, `SELECT status FROM events WHERE id = $1 FOR SHARE`, s.EventID).Scan(&status); err != nil {
-		return mapErr(err, "Acara")
-	}
-	if s.Channel == registry.ChannelPaper && status == registry.StatusClosed {
-		status = registry.StatusOpen
-	}
-	if status != registry.StatusOpen {
-		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup.")
-	}
-	s.LeafIndex = lg.n
-	err := tx.QueryRow(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
-		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
-		leaf_version, event_title, event_place, event_starts, event_org, holder_hash, scan_hash, witness)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
-		RETURNING id`,
-		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
+	return []any{s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
 		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken,
-		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash, s.ScanHash, s.Witness).Scan(&s.ID)
-	if err != nil {
-		s.LeafIndex = -1
-		return mapErr(err, "Tanda tangan")
-	}
-	if s.Scan != nil {
-		if _, err := tx.Exec(ctx, `INSERT INTO paper_scans (signature_id, content_type, scan) VALUES ($1, $2, $3)`,
-			s.ID, s.Scan.ContentType, s.Scan.Data); err != nil {
-			return fmt.Errorf("store paper scan of %d: %w", s.ID, err)
-		}
-	}
-	if err := lg.append(entry.Hash()); err != nil {
-		return fmt.Errorf("log signature %d: %w", s.ID, err)
-	}
-	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
-	return nil
+		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash, s.ScanHash, s.Witness}
 }
 
 // SignatureByCode returns the record behind a certificate code.
@@ -195,11 +172,7 @@ func personRecord(ev, emp string) string {
 // transaction.
 func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
 	defer db.feed.wake(0)
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		lg, err := newLogAppender(ctx, tx)
-		if err != nil {
-			return err
-		}
+	return db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
 		sig, err := scanSignature(tx.QueryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = $1`, r.SignatureID))
 		if err != nil {
 			return mapErr(err, "Sertifikat")
@@ -211,9 +184,6 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		}
 		if err := lg.append(entry.Hash()); err != nil {
 			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
-		}
-		if err := lg.finish(); err != nil {
-			return err
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -64,46 +65,157 @@ func (h hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 // MySQL storage sequences its entries): an appender of another instance
 // waits until this transaction ends, then reads the size it left, so
 // every leaf index is taken once and the log has no gap or fork however
-// many instances write. The size is kept in memory while the transaction
-// appends and written back before commit.
+// many instances write. The size and the new stored hashes are kept in
+// memory while the transaction appends and written before commit, in one
+// statement.
 type logAppender struct {
-	ctx context.Context
-	tx  pgx.Tx
-	n   int64
+	ctx   context.Context
+	tx    pgx.Tx
+	n     int64
+	known *hashCache
+	// pending are the stored hashes this transaction made, by index; they
+	// are committed, and known, only with it.
+	pending map[int64]tlog.Hash
 }
 
-func newLogAppender(ctx context.Context, tx pgx.Tx) (*logAppender, error) {
-	a := &logAppender{ctx: ctx, tx: tx}
+func (db *DB) newLogAppender(ctx context.Context, tx pgx.Tx) (*logAppender, error) {
+	a := &logAppender{ctx: ctx, tx: tx, known: &db.hashes, pending: map[int64]tlog.Hash{}}
 	if err := tx.QueryRow(ctx, `SELECT size FROM log_state WHERE id = 1 FOR UPDATE`).Scan(&a.n); err != nil {
 		return nil, fmt.Errorf("lock the log: %w", err)
 	}
 	return a, nil
 }
 
+// appendTx runs fn in a transaction holding the log's lock, with the
+// appender fn appends leaves through; the leaves are written with the
+// transaction, and their hashes known to later appends once it commits.
+func (db *DB) appendTx(ctx context.Context, fn func(tx pgx.Tx, lg *logAppender) error) error {
+	var lg *logAppender
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if lg, err = db.newLogAppender(ctx, tx); err != nil {
+			return err
+		}
+		if err := fn(tx, lg); err != nil {
+			return err
+		}
+		return lg.finish()
+	})
+	if err == nil {
+		lg.committed()
+	}
+	return err
+}
+
+// ReadHashes serves tlog the hashes an append needs: this transaction's
+// own, then committed ones from memory, then the table.
+func (a *logAppender) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	var missing []int64
+	for i, x := range indexes {
+		if h, ok := a.pending[x]; ok {
+			out[i] = h
+		} else if h, ok := a.known.get(x); ok {
+			out[i] = h
+		} else {
+			missing = append(missing, x)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := hashReader{a.ctx, a.tx}.ReadHashes(missing)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[int64]tlog.Hash, len(missing))
+	for i, x := range missing {
+		found[x] = read[i]
+	}
+	// Below the size this transaction locked, hashes are committed and
+	// never change: the log only grows.
+	a.known.put(found)
+	for i, x := range indexes {
+		if h, ok := found[x]; ok {
+			out[i] = h
+		}
+	}
+	return out, nil
+}
+
 // append adds leaf as the next record; the caller has already used a.n as
 // the record's leaf index.
 func (a *logAppender) append(leaf tlog.Hash) error {
-	hashes, err := translog.Append(hashReader{a.ctx, a.tx}, a.n, leaf)
+	hashes, err := translog.Append(a, a.n, leaf)
 	if err != nil {
 		return err
 	}
 	start := tlog.StoredHashIndex(0, a.n)
-	idx := make([]int64, len(hashes))
-	bs := make([][]byte, len(hashes))
 	for i, h := range hashes {
-		idx[i], bs[i] = start+int64(i), h[:]
-	}
-	if _, err := a.tx.Exec(a.ctx, `INSERT INTO log_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, idx, bs); err != nil {
-		return fmt.Errorf("write stored hashes: %w", err)
+		a.pending[start+int64(i)] = h
 	}
 	a.n++
 	return nil
 }
 
-// finish records the log's new size.
+// truncate forgets the leaves appended from leaf n on (a signing rolled
+// back to its savepoint).
+func (a *logAppender) truncate(n int64) {
+	from := tlog.StoredHashIndex(0, n)
+	for x := range a.pending {
+		if x >= from {
+			delete(a.pending, x)
+		}
+	}
+	a.n = n
+}
+
+// finish writes the new stored hashes and the log's new size.
 func (a *logAppender) finish() error {
+	if len(a.pending) > 0 {
+		idx := make([]int64, 0, len(a.pending))
+		bs := make([][]byte, 0, len(a.pending))
+		for x, h := range a.pending {
+			idx, bs = append(idx, x), append(bs, h[:])
+		}
+		if _, err := a.tx.Exec(a.ctx, `INSERT INTO log_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, idx, bs); err != nil {
+			return fmt.Errorf("write stored hashes: %w", err)
+		}
+	}
 	_, err := a.tx.Exec(a.ctx, `UPDATE log_state SET size = $1 WHERE id = 1`, a.n)
 	return err
+}
+
+// committed makes the transaction's hashes known, once it has committed.
+func (a *logAppender) committed() { a.known.put(a.pending) }
+
+// hashCache keeps committed stored hashes an append reads: those along
+// the log's right edge, read again and again. A stored hash never changes
+// once committed, so the cache is right whatever other instances append;
+// it is emptied when it grows past a bound, and refills from the table.
+type hashCache struct {
+	mu sync.Mutex
+	m  map[int64]tlog.Hash
+}
+
+const hashCacheMax = 1 << 16
+
+func (c *hashCache) get(x int64) (tlog.Hash, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.m[x]
+	return h, ok
+}
+
+func (c *hashCache) put(hs map[int64]tlog.Hash) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m)+len(hs) > hashCacheMax {
+		c.m = make(map[int64]tlog.Hash, len(hs))
+	}
+	for x, h := range hs {
+		c.m[x] = h
+	}
 }
 
 // LogSize returns the number of leaves in the log as committed, by this

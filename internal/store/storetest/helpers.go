@@ -14,7 +14,7 @@ var ctx = context.Background()
 // at is a fixed instant with the store's precision (milliseconds).
 var at = time.Date(2024, 11, 20, 8, 0, 0, 0, time.UTC)
 
-func mustOrg(t *testing.T, s Store, parent int64, name string, kind registry.OrgKind) registry.Organization {
+func mustOrg(t testing.TB, s Store, parent int64, name string, kind registry.OrgKind) registry.Organization {
 	t.Helper()
 	o := registry.Organization{ParentID: parent, Name: name, Kind: kind, TimeZone: "Asia/Jakarta", CreatedAt: at}
 	if err := s.CreateOrganization(ctx, &o); err != nil {
@@ -28,7 +28,7 @@ type tree struct {
 	province, regency1, regency2, agency registry.Organization
 }
 
-func mustTree(t *testing.T, s Store) tree {
+func mustTree(t testing.TB, s Store) tree {
 	t.Helper()
 	var tr tree
 	tr.province = mustOrg(t, s, 0, "Provinsi Uji", registry.OrgProvince)
@@ -47,7 +47,7 @@ func pledgeText(title string, org int64) registry.PledgeVersion {
 	return p
 }
 
-func mustPledge(t *testing.T, s Store, p registry.PledgeVersion) registry.PledgeVersion {
+func mustPledge(t testing.TB, s Store, p registry.PledgeVersion) registry.PledgeVersion {
 	t.Helper()
 	if err := s.CreatePledge(ctx, &p); err != nil {
 		t.Fatalf("create pledge %q: %v", p.Title, err)
@@ -55,7 +55,7 @@ func mustPledge(t *testing.T, s Store, p registry.PledgeVersion) registry.Pledge
 	return p
 }
 
-func mustEvent(t *testing.T, s Store, e registry.Event) registry.Event {
+func mustEvent(t testing.TB, s Store, e registry.Event) registry.Event {
 	t.Helper()
 	if err := s.CreateEvent(ctx, &e); err != nil {
 		t.Fatalf("create event %s: %v", e.Slug, err)
@@ -77,7 +77,7 @@ func employee(nip, name, unit string) registry.Employee {
 // nip is a well-formed NIP numbered i.
 func nip(i int) string { return fmt.Sprintf("198609262015051%03d", i) }
 
-func mustImport(t *testing.T, s Store, org int64, emps ...registry.Employee) registry.ImportResult {
+func mustImport(t testing.TB, s Store, org int64, emps ...registry.Employee) registry.ImportResult {
 	t.Helper()
 	res, err := s.UpsertEmployees(ctx, org, emps)
 	if err != nil {
@@ -86,7 +86,7 @@ func mustImport(t *testing.T, s Store, org int64, emps ...registry.Employee) reg
 	return res
 }
 
-func mustUser(t *testing.T, s Store, email string, role registry.Role, org int64) registry.User {
+func mustUser(t testing.TB, s Store, email string, role registry.Role, org int64) registry.User {
 	t.Helper()
 	u := registry.User{Email: email, Name: email, PasswordHash: "hash", Role: role, OrgID: org, Active: true, CreatedAt: at}
 	if err := s.CreateUser(ctx, &u); err != nil {
@@ -96,7 +96,7 @@ func mustUser(t *testing.T, s Store, email string, role registry.Role, org int64
 }
 
 // wantCode fails unless err carries the domain error code.
-func wantCode(t *testing.T, what string, err error, code string) {
+func wantCode(t testing.TB, what string, err error, code string) {
 	t.Helper()
 	if !registry.IsCode(err, code) {
 		t.Errorf("%s: %v, want %s", what, err, code)

@@ -23,7 +23,7 @@ type world struct {
 	emps  []registry.Employee
 }
 
-func mustWorld(t *testing.T, s Store, n int) world {
+func mustWorld(t testing.TB, s Store, n int) world {
 	t.Helper()
 	org := mustOrg(t, s, 0, "Pemerintah Kabupaten Uji", registry.OrgRegency)
 	p := mustPledge(t, s, pledgeText("Ikrar", 0))
@@ -49,7 +49,7 @@ func (w world) signing(i int, code string) *registry.Signature {
 		LeafVersion: translog.LeafV2, EventTitle: w.event.Title, EventOrg: "Pemerintah Kabupaten Uji", EventStarts: w.event.StartsAt}
 }
 
-func mustSign(t *testing.T, s Store, sig *registry.Signature) *registry.Signature {
+func mustSign(t testing.TB, s Store, sig *registry.Signature) *registry.Signature {
 	t.Helper()
 	if err := s.InsertSignature(ctx, sig); err != nil {
 		t.Fatalf("sign %s: %v", sig.Code, err)
@@ -341,4 +341,41 @@ func testRevokedCodes(t *testing.T, s Store) {
 	if _, err := s.RevokedCodes(ctx, 0, 6); !errors.Is(err, translog.ErrUnclaimedLeaves) {
 		t.Errorf("a size past the log: %v, want %v", err, translog.ErrUnclaimedLeaves)
 	}
+}
+
+// An officer's record of a paper sheet commits with its scan and its
+// audit entry, after the event's close too; a second one for the same
+// person fails alone and leaves neither scan nor entry.
+func testPaperRecordAudited(t *testing.T, s Store) {
+	w := mustWorld(t, s, 2)
+	if err := s.SetEventStatus(ctx, w.event.ID, registry.StatusClosed, at); err != nil {
+		t.Fatal(err)
+	}
+	paper := func(code string) (*registry.Signature, *registry.PendingAudit) {
+		sig := w.signing(0, code)
+		scan := []byte("sheet " + code)
+		sum := sha256.Sum256(scan)
+		sig.Channel, sig.Witness, sig.ScanHash = registry.ChannelPaper, "Rina", hex.EncodeToString(sum[:])
+		sig.Scan = &registry.PaperScan{ContentType: "image/png", Data: scan}
+		p := &registry.PendingAudit{Entry: registry.AuditEntry{At: at, UserID: 1, UserName: "Petugas", Action: "signature.paper"}}
+		p.Finish = func(a *registry.AuditEntry) { a.Target = "signature:" + sig.Code }
+		return sig, p
+	}
+	first, p1 := paper("PAPER0000001")
+	if err := s.InsertSignature(registry.WithAudit(ctx, p1), first); err != nil {
+		t.Fatalf("a paper record after the close: %v", err)
+	}
+	second, p2 := paper("PAPER0000002")
+	wantCode(t, "a second paper record for the same person", s.InsertSignature(registry.WithAudit(ctx, p2), second), registry.ECONFLICT)
+	if scan, err := s.PaperScan(ctx, first.ID); err != nil || string(scan.Data) != "sheet PAPER0000001" {
+		t.Errorf("the first record's scan: %q, %v", scan.Data, err)
+	}
+	entries, err := s.Audit(ctx, "/", 10)
+	if err != nil || len(entries) != 1 || entries[0].Target != "signature:PAPER0000001" {
+		t.Errorf("audit entries %+v, %v; want the first record's only", entries, err)
+	}
+	if registry.AuditOf(registry.WithAudit(ctx, p1)) != nil || registry.AuditOf(registry.WithAudit(ctx, p2)) == nil {
+		t.Error("the committed entry is not marked written, or the failed one is")
+	}
+	mustAuditLog(t, s, 1)
 }

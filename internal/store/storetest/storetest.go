@@ -118,6 +118,7 @@ func Run(t *testing.T, open Opener) {
 		{"PrivacySettings", testPrivacySettings},
 		{"Progress", testProgress},
 		{"RevokedCodes", testRevokedCodes},
+		{"PaperRecordAudited", testPaperRecordAudited},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}
