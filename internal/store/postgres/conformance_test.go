@@ -107,3 +107,36 @@ func TestProbeWriteBesideSignings(t *testing.T) {
 		t.Errorf("last commit %v before any signing", db.LastCommit())
 	}
 }
+
+// One instance at a time signs checkpoints; the lead passes on when it is
+// released or its instance closes. (An instance that dies loses its
+// connection, and the server frees the lock the same way.)
+func TestLeadCheckpoints(t *testing.T) {
+	ctx := context.Background()
+	url := migratedURL(t)
+	open := func() *postgres.DB {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	release, ok, err := a.LeadCheckpoints(ctx)
+	if err != nil || !ok {
+		t.Fatalf("the first instance: lead %v, %v", ok, err)
+	}
+	if _, ok, err := b.LeadCheckpoints(ctx); err != nil || ok {
+		t.Fatalf("a second instance took the lead too (%v)", err)
+	}
+	release()
+	if _, ok, err := b.LeadCheckpoints(ctx); err != nil || !ok {
+		t.Fatalf("the lead was not passed on after release: %v, %v", ok, err)
+	}
+	// The lead instance closes without releasing it.
+	b.Close()
+	if _, ok, err := a.LeadCheckpoints(ctx); err != nil || !ok {
+		t.Errorf("the lead was not passed on after its instance closed: %v, %v", ok, err)
+	}
+}

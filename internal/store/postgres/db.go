@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +46,10 @@ type DB struct {
 	stop       chan struct{}
 	writerDone chan struct{}
 	lastCommit atomic.Int64 // unix ns of the group commit's last commit
+	appended   chan struct{}
+	leadMu     sync.Mutex
+	leads      []func() // releases of the leads held (LeadCheckpoints)
+	closing    sync.Once
 
 	// feed wakes the live dashboards; listen feeds it the notifications
 	// of every instance's commits until stopListening is called.
@@ -68,7 +73,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	db := &DB{pool: pool, cache: newRowCache(),
-		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
+		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{}),
+		appended: make(chan struct{}, 1)}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -87,14 +93,18 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
-// Close stops the signing writer (after the batch it is committing) and
-// closes the pool's connections.
+// Close stops the signing writer (after the batch it is committing),
+// releases what the instance holds and closes the pool's connections; a
+// second Close does nothing.
 func (db *DB) Close() error {
-	close(db.stop)
-	<-db.writerDone
-	db.stopListening()
-	<-db.listenDone
-	db.pool.Close()
+	db.closing.Do(func() {
+		close(db.stop)
+		<-db.writerDone
+		db.stopListening()
+		<-db.listenDone
+		db.releaseLeads()
+		db.pool.Close()
+	})
 	return nil
 }
 

@@ -230,7 +230,7 @@ func listenConn(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, `LISTEN `+progressChannel); err != nil {
+	if _, err := conn.Exec(ctx, `LISTEN `+progressChannel+`; LISTEN `+logChannel); err != nil {
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
@@ -260,6 +260,7 @@ func (db *DB) listen(ctx context.Context, cfg *pgx.ConnConfig, conn *pgx.Conn) {
 			}
 		}
 		db.feed.wake(0)
+		db.signalAppended()
 	}
 }
 
@@ -269,6 +270,10 @@ func (db *DB) receive(ctx context.Context, conn *pgx.Conn) error {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
+		}
+		if n.Channel == logChannel {
+			db.signalAppended()
+			continue
 		}
 		id, _ := strconv.ParseInt(n.Payload, 10, 64)
 		db.feed.wake(id)

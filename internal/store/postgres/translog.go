@@ -99,12 +99,80 @@ func (db *DB) appendTx(ctx context.Context, fn func(tx pgx.Tx, lg *logAppender) 
 		if err := fn(tx, lg); err != nil {
 			return err
 		}
-		return lg.finish()
+		if err := lg.finish(); err != nil {
+			return err
+		}
+		// Every instance's checkpointer hears of the growth at commit.
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, '')`, logChannel)
+		return err
 	})
 	if err == nil {
 		lg.committed()
+		db.signalAppended()
 	}
 	return err
+}
+
+// logChannel is the channel of PostgreSQL's notifications that the log
+// has grown.
+const logChannel = "ikrar_log"
+
+// Appended is signalled after the log grows, by this instance or another:
+// the checkpointer's cue.
+func (db *DB) Appended() <-chan struct{} { return db.appended }
+
+func (db *DB) signalAppended() {
+	select {
+	case db.appended <- struct{}{}:
+	default:
+	}
+}
+
+// checkpointLock is the key of the advisory lock the instance that signs
+// checkpoints holds.
+const checkpointLock = migrationLock + 2
+
+// LeadCheckpoints tries to become the instance that signs checkpoints:
+// one at a time, with the key shared by configuration, so two instances
+// never sign two checkpoints of one size. It holds a connection of its
+// own until release is called, or until the instance dies and the server
+// drops the connection, which frees the lock for another instance; ok is
+// false if another instance holds it.
+func (db *DB) LeadCheckpoints(ctx context.Context) (release func(), ok bool, err error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, checkpointLock).Scan(&ok); err != nil || !ok {
+		conn.Release()
+		return nil, false, err
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			// Unlocked, the connection goes back to the pool clean; if the
+			// unlock fails the connection is closed, which unlocks too.
+			if _, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, checkpointLock); err != nil {
+				conn.Hijack().Close(context.Background())
+				return
+			}
+			conn.Release()
+		})
+	}
+	db.leadMu.Lock()
+	db.leads = append(db.leads, release)
+	db.leadMu.Unlock()
+	return release, true, nil
+}
+
+// releaseLeads releases the leads this instance holds, as it closes.
+func (db *DB) releaseLeads() {
+	db.leadMu.Lock()
+	defer db.leadMu.Unlock()
+	for _, release := range db.leads {
+		release()
+	}
+	db.leads = nil
 }
 
 // ReadHashes serves tlog the hashes an append needs: this transaction's

@@ -47,6 +47,14 @@ func testDashboardsSeeOtherInstances(t *testing.T, stores []Store) {
 		t.Fatal(err)
 	}
 	woken("an erasure", ch)
+
+	// The checkpointer of the watching instance hears of the growth too.
+	select {
+	case <-watcher.Appended():
+	default:
+	}
+	mustSign(t, writer, w.signing(1, "DASH00000002"))
+	woken("an append, for the checkpointer", watcher.Appended())
 }
 
 // Signing through several instances at once keeps one standing record per

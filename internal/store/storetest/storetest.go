@@ -72,6 +72,8 @@ type Store interface {
 	// RevokedCodes lists the certificates revoked below size, failing
 	// unless the rows claim each leaf from from to size once.
 	RevokedCodes(ctx context.Context, from, size int64) ([]string, error)
+	// Appended is signalled after the log grows: the checkpointer's cue.
+	Appended() <-chan struct{}
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
