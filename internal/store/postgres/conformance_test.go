@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -139,4 +140,36 @@ func TestLeadCheckpoints(t *testing.T) {
 	if _, ok, err := a.LeadCheckpoints(ctx); err != nil || !ok {
 		t.Errorf("the lead was not passed on after its instance closed: %v, %v", ok, err)
 	}
+}
+
+// An instance whose connections the server drops mid-burst (as when its
+// process is killed) loses only what it had not acknowledged: every
+// signing any instance acknowledged is stored, and the log the rows
+// recompute is the stored tree, with no gap or fork.
+func TestInstanceDroppedMidBurst(t *testing.T) {
+	ctx := context.Background()
+	base := migratedURL(t)
+	open := func(name string) *postgres.DB {
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("application_name", name)
+		u.RawQuery = q.Encode()
+		db, err := postgres.Open(ctx, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	doomed, survivor := open("ikrar-doomed"), open("ikrar-survivor")
+	admin := mustConn(t, base)
+	storetest.RunDropped(t, doomed, survivor, func() {
+		if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE application_name = 'ikrar-doomed'`); err != nil {
+			t.Error(err)
+		}
+	})
 }

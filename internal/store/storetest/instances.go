@@ -136,3 +136,49 @@ func testCloseOnAnotherInstance(t *testing.T, stores []Store) {
 	}
 	mustAuditLog(t, stores[0], int64(stored))
 }
+
+// RunDropped signs through two instances at once and calls drop, which
+// cuts the first one's connections, midway: every signing either
+// instance acknowledged must be stored, once, and the log recompute from
+// the rows, whatever the dropped instance had in flight.
+func RunDropped(t *testing.T, dropped, survivor Store, drop func()) {
+	const n = 200
+	w := mustWorld(t, survivor, n)
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	sigs := make([]*registry.Signature, n)
+	for i := range n {
+		s := survivor
+		if i%2 == 0 {
+			s = dropped
+		}
+		sigs[i] = w.signing(i, fmt.Sprintf("D%011d", i))
+		wg.Go(func() { errs[i] = s.InsertSignature(ctx, sigs[i]) })
+		if i == n/2 {
+			drop()
+		}
+	}
+	wg.Wait()
+	acked, failed := 0, 0
+	for i, err := range errs {
+		if err != nil {
+			failed++
+			continue
+		}
+		acked++
+		got, err := survivor.SignatureByCode(ctx, sigs[i].Code)
+		if err != nil || got.ID != sigs[i].ID || got.LeafIndex != sigs[i].LeafIndex {
+			t.Errorf("acknowledged signing %s: %+v, %v; want it stored at leaf %d", sigs[i].Code, got, err, sigs[i].LeafIndex)
+		}
+	}
+	t.Logf("%d acknowledged, %d failed with the dropped connections", acked, failed)
+	size, err := survivor.LogSize(ctx)
+	if err != nil || size < int64(acked) {
+		t.Fatalf("log size %d (%v), below the %d acknowledged", size, err, acked)
+	}
+	mustAuditLog(t, survivor, size)
+	// The dropped instance recovers: its pool connects again.
+	if err := dropped.InsertSignature(ctx, w.signing(0, "AFTERDROP001")); err != nil && !registry.IsCode(err, registry.ECONFLICT) {
+		t.Errorf("a signing on the dropped instance afterwards: %v", err)
+	}
+}
