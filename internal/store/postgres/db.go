@@ -93,6 +93,72 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
+// OpenCurrent opens the database at url without migrating it, for a
+// command that is neither serve nor migrate: migrating is a step the
+// operator takes on purpose, after a backup. A database with no schema
+// yet is created at the current one, as Open does; one of an older
+// schema is refused with an *OutdatedError, one of a newer schema with a
+// *sqlite.SchemaError.
+func OpenCurrent(ctx context.Context, url string) (*DB, error) {
+	have, pending, err := MigrationStatus(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	known, err := KnownSchemaVersion()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case have > known:
+		return nil, &sqlite.SchemaError{Have: have, Known: known}
+	case have > 0 && len(pending) > 0:
+		return nil, &OutdatedError{Have: have, Known: known}
+	}
+	return Open(ctx, url)
+}
+
+// OutdatedError is a database of an older schema opened by a command
+// that does not migrate.
+type OutdatedError struct {
+	Have, Known int
+}
+
+func (e *OutdatedError) Error() string {
+	return fmt.Sprintf("skema basis data versi %d lebih lama daripada versi %d ikrar ini; buat cadangan (pg_dump), lalu jalankan ikrar migrate dengan basis data yang sama", e.Have, e.Known) + " / " +
+		fmt.Sprintf("the database has schema version %d, older than the %d this ikrar uses: back it up (pg_dump), then run ikrar migrate on the same database (docs/UPGRADE.md)", e.Have, e.Known)
+}
+
+// MigrationStatus reads the schema version of the database at url,
+// whatever it is and without changing anything, and the migrations this
+// build would apply to it (have 0 and every migration for a database
+// without ikrar's schema).
+func MigrationStatus(ctx context.Context, url string) (have int, pending []string, err error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return 0, nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return 0, nil, fmt.Errorf("read the schema version: %w", err)
+	}
+	if exists {
+		if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+			return 0, nil, fmt.Errorf("read the schema version: %w", err)
+		}
+	}
+	all, err := readMigrations()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, m := range all {
+		if m.version > have {
+			pending = append(pending, m.name)
+		}
+	}
+	return have, pending, nil
+}
+
 // Close stops the signing writer (after the batch it is committing),
 // releases what the instance holds and closes the pool's connections; a
 // second Close does nothing.

@@ -197,3 +197,44 @@ func mustConn(t *testing.T, url string) *pgx.Conn {
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
 }
+
+// A command that does not migrate creates a new database at the current
+// schema, opens a current one, and refuses an older or a newer one with
+// both versions, changing nothing; MigrationStatus reports each.
+func TestOpenCurrentNeverMigrates(t *testing.T) {
+	ctx := context.Background()
+	known, _ := postgres.KnownSchemaVersion()
+	url := pgtest.URL(t)
+	if have, pending, err := postgres.MigrationStatus(ctx, url); err != nil || have != 0 || len(pending) != 1 {
+		t.Fatalf("status of an empty database: %d, %v, %v; want 0 and every migration pending", have, pending, err)
+	}
+	db, err := postgres.OpenCurrent(ctx, url)
+	if err != nil {
+		t.Fatalf("OpenCurrent on an empty database: %v", err)
+	}
+	db.Close()
+	if have, pending, err := postgres.MigrationStatus(ctx, url); err != nil || have != known || len(pending) != 0 {
+		t.Fatalf("status after: %d, %v, %v; want %d and none pending", have, pending, err, known)
+	}
+	conn := mustConn(t, url)
+	// As if the database were one version behind.
+	if _, err := conn.Exec(ctx, `UPDATE schema_migrations SET version = $1`, known-1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = postgres.OpenCurrent(ctx, url)
+	var oe *postgres.OutdatedError
+	if !errors.As(err, &oe) || oe.Have != known-1 || !strings.Contains(err.Error(), "ikrar migrate") {
+		t.Errorf("OpenCurrent one version behind: %v, want an OutdatedError naming ikrar migrate", err)
+	}
+	if have, _, _ := postgres.MigrationStatus(ctx, url); have != known-1 {
+		t.Errorf("OpenCurrent migrated the database to %d", have)
+	}
+	if _, err := conn.Exec(ctx, `UPDATE schema_migrations SET version = $1`, known+1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = postgres.OpenCurrent(ctx, url)
+	var se *sqlite.SchemaError
+	if !errors.As(err, &se) || se.Have != known+1 {
+		t.Errorf("OpenCurrent one version ahead: %v, want a SchemaError", err)
+	}
+}
