@@ -292,6 +292,13 @@ func (db *DB) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return nil
 }
 
+// snapshot runs fn in a read-only transaction that sees one snapshot of
+// the database (REPEATABLE READ): commits of any instance meanwhile change
+// none of what fn reads, so numbers read together agree.
+func (db *DB) snapshot(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
 func ms(t time.Time) int64 {
 	if t.IsZero() {
 		return 0

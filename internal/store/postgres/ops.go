@@ -22,7 +22,7 @@ func (db *DB) Progress(ctx context.Context, e registry.Event, scope string, sinc
 	if err != nil {
 		return p, err
 	}
-	err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err = db.snapshot(ctx, func(tx pgx.Tx) error {
 		var err error
 		if p.Units, err = progressUnits(ctx, tx, e, eventPath, scope); err != nil {
 			return fmt.Errorf("units: %w", err)

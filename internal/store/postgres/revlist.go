@@ -16,7 +16,7 @@ import (
 func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, error) {
 	var codes []string
 	from = max(from, 0)
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err := db.snapshot(ctx, func(tx pgx.Tx) error {
 		var claims, distinct int64
 		err := tx.QueryRow(ctx, `SELECT COUNT(*), COUNT(DISTINCT i) FROM (
 				SELECT leaf_index AS i FROM signatures WHERE leaf_index >= $1 AND leaf_index < $2

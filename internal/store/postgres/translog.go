@@ -386,7 +386,7 @@ func (db *DB) Checkpoints(ctx context.Context) ([]translog.SignedCheckpoint, err
 // appends committed meanwhile by any instance change none of it.
 func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry, error) {
 	claims := make(map[int64][]translog.Entry, max(to-from, 0))
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err := db.snapshot(ctx, func(tx pgx.Tx) error {
 		for _, q := range []struct {
 			where string
 			entry func(registry.Signature) (int64, translog.Entry)
