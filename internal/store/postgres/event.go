@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,15 +55,35 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 
 // Event returns one event.
 func (db *DB) Event(ctx context.Context, id int64) (registry.Event, error) {
+	e, gen, ok := db.cache.event(id)
+	if ok {
+		return e, nil
+	}
 	e, err := scanEvent(db.pool.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1`, id))
-	return e, mapErr(err, "Acara")
+	if err != nil {
+		return e, mapErr(err, "Acara")
+	}
+	db.cache.putEvent(e, gen)
+	return e, nil
 }
 
 // EventBySlug returns the event behind a public link.
 func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, error) {
+	e, gen, ok := db.cache.eventBySlug(slug)
+	if ok {
+		return e, nil
+	}
 	e, err := scanEvent(db.pool.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE slug = $1`, slug))
-	return e, mapErr(err, "Acara")
+	if err != nil {
+		return e, mapErr(err, "Acara")
+	}
+	db.cache.putEvent(e, gen)
+	return e, nil
 }
+
+// eventChannel is the channel of PostgreSQL's notifications that an event
+// changed; the payload is its ID.
+const eventChannel = "ikrar_event"
 
 // Events lists the events visible to scope, newest first: those owned
 // inside it, and those of the organizations above it, which its
@@ -80,6 +101,7 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	if status == registry.StatusClosed {
 		col = "closed_at"
 	}
+	defer db.cache.dropEvent(id)
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		// The event's row first, locked until this commits: a close then
 		// orders against every transaction that holds the row, which is
@@ -102,7 +124,11 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 				when = *last + 1
 			}
 		}
-		_, err := tx.Exec(ctx, `UPDATE events SET status = $1, `+col+` = $2 WHERE id = $3`, status, when, id)
+		if _, err := tx.Exec(ctx, `UPDATE events SET status = $1, `+col+` = $2 WHERE id = $3`, status, when, id); err != nil {
+			return err
+		}
+		// Every instance drops its copy when this commits.
+		_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, eventChannel, strconv.FormatInt(id, 10))
 		return err
 	})
 }

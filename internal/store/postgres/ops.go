@@ -224,22 +224,23 @@ func (f *changeFeed) wake(eventID int64) {
 }
 
 // listenConn connects on a connection of its own and listens for the
-// progress notifications.
+// notifications of progress, log growth and event changes.
 func listenConn(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, `LISTEN `+progressChannel+`; LISTEN `+logChannel); err != nil {
+	if _, err := conn.Exec(ctx, `LISTEN `+progressChannel+`; LISTEN `+logChannel+`; LISTEN `+eventChannel); err != nil {
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
 	return conn, nil
 }
 
-// listen receives the progress notifications of every instance on conn
-// until ctx ends. A lost connection is made again; since notifications
-// sent meanwhile are lost, every waiter is then woken to read afresh.
+// listen receives the notifications of every instance on conn until ctx
+// ends. A lost connection is made again; since notifications sent
+// meanwhile are lost, every waiter is then woken and every cached event
+// dropped, to read afresh.
 func (db *DB) listen(ctx context.Context, cfg *pgx.ConnConfig, conn *pgx.Conn) {
 	defer close(db.listenDone)
 	for {
@@ -261,6 +262,7 @@ func (db *DB) listen(ctx context.Context, cfg *pgx.ConnConfig, conn *pgx.Conn) {
 		}
 		db.feed.wake(0)
 		db.signalAppended()
+		db.cache.dropEvent(0)
 	}
 }
 
@@ -271,11 +273,14 @@ func (db *DB) receive(ctx context.Context, conn *pgx.Conn) error {
 		if err != nil {
 			return err
 		}
-		if n.Channel == logChannel {
-			db.signalAppended()
-			continue
-		}
 		id, _ := strconv.ParseInt(n.Payload, 10, 64)
-		db.feed.wake(id)
+		switch n.Channel {
+		case logChannel:
+			db.signalAppended()
+		case eventChannel:
+			db.cache.dropEvent(id)
+		default:
+			db.feed.wake(id)
+		}
 	}
 }

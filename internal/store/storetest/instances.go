@@ -16,6 +16,41 @@ func RunInstances(t *testing.T, open func(t *testing.T, n int) []Store) {
 	t.Run("SeveralWritersOneLog", func(t *testing.T) { testSeveralWritersOneLog(t, open(t, 3)) })
 	t.Run("CloseOnAnotherInstance", func(t *testing.T) { testCloseOnAnotherInstance(t, open(t, 2)) })
 	t.Run("DashboardsSeeOtherInstances", func(t *testing.T) { testDashboardsSeeOtherInstances(t, open(t, 2)) })
+	t.Run("EventChangesReachOtherInstances", func(t *testing.T) { testEventChangesReachOtherInstances(t, open(t, 2)) })
+}
+
+// An event read (and kept) by one instance and closed on another reads
+// closed on the first soon after, without a restart.
+func testEventChangesReachOtherInstances(t *testing.T, stores []Store) {
+	w := mustWorld(t, stores[0], 1)
+	reader, writer := stores[1], stores[0]
+	for range 2 { // read twice: the second read may come from memory
+		if e, err := reader.EventBySlug(ctx, w.event.Slug); err != nil || e.Status != registry.StatusOpen {
+			t.Fatalf("before the close: %s, %v", e.Status, err)
+		}
+	}
+	if err := writer.SetEventStatus(ctx, w.event.ID, registry.StatusClosed, at); err != nil {
+		t.Fatal(err)
+	}
+	// Not a timing assertion: the notification comes when it comes; the
+	// bound only keeps a lost one from hanging the suite.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		e, err := reader.EventBySlug(ctx, w.event.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Status == registry.StatusClosed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance still reads the event open")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if e, err := reader.Event(ctx, w.event.ID); err != nil || e.Status != registry.StatusClosed {
+		t.Errorf("by ID on the other instance: %s, %v; want closed", e.Status, err)
+	}
 }
 
 // A dashboard on one instance is woken by a signing, a revocation and an
