@@ -109,10 +109,11 @@ func TestProbeWriteBesideSignings(t *testing.T) {
 	}
 }
 
-// One instance at a time signs checkpoints; the lead passes on when it is
+// One instance at a time leads a job (signing checkpoints, the
+// schedule); another job is led apart; the lead passes on when it is
 // released or its instance closes. (An instance that dies loses its
 // connection, and the server frees the lock the same way.)
-func TestLeadCheckpoints(t *testing.T) {
+func TestLead(t *testing.T) {
 	ctx := context.Background()
 	url := migratedURL(t)
 	open := func() *postgres.DB {
@@ -124,21 +125,26 @@ func TestLeadCheckpoints(t *testing.T) {
 		return db
 	}
 	a, b := open(), open()
-	release, ok, err := a.LeadCheckpoints(ctx)
+	release, ok, err := a.Lead(ctx, "checkpoints")
 	if err != nil || !ok {
 		t.Fatalf("the first instance: lead %v, %v", ok, err)
 	}
-	if _, ok, err := b.LeadCheckpoints(ctx); err != nil || ok {
+	if _, ok, err := b.Lead(ctx, "checkpoints"); err != nil || ok {
 		t.Fatalf("a second instance took the lead too (%v)", err)
 	}
+	if _, ok, err := b.Lead(ctx, "schedule"); err != nil || !ok {
+		t.Fatalf("another job is led apart: %v, %v", ok, err)
+	}
 	release()
-	if _, ok, err := b.LeadCheckpoints(ctx); err != nil || !ok {
+	if _, ok, err := b.Lead(ctx, "checkpoints"); err != nil || !ok {
 		t.Fatalf("the lead was not passed on after release: %v, %v", ok, err)
 	}
-	// The lead instance closes without releasing it.
+	// The leading instance closes without releasing.
 	b.Close()
-	if _, ok, err := a.LeadCheckpoints(ctx); err != nil || !ok {
-		t.Errorf("the lead was not passed on after its instance closed: %v, %v", ok, err)
+	for _, job := range []string{"checkpoints", "schedule"} {
+		if _, ok, err := a.Lead(ctx, job); err != nil || !ok {
+			t.Errorf("%s: the lead was not passed on after its instance closed: %v, %v", job, ok, err)
+		}
 	}
 }
 

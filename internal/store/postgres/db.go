@@ -48,7 +48,7 @@ type DB struct {
 	lastCommit atomic.Int64 // unix ns of the group commit's last commit
 	appended   chan struct{}
 	leadMu     sync.Mutex
-	leads      []func() // releases of the leads held (LeadCheckpoints)
+	leads      []func() // releases of the jobs led (Lead)
 	closing    sync.Once
 
 	// feed wakes the live dashboards; listen feeds it the notifications

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"sync"
 	"time"
 
@@ -128,22 +129,25 @@ func (db *DB) signalAppended() {
 	}
 }
 
-// checkpointLock is the key of the advisory lock the instance that signs
-// checkpoints holds.
-const checkpointLock = migrationLock + 2
+// leadClass is the first key of the advisory locks of the jobs one
+// instance runs at a time (Lead); the second is the job's name's CRC-32.
+// Two-key locks do not collide with the one-key migration lock.
+const leadClass = 0x696b72 // "ikr"
 
-// LeadCheckpoints tries to become the instance that signs checkpoints:
-// one at a time, with the key shared by configuration, so two instances
-// never sign two checkpoints of one size. It holds a connection of its
-// own until release is called, or until the instance dies and the server
-// drops the connection, which frees the lock for another instance; ok is
-// false if another instance holds it.
-func (db *DB) LeadCheckpoints(ctx context.Context) (release func(), ok bool, err error) {
+// Lead tries to make this instance the one that runs job — signing
+// checkpoints with the key shared by configuration, the event schedule,
+// retention — so that several instances never run it twice. It holds a
+// connection of its own until release is called, until the instance
+// closes, or until it dies and the server drops the connection, which
+// frees the job for another instance; ok is false if another instance
+// leads it.
+func (db *DB) Lead(ctx context.Context, job string) (release func(), ok bool, err error) {
+	key := int32(crc32.ChecksumIEEE([]byte(job)))
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, checkpointLock).Scan(&ok); err != nil || !ok {
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2)`, int32(leadClass), key).Scan(&ok); err != nil || !ok {
 		conn.Release()
 		return nil, false, err
 	}
@@ -152,7 +156,7 @@ func (db *DB) LeadCheckpoints(ctx context.Context) (release func(), ok bool, err
 		once.Do(func() {
 			// Unlocked, the connection goes back to the pool clean; if the
 			// unlock fails the connection is closed, which unlocks too.
-			if _, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, checkpointLock); err != nil {
+			if _, err := conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, int32(leadClass), key); err != nil {
 				conn.Hijack().Close(context.Background())
 				return
 			}
