@@ -2,32 +2,10 @@ package registry_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"testing"
-
-	_ "modernc.org/sqlite"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
-
-// refuse makes the database refuse op (INSERT or UPDATE) on table until
-// the returned function is called: a trigger raises, as a full disk or a
-// broken table would make that one statement fail.
-func refuse(t *testing.T, db *sql.DB, table, op string) (allow func()) {
-	t.Helper()
-	name := "refuse_" + table
-	q := fmt.Sprintf(`CREATE TRIGGER %s BEFORE %s ON %s BEGIN SELECT RAISE(ABORT, '%s refused'); END`, name, op, table, table)
-	if _, err := db.Exec(q); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
-		t.Helper()
-		if _, err := db.Exec(`DROP TRIGGER ` + name); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // TestActionAndAuditCommitTogether: an admin action and its audit entry
 // are one transaction. While the audit table refuses entries, recording a
@@ -37,11 +15,6 @@ func refuse(t *testing.T, db *sql.DB, table, op string) (allow func()) {
 func TestActionAndAuditCommitTogether(t *testing.T) {
 	ctx := context.Background()
 	w := mustWorld(t)
-	raw, err := sql.Open("sqlite", "file:"+w.file+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	entries := func() int {
 		t.Helper()
 		es, err := w.svc.Store.Audit(ctx, "/", 1000)
@@ -63,7 +36,7 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 	}
 
 	// A paper record.
-	allow := refuse(t, raw, "audit", "INSERT")
+	allow := w.refuse(t, "audit", "INSERT")
 	if _, err := w.svc.RecordPaper(ctx, w.admin, paper); err == nil {
 		t.Error("a paper record was accepted while its audit entry could not be written")
 	}
@@ -72,7 +45,7 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 	}
 	allow()
 	before := entries()
-	allow = refuse(t, raw, "signatures", "INSERT")
+	allow = w.refuse(t, "signatures", "INSERT")
 	if _, err := w.svc.RecordPaper(ctx, w.admin, paper); err == nil {
 		t.Error("a paper record was accepted while signatures refused it")
 	}
@@ -97,7 +70,7 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 		}
 		return s.Revoked()
 	}
-	allow = refuse(t, raw, "audit", "INSERT")
+	allow = w.refuse(t, "audit", "INSERT")
 	if _, err := w.svc.Revoke(ctx, w.admin, sig.Code, "Lembar milik orang lain"); err == nil {
 		t.Error("a revocation was accepted while its audit entry could not be written")
 	}
@@ -106,7 +79,7 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 	}
 	allow()
 	before = entries()
-	allow = refuse(t, raw, "revocations", "INSERT")
+	allow = w.refuse(t, "revocations", "INSERT")
 	if _, err := w.svc.Revoke(ctx, w.admin, sig.Code, "Lembar milik orang lain"); err == nil {
 		t.Error("a revocation was accepted while revocations refused it")
 	}
@@ -135,7 +108,7 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 		}
 		return got.Active
 	}
-	allow = refuse(t, raw, "audit", "INSERT")
+	allow = w.refuse(t, "audit", "INSERT")
 	if _, err := w.svc.SetUserActive(ctx, w.admin, u.ID, false); err == nil {
 		t.Error("a deactivation was accepted while its audit entry could not be written")
 	}
@@ -144,7 +117,7 @@ func TestActionAndAuditCommitTogether(t *testing.T) {
 	}
 	allow()
 	before = entries()
-	allow = refuse(t, raw, "users", "UPDATE")
+	allow = w.refuse(t, "users", "UPDATE")
 	if _, err := w.svc.SetUserActive(ctx, w.admin, u.ID, false); err == nil {
 		t.Error("a deactivation was accepted while users refused it")
 	}

@@ -2,15 +2,15 @@ package registry_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+	"github.com/ikrar-id/ikrar/internal/store/storetest"
 )
 
-// world is a service on a real SQLite file with one regency, two
+// world is a service on a real store (SQLite, or PostgreSQL with
+// IKRAR_TEST_STORE=postgres) with one regency, two
 // employees and an open event, and a clock the test moves.
 type world struct {
 	svc   *registry.Service
@@ -18,18 +18,16 @@ type world struct {
 	event registry.Event
 	emps  []registry.Employee
 	now   *time.Time
-	file  string // the database, for a test that reaches under the store
+	// refuse makes the database refuse a statement (storetest.Handle), for
+	// a test that reaches under the store.
+	refuse func(t *testing.T, table, op string) (allow func())
 }
 
 func mustWorld(t *testing.T) world {
 	t.Helper()
 	ctx := context.Background()
-	file := filepath.Join(t.TempDir(), "ikrar.db")
-	db, err := sqlite.Open(ctx, file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	h := storetest.Open(t) // SQLite, or PostgreSQL with IKRAR_TEST_STORE=postgres
+	db := h.Store
 	now := time.Date(2024, 10, 23, 2, 0, 0, 0, time.UTC)
 	svc := registry.NewService(db, []byte("link-key-for-tests-0123456789abc"))
 	svc.Hasher.WithParams(cheapPasswords)
@@ -62,7 +60,7 @@ func mustWorld(t *testing.T) world {
 	if *e, err = svc.SetEventStatus(ctx, sys, e.ID, registry.StatusOpen, ""); err != nil {
 		t.Fatal(err)
 	}
-	return world{svc: svc, admin: sys, event: *e, emps: all, now: &now, file: file}
+	return world{svc: svc, admin: sys, event: *e, emps: all, now: &now, refuse: h.Refuse}
 }
 
 func (w world) sign(t *testing.T, emp registry.Employee) (registry.Signature, bool, error) {

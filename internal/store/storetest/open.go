@@ -1,0 +1,100 @@
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/pgtest"
+	"github.com/ikrar-id/ikrar/internal/store/postgres"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+)
+
+// EnvStore names the store the tests of the packages above the stores run
+// on (the registry's; the web's and the command's to follow): "postgres"
+// for PostgreSQL (a pgtest database), SQLite otherwise. CI runs those
+// packages once with each.
+const EnvStore = "IKRAR_TEST_STORE"
+
+// Handle is a store opened for a test, with a way under it.
+type Handle struct {
+	Store registry.Store
+	// Refuse makes the database refuse op (INSERT or UPDATE) on table, as
+	// a full disk or a broken table would make that one statement fail,
+	// until allow is called.
+	Refuse func(t *testing.T, table, op string) (allow func())
+}
+
+// Open opens a new, empty store of the kind EnvStore names for t, closed
+// when t ends.
+func Open(t *testing.T) Handle {
+	t.Helper()
+	ctx := context.Background()
+	if os.Getenv(EnvStore) == "postgres" {
+		url := pgtest.URLFrom(t, "migrated", func(ctx context.Context, url string) error {
+			db, err := postgres.Open(ctx, url)
+			if err != nil {
+				return err
+			}
+			return db.Close()
+		})
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return Handle{Store: db, Refuse: func(t *testing.T, table, op string) func() {
+			return refuse(t, func(q string) error {
+				conn, err := pgx.Connect(ctx, url)
+				if err != nil {
+					return err
+				}
+				defer conn.Close(ctx)
+				_, err = conn.Exec(ctx, q)
+				return err
+			}, table, fmt.Sprintf(`CREATE FUNCTION refuse_%[1]s() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN RAISE EXCEPTION '%[1]s refused'; END $$;
+				CREATE TRIGGER refuse_%[1]s BEFORE %[2]s ON %[1]s FOR EACH ROW EXECUTE FUNCTION refuse_%[1]s()`, table, op),
+				fmt.Sprintf(`DROP TRIGGER refuse_%[1]s ON %[1]s; DROP FUNCTION refuse_%[1]s()`, table))
+		}}
+	}
+	file := filepath.Join(t.TempDir(), "ikrar.db")
+	db, err := sqlite.Open(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return Handle{Store: db, Refuse: func(t *testing.T, table, op string) func() {
+		return refuse(t, func(q string) error {
+			raw, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+			if err != nil {
+				return err
+			}
+			defer raw.Close()
+			_, err = raw.Exec(q)
+			return err
+		}, table, fmt.Sprintf(`CREATE TRIGGER refuse_%[1]s BEFORE %[2]s ON %[1]s BEGIN SELECT RAISE(ABORT, '%[1]s refused'); END`, table, op),
+			`DROP TRIGGER refuse_`+table)
+	}}
+}
+
+// refuse runs create through exec, and drop when the returned function is
+// called.
+func refuse(t *testing.T, exec func(string) error, table, create, drop string) (allow func()) {
+	t.Helper()
+	if err := exec(create); err != nil {
+		t.Fatalf("refuse %s: %v", table, err)
+	}
+	return func() {
+		t.Helper()
+		if err := exec(drop); err != nil {
+			t.Fatalf("allow %s: %v", table, err)
+		}
+	}
+}
