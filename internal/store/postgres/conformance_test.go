@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/pgtest"
 	"github.com/ikrar-id/ikrar/internal/store/postgres"
+	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/store/storetest"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -178,4 +180,32 @@ func TestInstanceDroppedMidBurst(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// A registry moved from SQLite to PostgreSQL is the same registry: every
+// record, certificate, leaf, checkpoint, user and setting as it was, and
+// it goes on (issue 16: migrate-store without breaking a certificate,
+// link or proof).
+func TestCopyFromSQLite(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "ikrar.db")
+	lite, err := sqlite.Open(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pop := storetest.Populate(t, lite)
+	lite.Close()
+	pg := mustOpen(t)
+	if err := pg.CopyFromSQLite(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.CopyFromSQLite(ctx, file); err == nil {
+		t.Error("a second copy into the same database was accepted")
+	}
+	lite, err = sqlite.Open(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	storetest.SameRegistry(t, lite, pg, pop)
 }
