@@ -27,8 +27,9 @@ var copyTables = []string{
 // the same schema version: the same IDs, leaf indexes, hashes and bytes,
 // so every certificate, link and proof stays valid. It runs in one
 // transaction: a failure leaves db empty. The dashboard triggers stand
-// aside meanwhile (the counters are copied), and each identity sequence
-// moves past the copied IDs.
+// aside meanwhile (the counters are copied), which takes the role that
+// owns the tables (the one that migrated them), and each identity
+// sequence moves past the copied IDs.
 func (db *DB) CopyFromSQLite(ctx context.Context, file string) error {
 	src, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?mode=ro&_pragma=query_only(1)")
 	if err != nil {
