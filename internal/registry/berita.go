@@ -155,3 +155,33 @@ func (s *Service) AuthorizeEventPaperwork(ctx context.Context, a Actor, id int64
 	_, _, err := s.paperworkEvent(ctx, a, id)
 	return err
 }
+
+// Witnesses are the witnesses of e.
+func (s *Service) Witnesses(ctx context.Context, u User, e Event, org Organization) ([]Witness, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return nil, err
+	}
+	return s.Store.Witnesses(ctx, e.ID)
+}
+
+// EventDocuments are e's kept documents, newest first.
+func (s *Service) EventDocuments(ctx context.Context, u User, e Event, org Organization) ([]EventDocument, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return nil, err
+	}
+	return s.Store.EventDocuments(ctx, e.ID)
+}
+
+// EventDocumentPDF is one of e's kept documents with its bytes.
+func (s *Service) EventDocumentPDF(ctx context.Context, u User, e Event, org Organization, id int64) (EventDocument, []byte, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return EventDocument{}, nil, err
+	}
+	return s.Store.EventDocumentPDF(ctx, e.ID, id)
+}
+
+// PublicEventDocuments are an event's kept documents: fingerprints and
+// log leaves, no personal data.
+func (s *Service) PublicEventDocuments(ctx context.Context, eventID int64) ([]EventDocument, error) {
+	return s.Store.EventDocuments(ctx, eventID)
+}

@@ -172,3 +172,48 @@ func (s *Service) EraseExpired(ctx context.Context, a Actor) (RetentionRun, erro
 	run.Remains, err = s.Store.PersonalDataReport(ctx)
 	return run, err
 }
+
+// PrivacySettings are org's privacy settings, as its officers see them.
+func (s *Service) PrivacySettings(ctx context.Context, u User, org Organization) (PrivacySettings, error) {
+	if err := seesOrganization(u, org); err != nil {
+		return PrivacySettings{}, err
+	}
+	return s.Store.PrivacySettings(ctx, org.ID)
+}
+
+// PublicPrivacySettings are the privacy notice of an organization's
+// events: its contact for data requests.
+func (s *Service) PublicPrivacySettings(ctx context.Context, orgID int64) (PrivacySettings, error) {
+	return s.Store.PrivacySettings(ctx, orgID)
+}
+
+// EventRetention is e's retention date (zero: none).
+func (s *Service) EventRetention(ctx context.Context, u User, e Event, org Organization) (time.Time, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return time.Time{}, err
+	}
+	return s.Store.EventRetention(ctx, e.ID)
+}
+
+// PublicEventRetention is the retention date an event's privacy notice
+// states (zero: none).
+func (s *Service) PublicEventRetention(ctx context.Context, eventID int64) (time.Time, error) {
+	return s.Store.EventRetention(ctx, eventID)
+}
+
+// ExpiredRetentions are the events past their retention date whose
+// records are not erased yet.
+func (s *Service) ExpiredRetentions(ctx context.Context, u User) ([]int64, error) {
+	if err := onlySuperadmin(u); err != nil {
+		return nil, err
+	}
+	return s.Store.ExpiredRetentions(ctx, s.Now())
+}
+
+// PersonalDataReport counts the personal data the registry holds.
+func (s *Service) PersonalDataReport(ctx context.Context, u User) ([]PersonalDataCount, error) {
+	if err := onlySuperadmin(u); err != nil {
+		return nil, err
+	}
+	return s.Store.PersonalDataReport(ctx)
+}

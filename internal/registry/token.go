@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -149,4 +150,17 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, er
 		}
 	}
 	return u, nil
+}
+
+// HashToken is how session and API tokens are stored: only their SHA-256.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// CreateAPIToken issues a bearer token for u with the default name and
+// lifetime; see IssueAPIToken.
+func (s *Service) CreateAPIToken(ctx context.Context, a Actor, u User) (string, error) {
+	token, _, err := s.IssueAPIToken(ctx, a, u, "", DefaultTokenLifetime)
+	return token, err
 }

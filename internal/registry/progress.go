@@ -131,3 +131,39 @@ func (s *Service) Progress(ctx context.Context, e Event, scope string) (Progress
 	}
 	return p, nil
 }
+
+// OpsStore serves the live dashboard and the projector.
+type OpsStore interface {
+	// Progress counts e's participants and records inside scope: eligible
+	// and signed per organization and unit, signings per minute from since
+	// on (minutes without any left out), and the latest standing records,
+	// newest first. It reads counters kept in the signing transaction, so
+	// its cost does not grow with the roster.
+	Progress(ctx context.Context, e Event, scope string, since time.Time, latest int) (Progress, error)
+	// ProgressChanged returns a channel closed after the next commit that
+	// may change the progress of event eventID (a signing or a revocation).
+	// Roster imports and status changes do not close it.
+	ProgressChanged(eventID int64) <-chan struct{}
+}
+
+// EventStats counts an event's participants.
+type EventStats struct {
+	Eligible int
+	Signed   int
+	Revoked  int
+	// Paper counts the standing records signed on paper, among Signed.
+	Paper int
+}
+
+// EventStatsFor are the figures of e's participants inside u's scope.
+func (s *Service) EventStatsFor(ctx context.Context, u User, e Event) (EventStats, error) {
+	return s.Store.ScopedEventStats(ctx, e, u.Scope())
+}
+
+// EventStats are the figures of all of e's participants.
+func (s *Service) EventStats(ctx context.Context, u User, e Event, org Organization) (EventStats, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return EventStats{}, err
+	}
+	return s.Store.EventStats(ctx, e)
+}

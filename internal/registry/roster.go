@@ -1,0 +1,91 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+)
+
+// ImportEmployees writes a parsed roster into org, all or nothing: new
+// NIPs of org's government are added, known ones updated or moved into
+// org — but only employees inside the actor's own subtree; a row that would
+// take one from elsewhere in the government is refused (see
+// EmployeeImport). With refused rows nothing is written unless partial is
+// set. Non-ASN rows without an NIP must already carry a registry ID.
+func (s *Service) ImportEmployees(ctx context.Context, a Actor, orgID int64, emps []Employee, partial bool, progress ImportProgress) (ImportResult, error) {
+	if _, err := s.AuthorizeRosterImport(ctx, a.User, orgID); err != nil {
+		return ImportResult{}, err
+	}
+	if len(emps) == 0 {
+		return ImportResult{}, Errorf(EBADROSTER, "Berkas tidak berisi baris pegawai yang dapat diimpor.")
+	}
+	res, err := s.Store.ImportEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: a.User.Scope(), Employees: emps, Partial: partial, Progress: progress})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("import roster: %w", err)
+	}
+	if !res.Written {
+		return res, nil
+	}
+	detail := fmt.Sprintf("%d baru, %d diperbarui, %d ditolak", res.Imported, res.Updated, len(res.Refused))
+	return res, s.audit(ctx, a.User, a.IP, "roster.import", orgID, "", detail)
+}
+
+// AuthorizeRosterImport returns the organization if u may import its
+// roster (ENOTFOUND outside u's scope, EFORBIDDEN for a role that may not).
+func (s *Service) AuthorizeRosterImport(ctx context.Context, u User, orgID int64) (Organization, error) {
+	return s.authorize(ctx, u, ActManageRoster, orgID)
+}
+
+// ImportResult counts what a roster import did. Refused lists the rows
+// the import may not write (see EmployeeImport); Written says whether
+// anything was stored.
+type ImportResult struct {
+	Imported int
+	Updated  int
+	Refused  []ImportRefusal
+	Written  bool
+}
+
+// ImportRefusal is a row of an import that was not written: Index is its
+// place in EmployeeImport.Employees.
+type ImportRefusal struct {
+	Index  int
+	NIP    string
+	Reason string
+}
+
+// EmployeeImport is a roster import into one organization. An employee is
+// unique per government and NIP (see Organization's government in
+// docs/OPERATIONS.md): a row whose NIP is new to the organization's
+// government adds an employee; a row whose NIP belongs to an employee of
+// that government inside Scope updates (or moves) that employee; a row
+// whose NIP belongs to one outside Scope is refused. Employees of other
+// governments are never read or written. With refused rows and Partial
+// unset, nothing is written.
+type EmployeeImport struct {
+	OrgID     int64
+	Scope     string // the importer's subtree
+	Employees []Employee
+	Partial   bool
+	// Progress, if not nil, is told how far the import has got, so that
+	// a long one never looks frozen.
+	Progress ImportProgress
+}
+
+// ImportStep is a step of a roster import, in the order they run.
+type ImportStep int
+
+const (
+	ImportChecking ImportStep = iota // rows compared with the roster
+	ImportWriting                    // rows written, a chunk at a time
+	ImportMerging                    // the written rows merged, all at once
+)
+
+// ImportProgress is told that done of total rows of step are through.
+type ImportProgress func(step ImportStep, done, total int)
+
+// Report calls p, if set.
+func (p ImportProgress) Report(step ImportStep, done, total int) {
+	if p != nil {
+		p(step, done, total)
+	}
+}
