@@ -130,17 +130,6 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	})
 }
 
-// LinkGeneration returns the current personal link generation.
-func (db *DB) LinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error) {
-	var gen int
-	err := db.read.QueryRowContext(ctx, `SELECT generation FROM link_generations WHERE event_id = ? AND employee_id = ?`,
-		eventID, employeeID).Scan(&gen)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	}
-	return gen, err
-}
-
 // DueEvents lists the events the schedule must open or close at now.
 func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, error) {
 	t := ms(now)

@@ -285,3 +285,38 @@ func (db *DB) opsFeed() *changeFeed {
 	}
 	return f.(*changeFeed)
 }
+
+// EventStats counts the eligible employees and the records of an event.
+func (db *DB) EventStats(ctx context.Context, e registry.Event) (registry.EventStats, error) {
+	return db.ScopedEventStats(ctx, e, "/")
+}
+
+// ScopedEventStats counts the eligible employees of e inside scope and the
+// records of the signers whose organization lies inside scope. A scope that
+// holds the whole event counts every record of it, without looking up the
+// signers' organizations.
+func (db *DB) ScopedEventStats(ctx context.Context, e registry.Event, scope string) (registry.EventStats, error) {
+	var st registry.EventStats
+	var eventPath string
+	if err := db.read.QueryRowContext(ctx, `SELECT path FROM organizations WHERE id = ?`, e.OrgID).Scan(&eventPath); err != nil {
+		return st, mapErr(err, "Organisasi")
+	}
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM employees e JOIN organizations o ON o.id = e.org_id WHERE `+
+		eligibleWhere(e), eligibleArgs(eventPath, scope, e)...).Scan(&st.Eligible)
+	if err != nil {
+		return st, err
+	}
+	records := `SELECT COUNT(s.id), COUNT(r.id), COALESCE(SUM(s.channel = 'paper' AND r.id IS NULL), 0)
+		FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
+	args := []any{e.ID}
+	if !strings.HasPrefix(eventPath, scope) {
+		records += ` JOIN employees e ON e.id = s.employee_id JOIN organizations o ON o.id = e.org_id
+			WHERE s.event_id = ? AND substr(o.path, 1, length(?)) = ?`
+		args = append(args, scope, scope)
+	} else {
+		records += ` WHERE s.event_id = ? AND s.erased_at = 0`
+	}
+	err = db.read.QueryRowContext(ctx, records, args...).Scan(&st.Signed, &st.Revoked, &st.Paper)
+	st.Signed -= st.Revoked
+	return st, err
+}

@@ -2,10 +2,53 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
+
+// InsertRevocation appends a revocation and its log leaf in one
+// transaction.
+func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
+	var size int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		sig, err := scanSignature(tx.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = ?`, r.SignatureID))
+		if err != nil {
+			return mapErr(err, "Sertifikat")
+		}
+		lg, err := newLogAppender(ctx, tx)
+		if err != nil {
+			return err
+		}
+		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
+		entry := leaf.Revocation(sig, *r)
+		if err := entry.Validate(); err != nil {
+			return err
+		}
+		if err := lg.append(entry.Hash()); err != nil {
+			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
+		}
+		if err := lg.finish(); err != nil {
+			return err
+		}
+		size = lg.n
+		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex, r.LeafVersion)
+		if err != nil {
+			return mapErr(err, "Pencabutan")
+		}
+		r.ID, err = res.LastInsertId()
+		return err
+	})
+	if err == nil {
+		db.notifyAppend(size)
+		db.notifyOps(nil)
+	}
+	return err
+}
 
 // RevokedCodes returns the codes of the certificates whose revocation leaf
 // is below size, erased records included: erasure removes personal data,
