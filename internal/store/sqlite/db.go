@@ -50,7 +50,7 @@ type DB struct {
 	scrubbing atomic.Bool
 
 	// afterStage, set by tests, runs after each staging transaction of a
-	// roster import commits (employee_import.go).
+	// roster import commits (roster.go).
 	afterStage func(chunk int) error
 
 	signq      chan signRequest

@@ -50,3 +50,18 @@ func (s *Server) apiErasePerson(c *echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"erased_certificates": append([]string{}, codes...)})
 }
+
+func (s *Server) apiErase(c *echo.Context) error {
+	var in struct {
+		Reason string `json:"reason"`
+		Person bool   `json:"person"` // erase the signer from the roster too, with all their records
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	sig, err := s.issuer.Erase(c.Request().Context(), s.actor(c), c.Param("code"), in.Reason, in.Person)
+	if err != nil {
+		return err
+	}
+	return s.recordJSON(c, sig)
+}

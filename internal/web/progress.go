@@ -9,19 +9,6 @@ import (
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
-// opsPages are the pages of the live dashboard and the projector.
-var opsPages = []string{"dashboard", "projector"}
-
-// opsRoutes serves the live dashboard, the projector and the streams they
-// follow.
-func (s *Server) opsRoutes(pages, admin *echo.Group) {
-	hub := newLiveHub(s.svc, s.log, s.opt.Live)
-	admin.GET("/events/:id/dashboard", s.dashboard)
-	admin.GET("/events/:id/projector", s.projector)
-	admin.GET("/events/:id/live/events", s.liveStream(hub, false))
-	admin.GET("/events/:id/projector/events", s.liveStream(hub, true))
-}
-
 // dashboard shows an event's progress within the officer's scope: totals,
 // units, the signing curve and the latest records, kept live by
 // static/js/live.js.

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/report"
 	"github.com/ikrar-id/ikrar/internal/roster"
 )
 
@@ -127,4 +129,57 @@ func (s *Server) participantsClear(c *echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/events/%d/participants", id))
+}
+
+// participantFilter selects participants for the follow-up and the
+// personal links.
+type participantFilter struct {
+	Unit     string            // as report.UnitOf names it; "" for all
+	Category registry.Category // "" for all
+	Pending  bool              // only those without a valid signature
+}
+
+func parseFilter(c *echo.Context) participantFilter {
+	f := participantFilter{Unit: strings.TrimSpace(c.QueryParam("unit")), Pending: c.QueryParam("status") == "pending"}
+	if v := c.QueryParam("category"); v != "" {
+		if cat, ok := registry.ParseCategory(v); ok {
+			f.Category = cat
+		}
+	}
+	return f
+}
+
+func (f participantFilter) match(p registry.Participant) bool {
+	return (f.Unit == "" || report.UnitOf(p.Employee) == f.Unit) &&
+		(f.Category == "" || p.Employee.Category == f.Category) &&
+		(!f.Pending || pending(p))
+}
+
+// pending reports whether p has no valid signature, as the event page
+// counts it.
+func pending(p registry.Participant) bool { return p.Signature == nil || p.Signature.Revoked() }
+
+func (f participantFilter) apply(parts []registry.Participant) []registry.Participant {
+	var out []registry.Participant
+	for _, p := range parts {
+		if f.match(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// String describes the filter for the audit trail.
+func (f participantFilter) String() string {
+	var parts []string
+	if f.Unit != "" {
+		parts = append(parts, "unit="+f.Unit)
+	}
+	if f.Category != "" {
+		parts = append(parts, "kategori="+string(f.Category))
+	}
+	if f.Pending {
+		parts = append(parts, "belum")
+	}
+	return strings.Join(parts, " ")
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v5"
 
@@ -114,4 +115,23 @@ func (s *Server) apiRevocations(c *echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", l.Note)
+}
+
+func (s *Server) adminRevoke(c *echo.Context) error {
+	sig, err := s.svc.Revoke(c.Request().Context(), s.actor(c), c.Param("code"), c.FormValue("reason"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/certificates/"+sig.Code)
+}
+
+func (s *Server) apiRevoke(c *echo.Context) error {
+	return s.apiRecordAction(c, s.svc.Revoke)
+}
+
+type revocationJSON struct {
+	Reason    string    `json:"reason"`
+	RevokedAt time.Time `json:"revoked_at"`
+	// Log is the revocation's leaf, for outside recomputation.
+	Log *leafRef `json:"log,omitempty"`
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,4 +108,19 @@ func (s *Server) linkReissue(c *echo.Context) error {
 		q.Set("unit", u)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/events/%d/followup?%s#p%d", id, q.Encode(), empID))
+}
+
+// personalLinks returns the personal link of each participant, reading the
+// event's reissued generations once.
+func (s *Server) personalLinks(ctx context.Context, u registry.User, e registry.Event, org registry.Organization, parts []registry.Participant) (map[int64]string, error) {
+	gens, err := s.svc.LinkGenerations(ctx, u, e, org)
+	if err != nil {
+		return nil, err
+	}
+	base := s.eventURL(e) + "/p/"
+	links := make(map[int64]string, len(parts))
+	for _, p := range parts {
+		links[p.Employee.ID] = base + s.svc.PersonalToken(e, p.Employee.ID, gens[p.Employee.ID])
+	}
+	return links, nil
 }

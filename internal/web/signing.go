@@ -5,14 +5,17 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v5"
 
+	"github.com/ikrar-id/ikrar/internal/api"
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/nip"
@@ -404,4 +407,155 @@ func (s *Server) checkAccess(c *echo.Context) (registry.Signature, error) {
 		return registry.Signature{}, registry.Errorf(registry.ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
 	}
 	return sig, nil
+}
+
+// confirmTTL is how long a confirm page may stay open: long enough to read
+// the pledge in a slow hall, short enough that a ticket left in a shared
+// browser soon dies.
+const confirmTTL = 2 * time.Hour
+
+// confirmTicket is what the confirm page's form carries instead of the NIP
+// and code: proof that this server identified employeeID for eventID
+// through ch, until it expires. So the sign POST identifies nobody again,
+// spends no budget, and the page holds no full NIP.
+func (s *Server) confirmTicket(eventID, employeeID int64, ch registry.Channel) string {
+	body := fmt.Sprintf("%d.%d.%s.%d", eventID, employeeID, ch, s.now().Add(confirmTTL).Unix())
+	return body + "." + base64.RawURLEncoding.EncodeToString(s.mac("ikrar-confirm/v1", body)[:16])
+}
+
+// checkTicket returns the employee and channel a confirmation ticket was
+// issued for, if it is this server's, for this event, and not expired. The
+// employee is checked again for eligibility: the roster may have changed.
+func (s *Server) checkTicket(c *echo.Context, e registry.Event, ticket string) (registry.Employee, registry.Channel, error) {
+	expired := registry.Errorf(registry.EFORBIDDEN, "Halaman konfirmasi sudah kedaluwarsa. Masukkan NIP dan kode acara lagi; tanda tangan Anda tetap tersimpan di formulir.")
+	i := strings.LastIndexByte(ticket, '.')
+	if i < 0 {
+		return registry.Employee{}, "", expired
+	}
+	body, mac := ticket[:i], ticket[i+1:]
+	if !hmac.Equal([]byte(mac), []byte(base64.RawURLEncoding.EncodeToString(s.mac("ikrar-confirm/v1", body)[:16]))) {
+		return registry.Employee{}, "", expired
+	}
+	f := strings.Split(body, ".")
+	if len(f) != 4 {
+		return registry.Employee{}, "", expired
+	}
+	eventID, err1 := strconv.ParseInt(f[0], 10, 64)
+	empID, err2 := strconv.ParseInt(f[1], 10, 64)
+	exp, err3 := strconv.ParseInt(f[3], 10, 64)
+	ch := registry.Channel(f[2])
+	if err1 != nil || err2 != nil || err3 != nil || eventID != e.ID || !s.now().Before(time.Unix(exp, 0)) ||
+		(ch != registry.ChannelEventCode && ch != registry.ChannelPersonalLink) {
+		return registry.Employee{}, "", expired
+	}
+	emp, err := s.svc.IdentifyID(c.Request().Context(), e, empID)
+	return emp, ch, err
+}
+
+// The device cookie lists the certificates signed on this device (the
+// newest signedMax), signed by the server, so the signer can open them
+// again there without a link.
+const (
+	signedCookie = "ikrar_signed"
+	signedMax    = 20
+	signedMaxAge = 365 * 24 * 60 * 60
+)
+
+// deviceCodes returns the certificate codes this device signed; a cookie
+// that is not the server's counts as none.
+func (s *Server) deviceCodes(c *echo.Context) []string {
+	ck, err := c.Cookie(signedCookie)
+	if err != nil {
+		return nil
+	}
+	list, mac, ok := strings.Cut(ck.Value, "~")
+	if !ok || list == "" || !hmac.Equal([]byte(mac), []byte(s.deviceMAC(list))) {
+		return nil
+	}
+	return strings.Split(list, ".")
+}
+
+func (s *Server) deviceMAC(list string) string {
+	return base64.RawURLEncoding.EncodeToString(s.mac("ikrar-device/v1", list)[:16])
+}
+
+// rememberSigned adds code to the device cookie.
+func (s *Server) rememberSigned(c *echo.Context, code string) {
+	codes := s.deviceCodes(c)
+	if slices.Contains(codes, code) {
+		return
+	}
+	codes = append(codes, code)
+	if len(codes) > signedMax {
+		codes = codes[len(codes)-signedMax:]
+	}
+	list := strings.Join(codes, ".")
+	c.SetCookie(&http.Cookie{Name: signedCookie, Value: list + "~" + s.deviceMAC(list), Path: "/", MaxAge: signedMaxAge,
+		HttpOnly: true, Secure: s.secureCookie(c), SameSite: http.SameSiteLaxMode})
+}
+
+// apiSign is the public signing endpoint: identification by NIP and event
+// code (or a personal link token), then the signature.
+func (s *Server) apiSign(c *echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	e, err := s.svc.PublicEvent(ctx, id)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan.")
+	}
+	if err != nil {
+		return err
+	}
+	var in api.Signing
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	var emp registry.Employee
+	ch := registry.ChannelEventCode
+	if in.Token != "" {
+		ch = registry.ChannelPersonalLink
+		emp, err = s.identifyByLink(c, e, in.Token)
+	} else {
+		emp, err = s.identifyByCode(c, e, in.NIP, in.EventCode, in.Name)
+	}
+	if err != nil {
+		return err
+	}
+	var sigInk registry.Ink
+	switch {
+	case len(in.SignatureStrokes) > 0 && string(in.SignatureStrokes) != "null":
+		sigInk, err = ink.ParseStrokes(in.SignatureStrokes)
+	case in.SignaturePNG != "":
+		var b []byte
+		if b, err = ink.DecodeBase64PNG(in.SignaturePNG); err == nil {
+			err = s.heavy.do(c.Request().Context(), func() (err error) {
+				sigInk, err = ink.NormalizePNG(b)
+				return err
+			})
+		}
+	case in.TypedName != "":
+		sigInk, err = ink.Typed(in.TypedName)
+	}
+	if err != nil {
+		return err
+	}
+	sig, existing, err := s.svc.Sign(ctx, registry.SignRequest{Event: e, Employee: emp, Ink: sigInk, Consent: in.Consent,
+		Channel: ch, ClientIP: c.RealIP(), UserAgent: c.Request().UserAgent()})
+	s.countSigning(metrics.ChannelAPI, existing, err)
+	if err != nil {
+		return err
+	}
+	if existing && ch != registry.ChannelPersonalLink {
+		// NIP and event code are known to others: they learn that this
+		// person signed, and when, never the certificate.
+		return c.JSON(http.StatusOK, api.Signed{AlreadySigned: true, SignedAt: &sig.SignedAt})
+	}
+	ref := &api.CertificateRef{Code: sig.Code, Serial: sig.Serial, VerifyURL: s.verifyURL(sig.Code), PDFURL: s.opt.BaseURL + s.pdfPath(sig.Code)}
+	if existing {
+		return c.JSON(http.StatusOK, api.Signed{Certificate: ref, AlreadySigned: true})
+	}
+	return c.JSON(http.StatusCreated, api.Signed{Certificate: ref})
 }
