@@ -125,19 +125,7 @@ func (db *DB) UnstoredPDFs(ctx context.Context, afterID int64, limit int) ([]reg
 		WHERE s.id > ? AND s.pdf_hash <> '' AND s.legacy_pdf_hash = '' AND s.erased_at = 0
 		AND NOT EXISTS (SELECT 1 FROM certificate_pdfs p WHERE p.signature_id = s.id)
 		ORDER BY s.id LIMIT ?`, afterID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []registry.Signature
-	for rows.Next() {
-		s, err := scanSignature(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanSignature)
 }
 
 // MarkPDFUnmatched keeps a record's fingerprint as legacy_pdf_hash.

@@ -92,10 +92,7 @@ func (db *DB) Events(ctx context.Context, scope string) ([]registry.Event, error
 		WHERE org_id IN (SELECT id FROM organizations
 			WHERE substr(path, 1, length(?)) = ? OR (path <> '' AND substr(?, 1, length(path)) = path))
 		ORDER BY starts_at DESC, id DESC`, scope, scope, scope)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rows)
+	return collect(rows, err, scanEvent)
 }
 
 // SetEventStatus moves an event to status at the given time.
@@ -138,21 +135,5 @@ func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, e
 		        AND (signing_closes_at = 0 OR signing_closes_at > ?))
 		   OR (status = 'open' AND closed_at = 0 AND signing_closes_at > 0 AND signing_closes_at <= ?)
 		ORDER BY id`, t, t, t)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rows)
-}
-
-func scanEvents(rows *sql.Rows) ([]registry.Event, error) {
-	defer rows.Close()
-	var out []registry.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanEvent)
 }

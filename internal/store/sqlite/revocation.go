@@ -86,19 +86,11 @@ func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT s.code FROM revocations r JOIN signatures s ON s.id = r.signature_id
 		WHERE r.leaf_index >= 0 AND r.leaf_index < ? ORDER BY s.code`, size)
+	codes, err := collect(rows, err, func(r scanner) (code string, err error) {
+		err = r.Scan(&code)
+		return code, err
+	})
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return nil, err
-		}
-		codes = append(codes, code)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("revocations as of %d: %w", size, err)
 	}
 	return codes, nil

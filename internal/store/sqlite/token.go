@@ -67,19 +67,11 @@ func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
 // Tokens lists a user's API tokens, newest first.
 func (db *DB) Tokens(ctx context.Context, userID int64) ([]registry.APIToken, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created_at DESC, t.id DESC`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []registry.APIToken
-	for rows.Next() {
+	return collect(rows, err, func(sc scanner) (registry.APIToken, error) {
 		var r tokenRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, err
-		}
-		out = append(out, r.token())
-	}
-	return out, rows.Err()
+		err := sc.Scan(r.dest()...)
+		return r.token(), err
+	})
 }
 
 // DeleteToken revokes one of a user's API tokens.

@@ -61,19 +61,7 @@ const inScope = `(? = '/' OR substr(o.path, 1, length(?)) = ?)`
 func (db *DB) Users(ctx context.Context, scope string) ([]registry.User, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE `+inScope+`
 		ORDER BY u.role <> 'superadmin', o.path, u.name, u.id`, scope, scope, scope)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []registry.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanUser)
 }
 
 // keepSuperadmin runs update, a change of user id, and fails the
