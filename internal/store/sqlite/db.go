@@ -46,7 +46,7 @@ type DB struct {
 	// committed, if set, observes every group commit (ObserveCommits).
 	committed atomic.Pointer[func(batch int, took time.Duration)]
 	// scrubbing is set while a scrub of the WAL after an erasure is retried
-	// in the background (erase.go).
+	// in the background (erasure.go).
 	scrubbing atomic.Bool
 
 	// afterStage, set by tests, runs after each staging transaction of a
@@ -173,7 +173,7 @@ func dsn(path string, writer bool) string {
 	if writer {
 		q.Add("_pragma", "synchronous(FULL)")
 		// Deleted and overwritten content is zeroed, not left in free
-		// space and free pages, so an erasure really erases (scrub.go).
+		// space and free pages, so an erasure really erases (erasure.go, Scrub).
 		q.Add("_pragma", "secure_delete(1)")
 		// Without immediate transactions, concurrent read-then-write
 		// transactions fail with "database is locked".
