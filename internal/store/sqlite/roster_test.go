@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -129,11 +128,7 @@ func countRows(t *testing.T, db *sqlite.DB, table string) int {
 // can now be on two governments' rosters.
 func TestMigrationToGovernments(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
-	old, err := sqlite.OpenAtVersion(ctx, path, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old, path := atVersion(t, 4)
 	now := time.Now().UnixMilli()
 	exec := func(q string, args ...any) {
 		t.Helper()
@@ -183,15 +178,7 @@ func TestMigrationToGovernments(t *testing.T) {
 		return s
 	}
 	wantCounters := counters(old)
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	govs, err := sqlite.DumpForTest(db, ctx, `SELECT id, org_id, gov_id, nip, name FROM employees ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
