@@ -27,8 +27,37 @@ type PendingAudit struct {
 	// Finish, if set, completes Entry with what the action's own writes
 	// decided, such as a new row's ID; the store calls it in the
 	// transaction, just before writing the entry.
-	Finish  func(*AuditEntry)
+	Finish func(*AuditEntry)
+	// Outcome is what the action's store call decided in its
+	// transaction that only the store knows before the commit (how many
+	// records it rewrote, which certificates it erased): the store sets
+	// it through Decided, before Finish runs.
+	Outcome AuditOutcome
 	written bool
+}
+
+// AuditOutcome is what a store call tells the audit entry of its action
+// about what it did.
+type AuditOutcome struct {
+	Count  int      // records rewritten or erased, a link's new generation
+	Codes  []string // certificates erased
+	Import ImportResult
+}
+
+// Decided tells the entry ctx carries, if any, what the action decided in
+// the transaction that will write the entry.
+func Decided(ctx context.Context, o AuditOutcome) {
+	if p := AuditOf(ctx); p != nil {
+		p.Outcome = o
+	}
+}
+
+// WithoutAudit returns ctx for the store's writes that prepare an action
+// spread over several transactions (a roster import's staged chunks): the
+// entry ctx carries is written with the transaction that makes the
+// action take effect, not with the first.
+func WithoutAudit(ctx context.Context) context.Context {
+	return context.WithValue(ctx, pendingAuditKey{}, (*PendingAudit)(nil))
 }
 
 // Written reports whether the entry was committed with its action.

@@ -112,13 +112,17 @@ func (s *Service) ReissueLink(ctx context.Context, a Actor, eventID, employeeID 
 	if err != nil {
 		return Employee{}, "", err
 	}
-	gen, err := s.Store.NextLinkGeneration(ctx, e.ID, emp.ID)
+	var gen int
+	err = s.audited(ctx, a.User, a.IP, "link.reissue", auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), "", func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(entry *AuditEntry) {
+			entry.Detail = fmt.Sprintf("employee:%d generasi %d", emp.ID, audit.Outcome.Count)
+		}
+		var err error
+		gen, err = s.Store.NextLinkGeneration(ctx, e.ID, emp.ID)
+		return err
+	})
 	if err != nil {
 		return Employee{}, "", fmt.Errorf("reissue link of employee %d for event %d: %w", emp.ID, e.ID, err)
-	}
-	detail := fmt.Sprintf("employee:%d generasi %d", emp.ID, gen)
-	if err := s.audit(ctx, a.User, a.IP, "link.reissue", auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), detail); err != nil {
-		return Employee{}, "", err
 	}
 	return emp, s.PersonalToken(e, emp.ID, gen), nil
 }

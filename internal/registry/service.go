@@ -83,8 +83,7 @@ func (s *Service) authorize(ctx context.Context, actor User, act Action, orgID i
 }
 
 // audit writes an entry about something that changed nothing (a sign-in,
-// an export) or whose outcome is known only once it committed; an action
-// that writes goes through audited.
+// an export, links shown); an action that writes goes through audited.
 func (s *Service) audit(ctx context.Context, actor User, ip, action string, orgID int64, target, detail string) error {
 	err := s.Store.AppendAudit(ctx, s.auditEntry(actor, ip, action, orgID, target, detail))
 	if err != nil {
