@@ -36,7 +36,7 @@ func (s *Service) Erase(ctx context.Context, a Actor, code, reason string, perso
 	if sig.Erased() {
 		return Signature{}, nil, Errorf(ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
 	}
-	err = s.audited(ctx, a.User, a.IP, "certificate.erase", org.ID, "certificate:"+sig.Code, reason, func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "certificate.erase", org.ID, "certificate:"+sig.Code, Plain(reason), func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.EraseSignature(ctx, sig.ID, s.now())
 	})
 	if err != nil && !IsScrubPending(err) {
@@ -95,10 +95,10 @@ func (s *Service) erasePerson(ctx context.Context, a Actor, employeeID int64, re
 	// The trail names the roster row by its ID only, the NIP and name being
 	// what was erased, and the certificates by their codes.
 	var codes []string
-	err = s.audited(ctx, a.User, a.IP, "employee.erase", org.ID, fmt.Sprintf("employee:%d", emp.ID), reason, func(ctx context.Context, audit *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "employee.erase", org.ID, fmt.Sprintf("employee:%d", emp.ID), Plain(reason), func(ctx context.Context, audit *PendingAudit) error {
 		audit.Finish = func(e *AuditEntry) {
 			if len(audit.Outcome.Codes) > 0 {
-				e.Detail = reason + " · " + strings.Join(audit.Outcome.Codes, " ")
+				e.SetDetail(Plain(reason + " · " + strings.Join(audit.Outcome.Codes, " ")))
 			}
 		}
 		var err error

@@ -51,15 +51,15 @@ func (s *Service) SetPrivacySettings(ctx context.Context, a Actor, p PrivacySett
 	}
 	// The detail counts the records the settings' own transaction
 	// rewrote.
-	err = s.audited(ctx, a.User, a.IP, "privacy.settings", org.ID, org.Name, "", func(ctx context.Context, audit *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "privacy.settings", org.ID, org.Name, Detail{}, func(ctx context.Context, audit *PendingAudit) error {
 		audit.Finish = func(e *AuditEntry) {
 			switch stripped := audit.Outcome.Count; {
 			case p.StrokeTiming:
-				e.Detail = "dengan waktu goresan"
+				e.SetDetail(Detailf("dengan waktu goresan"))
 			case stripped > 0:
-				e.Detail = fmt.Sprintf("tanpa waktu goresan; waktu goresan %d catatan dihapus", stripped)
+				e.SetDetail(Detailf("tanpa waktu goresan; waktu goresan %d catatan dihapus", stripped))
 			default:
-				e.Detail = "tanpa waktu goresan"
+				e.SetDetail(Detailf("tanpa waktu goresan"))
 			}
 		}
 		_, err := s.Store.SetPrivacySettings(ctx, p, s.now())
@@ -85,9 +85,9 @@ func (s *Service) SetEventRetention(ctx context.Context, a Actor, eventID int64,
 	if !until.IsZero() && until.Before(e.StartsAt) {
 		return Errorf(EINVALID, "Tanggal retensi tidak boleh sebelum acara dimulai.")
 	}
-	detail := "tanpa tanggal retensi"
+	detail := Detailf("tanpa tanggal retensi")
 	if !until.IsZero() {
-		detail = until.In(org.Location()).Format("2006-01-02")
+		detail = Plain(until.In(org.Location()).Format("2006-01-02"))
 	}
 	return s.audited(ctx, a.User, a.IP, "event.retention", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail, func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.SetEventRetention(ctx, eventID, until)
@@ -168,8 +168,8 @@ func (s *Service) EraseExpired(ctx context.Context, a Actor) (RetentionRun, erro
 			return run, err
 		}
 		var codes []string
-		err = s.audited(ctx, a.User, a.IP, "retention.erase", e.OrgID, fmt.Sprintf("event:%d", id), "", func(ctx context.Context, audit *PendingAudit) error {
-			audit.Finish = func(e *AuditEntry) { e.Detail = fmt.Sprintf("%d catatan", audit.Outcome.Count) }
+		err = s.audited(ctx, a.User, a.IP, "retention.erase", e.OrgID, fmt.Sprintf("event:%d", id), Detail{}, func(ctx context.Context, audit *PendingAudit) error {
+			audit.Finish = func(e *AuditEntry) { e.SetDetail(Detailf("%d catatan", audit.Outcome.Count)) }
 			var err error
 			codes, err = s.Store.EraseEventRecords(ctx, id, now)
 			return err

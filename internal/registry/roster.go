@@ -22,10 +22,10 @@ func (s *Service) ImportEmployees(ctx context.Context, a Actor, orgID int64, emp
 	// The store imports in several transactions and writes the entry with
 	// the one that makes the import take effect, with its final counts.
 	var res ImportResult
-	err := s.audited(ctx, a.User, a.IP, "roster.import", orgID, "", "", func(ctx context.Context, audit *PendingAudit) error {
+	err := s.audited(ctx, a.User, a.IP, "roster.import", orgID, "", Detail{}, func(ctx context.Context, audit *PendingAudit) error {
 		audit.Finish = func(e *AuditEntry) {
 			r := audit.Outcome.Import
-			e.Detail = fmt.Sprintf("%d baru, %d diperbarui, %d ditolak", r.Imported, r.Updated, len(r.Refused))
+			e.SetDetail(Detailf("%d baru, %d diperbarui, %d ditolak", r.Imported, r.Updated, len(r.Refused)))
 		}
 		var err error
 		res, err = s.Store.ImportEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: a.User.Scope(), Employees: emps, Partial: partial, Progress: progress})
@@ -64,11 +64,12 @@ type ImportResult struct {
 }
 
 // ImportRefusal is a row of an import that was not written: Index is its
-// place in EmployeeImport.Employees.
+// place in EmployeeImport.Employees. Reason is a domain error, which a page
+// says in its reader's language from its format.
 type ImportRefusal struct {
 	Index  int
 	NIP    string
-	Reason string
+	Reason error
 }
 
 // EmployeeImport is a roster import into one organization. An employee is

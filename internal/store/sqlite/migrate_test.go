@@ -4,8 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // Migration 007 rebuilds signatures on a database in use: records,
@@ -116,5 +121,98 @@ func TestMigration007OnExistingData(t *testing.T) {
 	db.write.QueryRow(`PRAGMA legacy_alter_table`).Scan(&legacy)
 	if legacy != 0 {
 		t.Error("the migration left legacy_alter_table on")
+	}
+}
+
+// Migration 018 keeps the audit entries written before it as they were
+// stored, formatted in Indonesian and without a format; entries written
+// after it keep their detail's format and arguments, integers as integers.
+func TestMigration018AuditDetailFormat(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ikrar.db")
+	old, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.SetMaxOpenConns(1)
+	if _, err := old.Exec(`PRAGMA foreign_keys = OFF; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	files, err := migrations.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		v, err := strconv.Atoi(f.Name()[:3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v >= 18 {
+			continue
+		}
+		body, err := migrations.ReadFile("migrations/" + f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := old.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", f.Name(), err)
+		}
+		if _, err := old.Exec(`INSERT INTO schema_migrations VALUES (?, 1)`, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const stored = "tanpa waktu goresan; waktu goresan 4 catatan dihapus"
+	for _, q := range []string{
+		`PRAGMA legacy_alter_table = OFF`,
+		`INSERT INTO organizations (id, name, kind, timezone, path, created_at) VALUES (1, 'Kab', 'regency', 'Asia/Jakarta', '/1/', 1)`,
+		`INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail) VALUES (1000, 5, 'admin', 'privacy.settings', 1, 'Kab', '` + stored + `')`,
+	} {
+		if _, err := old.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	entries, err := db.Audit(ctx, "/", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Detail != stored || entries[0].DetailFormat != "" || entries[0].DetailArgs != nil {
+		t.Fatalf("the entry stored before the migration reads %+v, want its detail as stored and no format", entries)
+	}
+
+	e := registry.AuditEntry{At: time.UnixMilli(2000), UserID: 5, UserName: "admin", Action: "user.role", OrgID: 1, Target: "a@kab.test"}
+	e.SetDetail(registry.Detailf("%s; organisasi: %s", "operator → admin", "Dinas 7"))
+	if err := db.AppendAudit(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	n := registry.AuditEntry{At: time.UnixMilli(3000), UserID: 5, UserName: "admin", Action: "roster.import", OrgID: 1}
+	n.SetDetail(registry.Detailf("%d baru, %d diperbarui, %d ditolak", 3, 1, 0))
+	if err := db.AppendAudit(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	if entries, err = db.Audit(ctx, "/", 10); err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 3 {
+		t.Fatalf("%d entries, want 3", len(entries))
+	}
+	for i, want := range []struct {
+		detail, format string
+		args           []any
+	}{
+		{"3 baru, 1 diperbarui, 0 ditolak", "%d baru, %d diperbarui, %d ditolak", []any{int64(3), int64(1), int64(0)}},
+		{"operator → admin; organisasi: Dinas 7", "%s; organisasi: %s", []any{"operator → admin", "Dinas 7"}},
+	} {
+		got := entries[i]
+		if got.Detail != want.detail || got.DetailFormat != want.format || !reflect.DeepEqual(got.DetailArgs, want.args) {
+			t.Errorf("entry %d reads %q, %q %#v; want %q, %q %#v", i, got.Detail, got.DetailFormat, got.DetailArgs,
+				want.detail, want.format, want.args)
+		}
 	}
 }
