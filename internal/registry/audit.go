@@ -15,8 +15,54 @@ type AuditEntry struct {
 	Action   string
 	OrgID    int64
 	Target   string
-	Detail   string
-	IP       string
+	// Detail is the detail in Indonesian, as exports show it and as
+	// entries written before formats were kept have it only.
+	Detail string
+	// DetailFormat and DetailArgs are Detail as its catalog format and
+	// arguments, from which the trail is said in the reader's language;
+	// DetailFormat is "" for a detail said as it is (Plain) and for
+	// older entries.
+	DetailFormat string
+	DetailArgs   []any
+	IP           string
+}
+
+// Detail is what an audit entry says about its action: a catalog format
+// and its arguments (Detailf), or a text said as it is in every language
+// (Plain), such as a reason or a title someone typed.
+type Detail struct {
+	format string
+	args   []any
+	text   string
+}
+
+// Detailf is the detail of format, a literal of the i18n catalog
+// (TestErrorsThroughConstructor checks), and its arguments. An argument
+// is kept as an integer or as its text, which is how it is stored.
+func Detailf(format string, args ...any) Detail {
+	kept := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case int:
+			kept[i] = int64(a)
+		case int64, string:
+			kept[i] = a
+		default:
+			kept[i] = fmt.Sprint(a)
+		}
+	}
+	return Detail{format: format, args: kept, text: fmt.Sprintf(format, kept...)}
+}
+
+// Plain is a detail said as it is: a text someone typed, a code, a hash.
+func Plain(text string) Detail { return Detail{text: text} }
+
+// String is the detail in Indonesian.
+func (d Detail) String() string { return d.text }
+
+// SetDetail sets e's detail, in Indonesian and as its format.
+func (e *AuditEntry) SetDetail(d Detail) {
+	e.Detail, e.DetailFormat, e.DetailArgs = d.text, d.format, d.args
 }
 
 // PendingAudit is the audit entry of an action on its way to the store: the
@@ -27,8 +73,37 @@ type PendingAudit struct {
 	// Finish, if set, completes Entry with what the action's own writes
 	// decided, such as a new row's ID; the store calls it in the
 	// transaction, just before writing the entry.
-	Finish  func(*AuditEntry)
+	Finish func(*AuditEntry)
+	// Outcome is what the action's store call decided in its
+	// transaction that only the store knows before the commit (how many
+	// records it rewrote, which certificates it erased): the store sets
+	// it through Decided, before Finish runs.
+	Outcome AuditOutcome
 	written bool
+}
+
+// AuditOutcome is what a store call tells the audit entry of its action
+// about what it did.
+type AuditOutcome struct {
+	Count  int      // records rewritten or erased, a link's new generation
+	Codes  []string // certificates erased
+	Import ImportResult
+}
+
+// Decided tells the entry ctx carries, if any, what the action decided in
+// the transaction that will write the entry.
+func Decided(ctx context.Context, o AuditOutcome) {
+	if p := AuditOf(ctx); p != nil {
+		p.Outcome = o
+	}
+}
+
+// WithoutAudit returns ctx for the store's writes that prepare an action
+// spread over several transactions (a roster import's staged chunks): the
+// entry ctx carries is written with the transaction that makes the
+// action take effect, not with the first.
+func WithoutAudit(ctx context.Context) context.Context {
+	return context.WithValue(ctx, pendingAuditKey{}, (*PendingAudit)(nil))
 }
 
 // Written reports whether the entry was committed with its action.

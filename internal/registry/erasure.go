@@ -36,12 +36,11 @@ func (s *Service) Erase(ctx context.Context, a Actor, code, reason string, perso
 	if sig.Erased() {
 		return Signature{}, nil, Errorf(ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
 	}
-	err = s.Store.EraseSignature(ctx, sig.ID, s.now())
+	err = s.audited(ctx, a.User, a.IP, "certificate.erase", org.ID, "certificate:"+sig.Code, Plain(reason), func(ctx context.Context, _ *PendingAudit) error {
+		return s.Store.EraseSignature(ctx, sig.ID, s.now())
+	})
 	if err != nil && !IsScrubPending(err) {
 		return Signature{}, nil, fmt.Errorf("erase %s: %w", sig.Code, err)
-	}
-	if err := s.audit(ctx, a.User, a.IP, "certificate.erase", org.ID, "certificate:"+sig.Code, reason); err != nil {
-		return Signature{}, nil, err
 	}
 	sig, cerr := s.Certificate(ctx, code)
 	if cerr != nil {
@@ -93,18 +92,21 @@ func (s *Service) erasePerson(ctx context.Context, a Actor, employeeID int64, re
 	default:
 		return nil, notFound
 	}
-	codes, err := s.Store.EraseEmployee(ctx, emp.ID, s.now())
-	if err != nil && !IsScrubPending(err) {
-		return nil, fmt.Errorf("erase employee %d: %w", emp.ID, err)
-	}
 	// The trail names the roster row by its ID only, the NIP and name being
 	// what was erased, and the certificates by their codes.
-	detail := reason
-	if len(codes) > 0 {
-		detail += " · " + strings.Join(codes, " ")
-	}
-	if aerr := s.audit(ctx, a.User, a.IP, "employee.erase", org.ID, fmt.Sprintf("employee:%d", emp.ID), detail); aerr != nil {
-		return nil, aerr
+	var codes []string
+	err = s.audited(ctx, a.User, a.IP, "employee.erase", org.ID, fmt.Sprintf("employee:%d", emp.ID), Plain(reason), func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(e *AuditEntry) {
+			if len(audit.Outcome.Codes) > 0 {
+				e.SetDetail(Plain(reason + " · " + strings.Join(audit.Outcome.Codes, " ")))
+			}
+		}
+		var err error
+		codes, err = s.Store.EraseEmployee(ctx, emp.ID, s.now())
+		return err
+	})
+	if err != nil && !IsScrubPending(err) {
+		return nil, fmt.Errorf("erase employee %d: %w", emp.ID, err)
 	}
 	return codes, err
 }

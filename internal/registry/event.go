@@ -199,7 +199,7 @@ func (s *Service) CreateEvent(ctx context.Context, a Actor, e *Event) error {
 	}
 	e.Status = StatusDraft
 	e.CreatedAt = s.now()
-	err = s.audited(ctx, a.User, a.IP, "event.create", e.OrgID, "", e.Title, func(ctx context.Context, audit *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "event.create", e.OrgID, "", Plain(e.Title), func(ctx context.Context, audit *PendingAudit) error {
 		audit.Finish = func(entry *AuditEntry) { entry.Target = fmt.Sprintf("event:%d", e.ID) }
 		return s.Store.CreateEvent(ctx, e)
 	})
@@ -269,7 +269,7 @@ func (s *Service) SetEventStatus(ctx context.Context, a Actor, id int64, to Even
 		return Event{}, Errorf(EINVALID, "Status acara tidak dikenal.")
 	}
 	at := s.now()
-	err = s.audited(ctx, a.User, a.IP, "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", id), reason, func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", id), Plain(reason), func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.SetEventStatus(ctx, id, to, at)
 	})
 	if err != nil {
@@ -298,9 +298,9 @@ func (s *Service) ApplySchedule(ctx context.Context) (changed []Event, err error
 		return nil, fmt.Errorf("scheduled events: %w", err)
 	}
 	for _, e := range due {
-		to, why := StatusOpen, "jadwal pembukaan penandatanganan"
+		to, why := StatusOpen, Detailf("jadwal pembukaan penandatanganan")
 		if e.Status == StatusOpen {
-			to, why = StatusClosed, "jadwal penutupan penandatanganan"
+			to, why = StatusClosed, Detailf("jadwal penutupan penandatanganan")
 		}
 		err := s.audited(ctx, Scheduler, "", "event."+string(to), e.OrgID, fmt.Sprintf("event:%d", e.ID), why, func(ctx context.Context, _ *PendingAudit) error {
 			return s.Store.SetEventStatus(ctx, e.ID, to, now)

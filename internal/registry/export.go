@@ -59,7 +59,7 @@ func (s *Service) Export(ctx context.Context, a Actor, eventID int64, kind Expor
 	if kind == ExportLinks && !ViewsLinks(a.User, org) {
 		return Event{}, Organization{}, Errorf(EFORBIDDEN, "Peran Anda tidak mengizinkan mengunduh tautan pribadi peserta.")
 	}
-	err = s.audit(ctx, a.User, a.IP, "export."+string(kind), auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), detail)
+	err = s.audit(ctx, a.User, a.IP, "export."+string(kind), auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), Plain(detail))
 	return e, org, err
 }
 

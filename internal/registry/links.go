@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // PersonalToken returns the personal link token of an employee for an
@@ -43,8 +42,7 @@ func (s *Service) DiscloseLinks(ctx context.Context, a Actor, e Event, org Organ
 	if export {
 		action = "export.links"
 	}
-	detail := strings.TrimSpace(fmt.Sprintf("%s: %d tautan", where, n))
-	return s.audit(ctx, a.User, a.IP, action, auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), detail)
+	return s.audit(ctx, a.User, a.IP, action, auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), Detailf("%s: %d tautan", where, n))
 }
 
 // seesLinks checks that u may see e's personal links.
@@ -112,13 +110,17 @@ func (s *Service) ReissueLink(ctx context.Context, a Actor, eventID, employeeID 
 	if err != nil {
 		return Employee{}, "", err
 	}
-	gen, err := s.Store.NextLinkGeneration(ctx, e.ID, emp.ID)
+	var gen int
+	err = s.audited(ctx, a.User, a.IP, "link.reissue", auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), Detail{}, func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(entry *AuditEntry) {
+			entry.SetDetail(Detailf("employee:%d generasi %d", emp.ID, audit.Outcome.Count))
+		}
+		var err error
+		gen, err = s.Store.NextLinkGeneration(ctx, e.ID, emp.ID)
+		return err
+	})
 	if err != nil {
 		return Employee{}, "", fmt.Errorf("reissue link of employee %d for event %d: %w", emp.ID, e.ID, err)
-	}
-	detail := fmt.Sprintf("employee:%d generasi %d", emp.ID, gen)
-	if err := s.audit(ctx, a.User, a.IP, "link.reissue", auditOrg(a.User, org), fmt.Sprintf("event:%d", e.ID), detail); err != nil {
-		return Employee{}, "", err
 	}
 	return emp, s.PersonalToken(e, emp.ID, gen), nil
 }

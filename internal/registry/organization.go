@@ -139,7 +139,7 @@ func (s *Service) CreateOrganization(ctx context.Context, a Actor, o *Organizati
 		return err
 	}
 	o.CreatedAt = s.now()
-	err := s.audited(ctx, a.User, a.IP, "organization.create", 0, o.Name, o.Kind.Label(), func(ctx context.Context, audit *PendingAudit) error {
+	err := s.audited(ctx, a.User, a.IP, "organization.create", 0, o.Name, Plain(o.Kind.Label()), func(ctx context.Context, audit *PendingAudit) error {
 		audit.Finish = func(e *AuditEntry) { e.OrgID = o.ID }
 		return s.Store.CreateOrganization(ctx, o)
 	})
@@ -190,9 +190,9 @@ func (s *Service) SetOrgLogo(ctx context.Context, a Actor, orgID int64, png []by
 	if err != nil {
 		return org, err
 	}
-	detail := fmt.Sprintf("PNG %d bita", len(png))
+	detail := Detailf("PNG %d bita", len(png))
 	if png == nil {
-		detail = "dihapus"
+		detail = Detailf("dihapus")
 	}
 	err = s.audited(ctx, a.User, a.IP, "organization.logo", org.ID, org.Name, detail, func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.SetOrgLogo(ctx, org.ID, png, s.now())

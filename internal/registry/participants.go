@@ -63,7 +63,7 @@ func (s *Service) SetParticipantList(ctx context.Context, a Actor, eventID int64
 	if len(ids) == 0 {
 		return res, Errorf(EBADROSTER, "Tidak satu pun NIP dalam berkas terdaftar pada data pegawai %s. Impor data pegawai terlebih dahulu.", org.Name)
 	}
-	detail := fmt.Sprintf("%d peserta, %d NIP tidak dikenal", len(ids), len(res.Unknown))
+	detail := Detailf("%d peserta, %d NIP tidak dikenal", len(ids), len(res.Unknown))
 	err = s.audited(ctx, a.User, a.IP, "participants.upload", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail, func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.SetEventParticipants(ctx, e.ID, ids)
 	})
@@ -81,7 +81,7 @@ func (s *Service) ClearParticipantList(ctx context.Context, a Actor, eventID int
 	if err != nil {
 		return err
 	}
-	err = s.audited(ctx, a.User, a.IP, "participants.clear", e.OrgID, fmt.Sprintf("event:%d", e.ID), "", func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "participants.clear", e.OrgID, fmt.Sprintf("event:%d", e.ID), Detail{}, func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.ClearEventParticipants(ctx, e.ID)
 	})
 	if err != nil {

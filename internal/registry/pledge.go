@@ -135,8 +135,11 @@ func (s *Service) CreatePledge(ctx context.Context, a Actor, p *PledgeVersion) e
 	if a.User.Role == RoleSuperadmin {
 		p.OrgID = 0
 	}
-	err := s.audited(ctx, a.User, a.IP, "pledge.create", a.User.OrgID, "", "", func(ctx context.Context, audit *PendingAudit) error {
-		audit.Finish = func(e *AuditEntry) { e.Target, e.Detail = fmt.Sprintf("pledge:%d", p.ID), p.Title+" · "+p.Hash[:16] }
+	err := s.audited(ctx, a.User, a.IP, "pledge.create", a.User.OrgID, "", Detail{}, func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(e *AuditEntry) {
+			e.Target = fmt.Sprintf("pledge:%d", p.ID)
+			e.SetDetail(Plain(p.Title + " · " + p.Hash[:16]))
+		}
 		return s.Store.CreatePledge(ctx, p)
 	})
 	if err != nil {

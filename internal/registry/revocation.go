@@ -97,7 +97,7 @@ func (s *Service) Revoke(ctx context.Context, a Actor, code, reason string) (Sig
 		return Signature{}, Errorf(ECONFLICT, "Sertifikat ini sudah dicabut.")
 	}
 	r := &Revocation{SignatureID: sig.ID, Reason: reason, UserID: a.User.ID, UserName: a.User.Name, RevokedAt: s.now(), LeafIndex: -1}
-	err = s.audited(ctx, a.User, a.IP, "certificate.revoke", org.ID, "certificate:"+sig.Code, reason, func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "certificate.revoke", org.ID, "certificate:"+sig.Code, Plain(reason), func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.InsertRevocation(ctx, r)
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -18,16 +19,33 @@ func (s *Service) ImportEmployees(ctx context.Context, a Actor, orgID int64, emp
 	if len(emps) == 0 {
 		return ImportResult{}, Errorf(EBADROSTER, "Berkas tidak berisi baris pegawai yang dapat diimpor.")
 	}
-	res, err := s.Store.ImportEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: a.User.Scope(), Employees: emps, Partial: partial, Progress: progress})
+	// The store imports in several transactions and writes the entry with
+	// the one that makes the import take effect, with its final counts.
+	var res ImportResult
+	err := s.audited(ctx, a.User, a.IP, "roster.import", orgID, "", Detail{}, func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(e *AuditEntry) {
+			r := audit.Outcome.Import
+			e.SetDetail(Detailf("%d baru, %d diperbarui, %d ditolak", r.Imported, r.Updated, len(r.Refused)))
+		}
+		var err error
+		res, err = s.Store.ImportEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: a.User.Scope(), Employees: emps, Partial: partial, Progress: progress})
+		if err == nil && !res.Written {
+			return errNothingImported
+		}
+		return err
+	})
+	if errors.Is(err, errNothingImported) {
+		return res, nil
+	}
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import roster: %w", err)
 	}
-	if !res.Written {
-		return res, nil
-	}
-	detail := fmt.Sprintf("%d baru, %d diperbarui, %d ditolak", res.Imported, res.Updated, len(res.Refused))
-	return res, s.audit(ctx, a.User, a.IP, "roster.import", orgID, "", detail)
+	return res, nil
 }
+
+// errNothingImported ends an import that wrote nothing, and so has no
+// audit entry: its refused rows are reported to the importer.
+var errNothingImported = errors.New("nothing imported")
 
 // AuthorizeRosterImport returns the organization if u may import its
 // roster (ENOTFOUND outside u's scope, EFORBIDDEN for a role that may not).
@@ -46,11 +64,12 @@ type ImportResult struct {
 }
 
 // ImportRefusal is a row of an import that was not written: Index is its
-// place in EmployeeImport.Employees.
+// place in EmployeeImport.Employees. Reason is a domain error, which a page
+// says in its reader's language from its format.
 type ImportRefusal struct {
 	Index  int
 	NIP    string
-	Reason string
+	Reason error
 }
 
 // EmployeeImport is a roster import into one organization. An employee is

@@ -83,9 +83,8 @@ func (s *Service) authorize(ctx context.Context, actor User, act Action, orgID i
 }
 
 // audit writes an entry about something that changed nothing (a sign-in,
-// an export) or whose outcome is known only once it committed; an action
-// that writes goes through audited.
-func (s *Service) audit(ctx context.Context, actor User, ip, action string, orgID int64, target, detail string) error {
+// an export, links shown); an action that writes goes through audited.
+func (s *Service) audit(ctx context.Context, actor User, ip, action string, orgID int64, target string, detail Detail) error {
 	err := s.Store.AppendAudit(ctx, s.auditEntry(actor, ip, action, orgID, target, detail))
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
@@ -93,9 +92,10 @@ func (s *Service) audit(ctx context.Context, actor User, ip, action string, orgI
 	return nil
 }
 
-func (s *Service) auditEntry(actor User, ip, action string, orgID int64, target, detail string) AuditEntry {
-	return AuditEntry{At: s.now(), UserID: actor.ID, UserName: actor.Name, Action: action,
-		OrgID: orgID, Target: target, Detail: detail, IP: ip}
+func (s *Service) auditEntry(actor User, ip, action string, orgID int64, target string, detail Detail) AuditEntry {
+	e := AuditEntry{At: s.now(), UserID: actor.ID, UserName: actor.Name, Action: action, OrgID: orgID, Target: target, IP: ip}
+	e.SetDetail(detail)
+	return e
 }
 
 // audited runs write, the store call of an action, with the action's audit
@@ -105,7 +105,7 @@ func (s *Service) auditEntry(actor User, ip, action string, orgID int64, target,
 // certificate code, a new row's ID: see PendingAudit.Finish). A store that
 // wrote no entry (a write outside its transactions, a test double) gets it
 // appended after write returns.
-func (s *Service) audited(ctx context.Context, actor User, ip, action string, orgID int64, target, detail string, write func(ctx context.Context, p *PendingAudit) error) error {
+func (s *Service) audited(ctx context.Context, actor User, ip, action string, orgID int64, target string, detail Detail, write func(ctx context.Context, p *PendingAudit) error) error {
 	p := &PendingAudit{Entry: s.auditEntry(actor, ip, action, orgID, target, detail)}
 	if err := write(WithAudit(ctx, p), p); err != nil {
 		return err

@@ -159,16 +159,16 @@ func (s *Service) Authenticate(ctx context.Context, email, password, ip string) 
 		return User{}, err
 	}
 	if !ok || !u.Active {
-		detail := "kata sandi salah"
+		detail := Detailf("kata sandi salah")
 		if !u.Active {
-			detail = "akun nonaktif"
+			detail = Detailf("akun nonaktif")
 		}
 		if err := s.audit(ctx, notSignedIn, ip, "user.login_failed", u.OrgID, u.Email, detail); err != nil {
 			return User{}, err
 		}
 		return User{}, bad
 	}
-	return u, s.audit(ctx, u, ip, "user.login", u.OrgID, u.Email, "")
+	return u, s.audit(ctx, u, ip, "user.login", u.OrgID, u.Email, Detail{})
 }
 
 // notSignedIn is the actor of a failed sign-in in the audit trail.
@@ -198,7 +198,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, u *User, password str
 	u.PasswordHash = hash
 	u.Active = true
 	u.CreatedAt = s.now()
-	err = s.audited(ctx, a.User, a.IP, "user.create", u.OrgID, u.Email, string(u.Role), func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "user.create", u.OrgID, u.Email, Plain(string(u.Role)), func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.CreateUser(ctx, u)
 	})
 	if err != nil {
@@ -327,9 +327,10 @@ func (s *Service) SetUserRole(ctx context.Context, a Actor, id int64, role Role,
 	if role == u.Role && orgID == u.OrgID {
 		return u, nil
 	}
-	detail := fmt.Sprintf("%s → %s", u.Role, role)
+	change := fmt.Sprintf("%s → %s", u.Role, role)
+	detail := Plain(change)
 	if orgID != u.OrgID && orgID != 0 {
-		detail += "; organisasi: " + org.Name
+		detail = Detailf("%s; organisasi: %s", change, org.Name)
 	}
 	auditOrg := orgID
 	if auditOrg == 0 {
@@ -366,7 +367,7 @@ func (s *Service) SetUserActive(ctx context.Context, a Actor, id int64, active b
 	if !active {
 		action = "user.deactivate"
 	}
-	err = s.audited(ctx, a.User, a.IP, action, u.OrgID, u.Email, "", func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, action, u.OrgID, u.Email, Detail{}, func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.SetUserActive(ctx, u.ID, active)
 	})
 	if err != nil {
@@ -391,7 +392,7 @@ func (s *Service) ResetPassword(ctx context.Context, a Actor, id int64) (User, s
 	if err != nil {
 		return User{}, "", err
 	}
-	err = s.audited(ctx, a.User, a.IP, "user.reset_password", u.OrgID, u.Email, "", func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "user.reset_password", u.OrgID, u.Email, Detail{}, func(ctx context.Context, _ *PendingAudit) error {
 		return s.setPassword(ctx, u.ID, password)
 	})
 	if err != nil {
@@ -420,7 +421,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if err := CheckPasswordPolicy(next, u); err != nil {
 		return err
 	}
-	return s.audited(ctx, a.User, a.IP, "user.password", u.OrgID, u.Email, "", func(ctx context.Context, _ *PendingAudit) error {
+	return s.audited(ctx, a.User, a.IP, "user.password", u.OrgID, u.Email, Detail{}, func(ctx context.Context, _ *PendingAudit) error {
 		return s.setPassword(ctx, u.ID, next)
 	})
 }

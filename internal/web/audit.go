@@ -78,6 +78,18 @@ type auditRow struct {
 	// TargetKind and TargetRef split a target such as "event:12" for
 	// display; TargetKind is "" for a plain target (an email).
 	TargetKind, TargetRef string
+	// Said is the detail as the page says it (auditDetail).
+	Said any
+}
+
+// auditDetail is an entry's detail for the page: from its catalog format
+// and arguments, in the reader's language; a detail said as it is, and
+// an entry stored before formats were kept, as stored.
+func auditDetail(e registry.AuditEntry) any {
+	if e.DetailFormat == "" {
+		return e.Detail
+	}
+	return i18n.M(e.DetailFormat, e.DetailArgs...)
 }
 
 // auditTrail shows the audit trail of the admin's subtree, newest first,
@@ -137,7 +149,7 @@ func (s *Server) auditTrail(c *echo.Context) error {
 	}
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
-		rows[i] = auditRow{AuditEntry: e, TZ: tz}
+		rows[i] = auditRow{AuditEntry: e, TZ: tz, Said: auditDetail(e)}
 		if o, ok := byID[e.OrgID]; ok {
 			rows[i].Org, rows[i].TZ = o.Name, o.TimeZone
 		}

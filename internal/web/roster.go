@@ -113,7 +113,8 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 		return out, err
 	}
 	for _, ref := range r.Refused {
-		out.Rejected = append(out.Rejected, roster.Rejection{Row: res.Rows[ref.Index], NIP: ref.NIP, Reason: ref.Reason})
+		out.Rejected = append(out.Rejected, roster.Rejection{Row: res.Rows[ref.Index], NIP: ref.NIP,
+			Reason: registry.ErrorMessage(ref.Reason), Problems: []error{ref.Reason}})
 	}
 	slices.SortFunc(out.Rejected, func(x, y roster.Rejection) int { return x.Row - y.Row })
 	out.Imported, out.Updated, out.Written = r.Imported, r.Updated, r.Written

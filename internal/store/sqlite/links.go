@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // LinkGeneration returns the current personal link generation.
@@ -39,9 +41,13 @@ func (db *DB) LinkGenerations(ctx context.Context, eventID int64) (map[int64]int
 func (db *DB) NextLinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error) {
 	var gen int
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO link_generations (event_id, employee_id, generation) VALUES (?, ?, 1)
+		err := tx.QueryRowContext(ctx, `INSERT INTO link_generations (event_id, employee_id, generation) VALUES (?, ?, 1)
 			ON CONFLICT (event_id, employee_id) DO UPDATE SET generation = generation + 1 RETURNING generation`,
 			eventID, employeeID).Scan(&gen)
+		if err == nil {
+			registry.Decided(ctx, registry.AuditOutcome{Count: gen})
+		}
+		return err
 	})
 	return gen, mapErr(err, "Tautan pribadi")
 }

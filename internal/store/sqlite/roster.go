@@ -57,15 +57,19 @@ func (db *DB) ImportEmployees(ctx context.Context, imp registry.EmployeeImport) 
 		return plan.res, nil
 	}
 	plan.res.Written = true
+	// The import's audit entry (registry.WithAudit) is written with the
+	// merge, the transaction that makes it take effect, or alone when
+	// every row was already as imported.
+	registry.Decided(ctx, registry.AuditOutcome{Import: plan.res})
 	if len(plan.rows) == 0 {
-		return plan.res, nil
+		return plan.res, db.tx(ctx, func(*sql.Tx) error { return nil })
 	}
 	id, err := importID()
 	if err != nil {
 		return registry.ImportResult{}, err
 	}
 	defer db.unstage(id, len(plan.rows))
-	if err := db.stage(ctx, id, imp.OrgID, plan, imp.Progress); err != nil {
+	if err := db.stage(registry.WithoutAudit(ctx), id, imp.OrgID, plan, imp.Progress); err != nil {
 		return registry.ImportResult{}, fmt.Errorf("stage roster import: %w", err)
 	}
 	imp.Progress.Report(registry.ImportMerging, 0, len(plan.rows))
@@ -150,7 +154,7 @@ func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (impo
 			// Said without naming the organization: the importer may not
 			// see it.
 			plan.res.Refused = append(plan.res.Refused, registry.ImportRefusal{Index: i, NIP: e.NIP,
-				Reason: "NIP sudah terdaftar pada organisasi lain dalam pemerintah daerah ini, di luar kewenangan Anda; pemindahan pegawai diproses oleh admin yang membawahi kedua organisasi"})
+				Reason: registry.Errorf(registry.EFORBIDDEN, "NIP sudah terdaftar pada organisasi lain dalam pemerintah daerah ini, di luar kewenangan Anda; pemindahan pegawai diproses oleh admin yang membawahi kedua organisasi")})
 		default:
 			if changed(x.e, imp.OrgID, e) {
 				plan.rows = append(plan.rows, stagedRow{op: 'U', employeeID: x.id, e: e})
