@@ -249,7 +249,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return exitError{code: 1, msg: registry.ErrorMessage(err)}
 	}
 	for _, r := range out.Refused {
-		fmt.Fprintf(stderr, "baris %d (%s): %s\n", res.Rows[r.Index], r.NIP, r.Reason)
+		fmt.Fprintf(stderr, "baris %d (%s): %s\n", res.Rows[r.Index], r.NIP, registry.ErrorMessage(r.Reason))
 	}
 	if !out.Written {
 		return exitError{code: 1, msg: fmt.Sprintf("%d bad rows; nothing imported (use --skip-invalid to import the valid rows)", len(out.Refused))}

@@ -101,6 +101,9 @@ func TestAuditCleanAfterResigning(t *testing.T) {
 		// Migration 016 (personal data by UU PDP) comes off too.
 		exec(`DROP TABLE org_privacy`)
 		exec(`DROP TABLE event_retention`)
+		// And migration 018 (audit details' formats).
+		exec(`ALTER TABLE audit DROP COLUMN detail_format`)
+		exec(`ALTER TABLE audit DROP COLUMN detail_args`)
 		exec(`DELETE FROM schema_migrations WHERE version >= 12`)
 	})
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(r.dir, "ikrar.db")+"?mode=ro")

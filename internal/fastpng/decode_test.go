@@ -14,6 +14,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ikrar-id/ikrar/internal/pngtest"
 )
 
 // Decode is held to png.Decode: for every image it decodes, it must give
@@ -65,21 +67,21 @@ func (p rawPNG) file(stream []byte) []byte {
 		ihdr[12] = 1
 	}
 	b := append([]byte{}, pngMagic...)
-	b = appendChunk(b, "IHDR", ihdr[:])
+	b = pngtest.AppendChunk(b, "IHDR", ihdr[:])
 	if p.plte != nil {
-		b = appendChunk(b, "PLTE", p.plte)
+		b = pngtest.AppendChunk(b, "PLTE", p.plte)
 	}
 	if p.trns != nil {
-		b = appendChunk(b, "tRNS", p.trns)
+		b = pngtest.AppendChunk(b, "tRNS", p.trns)
 	}
 	size := p.idatSize
 	if size <= 0 {
 		size = max(len(stream), 1)
 	}
 	for s := stream; len(s) > 0; s = s[min(size, len(s)):] {
-		b = appendChunk(b, "IDAT", s[:min(size, len(s))])
+		b = pngtest.AppendChunk(b, "IDAT", s[:min(size, len(s))])
 	}
-	return appendChunk(b, "IEND", nil)
+	return pngtest.AppendChunk(b, "IEND", nil)
 }
 
 // scanlines returns p's rows filtered, each after its filter type byte,
@@ -414,7 +416,7 @@ func checkFastDecode(t *testing.T, b []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := referenceGray(m)
+	ref := pngtest.ReferenceGray(m)
 	for i, v := range fast.Pix {
 		if w := ref.Pix[i]; int(v)-int(w) > 2 || int(w)-int(v) > 2 {
 			t.Fatalf("pixel %d = %d, draw.Draw gives %d", i, v, w)
@@ -500,7 +502,7 @@ func TestDecodeFastFallsBack(t *testing.T) {
 	interlacedGray.interlace = true
 	deep := image.NewNRGBA64(image.Rect(0, 0, 600, 200))
 	draw.Draw(deep, deep.Rect, sampleCanvas(), image.Point{}, draw.Src)
-	canvas := mustPNG(t, sampleCanvas())
+	canvas := pngtest.Encode(t, sampleCanvas())
 	chunks := splitChunks(t, canvas)
 	textFirst := joinChunks(append([]testChunk{{"tEXt", []byte("Software\x00canvas")}}, chunks...)...)
 
@@ -511,11 +513,11 @@ func TestDecodeFastFallsBack(t *testing.T) {
 	}{
 		{"interlaced RGBA", interlaced.encode(t), true},
 		{"interlaced keyed gray", interlacedGray.encode(t), true},
-		{"16-bit RGBA", mustPNG(t, deep), true},
+		{"16-bit RGBA", pngtest.Encode(t, deep), true},
 		{"a chunk before IHDR", textFirst, true},
-		{"100000×100000", pngWithHeader(100000, 100000, canvas[33:]), false},
-		{"0×200", pngWithHeader(0, 200, canvas[33:]), false},
-		{"2³¹×200", pngWithHeader(1<<31, 200, canvas[33:]), false},
+		{"100000×100000", pngtest.WithHeader(100000, 100000, canvas[33:]), false},
+		{"0×200", pngtest.WithHeader(0, 200, canvas[33:]), false},
+		{"2³¹×200", pngtest.WithHeader(1<<31, 200, canvas[33:]), false},
 		{"bad IHDR checksum", withCRC(canvas, 0, 0xdeadbeef), false},
 		{"IHDR too short", joinChunks(append([]testChunk{{"IHDR", chunks[0].data[:12]}}, chunks[1:]...)...), false},
 		{"RGBA of depth 4", withHeaderByte(canvas, 8, 4), false},
@@ -562,7 +564,7 @@ func splitChunks(t testing.TB, b []byte) []testChunk {
 func joinChunks(cs ...testChunk) []byte {
 	b := append([]byte{}, pngMagic...)
 	for _, c := range cs {
-		b = appendChunk(b, c.typ, c.data)
+		b = pngtest.AppendChunk(b, c.typ, c.data)
 	}
 	return b
 }
@@ -899,7 +901,7 @@ func FuzzDecode(f *testing.F) {
 	p := newRawPNG(rng, fastKinds[0], 60, 24, -1)
 	p.idatSize = 100
 	f.Add(p.encode(f), uint8(1))
-	f.Add(mustPNG(f, sampleCanvas()), uint8(0))
+	f.Add(pngtest.Encode(f, sampleCanvas()), uint8(0))
 	f.Fuzz(func(t *testing.T, b []byte, mode uint8) {
 		switch mode % 3 {
 		case 1:

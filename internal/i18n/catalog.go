@@ -448,11 +448,3 @@ var catalog = func() map[string]string {
 	}
 	return m
 }()
-
-func mergedMessages() map[string]string {
-	m := map[string]string{}
-	for _, set := range messageSets {
-		maps.Copy(m, set)
-	}
-	return m
-}

@@ -112,6 +112,13 @@ var userMessages = map[string]string{
 	"Tanggal akhir harus sama dengan atau setelah tanggal awal.":                        "The end date must be on or after the start date.",
 	"Tanggal tidak dikenali: %s. Tulis seperti 23/10/2024.":                             "Date not recognised: %s. Write it like 23/10/2024.",
 	// Details of audit entries.
-	"%s; organisasi: %s":     "%s; organization: %s",
-	"%d baru, %d diperbarui": "%d new, %d updated",
+	"%s; organisasi: %s":               "%s; organization: %s",
+	"employee:%d generasi %d":          "employee:%d generation %d",
+	"%d catatan":                       "%d records",
+	"PNG %d bita":                      "PNG %d bytes",
+	"dihapus":                          "removed",
+	"token:%d %q berlaku sampai %s":    "token:%d %q valid until %s",
+	"jadwal pembukaan penandatanganan": "signing opening schedule",
+	"jadwal penutupan penandatanganan": "signing closing schedule",
+	"%d baru, %d diperbarui":           "%d new, %d updated",
 }

@@ -28,7 +28,8 @@ type constructor struct {
 // Indonesian text. Over every non-test .go file of the module:
 //
 //  1. A user-facing error is made by a constructor: registry.Errorf,
-//     registry.Wrapf or registry.Wrap, or a function of the module that
+//     registry.Wrapf or registry.Wrap (and an audit entry's detail by
+//     registry.Detailf, held to the same rules), or a function of the module that
 //     passes one of its own parameters on as the format of a constructor
 //     (ink's bad(msg, cause)), which becomes a constructor in turn.
 //  2. Each call of a constructor gives its format as a string literal, or
@@ -81,7 +82,7 @@ func TestErrorsThroughConstructor(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctors := []constructor{{"registry", "Errorf", 1}, {"registry", "Wrapf", 2}, {"registry", "Wrap", 2}}
+	ctors := []constructor{{"registry", "Errorf", 1}, {"registry", "Wrapf", 2}, {"registry", "Wrap", 2}, {"registry", "Detailf", 0}}
 	// isCall returns the constructor fn calls, as seen from package pkg.
 	isCall := func(pkg string, call *ast.CallExpr) (constructor, bool) {
 		for _, c := range ctors {

@@ -10,12 +10,10 @@ package i18n
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ikrar-id/ikrar/internal/tanggal"
 )
@@ -75,45 +73,18 @@ func FromAcceptLanguage(h string) (Lang, bool) {
 	return best, best != ""
 }
 
-// T returns s in l. s is Indonesian: a literal of a template, a label, or a
-// message that reached the web layer only as text. A message built from a
-// catalog format (such as "Kolom %s terlalu panjang (maksimal %d karakter)")
-// is recognised by its format and translated with its arguments; messages
-// joined with "; " are translated one by one. Anything else, such as names
-// and titles entered by users, is returned unchanged.
-//
-// The recognition is for texts that reach a page only as text, chiefly the
-// audit trail's details, stored formatted. Errors never need it: a
-// registry.Error keeps its format and arguments and is said with Sprintf.
+// T returns s in l. s is Indonesian: a literal of a template, a label, or
+// a text kept as written; its English is the catalog's entry for exactly
+// s. Anything else, such as names and titles entered by users, is returned
+// unchanged. A message built from a catalog format is never translated
+// from its text: it is kept as its format and arguments (a
+// registry.Error, a Message, an audit entry's detail) and said with Say.
 func (l Lang) T(s string) string {
-	if l != English || s == "" {
+	if l != English {
 		return s
 	}
-	return english(s, 0)
-}
-
-// maxDepth bounds how deep the arguments of a recognised message are
-// translated in turn.
-const maxDepth = 3
-
-func english(s string, depth int) string {
 	if e, ok := catalog[s]; ok {
 		return e
-	}
-	if depth >= maxDepth {
-		return s
-	}
-	for _, p := range patterns {
-		if e, ok := p.match(s, depth); ok {
-			return e
-		}
-	}
-	if strings.Contains(s, "; ") {
-		parts := strings.Split(s, "; ")
-		for i, part := range parts {
-			parts[i] = english(part, depth+1)
-		}
-		return strings.Join(parts, "; ")
 	}
 	return s
 }
@@ -245,118 +216,4 @@ func (l Lang) Decimal(f float64) string {
 	dec, _ := l.separators()
 	s := strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0")
 	return strings.Replace(s, ".", dec, 1)
-}
-
-// pattern recognises a message built from a catalog format.
-type pattern struct {
-	re      *regexp.Regexp
-	prefix  string // literal text before the first verb
-	suffix  string // literal text after the last verb
-	english []string
-}
-
-// verbRE matches a fmt verb; %% is literal text.
-var verbRE = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]*)?[a-zA-Z%]`)
-
-// Verbs returns the fmt verbs of format in order, without %%.
-func Verbs(format string) []string {
-	var out []string
-	for _, v := range verbRE.FindAllString(format, -1) {
-		if v != "%%" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// minLiteral is the least literal text, in characters, a format needs to
-// be recognised in a text: "%s" or "%s: %s" would match any text, including
-// names users entered.
-const minLiteral = 8
-
-// patterns are the formats of messages, longest literal text first so
-// that the most specific format wins. The formats of page texts are not
-// among them: those are only ever used with printf in a template, and
-// "Sertifikat %s" would otherwise turn an event titled "Sertifikat …" into
-// English.
-var patterns = compilePatterns()
-
-func compilePatterns() []pattern {
-	type scored struct {
-		p       pattern
-		literal int
-	}
-	var all []scored
-	for id, en := range mergedMessages() {
-		if len(Verbs(id)) == 0 {
-			continue
-		}
-		lits := splitVerbs(id)
-		literal := 0
-		var re strings.Builder
-		re.WriteString("^")
-		for i, lit := range lits {
-			literal += utf8.RuneCountInString(lit)
-			re.WriteString(regexp.QuoteMeta(strings.ReplaceAll(lit, "%%", "%")))
-			if i < len(lits)-1 {
-				re.WriteString("(.+?)")
-			}
-		}
-		re.WriteString("$")
-		if literal < minLiteral {
-			continue
-		}
-		all = append(all, scored{pattern{
-			re:      regexp.MustCompile(re.String()),
-			prefix:  strings.ReplaceAll(lits[0], "%%", "%"),
-			suffix:  strings.ReplaceAll(lits[len(lits)-1], "%%", "%"),
-			english: splitVerbs(en),
-		}, literal})
-	}
-	slices.SortFunc(all, func(a, b scored) int {
-		if a.literal != b.literal {
-			return b.literal - a.literal
-		}
-		return strings.Compare(a.p.re.String(), b.p.re.String())
-	})
-	out := make([]pattern, len(all))
-	for i, s := range all {
-		out[i] = s.p
-	}
-	return out
-}
-
-// splitVerbs splits format around its verbs (%% stays in the literal text).
-func splitVerbs(format string) []string {
-	var lits []string
-	last := 0
-	for _, loc := range verbRE.FindAllStringIndex(format, -1) {
-		if format[loc[0]:loc[1]] == "%%" {
-			continue
-		}
-		lits = append(lits, format[last:loc[0]])
-		last = loc[1]
-	}
-	return append(lits, format[last:])
-}
-
-// match returns s in English if s is a message of p's format. The verbs'
-// text is put into the English format as it stood, translated if it is
-// itself a catalog text (a label, or a message wrapped in another).
-func (p pattern) match(s string, depth int) (string, bool) {
-	if !strings.HasPrefix(s, p.prefix) || !strings.HasSuffix(s, p.suffix) {
-		return "", false
-	}
-	m := p.re.FindStringSubmatch(s)
-	if m == nil || len(m)-1 != len(p.english)-1 {
-		return "", false
-	}
-	var b strings.Builder
-	for i, lit := range p.english {
-		b.WriteString(strings.ReplaceAll(lit, "%%", "%"))
-		if i < len(m)-1 {
-			b.WriteString(english(m[i+1], depth+1))
-		}
-	}
-	return b.String(), true
 }

@@ -10,11 +10,13 @@ package ink
 import (
 	"runtime"
 	"testing"
+
+	"github.com/ikrar-id/ikrar/internal/pngtest"
 )
 
 // A decoded signature costs a few allocations, not an image.
 func TestNormalizePNGAllocatesLittle(t *testing.T) {
-	in := mustPNG(t, sampleCanvas())
+	in := pngtest.Encode(t, sampleCanvas())
 	// On one P, as testing.AllocsPerRun counts: a goroutine that moves to
 	// another P misses what it put in the pools on the first. And a
 	// collection empties them, so not during the count: collect now,

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
@@ -18,20 +17,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ikrar-id/ikrar/internal/pngtest"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
-
-// referenceGray flattens m onto white the slow, obviously right way: the
-// generic draw.Draw and color.GrayModel.
-func referenceGray(m image.Image) *image.Gray {
-	r := m.Bounds()
-	white := image.NewRGBA(r)
-	draw.Draw(white, r, image.White, image.Point{}, draw.Src)
-	draw.Draw(white, r, m, r.Min, draw.Over)
-	g := image.NewGray(r)
-	draw.Draw(g, r, white, r.Min, draw.Src)
-	return g
-}
 
 // referenceBox is the bounding box of the pixels darker than inkLevel.
 func referenceBox(g *image.Gray) image.Rectangle {
@@ -71,7 +59,7 @@ func mustNormalize(t *testing.T, b []byte) *image.Gray {
 
 func TestNormalizePNGPhoneCanvas(t *testing.T) {
 	canvas := sampleCanvas()
-	in := mustPNG(t, canvas)
+	in := pngtest.Encode(t, canvas)
 	out, err := NormalizePNG(in)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +70,7 @@ func TestNormalizePNGPhoneCanvas(t *testing.T) {
 	if len(out.PNG) >= len(in) {
 		t.Errorf("output is %d bytes, input %d: want smaller", len(out.PNG), len(in))
 	}
-	ref := referenceGray(canvas)
+	ref := pngtest.ReferenceGray(canvas)
 	box := referenceBox(ref)
 	crop := box.Inset(-cropMargin).Intersect(ref.Rect)
 	if got.Rect.Size() != crop.Size() {
@@ -155,7 +143,7 @@ func TestNormalizePNGImageTypes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := mustPNG(t, tt.img)
+			in := pngtest.Encode(t, tt.img)
 			decoded, err := png.Decode(bytes.NewReader(in))
 			if err != nil {
 				t.Fatal(err)
@@ -163,7 +151,7 @@ func TestNormalizePNGImageTypes(t *testing.T) {
 			if got := typeName(decoded); got != tt.want {
 				t.Fatalf("png.Decode returned %s, want %s: the case does not test what it says", got, tt.want)
 			}
-			ref := referenceGray(decoded)
+			ref := pngtest.ReferenceGray(decoded)
 			crop := referenceBox(ref).Inset(-cropMargin).Intersect(ref.Rect)
 			got := mustNormalize(t, in)
 			if got.Rect.Size() != crop.Size() {
@@ -198,7 +186,7 @@ func typeName(m image.Image) string {
 }
 
 func TestNormalizePNGIsDeterministic(t *testing.T) {
-	in := mustPNG(t, sampleCanvas())
+	in := pngtest.Encode(t, sampleCanvas())
 	first, err := NormalizePNG(in)
 	if err != nil {
 		t.Fatal(err)
@@ -223,23 +211,8 @@ func TestNormalizePNGIsDeterministic(t *testing.T) {
 	wg.Wait()
 }
 
-// pngWithHeader returns a PNG signature and an IHDR chunk for a w×h 8-bit
-// RGBA image, followed by rest.
-func pngWithHeader(w, h uint32, rest []byte) []byte {
-	ihdr := make([]byte, 0, 17)
-	ihdr = append(ihdr, "IHDR"...)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit, RGBA, deflate, no filter, no interlace
-	b := append([]byte{}, pngMagic...)
-	b = binary.BigEndian.AppendUint32(b, 13)
-	b = append(b, ihdr...)
-	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
-	return append(b, rest...)
-}
-
 func TestNormalizePNGRejects(t *testing.T) {
-	canvas := mustPNG(t, sampleCanvas())
+	canvas := pngtest.Encode(t, sampleCanvas())
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, sampleCanvas(), nil); err != nil {
 		t.Fatal(err)
@@ -265,17 +238,17 @@ func TestNormalizePNGRejects(t *testing.T) {
 		{"text", []byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), msgNotPNG},
 		{"truncated", canvas[:len(canvas)/2], "rusak"},
 		{"header only", canvas[:33], "rusak"},
-		{"bad checksum", append(pngWithHeader(600, 200, nil)[:29], 0, 0, 0, 0), "rusak"},
-		{"100000×100000", pngWithHeader(100000, 100000, nil), "Ukuran"},
-		{"too wide", mustPNG(t, image.NewGray(image.Rect(0, 0, 2001, 200))), "Ukuran"},
-		{"too tall", mustPNG(t, image.NewGray(image.Rect(0, 0, 600, 1001))), "Ukuran"},
-		{"too narrow", mustPNG(t, image.NewGray(image.Rect(0, 0, 49, 200))), "Ukuran"},
-		{"too short", mustPNG(t, image.NewGray(image.Rect(0, 0, 600, 19))), "Ukuran"},
-		{"blank transparent canvas", mustPNG(t, image.NewNRGBA(image.Rect(0, 0, 600, 200))), msgBlank},
-		{"a speck", mustPNG(t, speck), msgBlank},
-		{"a faint smudge", mustPNG(t, faint), msgBlank},
-		{"a dot", mustPNG(t, dot), msgTooSimple},
-		{"a flat line", mustPNG(t, line), msgTooSimple},
+		{"bad checksum", append(pngtest.WithHeader(600, 200, nil)[:29], 0, 0, 0, 0), "rusak"},
+		{"100000×100000", pngtest.WithHeader(100000, 100000, nil), "Ukuran"},
+		{"too wide", pngtest.Encode(t, image.NewGray(image.Rect(0, 0, 2001, 200))), "Ukuran"},
+		{"too tall", pngtest.Encode(t, image.NewGray(image.Rect(0, 0, 600, 1001))), "Ukuran"},
+		{"too narrow", pngtest.Encode(t, image.NewGray(image.Rect(0, 0, 49, 200))), "Ukuran"},
+		{"too short", pngtest.Encode(t, image.NewGray(image.Rect(0, 0, 600, 19))), "Ukuran"},
+		{"blank transparent canvas", pngtest.Encode(t, image.NewNRGBA(image.Rect(0, 0, 600, 200))), msgBlank},
+		{"a speck", pngtest.Encode(t, speck), msgBlank},
+		{"a faint smudge", pngtest.Encode(t, faint), msgBlank},
+		{"a dot", pngtest.Encode(t, dot), msgTooSimple},
+		{"a flat line", pngtest.Encode(t, line), msgTooSimple},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -289,7 +262,7 @@ func TestNormalizePNGRejects(t *testing.T) {
 // 40 GB decode, no allocation beyond the header's.
 func TestNormalizePNGHugeHeaderAllocatesLittle(t *testing.T) {
 	// Valid image data after the header, so only the bound stops it.
-	b := pngWithHeader(100000, 100000, mustPNG(t, image.NewNRGBA(image.Rect(0, 0, 600, 200)))[33:])
+	b := pngtest.WithHeader(100000, 100000, pngtest.Encode(t, image.NewNRGBA(image.Rect(0, 0, 600, 200)))[33:])
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for range 100 {
@@ -304,7 +277,7 @@ func TestNormalizePNGHugeHeaderAllocatesLittle(t *testing.T) {
 }
 
 func TestDecodeBase64PNG(t *testing.T) {
-	png := mustPNG(t, sampleCanvas())
+	png := pngtest.Encode(t, sampleCanvas())
 	std := base64.StdEncoding.EncodeToString(png)
 	url := base64.URLEncoding.EncodeToString(png)
 	wrapped := ""
@@ -352,7 +325,7 @@ func TestDecodeBase64PNG(t *testing.T) {
 // PNG of anti-aliased strokes on transparency, through NormalizePNG (the
 // fast decoder) and through the png.Decode path it replaces.
 func BenchmarkNormalizePNG(b *testing.B) {
-	in := mustPNG(b, sampleCanvas())
+	in := pngtest.Encode(b, sampleCanvas())
 	for _, bm := range []struct {
 		name      string
 		normalize func([]byte) (registry.Ink, error)
@@ -375,7 +348,7 @@ func BenchmarkNormalizePNG(b *testing.B) {
 // BenchmarkNormalizePNGDrawDraw is the path NormalizePNG avoids: decode,
 // flatten with the generic draw.Draw, encode the whole image as gray.
 func BenchmarkNormalizePNGDrawDraw(b *testing.B) {
-	in := mustPNG(b, sampleCanvas())
+	in := pngtest.Encode(b, sampleCanvas())
 	b.ReportAllocs()
 	for b.Loop() {
 		m, err := png.Decode(bytes.NewReader(in))
@@ -383,14 +356,14 @@ func BenchmarkNormalizePNGDrawDraw(b *testing.B) {
 			b.Fatal(err)
 		}
 		var out bytes.Buffer
-		if err := png.Encode(&out, referenceGray(m)); err != nil {
+		if err := png.Encode(&out, pngtest.ReferenceGray(m)); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkDecodePNG(b *testing.B) {
-	in := mustPNG(b, sampleCanvas())
+	in := pngtest.Encode(b, sampleCanvas())
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := png.Decode(bytes.NewReader(in)); err != nil {
@@ -501,7 +474,7 @@ func sameOutcome(t *testing.T, b []byte) (registry.Ink, error) {
 // signatures decoded by turns and at once come out as each does alone.
 func TestNormalizePNGPoolsKeepNothing(t *testing.T) {
 	small := sampleCanvas().SubImage(image.Rect(0, 0, 300, 100))
-	inputs := [][]byte{mustPNG(t, sampleCanvas()), mustPNG(t, small), mustPNG(t, referenceGray(sampleCanvas()))}
+	inputs := [][]byte{pngtest.Encode(t, sampleCanvas()), pngtest.Encode(t, small), pngtest.Encode(t, pngtest.ReferenceGray(sampleCanvas()))}
 	want := make([][]byte, len(inputs))
 	for i, b := range inputs {
 		in, err := normalizeGeneric(b)
@@ -538,9 +511,9 @@ func TestNormalizePNGPoolsKeepNothing(t *testing.T) {
 // message for message; FuzzDecode (fastpng) holds the decoder itself to
 // png.Decode.
 func FuzzNormalizePNG(f *testing.F) {
-	f.Add(mustPNG(f, sampleCanvas()))
-	f.Add(mustPNG(f, referenceGray(sampleCanvas())))
-	f.Add(pngWithHeader(100000, 100000, nil))
+	f.Add(pngtest.Encode(f, sampleCanvas()))
+	f.Add(pngtest.Encode(f, pngtest.ReferenceGray(sampleCanvas())))
+	f.Add(pngtest.WithHeader(100000, 100000, nil))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sameOutcome(t, b)
 	})

@@ -1,15 +1,13 @@
 package ink
 
 import (
-	"bytes"
 	"encoding/json"
 	"image"
-	"image/color"
-	"image/png"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/ikrar-id/ikrar/internal/pngtest"
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
@@ -84,49 +82,16 @@ func sampleJSON(t testing.TB) []byte {
 // devicePixelRatio 2: 600×200, transparent, anti-aliased strokes of dark ink
 // whose edges are partly transparent.
 func sampleCanvas() *image.NRGBA {
-	const dpr, radius = 2, 1.5
-	m := image.NewNRGBA(image.Rect(0, 0, 600, 200))
-	ink := color.NRGBA{R: 0x10, G: 0x18, B: 0x30}
+	const dpr = 2
+	var strokes [][]pngtest.Point
 	for _, g := range sampleDrawing() {
-		for i := 1; i < len(g.Points); i++ {
-			ax, ay := g.Points[i-1].X*dpr, g.Points[i-1].Y*dpr
-			bx, by := g.Points[i].X*dpr, g.Points[i].Y*dpr
-			x0, x1 := int(math.Min(ax, bx)-radius-1), int(math.Max(ax, bx)+radius+2)
-			y0, y1 := int(math.Min(ay, by)-radius-1), int(math.Max(ay, by)+radius+2)
-			for y := y0; y < y1; y++ {
-				for x := x0; x < x1; x++ {
-					d := segmentDistance(float64(x)+0.5, float64(y)+0.5, ax, ay, bx, by)
-					cover := math.Min(1, math.Max(0, radius+0.5-d))
-					a := uint8(math.Round(cover * 255))
-					if !(image.Point{x, y}.In(m.Rect)) || a <= m.NRGBAAt(x, y).A {
-						continue
-					}
-					c := ink
-					c.A = a
-					m.SetNRGBA(x, y, c)
-				}
-			}
+		s := make([]pngtest.Point, len(g.Points))
+		for i, p := range g.Points {
+			s[i] = pngtest.Point{X: p.X * dpr, Y: p.Y * dpr}
 		}
+		strokes = append(strokes, s)
 	}
-	return m
-}
-
-func segmentDistance(px, py, ax, ay, bx, by float64) float64 {
-	dx, dy := bx-ax, by-ay
-	s := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		s = math.Max(0, math.Min(1, ((px-ax)*dx+(py-ay)*dy)/l))
-	}
-	return math.Hypot(px-(ax+s*dx), py-(ay+s*dy))
-}
-
-func mustPNG(t testing.TB, m image.Image) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, m); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return pngtest.Canvas(600, 200, 1.5, strokes...)
 }
 
 // mustReject fails t unless err is this package's rejection with a message

@@ -92,7 +92,7 @@ func (s *Service) SaveWitness(ctx context.Context, a Actor, eventID int64, w Wit
 	if w.ID == 0 {
 		action = "event.witness_add"
 	}
-	err = s.audited(ctx, a.User, a.IP, action, e.OrgID, fmt.Sprintf("event:%d", e.ID), w.Name+" ("+w.Institution+")", func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, action, e.OrgID, fmt.Sprintf("event:%d", e.ID), Plain(w.Name+" ("+w.Institution+")"), func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.SaveWitness(ctx, &w)
 	})
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Service) DeleteWitness(ctx context.Context, a Actor, eventID, id int64)
 	}
 	for _, w := range ws {
 		if w.ID == id {
-			err := s.audited(ctx, a.User, a.IP, "event.witness_remove", e.OrgID, fmt.Sprintf("event:%d", e.ID), w.Name+" ("+w.Institution+")", func(ctx context.Context, _ *PendingAudit) error {
+			err := s.audited(ctx, a.User, a.IP, "event.witness_remove", e.OrgID, fmt.Sprintf("event:%d", e.ID), Plain(w.Name+" ("+w.Institution+")"), func(ctx context.Context, _ *PendingAudit) error {
 				return s.Store.DeleteWitness(ctx, e.ID, id)
 			})
 			if err != nil {
@@ -138,7 +138,7 @@ func (s *Service) AddSignedBeritaAcara(ctx context.Context, a Actor, eventID int
 	sum := sha256.Sum256(pdf)
 	d.EventID, d.Purpose, d.Size, d.SHA256 = e.ID, PurposeBeritaAcara, int64(len(pdf)), hex.EncodeToString(sum[:])
 	d.UploadedBy, d.UploaderName, d.UploadedAt = a.User.ID, a.User.Name, s.now().UTC().Truncate(time.Millisecond)
-	err = s.audited(ctx, a.User, a.IP, "event.berita_acara_signed", e.OrgID, fmt.Sprintf("event:%d", e.ID), "sha256 "+d.SHA256, func(ctx context.Context, _ *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "event.berita_acara_signed", e.OrgID, fmt.Sprintf("event:%d", e.ID), Plain("sha256 "+d.SHA256), func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.AddEventDocument(ctx, &d, pdf)
 	})
 	if err != nil {
@@ -154,4 +154,34 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func (s *Service) AuthorizeEventPaperwork(ctx context.Context, a Actor, id int64) error {
 	_, _, err := s.paperworkEvent(ctx, a, id)
 	return err
+}
+
+// Witnesses are the witnesses of e.
+func (s *Service) Witnesses(ctx context.Context, u User, e Event, org Organization) ([]Witness, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return nil, err
+	}
+	return s.Store.Witnesses(ctx, e.ID)
+}
+
+// EventDocuments are e's kept documents, newest first.
+func (s *Service) EventDocuments(ctx context.Context, u User, e Event, org Organization) ([]EventDocument, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return nil, err
+	}
+	return s.Store.EventDocuments(ctx, e.ID)
+}
+
+// EventDocumentPDF is one of e's kept documents with its bytes.
+func (s *Service) EventDocumentPDF(ctx context.Context, u User, e Event, org Organization, id int64) (EventDocument, []byte, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return EventDocument{}, nil, err
+	}
+	return s.Store.EventDocumentPDF(ctx, e.ID, id)
+}
+
+// PublicEventDocuments are an event's kept documents: fingerprints and
+// log leaves, no personal data.
+func (s *Service) PublicEventDocuments(ctx context.Context, eventID int64) ([]EventDocument, error) {
+	return s.Store.EventDocuments(ctx, eventID)
 }

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -77,4 +78,37 @@ func FullName(front, name, back string) string {
 		s = s + ", " + b
 	}
 	return s
+}
+
+// Employees lists the roster of org's subtree that f selects.
+func (s *Service) Employees(ctx context.Context, u User, org Organization, f EmployeeFilter) ([]Employee, int, error) {
+	if err := seesOrganization(u, org); err != nil {
+		return nil, 0, err
+	}
+	f.Scope = org.Path
+	return s.Store.Employees(ctx, f)
+}
+
+// EmployeeFilter selects employees of a subtree.
+type EmployeeFilter struct {
+	Scope      string
+	Search     string // matches name or NIP
+	Categories []Category
+	ActiveOnly bool
+	Limit      int
+	Offset     int
+}
+
+// EmployeeStore keeps the roster.
+type EmployeeStore interface {
+	// ImportEmployees writes an import all or nothing, without holding the
+	// writer for long: signings go on while a large roster is imported.
+	ImportEmployees(ctx context.Context, imp EmployeeImport) (ImportResult, error)
+	Employee(ctx context.Context, id int64) (Employee, error)
+	// EmployeeByNIP finds an employee by NIP within a subtree. When the
+	// subtree holds the NIP in several governments (a province's event over
+	// its regencies), the employee of the government nearest the subtree's
+	// root wins, then the most recently changed one.
+	EmployeeByNIP(ctx context.Context, scope, nip string) (Employee, error)
+	Employees(ctx context.Context, f EmployeeFilter) ([]Employee, int, error)
 }

@@ -109,7 +109,7 @@ func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Sig
 	}
 	scan := r.Scan
 	var sig Signature
-	err = s.audited(ctx, a.User, a.IP, "certificate.paper", org.ID, "", "", func(ctx context.Context, audit *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "certificate.paper", org.ID, "", Detail{}, func(ctx context.Context, audit *PendingAudit) error {
 		var existing bool
 		sig, existing, err = s.sign(ctx, SignRequest{Event: e, Employee: emp, Ink: Ink{Kind: InkPaper}, Consent: true,
 			Channel: ChannelPaper, ClientIP: r.ClientIP, UserAgent: r.UserAgent}, func(sig *Signature) {
@@ -118,9 +118,10 @@ func (s *Service) RecordPaper(ctx context.Context, a Actor, r PaperRequest) (Sig
 			// recorded it. The witness's name stays out of it (personal
 			// data, erased with the record); the scan's hash identifies
 			// what was uploaded.
-			audit.Entry.Target, audit.Entry.Detail = "certificate:"+sig.Code, "scan sha256 "+sig.ScanHash
+			audit.Entry.Target = "certificate:" + sig.Code
+			audit.Entry.SetDetail(Plain("scan sha256 " + sig.ScanHash))
 			if e.SigningState(sig.SignedAt) != nil {
-				audit.Entry.Detail += "; dicatat setelah penandatanganan ditutup"
+				audit.Entry.SetDetail(Detailf("scan sha256 %s; dicatat setelah penandatanganan ditutup", sig.ScanHash))
 			}
 		})
 		if err == nil && existing {

@@ -49,17 +49,26 @@ func (s *Service) SetPrivacySettings(ctx context.Context, a Actor, p PrivacySett
 	if utf8.RuneCountInString(p.Contact) > MaxPrivacyContact {
 		return Errorf(EINVALID, "Kontak data pribadi paling panjang %d karakter.", MaxPrivacyContact)
 	}
-	stripped, err := s.Store.SetPrivacySettings(ctx, p, s.now())
-	if err != nil && !errors.Is(err, ErrScrubPending) {
+	// The detail counts the records the settings' own transaction
+	// rewrote.
+	err = s.audited(ctx, a.User, a.IP, "privacy.settings", org.ID, org.Name, Detail{}, func(ctx context.Context, audit *PendingAudit) error {
+		audit.Finish = func(e *AuditEntry) {
+			switch stripped := audit.Outcome.Count; {
+			case p.StrokeTiming:
+				e.SetDetail(Detailf("dengan waktu goresan"))
+			case stripped > 0:
+				e.SetDetail(Detailf("tanpa waktu goresan; waktu goresan %d catatan dihapus", stripped))
+			default:
+				e.SetDetail(Detailf("tanpa waktu goresan"))
+			}
+		}
+		_, err := s.Store.SetPrivacySettings(ctx, p, s.now())
 		return err
+	})
+	if errors.Is(err, ErrScrubPending) {
+		return nil
 	}
-	timing := "tanpa waktu goresan"
-	if p.StrokeTiming {
-		timing = "dengan waktu goresan"
-	} else if stripped > 0 {
-		timing = fmt.Sprintf("tanpa waktu goresan; waktu goresan %d catatan dihapus", stripped)
-	}
-	return s.audit(ctx, a.User, a.IP, "privacy.settings", org.ID, org.Name, timing)
+	return err
 }
 
 // SetEventRetention sets the date after which the personal data of an
@@ -76,9 +85,9 @@ func (s *Service) SetEventRetention(ctx context.Context, a Actor, eventID int64,
 	if !until.IsZero() && until.Before(e.StartsAt) {
 		return Errorf(EINVALID, "Tanggal retensi tidak boleh sebelum acara dimulai.")
 	}
-	detail := "tanpa tanggal retensi"
+	detail := Detailf("tanpa tanggal retensi")
 	if !until.IsZero() {
-		detail = until.In(org.Location()).Format("2006-01-02")
+		detail = Plain(until.In(org.Location()).Format("2006-01-02"))
 	}
 	return s.audited(ctx, a.User, a.IP, "event.retention", e.OrgID, fmt.Sprintf("event:%d", e.ID), detail, func(ctx context.Context, _ *PendingAudit) error {
 		return s.Store.SetEventRetention(ctx, eventID, until)
@@ -158,17 +167,64 @@ func (s *Service) EraseExpired(ctx context.Context, a Actor) (RetentionRun, erro
 		if err != nil {
 			return run, err
 		}
-		codes, err := s.Store.EraseEventRecords(ctx, id, now)
+		var codes []string
+		err = s.audited(ctx, a.User, a.IP, "retention.erase", e.OrgID, fmt.Sprintf("event:%d", id), Detail{}, func(ctx context.Context, audit *PendingAudit) error {
+			audit.Finish = func(e *AuditEntry) { e.SetDetail(Detailf("%d catatan", audit.Outcome.Count)) }
+			var err error
+			codes, err = s.Store.EraseEventRecords(ctx, id, now)
+			return err
+		})
 		run.Records = append(run.Records, codes...)
 		if err != nil && !IsScrubPending(err) {
 			return run, err
 		}
 		run.Events = append(run.Events, id)
-		if err := s.audit(ctx, a.User, a.IP, "retention.erase", e.OrgID, fmt.Sprintf("event:%d", id),
-			fmt.Sprintf("%d catatan", len(codes))); err != nil {
-			return run, err
-		}
 	}
 	run.Remains, err = s.Store.PersonalDataReport(ctx)
 	return run, err
+}
+
+// PrivacySettings are org's privacy settings, as its officers see them.
+func (s *Service) PrivacySettings(ctx context.Context, u User, org Organization) (PrivacySettings, error) {
+	if err := seesOrganization(u, org); err != nil {
+		return PrivacySettings{}, err
+	}
+	return s.Store.PrivacySettings(ctx, org.ID)
+}
+
+// PublicPrivacySettings are the privacy notice of an organization's
+// events: its contact for data requests.
+func (s *Service) PublicPrivacySettings(ctx context.Context, orgID int64) (PrivacySettings, error) {
+	return s.Store.PrivacySettings(ctx, orgID)
+}
+
+// EventRetention is e's retention date (zero: none).
+func (s *Service) EventRetention(ctx context.Context, u User, e Event, org Organization) (time.Time, error) {
+	if err := seesEvent(u, e, org); err != nil {
+		return time.Time{}, err
+	}
+	return s.Store.EventRetention(ctx, e.ID)
+}
+
+// PublicEventRetention is the retention date an event's privacy notice
+// states (zero: none).
+func (s *Service) PublicEventRetention(ctx context.Context, eventID int64) (time.Time, error) {
+	return s.Store.EventRetention(ctx, eventID)
+}
+
+// ExpiredRetentions are the events past their retention date whose
+// records are not erased yet.
+func (s *Service) ExpiredRetentions(ctx context.Context, u User) ([]int64, error) {
+	if err := onlySuperadmin(u); err != nil {
+		return nil, err
+	}
+	return s.Store.ExpiredRetentions(ctx, s.Now())
+}
+
+// PersonalDataReport counts the personal data the registry holds.
+func (s *Service) PersonalDataReport(ctx context.Context, u User) ([]PersonalDataCount, error) {
+	if err := onlySuperadmin(u); err != nil {
+		return nil, err
+	}
+	return s.Store.PersonalDataReport(ctx)
 }

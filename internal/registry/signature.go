@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -136,18 +137,6 @@ func (s Signature) Revoked() bool { return s.Revocation != nil }
 // Erased reports whether the holder's personal data was erased.
 func (s Signature) Erased() bool { return !s.ErasedAt.IsZero() }
 
-// Revocation withdraws a signature. It is appended, never a delete.
-type Revocation struct {
-	ID          int64
-	SignatureID int64
-	Reason      string
-	UserID      int64
-	UserName    string
-	RevokedAt   time.Time
-	LeafIndex   int64
-	LeafVersion int // 1 for revocations logged before version 2
-}
-
 // FormatSerial builds the certificate number from the signing year, the
 // event and the record's ID: "IKR/2024/E12/000123".
 func FormatSerial(year int, eventID, id int64) string {
@@ -201,4 +190,76 @@ func GroupCode(code string) string {
 		code = code[4:]
 	}
 	return strings.Join(append(parts, code), "-")
+}
+
+// Certificate returns the record behind a certificate code.
+func (s *Service) Certificate(ctx context.Context, code string) (Signature, error) {
+	return s.byCode(ctx, code, s.Store.SignatureByCode)
+}
+
+// Lookup is Certificate without the signature ink (Ink holds only its
+// Kind): what
+// public verification needs, read faster.
+func (s *Service) Lookup(ctx context.Context, code string) (Signature, error) {
+	return s.byCode(ctx, code, s.Store.SignatureLookup)
+}
+
+func (s *Service) byCode(ctx context.Context, code string, read func(context.Context, string) (Signature, error)) (Signature, error) {
+	c := NormalizeCode(code, CertificateCodeLen)
+	if c == "" {
+		return Signature{}, Errorf(ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
+	}
+	sig, err := read(ctx, c)
+	if IsCode(err, ENOTFOUND) {
+		return Signature{}, Errorf(ENOTFOUND, "Sertifikat dengan kode tersebut tidak ditemukan.")
+	}
+	return sig, err
+}
+
+// SignatureStore keeps ikrar records and revocations.
+type SignatureStore interface {
+	// InsertSignature stores a new record and sets its ID, Serial and
+	// LeafIndex. It returns ECONFLICT if the employee has a standing (not
+	// revoked) record of the event; it returns only once the record is
+	// durable.
+	InsertSignature(ctx context.Context, s *Signature) error
+	SignatureByCode(ctx context.Context, code string) (Signature, error)
+	// SignatureLookup is SignatureByCode without the signature ink: Ink
+	// holds only its Kind.
+	SignatureLookup(ctx context.Context, code string) (Signature, error)
+	// SignatureFor returns an employee's standing record of an event or,
+	// when none stands, their latest revoked one; ENOTFOUND if they have
+	// neither.
+	SignatureFor(ctx context.Context, eventID, employeeID int64) (Signature, error)
+	// Participants lists the eligible employees of an event with their
+	// records, in the event organization's subtree.
+	Participants(ctx context.Context, e Event, scope string) ([]Participant, error)
+	EventStats(ctx context.Context, e Event) (EventStats, error)
+	InsertRevocation(ctx context.Context, r *Revocation) error
+	// StorePDF keeps a record's certificate as issued, for good, and makes
+	// its SHA-256 the record's fingerprint (a different fingerprint recorded
+	// before moves to LegacyPDFHash). It reports false, changing nothing,
+	// if the record has a certificate stored already or was erased.
+	StorePDF(ctx context.Context, p IssuedPDF) (bool, error)
+	// IssuedPDF returns a record's stored certificate; ENOTFOUND if none.
+	IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error)
+	// UnstoredPDFs returns, by ID after afterID, at most limit records that
+	// have a fingerprint from before certificates were stored, no stored
+	// certificate and no recorded mismatch: those the upgrade still has
+	// to store.
+	UnstoredPDFs(ctx context.Context, afterID int64, limit int) ([]Signature, error)
+	// MarkPDFUnmatched records that a record's fingerprint is not
+	// reproduced by rendering it today: it becomes LegacyPDFHash.
+	MarkPDFUnmatched(ctx context.Context, signatureID int64) error
+	// EraseSignature removes the personal data of a record (NIP, name,
+	// position, rank, unit, drawn signature, salt, client address and agent,
+	// the stored certificate and its fingerprints) and its link to the roster, and marks it erased.
+	EraseSignature(ctx context.Context, signatureID int64, at time.Time) error
+	// EraseEmployee erases every record of an employee as EraseSignature
+	// does and deletes the employee from the roster; it returns the codes
+	// of the records.
+	EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error)
+	// PaperScan returns the stored scan of a paper signature; ENOTFOUND if
+	// none (another channel, or erased).
+	PaperScan(ctx context.Context, signatureID int64) (PaperScan, error)
 }

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -83,9 +84,9 @@ func (s *Service) IssueAPIToken(ctx context.Context, a Actor, u User, name strin
 	token := "ikr_" + base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	t := APIToken{UserID: owner.ID, Name: name, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
-	err = s.audited(ctx, a.User, a.IP, "token.create", owner.OrgID, owner.Email, "", func(ctx context.Context, audit *PendingAudit) error {
+	err = s.audited(ctx, a.User, a.IP, "token.create", owner.OrgID, owner.Email, Detail{}, func(ctx context.Context, audit *PendingAudit) error {
 		audit.Finish = func(e *AuditEntry) {
-			e.Detail = fmt.Sprintf("token:%d %q berlaku sampai %s", t.ID, t.Name, t.ExpiresAt.Format(time.DateOnly))
+			e.SetDetail(Detailf("token:%d %q berlaku sampai %s", t.ID, t.Name, t.ExpiresAt.Format(time.DateOnly)))
 		}
 		return s.Store.CreateToken(ctx, HashToken(token), &t)
 	})
@@ -117,7 +118,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, a Actor, userID, tokenID i
 	}
 	for _, t := range tokens {
 		if t.ID == tokenID {
-			err := s.audited(ctx, a.User, a.IP, "token.revoke", owner.OrgID, owner.Email, fmt.Sprintf("token:%d %q", t.ID, t.Name), func(ctx context.Context, _ *PendingAudit) error {
+			err := s.audited(ctx, a.User, a.IP, "token.revoke", owner.OrgID, owner.Email, Plain(fmt.Sprintf("token:%d %q", t.ID, t.Name)), func(ctx context.Context, _ *PendingAudit) error {
 				return s.Store.DeleteToken(ctx, owner.ID, t.ID)
 			})
 			if err != nil {
@@ -149,4 +150,17 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, er
 		}
 	}
 	return u, nil
+}
+
+// HashToken is how session and API tokens are stored: only their SHA-256.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// CreateAPIToken issues a bearer token for u with the default name and
+// lifetime; see IssueAPIToken.
+func (s *Service) CreateAPIToken(ctx context.Context, a Actor, u User) (string, error) {
+	token, _, err := s.IssueAPIToken(ctx, a, u, "", DefaultTokenLifetime)
+	return token, err
 }

@@ -16,32 +16,6 @@ import (
 	"github.com/ikrar-id/ikrar/internal/report"
 )
 
-// exportPages are the pages of exports and follow-up.
-var exportPages = []string{"exports", "followup", "participants_upload", "berita_acara_form", "pledges", "pledge_new"}
-
-func (s *Server) exportRoutes(admin *echo.Group, uploadCSRF echo.MiddlewareFunc) {
-	admin.GET("/events/:id/exports", s.exportsPage)
-	admin.GET("/events/:id/participants", s.participantsPage)
-	admin.POST("/events/:id/participants/import", s.participantsImport, uploadCSRF, s.authorizeParticipantUpload, s.largeBody)
-	admin.POST("/events/:id/participants/clear", s.participantsClear)
-	admin.GET("/events/:id/links.csv", s.linksCSV)
-	admin.GET("/events/:id/links.pdf", s.linksPDF)
-	admin.POST("/events/:id/links/:employee/reissue", s.linkReissue)
-	admin.GET("/events/:id/followup", s.followUp)
-	admin.GET("/events/:id/followup.csv", s.followUpCSV)
-	admin.GET("/events/:id/export/recap.csv", s.recapTable(tableCSV))
-	admin.GET("/events/:id/export/recap.xlsx", s.recapTable(tableXLSX))
-	admin.GET("/events/:id/export/recap.pdf", s.recapPDF)
-	admin.GET("/events/:id/export/signatures.csv", s.signaturesTable(tableCSV))
-	admin.GET("/events/:id/export/signatures.xlsx", s.signaturesTable(tableXLSX))
-	admin.GET("/events/:id/export/certificates.zip", s.certificatesZIP)
-	admin.GET("/events/:id/berita-acara", s.beritaAcaraForm)
-	admin.GET("/events/:id/berita-acara.pdf", s.beritaAcaraPDF)
-	admin.GET("/pledges", s.pledgesPage)
-	admin.GET("/pledges/new", s.pledgeNew)
-	admin.POST("/pledges", s.pledgeCreate)
-}
-
 // exportsPage gathers an event's downloads, with a row per unit for the
 // per-unit ones.
 func (s *Server) exportsPage(c *echo.Context) error {
@@ -79,74 +53,6 @@ func (s *Server) scopedEvent(c *echo.Context, kind registry.ExportKind, detail s
 	}
 	parts, err := s.svc.Participants(c.Request().Context(), s.actor(c).User, e)
 	return e, org, parts, err
-}
-
-// participantFilter selects participants for the follow-up and the
-// personal links.
-type participantFilter struct {
-	Unit     string            // as report.UnitOf names it; "" for all
-	Category registry.Category // "" for all
-	Pending  bool              // only those without a valid signature
-}
-
-func parseFilter(c *echo.Context) participantFilter {
-	f := participantFilter{Unit: strings.TrimSpace(c.QueryParam("unit")), Pending: c.QueryParam("status") == "pending"}
-	if v := c.QueryParam("category"); v != "" {
-		if cat, ok := registry.ParseCategory(v); ok {
-			f.Category = cat
-		}
-	}
-	return f
-}
-
-func (f participantFilter) match(p registry.Participant) bool {
-	return (f.Unit == "" || report.UnitOf(p.Employee) == f.Unit) &&
-		(f.Category == "" || p.Employee.Category == f.Category) &&
-		(!f.Pending || pending(p))
-}
-
-// pending reports whether p has no valid signature, as the event page
-// counts it.
-func pending(p registry.Participant) bool { return p.Signature == nil || p.Signature.Revoked() }
-
-func (f participantFilter) apply(parts []registry.Participant) []registry.Participant {
-	var out []registry.Participant
-	for _, p := range parts {
-		if f.match(p) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// String describes the filter for the audit trail.
-func (f participantFilter) String() string {
-	var parts []string
-	if f.Unit != "" {
-		parts = append(parts, "unit="+f.Unit)
-	}
-	if f.Category != "" {
-		parts = append(parts, "kategori="+string(f.Category))
-	}
-	if f.Pending {
-		parts = append(parts, "belum")
-	}
-	return strings.Join(parts, " ")
-}
-
-// personalLinks returns the personal link of each participant, reading the
-// event's reissued generations once.
-func (s *Server) personalLinks(ctx context.Context, u registry.User, e registry.Event, org registry.Organization, parts []registry.Participant) (map[int64]string, error) {
-	gens, err := s.svc.LinkGenerations(ctx, u, e, org)
-	if err != nil {
-		return nil, err
-	}
-	base := s.eventURL(e) + "/p/"
-	links := make(map[int64]string, len(parts))
-	for _, p := range parts {
-		links[p.Employee.ID] = base + s.svc.PersonalToken(e, p.Employee.ID, gens[p.Employee.ID])
-	}
-	return links, nil
 }
 
 // attachment sets the headers of a download named name.

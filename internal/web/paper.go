@@ -16,13 +16,6 @@ import (
 	"github.com/ikrar-id/ikrar/internal/scan"
 )
 
-// paperPages are the pages of paper signatures.
-var paperPages = []string{"paper"}
-
-// paperMaxBody bounds a paper signature's upload: the scan and the few
-// fields around it.
-const paperMaxBody = scan.MaxBytes + 64<<10
-
 // paperCandidates is how many participants the page lists at once: the
 // officer narrows them down by name or NIP.
 const paperCandidates = 20
@@ -38,23 +31,6 @@ func (s *Server) authorizePaper(next echo.HandlerFunc) echo.HandlerFunc {
 		if _, _, err := s.svc.AuthorizePaper(c.Request().Context(), s.actor(c).User, id); err != nil {
 			return err
 		}
-		return next(c)
-	}
-}
-
-// paperBody lets an authorized paper signature's body grow to a scan's
-// size: past bodyLimit's bound, which uploadRoutes lifts for its path.
-func (s *Server) paperBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c *echo.Context) error {
-		req := c.Request()
-		raw, ok := c.Get(rawBodyKey).(io.ReadCloser)
-		if !ok {
-			return next(c)
-		}
-		if req.ContentLength > paperMaxBody {
-			return registry.Errorf(registry.ETOOLARGE, "Berkas pindaian terlalu besar (paling besar %d MB).", scan.MaxBytes>>20)
-		}
-		req.Body = http.MaxBytesReader(c.Response(), raw, paperMaxBody)
 		return next(c)
 	}
 }

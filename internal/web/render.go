@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -57,7 +56,7 @@ func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap, consts func(
 		}
 		p.set[l] = set
 	}
-	for _, required := range slices.Concat(corePages, userPages, opsPages, exportPages, paperPages) {
+	for _, required := range requiredPages {
 		if p.set[i18n.Default][required] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", required)
 		}
@@ -65,10 +64,13 @@ func parsePages(fsys fs.FS, funcs func(i18n.Lang) template.FuncMap, consts func(
 	return p, nil
 }
 
-// corePages are the pages of the signing, verification and basic admin
-// flows; each feature file lists its own.
-var corePages = []string{"home", "error", "event", "confirm", "signed", "certificate", "verify", "verify_form",
-	"login", "admin_home", "org_new", "org", "import_report", "event_new", "admin_event", "admin_certificate", "admin_confirm"}
+// requiredPages are the templates start-up insists on: one per page a
+// handler renders.
+var requiredPages = []string{"home", "error", "event", "confirm", "signed", "certificate", "verify", "verify_form",
+	"login", "admin_home", "org_new", "org", "import_report", "event_new", "admin_event", "admin_certificate", "admin_confirm",
+	"users", "user_new", "user_edit", "user_secret", "user_account", "user_tokens", "audit",
+	"dashboard", "projector", "paper",
+	"exports", "followup", "participants_upload", "berita_acara_form", "pledges", "pledge_new"}
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

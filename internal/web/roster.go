@@ -1,18 +1,22 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v5"
 
 	"github.com/ikrar-id/ikrar/internal/api"
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/report"
 	"github.com/ikrar-id/ikrar/internal/roster"
 )
 
@@ -109,9 +113,103 @@ func (s *Server) importRoster(ctx context.Context, a registry.Actor, orgID int64
 		return out, err
 	}
 	for _, ref := range r.Refused {
-		out.Rejected = append(out.Rejected, roster.Rejection{Row: res.Rows[ref.Index], NIP: ref.NIP, Reason: ref.Reason})
+		out.Rejected = append(out.Rejected, roster.Rejection{Row: res.Rows[ref.Index], NIP: ref.NIP,
+			Reason: registry.ErrorMessage(ref.Reason), Problems: []error{ref.Reason}})
 	}
 	slices.SortFunc(out.Rejected, func(x, y roster.Rejection) int { return x.Row - y.Row })
 	out.Imported, out.Updated, out.Written = r.Imported, r.Updated, r.Written
 	return out, nil
+}
+
+func (s *Server) rosterImport(c *echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	org, err := s.svc.VisibleOrganization(ctx, s.actor(c).User, id)
+	if err != nil {
+		return err
+	}
+	fh, err := uploadedFile(c)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return err
+	}
+	if err != nil {
+		return registry.Errorf(registry.EINVALID, "Pilih berkas CSV atau XLSX untuk diimpor.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// The file is read whole here, as parsing would: the request's
+	// temporary file goes when the request ends, the job runs on.
+	data, err := io.ReadAll(io.LimitReader(f, roster.MaxFileBytes+1))
+	if err != nil {
+		return err
+	}
+	slot, _ := c.Get(uploadSlotKey).(*uploadSlot)
+	if slot == nil {
+		return errors.New("roster import outside allowBody")
+	}
+	j, err := s.startImport(c, org, data, fh.Header.Get("Content-Type"), fh.Filename, c.FormValue("skip_invalid") != "", slot.keep())
+	if err != nil {
+		return err
+	}
+	return s.awaitImport(c, j)
+}
+
+// awaitImport waits a moment for a short import to end, then shows the
+// job's page: its result, or its progress.
+func (s *Server) awaitImport(c *echo.Context, j *importJob) error {
+	if wait := s.opt.ImportWait; wait >= 0 {
+		t := time.NewTimer(cmp.Or(wait, DefaultImportWait))
+		defer t.Stop()
+		select {
+		case <-j.finished:
+		case <-t.C:
+		case <-c.Request().Context().Done():
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/imports/"+j.id)
+}
+
+func (s *Server) apiImport(c *echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	skip, _ := strconv.ParseBool(c.QueryParam("skip_invalid"))
+	out, err := s.importRoster(c.Request().Context(), s.actor(c), id, c.Request().Body, c.Request().Header.Get(echo.HeaderContentType), "", skip, nil)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if !out.Written {
+		status = http.StatusUnprocessableEntity
+	}
+	return c.JSON(status, out)
+}
+
+// rosterTemplate downloads an empty roster: the accepted headers and no
+// row. An example row would be imported as a person by whoever forgets to
+// delete it; the import page says what each column holds.
+func (s *Server) rosterTemplate(format tableFormat) echo.HandlerFunc {
+	return func(c *echo.Context) error {
+		sep, err := format.separator(c)
+		if err != nil {
+			return err
+		}
+		var cols []report.Column
+		for _, h := range roster.TemplateHeaders() {
+			cols = append(cols, report.Column{Title: h, Width: float64(max(14, len(h)+4))})
+		}
+		w, err := format.open(c, sep, "templat-data-pegawai."+string(format), "Pegawai", cols)
+		if err != nil {
+			return err
+		}
+		return w.Close()
+	}
 }

@@ -170,7 +170,8 @@ func TestImportCannotMoveFromSiblingOPD(t *testing.T) {
 	dinkes := a.mustChildOrg(t, deli, "Dinas Kesehatan", registry.OrgAgency)
 	disdik := a.mustChildOrg(t, deli, "Dinas Pendidikan", registry.OrgAgency)
 	a.mustImport(t, token, disdik.ID, rosterCSV(andre))
-	opdToken := a.mustToken(t, a.mustUser(t, "admin@dinkes.test", registry.RoleAdmin, dinkes.ID))
+	opdAdmin := a.mustUser(t, "admin@dinkes.test", registry.RoleAdmin, dinkes.ID)
+	opdToken := a.mustToken(t, opdAdmin)
 	moved := andre
 	moved.Unit = "Puskesmas Lubuk Pakam"
 	newcomer := staff(200, 1, "Puskesmas Lubuk Pakam")[0]
@@ -187,6 +188,17 @@ func TestImportCannotMoveFromSiblingOPD(t *testing.T) {
 	if n := a.employeeCount(t, dinkes); n != 0 {
 		t.Errorf("%d employees written by a refused import", n)
 	}
+	// The import page says the refusal in its reader's language.
+	b := a.browser(t)
+	b.login(opdAdmin)
+	home := b.get(fmt.Sprintf("/admin/orgs/%d?lang=en", dinkes.ID))
+	p := b.postMultipart(fmt.Sprintf("/admin/orgs/%d/import", dinkes.ID), url.Values{"_csrf": {b.csrf(home)}}, "file", "pegawai.csv",
+		"text/csv", []byte(rosterCSV(newcomer, moved)))
+	if p.Status == http.StatusSeeOther {
+		p = b.get(p.Header.Get("Location"))
+	}
+	wantPage(t, p, http.StatusUnprocessableEntity, "outside your authority")
+	wantAbsent(t, "the English import report", p.Body, "di luar kewenangan")
 	r = a.do(t, "POST", importPath+"?skip_invalid=1", opdToken, csvType, []byte(rosterCSV(newcomer, moved)))
 	r.decode(t, &out)
 	if r.Status != http.StatusOK || out.Imported != 1 || len(out.Rejected) != 1 {

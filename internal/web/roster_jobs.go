@@ -18,7 +18,7 @@ import (
 // spins with nothing to say, the upload's answer waits a moment
 // (Options.ImportWait) for a short import and then goes to the job's page,
 // which follows its steps until it shows the result. The job keeps the one
-// upload slot (largeBody) until it ends, so imports still run one at a
+// upload slot (allowBody) until it ends, so imports still run one at a
 // time, and it runs on after the officer leaves the page. Jobs live in
 // memory: an import cut by a restart was not written (it is all or
 // nothing), and its page says so.

@@ -27,11 +27,6 @@ const (
 	cachePartial = "public, max-age=60"
 )
 
-func (s *Server) tileRoutes(e *echo.Echo) {
-	e.GET("/log/checkpoint", s.logCheckpoint)
-	e.GET("/log/tile/*", s.logTile)
-}
-
 // logCheckpoint serves the latest checkpoint as the store keeps it, with
 // whatever cosignatures it has gathered.
 func (s *Server) logCheckpoint(c *echo.Context) error {

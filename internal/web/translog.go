@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/labstack/echo/v5"
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/ikrar-id/ikrar/internal/issuance"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -47,17 +45,6 @@ type Transparency struct {
 	// carry, for the verification page and /api/v1/log/witnesses.
 	Witnesses []*translog.CosignatureVerifier
 	Quorum    int
-}
-
-func (s *Server) logRoutes(g *echo.Group) {
-	g.GET("/log/checkpoint", s.apiCheckpoint)
-	g.GET("/log/checkpoint/:size", s.apiCheckpointAt)
-	g.GET("/log/proof/inclusion", s.apiInclusionProof)
-	g.GET("/log/proof/consistency", s.apiConsistencyProof)
-	g.GET("/log/key", s.apiLogKey)
-	g.GET("/log/witnesses", s.apiWitnesses)
-	g.GET("/log/revocations", s.apiRevocations)
-	g.POST("/certificates/:code/pdf", s.apiCheckPDF)
 }
 
 // claimHost is the host v2 claims bind; New has checked the base URL.
@@ -269,97 +256,4 @@ func (s *Server) checkpointVerifies(cp translog.SignedCheckpoint) bool {
 	}
 	s.verifiedCP.Store(&cp)
 	return true
-}
-
-// pdfCheck compares an uploaded PDF with the one issued for a record.
-// EarlierIssue: it is not, but it is an earlier issue of the same
-// certificate, made before issued certificates were stored, whose bytes
-// the registry never kept (docs/TRUST.md §3).
-type pdfCheck struct {
-	SHA256       string `json:"sha256"`
-	IssuedSHA256 string `json:"issued_sha256"`
-	Matches      bool   `json:"matches"`
-	EarlierIssue bool   `json:"earlier_issue,omitempty"`
-}
-
-const maxPDFBytes = 1 << 20
-
-func (s *Server) checkPDF(ctx context.Context, r record, body io.Reader) (pdfCheck, error) {
-	b, err := io.ReadAll(io.LimitReader(body, maxPDFBytes+1))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) || len(b) > maxPDFBytes {
-		return pdfCheck{}, registry.Errorf(registry.EINVALID, "Berkas terlalu besar untuk sebuah sertifikat (maksimal 1 MB).")
-	}
-	if err != nil {
-		return pdfCheck{}, err
-	}
-	if len(b) < 5 || string(b[:5]) != "%PDF-" {
-		return pdfCheck{}, registry.Errorf(registry.EINVALID, "Berkas bukan PDF.")
-	}
-	if r.Sig.Erased() {
-		// The fingerprint went with the personal data: it would confirm
-		// a copy of the erased certificate.
-		return pdfCheck{}, issuance.ErasedError()
-	}
-	issued := r.Sig.PDFHash
-	if issued == "" {
-		// Never downloaded yet: issue it now, once, as a download would.
-		_, hash, err := s.issuer.Issue(ctx, r)
-		if err != nil {
-			return pdfCheck{}, err
-		}
-		issued = hash
-	}
-	got := issuance.Fingerprint(b)
-	return pdfCheck{SHA256: got, IssuedSHA256: issued, Matches: got == issued,
-		EarlierIssue: got != issued && got == r.Sig.LegacyPDFHash}, nil
-}
-
-func (s *Server) apiCheckPDF(c *echo.Context) error {
-	ctx := c.Request().Context()
-	sig, err := s.svc.Certificate(ctx, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	r, err := s.issuer.Record(ctx, sig)
-	if err != nil {
-		return err
-	}
-	res, err := s.checkPDF(ctx, r, c.Request().Body)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
-}
-
-// verifyPDF answers the verification page's "is this the issued PDF?" form.
-func (s *Server) verifyPDF(c *echo.Context) error {
-	ctx := c.Request().Context()
-	sig, err := s.svc.Certificate(ctx, c.Param("code"))
-	if err != nil {
-		return err
-	}
-	fh, err := c.FormFile("pdf")
-	if err != nil {
-		return registry.Errorf(registry.EINVALID, "Pilih berkas PDF sertifikat untuk diperiksa.")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r, err := s.issuer.Record(ctx, sig)
-	if err != nil {
-		return err
-	}
-	res, err := s.checkPDF(ctx, r, f)
-	if err != nil && registry.ErrorCode(err) == registry.EINTERNAL {
-		return err
-	}
-	d, derr := s.verifyData(ctx, r, nil)
-	if derr != nil {
-		return derr
-	}
-	d["PDFCheck"], d["PDFError"], d["PDFName"] = res, err, fh.Filename
-	return s.render(c, http.StatusOK, "verify", d)
 }

@@ -401,6 +401,21 @@ func TestAuditTrail(t *testing.T) {
 	p = pb.get(fmt.Sprintf("/admin/audit?user=%d&action=event.open", mksAdmin.ID))
 	// The client address is recorded.
 	wantPage(t, p, http.StatusOK, "Menampilkan 1–1 dari 1 entri", "<td>Membuka acara</td>", mksAdmin.Name, "127.0.0.1")
+
+	// A detail is said from its format in the reader's language; one
+	// stored before formats were kept is shown as stored.
+	p = pb.get(fmt.Sprintf("/admin/audit?org=%d&action=roster.import", gowa.ID))
+	wantPage(t, p, http.StatusOK, "2 baru, 0 diperbarui, 0 ditolak")
+	p = pb.get(fmt.Sprintf("/admin/audit?org=%d&action=roster.import&lang=en", gowa.ID))
+	wantPage(t, p, http.StatusOK, "2 new, 0 updated, 0 refused")
+	wantAbsent(t, "the English trail", p.Body, "diperbarui")
+	old := registry.AuditEntry{At: a.clock.Now(), UserID: mksAdmin.ID, UserName: mksAdmin.Name, Action: "privacy.settings",
+		OrgID: makassar.ID, Target: makassar.Name, Detail: "tanpa waktu goresan; waktu goresan 4 catatan dihapus"}
+	if err := a.db.AppendAudit(t.Context(), old); err != nil {
+		t.Fatal(err)
+	}
+	p = pb.get("/admin/audit?action=privacy.settings&lang=en")
+	wantPage(t, p, http.StatusOK, "tanpa waktu goresan; waktu goresan 4 catatan dihapus", "Showing 1–1 of 1 entries")
 }
 
 // Sign-ins are in the audit trail: a success as the user, a wrong

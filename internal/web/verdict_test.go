@@ -2,12 +2,13 @@ package web_test
 
 import (
 	"database/sql"
-	"github.com/ikrar-id/ikrar/internal/translog"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // verdictJSON is a certificate's API answer with its verdict.

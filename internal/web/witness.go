@@ -16,17 +16,6 @@ import (
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
-// witnessRoutes serve this registry as a witness of other logs
-// (c2sp.org/tlog-witness). Logs, not browsers, call it, with no cookie
-// and no session, so it sits outside the pages' CSRF check; the
-// checkpoint's signature is its only authentication.
-func (s *Server) witnessRoutes(e *echo.Echo) {
-	if s.tl.Witness == nil {
-		return
-	}
-	e.POST("/log/witness/add-checkpoint", s.witnessAddCheckpoint)
-}
-
 // Each add-checkpoint costs a signature check, a proof check and a write:
 // a few logs submitting every few seconds need far less than this.
 const (

@@ -143,7 +143,7 @@ func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (impo
 			// Said without naming the organization: the importer may not
 			// see it.
 			plan.res.Refused = append(plan.res.Refused, registry.ImportRefusal{Index: i, NIP: e.NIP,
-				Reason: "NIP sudah terdaftar pada organisasi lain dalam pemerintah daerah ini, di luar kewenangan Anda; pemindahan pegawai diproses oleh admin yang membawahi kedua organisasi"})
+				Reason: registry.Errorf(registry.EFORBIDDEN, "NIP sudah terdaftar pada organisasi lain dalam pemerintah daerah ini, di luar kewenangan Anda; pemindahan pegawai diproses oleh admin yang membawahi kedua organisasi")})
 		default:
 			if changed(x.e, imp.OrgID, e) {
 				plan.rows = append(plan.rows, stagedRow{op: 'U', employeeID: x.e.ID, e: e})

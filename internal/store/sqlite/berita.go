@@ -13,19 +13,14 @@ import (
 func (db *DB) Witnesses(ctx context.Context, eventID int64) ([]registry.Witness, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, event_id, name, position, institution FROM event_witnesses
 		WHERE event_id = ? ORDER BY id`, eventID)
+	ws, err := collect(rows, err, func(r scanner) (w registry.Witness, err error) {
+		err = r.Scan(&w.ID, &w.EventID, &w.Name, &w.Position, &w.Institution)
+		return w, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read witnesses: %w", err)
 	}
-	defer rows.Close()
-	var out []registry.Witness
-	for rows.Next() {
-		var w registry.Witness
-		if err := rows.Scan(&w.ID, &w.EventID, &w.Name, &w.Position, &w.Institution); err != nil {
-			return nil, fmt.Errorf("read witnesses: %w", err)
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return ws, nil
 }
 
 // SaveWitness inserts or updates a witness; an insert past
@@ -109,19 +104,11 @@ func scanDocument(r scanner) (registry.EventDocument, error) {
 // EventDocuments lists an event's documents, newest first.
 func (db *DB) EventDocuments(ctx context.Context, eventID int64) ([]registry.EventDocument, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+documentColumns+` FROM event_documents d WHERE d.event_id = ? ORDER BY d.id DESC`, eventID)
+	docs, err := collect(rows, err, scanDocument)
 	if err != nil {
 		return nil, fmt.Errorf("read documents: %w", err)
 	}
-	defer rows.Close()
-	var out []registry.EventDocument
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read documents: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return docs, nil
 }
 
 // EventDocumentPDF returns one of an event's documents with its bytes.

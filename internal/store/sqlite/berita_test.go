@@ -5,13 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -21,11 +19,7 @@ import (
 // replacement is another leaf beside it, and the log still audits clean.
 func TestMigrationToBeritaAcara(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
-	old, err := sqlite.OpenAtVersion(ctx, path, 13) // the schema before 014 (013 added paper scans)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old, path := atVersion(t, 13) // the schema before 014 (013 added paper scans)
 	f := fixture{db: old, path: path}
 	org := &registry.Organization{Name: "Pemerintah Kabupaten Uji", Kind: registry.OrgRegency, TimeZone: "Asia/Jakarta", CreatedAt: time.Now()}
 	if err := old.CreateOrganization(ctx, org); err != nil {
@@ -39,6 +33,7 @@ func TestMigrationToBeritaAcara(t *testing.T) {
 		Category: registry.CategoryPNS, Active: true, UpdatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	if f.emps, _, err = old.Employees(ctx, registry.EmployeeFilter{Scope: org.Path, Limit: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -50,14 +45,7 @@ func TestMigrationToBeritaAcara(t *testing.T) {
 	if err := old.InsertSignature(ctx, newSig(f, 0, "OLD000000000")); err != nil {
 		t.Fatal(err)
 	}
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	f.db = db
 	mustAuditLog(t, f, 1)
 

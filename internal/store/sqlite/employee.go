@@ -78,17 +78,6 @@ func (db *DB) Employees(ctx context.Context, f registry.EmployeeFilter) ([]regis
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+employeeColumns+` FROM employees e JOIN organizations o ON o.id = e.org_id
 		WHERE `+where+` ORDER BY e.unit, e.name LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []registry.Employee
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+	out, err := collect(rows, err, scanEmployee)
+	return out, total, err
 }

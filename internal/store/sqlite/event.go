@@ -92,10 +92,7 @@ func (db *DB) Events(ctx context.Context, scope string) ([]registry.Event, error
 		WHERE org_id IN (SELECT id FROM organizations
 			WHERE substr(path, 1, length(?)) = ? OR (path <> '' AND substr(?, 1, length(path)) = path))
 		ORDER BY starts_at DESC, id DESC`, scope, scope, scope)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rows)
+	return collect(rows, err, scanEvent)
 }
 
 // SetEventStatus moves an event to status at the given time.
@@ -130,17 +127,6 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	})
 }
 
-// LinkGeneration returns the current personal link generation.
-func (db *DB) LinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error) {
-	var gen int
-	err := db.read.QueryRowContext(ctx, `SELECT generation FROM link_generations WHERE event_id = ? AND employee_id = ?`,
-		eventID, employeeID).Scan(&gen)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	}
-	return gen, err
-}
-
 // DueEvents lists the events the schedule must open or close at now.
 func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, error) {
 	t := ms(now)
@@ -149,21 +135,5 @@ func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, e
 		        AND (signing_closes_at = 0 OR signing_closes_at > ?))
 		   OR (status = 'open' AND closed_at = 0 AND signing_closes_at > 0 AND signing_closes_at <= ?)
 		ORDER BY id`, t, t, t)
-	if err != nil {
-		return nil, err
-	}
-	return scanEvents(rows)
-}
-
-func scanEvents(rows *sql.Rows) ([]registry.Event, error) {
-	defer rows.Close()
-	var out []registry.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanEvent)
 }

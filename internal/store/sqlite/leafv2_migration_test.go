@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,11 +19,7 @@ import (
 // they were logged with, and the certificate has no issuance leaf.
 func TestMigrationToLeafV2(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
-	old, err := sqlite.OpenAtVersion(ctx, path, 9)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old, path := atVersion(t, 9)
 	now := time.Date(2024, 10, 23, 2, 0, 0, 123e6, time.UTC)
 	exec := func(q string, args ...any) {
 		t.Helper()
@@ -77,15 +72,7 @@ func TestMigrationToLeafV2(t *testing.T) {
 		}
 	}
 	exec(`UPDATE log_state SET size = 2`)
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	got, err := db.SignatureByCode(ctx, v1.Code)
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
 package sqlite
 
 import (
-	"database/sql"
-	"io/fs"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,33 +14,7 @@ import (
 func TestMigrateTokens(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		if strings.HasPrefix(filepath.Base(name), "006_") {
-			break
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.ExecContext(ctx, string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		version := strings.SplitN(filepath.Base(name), "_", 2)[0]
-		if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, 0)`, version); err != nil {
-			t.Fatal(err)
-		}
-	}
+	raw := mustSchemaBefore(t, path, 6)
 	created := time.Now().AddDate(-2, 0, 0)
 	if _, err := raw.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, active, created_at)
 		VALUES (1, 'lama@deliserdang.test', 'Petugas Lama', 'x', 'superadmin', 1, ?)`, ms(created)); err != nil {

@@ -2,12 +2,10 @@ package sqlite_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
 
 // TestMigrationToOfficial opens a database made before migration 015: its
@@ -15,11 +13,7 @@ import (
 // inherited down the organization tree.
 func TestMigrationToOfficial(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
-	old, err := sqlite.OpenAtVersion(ctx, path, 12)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old, path := atVersion(t, 12)
 	pemda := &registry.Organization{Name: "Pemerintah Kabupaten Uji", Kind: registry.OrgRegency, TimeZone: "Asia/Jakarta", CreatedAt: time.Now()}
 	if err := old.CreateOrganization(ctx, pemda); err != nil {
 		t.Fatal(err)
@@ -37,15 +31,7 @@ func TestMigrationToOfficial(t *testing.T) {
 	if err := old.CreateEvent(ctx, &e); err != nil {
 		t.Fatal(err)
 	}
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	got, err := db.Event(ctx, e.ID)
 	if err != nil || got.OfficialNIP != "" || got.Title != "Apel" {
 		t.Fatalf("event made before the migration reads %+v, %v", got, err)

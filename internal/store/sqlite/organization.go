@@ -62,19 +62,7 @@ func (db *DB) Organization(ctx context.Context, id int64) (registry.Organization
 func (db *DB) Organizations(ctx context.Context, scope string) ([]registry.Organization, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM organizations
 		WHERE substr(path, 1, length(?)) = ? ORDER BY path`, scope, scope)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []registry.Organization
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanOrg)
 }
 
 // SetOrgLogo stores an organization's letterhead logo, replacing any; nil

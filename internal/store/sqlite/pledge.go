@@ -64,19 +64,7 @@ func (db *DB) PledgesByHash(ctx context.Context, hash string) ([]registry.Pledge
 
 func (db *DB) queryPledges(ctx context.Context, query string, args ...any) ([]registry.PledgeVersion, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []registry.PledgeVersion
-	for rows.Next() {
-		p, err := scanPledge(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanPledge)
 }
 
 // Pledges lists the pledge versions the users of scope see, oldest first:

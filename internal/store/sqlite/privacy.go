@@ -44,6 +44,7 @@ func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings
 		}
 		var err error
 		stripped, err = stripStrokeTiming(ctx, tx, p.OrgID)
+		registry.Decided(ctx, registry.AuditOutcome{Count: stripped})
 		return err
 	})
 	if err != nil || stripped == 0 {
@@ -143,6 +144,7 @@ func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time
 			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE event_retention SET erased_at = ? WHERE event_id = ?`, ms(at), eventID)
+		registry.Decided(ctx, registry.AuditOutcome{Count: len(codes), Codes: codes})
 		return err
 	})
 	if err != nil {

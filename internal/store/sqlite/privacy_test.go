@@ -2,12 +2,10 @@ package sqlite_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
 
 // Migration 016 on a database made before it: every organization starts
@@ -15,11 +13,7 @@ import (
 // retention date; settings and dates are then kept and read back.
 func TestMigrationToPDP(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
-	old, err := sqlite.OpenAtVersion(ctx, path, 12)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old, path := atVersion(t, 12)
 	org := &registry.Organization{Name: "Pemerintah Kabupaten Uji", Kind: registry.OrgRegency, TimeZone: "Asia/Jakarta", CreatedAt: time.Now()}
 	if err := old.CreateOrganization(ctx, org); err != nil {
 		t.Fatal(err)
@@ -33,14 +27,7 @@ func TestMigrationToPDP(t *testing.T) {
 	if err := old.CreateEvent(ctx, &e); err != nil {
 		t.Fatal(err)
 	}
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	if s, err := db.PrivacySettings(ctx, org.ID); err != nil || s != (registry.PrivacySettings{OrgID: org.ID}) {
 		t.Fatalf("settings after the migration %+v (%v), want none", s, err)
 	}

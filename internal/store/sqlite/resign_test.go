@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -136,11 +135,7 @@ func TestResignAfterRevocation(t *testing.T) {
 // no second one.
 func TestMigrationToResign(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
-	old, err := sqlite.OpenAtVersion(ctx, path, 11)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old, path := atVersion(t, 11)
 	// The records below are written by today's code, which also fills the
 	// paper columns of migration 013; a schema 11 table gets them, empty,
 	// and 012's rebuild leaves them out before 013 adds them again.
@@ -167,6 +162,7 @@ func TestMigrationToResign(t *testing.T) {
 	if _, err := old.UpsertEmployees(ctx, org.ID, emps); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	if f.emps, _, err = old.Employees(ctx, registry.EmployeeFilter{Scope: org.Path, Limit: 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -202,15 +198,7 @@ func TestMigrationToResign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := old.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, old, path)
 	f.db = db
 	after, err := sqlite.DumpForTest(db, ctx, append([]string{dump}, others...)...)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -119,11 +118,7 @@ func checkTiming(t *testing.T, who string, got, want []registry.Stroke, kept boo
 // nowhere in the database files. Turning timing off later drops it too.
 func TestMigrationStripsStrokeTiming(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ikrar.db")
-	old, err := sqlite.OpenAtVersion(ctx, path, 16)
-	if err != nil {
-		t.Fatal(err)
-	}
+	old, path := atVersion(t, 16)
 	p := registry.DefaultPledge()
 	if err := old.CreatePledge(ctx, &p); err != nil {
 		t.Fatal(err)
