@@ -98,3 +98,15 @@ func (db *DB) EventDocumentPDF(ctx context.Context, eventID, id int64) (registry
 		WHERE d.event_id = $1 AND d.id = $2`, eventID, id), &pdf)
 	return d, pdf, mapErr(err, "Dokumen")
 }
+
+const documentColumns = `d.id, d.event_id, d.purpose, d.sha256, octet_length(d.pdf), d.has_signature, d.uploaded_by, d.uploader_name, d.uploaded_at, d.leaf_index`
+
+// scanDocument scans documentColumns followed by extra columns.
+func scanDocument(r pgx.Row, extra ...any) (registry.EventDocument, error) {
+	var d registry.EventDocument
+	var purpose string
+	var at int64
+	err := r.Scan(append([]any{&d.ID, &d.EventID, &purpose, &d.SHA256, &d.Size, &d.HasSignature, &d.UploadedBy, &d.UploaderName, &at, &d.LeafIndex}, extra...)...)
+	d.Purpose, d.UploadedAt = registry.DocumentPurpose(purpose), fromMS(at)
+	return d, err
+}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -131,17 +130,6 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 		_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, eventChannel, strconv.FormatInt(id, 10))
 		return err
 	})
-}
-
-// LinkGeneration returns the current personal link generation.
-func (db *DB) LinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error) {
-	var gen int
-	err := db.pool.QueryRow(ctx, `SELECT generation FROM link_generations WHERE event_id = $1 AND employee_id = $2`,
-		eventID, employeeID).Scan(&gen)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
-	return gen, err
 }
 
 // DueEvents lists the events the schedule must open or close at now.

@@ -73,25 +73,6 @@ func (db *DB) drainClosed() {
 	}
 }
 
-// groupWrite hands a write to the group commit and waits for its batch.
-func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
-	select {
-	case db.signq <- req:
-	case <-db.stop:
-		return errClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	// Once queued, the record may commit: wait for the outcome rather than
-	// for ctx, so a caller never reports failure for a stored signature.
-	select {
-	case err := <-req.done:
-		return err
-	case <-db.writerDone:
-		return errClosed
-	}
-}
-
 // commitBatch stores a batch in one transaction. A record that fails (a
 // second standing signature of one person) is rolled back to its own
 // savepoint and fails alone; the others commit. A plain signing costs one
@@ -254,26 +235,4 @@ func checkOpen(ctx context.Context, tx pgx.Tx, statuses map[int64]registry.Event
 		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup."), nil
 	}
 	return nil, nil
-}
-
-// countSignings adds a batch's records to the live dashboard's counters
-// (ops_signed per organization and unit of the signer, ops_minutes per
-// minute of signing), once per batch rather than a trigger per record.
-func countSignings(ctx context.Context, tx pgx.Tx, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO ops_signed (event_id, org_id, unit, signed)
-		SELECT s.event_id, e.org_id, e.unit, COUNT(*) FROM signatures s JOIN employees e ON e.id = s.employee_id
-		WHERE s.id = ANY($1) GROUP BY s.event_id, e.org_id, e.unit
-		ON CONFLICT (event_id, org_id, unit) DO UPDATE SET signed = ops_signed.signed + excluded.signed`, ids); err != nil {
-		return fmt.Errorf("count signings per unit: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO ops_minutes (event_id, minute, org_id, signings)
-		SELECT s.event_id, s.signed_at / 60000, e.org_id, COUNT(*) FROM signatures s JOIN employees e ON e.id = s.employee_id
-		WHERE s.id = ANY($1) GROUP BY s.event_id, s.signed_at / 60000, e.org_id
-		ON CONFLICT (event_id, minute, org_id) DO UPDATE SET signings = ops_minutes.signings + excluded.signings`, ids); err != nil {
-		return fmt.Errorf("count signings per minute: %w", err)
-	}
-	return nil
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -88,38 +87,73 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 	})
 }
 
-// EventStats counts the eligible employees and the records of an event.
-func (db *DB) EventStats(ctx context.Context, e registry.Event) (registry.EventStats, error) {
-	return db.ScopedEventStats(ctx, e, "/")
+// SetEventParticipants replaces an event's participant list in one
+// transaction.
+func (db *DB) SetEventParticipants(ctx context.Context, eventID int64, employeeIDs []int64) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE events SET has_list = true WHERE id = $1`, eventID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan.")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM event_participants WHERE event_id = $1`, eventID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO event_participants (event_id, employee_id)
+			SELECT $1, id FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING`, eventID, employeeIDs)
+		return mapErr(err, "Peserta")
+	})
 }
 
-// ScopedEventStats counts the eligible employees of e inside scope and the
-// records of the signers whose organization lies inside scope. A scope that
-// holds the whole event counts every record of it, without looking up the
-// signers' organizations.
-func (db *DB) ScopedEventStats(ctx context.Context, e registry.Event, scope string) (registry.EventStats, error) {
-	var st registry.EventStats
-	eventPath, err := db.orgPath(ctx, e.OrgID)
+// ClearEventParticipants drops an event's participant list.
+func (db *DB) ClearEventParticipants(ctx context.Context, eventID int64) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE events SET has_list = false WHERE id = $1`, eventID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return registry.Errorf(registry.ENOTFOUND, "Acara tidak ditemukan.")
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM event_participants WHERE event_id = $1`, eventID)
+		return err
+	})
+}
+
+// ParticipantList describes an event's participant list.
+func (db *DB) ParticipantList(ctx context.Context, eventID int64) (registry.ParticipantList, error) {
+	var l registry.ParticipantList
+	err := db.pool.QueryRow(ctx, `SELECT has_list, (SELECT COUNT(*) FROM event_participants WHERE event_id = $1)
+		FROM events WHERE id = $1`, eventID).Scan(&l.Active, &l.Size)
+	return l, mapErr(err, "Acara")
+}
+
+// Listed reports whether an employee passes an event's participant list.
+func (db *DB) Listed(ctx context.Context, eventID, employeeID int64) (bool, error) {
+	var ok bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM employees e WHERE e.id = $2 AND `+onList("$1", "e.id")+`)`,
+		eventID, employeeID).Scan(&ok)
+	return ok, err
+}
+
+// EmployeeIDsByNIP looks NIPs up inside scope; an NIP held in several
+// governments of scope resolves as in EmployeeByNIP.
+func (db *DB) EmployeeIDsByNIP(ctx context.Context, scope string, nips []string) (map[string]int64, error) {
+	rows, err := db.pool.Query(ctx, `SELECT DISTINCT ON (e.nip) e.nip, e.id FROM employees e
+		JOIN organizations o ON o.id = e.org_id JOIN organizations g ON g.id = e.gov_id
+		WHERE starts_with(o.path, $1) AND e.nip = ANY($2)
+		ORDER BY e.nip, `+byNIPOrder, scope, nips)
 	if err != nil {
-		return st, err
+		return nil, err
 	}
-	var p params
-	eligible := eligibleWhere(&p, p.add(e.ID), eventPath, scope, e)
-	if err := db.pool.QueryRow(ctx, `SELECT COUNT(*) FROM employees e JOIN organizations o ON o.id = e.org_id WHERE `+eligible,
-		p.args...).Scan(&st.Eligible); err != nil {
-		return st, err
-	}
-	records := `SELECT COUNT(s.id), COUNT(r.id), COUNT(*) FILTER (WHERE s.channel = 'paper' AND r.id IS NULL)
-		FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
-	args := []any{e.ID}
-	if !strings.HasPrefix(eventPath, scope) {
-		records += ` JOIN employees e ON e.id = s.employee_id JOIN organizations o ON o.id = e.org_id
-			WHERE s.event_id = $1 AND starts_with(o.path, $2)`
-		args = append(args, scope)
-	} else {
-		records += ` WHERE s.event_id = $1 AND s.erased_at = 0`
-	}
-	err = db.pool.QueryRow(ctx, records, args...).Scan(&st.Signed, &st.Revoked, &st.Paper)
-	st.Signed -= st.Revoked
-	return st, err
+	out := make(map[string]int64, len(nips))
+	var nip string
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&nip, &id}, func() error {
+		out[nip] = id
+		return nil
+	})
+	return out, err
 }

@@ -2,11 +2,8 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -168,145 +165,21 @@ func personRecord(ev, emp string) string {
 		(SELECT MAX(p.id) FROM signatures p WHERE p.event_id = ` + ev + ` AND p.employee_id = ` + emp + `))`
 }
 
-// InsertRevocation appends a revocation and its log leaf in one
-// transaction.
-func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
-	defer db.feed.wake(0)
-	return db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
-		sig, err := scanSignature(tx.QueryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = $1`, r.SignatureID))
-		if err != nil {
-			return mapErr(err, "Sertifikat")
-		}
-		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
-		entry := leaf.Revocation(sig, *r)
-		if err := entry.Validate(); err != nil {
-			return err
-		}
-		if err := lg.append(entry.Hash()); err != nil {
-			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt),
-			r.LeafIndex, r.LeafVersion).Scan(&r.ID)
-		if err != nil {
-			return mapErr(err, "Pencabutan")
-		}
-		return notifyProgress(ctx, tx, 0)
-	})
-}
-
-// StorePDF keeps a record's certificate for good and appends its issuance
-// leaf, through the group commit with the signings.
-func (db *DB) StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error) {
-	if err := checkPDFHash(p); err != nil {
-		return false, err
+// groupWrite hands a write to the group commit and waits for its batch.
+func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
+	select {
+	case db.signq <- req:
+	case <-db.stop:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	req := signRequest{ctx: ctx, pdf: &pdfWrite{IssuedPDF: p}, done: make(chan error, 1)}
-	if err := db.groupWrite(ctx, req); err != nil {
-		return false, fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
-	}
-	return req.pdf.stored, nil
-}
-
-// checkPDFHash refuses a certificate whose fingerprint is not the SHA-256
-// of its bytes: the issuance leaf commits to the bytes stored.
-func checkPDFHash(p registry.IssuedPDF) error {
-	sum := sha256.Sum256(p.PDF)
-	if h := hex.EncodeToString(sum[:]); p.SHA256 != h {
-		return fmt.Errorf("store certificate of record %d: fingerprint %q is not the SHA-256 of its bytes (%s)", p.SignatureID, p.SHA256, h)
-	}
-	return nil
-}
-
-// storePDF stores p in tx unless its record has a certificate stored or
-// was erased, makes p's hash the record's fingerprint (a different one
-// recorded before certificates were stored becomes legacy_pdf_hash) and
-// appends the issuance leaf. The claim token is kept only where none was
-// signed at issuance.
-func storePDF(ctx context.Context, tx pgx.Tx, lg *logAppender, p registry.IssuedPDF) (bool, error) {
-	tag, err := tx.Exec(ctx, `UPDATE signatures SET
-		legacy_pdf_hash = CASE WHEN pdf_hash NOT IN ('', $1) THEN pdf_hash ELSE legacy_pdf_hash END,
-		pdf_hash = $1, claim_token = CASE WHEN claim_token = '' THEN $2 ELSE claim_token END
-		WHERE id = $3 AND erased_at = 0 AND NOT EXISTS (SELECT 1 FROM certificate_pdfs WHERE signature_id = $3)`,
-		p.SHA256, p.ClaimToken, p.SignatureID)
-	if err != nil {
-		return false, err
-	}
-	if tag.RowsAffected() == 0 {
-		return false, nil
-	}
-	sig, err := scanSignatureWith(tx.QueryRow(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE s.id = $1`, p.SignatureID), false)
-	if err != nil {
-		return false, fmt.Errorf("read record %d: %w", p.SignatureID, err)
-	}
-	at := p.IssuedAt
-	if at.IsZero() {
-		at = time.Now()
-	}
-	at = at.UTC().Truncate(time.Millisecond)
-	entry := leaf.Issuance(sig, p.SHA256, at)
-	if err := entry.Validate(); err != nil {
-		return false, err
-	}
-	index := lg.n
-	if err := lg.append(entry.Hash()); err != nil {
-		return false, fmt.Errorf("log issuance of %d: %w", p.SignatureID, err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO certificate_pdfs (signature_id, pdf) VALUES ($1, $2)`, p.SignatureID, p.PDF); err != nil {
-		return false, err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO issuances (signature_id, leaf_index, issued_at) VALUES ($1, $2, $3)`,
-		p.SignatureID, index, ms(at)); err != nil {
-		return false, err
-	}
-	return true, nil
-}
-
-// IssuedPDF returns a record's stored certificate.
-func (db *DB) IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error) {
-	var pdf []byte
-	err := db.pool.QueryRow(ctx, `SELECT pdf FROM certificate_pdfs WHERE signature_id = $1`, signatureID).Scan(&pdf)
-	return pdf, mapErr(err, "Sertifikat")
-}
-
-// UnstoredPDFs returns the records fingerprinted before certificates were
-// stored that are still to be stored, with their ink (they are rendered).
-func (db *DB) UnstoredPDFs(ctx context.Context, afterID int64, limit int) ([]registry.Signature, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+signatureColumns+signatureFrom+`
-		WHERE s.id > $1 AND s.pdf_hash <> '' AND s.legacy_pdf_hash = '' AND s.erased_at = 0
-		AND NOT EXISTS (SELECT 1 FROM certificate_pdfs p WHERE p.signature_id = s.id)
-		ORDER BY s.id LIMIT $2`, afterID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Signature, error) { return scanSignature(r) })
-}
-
-// MarkPDFUnmatched keeps a record's fingerprint as legacy_pdf_hash.
-func (db *DB) MarkPDFUnmatched(ctx context.Context, signatureID int64) error {
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE signatures SET legacy_pdf_hash = pdf_hash
-			WHERE id = $1 AND legacy_pdf_hash = '' AND erased_at = 0
-			AND NOT EXISTS (SELECT 1 FROM certificate_pdfs WHERE signature_id = signatures.id)`, signatureID)
+	// Once queued, the record may commit: wait for the outcome rather than
+	// for ctx, so a caller never reports failure for a stored signature.
+	select {
+	case err := <-req.done:
 		return err
-	})
-}
-
-// PaperScan returns the stored scan of a paper signature.
-func (db *DB) PaperScan(ctx context.Context, signatureID int64) (registry.PaperScan, error) {
-	var p registry.PaperScan
-	err := db.pool.QueryRow(ctx, `SELECT content_type, scan FROM paper_scans WHERE signature_id = $1`, signatureID).Scan(&p.ContentType, &p.Data)
-	return p, mapErr(err, "Pindaian")
-}
-
-const documentColumns = `d.id, d.event_id, d.purpose, d.sha256, octet_length(d.pdf), d.has_signature, d.uploaded_by, d.uploader_name, d.uploaded_at, d.leaf_index`
-
-// scanDocument scans documentColumns followed by extra columns.
-func scanDocument(r pgx.Row, extra ...any) (registry.EventDocument, error) {
-	var d registry.EventDocument
-	var purpose string
-	var at int64
-	err := r.Scan(append([]any{&d.ID, &d.EventID, &purpose, &d.SHA256, &d.Size, &d.HasSignature, &d.UploadedBy, &d.UploaderName, &at, &d.LeafIndex}, extra...)...)
-	d.Purpose, d.UploadedAt = registry.DocumentPurpose(purpose), fromMS(at)
-	return d, err
+	case <-db.writerDone:
+		return errClosed
+	}
 }

@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-	"time"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -60,107 +60,91 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (registry.User, err
 	return u, mapErr(err, "Pengguna")
 }
 
-// sessionPurgeAge is how long before a new session's expiry an old session
-// must have expired to be purged: the store has no clock of its own, and
-// sessions are checked against the service's (injectable) clock.
-const sessionPurgeAge = 30 * 24 * time.Hour
-
-// CreateSession stores a session token's hash and purges old sessions.
-func (db *DB) CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error {
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, ms(expires.Add(-sessionPurgeAge))); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`, tokenHash, userID, ms(expires))
-		return mapErr(err, "Sesi")
-	})
-}
-
-// UserBySession returns the active user of an unexpired session.
-func (db *DB) UserBySession(ctx context.Context, tokenHash string, now time.Time) (registry.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+userFrom+`
-		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active`, tokenHash, ms(now)))
-	return u, mapErr(err, "Sesi")
-}
-
-// DeleteSession ends a session.
-func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
-		return err
-	})
-}
-
-// CreateToken stores an API token's hash and sets t.ID.
-func (db *DB) CreateToken(ctx context.Context, tokenHash string, t *registry.APIToken) error {
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, tokenHash, t.UserID, t.Name, ms(t.CreatedAt), ms(t.ExpiresAt)).Scan(&t.ID)
-		return mapErr(err, "Token")
-	})
-}
-
-const tokenColumns = `t.id, t.user_id, t.name, t.created_at, t.expires_at, t.last_used_at`
-
-// tokenRow receives the token columns of a row.
-type tokenRow struct {
-	t                      registry.APIToken
-	created, expires, used int64
-}
-
-func (r *tokenRow) dest() []any {
-	return []any{&r.t.ID, &r.t.UserID, &r.t.Name, &r.created, &r.expires, &r.used}
-}
-
-func (r *tokenRow) token() registry.APIToken {
-	r.t.CreatedAt, r.t.ExpiresAt, r.t.LastUsedAt = fromMS(r.created), fromMS(r.expires), fromMS(r.used)
-	return r.t
-}
-
-// TokenByHash returns an API token and its user, if the user is active.
-func (db *DB) TokenByHash(ctx context.Context, tokenHash string) (registry.User, registry.APIToken, error) {
-	var u userRow
-	var t tokenRow
-	err := db.pool.QueryRow(ctx, `SELECT `+userColumns+`, `+tokenColumns+userFrom+`
-		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND u.active`, tokenHash).Scan(append(u.dest(), t.dest()...)...)
-	if err != nil {
-		return registry.User{}, registry.APIToken{}, mapErr(err, "Token")
-	}
-	return u.user(), t.token(), nil
-}
-
-// TouchToken records a token's last use.
-func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
-	return db.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, ms(at), id)
-		return err
-	})
-}
-
-// Tokens lists a user's API tokens, newest first.
-func (db *DB) Tokens(ctx context.Context, userID int64) ([]registry.APIToken, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = $1
-		ORDER BY t.created_at DESC, t.id DESC`, userID)
+// Users lists the accounts scoped inside scope, superadmins first.
+func (db *DB) Users(ctx context.Context, scope string) ([]registry.User, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+userColumns+userFrom+` WHERE `+inScope+`
+		ORDER BY u.role <> 'superadmin', o.path, u.name, u.id`, scope)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.APIToken, error) {
-		var t tokenRow
-		err := r.Scan(t.dest()...)
-		return t.token(), err
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.User, error) { return scanUser(r) })
+}
+
+// keepSuperadmin runs update, a change of user id, and fails the
+// transaction if that took away the last active superadmin.
+func keepSuperadmin(ctx context.Context, tx pgx.Tx, id int64, update func() error) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, superadminLock); err != nil {
+		return err
+	}
+	var was bool
+	err := tx.QueryRow(ctx, `SELECT role = 'superadmin' AND active FROM users WHERE id = $1`, id).Scan(&was)
+	if err != nil {
+		return mapErr(err, "Pengguna")
+	}
+	if err := update(); err != nil || !was {
+		return err
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE role = 'superadmin' AND active`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return registry.Errorf(registry.ECONFLICT, "Harus tetap ada sedikitnya satu superadmin aktif.")
+	}
+	return nil
+}
+
+// SetUserAccess gives a user a role on an organization (0: none).
+func (db *DB) SetUserAccess(ctx context.Context, id int64, role registry.Role, orgID int64) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		return keepSuperadmin(ctx, tx, id, func() error {
+			_, err := tx.Exec(ctx, `UPDATE users SET role = $1, org_id = $2 WHERE id = $3`, role, nullID(orgID), id)
+			return mapErr(err, "Pengguna")
+		})
 	})
 }
 
-// DeleteToken revokes one of a user's API tokens.
-func (db *DB) DeleteToken(ctx context.Context, userID, id int64) error {
+// SetUserActive activates or deactivates a user; deactivating deletes the
+// user's sessions and API tokens.
+func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE id = $1 AND user_id = $2`, id, userID)
+		return keepSuperadmin(ctx, tx, id, func() error {
+			if _, err := tx.Exec(ctx, `UPDATE users SET active = $1 WHERE id = $2`, active, id); err != nil || active {
+				return mapErr(err, "Pengguna")
+			}
+			return endAccess(ctx, tx, id)
+		})
+	})
+}
+
+// SetPassword replaces a user's password hash and ends their sessions and
+// API tokens.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return registry.Errorf(registry.ENOTFOUND, "Token tidak ditemukan.")
+			return registry.Errorf(registry.ENOTFOUND, "Pengguna tidak ditemukan.")
 		}
-		return nil
+		return endAccess(ctx, tx, id)
 	})
 }
+
+// endAccess deletes a user's sessions and API tokens.
+func endAccess(ctx context.Context, tx pgx.Tx, id int64) error {
+	for _, table := range []string{"sessions", "api_tokens"} {
+		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, id); err != nil {
+			return fmt.Errorf("end %s of user %d: %w", table, id, err)
+		}
+	}
+	return nil
+}
+
+// superadminLock is the key of the advisory lock a change of a
+// superadmin's access holds until it commits. Under READ COMMITTED, two
+// transactions each deactivating one of the last two superadmins would
+// both count the other still active; the lock makes the second count
+// after the first commits.
+const superadminLock = 0x696b726172 + 1

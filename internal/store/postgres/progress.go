@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -283,4 +284,62 @@ func (db *DB) receive(ctx context.Context, conn *pgx.Conn) error {
 			db.feed.wake(id)
 		}
 	}
+}
+
+// EventStats counts the eligible employees and the records of an event.
+func (db *DB) EventStats(ctx context.Context, e registry.Event) (registry.EventStats, error) {
+	return db.ScopedEventStats(ctx, e, "/")
+}
+
+// ScopedEventStats counts the eligible employees of e inside scope and the
+// records of the signers whose organization lies inside scope. A scope that
+// holds the whole event counts every record of it, without looking up the
+// signers' organizations.
+func (db *DB) ScopedEventStats(ctx context.Context, e registry.Event, scope string) (registry.EventStats, error) {
+	var st registry.EventStats
+	eventPath, err := db.orgPath(ctx, e.OrgID)
+	if err != nil {
+		return st, err
+	}
+	var p params
+	eligible := eligibleWhere(&p, p.add(e.ID), eventPath, scope, e)
+	if err := db.pool.QueryRow(ctx, `SELECT COUNT(*) FROM employees e JOIN organizations o ON o.id = e.org_id WHERE `+eligible,
+		p.args...).Scan(&st.Eligible); err != nil {
+		return st, err
+	}
+	records := `SELECT COUNT(s.id), COUNT(r.id), COUNT(*) FILTER (WHERE s.channel = 'paper' AND r.id IS NULL)
+		FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id`
+	args := []any{e.ID}
+	if !strings.HasPrefix(eventPath, scope) {
+		records += ` JOIN employees e ON e.id = s.employee_id JOIN organizations o ON o.id = e.org_id
+			WHERE s.event_id = $1 AND starts_with(o.path, $2)`
+		args = append(args, scope)
+	} else {
+		records += ` WHERE s.event_id = $1 AND s.erased_at = 0`
+	}
+	err = db.pool.QueryRow(ctx, records, args...).Scan(&st.Signed, &st.Revoked, &st.Paper)
+	st.Signed -= st.Revoked
+	return st, err
+}
+
+// countSignings adds a batch's records to the live dashboard's counters
+// (ops_signed per organization and unit of the signer, ops_minutes per
+// minute of signing), once per batch rather than a trigger per record.
+func countSignings(ctx context.Context, tx pgx.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO ops_signed (event_id, org_id, unit, signed)
+		SELECT s.event_id, e.org_id, e.unit, COUNT(*) FROM signatures s JOIN employees e ON e.id = s.employee_id
+		WHERE s.id = ANY($1) GROUP BY s.event_id, e.org_id, e.unit
+		ON CONFLICT (event_id, org_id, unit) DO UPDATE SET signed = ops_signed.signed + excluded.signed`, ids); err != nil {
+		return fmt.Errorf("count signings per unit: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO ops_minutes (event_id, minute, org_id, signings)
+		SELECT s.event_id, s.signed_at / 60000, e.org_id, COUNT(*) FROM signatures s JOIN employees e ON e.id = s.employee_id
+		WHERE s.id = ANY($1) GROUP BY s.event_id, s.signed_at / 60000, e.org_id
+		ON CONFLICT (event_id, minute, org_id) DO UPDATE SET signings = ops_minutes.signings + excluded.signings`, ids); err != nil {
+		return fmt.Errorf("count signings per minute: %w", err)
+	}
+	return nil
 }
