@@ -75,6 +75,7 @@ func (db *DB) EraseEmployee(ctx context.Context, employeeID int64, at time.Time)
 		// The roster counter kept the employee's unit name; a unit nobody
 		// is left in goes.
 		_, err = tx.Exec(ctx, `DELETE FROM ops_roster WHERE employees <= 0`)
+		registry.Decided(ctx, registry.AuditOutcome{Count: len(codes), Codes: codes})
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ikrar-id/ikrar/internal/registry"
 )
 
 // LinkGenerations returns an event's reissued link generations.
@@ -27,9 +29,13 @@ func (db *DB) LinkGenerations(ctx context.Context, eventID int64) (map[int64]int
 func (db *DB) NextLinkGeneration(ctx context.Context, eventID, employeeID int64) (int, error) {
 	var gen int
 	err := db.tx(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO link_generations (event_id, employee_id, generation) VALUES ($1, $2, 1)
+		err := tx.QueryRow(ctx, `INSERT INTO link_generations (event_id, employee_id, generation) VALUES ($1, $2, 1)
 			ON CONFLICT (event_id, employee_id) DO UPDATE SET generation = link_generations.generation + 1 RETURNING generation`,
 			eventID, employeeID).Scan(&gen)
+		if err == nil {
+			registry.Decided(ctx, registry.AuditOutcome{Count: gen})
+		}
+		return err
 	})
 	return gen, mapErr(err, "Tautan pribadi")
 }

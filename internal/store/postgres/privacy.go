@@ -47,6 +47,7 @@ func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings
 		}
 		var err error
 		stripped, err = stripStrokeTiming(ctx, tx, p.OrgID)
+		registry.Decided(ctx, registry.AuditOutcome{Count: stripped})
 		return err
 	})
 	return stripped, err
@@ -122,6 +123,7 @@ func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time
 			}
 		}
 		_, err = tx.Exec(ctx, `UPDATE event_retention SET erased_at = $1 WHERE event_id = $2`, ms(at), eventID)
+		registry.Decided(ctx, registry.AuditOutcome{Count: len(codes), Codes: codes})
 		return err
 	})
 	if err != nil {

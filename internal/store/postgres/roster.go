@@ -51,8 +51,11 @@ func (db *DB) ImportEmployees(ctx context.Context, imp registry.EmployeeImport) 
 		return plan.res, nil
 	}
 	plan.res.Written = true
+	// The import's audit entry (registry.WithAudit) is written with the
+	// merge, or alone when every row was already as imported.
+	registry.Decided(ctx, registry.AuditOutcome{Import: plan.res})
 	if len(plan.rows) == 0 {
-		return plan.res, nil
+		return plan.res, db.tx(ctx, func(pgx.Tx) error { return nil })
 	}
 	id, err := importID()
 	if err != nil {

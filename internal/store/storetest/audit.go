@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -105,5 +106,44 @@ func testAuditLogFilter(t *testing.T, s Store) {
 	}
 	if want := []string{"event.close", "event.create", "event.open", "user.login"}; !slices.Equal(actions, want) {
 		t.Errorf("AuditActions: %v, want %v", actions, want)
+	}
+}
+
+// An entry's detail reads back as written: its Indonesian text and, for a
+// catalog detail, its format and arguments (integers as int64, so a %d
+// formats them in another language too); a plain detail has no format.
+func testAuditDetailFormat(t *testing.T, s Store) {
+	tr := mustTree(t, s)
+	imp := registry.AuditEntry{At: at, UserID: 5, UserName: "admin", Action: "roster.import", OrgID: tr.regency1.ID}
+	imp.SetDetail(registry.Detailf("%d baru, %d diperbarui, %d ditolak", 3, 1, 0))
+	role := registry.AuditEntry{At: at.Add(time.Minute), UserID: 5, UserName: "admin", Action: "user.role", OrgID: tr.regency1.ID}
+	role.SetDetail(registry.Detailf("%s; organisasi: %s", "operator → admin", "Dinas 7"))
+	plain := registry.AuditEntry{At: at.Add(2 * time.Minute), UserID: 5, UserName: "admin", Action: "user.name", OrgID: tr.regency1.ID}
+	plain.SetDetail(registry.Plain("Budi 100%"))
+	for _, e := range []registry.AuditEntry{imp, role, plain} {
+		if err := s.AppendAudit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, err := s.Audit(ctx, "/", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 3 {
+		t.Fatalf("%d entries, want 3", len(es))
+	}
+	for i, want := range []struct {
+		detail, format string
+		args           []any
+	}{
+		{"Budi 100%", "", nil},
+		{"operator → admin; organisasi: Dinas 7", "%s; organisasi: %s", []any{"operator → admin", "Dinas 7"}},
+		{"3 baru, 1 diperbarui, 0 ditolak", "%d baru, %d diperbarui, %d ditolak", []any{int64(3), int64(1), int64(0)}},
+	} {
+		got := es[i]
+		if got.Detail != want.detail || got.DetailFormat != want.format || !reflect.DeepEqual(got.DetailArgs, want.args) {
+			t.Errorf("entry %d reads %q, %q %#v; want %q, %q %#v", i, got.Detail, got.DetailFormat, got.DetailArgs,
+				want.detail, want.format, want.args)
+		}
 	}
 }

@@ -100,6 +100,7 @@ func Run(t *testing.T, open Opener) {
 		{"LastSuperadmin", testLastSuperadmin},
 		{"AuditWithAction", testAuditWithAction},
 		{"AuditLogFilter", testAuditLogFilter},
+		{"AuditDetailFormat", testAuditDetailFormat},
 		{"SignatureRoundTrip", testSignatureRoundTrip},
 		{"ConcurrentSignings", testConcurrentSignings},
 		{"NoSigningIntoClosedEvent", testNoSigningIntoClosedEvent},
