@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +28,11 @@ const DemoAddr = "127.0.0.1:8080"
 // Config is the configuration of `ikrar serve` (other subcommands use the
 // data directory only).
 type Config struct {
-	Addr           string
-	DataDir        string
+	Addr    string
+	DataDir string
+	// Database is the postgres:// URL of the PostgreSQL database the
+	// registry lives in; empty: the SQLite file ikrar.db in DataDir.
+	Database       string
 	BaseURL        string
 	RateLimit      bool
 	TrustedProxies []*net.IPNet
@@ -93,6 +97,7 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	var rate, proxies string
 	fs.StringVar(&c.Addr, "addr", def("IKRAR_ADDR", ":8080"), "listen address (IKRAR_ADDR); with --demo and neither, 127.0.0.1:8080")
 	fs.StringVar(&c.DataDir, "data", def("IKRAR_DATA", "./data"), "data directory, created if missing (IKRAR_DATA)")
+	database := DatabaseFlag(fs, getenv)
 	fs.StringVar(&c.BaseURL, "base-url", def("IKRAR_BASE_URL", ""), "public URL put in QR codes and links (IKRAR_BASE_URL)")
 	fs.StringVar(&rate, "rate-limit", def("IKRAR_RATE_LIMIT", "on"), "on|off: limit failed identification attempts (IKRAR_RATE_LIMIT)")
 	fs.StringVar(&proxies, "trusted-proxies", def("IKRAR_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (IKRAR_TRUSTED_PROXIES)")
@@ -113,10 +118,14 @@ func Serve(args []string, getenv Getenv, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.MetricsToken, "metrics-token", def("IKRAR_METRICS_TOKEN", ""), "require \"Authorization: Bearer TOKEN\" on /metrics (IKRAR_METRICS_TOKEN; prefer the environment: flags show in ps)")
 	var pdfCache string
 	fs.StringVar(&pdfCache, "pdf-cache-mb", getenv("IKRAR_PDF_CACHE_MB"), "obsolete and ignored: issued certificates are stored in the database (IKRAR_PDF_CACHE_MB)")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return c, err
 	}
 	c.PDFCacheMBObsolete = pdfCache != ""
+	if c.Database, err = database(); err != nil {
+		return c, err
+	}
 	if c.Demo && !flagSet(fs, "addr") && getenv("IKRAR_ADDR") == "" {
 		// The demo admin's password is printed and in the README: unless
 		// told where to listen, the demo answers this machine only.
@@ -227,6 +236,43 @@ func (c *Config) complete() error {
 		c.Origin = u.Host + "/ikrar"
 	}
 	return nil
+}
+
+// DatabaseFlag adds --database to fs, for every command that opens the
+// registry's store, and returns what to call after fs is parsed: the
+// postgres:// URL of the PostgreSQL database to use, or "" for the SQLite
+// file in the data directory. The flag wins over IKRAR_DATABASE, and that
+// over IKRAR_DATABASE_FILE, a file holding the URL (mode 0600, as the data
+// directory's secrets are): a password in a URL on the command line or in
+// the environment shows in ps and in /proc. pgx also reads a password
+// from PGPASSWORD or ~/.pgpass (PGPASSFILE) when the URL has none.
+func DatabaseFlag(fs *flag.FlagSet, getenv Getenv) func() (string, error) {
+	// No default from the environment: flag's usage would print it.
+	v := fs.String("database", "",
+		"postgres://USER@HOST/DB of a PostgreSQL database to keep the registry in; default: ikrar.db in the data directory (IKRAR_DATABASE, or IKRAR_DATABASE_FILE: a file holding the URL)")
+	return func() (string, error) {
+		dsn := *v
+		if dsn == "" {
+			dsn = getenv("IKRAR_DATABASE")
+		}
+		if dsn == "" {
+			if file := getenv("IKRAR_DATABASE_FILE"); file != "" {
+				b, err := os.ReadFile(file)
+				if err != nil {
+					return "", fmt.Errorf("IKRAR_DATABASE_FILE: %w", err)
+				}
+				dsn = strings.TrimSpace(string(b))
+				if dsn == "" {
+					return "", fmt.Errorf("IKRAR_DATABASE_FILE %s is empty", file)
+				}
+			}
+		}
+		if dsn != "" && !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+			// Never echo the value: it may hold a password.
+			return "", errors.New("--database must be a postgres:// or postgresql:// URL (the SQLite database is ikrar.db in --data, the default)")
+		}
+		return dsn, nil
+	}
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

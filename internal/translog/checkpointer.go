@@ -1,6 +1,7 @@
 package translog
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -408,6 +409,50 @@ func (c *Checkpointer) refuse(ie *InconsistentError) {
 // signed checkpoint while the log does not grow, so a rewrite of an idle
 // log shows on /readyz too.
 const recheckEvery = time.Minute
+
+// Follow serves the latest stored checkpoint, for an instance that
+// shares its store with the one that signs (several ikrar instances on one
+// PostgreSQL database, where one of them at a time runs Run with the same
+// keys): it reads the store at once, whenever changed fires, and at least
+// every MinInterval (a second at the least) until ctx is done. A stored
+// checkpoint is served only if it verifies with Keys and is larger than
+// the one served, or the same with another note (cosignatures added).
+// Follow never signs or stores anything.
+func (c *Checkpointer) Follow(ctx context.Context, changed <-chan struct{}) {
+	poll := time.NewTicker(max(c.MinInterval, time.Second))
+	defer poll.Stop()
+	for {
+		c.follow(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+		case <-poll.C:
+		}
+	}
+}
+
+// follow serves the latest stored checkpoint if it is newer than the one
+// served and verifies.
+func (c *Checkpointer) follow(ctx context.Context) {
+	sc, err := c.Store.LatestCheckpoint(ctx)
+	if err != nil {
+		// None signed yet, or the store is away: the next read retries.
+		return
+	}
+	if l := c.latest.Load(); l != nil && (sc.Size < l.Size || (sc.Size == l.Size && bytes.Equal(sc.Note, l.Note))) {
+		return
+	}
+	cp, err := OpenCheckpoint(sc.Note, c.Keys.Verifiers())
+	if err == nil && (cp.Size != sc.Size || cp.Root != sc.Root) {
+		err = fmt.Errorf("its note says size %d, root %s", cp.Size, cp.Root)
+	}
+	if err != nil {
+		c.Log.Error("a stored checkpoint does not verify with the log's keys: not served", "size", sc.Size, "err", err)
+		return
+	}
+	c.keep(&sc)
+}
 
 // Run signs checkpoints as appended fires, until ctx is done.
 func (c *Checkpointer) Run(ctx context.Context, appended <-chan struct{}) {

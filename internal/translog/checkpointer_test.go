@@ -386,3 +386,69 @@ func TestCheckpointerCosigned(t *testing.T) {
 		t.Errorf("served\n%s\nwant the cosigned note (%v)", got.Note, err)
 	}
 }
+
+// Two instances share one store and one key: the one that signs (Run) and
+// one that follows. The follower serves each checkpoint the signer
+// stores, at once when told the log changed, and never one that does not
+// verify with the log's keys.
+func TestCheckpointerFollow(t *testing.T) {
+	m := newMemLog(t, 2)
+	dir := filepath.Join(t.TempDir(), "keys")
+	signer, _ := newTestCheckpointer(t, m, dir)
+	follower, logs := newTestCheckpointer(t, m, dir)
+	follower.MinInterval = time.Hour // only changed wakes it
+	changed := make(chan struct{})
+	ctx, stop := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { follower.Follow(ctx, changed); close(done) }()
+	defer func() { stop(); <-done }()
+	served := func(size int64) SignedCheckpoint {
+		t.Helper()
+		sc, err := follower.Latest(t.Context(), size-1, 10*time.Second)
+		if err != nil || sc.Size != size {
+			t.Fatalf("the follower serves size %d (%v), want %d", sc.Size, err, size)
+		}
+		return sc
+	}
+	for _, grow := range []int{0, 3} {
+		for range grow {
+			m.append(t)
+		}
+		sc, err := signer.Sign(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed <- struct{}{}
+		if got := served(sc.Size); !bytes.Equal(got.Note, sc.Note) {
+			t.Errorf("the follower serves\n%s\nwant what the signer signed\n%s", got.Note, sc.Note)
+		}
+	}
+	// A checkpoint in the store that another key signed (an insider's)
+	// is not served.
+	other, err := LoadOrCreateKeyring(filepath.Join(t.TempDir(), "keys"), "ikrar.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.append(t)
+	root, err := TreeHash(6, m.HashReader(t.Context()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := other.SignCheckpoint(Checkpoint{Origin: "ikrar.test/log", Size: 6, Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SaveCheckpoint(t.Context(), SignedCheckpoint{Size: 6, Root: root, Note: forged}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	changed <- struct{}{}
+	changed <- struct{}{} // the first read is over once the second send is taken
+	stop()
+	<-done
+	if sc, _ := follower.Latest(t.Context(), -1, 0); sc.Size != 5 {
+		t.Errorf("the follower serves size %d after a forged checkpoint was stored, want 5", sc.Size)
+	}
+	if !bytes.Contains(logs.Bytes(), []byte("does not verify")) {
+		t.Errorf("the forged checkpoint was not logged:\n%s", logs.String())
+	}
+}
