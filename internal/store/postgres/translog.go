@@ -104,8 +104,7 @@ func (db *DB) appendTx(ctx context.Context, fn func(tx pgx.Tx, lg *logAppender) 
 			return err
 		}
 		// Every instance's checkpointer hears of the growth at commit.
-		_, err = tx.Exec(ctx, `SELECT pg_notify($1, '')`, logChannel)
-		return err
+		return notifyLog(ctx, tx)
 	})
 	if err == nil {
 		lg.committed()
@@ -118,8 +117,9 @@ func (db *DB) appendTx(ctx context.Context, fn func(tx pgx.Tx, lg *logAppender) 
 // has grown.
 const logChannel = "ikrar_log"
 
-// Appended is signalled after the log grows, by this instance or another:
-// the checkpointer's cue.
+// Appended is signalled after the log grows or a checkpoint is stored, by
+// this instance or another: the cue of the checkpointer that signs and of
+// those that follow it.
 func (db *DB) Appended() <-chan struct{} { return db.appended }
 
 func (db *DB) signalAppended() {
@@ -308,13 +308,24 @@ func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
 	return hashReader{ctx, db.pool}
 }
 
-// SaveCheckpoint keeps a signed checkpoint; one per tree size.
+// SaveCheckpoint keeps a signed checkpoint; one per tree size. The other
+// instances hear of it at commit (Appended), so that those that do not
+// sign serve it at once (translog.Checkpointer.Follow).
 func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), ms(at))
-		return err
+		if _, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), ms(at)); err != nil {
+			return err
+		}
+		return notifyLog(ctx, tx)
 	})
+}
+
+// notifyLog tells every instance, at the commit of tx, that the log grew
+// or a checkpoint was stored.
+func notifyLog(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, logChannel)
+	return err
 }
 
 // SaveCosignedCheckpoint keeps c, a checkpoint a key rotation signed with
@@ -330,7 +341,7 @@ func (db *DB) SaveCosignedCheckpoint(ctx context.Context, c translog.SignedCheck
 		if tag.RowsAffected() != 1 {
 			return fmt.Errorf("save cross-signed checkpoint %d: a kept checkpoint of that size has another root", c.Size)
 		}
-		return nil
+		return notifyLog(ctx, tx)
 	})
 }
 

@@ -74,6 +74,8 @@ type Store interface {
 	RevokedCodes(ctx context.Context, from, size int64) ([]string, error)
 	// Appended is signalled after the log grows: the checkpointer's cue.
 	Appended() <-chan struct{}
+	// What this registry keeps as a witness of other logs.
+	translog.WitnessStore
 }
 
 // Opener gives a test a new, empty store of its own, closed when the test
@@ -122,6 +124,7 @@ func Run(t *testing.T, open Opener) {
 		{"Progress", testProgress},
 		{"RevokedCodes", testRevokedCodes},
 		{"PaperRecordAudited", testPaperRecordAudited},
+		{"WitnessedLogs", testWitnessedLogs},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, open(t)) })
 	}
