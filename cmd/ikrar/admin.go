@@ -12,9 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/config"
 	"github.com/ikrar-id/ikrar/internal/nip"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/roster"
+	"github.com/ikrar-id/ikrar/internal/store/postgres"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
 
@@ -24,6 +26,36 @@ func dataFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 		def = "./data"
 	}
 	return fs.String("data", def, "data directory (IKRAR_DATA)")
+}
+
+// registryFlags are --data and --database: where a command finds the
+// registry (the data directory holds the keys, secret.key and origin on
+// either store, and ikrar.db unless --database names a PostgreSQL one).
+type registryFlags struct {
+	dir      *string
+	database func() (string, error)
+}
+
+func storeFlags(fs *flag.FlagSet, getenv func(string) string) registryFlags {
+	return registryFlags{dir: dataFlag(fs, getenv), database: config.DatabaseFlag(fs, getenv)}
+}
+
+// url is --database once the flags are parsed: "" for SQLite.
+func (f registryFlags) url() (string, error) {
+	u, err := f.database()
+	if err != nil {
+		return "", exitError{code: 2, msg: err.Error()}
+	}
+	return u, nil
+}
+
+// open is openCommand on the registry the flags name.
+func (f registryFlags) open(ctx context.Context) (*app, error) {
+	u, err := f.url()
+	if err != nil {
+		return nil, err
+	}
+	return openCommand(ctx, *f.dir, u)
 }
 
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
@@ -36,18 +68,23 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
+	reg := storeFlags(fs, getenv)
+	dir := reg.dir
 	status := fs.Bool("status", false, "print the database's schema version, this ikrar's and the pending migrations; change nothing")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return exitError{code: 2, msg: "usage: ikrar migrate [--status] --data DIR"}
+		return exitError{code: 2, msg: "usage: ikrar migrate [--status] --data DIR [--database URL]"}
+	}
+	database, err := reg.url()
+	if err != nil {
+		return err
 	}
 	if *status {
-		return migrateStatus(*dir, stdout)
+		return migrateStatus(ctx, *dir, database, stdout)
 	}
-	a, err := openApp(ctx, *dir, "")
+	a, err := open(ctx, *dir, database, "", "", true)
 	if err != nil {
 		return err
 	}
@@ -55,23 +92,31 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "basis data mutakhir / database is up to date: %s (skema / schema %d)\n", *dir, known)
+	fmt.Fprintf(stdout, "basis data mutakhir / database is up to date: %s (skema / schema %d)\n", storeName(*dir, database), known)
 	return a.Close()
 }
 
 // migrateStatus prints what `ikrar migrate` would do to dir's database,
 // reading it only. A database newer than this ikrar exits 1: nothing here
 // may run it.
-func migrateStatus(dir string, stdout io.Writer) error {
+func migrateStatus(ctx context.Context, dir, database string, stdout io.Writer) error {
 	known, err := sqlite.KnownSchemaVersion()
 	if err != nil {
 		return err
 	}
-	have, pending, err := sqlite.MigrationStatus(filepath.Join(dir, "ikrar.db"))
-	if err != nil {
-		return exitError{code: 1, msg: fmt.Sprintf("%s: %v", dir, err)}
+	where := filepath.Join(dir, "ikrar.db")
+	var have int
+	var pending []string
+	if database == "" {
+		have, pending, err = sqlite.MigrationStatus(where)
+	} else {
+		where = storeName(dir, database)
+		have, pending, err = postgres.MigrationStatus(ctx, database)
 	}
-	fmt.Fprintf(stdout, "skema basis data / database schema:      %d (%s)\n", have, filepath.Join(dir, "ikrar.db"))
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("%s: %v", storeName(dir, database), err)}
+	}
+	fmt.Fprintf(stdout, "skema basis data / database schema:      %d (%s)\n", have, where)
 	fmt.Fprintf(stdout, "skema ikrar ini / this ikrar's schema:   %d\n", known)
 	switch {
 	case have > known:
@@ -90,7 +135,7 @@ func migrateStatus(dir string, stdout io.Writer) error {
 
 func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
+	reg := storeFlags(fs, getenv)
 	email := fs.String("email", "", "email address (login)")
 	name := fs.String("name", "", "full name")
 	role := fs.String("role", "", "superadmin|admin|operator|viewer")
@@ -103,7 +148,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return fmt.Errorf("read password from standard input: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	a, err := openCommand(ctx, *dir)
+	a, err := reg.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -121,13 +166,13 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 // about.
 func tokenCommand(ctx context.Context, name string, args []string, stderr io.Writer, getenv func(string) string, more func(*flag.FlagSet)) (*app, registry.User, error) {
 	fs := flag.NewFlagSet("token "+name, flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
+	reg := storeFlags(fs, getenv)
 	email := fs.String("email", "", "email of the user whose tokens these are")
 	more(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return nil, registry.User{}, err
 	}
-	a, err := openCommand(ctx, *dir)
+	a, err := reg.open(ctx)
 	if err != nil {
 		return nil, registry.User{}, err
 	}
@@ -204,7 +249,7 @@ func cmdTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
+	reg := storeFlags(fs, getenv)
 	org := fs.Int64("org", 0, "organization ID")
 	skip := fs.Bool("skip-invalid", false, "import the valid rows even if some rows are bad")
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -231,7 +276,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if len(res.Rejected) > 0 && !*skip {
 		return exitError{code: 1, msg: fmt.Sprintf("%d bad rows; nothing imported (use --skip-invalid to import the valid rows)", len(res.Rejected))}
 	}
-	a, err := openCommand(ctx, *dir)
+	a, err := reg.open(ctx)
 	if err != nil {
 		return err
 	}

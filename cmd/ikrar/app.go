@@ -10,22 +10,54 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/postgres"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
+	"github.com/ikrar-id/ikrar/internal/web"
 )
 
 // app is what every subcommand opens: the data directory, the database and
 // the service.
 type app struct {
-	dir     string
-	db      *sqlite.DB
+	dir string
+	db  store
+	// lite is db on SQLite, nil on PostgreSQL: what only an embedded
+	// database file has (its write-ahead log, its size on disk).
+	lite    *sqlite.DB
 	svc     *registry.Service
 	secrets secrets
 	keys    *translog.Keyring
 }
+
+// store is what ikrar needs of its database, SQLite's or PostgreSQL's:
+// the registry's, the log endpoints', the checkpointer's, the witness
+// submitter's and the witness's, /readyz's and the metrics'.
+type store interface {
+	registry.Store
+	web.LogStore
+	translog.CheckpointStore
+	translog.CheckpointLister
+	translog.SubmitterStore
+	translog.WitnessStore
+	web.WriteProber
+	Ping(ctx context.Context) error
+	Close() error
+	// Appended is signalled after the log grows: the checkpointer's cue.
+	Appended() <-chan struct{}
+	StoredLogSize(ctx context.Context) (int64, error)
+	ForgetEmptyLog(ctx context.Context) error
+	NewestCheckpoint(ctx context.Context) (size int64, signedAt time.Time, ok bool, err error)
+	IssuedCount(ctx context.Context) (int64, error)
+}
+
+var (
+	_ store = (*sqlite.DB)(nil)
+	_ store = (*postgres.DB)(nil)
+)
 
 // secrets are the server's symmetric keys, kept in the data directory.
 type secrets struct {
@@ -33,32 +65,36 @@ type secrets struct {
 	Download []byte // certificate download links
 }
 
-// openApp opens the data directory for `ikrar migrate` (and tests),
-// migrating the database to this build's schema, without serving. It
-// never names the log: on a fresh directory it creates no keys and no
-// origin, and a.keys stays nil until the first serve. origin, if not empty,
-// is a test's way to name the log as serve would.
+// openApp opens the data directory for tests, on SQLite, migrating the
+// database to this build's schema, without serving. It never names the
+// log: on a fresh directory it creates no keys and no origin, and a.keys
+// stays nil until the first serve. origin, if not empty, is a test's way
+// to name the log as serve would.
 func openApp(ctx context.Context, dir, origin string) (*app, error) {
-	return open(ctx, dir, origin, "", sqlite.Open)
+	return open(ctx, dir, "", origin, "", true)
 }
 
-// openCommand is openApp for every command but serve and migrate: it
-// never migrates (sqlite.OpenCurrent), so a database of an older schema
-// is refused with a message to run `ikrar migrate` and one of a newer
-// schema with both versions.
-func openCommand(ctx context.Context, dir string) (*app, error) {
-	return open(ctx, dir, "", "", sqlite.OpenCurrent)
+// openCommand opens the registry for every command but serve and migrate:
+// the data directory and the database, ikrar.db in it or the PostgreSQL
+// one database names. It never migrates (OpenCurrent), so a database of an
+// older schema is refused with a message to run `ikrar migrate` and one
+// of a newer schema with both versions.
+func openCommand(ctx context.Context, dir, database string) (*app, error) {
+	return open(ctx, dir, database, "", "", false)
 }
 
-// openServe opens the data directory to serve at baseURL: on a fresh
-// directory it names the log origin and creates its first key; afterwards
-// the origin recorded in the data directory wins, because every key and
-// checkpoint carries it.
-func openServe(ctx context.Context, dir, origin, baseURL string) (*app, error) {
-	return open(ctx, dir, origin, baseURL, sqlite.Open)
+// openServe opens the registry to serve at baseURL: on a fresh data
+// directory it names the log origin and creates its first key;
+// afterwards the origin recorded in the data directory wins, because
+// every key and checkpoint carries it.
+func openServe(ctx context.Context, dir, database, origin, baseURL string) (*app, error) {
+	return open(ctx, dir, database, origin, baseURL, true)
 }
 
-func open(ctx context.Context, dir, origin, baseURL string, openDB func(context.Context, string) (*sqlite.DB, error)) (*app, error) {
+// open opens the data directory and the database in it (database "") or
+// the PostgreSQL database named, migrating it to this build's schema if
+// migrate is set.
+func open(ctx context.Context, dir, database, origin, baseURL string, migrate bool) (*app, error) {
 	if err := private.MkdirAll(dir); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -67,11 +103,12 @@ func open(ctx context.Context, dir, origin, baseURL string, openDB func(context.
 	if err := private.Tighten(dir); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := openDB(ctx, filepath.Join(dir, "ikrar.db"))
+	db, lite, err := openStore(ctx, dir, database, migrate)
 	var schemaErr *sqlite.SchemaError
 	var outdated *sqlite.OutdatedError
-	if errors.As(err, &schemaErr) || errors.As(err, &outdated) {
-		return nil, exitError{code: 1, msg: fmt.Sprintf("%s: %v", dir, err)}
+	var pgOutdated *postgres.OutdatedError
+	if errors.As(err, &schemaErr) || errors.As(err, &outdated) || errors.As(err, &pgOutdated) {
+		return nil, exitError{code: 1, msg: fmt.Sprintf("%s: %v", storeName(dir, database), err)}
 	}
 	if err != nil {
 		return nil, err
@@ -81,10 +118,52 @@ func open(ctx context.Context, dir, origin, baseURL string, openDB func(context.
 		db.Close()
 		return nil, err
 	}
+	a.lite = lite
 	return a, nil
 }
 
-func openData(ctx context.Context, dir string, db *sqlite.DB, origin, baseURL string) (*app, error) {
+// openStore opens ikrar.db in dir or, if database names one, the
+// PostgreSQL database; lite is the SQLite one, nil on PostgreSQL.
+func openStore(ctx context.Context, dir, database string, migrate bool) (db store, lite *sqlite.DB, err error) {
+	if database != "" {
+		if migrate {
+			return nilStore(postgres.Open(ctx, database))
+		}
+		return nilStore(postgres.OpenCurrent(ctx, database))
+	}
+	file := filepath.Join(dir, "ikrar.db")
+	if migrate {
+		lite, err = sqlite.Open(ctx, file)
+	} else {
+		lite, err = sqlite.OpenCurrent(ctx, file)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return lite, lite, nil
+}
+
+// nilStore keeps a failed open's nil *postgres.DB from becoming a
+// non-nil store.
+func nilStore(db *postgres.DB, err error) (store, *sqlite.DB, error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, nil, nil
+}
+
+// storeName names the database for messages, without a password.
+func storeName(dir, database string) string {
+	if database == "" {
+		return dir
+	}
+	if u, err := url.Parse(database); err == nil {
+		return u.Redacted()
+	}
+	return "PostgreSQL"
+}
+
+func openData(ctx context.Context, dir string, db store, origin, baseURL string) (*app, error) {
 	leaves, logged, err := logState(ctx, db)
 	if err != nil {
 		return nil, err
@@ -152,7 +231,7 @@ func openData(ctx context.Context, dir string, db *sqlite.DB, origin, baseURL st
 // logState reports how many leaves the log has and whether it has
 // anything at all, a leaf or a checkpoint (the first serve signs one of
 // size 0).
-func logState(ctx context.Context, db *sqlite.DB) (leaves int64, logged bool, err error) {
+func logState(ctx context.Context, db store) (leaves int64, logged bool, err error) {
 	leaves, err = db.StoredLogSize(ctx)
 	if err != nil {
 		return 0, false, fmt.Errorf("read log size: %w", err)
@@ -263,6 +342,16 @@ func (a *app) needKeys() (*translog.Keyring, error) {
 
 func (a *app) Close() error { return a.db.Close() }
 
+// fileBytes reports the size of the SQLite database file and its
+// write-ahead log for the metrics; nil on PostgreSQL, whose server
+// reports its own.
+func (a *app) fileBytes() func() (main, wal int64, err error) {
+	if a.lite == nil {
+		return nil
+	}
+	return a.lite.FileBytes
+}
+
 // loadSecrets reads the 64-byte secret file, creating it (mode 0600) on
 // first start.
 func loadSecrets(path string) (secrets, error) {
@@ -285,7 +374,7 @@ func loadSecrets(path string) (secrets, error) {
 }
 
 // seedPledge stores the default four-point pledge as version 1.
-func seedPledge(ctx context.Context, db *sqlite.DB) error {
+func seedPledge(ctx context.Context, db store) error {
 	if _, err := db.Pledge(ctx, 1); err == nil {
 		return nil
 	} else if !registry.IsCode(err, registry.ENOTFOUND) {

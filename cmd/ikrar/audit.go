@@ -26,7 +26,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
-const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE] [--witnesses FILE [--witness-quorum N] [--backdate-tolerance D]]  or  ikrar audit --remote URL --state DIR [--key KEYFILE] [--witnesses FILE [--witness-quorum N]]  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update] [--witnesses FILE [--witness-quorum N]]"
+const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE] [--witnesses FILE [--witness-quorum N] [--backdate-tolerance D]]  or  ikrar audit --data DIR --database URL [--key KEYFILE]  or  ikrar audit --remote URL --state DIR [--key KEYFILE] [--witnesses FILE [--witness-quorum N]]  or  ikrar audit --remote URL --since CHECKPOINT_FILE [--key KEYFILE] [--update] [--witnesses FILE [--witness-quorum N]]"
 
 // cmdAudit checks the transparency log: from the database (--data), every
 // row against its leaf, the stored tree and every signed checkpoint; or from
@@ -35,7 +35,8 @@ const usageAudit = "usage: ikrar audit --data DIR [--key KEYFILE] [--witnesses F
 // trust; the audit of a data directory then needs no private key there.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
+	reg := storeFlags(fs, getenv)
+	dir := reg.dir
 	remote := fs.String("remote", "", "base URL of a running registry, audited from outside")
 	since := fs.String("since", "", "with --remote: file holding the checkpoint kept from the last audit")
 	keyFile := fs.String("key", "", "the registry's published verifier keys, one per line (default: with --data, those in DIR/keys; with --remote, fetched from /api/v1/log/key)")
@@ -56,7 +57,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return exitError{code: 2, msg: err.Error()}
 	}
 	if *remote != "" {
-		if set["data"] || (*since == "" && *state == "") || (*update && *since == "") {
+		if set["data"] || set["database"] || (*since == "" && *state == "") || (*update && *since == "") {
 			return exitError{code: 2, msg: usageAudit}
 		}
 		base, err := registryURL(*remote)
@@ -67,6 +68,16 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if set["since"] || set["update"] || set["state"] {
 		return exitError{code: 2, msg: "--since, --update and --state go with --remote; " + usageAudit}
+	}
+	database, err := reg.url()
+	if err != nil {
+		return err
+	}
+	if database != "" {
+		if witnesses.quorum > 0 {
+			return exitError{code: 2, msg: "--witnesses goes with the audit of an SQLite database (--data without --database) or of a running registry (--remote)"}
+		}
+		return auditStore(ctx, *dir, database, *keyFile, stdout, progressFor(stderr, getenv))
 	}
 	return auditLocal(ctx, *dir, *keyFile, witnesses, *tolerance, stdout, progressFor(stderr, getenv))
 }

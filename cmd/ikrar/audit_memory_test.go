@@ -94,7 +94,7 @@ func fillRegistry(t *testing.T, dir string, n int) {
 			Name: fmt.Sprintf("Pegawai %d", i), Position: "Analis", Rank: "Penata (III/c)", Unit: "Dinas Pendidikan",
 			Category: registry.CategoryPNS, Active: true, UpdatedAt: time.Now()}
 	}
-	if _, err := a.db.UpsertEmployees(ctx, org.ID, emps); err != nil {
+	if _, err := a.lite.UpsertEmployees(ctx, org.ID, emps); err != nil {
 		t.Fatal(err)
 	}
 	if emps, _, err = a.db.Employees(ctx, registry.EmployeeFilter{Scope: org.Path, Limit: employees}); err != nil {

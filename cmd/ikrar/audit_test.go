@@ -496,7 +496,7 @@ func TestConcurrentSigningAudits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	records, err := r.a.db.LeafRecords(ctx)
+	records, err := r.a.lite.LeafRecords(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

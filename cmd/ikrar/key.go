@@ -35,7 +35,8 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("key "+sub, flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
+	reg := storeFlags(fs, getenv)
+	dir := reg.dir
 	var exportOld string
 	var days int
 	var windows, witness bool
@@ -61,7 +62,7 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		return exitError{code: 2, msg: usageKey}
 	}
 	if sub == "origin" {
-		return keyOrigin(ctx, *dir, fs.Arg(0), stdout)
+		return keyOrigin(ctx, reg, fs.Arg(0), stdout)
 	}
 	if witness {
 		key, err := translog.LoadCosigner(filepath.Join(*dir, "keys"))
@@ -74,7 +75,7 @@ func cmdKey(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		fmt.Fprintln(stdout, key.VerifierKey())
 		return nil
 	}
-	a, err := openCommand(ctx, *dir)
+	a, err := reg.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -166,11 +167,12 @@ func keyRotate(ctx context.Context, a *app, keys *translog.Keyring, exportOld st
 // keyOrigin names the log anew while it has no leaf: the keys made for the
 // old name have signed nothing but empty checkpoints, so they and those
 // checkpoints go, and the next serve makes keys for the new name.
-func keyOrigin(ctx context.Context, dir, origin string, stdout io.Writer) error {
+func keyOrigin(ctx context.Context, reg registryFlags, origin string, stdout io.Writer) error {
 	if !translog.ValidOrigin(origin) {
 		return exitError{code: 2, msg: fmt.Sprintf("invalid origin %q: it must be non-empty, without spaces or '+'", origin)}
 	}
-	a, err := openCommand(ctx, dir)
+	dir := *reg.dir
+	a, err := reg.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -202,7 +202,7 @@ func TestLocalOriginAtPublicURLRefused(t *testing.T) {
 	if code, out := runTrust(t, "key", "origin", "--data", empty.dir, "ikrar.example.go.id/ikrar"); code != 0 {
 		t.Fatalf("key origin: exit %d\n%s", code, out)
 	}
-	a, err := openServe(t.Context(), empty.dir, "ikrar.example.go.id/ikrar", public)
+	a, err := openServe(t.Context(), empty.dir, "", "ikrar.example.go.id/ikrar", public)
 	if err != nil {
 		t.Fatalf("serve after renaming the empty log: %v", err)
 	}
@@ -215,7 +215,7 @@ func TestLocalOriginAtPublicURLRefused(t *testing.T) {
 	}
 
 	// A local origin is served at a local address, as in development.
-	local, err := openServe(t.Context(), logged.dir, "localhost:8080/ikrar", "http://localhost:8080")
+	local, err := openServe(t.Context(), logged.dir, "", "localhost:8080/ikrar", "http://localhost:8080")
 	if err != nil {
 		t.Fatalf("serve a localhost log locally: %v", err)
 	}

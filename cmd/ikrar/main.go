@@ -78,6 +78,12 @@ Usage:
   ikrar key list --data DIR [--windows]      print the verifier keys (with validity windows)
   ikrar key export --data DIR FILE           write the current private key to FILE
   ikrar key origin --data DIR ORIGIN         rename a log that has no leaf yet
+
+PostgreSQL: serve, migrate, user, token, import, audit --data, erase-expired and key take
+  --database postgres://USER@HOST/DB (IKRAR_DATABASE, or IKRAR_DATABASE_FILE naming a file that holds
+  it) to keep the registry there instead of DIR/ikrar.db. keys/, secret.key and origin stay in --data
+  DIR: the same files on every instance. audit --data DIR --database URL rebuilds every leaf from its
+  rows and checks the tree and checkpoints; backup and restore are SQLite's (pg_dump: docs/DEPLOY.md).
 `
 
 // run is the whole program, callable from tests.

@@ -14,14 +14,14 @@ import (
 // log stays valid), and prints what personal data remains in the registry.
 func cmdEraseExpired(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("erase-expired", flag.ContinueOnError)
-	dir := dataFlag(fs, getenv)
+	reg := storeFlags(fs, getenv)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		return exitError{code: 2, msg: "usage: ikrar erase-expired --data DIR"}
 	}
-	a, err := openCommand(ctx, *dir)
+	a, err := reg.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		defer stop()
 	}
-	a, err := openServe(ctx, cfg.DataDir, cfg.Origin, cfg.BaseURL)
+	a, err := openServe(ctx, cfg.DataDir, cfg.Database, cfg.Origin, cfg.BaseURL)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("load certificate fonts: %w", err)
 	}
 	cp := &translog.Checkpointer{Store: a.db, Keys: a.keys, MinInterval: 2 * time.Second, Now: time.Now, Log: log}
-	if err := checkSignedHistory(ctx, cfg.DataDir, cp, log); err != nil {
+	if err := checkSignedHistory(ctx, cfg.DataDir, a.lite != nil, cp, log); err != nil {
 		return err
 	}
 	tl := web.Transparency{Store: a.db, Keys: a.keys, Checkpointer: cp}
@@ -104,7 +104,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Watch(metrics.Sources{
 		LogSize:          func() int64 { n, _ := a.db.LogSize(ctx); return n },
 		LatestCheckpoint: a.db.NewestCheckpoint,
-		FileBytes:        a.db.FileBytes,
+		FileBytes:        a.fileBytes(),
 		IssuedPDFs:       a.db.IssuedCount,
 		DiskFree:         srv.DiskFree,
 		PDFCache:         srv.PDFCacheStats,
@@ -136,22 +136,36 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		"password_hash_slots", a.svc.Hasher.Size())
 	cpCtx, stopCheckpoints := context.WithCancel(context.Background())
 	cpDone := make(chan struct{})
-	go func() { cp.Run(cpCtx, a.db.Appended()); close(cpDone) }()
+	// Several instances on one PostgreSQL database sign checkpoints one at
+	// a time, with the key each has the same copy of, and gather their
+	// cosignatures; the others serve what it stores.
+	go func() {
+		runLed(cpCtx, a.db, "checkpoints", log, func(ctx context.Context) {
+			var cosigning sync.WaitGroup
+			if tl.Cosigned != nil {
+				cosigning.Go(func() { tl.Cosigned.Run(ctx) })
+			}
+			cp.Run(ctx, a.db.Appended())
+			cosigning.Wait()
+		}, func(ctx context.Context) { cp.Follow(ctx, a.db.Appended()) })
+		close(cpDone)
+	}()
 	defer func() { stopCheckpoints(); <-cpDone }()
 	// Every background job stops with the server, before the store closes:
 	// none may write into the data directory once serve has returned.
 	var bg sync.WaitGroup
 	defer func() { stopCheckpoints(); bg.Wait() }()
-	if tl.Cosigned != nil {
-		bg.Go(func() { tl.Cosigned.Run(cpCtx) })
-	}
-	bg.Go(func() { runSchedule(cpCtx, a, log) })
+	bg.Go(func() {
+		runLed(cpCtx, a.db, "schedule", log, func(ctx context.Context) { runSchedule(ctx, a, log) }, nil)
+	})
 	// Events past their retention date lose their records' personal data,
 	// checked at start and once a day.
-	bg.Go(func() { srv.RunRetention(cpCtx) })
-	// A long outside reader (a backup tool, sqlite3 left open) grows the
-	// WAL; once it ends, the WAL's disk comes back without a restart.
-	bg.Go(func() { a.db.MaintainWAL(cpCtx, sqlite.WALCheckInterval, sqlite.WALTruncateAbove, log) })
+	bg.Go(func() { runLed(cpCtx, a.db, "retention", log, srv.RunRetention, nil) })
+	if a.lite != nil {
+		// A long outside reader (a backup tool, sqlite3 left open) grows the
+		// WAL; once it ends, the WAL's disk comes back without a restart.
+		bg.Go(func() { a.lite.MaintainWAL(cpCtx, sqlite.WALCheckInterval, sqlite.WALTruncateAbove, log) })
+	}
 	if pub != nil {
 		pubDone := make(chan struct{})
 		go func() { pub.Run(cpCtx); close(pubDone) }()
@@ -161,8 +175,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			pub.Notify(cpCtx, last)
 		}
 	}
-	bg.Go(func() { storeIssuedPDFs(cpCtx, srv, log) })
-	bg.Go(func() { logStoredPDFs(cpCtx, a, log) })
+	bg.Go(func() {
+		runOnceLed(cpCtx, a.db, "store-issued-pdfs", log, func(ctx context.Context) { storeIssuedPDFs(ctx, srv, log) })
+	})
+	if a.lite != nil {
+		// Only a registry from before issuances were logged has stored
+		// certificates to log; one is moved to PostgreSQL after it served
+		// on this release (docs/DEPLOY.md).
+		bg.Go(func() { logStoredPDFs(cpCtx, a.lite, log) })
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -182,7 +203,9 @@ func newMetrics(cfg config.Config, a *app) *metrics.Metrics {
 	}
 	version, revision := buildVersion()
 	m := metrics.New(metrics.Build{Version: version, Revision: revision})
-	a.db.ObserveCommits(m.Committed)
+	if a.lite != nil {
+		a.lite.ObserveCommits(m.Committed)
+	}
 	a.svc.Hasher.OnWait = m.PasswordHashWaited
 	return m
 }
@@ -306,8 +329,8 @@ func storeIssuedPDFs(ctx context.Context, srv *web.Server, log *slog.Logger) {
 
 // logStoredPDFs appends, in the background, the issuance leaves of the
 // certificates stored before issuances were logged.
-func logStoredPDFs(ctx context.Context, a *app, log *slog.Logger) {
-	n, mismatched, err := a.db.LogStoredPDFs(ctx, time.Now)
+func logStoredPDFs(ctx context.Context, db *sqlite.DB, log *slog.Logger) {
+	n, mismatched, err := db.LogStoredPDFs(ctx, time.Now)
 	switch {
 	case err != nil && ctx.Err() == nil:
 		log.Error("log stored certificates: stopped; the next start resumes", "logged", n, "err", err)

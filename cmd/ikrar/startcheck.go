@@ -133,7 +133,7 @@ func bracket(cps []translog.Checkpoint, r *translog.AuditReport, what map[int64]
 // departs from what was signed: on the day of a declaration the public
 // must keep being able to check certificates, and an operator who sees
 // 503 must be told what to audit.
-func checkSignedHistory(ctx context.Context, dir string, cp *translog.Checkpointer, log *slog.Logger) error {
+func checkSignedHistory(ctx context.Context, dir string, onSQLite bool, cp *translog.Checkpointer, log *slog.Logger) error {
 	err := cp.Check(ctx)
 	ie, ok := errors.AsType[*translog.InconsistentError](err)
 	if !ok {
@@ -142,9 +142,12 @@ func checkSignedHistory(ctx context.Context, dir string, cp *translog.Checkpoint
 		}
 		return nil
 	}
-	where, lerr := locateDisagreement(ctx, dir, cp.Keys.Verifiers(), ie)
-	if lerr != nil {
-		where = "not located: " + lerr.Error()
+	where := "not located: the row-by-row audit reads an SQLite database (ikrar audit --data DIR --database URL checks the rows against their leaves)"
+	if onSQLite {
+		var lerr error
+		if where, lerr = locateDisagreement(ctx, dir, cp.Keys.Verifiers(), ie); lerr != nil {
+			where = "not located: " + lerr.Error()
+		}
 	}
 	log.Error("START-UP CHECK FAILED: the stored log disagrees with the last checkpoint this registry signed; serving pages against it, signing nothing, /readyz answers 503 until the log agrees (run ikrar audit --data)",
 		"kind", ie.Kind, "signed_size", ie.Last.Size, "signed_root", ie.Last.Root.String(), "tree_size", ie.TreeSize, "where", where)

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ikrar-id/ikrar/internal/store/pgtest"
+)
+
+// TestPostgreSQL runs ikrar on a PostgreSQL database (--database) the way
+// docs/DEPLOY.md describes: migrate and its status, two instances serving
+// one registry with the same keys, secret and origin copied into each
+// data directory, signings through both, the checkpoints one of them
+// signs served by both, then the audit of the database (which an edited
+// row fails) and the user and token commands.
+func TestPostgreSQL(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := t.Context()
+	dirA, dirB := t.TempDir(), t.TempDir()
+
+	out, errOut, err := runCLI(ctx, "", "migrate", "--status", "--data", dirA, "--database", url)
+	if err != nil || !regexp.MustCompile(`database schema:\s+0 \(`).MatchString(out) || strings.Contains(out, "s3cret") {
+		t.Fatalf("migrate --status of a new database: %v\n%s%s", err, out, errOut)
+	}
+	if out, errOut, err = runCLI(ctx, "", "migrate", "--data", dirA, "--database", url); err != nil || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate: %v\n%s%s", err, out, errOut)
+	}
+	if out, _, err = runCLI(ctx, "", "migrate", "--status", "--data", dirA, "--database", url); err != nil || !strings.Contains(out, "none") {
+		t.Fatalf("migrate --status after migrate: %v\n%s", err, out)
+	}
+
+	// Instance A seeds the demo and names the log; B gets its keys,
+	// secret and origin, and serves the same public URL.
+	ctxA, stopA := context.WithCancel(ctx)
+	defer stopA()
+	addrA := freeAddr(t)
+	var outA, errA syncBuffer
+	doneA := make(chan error, 1)
+	go func() {
+		doneA <- run(ctxA, []string{"serve", "--addr", addrA, "--data", dirA, "--database", url, "--demo"}, strings.NewReader(""), &outA, &errA, noEnv)
+	}()
+	baseA := "http://" + addrA
+	waitHealthy(t, baseA, doneA)
+	demo := parseDemo(t, outA.String())
+	if err := os.CopyFS(dirB, os.DirFS(dirA)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dirA, "ikrar.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an SQLite database was made beside PostgreSQL: %v", err)
+	}
+	baseB, errB, stopB := startServe(t, "--data", dirB, "--database", url)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("instance A:\n%s\ninstance B:\n%s", errA.String(), errB.String())
+		}
+	})
+
+	for i, base := range []string{baseA, baseB, baseA} {
+		nip := demo.NIPs[i]
+		body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(nip, " ", ""), "event_code": demo.Code,
+			"consent": true, "typed_name": demo.Names[nip]})
+		res, err := http.Post(base+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("signing %d through %s: %d %s", i, base, res.StatusCode, b)
+		}
+	}
+	// Both serve a checkpoint of the three leaves, and only one signs.
+	waitCheckpoint(t, baseA, 3)
+	waitCheckpoint(t, baseB, 3)
+	leads := func(s string) bool {
+		return strings.Contains(s, `"leading a job on this instance","job":"checkpoints"`)
+	}
+	if leads(errA.String()) == leads(errB.String()) {
+		t.Errorf("instance A leads the checkpoints: %v, B: %v; want exactly one", leads(errA.String()), leads(errB.String()))
+	}
+	stopB()
+	stopA()
+	if err := <-doneA; err != nil {
+		t.Fatalf("serve A: %v", err)
+	}
+
+	out, errOut, err = runCLI(ctx, "", "audit", "--data", dirA, "--database", url)
+	if err != nil || !strings.Contains(out, "3 leaves") || !strings.Contains(out, "every leaf matches its row") {
+		t.Fatalf("audit: %v\n%s%s", err, out, errOut)
+	}
+
+	const email = "kepegawaian@deliserdangkab.go.id"
+	if out, errOut, err = runCLI(ctx, "rahasia-daerah-2024\n", "user", "add", "--data", dirA, "--database", url,
+		"--email", email, "--name", "Petugas BKPSDM", "--role", "superadmin"); err != nil || !strings.Contains(out, email) {
+		t.Fatalf("user add: %v\n%s%s", err, out, errOut)
+	}
+	if out, errOut, err = runCLI(ctx, "", "token", "create", "--data", dirA, "--database", url, "--email", email); err != nil ||
+		!regexp.MustCompile(`^ikr_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("token create: %q, %v\n%s", out, err, errOut)
+	}
+
+	// A record edited in the database no longer matches its leaf.
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, `UPDATE signatures SET signed_at = signed_at - 3600000 WHERE id = (SELECT MIN(id) FROM signatures)`); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCLI(ctx, "", "audit", "--data", dirA, "--database", url)
+	var ex exitError
+	if !errors.As(err, &ex) || ex.code != 1 || !strings.Contains(out, "leaf 0") {
+		t.Errorf("audit after a record was edited: %v\n%s; want it to fail naming leaf 0", err, out)
+	}
+}
