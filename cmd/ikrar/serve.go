@@ -181,7 +181,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if a.lite != nil {
 		// Only a registry from before issuances were logged has stored
 		// certificates to log; one is moved to PostgreSQL after it served
-		// on this release (docs/DEPLOY.md).
+		// on this release.
 		bg.Go(func() { logStoredPDFs(cpCtx, a.lite, log) })
 	}
 	errc := make(chan error, 1)

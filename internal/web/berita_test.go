@@ -199,19 +199,19 @@ func TestSignedBeritaAcaraUpload(t *testing.T) {
 	if got, _ := f.a.db.LogSize(t.Context()); got != size+2 {
 		t.Fatalf("log size %d after two uploads, want %d", got, size+2)
 	}
-	recs, err := f.a.db.LeafRecords(t.Context())
+	recs, err := f.a.db.LeafEntries(t.Context(), 0, size+2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var docs []string
 	leaves := make([]tlog.Hash, len(recs))
-	for i, r := range recs {
-		leaves[i] = r.Entry.Hash()
-		if r.Entry.Kind == translog.KindDocument {
-			if r.Entry.EventID != f.e.ID || r.Entry.Purpose != "berita-acara" {
-				t.Errorf("document leaf %s", r.Entry.Encode())
+	for i, e := range recs {
+		leaves[i] = e.Hash()
+		if e.Kind == translog.KindDocument {
+			if e.EventID != f.e.ID || e.Purpose != "berita-acara" {
+				t.Errorf("document leaf %s", e.Encode())
 			}
-			docs = append(docs, r.Entry.PDFHash)
+			docs = append(docs, e.PDFHash)
 		}
 	}
 	if len(docs) != 2 || docs[0] != sha256Hex(unsigned) || docs[1] != sha256Hex(signed) {

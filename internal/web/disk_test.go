@@ -26,7 +26,8 @@ func TestDiskFullSigning(t *testing.T) {
 	// The checkpointer cannot store checkpoints either, and each refusal
 	// is logged for the operator.
 	a.expectErrors.Store(1 << 20)
-	if _, err := a.db.LimitPages(ctx, 1); err != nil {
+	a.sqliteOnly(t)
+	if _, err := a.lite.LimitPages(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	signed, next := 0, 0
@@ -72,7 +73,7 @@ func TestDiskFullSigning(t *testing.T) {
 	}
 
 	// Space returns: the same form, sent again, signs.
-	if _, err := a.db.LimitPages(ctx, 1<<30); err != nil {
+	if _, err := a.lite.LimitPages(ctx, 1<<30); err != nil {
 		t.Fatal(err)
 	}
 	p = phone.submit(confirm, slug+"/sign", url.Values{"signature_strokes": {strokesJSON()}, "consent": {"1"}})
@@ -130,6 +131,7 @@ func TestPDFReserveKeepsRoomForSignings(t *testing.T) {
 			t.Errorf("the refusal does not say %q:\n%s", want, r.Body)
 		}
 	}
+	a.sqliteOnly(t)
 	if n := storedPDFs(t, a.path, signed.Certificate.Code); n != 0 {
 		t.Errorf("a refused certificate was stored (%d rows)", n)
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+	"github.com/ikrar-id/ikrar/internal/store/storetest"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
@@ -58,13 +59,17 @@ func (c *clock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// testApp is the real server on a real SQLite file, listening on a random
-// port.
+// testApp is the real server on a real database, listening on a random
+// port: an SQLite file, or a PostgreSQL database with IKRAR_TEST_STORE=postgres
+// (storetest.Open).
 type testApp struct {
-	URL   string
-	h     http.Handler // the router the server runs, for requests that need a chosen RemoteAddr
-	path  string       // the database file
-	db    *sqlite.DB
+	URL  string
+	h    http.Handler // the router the server runs, for requests that need a chosen RemoteAddr
+	path string       // the SQLite database file; "" on PostgreSQL
+	db   testStore
+	// lite is db on SQLite, nil on PostgreSQL: what a test reads of the
+	// SQLite file only (sqliteOnly).
+	lite  *sqlite.DB
 	svc   *registry.Service
 	clock *clock
 	srv   *web.Server
@@ -74,6 +79,25 @@ type testApp struct {
 	// stopCheckpointer stops signing checkpoints, for a test that wants
 	// leaves no checkpoint covers.
 	stopCheckpointer func()
+}
+
+// testStore is what the server and the tests use of either store.
+type testStore interface {
+	registry.Store
+	web.LogStore
+	translog.CheckpointStore
+	translog.CheckpointLister
+	Appended() <-chan struct{}
+	Ping(ctx context.Context) error
+}
+
+// sqliteOnly skips the rest of t on PostgreSQL: it reads or edits the
+// SQLite file itself (its pages, its WAL, its bytes after an erasure).
+func (a *testApp) sqliteOnly(t *testing.T) {
+	t.Helper()
+	if a.lite == nil {
+		t.Skip("reads the SQLite database file itself; the store's own suite covers PostgreSQL")
+	}
 }
 
 // newTestApp starts the server; opts adjust its options.
@@ -96,12 +120,9 @@ var quickLive = web.LiveTimings{MinInterval: 20 * time.Millisecond, Spread: 5 * 
 func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Options)) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	dbPath := filepath.Join(t.TempDir(), "ikrar.db")
-	db, err := sqlite.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	h := storetest.Open(t) // SQLite, or PostgreSQL with IKRAR_TEST_STORE=postgres
+	db, dbPath := h.Store.(testStore), h.File
+	lite, _ := h.Store.(*sqlite.DB)
 	p := registry.DefaultPledge()
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
@@ -146,13 +167,13 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 		t.Fatal(err)
 	}
 	stop := runCheckpointer(t, cp, db.Appended())
-	h := srv.Handler()
-	ts.Config.Handler = h
+	router := srv.Handler()
+	ts.Config.Handler = router
 	ts.Start()
 	if ts.URL != base {
 		t.Fatalf("server URL %s, base URL %s", ts.URL, base)
 	}
-	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected, stopCheckpointer: stop}
+	return &testApp{URL: base, h: router, path: dbPath, db: db, lite: lite, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected, stopCheckpointer: stop}
 }
 
 // failOnError fails the test on any error the server logs: a user would

@@ -107,6 +107,7 @@ func TestReadyzOutsideWriteLock(t *testing.T) {
 	if status, _ := getReady(t, a); status != http.StatusOK {
 		t.Fatalf("/readyz %d before the lock", status)
 	}
+	a.sqliteOnly(t)
 	outside, err := sql.Open("sqlite", "file:"+a.path+"?_pragma=busy_timeout(100)")
 	if err != nil {
 		t.Fatal(err)

@@ -124,6 +124,7 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	// The database as an earlier version left it: fingerprints of
 	// unsigned PDFs without their bytes, and for one record no claim
 	// token either.
+	a.sqliteOnly(t)
 	execDB(t, a.path, `DELETE FROM certificate_pdfs`)
 	for code, pdf := range map[string][]byte{kept.Certificate.Code: keptPDF, resigned.Certificate.Code: resignedPDF} {
 		execDB(t, a.path, `UPDATE signatures SET pdf_hash = ? WHERE code = ?`, hexSHA256(pdf), code)
@@ -258,6 +259,7 @@ func TestStoreIssuedV1Certificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(issued)
+	a.sqliteOnly(t)
 	execDB(t, a.path, `UPDATE signatures SET claim_token = '', pdf_hash = ? WHERE code = ?`, hex.EncodeToString(sum[:]), sig.Code)
 
 	stored, unmatched, err := a.srv.StoreIssuedPDFs(ctx)

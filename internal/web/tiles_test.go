@@ -228,6 +228,7 @@ func TestTilesRefuseEditedRows(t *testing.T) {
 	if before.Status != http.StatusOK {
 		t.Fatalf("bundle: %d", before.Status)
 	}
+	a.sqliteOnly(t)
 	db, err := sql.Open("sqlite", a.path)
 	if err != nil {
 		t.Fatal(err)

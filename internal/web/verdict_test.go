@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"database/sql"
 	"net/http"
 	"slices"
 	"strings"
@@ -137,20 +136,13 @@ func qrPath(t *testing.T, qr string) string {
 // qrOf is the QR text of a record, rebuilt from its row as the PDF has it.
 func (a *testApp) qrOf(t *testing.T, code string) string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+a.path+"?mode=ro&_pragma=busy_timeout(5000)")
+	sig, err := a.db.SignatureByCode(t.Context(), code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	var c translog.Claim
-	var ms int64
-	var token string
-	err = db.QueryRow(`SELECT code, event_id, pledge_hash, signed_at, identity_hash, claim_token FROM signatures WHERE code = ?`, code).
-		Scan(&c.Code, &c.EventID, &c.PledgeHash, &ms, &c.IdentityHash, &token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.SignedAt = time.UnixMilli(ms).UTC()
+	c := translog.Claim{Code: sig.Code, EventID: sig.EventID, PledgeHash: sig.PledgeHash, IdentityHash: sig.IdentityHash,
+		SignedAt: time.UnixMilli(sig.SignedAt.UnixMilli()).UTC()}
+	token := sig.ClaimToken
 	if token == "" {
 		t.Fatal("the record has no claim token")
 	}
@@ -181,6 +173,7 @@ func TestVerdictTamperedRecord(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, _, codes := verdictFixture(t)
+			a.sqliteOnly(t)
 			execDB(t, a.path, "UPDATE signatures SET "+tc.set+" WHERE code = ?", codes[1])
 			code := codes[1]
 			if tc.name == "code" {
@@ -207,6 +200,7 @@ func TestVerdictTamperedRecord(t *testing.T) {
 // no leaf, a leaf beyond the log, or was inserted out of band.
 func TestVerdictNotInLog(t *testing.T) {
 	a, _, codes := verdictFixture(t)
+	a.sqliteOnly(t)
 	execDB(t, a.path, "UPDATE signatures SET leaf_index = -1 WHERE code = ?", codes[0])
 	execDB(t, a.path, "UPDATE signatures SET leaf_index = 9999 WHERE code = ?", codes[1])
 	const inserted = "1NSERTED7ABC"
@@ -249,6 +243,7 @@ func TestVerdictRevoked(t *testing.T) {
 	wantPage(t, p, http.StatusOK, bannerRevoked)
 	wantAbsent(t, "a revoked record's page", p.Body, bannerValid, bannerInvalid)
 
+	a.sqliteOnly(t)
 	execDB(t, a.path, "UPDATE revocations SET reason = 'Alasan lain' WHERE signature_id = (SELECT id FROM signatures WHERE code = ?)", codes[0])
 	v = a.mustVerdict(t, codes[0])
 	if v.Status != "revoked" || strings.Join(v.failed(), " ") != "revocation" {

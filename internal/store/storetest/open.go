@@ -17,7 +17,7 @@ import (
 )
 
 // EnvStore names the store the tests of the packages above the stores run
-// on (the registry's; the web's and the command's to follow): "postgres"
+// on (the registry's and the web's): "postgres"
 // for PostgreSQL (a pgtest database), SQLite otherwise. CI runs those
 // packages once with each.
 const EnvStore = "IKRAR_TEST_STORE"
@@ -25,6 +25,9 @@ const EnvStore = "IKRAR_TEST_STORE"
 // Handle is a store opened for a test, with a way under it.
 type Handle struct {
 	Store registry.Store
+	// File is the SQLite database file, for a test that reads it as a
+	// file; "" on PostgreSQL.
+	File string
 	// Refuse makes the database refuse op (INSERT or UPDATE) on table, as
 	// a full disk or a broken table would make that one statement fail,
 	// until allow is called.
@@ -70,7 +73,7 @@ func Open(t *testing.T) Handle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return Handle{Store: db, Refuse: func(t *testing.T, table, op string) func() {
+	return Handle{Store: db, File: file, Refuse: func(t *testing.T, table, op string) func() {
 		return refuse(t, func(q string) error {
 			raw, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
 			if err != nil {
