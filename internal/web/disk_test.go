@@ -131,8 +131,7 @@ func TestPDFReserveKeepsRoomForSignings(t *testing.T) {
 			t.Errorf("the refusal does not say %q:\n%s", want, r.Body)
 		}
 	}
-	a.sqliteOnly(t)
-	if n := storedPDFs(t, a.path, signed.Certificate.Code); n != 0 {
+	if n := a.storedPDFs(t, signed.Certificate.Code); n != 0 {
 		t.Errorf("a refused certificate was stored (%d rows)", n)
 	}
 	if again := a.do(t, "GET", issued.Certificate.PDFURL, "", "", nil); again.Status != http.StatusOK || !bytes.Equal(again.Body, first.Body) {

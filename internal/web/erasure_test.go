@@ -47,8 +47,7 @@ func TestEraseLeavesNothing(t *testing.T) {
 	if pdf.Status != http.StatusOK {
 		t.Fatalf("download: %d", pdf.Status)
 	}
-	a.sqliteOnly(t)
-	if n := storedPDFs(t, a.path, code); n != 1 {
+	if n := a.storedPDFs(t, code); n != 1 {
 		t.Fatalf("%d stored certificates for the record, want 1", n)
 	}
 	visitor := a.browser(t)
@@ -60,6 +59,7 @@ func TestEraseLeavesNothing(t *testing.T) {
 
 	// What to look for in the files: every value of the person, and a
 	// piece of the drawn signature as stored.
+	a.sqliteOnly(t)
 	ink := storedInk(t, a.path, code)
 	needles := map[string][]byte{"NIP": []byte(p.NIP), "name": []byte(p.Name), "position": []byte(p.Position),
 		"rank": []byte(p.Rank), "unit": []byte(p.Unit), "user agent": []byte(agent), "client IP": []byte("203.0.113.219"),
@@ -103,7 +103,7 @@ func TestEraseLeavesNothing(t *testing.T) {
 	got := visitor.upload(verifyBefore, "/v/"+code+"/pdf", nil, "pdf", "sertifikat.pdf", "application/pdf", pdf.Body)
 	wantPage(t, got, http.StatusOK, "PDF-nya tidak lagi tersedia")
 	wantAbsent(t, "PDF check page", got.Body, before.PDFSHA256, p.Position, p.Unit)
-	if n := storedPDFs(t, a.path, code); n != 0 {
+	if n := a.storedPDFs(t, code); n != 0 {
 		t.Errorf("%d stored certificates left for the erased record", n)
 	}
 	if got := a.do(t, "GET", signed.Certificate.PDFURL, "", "", nil); got.Status != http.StatusGone {
@@ -132,14 +132,20 @@ func TestEraseLeavesNothing(t *testing.T) {
 }
 
 // storedPDFs counts the stored certificates of the record with code.
-func storedPDFs(t *testing.T, path, code string) int {
+func (a *testApp) storedPDFs(t *testing.T, code string) int {
 	t.Helper()
-	var n int
-	err := openRead(t, path).QueryRow(`SELECT COUNT(*) FROM certificate_pdfs p JOIN signatures s ON s.id = p.signature_id WHERE s.code = ?`, code).Scan(&n)
+	sig, err := a.db.SignatureByCode(t.Context(), code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	_, err = a.db.IssuedPDF(t.Context(), sig.ID)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 1
 }
 
 // A record erased alone keeps no link to its roster row; the person, still
@@ -163,10 +169,8 @@ func TestEraseRecordUnlinksRoster(t *testing.T) {
 	if ev.Signed == nil || *ev.Signed != 1 {
 		t.Errorf("signed after erasing one of two records: %v, want 1", ev.Signed)
 	}
-	var linked sql.NullInt64
-	a.sqliteOnly(t)
-	if err := openRead(t, a.path).QueryRow(`SELECT employee_id FROM signatures WHERE code = ?`, first.Certificate.Code).Scan(&linked); err != nil || linked.Valid {
-		t.Errorf("the erased record still links to roster row %v (%v)", linked, err)
+	if erased, err := a.db.SignatureByCode(t.Context(), first.Certificate.Code); err != nil || erased.EmployeeID != 0 {
+		t.Errorf("the erased record still links to roster row %d (%v)", erased.EmployeeID, err)
 	}
 	again := a.mustSign(t, e, people[0])
 	if again.AlreadySigned || again.Certificate.Code == first.Certificate.Code {

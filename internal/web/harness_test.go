@@ -69,7 +69,10 @@ type testApp struct {
 	db   testStore
 	// lite is db on SQLite, nil on PostgreSQL: what a test reads of the
 	// SQLite file only (sqliteOnly).
-	lite  *sqlite.DB
+	lite *sqlite.DB
+	// exec changes the database as another program would (an insider),
+	// with ? for the arguments on either store.
+	exec  func(t *testing.T, query string, args ...any)
 	svc   *registry.Service
 	clock *clock
 	srv   *web.Server
@@ -173,7 +176,7 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	if ts.URL != base {
 		t.Fatalf("server URL %s, base URL %s", ts.URL, base)
 	}
-	return &testApp{URL: base, h: router, path: dbPath, db: db, lite: lite, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected, stopCheckpointer: stop}
+	return &testApp{URL: base, h: router, path: dbPath, db: db, lite: lite, exec: h.Exec, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected, stopCheckpointer: stop}
 }
 
 // failOnError fails the test on any error the server logs: a user would

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"net/http"
 	"slices"
@@ -124,13 +123,12 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	// The database as an earlier version left it: fingerprints of
 	// unsigned PDFs without their bytes, and for one record no claim
 	// token either.
-	a.sqliteOnly(t)
-	execDB(t, a.path, `DELETE FROM certificate_pdfs`)
+	a.exec(t, `DELETE FROM certificate_pdfs`)
 	for code, pdf := range map[string][]byte{kept.Certificate.Code: keptPDF, resigned.Certificate.Code: resignedPDF} {
-		execDB(t, a.path, `UPDATE signatures SET pdf_hash = ? WHERE code = ?`, hexSHA256(pdf), code)
+		a.exec(t, `UPDATE signatures SET pdf_hash = ? WHERE code = ?`, hexSHA256(pdf), code)
 	}
-	execDB(t, a.path, `DELETE FROM issuances`)
-	execDB(t, a.path, `UPDATE signatures SET claim_token = '' WHERE code = ?`, resigned.Certificate.Code)
+	a.exec(t, `DELETE FROM issuances`)
+	a.exec(t, `UPDATE signatures SET claim_token = '' WHERE code = ?`, resigned.Certificate.Code)
 	if err := a.keys.Rotate(365 * 24 * time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -143,10 +141,10 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	if stored, unmatched, err := a.srv.StoreIssuedPDFs(ctx); err != nil || stored+unmatched != 0 {
 		t.Fatalf("second run: %d stored, %d unmatched (%v); want nothing", stored, unmatched, err)
 	}
-	if n := storedPDFs(t, a.path, kept.Certificate.Code); n != 1 {
+	if n := a.storedPDFs(t, kept.Certificate.Code); n != 1 {
 		t.Fatalf("%d certificates stored for the reproduced record, want 1", n)
 	}
-	if n := storedPDFs(t, a.path, never.Certificate.Code); n != 0 {
+	if n := a.storedPDFs(t, never.Certificate.Code); n != 0 {
 		t.Fatal("the upgrade issued a certificate never downloaded")
 	}
 	if got := mustDownload(t, a, kept); !bytes.Equal(got, keptPDF) {
@@ -179,19 +177,6 @@ func TestStoreIssuedPDFs(t *testing.T) {
 	visitor := a.browser(t)
 	got := visitor.upload(visitor.get("/v/"+code), "/v/"+code+"/pdf", nil, "pdf", "sertifikat.pdf", "application/pdf", resignedPDF)
 	wantPage(t, got, http.StatusOK, "TERBITAN LAMA")
-}
-
-// execDB changes the database as another program would.
-func execDB(t *testing.T, path, q string, args ...any) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
 }
 
 // earlierIssue is the certificate an earlier version issued for a record:
@@ -259,8 +244,7 @@ func TestStoreIssuedV1Certificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(issued)
-	a.sqliteOnly(t)
-	execDB(t, a.path, `UPDATE signatures SET claim_token = '', pdf_hash = ? WHERE code = ?`, hex.EncodeToString(sum[:]), sig.Code)
+	a.exec(t, `UPDATE signatures SET claim_token = '', pdf_hash = ? WHERE code = ?`, hex.EncodeToString(sum[:]), sig.Code)
 
 	stored, unmatched, err := a.srv.StoreIssuedPDFs(ctx)
 	if err != nil || stored != 1 || unmatched != 0 {

@@ -173,8 +173,7 @@ func TestVerdictTamperedRecord(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, _, codes := verdictFixture(t)
-			a.sqliteOnly(t)
-			execDB(t, a.path, "UPDATE signatures SET "+tc.set+" WHERE code = ?", codes[1])
+			a.exec(t, "UPDATE signatures SET "+tc.set+" WHERE code = ?", codes[1])
 			code := codes[1]
 			if tc.name == "code" {
 				code = "TAMP3RED7ABC"
@@ -200,11 +199,10 @@ func TestVerdictTamperedRecord(t *testing.T) {
 // no leaf, a leaf beyond the log, or was inserted out of band.
 func TestVerdictNotInLog(t *testing.T) {
 	a, _, codes := verdictFixture(t)
-	a.sqliteOnly(t)
-	execDB(t, a.path, "UPDATE signatures SET leaf_index = -1 WHERE code = ?", codes[0])
-	execDB(t, a.path, "UPDATE signatures SET leaf_index = 9999 WHERE code = ?", codes[1])
+	a.exec(t, "UPDATE signatures SET leaf_index = -1 WHERE code = ?", codes[0])
+	a.exec(t, "UPDATE signatures SET leaf_index = 9999 WHERE code = ?", codes[1])
 	const inserted = "1NSERTED7ABC"
-	execDB(t, a.path, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name, category,
+	a.exec(t, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name, category,
 		pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index)
 		SELECT s.event_id, e.id, ?, e.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
 		s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.identity_salt, s.identity_hash, -1
@@ -243,8 +241,7 @@ func TestVerdictRevoked(t *testing.T) {
 	wantPage(t, p, http.StatusOK, bannerRevoked)
 	wantAbsent(t, "a revoked record's page", p.Body, bannerValid, bannerInvalid)
 
-	a.sqliteOnly(t)
-	execDB(t, a.path, "UPDATE revocations SET reason = 'Alasan lain' WHERE signature_id = (SELECT id FROM signatures WHERE code = ?)", codes[0])
+	a.exec(t, "UPDATE revocations SET reason = 'Alasan lain' WHERE signature_id = (SELECT id FROM signatures WHERE code = ?)", codes[0])
 	v = a.mustVerdict(t, codes[0])
 	if v.Status != "revoked" || strings.Join(v.failed(), " ") != "revocation" {
 		t.Errorf("edited revocation: status %q, failed %v; want revoked, [revocation]", v.Status, v.failed())
@@ -255,7 +252,7 @@ func TestVerdictRevoked(t *testing.T) {
 	// Its revocation row deleted behind the registry's back: the record
 	// says valid, the list the registry signed says revoked, and the page
 	// believes neither.
-	execDB(t, a.path, `DELETE FROM revocations`)
+	a.exec(t, `DELETE FROM revocations`)
 	v = a.mustVerdict(t, codes[0])
 	if v.Status != "invalid" || strings.Join(v.failed(), " ") != "revocation_list" {
 		t.Fatalf("un-revoked record: status %q, checks %+v", v.Status, v.Verdict.Checks)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -28,6 +29,10 @@ type Handle struct {
 	// File is the SQLite database file, for a test that reads it as a
 	// file; "" on PostgreSQL.
 	File string
+	// Exec runs a statement on the database as another program would
+	// (an insider editing a row), with ? for its arguments on either
+	// store.
+	Exec func(t *testing.T, query string, args ...any)
 	// Refuse makes the database refuse op (INSERT or UPDATE) on table, as
 	// a full disk or a broken table would make that one statement fail,
 	// until allow is called.
@@ -52,7 +57,18 @@ func Open(t *testing.T) Handle {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		return Handle{Store: db, Refuse: func(t *testing.T, table, op string) func() {
+		exec := func(t *testing.T, query string, args ...any) {
+			t.Helper()
+			conn, err := pgx.Connect(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(ctx)
+			if _, err := conn.Exec(ctx, dollarArgs(query), args...); err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
+		}
+		return Handle{Store: db, Exec: exec, Refuse: func(t *testing.T, table, op string) func() {
 			return refuse(t, func(q string) error {
 				conn, err := pgx.Connect(ctx, url)
 				if err != nil {
@@ -73,7 +89,18 @@ func Open(t *testing.T) Handle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return Handle{Store: db, File: file, Refuse: func(t *testing.T, table, op string) func() {
+	exec := func(t *testing.T, query string, args ...any) {
+		t.Helper()
+		raw, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		if _, err := raw.Exec(query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	return Handle{Store: db, File: file, Exec: exec, Refuse: func(t *testing.T, table, op string) func() {
 		return refuse(t, func(q string) error {
 			raw, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
 			if err != nil {
@@ -100,4 +127,23 @@ func refuse(t *testing.T, exec func(string) error, table, create, drop string) (
 			t.Fatalf("allow %s: %v", table, err)
 		}
 	}
+}
+
+// dollarArgs numbers a statement's ? placeholders as PostgreSQL's $1, $2…,
+// leaving those inside quoted literals.
+func dollarArgs(query string) string {
+	var b strings.Builder
+	n, quoted := 0, false
+	for _, r := range query {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+		case r == '?' && !quoted:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
