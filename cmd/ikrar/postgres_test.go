@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/store/pgtest"
+	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
 // TestPostgreSQL runs ikrar on a PostgreSQL database (--database) the way
@@ -93,6 +94,27 @@ func TestPostgreSQL(t *testing.T) {
 	if !leads(errA.String()) || leads(errB.String()) {
 		t.Fatalf("instance A leads the checkpoints: %v, B: %v; want A, which started first, alone", leads(errA.String()), leads(errB.String()))
 	}
+	// An instance with keys of its own does not start: it would sign
+	// claims and checkpoints the others' published keys cannot verify.
+	dirC := t.TempDir()
+	for _, f := range []string{"secret.key", "origin"} {
+		b, err := os.ReadFile(filepath.Join(dirA, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dirC, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	origin, _ := os.ReadFile(filepath.Join(dirA, "origin"))
+	if _, err := translog.LoadOrCreateKeyring(filepath.Join(dirC, "keys"), strings.TrimSpace(string(origin))); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err = runCLI(ctx, "", "serve", "--addr", freeAddr(t), "--base-url", baseA, "--data", dirC, "--database", url)
+	if ex, ok := errors.AsType[exitError](err); !ok || ex.code != 1 || !strings.Contains(ex.msg, "did not sign this database's newest checkpoint") {
+		t.Errorf("an instance with keys of its own: %v\n%s", err, errOut)
+	}
+
 	// A stops: B takes the signing over.
 	stopA()
 	if err := <-doneA; err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/ikrar-id/ikrar/internal/config"
 	"github.com/ikrar-id/ikrar/internal/metrics"
 	"github.com/ikrar-id/ikrar/internal/publish"
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
@@ -46,6 +47,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer a.Close()
+	if err := sameKeysAsTheLog(ctx, a); err != nil {
+		return err
+	}
 	if err := a.svc.Hasher.Params().Production(); err != nil {
 		// Only code chooses cheaper costs (tests); never serve with them.
 		return fmt.Errorf("password hashing: %w", err)
@@ -192,6 +196,30 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case <-ctx.Done():
 	}
 	return drain(srv, hs, errc, cfg.DrainDelay, cfg.ShutdownTimeout, log)
+}
+
+// sameKeysAsTheLog refuses to serve a shared (PostgreSQL) registry with
+// keys that did not sign its newest checkpoint: an instance with a data
+// directory of its own keys would sign QR claims and checkpoints nobody
+// can verify with the keys the others publish. Every instance needs the
+// same keys/, secret.key and origin, copied from the first.
+func sameKeysAsTheLog(ctx context.Context, a *app) error {
+	if a.lite != nil {
+		return nil
+	}
+	sc, err := a.db.LatestCheckpoint(ctx)
+	if registry.IsCode(err, registry.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the newest checkpoint: %w", err)
+	}
+	if _, err := translog.OpenCheckpoint(sc.Note, a.keys.Verifiers()); err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("kunci di %s tidak menandatangani checkpoint terbaru basis data ini; salin keys/, secret.key dan origin dari instans pertama.\n"+
+			"The keys in %s did not sign this database's newest checkpoint (size %d: %v): every instance needs the same keys/, secret.key and origin, copied from the first (after a key rotation, copied again).",
+			a.dir, a.dir, sc.Size, err)}
+	}
+	return nil
 }
 
 // newMetrics makes the instruments when --metrics-addr asks for them and
