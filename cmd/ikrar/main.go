@@ -47,6 +47,8 @@ Usage:
   ikrar migrate --data DIR                   create or upgrade the database (only serve also migrates)
   ikrar migrate --status --data DIR          print the database's and this ikrar's schema versions and
                                              the pending migrations; change nothing
+  ikrar migrate-store --from DIR --to URL    copy DIR/ikrar.db into an empty PostgreSQL database, every row as
+                                             it was, and audit the copy (stop the server first)
   ikrar version                              print the release, VCS revision, schema and Go version
   ikrar user add --data DIR --email E --name N --role superadmin|admin|operator|viewer [--org ID]
                                              (password read from standard input)
@@ -100,6 +102,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdServe(ctx, append([]string{"--demo"}, rest...), stdout, stderr, getenv)
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "migrate-store":
+		return cmdMigrateStore(ctx, rest, stdout, stderr, getenv)
 	case "user":
 		if len(rest) > 0 && rest[0] == "add" {
 			return cmdUserAdd(ctx, rest[1:], stdin, stdout, stderr, getenv)

@@ -157,3 +157,92 @@ func TestPostgreSQL(t *testing.T) {
 		t.Errorf("audit after a record was edited: %v\n%s; want it to fail naming leaf 0", err, out)
 	}
 }
+
+// TestMigrateStore moves a registry that served on SQLite into PostgreSQL
+// (ikrar migrate-store) and serves it from there: the copy audits clean,
+// and a certificate issued before the move verifies against the moved
+// registry, offline and online. A second copy into the same database is
+// refused.
+func TestMigrateStore(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := t.Context()
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	base := "http://" + addr
+	serveCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(serveCtx, []string{"serve", "--addr", addr, "--data", dir, "--demo"}, strings.NewReader(""), &stdout, &stderr, noEnv)
+	}()
+	waitHealthy(t, base, done)
+	demo := parseDemo(t, stdout.String())
+	var codes []string
+	var pdf []byte
+	for i := range 2 {
+		nip := demo.NIPs[i]
+		body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(nip, " ", ""), "event_code": demo.Code,
+			"consent": true, "typed_name": demo.Names[nip]})
+		res, err := http.Post(base+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var signed struct {
+			Certificate struct {
+				Code   string `json:"code"`
+				PDFURL string `json:"pdf_url"`
+			} `json:"certificate"`
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated || json.Unmarshal(b, &signed) != nil {
+			t.Fatalf("sign: %d %s", res.StatusCode, b)
+		}
+		codes = append(codes, signed.Certificate.Code)
+		if i == 0 {
+			_, pdf = httpGet(t, signed.Certificate.PDFURL)
+		}
+	}
+	waitCheckpoint(t, base, 3) // two records and the issuance of the certificate downloaded
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("serve on SQLite: %v\n%s", err, stderr.String())
+	}
+	keyFile := writeKeyFile(t, dir)
+	pdfFile := filepath.Join(t.TempDir(), "sertifikat.pdf")
+	if err := os.WriteFile(pdfFile, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	out, errOut, err := runCLI(ctx, "", "migrate-store", "--from", dir, "--to", url)
+	if err != nil || !strings.Contains(out, "3 leaves") || !strings.Contains(out, "every leaf matches its row") {
+		t.Fatalf("migrate-store: %v\n%s%s", err, out, errOut)
+	}
+	if _, _, err := runCLI(ctx, "", "migrate-store", "--from", dir, "--to", url); err == nil {
+		t.Error("a second copy into the same database was accepted")
+	}
+
+	// The moved registry serves at the same address.
+	serveCtx, stop = context.WithCancel(ctx)
+	defer stop()
+	var pgErr syncBuffer
+	done = make(chan error, 1)
+	go func() {
+		done <- run(serveCtx, []string{"serve", "--addr", addr, "--base-url", base, "--data", dir, "--database", url},
+			strings.NewReader(""), io.Discard, &pgErr, noEnv)
+	}()
+	waitHealthy(t, base, done)
+	if code, out := runTrust(t, "verify", pdfFile, "--key", keyFile, "--online", base); code != 0 {
+		t.Errorf("the certificate issued before the move: exit %d\n%s", code, out)
+	}
+	for _, code := range codes {
+		if res, body := httpGet(t, base+"/v/"+code); res.StatusCode != http.StatusOK || !strings.Contains(string(body), "<strong>SAH</strong>") {
+			t.Errorf("/v/%s after the move: %d", code, res.StatusCode)
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("serve on PostgreSQL: %v\n%s", err, pgErr.String())
+	}
+}
