@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -244,5 +245,99 @@ func TestMigrateStore(t *testing.T) {
 	stop()
 	if err := <-done; err != nil {
 		t.Fatalf("serve on PostgreSQL: %v\n%s", err, pgErr.String())
+	}
+}
+
+// TestPostgreSQLErasureReachesEveryInstance: a certificate downloaded
+// through one instance is held in its memory; erased through another, it
+// leaves the first's memory too (NOTIFY), not only the database.
+func TestPostgreSQLErasureReachesEveryInstance(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := t.Context()
+	dirA, dirB := t.TempDir(), t.TempDir()
+	ctxA, stopA := context.WithCancel(ctx)
+	defer stopA()
+	addrA, metricsA := freeAddr(t), freeAddr(t)
+	var outA, errA syncBuffer
+	doneA := make(chan error, 1)
+	go func() {
+		doneA <- run(ctxA, []string{"serve", "--addr", addrA, "--data", dirA, "--database", url, "--demo", "--metrics-addr", metricsA},
+			strings.NewReader(""), &outA, &errA, noEnv)
+	}()
+	baseA := "http://" + addrA
+	waitHealthy(t, baseA, doneA)
+	demo := parseDemo(t, outA.String())
+	if err := os.CopyFS(dirB, os.DirFS(dirA)); err != nil {
+		t.Fatal(err)
+	}
+	baseB, _, stopB := startServe(t, "--data", dirB, "--database", url)
+	defer stopB()
+
+	const email = "kepegawaian@deliserdangkab.go.id"
+	if out, errOut, err := runCLI(ctx, "rahasia-daerah-2024\n", "user", "add", "--data", dirA, "--database", url,
+		"--email", email, "--name", "Petugas BKPSDM", "--role", "superadmin"); err != nil {
+		t.Fatalf("user add: %v\n%s%s", err, out, errOut)
+	}
+	token, errOut, err := runCLI(ctx, "", "token", "create", "--data", dirA, "--database", url, "--email", email)
+	if err != nil {
+		t.Fatalf("token create: %v\n%s", err, errOut)
+	}
+	token = strings.TrimSpace(token)
+
+	nip := demo.NIPs[0]
+	body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(nip, " ", ""), "event_code": demo.Code,
+		"consent": true, "typed_name": demo.Names[nip]})
+	res, err := http.Post(baseA+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signed struct {
+		Certificate struct {
+			Code   string `json:"code"`
+			PDFURL string `json:"pdf_url"`
+		} `json:"certificate"`
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || json.Unmarshal(b, &signed) != nil {
+		t.Fatalf("sign: %d %s", res.StatusCode, b)
+	}
+	httpGet(t, signed.Certificate.PDFURL)
+	held := func() string {
+		t.Helper()
+		_, m := httpGet(t, "http://"+metricsA+"/metrics")
+		line := regexp.MustCompile(`(?m)^ikrar_pdf_cache_entries (\S+)$`).FindSubmatch(m)
+		if line == nil {
+			t.Fatalf("no ikrar_pdf_cache_entries in instance A's metrics:\n%s", m)
+		}
+		return string(line[1])
+	}
+	if n := held(); n != "1" {
+		t.Fatalf("instance A holds %s certificates after the download, want 1", n)
+	}
+
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, baseB+"/api/v1/certificates/"+signed.Certificate.Code+"/erase",
+		strings.NewReader(`{"reason":"Permintaan sah subjek data"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("erase through instance B: %d %s", res.StatusCode, b)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for held() != "0" {
+		if time.Now().After(deadline) {
+			t.Fatal("instance A still holds the erased certificate in memory 10 s after instance B erased it")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopA()
+	if err := <-doneA; err != nil {
+		t.Fatalf("serve A: %v", err)
 	}
 }

@@ -105,6 +105,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
+	if shared, ok := a.db.(interface{ OnErased(func(codes []string)) }); ok {
+		// Another instance's erasure takes this one's copies in memory too.
+		shared.OnErased(srv.ForgetCertificates)
+	}
 	m.Watch(metrics.Sources{
 		LogSize:          func() int64 { n, _ := a.db.LogSize(ctx); return n },
 		LatestCheckpoint: a.db.NewestCheckpoint,

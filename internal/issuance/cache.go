@@ -76,6 +76,17 @@ func (c *Cache) Stats() (entries int, bytes int64) {
 	return len(c.byKey), c.size
 }
 
+// Clear forgets every certificate held, for when erasures may have gone
+// unheard (another instance's, while the notifications were down): each
+// is read from the store again, which has none of an erased record.
+func (c *Cache) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.byKey)
+	c.size = 0
+}
+
 // Drop forgets a certificate for good: its record's personal data was
 // erased.
 func (c *Cache) Drop(code string) {

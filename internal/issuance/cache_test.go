@@ -35,3 +35,25 @@ func TestCacheBoundAndErasure(t *testing.T) {
 		t.Errorf("C = %q, %q, %v", pdf, hash, ok)
 	}
 }
+
+// TestCacheClear: after erasures that may have gone unheard, the cache
+// holds nothing, and takes certificates again (each read afresh from the
+// store, which keeps none of an erased record).
+func TestCacheClear(t *testing.T) {
+	c := NewCache(10)
+	c.Put("A", []byte("aaaa"), "ha")
+	c.Put("B", []byte("bbbb"), "hb")
+	c.Clear()
+	if n, size := c.Stats(); n != 0 || size != 0 {
+		t.Errorf("after Clear: %d entries, %d bytes", n, size)
+	}
+	for _, code := range []string{"A", "B"} {
+		if _, _, ok := c.Get(code); ok {
+			t.Errorf("%s still served after Clear", code)
+		}
+	}
+	c.Put("C", []byte("cccc"), "hc")
+	if _, _, ok := c.Get("C"); !ok {
+		t.Error("the cache takes nothing after Clear")
+	}
+}

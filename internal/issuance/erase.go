@@ -36,6 +36,19 @@ func (is *Issuer) EraseExpired(ctx context.Context, a registry.Actor) (registry.
 	return run, err
 }
 
+// Forget drops the cached certificates of records another instance of a
+// shared store erased (codes), or every cached certificate (nil codes:
+// some erasures may have gone unheard).
+func (is *Issuer) Forget(codes []string) {
+	if codes == nil {
+		is.pdfs.Clear()
+		return
+	}
+	for _, c := range codes {
+		is.pdfs.Drop(c)
+	}
+}
+
 // erased drops the erased records' cached PDFs. A scrub of the database
 // files that readers held up is logged and left to the store's retries:
 // the erasure itself has committed.

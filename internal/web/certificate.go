@@ -82,6 +82,10 @@ func (s *Server) certificatePDF(c *echo.Context) error {
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
+// ForgetCertificates drops from memory the certificates of records
+// erased on another instance of a shared store (nil: every one).
+func (s *Server) ForgetCertificates(codes []string) { s.issuer.Forget(codes) }
+
 // StoreIssuedPDFs stores, once at the upgrade, the certificates issued
 // before issued certificates were kept (issuance.Issuer.StoreIssued).
 func (s *Server) StoreIssuedPDFs(ctx context.Context) (stored, unmatched int, err error) {

@@ -209,3 +209,38 @@ func TestCopyFromSQLite(t *testing.T) {
 	defer lite.Close()
 	storetest.SameRegistry(t, lite, pg, pop)
 }
+
+// An erasure on one instance reaches every instance after its commit, by
+// code, so that each forgets the certificate it may hold in memory.
+func TestErasureHeardByEveryInstance(t *testing.T) {
+	ctx := context.Background()
+	url := migratedURL(t)
+	open := func() *postgres.DB {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	heard := make(chan []string, 10)
+	b.OnErased(func(codes []string) { heard <- codes })
+	pop := storetest.Populate(t, a)
+	code := pop.Codes[0]
+	sig, err := a.SignatureByCode(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.EraseSignature(ctx, sig.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case codes := <-heard:
+		if len(codes) != 1 || codes[0] != code {
+			t.Errorf("the other instance heard %q erased, want %s", codes, code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the other instance did not hear of the erasure within 10 s")
+	}
+}

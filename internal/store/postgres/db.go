@@ -49,6 +49,7 @@ type DB struct {
 	feed          changeFeed
 	stopListening context.CancelFunc
 	listenDone    chan struct{}
+	erased        atomic.Pointer[func(codes []string)] // OnErased
 }
 
 // Open connects to the database at url (postgres://…) and applies the

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -84,6 +85,24 @@ func (db *DB) EraseEmployee(ctx context.Context, employeeID int64, at time.Time)
 	return codes, nil
 }
 
+// erasedChannel is the channel of PostgreSQL's notifications that a
+// record's personal data was erased; the payload is its code.
+const erasedChannel = "ikrar_erased"
+
+// OnErased has f called, after the commit, with the code of each record
+// whose personal data any instance erased, so that copies kept in memory
+// (issued certificates) go too; with nil when some may have gone unheard
+// (the notifications were interrupted): forget every copy. f must return
+// at once.
+func (db *DB) OnErased(f func(codes []string)) { db.erased.Store(&f) }
+
+// forgetErased passes codes to the OnErased function, if any.
+func (db *DB) forgetErased(codes []string) {
+	if f := db.erased.Load(); f != nil {
+		(*f)(codes)
+	}
+}
+
 // eraseSignature blanks one record in tx. A standing record stops counting
 // for its signer's unit: it no longer belongs to anyone.
 func eraseSignature(ctx context.Context, tx pgx.Tx, signatureID int64, at time.Time) error {
@@ -99,18 +118,23 @@ func eraseSignature(ctx context.Context, tx pgx.Tx, signatureID int64, at time.T
 	}
 	// A logged issuance keeps its fingerprint: the leaf is recomputed from
 	// it, and the hash of a deleted PDF tells nothing about the person.
-	tag, err := tx.Exec(ctx, `UPDATE signatures SET employee_id = NULL, nip = '', name = '', position = '', rank = '',
+	var code string
+	err := tx.QueryRow(ctx, `UPDATE signatures SET employee_id = NULL, nip = '', name = '', position = '', rank = '',
 		unit = '', ink_kind = $1, ink = ''::bytea, identity_salt = NULL, client_ip = '', user_agent = '',
 		pdf_hash = CASE WHEN EXISTS (SELECT 1 FROM issuances i WHERE i.signature_id = signatures.id) THEN pdf_hash ELSE '' END,
 		legacy_pdf_hash = '', witness = '', erased_at = $2
-		WHERE id = $3 AND erased_at = 0`, registry.InkErased, ms(at), signatureID)
+		WHERE id = $3 AND erased_at = 0 RETURNING code`, registry.InkErased, ms(at), signatureID).Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
+	}
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
-		return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
-	}
 	if err := notifyProgress(ctx, tx, 0); err != nil {
+		return err
+	}
+	// Every instance forgets the certificate it may hold in memory.
+	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, erasedChannel, code); err != nil {
 		return err
 	}
 	// The certificate shows the name, NIP and drawn signature; its

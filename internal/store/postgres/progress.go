@@ -231,7 +231,7 @@ func listenConn(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, `LISTEN `+progressChannel+`; LISTEN `+logChannel+`; LISTEN `+eventChannel); err != nil {
+	if _, err := conn.Exec(ctx, `LISTEN `+progressChannel+`; LISTEN `+logChannel+`; LISTEN `+eventChannel+`; LISTEN `+erasedChannel); err != nil {
 		conn.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
@@ -264,6 +264,7 @@ func (db *DB) listen(ctx context.Context, cfg *pgx.ConnConfig, conn *pgx.Conn) {
 		db.feed.wake(0)
 		db.signalAppended()
 		db.cache.dropEvent(0)
+		db.forgetErased(nil)
 	}
 }
 
@@ -280,6 +281,8 @@ func (db *DB) receive(ctx context.Context, conn *pgx.Conn) error {
 			db.signalAppended()
 		case eventChannel:
 			db.cache.dropEvent(id)
+		case erasedChannel:
+			db.forgetErased([]string{n.Payload})
 		default:
 			db.feed.wake(id)
 		}
