@@ -74,7 +74,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if getenv("IKRAR_DATABASE") != "" || getenv("IKRAR_DATABASE_FILE") != "" {
 		// The registry is in PostgreSQL: an archive of DIR alone would
 		// hold its keys but none of its records.
-		return exitError{code: 2, msg: "ikrar backup archives an SQLite registry (DIR/ikrar.db); with IKRAR_DATABASE set, back up PostgreSQL with pg_dump and the data directory's keys/, secret.key and origin beside it"}
+		return exitError{code: 2, msg: "ikrar backup archives an SQLite registry (DIR/ikrar.db); with IKRAR_DATABASE set, back up PostgreSQL with pg_dump and the data directory's keys/, secret.key and origin beside it (docs/DEPLOY.md §9)"}
 	}
 	m, err := writeBackup(ctx, *dir, fs.Arg(0), progressFor(stderr, getenv))
 	if err != nil {
