@@ -162,11 +162,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	if _, err := ikrarCLI(ctx, b.bin, benchPassword+"\n", "user", "add", "--data", b.dataDir, "--email", benchEmail,
-		"--name", "Admin Uji Beban", "--role", "superadmin"); err != nil {
+	if _, err := ikrarCLI(ctx, b.bin, benchPassword+"\n", append([]string{"user", "add", "--data", b.dataDir, "--email", benchEmail,
+		"--name", "Admin Uji Beban", "--role", "superadmin"}, b.databaseFlags()...)...); err != nil {
 		return err
 	}
-	token, err := ikrarCLI(ctx, b.bin, "", "token", "create", "--data", b.dataDir, "--email", benchEmail)
+	token, err := ikrarCLI(ctx, b.bin, "", append([]string{"token", "create", "--data", b.dataDir, "--email", benchEmail}, b.databaseFlags()...)...)
 	if err != nil {
 		return err
 	}
@@ -212,9 +212,18 @@ func (b *bench) run(ctx context.Context) (err error) {
 // loopback whose X-Forwarded-For it believes.
 func (b *bench) serveFlags() []string {
 	if b.cfg.Attack {
-		return []string{"--rate-limit", "on", "--trusted-proxies", "127.0.0.1/32"}
+		return append([]string{"--rate-limit", "on", "--trusted-proxies", "127.0.0.1/32"}, b.databaseFlags()...)
 	}
-	return nil
+	return b.databaseFlags()
+}
+
+// databaseFlags name the PostgreSQL database (-database) to every command
+// that opens the store; none on SQLite.
+func (b *bench) databaseFlags() []string {
+	if b.cfg.Database == "" {
+		return nil
+	}
+	return []string{"--database", b.cfg.Database}
 }
 
 func (b *bench) stopServers() {

@@ -92,7 +92,7 @@ func (b *bench) runKillTest(ctx context.Context) error {
 		b.tr.CloseIdleConnections()
 
 		t := time.Now()
-		if b.ikrar, err = startIkrar(ctx, b.bin, b.dataDir); err != nil {
+		if b.ikrar, err = startIkrar(ctx, b.bin, b.dataDir, b.databaseFlags()...); err != nil {
 			return fmt.Errorf("restart after kill -9: %w", err)
 		}
 		b.api.base = b.ikrar.base

@@ -62,7 +62,10 @@ type config struct {
 	PDFRate         float64
 	DashRate        float64
 	Dashboards      int
-	ceilingAddr     string
+	// Database is the postgres:// URL of an empty PostgreSQL database the
+	// server keeps the registry in; "" for SQLite in the data directory.
+	Database    string
+	ceilingAddr string
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -88,6 +91,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.PDFRate, "pdf-rate", 0, "first downloads per second in the pdf-first-rate phase (0: 300 per CPU)")
 	fs.Float64Var(&c.DashRate, "dash-rate", 2500, "web-form signings per second in the dashboards phase (the burst target's rate)")
 	fs.IntVar(&c.Dashboards, "dashboards", 500, "live dashboards connected in the dashboards phase")
+	fs.StringVar(&c.Database, "database", "", "postgres:// URL of an empty PostgreSQL database for the server (default: SQLite in the data directory)")
 	fs.StringVar(&c.ceilingAddr, "ceiling-server", "", "internal: serve the ceiling handlers on this address")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -115,6 +119,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("-pdf-rate must not be negative, -dash-rate and -dashboards must be positive")
 	case c.Requests < 0 || c.Preload < 0:
 		return c, errors.New("-requests and -preload must not be negative")
+	case c.Database != "" && c.Preload > 0:
+		return c, errors.New("-preload writes an SQLite database: not with -database")
 	}
 	c.CeilingDuration = min(c.CeilingDuration, c.Duration)
 	if c.PDFConcurrency == 0 {
