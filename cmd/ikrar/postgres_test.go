@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -71,18 +72,7 @@ func TestPostgreSQL(t *testing.T) {
 
 	sign := func(i int, base string) {
 		t.Helper()
-		nip := demo.NIPs[i]
-		body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(nip, " ", ""), "event_code": demo.Code,
-			"consent": true, "typed_name": demo.Names[nip]})
-		res, err := http.Post(base+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusCreated {
-			t.Fatalf("signing %d through %s: %d %s", i, base, res.StatusCode, b)
-		}
+		mustAPISign(t, base, demo.Code, demo.NIPs[i], demo.Names[demo.NIPs[i]])
 	}
 	sign(0, baseA)
 	sign(1, baseB)
@@ -182,27 +172,10 @@ func TestMigrateStore(t *testing.T) {
 	var codes []string
 	var pdf []byte
 	for i := range 2 {
-		nip := demo.NIPs[i]
-		body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(nip, " ", ""), "event_code": demo.Code,
-			"consent": true, "typed_name": demo.Names[nip]})
-		res, err := http.Post(base+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var signed struct {
-			Certificate struct {
-				Code   string `json:"code"`
-				PDFURL string `json:"pdf_url"`
-			} `json:"certificate"`
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusCreated || json.Unmarshal(b, &signed) != nil {
-			t.Fatalf("sign: %d %s", res.StatusCode, b)
-		}
-		codes = append(codes, signed.Certificate.Code)
+		cert := mustAPISign(t, base, demo.Code, demo.NIPs[i], demo.Names[demo.NIPs[i]])
+		codes = append(codes, cert.Code)
 		if i == 0 {
-			_, pdf = httpGet(t, signed.Certificate.PDFURL)
+			_, pdf = httpGet(t, cert.PDFURL)
 		}
 	}
 	waitCheckpoint(t, base, 3) // two records and the issuance of the certificate downloaded
@@ -284,25 +257,8 @@ func TestPostgreSQLErasureReachesEveryInstance(t *testing.T) {
 	}
 	token = strings.TrimSpace(token)
 
-	nip := demo.NIPs[0]
-	body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(nip, " ", ""), "event_code": demo.Code,
-		"consent": true, "typed_name": demo.Names[nip]})
-	res, err := http.Post(baseA+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var signed struct {
-		Certificate struct {
-			Code   string `json:"code"`
-			PDFURL string `json:"pdf_url"`
-		} `json:"certificate"`
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusCreated || json.Unmarshal(b, &signed) != nil {
-		t.Fatalf("sign: %d %s", res.StatusCode, b)
-	}
-	httpGet(t, signed.Certificate.PDFURL)
+	cert := mustAPISign(t, baseA, demo.Code, demo.NIPs[0], demo.Names[demo.NIPs[0]])
+	httpGet(t, cert.PDFURL)
 	held := func() string {
 		t.Helper()
 		_, m := httpGet(t, "http://"+metricsA+"/metrics")
@@ -316,15 +272,15 @@ func TestPostgreSQLErasureReachesEveryInstance(t *testing.T) {
 		t.Fatalf("instance A holds %s certificates after the download, want 1", n)
 	}
 
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, baseB+"/api/v1/certificates/"+signed.Certificate.Code+"/erase",
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, baseB+"/api/v1/certificates/"+cert.Code+"/erase",
 		strings.NewReader(`{"reason":"Permintaan sah subjek data"}`))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
-	res, err = http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ = io.ReadAll(res.Body)
+	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("erase through instance B: %d %s", res.StatusCode, b)
@@ -340,4 +296,43 @@ func TestPostgreSQLErasureReachesEveryInstance(t *testing.T) {
 	if err := <-doneA; err != nil {
 		t.Fatalf("serve A: %v", err)
 	}
+}
+
+// signedCert is the certificate a signing through the API answers with.
+type signedCert struct {
+	Code   string `json:"code"`
+	PDFURL string `json:"pdf_url"`
+}
+
+// apiSign signs event 1 (the demo's) through the API at base as the
+// person with nip, typing name; err is set only when no answer came
+// (a killed server).
+func apiSign(base, eventCode, nip, name string) (status int, cert signedCert, raw []byte, err error) {
+	body, _ := json.Marshal(map[string]any{"nip": strings.ReplaceAll(nip, " ", ""), "event_code": eventCode,
+		"consent": true, "typed_name": name})
+	res, err := http.Post(base+"/api/v1/events/1/signatures", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return 0, cert, nil, err
+	}
+	defer res.Body.Close()
+	raw, _ = io.ReadAll(res.Body)
+	var signed struct {
+		Certificate signedCert `json:"certificate"`
+	}
+	if res.StatusCode == http.StatusCreated {
+		if err := json.Unmarshal(raw, &signed); err != nil {
+			return res.StatusCode, cert, raw, fmt.Errorf("answer %s: %w", raw, err)
+		}
+	}
+	return res.StatusCode, signed.Certificate, raw, nil
+}
+
+// mustAPISign is apiSign for a signing that must be acknowledged.
+func mustAPISign(t *testing.T, base, eventCode, nip, name string) signedCert {
+	t.Helper()
+	status, cert, raw, err := apiSign(base, eventCode, nip, name)
+	if err != nil || status != http.StatusCreated || cert.Code == "" {
+		t.Fatalf("signing %s through %s: %d %v %s", nip, base, status, err, raw)
+	}
+	return cert
 }
