@@ -39,7 +39,14 @@ func migratedURL(t *testing.T) string {
 
 func mustOpen(t *testing.T) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), migratedURL(t))
+	return openAt(t, migratedURL(t))
+}
+
+// openAt opens an instance of the store on the database at url, closed
+// when t ends.
+func openAt(t *testing.T, url string) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,15 +125,7 @@ func TestProbeWriteBesideSignings(t *testing.T) {
 func TestLead(t *testing.T) {
 	ctx := context.Background()
 	url := migratedURL(t)
-	open := func() *postgres.DB {
-		db, err := postgres.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	a, b := open(), open()
+	a, b := openAt(t, url), openAt(t, url)
 	release, ok, err := a.Lead(ctx, "checkpoints")
 	if err != nil || !ok {
 		t.Fatalf("the first instance: lead %v, %v", ok, err)
@@ -215,15 +214,7 @@ func TestCopyFromSQLite(t *testing.T) {
 func TestErasureHeardByEveryInstance(t *testing.T) {
 	ctx := context.Background()
 	url := migratedURL(t)
-	open := func() *postgres.DB {
-		db, err := postgres.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	}
-	a, b := open(), open()
+	a, b := openAt(t, url), openAt(t, url)
 	heard := make(chan []string, 10)
 	b.OnErased(func(codes []string) { heard <- codes })
 	pop := storetest.Populate(t, a)
