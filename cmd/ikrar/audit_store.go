@@ -16,11 +16,11 @@ const auditBatch = 10_000
 // store, as the server reads it: every signed checkpoint against the
 // registry's verifier keys, every leaf rebuilt from the rows that claim it
 // (exactly one row each) against the stored tree, and the stored tree
-// against every checkpoint. The checks of the offline audit that read
-// the tables directly (a row's identity against its hash, pledge texts,
-// paper scans, the table of stored hashes' shape, back-dating against
-// witnesses) read an SQLite file: run them on a copy made with ikrar
-// migrate-store, or trust the ones here. It changes nothing.
+// against every checkpoint, and every pledge text against its hash. The
+// checks of the offline audit that read the tables directly (a row's
+// identity against its hash, paper scans, the table of stored hashes'
+// shape, back-dating against witnesses) read an SQLite file. It changes
+// nothing.
 func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Writer, prog progressTo) error {
 	keys, verifiers, err := auditKeys(dir, keyFile)
 	if err != nil {
@@ -93,6 +93,17 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 	if res.Omitted > 0 {
 		found.add("%d more leaves differ from their rows (not listed)", res.Omitted)
 	}
+	// A leaf names its pledge by the hash of its canonical text; the text
+	// a page shows must still have that hash.
+	pledges, err := a.db.Pledges(ctx, "/")
+	if err != nil {
+		return fmt.Errorf("read pledges: %w", err)
+	}
+	for _, pv := range pledges {
+		if h := pv.ComputeHash(); h != pv.Hash {
+			found.add("pledge %d: its text no longer hashes to its recorded hash %s (now %s): edited out of band", pv.ID, pv.Hash, h)
+		}
+	}
 	found.list = append(found.list, p.list...)
 	for _, f := range res.Tree {
 		found.add("%s", explainFinding(f))
@@ -102,6 +113,7 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 	fmt.Fprintf(stdout, "  log:          %d leaves, root %s\n", res.Size, res.Root)
 	fmt.Fprintf(stdout, "  rows:         %d leaves rebuilt from their rows\n", size)
 	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", len(signed), verified, len(keys))
-	fmt.Fprintln(stdout, "  not checked:  identities against their hashes, pledge texts, paper scans, witnesses (the audit of an SQLite copy does)")
+	fmt.Fprintf(stdout, "  pledges:      %d texts against their hashes\n", len(pledges))
+	fmt.Fprintln(stdout, "  not checked:  identities against their hashes, paper scans, witnesses (the audit of an SQLite copy does)")
 	return found.report(stdout, "every leaf matches its row, the stored tree matches the leaves, and every checkpoint matches the tree")
 }

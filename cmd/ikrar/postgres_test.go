@@ -147,6 +147,15 @@ func TestPostgreSQL(t *testing.T) {
 	if !errors.As(err, &ex) || ex.code != 1 || !strings.Contains(out, "leaf 0") {
 		t.Errorf("audit after a record was edited: %v\n%s; want it to fail naming leaf 0", err, out)
 	}
+	// So does a pledge's text, which its trigger keeps as it was unless
+	// the trigger is put aside.
+	if _, err := conn.Exec(ctx, `ALTER TABLE pledges DISABLE TRIGGER USER; UPDATE pledges SET closing = closing || ' (diubah)' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCLI(ctx, "", "audit", "--data", dirA, "--database", url)
+	if !errors.As(err, &ex) || ex.code != 1 || !strings.Contains(out, "pledge 1: its text no longer hashes") {
+		t.Errorf("audit after a pledge was edited: %v\n%s; want it to name pledge 1", err, out)
+	}
 }
 
 // TestMigrateStore moves a registry that served on SQLite into PostgreSQL
