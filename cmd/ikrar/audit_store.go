@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -16,11 +17,11 @@ const auditBatch = 10_000
 // store, as the server reads it: every signed checkpoint against the
 // registry's verifier keys, every leaf rebuilt from the rows that claim it
 // (exactly one row each) against the stored tree, and the stored tree
-// against every checkpoint, and every pledge text against its hash. The
-// checks of the offline audit that read the tables directly (a row's
-// identity against its hash, paper scans, the table of stored hashes'
-// shape, back-dating against witnesses) read an SQLite file. It changes
-// nothing.
+// against every checkpoint, every pledge text against its hash and every
+// paper record's scan against the hash its leaf commits to. The checks of
+// the offline audit that read the tables directly (a row's identity
+// against its hash, the table of stored hashes' shape, back-dating
+// against witnesses) read an SQLite file. It changes nothing.
 func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Writer, prog progressTo) error {
 	keys, verifiers, err := auditKeys(dir, keyFile)
 	if err != nil {
@@ -62,6 +63,7 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	var paper []translog.Entry // paper records, whose scans are checked after
 	meter := prog.start("audit", size, "entri/leaves")
 	for from := int64(0); from < size; from += auditBatch {
 		to := min(from+auditBatch, size)
@@ -77,6 +79,9 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 			if err := audit.Add(translog.Row{Index: index, What: what, Leaf: e.Hash(), IdentityOK: true}); err != nil {
 				meter.Done()
 				return err
+			}
+			if e.Kind == translog.KindSignature && e.Channel == translog.ChannelPaper {
+				paper = append(paper, e)
 			}
 		}
 		meter.Add(int64(len(entries)))
@@ -108,12 +113,44 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 	for _, f := range res.Tree {
 		found.add("%s", explainFinding(f))
 	}
+	// A paper record's leaf commits to its scan's hash; the scan kept must
+	// still have it.
+	for _, e := range paper {
+		if err := checkPaperScan(ctx, a.db, e, &found); err != nil {
+			return err
+		}
+	}
 	name, _, _ := strings.Cut(keys[0], "+")
 	fmt.Fprintf(stdout, "Audit %s (log %s)\n", storeName(dir, database), name)
 	fmt.Fprintf(stdout, "  log:          %d leaves, root %s\n", res.Size, res.Root)
 	fmt.Fprintf(stdout, "  rows:         %d leaves rebuilt from their rows\n", size)
 	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", len(signed), verified, len(keys))
 	fmt.Fprintf(stdout, "  pledges:      %d texts against their hashes\n", len(pledges))
-	fmt.Fprintln(stdout, "  not checked:  identities against their hashes, paper scans, witnesses (the audit of an SQLite copy does)")
+	fmt.Fprintf(stdout, "  paper scans:  %d against their leaves\n", len(paper))
+	fmt.Fprintln(stdout, "  not checked:  identities against their hashes, witnesses (the audit of an SQLite copy does)")
 	return found.report(stdout, "every leaf matches its row, the stored tree matches the leaves, and every checkpoint matches the tree")
+}
+
+// checkPaperScan adds to p what is wrong with the scan kept for e, a
+// paper record's leaf: missing while the record is not erased, kept after
+// its erasure, or not the scan the leaf commits to.
+func checkPaperScan(ctx context.Context, db store, e translog.Entry, p *auditProblems) error {
+	sig, err := db.SignatureByCode(ctx, e.Code)
+	if err != nil {
+		return fmt.Errorf("read paper record %s: %w", e.Code, err)
+	}
+	scan, err := db.PaperScan(ctx, sig.ID)
+	missing := registry.IsCode(err, registry.ENOTFOUND)
+	if err != nil && !missing {
+		return fmt.Errorf("read the scan of %s: %w", e.Code, err)
+	}
+	switch {
+	case missing && !sig.Erased():
+		p.add("paper signature %d (certificate %s): its scan is missing: deleted out of band", sig.ID, e.Code)
+	case !missing && sig.Erased():
+		p.add("paper signature %d (certificate %s): erased, but its scan is still stored", sig.ID, e.Code)
+	case !missing && scan.SHA256() != e.ScanHash:
+		p.add("paper signature %d (certificate %s): its stored scan hashes to %s, not to the %s its leaf commits to: replaced out of band", sig.ID, e.Code, scan.SHA256(), e.ScanHash)
+	}
+	return nil
 }

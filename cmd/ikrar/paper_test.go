@@ -107,11 +107,21 @@ func TestAuditCleanWithPaperSignatures(t *testing.T) {
 	if code, out := runTrust(t, "audit", "--data", r.dir); code != 0 || !strings.Contains(out, "AUDIT BERSIH") {
 		t.Fatalf("audit after paper signatures: exit %d\n%s", code, out)
 	}
+	// The audit through the store (PostgreSQL's, here on the same SQLite
+	// file) checks the scans too.
+	var viaStore bytes.Buffer
+	if err := auditStore(t.Context(), r.dir, "", "", &viaStore, noProgress); err != nil || !strings.Contains(viaStore.String(), "paper scans:  2") {
+		t.Fatalf("audit through the store after paper signatures: %v\n%s", err, viaStore.String())
+	}
 
 	tamperDB(t, r.dir, func(exec func(q string, args ...any) sql.Result) {
 		exec(`UPDATE paper_scans SET scan = x'89504e47' WHERE signature_id = ?`, again.ID)
 	})
 	if code, out := runTrust(t, "audit", "--data", r.dir); code == 0 || !strings.Contains(out, "replaced out of band") {
 		t.Errorf("audit after a scan was replaced: exit %d\n%s", code, out)
+	}
+	viaStore.Reset()
+	if err := auditStore(t.Context(), r.dir, "", "", &viaStore, noProgress); err == nil || !strings.Contains(viaStore.String(), "replaced out of band") {
+		t.Errorf("audit through the store after a scan was replaced: %v\n%s", err, viaStore.String())
 	}
 }
