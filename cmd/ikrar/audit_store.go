@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -17,11 +18,11 @@ const auditBatch = 10_000
 // store, as the server reads it: every signed checkpoint against the
 // registry's verifier keys, every leaf rebuilt from the rows that claim it
 // (exactly one row each) against the stored tree, and the stored tree
-// against every checkpoint, every pledge text against its hash and every
-// paper record's scan against the hash its leaf commits to. The checks of
-// the offline audit that read the tables directly (a row's identity
-// against its hash, the table of stored hashes' shape, back-dating
-// against witnesses) read an SQLite file. It changes nothing.
+// against every checkpoint, every record's personal data, every pledge
+// text and every paper record's scan against the hashes its leaf commits
+// to. What only the offline audit of an SQLite file does: the table of
+// stored hashes' shape, and back-dating against witnesses. It changes
+// nothing.
 func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Writer, prog progressTo) error {
 	keys, verifiers, err := auditKeys(dir, keyFile)
 	if err != nil {
@@ -63,6 +64,10 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	edited, err := editedPersonalData(ctx, a.db)
+	if err != nil {
+		return err
+	}
 	var paper []translog.Entry // paper records, whose scans are checked after
 	meter := prog.start("audit", size, "entri/leaves")
 	for from := int64(0); from < size; from += auditBatch {
@@ -76,7 +81,11 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 		for i, e := range entries {
 			index := from + int64(i)
 			what := fmt.Sprintf("%s %s (leaf %d)", e.Kind, e.Code, index)
-			if err := audit.Add(translog.Row{Index: index, What: what, Leaf: e.Hash(), IdentityOK: true}); err != nil {
+			row := translog.Row{Index: index, What: what, Leaf: e.Hash(), IdentityOK: true}
+			if ok, found := edited[e.Code]; found && e.Kind == translog.KindSignature {
+				row.IdentityOK, row.HolderEdited = ok.identity, !ok.holder
+			}
+			if err := audit.Add(row); err != nil {
 				meter.Done()
 				return err
 			}
@@ -127,7 +136,8 @@ func auditStore(ctx context.Context, dir, database, keyFile string, stdout io.Wr
 	fmt.Fprintf(stdout, "  checkpoints:  %d kept, %d verified with %d key(s)\n", len(signed), verified, len(keys))
 	fmt.Fprintf(stdout, "  pledges:      %d texts against their hashes\n", len(pledges))
 	fmt.Fprintf(stdout, "  paper scans:  %d against their leaves\n", len(paper))
-	fmt.Fprintln(stdout, "  not checked:  identities against their hashes, witnesses (the audit of an SQLite copy does)")
+	fmt.Fprintln(stdout, "  identities:   every record's name, NIP, position, rank and unit against the hashes in its leaf")
+	fmt.Fprintln(stdout, "  not checked:  the dating of records against witnesses (the audit of an SQLite copy does)")
 	return found.report(stdout, "every leaf matches its row, the stored tree matches the leaves, and every checkpoint matches the tree")
 }
 
@@ -153,4 +163,31 @@ func checkPaperScan(ctx context.Context, db store, e translog.Entry, p *auditPro
 		p.add("paper signature %d (certificate %s): its stored scan hashes to %s, not to the %s its leaf commits to: replaced out of band", sig.ID, e.Code, scan.SHA256(), e.ScanHash)
 	}
 	return nil
+}
+
+// personalDataOK is whether a record's name and NIP (identity) and its
+// position, rank and unit (holder) match the hashes in its leaf.
+type personalDataOK struct{ identity, holder bool }
+
+// editedPersonalData lists, by certificate code, the records still
+// holding personal data that no longer matches their leaf's hashes
+// (normally none), reading every event's records through the store.
+func editedPersonalData(ctx context.Context, db store) (map[string]personalDataOK, error) {
+	events, err := db.Events(ctx, "/")
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	edited := map[string]personalDataOK{}
+	for _, ev := range events {
+		err := db.EachSignature(ctx, registry.SignatureQuery{EventID: ev.ID, Scope: "/"}, func(s registry.Signature) error {
+			if identity, holder := leaf.PersonalDataOK(s); !identity || !holder {
+				edited[s.Code] = personalDataOK{identity, holder}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read the records of event %d: %w", ev.ID, err)
+		}
+	}
+	return edited, nil
 }

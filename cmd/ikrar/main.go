@@ -85,7 +85,7 @@ PostgreSQL: serve, migrate, user, token, import, audit --data, erase-expired and
   --database postgres://USER@HOST/DB (IKRAR_DATABASE, or IKRAR_DATABASE_FILE naming a file that holds
   it) to keep the registry there instead of DIR/ikrar.db. keys/, secret.key and origin stay in --data
   DIR: the same files on every instance. audit --data DIR --database URL rebuilds every leaf from its
-  rows and checks the tree, checkpoints, pledge texts and paper scans; backup and restore are SQLite's (PostgreSQL: pg_dump).
+  rows and checks the tree, checkpoints, personal data, pledge texts and paper scans; backup and restore are SQLite's (PostgreSQL: pg_dump).
 `
 
 // run is the whole program, callable from tests.

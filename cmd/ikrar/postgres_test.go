@@ -156,6 +156,15 @@ func TestPostgreSQL(t *testing.T) {
 	if !errors.As(err, &ex) || ex.code != 1 || !strings.Contains(out, "pledge 1: its text no longer hashes") {
 		t.Errorf("audit after a pledge was edited: %v\n%s; want it to name pledge 1", err, out)
 	}
+	// And a signer's name, which the leaf holds only as a hash.
+	var edited string
+	if err := conn.QueryRow(ctx, `UPDATE signatures SET name = 'Orang Lain' WHERE id = (SELECT MAX(id) FROM signatures) RETURNING code`).Scan(&edited); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCLI(ctx, "", "audit", "--data", dirA, "--database", url)
+	if !errors.As(err, &ex) || ex.code != 1 || !regexp.MustCompile(edited+`.*name or NIP edited out of band`).MatchString(out) {
+		t.Errorf("audit after a name was edited: %v\n%s; want it to name %s", err, out, edited)
+	}
 }
 
 // TestMigrateStore moves a registry that served on SQLite into PostgreSQL
