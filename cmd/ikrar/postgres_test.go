@@ -112,7 +112,7 @@ func TestPostgreSQL(t *testing.T) {
 		t.Fatalf("serve A: %v", err)
 	}
 	sign(2, baseB)
-	waitCheckpoint(t, baseB, 3)
+	waitCheckpointWithin(t, baseB, 3, 6*leadRetry)
 	if !leads(errB.String()) {
 		t.Error("B signed a checkpoint without leading the checkpoints")
 	}

@@ -123,14 +123,20 @@ func runCheckpointer(t testing.TB, cp *translog.Checkpointer, appended <-chan st
 // after the log grows.
 func waitCheckpoint(t *testing.T, base string, size int64) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	waitCheckpointWithin(t, base, size, 10*time.Second)
+}
+
+// waitCheckpointWithin is waitCheckpoint giving up after limit.
+func waitCheckpointWithin(t *testing.T, base string, size int64, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		res, body := getAny(t, base+"/api/v1/log/checkpoint")
 		if lines := strings.SplitN(string(body), "\n", 3); res.StatusCode == http.StatusOK && len(lines) == 3 && lines[1] == fmt.Sprint(size) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s serves no checkpoint of %d leaves within 10 s: %s", base, size, body)
+			t.Fatalf("%s serves no checkpoint of %d leaves within %s: %s", base, size, limit, body)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
