@@ -155,6 +155,12 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	return &testApp{URL: base, h: h, path: dbPath, db: db, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected, stopCheckpointer: stop}
 }
 
+// briefCheckpointWait bounds a look-up's wait for a covering checkpoint
+// at 200 ms instead of 3 s, for tests whose look-ups wait in vain (the
+// checkpointer stopped, a leaf beyond the log). Other tests keep the 3 s:
+// their look-ups must find the checkpoint however loaded the machine.
+func briefCheckpointWait(o *web.Options) { o.CheckpointWait = 200 * time.Millisecond }
+
 // failOnError fails the test on any error the server logs: a user would
 // have seen a 500.
 // A test that provokes an error on purpose counts it in expected instead.
