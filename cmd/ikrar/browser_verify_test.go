@@ -51,6 +51,7 @@ const browserCheckJS = `(() => {
 // away and a certificate URL visited fresh still verifies, from the
 // service worker's cache: a genuine QR, a revoked one, an altered one.
 func TestBrowserVerify(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r := seededTrustRegistry(t)
 	ts := r.serveHTTP(t)
