@@ -13,7 +13,9 @@ import (
 // TestMain closes the package's shared chromium once every test is done.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	sharedChromium.close()
+	if sharedChromium.close != nil { // started
+		sharedChromium.close()
+	}
 	os.Exit(code)
 }
 
