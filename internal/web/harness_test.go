@@ -119,7 +119,9 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	}
 	clk := &clock{now: t0}
 	svc := registry.NewService(db, []byte("ikrar-test-link-key-of-32-bytes!"))
-	svc.Hasher.WithParams(cheapPasswords)
+	// Hashes this cheap need no pace (five a second on two cores, which a
+	// test signing in two dozen times waits for); registry tests the pace.
+	svc.Hasher.WithParams(cheapPasswords).Paced(math.Inf(1), 1)
 	svc.Now = clk.Now
 	certs, err := certificate.NewRenderer()
 	if err != nil {
