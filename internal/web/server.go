@@ -62,6 +62,9 @@ type Options struct {
 	// import to end before it shows the import's progress page instead
 	// (0: DefaultImportWait; negative: not at all).
 	ImportWait time.Duration
+	// CheckpointWait bounds a look-up's wait for a checkpoint covering a
+	// fresh record (0: checkpointWait).
+	CheckpointWait time.Duration
 }
 
 // Pinger reports whether the database answers.
