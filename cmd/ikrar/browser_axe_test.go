@@ -47,6 +47,7 @@ const axeRun = `(async () => {
 // number is as big as its "%", NIPs stay on one line, the audit trail
 // shows its IP column, and "Tutup acara" asks before it closes.
 func TestBrowserAccessibility(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	axe, err := os.ReadFile(axeSource)
 	if err != nil {
@@ -55,33 +56,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	demo := startDemo(t)
 
 	bctx, _ := newTestBrowser(t, chromium, 4*time.Minute)
-	// The first action starts the browser, bound to bctx itself.
-	if err := chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
-		return err
-	})); err != nil {
-		t.Fatal(err)
-	}
+	startCSPTab(t, bctx)
 	step := stepper(t, bctx, 20*time.Second)
 	eval := evaluator(t, bctx)
-	check := func(name, size string) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(bctx, 30*time.Second)
-		defer cancel()
-		if _, err := chromedp.Run(sctx, chromedp.Evaluate[bool](string(axe)+"\n;true")); err != nil {
-			t.Fatalf("%s at %s: inject axe-core: %v", name, size, err)
-		}
-		found, err := chromedp.Run(sctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s at %s: axe.run: %v", name, size, err)
-		}
-		for _, v := range found {
-			t.Errorf("%s at %s: axe %s (%s): %s\n  %s", name, size, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
-		}
-		if csp := eval("read CSP violations", `window.__csp.join('\n')`); csp != "" {
-			t.Errorf("%s at %s: CSP violations:\n%s", name, size, csp)
-		}
-	}
+	check := axeChecker(t, bctx, axe)
 	phone := chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
 	desktop := chromedp.EmulateViewport(1366, 768)
 
@@ -160,16 +138,32 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"paper signature", event + "/paper", "main form"},
 		{"new pledge", "/admin/pledges/new", "main form"},
 	}
-	for _, size := range []struct {
-		name string
-		vp   chromedp.Action[chromedp.Void]
-	}{{"1366×768", desktop}, {"360×740", phone}} {
-		step("set the screen to "+size.name, size.vp)
-		for _, p := range pages {
-			step("open the "+p.name, chromedp.Navigate(demo.BaseURL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
-			check(p.name, size.name)
+	// Every page at each size, the phone's in a second tab of the same
+	// browser (its cookies: signed in, the certificate's device): the two
+	// sizes are checked side by side.
+	t.Run("pages", func(t *testing.T) {
+		for _, size := range []struct {
+			name string
+			vp   chromedp.Action[chromedp.Void]
+		}{{"1366×768", desktop}, {"360×740", phone}} {
+			t.Run(size.name, func(t *testing.T) {
+				t.Parallel()
+				ctx := bctx
+				if size.name != "1366×768" {
+					var cancel context.CancelFunc
+					ctx, cancel = chromedp.NewContext(bctx)
+					t.Cleanup(cancel)
+					startCSPTab(t, ctx)
+				}
+				step, check := stepper(t, ctx, 20*time.Second), axeChecker(t, ctx, axe)
+				step("set the screen to "+size.name, size.vp)
+				for _, p := range pages {
+					step("open the "+p.name, chromedp.Navigate(demo.BaseURL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+					check(p.name, size.name)
+				}
+			})
 		}
-	}
+	})
 	// The login page, signed out, last.
 	step("sign out and open the login page", desktop, chromedp.Navigate(demo.BaseURL+event),
 		chromedp.Click(chromedp.CSS(`.site-header .btn-link`)),
@@ -209,6 +203,43 @@ func TestBrowserAccessibility(t *testing.T) {
 	}{{"1366×768", desktop}, {"360×740", phone}} {
 		step("open the personal data report at "+size.name, size.vp, chromedp.Navigate(demo.BaseURL+"/admin/data-pribadi"), chromedp.WaitVisible(chromedp.CSS("main table")))
 		check("personal data report", size.name)
+	}
+}
+
+// startCSPTab starts the tab ctx, bound to ctx itself, with the CSP probe
+// in every document.
+func startCSPTab(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// axeChecker returns a function that runs axe-core on the page loaded in
+// the tab ctx and fails the test on every serious or critical violation
+// and every CSP violation.
+func axeChecker(t *testing.T, ctx context.Context, axe []byte) func(name, size string) {
+	eval := evaluator(t, ctx)
+	return func(name, size string) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if _, err := chromedp.Run(sctx, chromedp.Evaluate[bool](string(axe)+"\n;true")); err != nil {
+			t.Fatalf("%s at %s: inject axe-core: %v", name, size, err)
+		}
+		found, err := chromedp.Run(sctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s at %s: axe.run: %v", name, size, err)
+		}
+		for _, v := range found {
+			t.Errorf("%s at %s: axe %s (%s): %s\n  %s", name, size, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
+		}
+		if csp := eval("read CSP violations", `window.__csp.join('\n')`); csp != "" {
+			t.Errorf("%s at %s: CSP violations:\n%s", name, size, csp)
+		}
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 // electronic signature is kept with the warning in view, the page does
 // not scroll sideways, and the CSP blocks nothing.
 func TestBrowserWitnessesAndSignedBA(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r := newTrustRegistry(t)
 	ctx := t.Context()

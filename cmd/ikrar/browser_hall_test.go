@@ -101,6 +101,7 @@ const outside = `((sels) => {
 // address, code and progress bar in view; the QR code read from a
 // screenshot is the event's address, and the short address leads there.
 func TestBrowserProjector(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r, base := hallServer(t)
 	ctx, _ := newTestBrowser(t, chromium, 90*time.Second)
@@ -168,6 +169,7 @@ func TestBrowserProjector(t *testing.T) {
 // undone; the ink stays readable (contrast at least 4.5:1 in a
 // screenshot); and the back button after signing lands on a normal page.
 func TestBrowserPhoneSigning(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r, base := hallServer(t)
 	ctx, _ := newTestBrowser(t, chromium, 90*time.Second,

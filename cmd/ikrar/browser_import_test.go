@@ -40,6 +40,7 @@ const uploadProbe = `(function () {
 // goes on to the import's page, which follows the import and then shows
 // the result, with nothing blocked by the page's CSP.
 func TestBrowserRosterUpload(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r := newTrustRegistry(t)
 	ctx := t.Context()

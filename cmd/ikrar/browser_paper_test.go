@@ -22,6 +22,7 @@ import (
 // signed pakta and names the witness; the page says it is recorded, and
 // the live dashboard counts her as signed. Nothing is blocked by the CSP.
 func TestBrowserPaperSignature(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r := newTrustRegistry(t)
 	r.sign(t)

@@ -21,6 +21,7 @@ import (
 // certificate, which verifies as SAH while the revoked one still says
 // DICABUT.
 func TestBrowserResignAfterRevocation(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r := seededTrustRegistry(t) // the second signer's record is revoked
 	base := r.serveHTTP(t).URL

@@ -26,6 +26,7 @@ window.print = function () { window.__printed++; };`
 // clipboard and says so; printing opens the print dialog, and the printed
 // page leaves out the buttons. No shared link carries the download key.
 func TestBrowserShareCertificate(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r, base := hallServer(t)
 	sig := r.sign(t)

@@ -51,6 +51,7 @@ const browserCheckJS = `(() => {
 // away and a certificate URL visited fresh still verifies, from the
 // service worker's cache: a genuine QR, a revoked one, an altered one.
 func TestBrowserVerify(t *testing.T) {
+	t.Parallel()
 	chromium := needTool(t, "chromium", "chromium")
 	r := seededTrustRegistry(t)
 	ts := r.serveHTTP(t)
@@ -323,28 +324,24 @@ func evalAwait(t *testing.T, ctx context.Context, js string) string {
 	return v
 }
 
-// newTestBrowser starts a headless chromium that lives at most limit and
-// returns the context of its tab, which starts at its first use, and what
-// closes the tab. extra adds command-line options (a forced dark mode).
+// newTestBrowser opens a tab that lives at most limit and returns its
+// context, which starts at its first use, and what closes the tab. The tab
+// is the package's shared chromium's, in a browser context of its own;
+// extra command-line options (a forced dark mode) start a chromium for the
+// test alone.
 func newTestBrowser(t *testing.T, chromium string, limit time.Duration, extra ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc) {
 	t.Helper()
+	if len(extra) == 0 {
+		browserCtx, cancelBrowser := context.WithTimeout(sharedBrowser(t, chromium), limit)
+		t.Cleanup(cancelBrowser)
+		ctx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancelTab)
+		return ctx, cancelTab
+	}
 	browserCtx, cancelBrowser := context.WithTimeout(t.Context(), limit)
 	t.Cleanup(cancelBrowser)
-	opts := append([]chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}, extra...)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx, opts...)
+	opts := append(chromiumOptions(chromium), chromedp.UserDataDir(t.TempDir()))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx, append(opts, extra...)...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(cancelTab)

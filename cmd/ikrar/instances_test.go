@@ -34,6 +34,7 @@ func TestMain(m *testing.M) {
 		os.Exit(childMain(args))
 	}
 	code := m.Run()
+	closeSharedChromium()
 	pgtest.Stop()
 	os.Exit(code)
 }

@@ -43,6 +43,7 @@ type regency struct {
 // refused by its witnesses, and a client that requires the quorum
 // refuses the forked checkpoint a registry could show it alone.
 func TestThreeRegenciesWitnessEachOther(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	regs := make([]*regency, 3)

@@ -57,7 +57,7 @@ var (
 // zbar. docs/TRUST.md §3 has the figures, and the v1 QR's for comparison.
 func TestQRScansFromPictures(t *testing.T) {
 	zbarimg := pdftest.NeedPackageTool(t, "zbarimg", "zbar-tools")
-	python := needZXing(t)
+	python := pdftest.NeedZXing(t)
 
 	keys := seedKeyring(t, "ikrar.deliserdangkab.go.id/ikrar")
 	c := testCertificate(t, registry.InkStrokes)
@@ -389,23 +389,6 @@ func zxingDecode(t *testing.T, python string, files []string) []string {
 		}
 	}
 	return texts
-}
-
-// needZXing returns a Python that imports zxingcpp (Debian's
-// python3-zxing-cpp installs it for /usr/bin/python3, which another
-// python3 on the PATH may hide).
-func needZXing(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{"python3", "/usr/bin/python3"} {
-		if path, err := exec.LookPath(py); err == nil && exec.Command(path, "-c", "import zxingcpp").Run() == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("zxing-cpp is required in CI (apt-get install python3-zxing-cpp; .ci/run does)")
-	}
-	t.Skip("zxing-cpp not installed (apt-get install python3-zxing-cpp)")
-	return ""
 }
 
 // A v1 QR keeps the place certificates were issued with, so they render

@@ -57,9 +57,9 @@ func TestFoldConstantsRendersTheSame(t *testing.T) {
 
 // A page naming a static file that does not exist fails at parse time.
 func TestFoldConstantsReportsMissingStatic(t *testing.T) {
-	s := &Server{static: &staticFiles{files: map[string]staticFile{}}}
-	tpl := template.Must(template.New("page").Funcs(template.FuncMap{"static": s.staticURL}).Parse(`<script src="{{static "js/gone.js"}}"></script>`))
-	err := foldConstants(tpl, constFuncs{"static": s.staticURLErr})
+	st := &staticFiles{files: map[string]staticFile{}}
+	tpl := template.Must(template.New("page").Funcs(template.FuncMap{"static": st.mustURL}).Parse(`<script src="{{static "js/gone.js"}}"></script>`))
+	err := foldConstants(tpl, constFuncs{"static": st.url})
 	if err == nil || !strings.Contains(err.Error(), "js/gone.js") {
 		t.Fatalf("err = %v, want one naming js/gone.js", err)
 	}

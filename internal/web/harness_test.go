@@ -135,7 +135,9 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	}
 	clk := &clock{now: t0}
 	svc := registry.NewService(db, []byte("ikrar-test-link-key-of-32-bytes!"))
-	svc.Hasher.WithParams(cheapPasswords)
+	// Hashes this cheap need no pace (five a second on two cores, which a
+	// test signing in two dozen times waits for); registry tests the pace.
+	svc.Hasher.WithParams(cheapPasswords).Paced(math.Inf(1), 1)
 	svc.Now = clk.Now
 	certs, err := certificate.NewRenderer()
 	if err != nil {
@@ -178,6 +180,12 @@ func newTestAppLogging(t *testing.T, logTo slog.Handler, opts ...func(*web.Optio
 	}
 	return &testApp{URL: base, h: router, path: dbPath, db: db, lite: lite, exec: h.Exec, svc: svc, clock: clk, srv: srv, keys: keys, expectErrors: expected, stopCheckpointer: stop}
 }
+
+// briefCheckpointWait bounds a look-up's wait for a covering checkpoint
+// at 200 ms instead of 3 s, for tests whose look-ups wait in vain (the
+// checkpointer stopped, a leaf beyond the log). Other tests keep the 3 s:
+// their look-ups must find the checkpoint however loaded the machine.
+func briefCheckpointWait(o *web.Options) { o.CheckpointWait = 200 * time.Millisecond }
 
 // failOnError fails the test on any error the server logs: a user would
 // have seen a 500.

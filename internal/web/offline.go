@@ -31,7 +31,7 @@ func (s *Server) serviceWorker() ([]byte, error) {
 	h := sha256.New()
 	var urls []string
 	for _, p := range shellAssets {
-		u, err := s.staticURLErr(p)
+		u, err := s.static.url(p)
 		if err != nil {
 			return nil, err
 		}

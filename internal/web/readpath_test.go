@@ -12,7 +12,8 @@ import (
 // grown past the latest checkpoint, leave the stored checkpoints as they
 // were; the checkpointer alone signs.
 func TestLookupsStoreNoCheckpoint(t *testing.T) {
-	f := newSigningFixture(t, siti, andre)
+	// The checkpointer is stopped below: look-ups wait the whole bound.
+	f := newSigningFixtureOn(t, newTestApp(t, briefCheckpointWait), siti, andre)
 	a := f.a
 	old := a.mustSign(t, f.e, siti).Certificate.Code
 	a.waitCheckpointed(t)

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -102,17 +103,17 @@ func (s *Server) render(c *echo.Context, status int, page string, data map[strin
 
 // constFuncs are the template functions foldConstants resolves when their
 // argument is a literal: they depend only on it and on the language.
-func (s *Server) constFuncs(l i18n.Lang) constFuncs {
+func (st *staticFiles) constFuncs(l i18n.Lang) constFuncs {
 	return constFuncs{
 		"t":      func(v string) (string, error) { return translate(l, v), nil },
-		"static": s.staticURLErr,
+		"static": st.url,
 	}
 }
 
 // funcs returns the template functions of language l.
-func (s *Server) funcs(l i18n.Lang) template.FuncMap {
+func (st *staticFiles) funcs(l i18n.Lang) template.FuncMap {
 	return template.FuncMap{
-		"static": s.staticURL,
+		"static": st.mustURL,
 		// t translates an Indonesian text — a template's literal, a label,
 		// a message — or an error or i18n.Message handed to the page.
 		"t": func(v any) string { return translate(l, v) },
@@ -247,21 +248,67 @@ func loadStatic(fsys fs.FS) (*staticFiles, error) {
 	return st, err
 }
 
-func (s *Server) staticURL(p string) string {
-	u, err := s.staticURLErr(p)
+func (s *Server) staticURL(p string) string { return s.static.mustURL(p) }
+
+func (st *staticFiles) mustURL(p string) string {
+	u, err := st.url(p)
 	if err != nil {
 		panic(err)
 	}
 	return u
 }
 
-// staticURLErr is the content-hashed URL of a static file.
-func (s *Server) staticURLErr(p string) (string, error) {
-	f, ok := s.static.files[p]
+// url is the content-hashed URL of a static file.
+func (st *staticFiles) url(p string) (string, error) {
+	f, ok := st.files[p]
 	if !ok {
 		return "", fmt.Errorf("static file missing: %s", p)
 	}
 	return "/static/" + p + "?v=" + f.hash, nil
+}
+
+// assets are the parsed templates and the static files of one pair of
+// file systems. Both are immutable once loaded, so servers built from the
+// same embedded files (the test suites build hundreds) share one copy
+// instead of parsing every template and compressing every asset again.
+type assets struct {
+	pages  *pages
+	static *staticFiles
+}
+
+type assetKey struct{ templates, static fs.FS }
+
+var (
+	assetsMu    sync.Mutex
+	assetsCache = map[assetKey]*assets{}
+)
+
+// loadAssets parses the templates and loads the static files, once per
+// pair of comparable file systems (an embed.FS or os.DirFS; a map-backed
+// one such as fstest.MapFS is loaded every time).
+func loadAssets(templates, static fs.FS) (*assets, error) {
+	key := assetKey{templates, static}
+	cacheable := reflect.TypeOf(templates).Comparable() && reflect.TypeOf(static).Comparable()
+	if cacheable {
+		assetsMu.Lock()
+		defer assetsMu.Unlock()
+		if a, ok := assetsCache[key]; ok {
+			return a, nil
+		}
+	}
+	st, err := loadStatic(static)
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePages(templates, st.funcs, st.constFuncs)
+	if err != nil {
+		return nil, err
+	}
+	a := &assets{pages: p, static: st}
+	if cacheable {
+		assetsCache[key] = a
+	}
+	return a, nil
 }
 
 func (s *Server) serveStatic(c *echo.Context) error {

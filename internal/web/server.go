@@ -62,6 +62,9 @@ type Options struct {
 	// import to end before it shows the import's progress page instead
 	// (0: DefaultImportWait; negative: not at all).
 	ImportWait time.Duration
+	// CheckpointWait bounds a look-up's wait for a checkpoint covering a
+	// fresh record (0: checkpointWait).
+	CheckpointWait time.Duration
 }
 
 // Pinger reports whether the database answers.
@@ -112,7 +115,7 @@ type Server struct {
 // svc sign each new record's QR claim with tl.Keys unless svc has a
 // ClaimSigner already.
 func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Renderer, tl Transparency, log *slog.Logger) (*Server, error) {
-	st, err := loadStatic(opt.Static)
+	assets, err := loadAssets(opt.Templates, opt.Static)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +131,7 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		keys := tl.Keys
 		svc.ClaimSigner = func(sig registry.Signature) (string, error) { return leaf.SignClaim(keys, host, sig) }
 	}
-	s := &Server{opt: opt, svc: svc, db: db, tl: tl, static: st, log: log, now: svc.Now,
+	s := &Server{opt: opt, svc: svc, db: db, tl: tl, static: assets.static, pages: assets.pages, log: log, now: svc.Now,
 		fails: newFailLimiter(opt.RateLimit, svc.Now), guesses: newGuessBudget(opt.RateLimit, svc.Now), heavy: newCPUSlots(), uploads: make(chan struct{}, 1), bigBodies: map[string]bool{}, imports: newImportJobs(svc.Now),
 		uploadPace: rate.NewLimiter(uploadsPerSecond, uploadBurst), tiles: newTileCache(tileCacheBytes), witnessPace: newWitnessPace(opt.RateLimit),
 		cards: issuance.NewCache(cardCacheBytes), cardPace: newCardPace(opt.RateLimit)}
@@ -137,9 +140,6 @@ func New(opt Options, svc *registry.Service, db Pinger, certs *certificate.Rende
 		CacheBytes: opt.PDFCacheBytes, FreeBytes: s.freeBytes, ReserveBytes: s.pdfReserveBytes(),
 		Heavy: s.heavy.do, Metrics: opt.Metrics, Log: log,
 	})
-	if s.pages, err = parsePages(opt.Templates, s.funcs, s.constFuncs); err != nil {
-		return nil, err
-	}
 	if s.sw.body, err = s.serviceWorker(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -77,7 +78,7 @@ const checkpointWait = 3 * time.Second
 // for one that covers leaf index need (need < 0: none). The read path
 // never signs or stores a checkpoint: the checkpointer's Run does.
 func (s *Server) latestCheckpoint(ctx context.Context, need int64) (translog.SignedCheckpoint, error) {
-	cp, err := s.tl.Checkpointer.Latest(ctx, need, checkpointWait)
+	cp, err := s.tl.Checkpointer.Latest(ctx, need, cmp.Or(s.opt.CheckpointWait, checkpointWait))
 	if errors.Is(err, translog.ErrNoCheckpoint) {
 		return cp, registry.Errorf(registry.EBUSY, "Log transparansi belum memiliki checkpoint yang ditandatangani. Coba lagi sebentar lagi.")
 	}

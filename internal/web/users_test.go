@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/web"
 )
 
 // passwordOn reads the one-time password a page shows.
@@ -353,7 +354,8 @@ func TestAuditTrail(t *testing.T) {
 	a.clock.Add(24 * time.Hour)
 	a.mustOpen(t, tokenMks, e.ID)
 	a.mustImport(t, tokenGowa, gowa.ID, rosterCSV(staff(10, 2, "Bagian Umum")...))
-	// Enough entries for a second page.
+	// Enough entries for a second page, faster than an office uploads.
+	web.UnpaceUploads(a.srv)
 	for i := range 55 {
 		a.mustImport(t, tokenMks, makassar.ID, rosterCSV(staff(20+i, 1, "Bagian Umum")...))
 	}
