@@ -203,10 +203,11 @@ var notShown = []string{"DefaultPledge", "VillageHeadPledge", "InstitutionPlaceh
 // notShownDirs are packages whose Indonesian output is a document that is
 // Indonesian by design (the certificate, the Berita Acara and the other
 // PDF reports that go on file), that name Indonesian things (dates), or
-// that only tests use (rostertest writes hostile roster files), or that
+// that only tests use (rostertest writes hostile roster files; storetest
+// and pgtest are the stores' shared suite and its databases), or that
 // are data, shown as entered in either language (fixture is the demo's
 // roster: names of agencies, units and people).
-var notShownDirs = []string{"certificate", "report", "tanggal", "i18n", "rostertest", "fixture"}
+var notShownDirs = []string{"certificate", "report", "tanggal", "i18n", "rostertest", "fixture", "storetest", "pgtest"}
 
 // TestGoTextsTranslated checks that every Indonesian string literal in the
 // Go code that people may see has its English: as a text, as a format, or
