@@ -128,6 +128,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 		// Before answering: a signer who looks their certificate up at once
 		// must find the log grown.
 		db.notifyAppend(size)
+		// Before answering too: a signer's own dashboard, or a test, that
+		// reads the progress once signing returns must find it woken.
+		db.notifyOps(batch)
 	}
 	for i, r := range batch {
 		if err != nil {
@@ -138,9 +141,6 @@ func (db *DB) commitBatch(batch []signRequest) {
 			p.MarkWritten()
 		}
 		r.done <- results[i]
-	}
-	if err == nil {
-		db.notifyOps(batch)
 	}
 }
 
