@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
@@ -12,7 +11,7 @@ import (
 // The store suite both stores pass (internal/store/storetest).
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store {
-		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ikrar.db"))
+		db, err := sqlite.Open(context.Background(), storetest.SQLiteFile(t))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,13 +3,13 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
+	"github.com/ikrar-id/ikrar/internal/store/storetest"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -24,7 +24,7 @@ type fixture struct {
 
 func mustFixture(t testing.TB, n int) fixture {
 	t.Helper()
-	return mustFixtureAt(t, filepath.Join(t.TempDir(), "ikrar.db"), n)
+	return mustFixtureAt(t, storetest.SQLiteFile(t), n)
 }
 
 // mustFixtureAt is mustFixture with its database at path.
