@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	ikrar "github.com/ikrar-id/ikrar"
+	"github.com/ikrar-id/ikrar/internal/pdftest"
 	"github.com/ikrar-id/ikrar/internal/translog"
 	"github.com/ikrar-id/ikrar/internal/web"
 )
@@ -136,11 +137,14 @@ func TestBrowserProjector(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		file := filepath.Join(dir, name+".png")
-		if err := os.WriteFile(file, shot, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if got := decodePageQR(t, file); got != eventURL {
+		screen, err := png.Decode(bytes.NewReader(shot))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pdftest.DecodeQR(t, screen); got != eventURL {
 			t.Errorf("%s: QR on the screen reads %q, want %q", name, got, eventURL)
 		}
 		short := eval("read the short address", `document.querySelector('.projector-link').textContent`)

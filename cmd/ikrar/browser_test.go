@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -18,10 +16,9 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	ikrarnip "github.com/ikrar-id/ikrar/internal/nip"
+	"github.com/ikrar-id/ikrar/internal/pdftest"
 )
 
 // needTool finds a program the browser test needs. Outside CI a missing one
@@ -52,7 +49,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 // its QR code, and the public verification page the QR opens.
 func testBrowserSigning(t *testing.T, demo demoServer) {
 	chromium := needTool(t, "chromium", "chromium")
-	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
+	needTool(t, "pdftoppm", "poppler-utils")
 	pdftotext := needTool(t, "pdftotext", "poppler-utils")
 
 	// The whole browser lives at most this long; every step has its own
@@ -201,10 +198,7 @@ func testBrowserSigning(t *testing.T, demo demoServer) {
 	if !strings.Contains(string(text), nip) || strings.Contains(string(text), "tanda tangan diketik") {
 		t.Errorf("PDF text lacks the NIP %s or has a typed signature, not the drawn one:\n%s", nip, text)
 	}
-	if out, err := exec.Command(pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", file, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	qr := decodePageQR(t, filepath.Join(dir, "page.png"))
+	qr := pdftest.DecodeQR(t, pdftest.Page(t, pdf, 1))
 	// The QR is an upper-case URL with a v2 claim (docs/FORMATS.md §5).
 	verify := strings.ToUpper(demo.BaseURL) + "/V/" + code + "/"
 	if !strings.HasPrefix(qr, verify) {
@@ -284,49 +278,4 @@ func touchStroke(box viewportRect, path func(f float64) (x, y float64)) chromedp
 		_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}})
 		return err
 	})
-}
-
-// decodePageQR reads the QR code from a rendered certificate page. gozxing's
-// finder-pattern search can be thrown by the dense text around the code, so
-// after the whole page it tries the page's lower half, where the QR sits.
-func decodePageQR(t *testing.T, path string) string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := img.Bounds()
-	candidates := []image.Image{img}
-	if sub, ok := img.(interface {
-		SubImage(image.Rectangle) image.Image
-	}); ok {
-		midX, midY := b.Min.X+b.Dx()/2, b.Min.Y+b.Dy()/2
-		candidates = append(candidates,
-			sub.SubImage(image.Rect(b.Min.X, midY, b.Max.X, b.Max.Y)),
-			sub.SubImage(image.Rect(b.Min.X, midY, midX, b.Max.Y)),
-			sub.SubImage(image.Rect(midX, midY, b.Max.X, b.Max.Y)))
-	}
-	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
-	for _, c := range candidates {
-		bmp, err := gozxing.NewBinaryBitmapFromImage(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
-			return res.GetText()
-		}
-	}
-	// gozxing sometimes misses a dense QR on a busy page; zbar reads it.
-	if out, err := exec.Command("zbarimg", "-q", "--raw", path).Output(); err == nil {
-		if text := strings.TrimSpace(string(out)); text != "" {
-			return text
-		}
-	}
-	t.Fatal("no QR code found on the certificate's first page")
-	return ""
 }

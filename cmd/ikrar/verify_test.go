@@ -12,7 +12,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/certificate"
 	"github.com/ikrar-id/ikrar/internal/leaf"
+	"github.com/ikrar-id/ikrar/internal/pdftest"
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
@@ -359,17 +359,14 @@ func TestKeyRotate(t *testing.T) {
 // The QR code printed on a real certificate, read back from the rendered
 // page image, verifies offline; one flipped byte does not.
 func TestVerifyQRFromPageImage(t *testing.T) {
-	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
+	needTool(t, "pdftoppm", "poppler-utils")
 	r := seededTrustRegistry(t)
 	const base = "https://ikrar.deliserdangkab.go.id"
 	sig := r.sigs[2]
-	pdf := writeTrustFile(t, "sertifikat.pdf", r.renderPDF(t, sig, base))
+	rendered := r.renderPDF(t, sig, base)
+	pdf := writeTrustFile(t, "sertifikat.pdf", rendered)
 	keyFile := writeKeyFile(t, r.dir)
-	dir := t.TempDir()
-	if out, err := exec.Command(pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", pdf, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	qr := decodePageQR(t, filepath.Join(dir, "page.png"))
+	qr := pdftest.DecodeQR(t, pdftest.Page(t, rendered, 1))
 	if want := r.qrText(t, sig, base); qr != want {
 		t.Fatalf("QR on the page = %q, want %q", qr, want)
 	}
