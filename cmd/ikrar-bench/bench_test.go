@@ -453,7 +453,7 @@ func TestClusterCPUCountsReapedChildren(t *testing.T) {
 func TestWriteComparison(t *testing.T) {
 	run := func(round int, store string, rps, cpu, db float64) comparedRun {
 		return comparedRun{turn: turn{Round: round, Store: store}, Report: report{Phases: []phaseResult{
-			{Name: "sign-api", LoadAvg: "4.50 3.00 2.00", Ikrar: stats{RPS: rps, ServerCPU: cpu, DatabaseCPU: db}}}}}
+			{Name: "sign-api", LoadAvg: "4.50 3.00 2.00", Ikrar: stats{RPS: rps, P50: 100_000 / rps, ServerCPU: cpu, DatabaseCPU: db}}}}}
 	}
 	runs := []comparedRun{
 		run(1, "sqlite", 1000, 1.0, 0), run(1, "postgres", 500, 1.2, 0.8),
@@ -467,8 +467,9 @@ func TestWriteComparison(t *testing.T) {
 	if !ok {
 		t.Fatalf("no medians:\n%s", out)
 	}
-	// Ratios 0.50, 0.75, 0.75; totals 2.0, 2.4, 2.2 ms.
-	want := "sign-api postgres 500 0.0 0 1.30 0.90 2.20 0.75"
+	// Ratios 0.50, 0.75, 0.75; p50s 200, 333, 167 ms; totals 2.0, 2.4,
+	// 2.2 ms.
+	want := "sign-api postgres 500 200.0 0.0 0 1.30 0.90 2.20 0.75"
 	if !slices.ContainsFunc(strings.Split(medians, "\n"), func(l string) bool { return strings.Join(strings.Fields(l), " ") == want }) {
 		t.Errorf("medians lack the row %q:\n%s", want, out)
 	}

@@ -139,7 +139,8 @@ func runTurn(ctx context.Context, cfg config, bin string, t turn, n int, stderr 
 }
 
 // writeComparison prints every run's phases, then each setup's medians
-// over the rounds and its median ratio to the first setup of each round.
+// over the rounds (each column's on its own) and its median ratio to the
+// first setup of each round.
 func writeComparison(w io.Writer, started time.Time, runs []comparedRun) {
 	if len(runs) == 0 {
 		return
@@ -167,24 +168,25 @@ func writeComparison(w io.Writer, started time.Time, runs []comparedRun) {
 	tw.Flush()
 	fmt.Fprintln(w, "\nmedians over the rounds:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tstore\treq/s\tp99 ms\terrors\tikrar CPU ms/req\tPG CPU ms/req\ttotal ms/req\treq/s ÷ %s\t\n", first)
+	fmt.Fprintf(tw, "phase\tstore\treq/s\tp50 ms\tp99 ms\terrors\tikrar CPU ms/req\tPG CPU ms/req\ttotal ms/req\treq/s ÷ %s\t\n", first)
 	for _, name := range phaseNames(runs) {
 		for _, store := range storeNames(runs) {
-			var rps, p99, ikr, pg, tot, ratio []float64
+			var rps, p50, p99, ikr, pg, tot, ratio []float64
 			errs := 0
 			for i, r := range runs {
 				p, ok := phaseOf(r.Report, name)
 				if !ok || r.Store != store {
 					continue
 				}
-				rps, p99, ikr, pg = append(rps, p.RPS), append(p99, p.P99), append(ikr, p.ServerCPU), append(pg, p.DatabaseCPU)
+				rps, p50, p99 = append(rps, p.RPS), append(p50, p.P50), append(p99, p.P99)
+				ikr, pg = append(ikr, p.ServerCPU), append(pg, p.DatabaseCPU)
 				tot, ratio = append(tot, p.ServerCPU+p.DatabaseCPU), append(ratio, ratioToFirst(runs, i, name))
 				errs += p.Errors
 			}
 			if len(rps) == 0 {
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.1f\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, store, median(rps), median(p99), errs,
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.1f\t%.1f\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, store, median(rps), median(p50), median(p99), errs,
 				median(ikr), median(pg), median(tot), median(ratio))
 		}
 	}
