@@ -8,7 +8,9 @@
 // status without doing the work — and the ratio of the two is the key
 // figure. With -kill-test it checks instead that every acknowledged
 // signature survives kill -9 of the server; with -attack, that honest
-// signers are served while the server is attacked.
+// signers are served while the server is attacked. With -compare it runs
+// the phases once per store and round (SQLite, PostgreSQL, several
+// instances on PostgreSQL), interleaved, and sets the runs side by side.
 //
 // See docs/PERFORMANCE.md for the commands and the measured figures.
 package main
