@@ -152,9 +152,15 @@ func writeComparison(w io.Writer, started time.Time, runs []comparedRun) {
 		m.NProc, m.CPU, m.MemTotalMB, m.Kernel, m.GoVersion)
 	fmt.Fprintf(w, "each run: %d clients, %.0f s per phase, %d employees seeded; load: the 1-minute load average at the end of the phase\n\n",
 		c.Concurrency, c.DurationS, c.Employees)
-	first := runs[0].Store
+	writeRounds(w, runs)
+	fmt.Fprintln(w, "\nmedians over the rounds:")
+	writeMedians(w, runs)
+}
+
+// writeRounds prints a row per phase and run.
+func writeRounds(w io.Writer, runs []comparedRun) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tround\tstore\tload\treq/s\tp50 ms\tp99 ms\terrors\tikrar CPU ms/req\tPG CPU ms/req\ttotal ms/req\treq/s ÷ %s\t\n", first)
+	fmt.Fprintf(tw, "phase\tround\tstore\tload\treq/s\tp50 ms\tp99 ms\terrors\tikrar CPU ms/req\tPG CPU ms/req\ttotal ms/req\treq/s ÷ %s\t\n", runs[0].Store)
 	for _, name := range phaseNames(runs) {
 		for i, r := range runs {
 			p, ok := phaseOf(r.Report, name)
@@ -166,9 +172,13 @@ func writeComparison(w io.Writer, started time.Time, runs []comparedRun) {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nmedians over the rounds:")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "phase\tstore\treq/s\tp50 ms\tp99 ms\terrors\tikrar CPU ms/req\tPG CPU ms/req\ttotal ms/req\treq/s ÷ %s\t\n", first)
+}
+
+// writeMedians prints a row per phase and setup: the medians of its rounds
+// and the sum of their errors.
+func writeMedians(w io.Writer, runs []comparedRun) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "phase\tstore\treq/s\tp50 ms\tp99 ms\terrors\tikrar CPU ms/req\tPG CPU ms/req\ttotal ms/req\treq/s ÷ %s\t\n", runs[0].Store)
 	for _, name := range phaseNames(runs) {
 		for _, store := range storeNames(runs) {
 			var rps, p50, p99, ikr, pg, tot, ratio []float64
