@@ -121,7 +121,7 @@ func (b *bench) runAttack(ctx context.Context) error {
 	r := phaseResult{Name: "sign-under-attack", Clients: b.cfg.Concurrency, Rate: attackRate,
 		Target: fmt.Sprintf("peak RSS ≤ 300 MB, p99 ≤ 250 ms, 0 refused, with %d botnet logins and %d XLSX bombs running", attackLogins, attackBombs)}
 	b.ikrar.rss.reset()
-	cpu := startCPU(b.ikrar)
+	cpu := b.ikrarCPU()
 	m, err := load{Concurrency: b.cfg.Concurrency, Duration: b.cfg.Duration, Rate: attackRate}.run(ctx, nil,
 		func(ctx context.Context, w *worker) (outcome, error) {
 			return signAPI(ctx, b.client, b.ikrar.base, b.event, src, b.pay, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -32,6 +33,8 @@ type bench struct {
 	bin     string
 	api     apiClient
 	ikrar   *child
+	more    []*child // with -instances: the other instances on the database
+	db      *cluster // the PostgreSQL server, when it runs on this machine
 	ceiling *child
 	tr      *http.Transport
 	client  *http.Client
@@ -74,6 +77,8 @@ type reportConfig struct {
 	Requests        int     `json:"requests_cap"`
 	Gzip            bool    `json:"accept_gzip"`
 	Preload         int     `json:"preloaded_signatures"`
+	// Store is "sqlite", "postgres" or "postgres:N" for N instances.
+	Store string `json:"store"`
 }
 
 type memoryResult struct {
@@ -92,6 +97,7 @@ type phaseResult struct {
 	Ratio     float64  `json:"ratio_to_ceiling"`
 	Rate      float64  `json:"offered_req_per_s,omitempty"` // open load; 0: closed
 	MeanBytes float64  `json:"mean_response_bytes,omitempty"`
+	LoadAvg   string   `json:"loadavg_after_ikrar"` // at the end of the phase against ikrar
 	Met       string   `json:"met"`
 	Notes     []string `json:"notes,omitempty"`
 }
@@ -196,6 +202,17 @@ func (b *bench) run(ctx context.Context) (err error) {
 	}
 	b.report.IdleRSSMB = b.ikrar.rss.peakMB()
 	b.logf("ikrar serving at %s (pid %d, RSS %.1f MB)", b.ikrar.base, b.ikrar.pid(), b.report.IdleRSSMB)
+	if err := b.startMoreInstances(ctx); err != nil {
+		return err
+	}
+	if b.cfg.Database != "" {
+		if b.db, err = findCluster(ctx, b.cfg.Database); err != nil {
+			return err
+		}
+		if b.db == nil {
+			b.logf("PostgreSQL is not a process of this machine: its CPU is not counted")
+		}
+	}
 	b.api = apiClient{base: b.ikrar.base, token: strings.TrimSpace(token), client: &http.Client{Timeout: 10 * time.Minute}}
 
 	if b.cfg.KillTest {
@@ -226,12 +243,62 @@ func (b *bench) databaseFlags() []string {
 	return []string{"--database", b.cfg.Database}
 }
 
+// startMoreInstances starts the instances beyond the first, each on a
+// copy of the first's data directory (its keys, secret and origin, as
+// docs/DEPLOY.md says), and spreads the clients' connections over all of
+// them.
+func (b *bench) startMoreInstances(ctx context.Context) error {
+	addrs := []string{strings.TrimPrefix(b.ikrar.base, "http://")}
+	for i := 2; i <= b.cfg.Instances; i++ {
+		dir := filepath.Join(b.dir, fmt.Sprintf("data-%d", i))
+		if err := os.CopyFS(dir, os.DirFS(b.dataDir)); err != nil {
+			return fmt.Errorf("copy the data directory for instance %d: %w", i, err)
+		}
+		os.Remove(filepath.Join(dir, "serve.log"))
+		c, err := startIkrar(ctx, b.bin, dir, b.serveFlags()...)
+		if err != nil {
+			return fmt.Errorf("instance %d: %w", i, err)
+		}
+		b.more = append(b.more, c)
+		addrs = append(addrs, strings.TrimPrefix(c.base, "http://"))
+		b.logf("ikrar instance %d serving at %s (pid %d)", i, c.base, c.pid())
+	}
+	if len(addrs) > 1 {
+		b.tr.DialContext = spread(addrs)
+	}
+	return nil
+}
+
+// spread dials each new connection to the first address to the next of
+// addrs in turn, as a balancer in front of the instances does connection
+// by connection; other addresses are dialled as they are.
+func spread(addrs []string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	var n atomic.Uint64
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr == addrs[0] {
+			addr = addrs[(n.Add(1)-1)%uint64(len(addrs))]
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+}
+
+// instances are the ikrar servers of the run.
+func (b *bench) instances() []*child { return append([]*child{b.ikrar}, b.more...) }
+
 func (b *bench) stopServers() {
 	if b.ikrar != nil {
 		b.report.HWMMB = b.ikrar.rss.hwmMB()
-		b.ikrar.stop()
-		b.report.Errors["ikrar"] = serverErrors(filepath.Join(b.dataDir, "serve.log"))
-		b.ikrar = nil
+		logs := 0
+		for i, c := range b.instances() {
+			if len(b.more) > 0 {
+				b.logf("instance %d used %s of CPU", i+1, procCPU(itoa(int64(c.pid()))))
+			}
+			c.stop()
+			logs += serverErrors(c.logPath)
+		}
+		b.report.Errors["ikrar"] = logs
+		b.ikrar, b.more = nil, nil
 	}
 	if b.ceiling != nil {
 		b.ceiling.stop()
@@ -322,7 +389,7 @@ func (b *bench) phase(ctx context.Context, name string, t target, rate float64, 
 	setup, do := mk(b.ikrar.base, false)
 	b.nbytes.Store(0)
 	b.ikrar.rss.reset()
-	cpu := startCPU(b.ikrar)
+	cpu := b.ikrarCPU()
 	m, err := load{Concurrency: r.Clients, Duration: b.cfg.Duration, MaxRequests: b.cfg.Requests, Rate: rate}.run(ctx, setup, do)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -330,16 +397,17 @@ func (b *bench) phase(ctx context.Context, name string, t target, rate float64, 
 	r.Ikrar = summarize(m)
 	r.Ikrar.PeakRSS = b.ikrar.rss.peakMB()
 	cpu.per(&r.Ikrar)
+	r.LoadAvg = loadAvg()
 	if r.Ikrar.Requests > 0 {
 		r.MeanBytes = float64(b.nbytes.Load()) / float64(r.Ikrar.Requests)
 	}
 	b.tr.CloseIdleConnections()
-	b.logf("%s: ikrar %d requests, %.0f/s, p50 %.1f ms, p99 %.1f ms, %d errors, peak RSS %.1f MB, CPU per request %.2f ms server + %.2f ms load generator",
-		name, r.Ikrar.Requests, r.Ikrar.RPS, r.Ikrar.P50, r.Ikrar.P99, r.Ikrar.Errors, r.Ikrar.PeakRSS, r.Ikrar.ServerCPU, r.Ikrar.ClientCPU)
+	b.logf("%s: ikrar %d requests, %.0f/s, p50 %.1f ms, p99 %.1f ms, %d errors, peak RSS %.1f MB, CPU per request %.2f ms server + %.2f ms PostgreSQL + %.2f ms load generator",
+		name, r.Ikrar.Requests, r.Ikrar.RPS, r.Ikrar.P50, r.Ikrar.P99, r.Ikrar.Errors, r.Ikrar.PeakRSS, r.Ikrar.ServerCPU, r.Ikrar.DatabaseCPU, r.Ikrar.ClientCPU)
 
 	setup, do = mk(b.ceiling.base, true)
 	b.ceiling.rss.reset()
-	cpu = startCPU(b.ceiling)
+	cpu = startCPU(nil, b.ceiling)
 	m, err = load{Concurrency: r.Clients, Duration: b.cfg.CeilingDuration, MaxRequests: b.cfg.Requests, Rate: rate}.run(ctx, setup, do)
 	if err != nil {
 		return fmt.Errorf("%s ceiling: %w", name, err)
@@ -386,16 +454,40 @@ func (b *bench) checkSignedCount(ctx context.Context) error {
 	return nil
 }
 
-// cpuMark is the CPU time the server and this process had used when a
-// run started.
+// cpuMark is the CPU time the servers, the PostgreSQL cluster (if any)
+// and this process had used when a run started.
 type cpuMark struct {
-	pid            string
-	server, client time.Duration
+	pids                     []string
+	db                       *cluster
+	server, database, client time.Duration
 }
 
-func startCPU(c *child) cpuMark {
-	pid := itoa(int64(c.pid()))
-	return cpuMark{pid: pid, server: procCPU(pid), client: procCPU("self")}
+// ikrarCPU marks the CPU time of every ikrar instance and of PostgreSQL.
+func (b *bench) ikrarCPU() cpuMark { return startCPU(b.db, b.instances()...) }
+
+func startCPU(db *cluster, servers ...*child) cpuMark {
+	m := cpuMark{db: db, client: procCPU("self")}
+	for _, c := range servers {
+		m.pids = append(m.pids, itoa(int64(c.pid())))
+	}
+	m.server = m.serverCPU()
+	if db != nil {
+		m.database = db.cpu()
+	}
+	return m
+}
+
+// serverCPU sums the servers' CPU time; -1 if one is unreadable.
+func (m cpuMark) serverCPU() time.Duration {
+	var sum time.Duration
+	for _, pid := range m.pids {
+		t := procCPU(pid)
+		if t < 0 {
+			return -1
+		}
+		sum += t
+	}
+	return sum
 }
 
 // per sets the CPU time per request used since the mark.
@@ -403,7 +495,10 @@ func (m cpuMark) per(s *stats) {
 	if s.Requests == 0 || m.server < 0 || m.client < 0 {
 		return
 	}
-	n := float64(s.Requests)
-	s.ServerCPU = float64(procCPU(m.pid)-m.server) / float64(time.Millisecond) / n
-	s.ClientCPU = float64(procCPU("self")-m.client) / float64(time.Millisecond) / n
+	n := float64(s.Requests) * float64(time.Millisecond)
+	s.ServerCPU = float64(m.serverCPU()-m.server) / n
+	s.ClientCPU = float64(procCPU("self")-m.client) / n
+	if m.db != nil && m.database >= 0 {
+		s.DatabaseCPU = float64(m.db.cpu()-m.database) / n
+	}
 }

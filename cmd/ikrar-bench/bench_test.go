@@ -6,11 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -351,5 +355,128 @@ func TestFetchCompressed(t *testing.T) {
 	}
 	if o, err := fetch(ctx, srv.Client(), true, srv.URL, "/broken", http.StatusOK, "", &n); err != nil || o.ok {
 		t.Errorf("a plain body announced as gzip passed: %+v %v", o, err)
+	}
+}
+
+func TestParseConfigStores(t *testing.T) {
+	var buf bytes.Buffer
+	c, err := parseConfig([]string{"-database", "postgres://u@/db?host=/tmp", "-compare", "sqlite, postgres,postgres:3", "-rounds", "2"}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []setup{{Instances: 1}, {Postgres: true, Instances: 1}, {Postgres: true, Instances: 3}}
+	if !slices.Equal(c.Compare, want) || c.Rounds != 2 {
+		t.Errorf("-compare %+v, rounds %d; want %+v, 2", c.Compare, c.Rounds, want)
+	}
+	if c, err := parseConfig([]string{"-database", "postgres://u@/db", "-instances", "3"}, &buf); err != nil || c.Instances != 3 {
+		t.Errorf("-instances 3: %d, %v", c.Instances, err)
+	}
+	for _, bad := range [][]string{
+		{"-instances", "3"}, // SQLite is not shared
+		{"-instances", "0", "-database", "postgres://u@/db"},
+		{"-compare", "sqlite,postgres"}, // no server for the fresh databases
+		{"-compare", "sqlite,mysql"},
+		{"-compare", "postgres:0", "-database", "postgres://u@/db"},
+		{"-compare", "postgres:x", "-database", "postgres://u@/db"},
+		{"-compare", "sqlite:2"},
+		{"-compare", "sqlite", "-rounds", "0"},
+		{"-compare", "sqlite", "-kill-test"},
+		{"-instances", "2", "-database", "postgres://u@/db", "-attack"},
+	} {
+		if _, err := parseConfig(bad, &buf); err == nil {
+			t.Errorf("parseConfig(%q) accepted", bad)
+		}
+	}
+}
+
+// Every round runs each setup once, in the order given.
+func TestSchedule(t *testing.T) {
+	var got []string
+	for _, tn := range schedule([]setup{{Instances: 1}, {Postgres: true, Instances: 1}, {Postgres: true, Instances: 3}}, 2) {
+		got = append(got, fmt.Sprintf("%d %s", tn.Round, tn.Store))
+	}
+	want := []string{"1 sqlite", "1 postgres", "1 postgres:3", "2 sqlite", "2 postgres", "2 postgres:3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("schedule %q, want %q", got, want)
+	}
+}
+
+// New connections to the first instance's address go to each instance in
+// turn; other addresses are left alone.
+func TestSpread(t *testing.T) {
+	var hits [3]atomic.Int64
+	var addrs []string
+	for i := range hits {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits[i].Add(1) }))
+		defer srv.Close()
+		addrs = append(addrs, strings.TrimPrefix(srv.URL, "http://"))
+	}
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer other.Close()
+	client := &http.Client{Transport: &http.Transport{DialContext: spread(addrs), DisableKeepAlives: true}}
+	for _, base := range []string{"http://" + addrs[0], other.URL} {
+		for range 6 {
+			resp, err := client.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	}
+	for i := range hits {
+		if n := hits[i].Load(); n != 2 {
+			t.Errorf("instance %d got %d of 6 connections, want 2", i+1, n)
+		}
+	}
+}
+
+// A cluster's CPU counts the children it has waited for, as a backend
+// that ended during a phase: here this process plays the postmaster.
+func TestClusterCPUCountsReapedChildren(t *testing.T) {
+	c := &cluster{pid: os.Getpid()}
+	before := c.cpu()
+	cmd := exec.Command("sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	child := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if child < 2*clockTick {
+		t.Fatalf("the child used only %v: too little to see", child)
+	}
+	if grew := c.cpu() - before; before < 0 || grew < child-clockTick {
+		t.Errorf("cluster CPU grew by %v, the reaped child used %v", grew, child)
+	}
+}
+
+// The comparison divides each run's rate by the first setup's in the same
+// round, and takes medians over the rounds.
+func TestWriteComparison(t *testing.T) {
+	run := func(round int, store string, rps, cpu, db float64) comparedRun {
+		return comparedRun{turn: turn{Round: round, Store: store}, Report: report{Phases: []phaseResult{
+			{Name: "sign-api", LoadAvg: "4.50 3.00 2.00", Ikrar: stats{RPS: rps, P50: 100_000 / rps, ServerCPU: cpu, DatabaseCPU: db}}}}}
+	}
+	runs := []comparedRun{
+		run(1, "sqlite", 1000, 1.0, 0), run(1, "postgres", 500, 1.2, 0.8),
+		run(2, "sqlite", 400, 1.5, 0), run(2, "postgres", 300, 1.4, 1.0),
+		run(3, "sqlite", 800, 1.1, 0), run(3, "postgres", 600, 1.3, 0.9),
+	}
+	var buf bytes.Buffer
+	writeComparison(&buf, time.Now(), runs)
+	out := buf.String()
+	_, medians, ok := strings.Cut(out, "medians over the rounds:")
+	if !ok {
+		t.Fatalf("no medians:\n%s", out)
+	}
+	// Ratios 0.50, 0.75, 0.75; p50s 200, 333, 167 ms; totals 2.0, 2.4,
+	// 2.2 ms.
+	want := "sign-api postgres 500 200.0 0.0 0 1.30 0.90 2.20 0.75"
+	if !slices.ContainsFunc(strings.Split(medians, "\n"), func(l string) bool { return strings.Join(strings.Fields(l), " ") == want }) {
+		t.Errorf("medians lack the row %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, " 4.50 ") {
+		t.Errorf("the load average is not shown:\n%s", out)
+	}
+	if got := ratioToFirst(runs, 3, "sign-api"); got != 0.75 {
+		t.Errorf("round 2 postgres ratio %v, want 0.75", got)
 	}
 }

@@ -78,7 +78,7 @@ func (b *bench) hallPhase(ctx context.Context, src *signers) error {
 	}()
 	var typos, stepUps atomic.Int64
 	b.ikrar.rss.reset()
-	cpu := startCPU(b.ikrar)
+	cpu := b.ikrarCPU()
 	m, err := load{Concurrency: b.cfg.Concurrency, Duration: b.cfg.Duration + 5*time.Second, MaxRequests: hallSigners, Rate: r.Rate}.run(ctx, nil,
 		func(ctx context.Context, w *worker) (outcome, error) {
 			i, ok := src.take()

@@ -222,10 +222,12 @@ type stats struct {
 	P99      float64        `json:"p99_ms"`
 	Max      float64        `json:"max_ms"`
 	PeakRSS  float64        `json:"server_peak_rss_mb"`
-	// CPU time per request of the server and of the load generator (this
+	// CPU time per request of the server (every instance), of the
+	// PostgreSQL cluster on this machine and of the load generator (this
 	// process), from /proc/PID/stat.
-	ServerCPU float64 `json:"server_cpu_ms_per_req"`
-	ClientCPU float64 `json:"client_cpu_ms_per_req"`
+	ServerCPU   float64 `json:"server_cpu_ms_per_req"`
+	DatabaseCPU float64 `json:"database_cpu_ms_per_req,omitempty"`
+	ClientCPU   float64 `json:"client_cpu_ms_per_req"`
 }
 
 func summarize(m measured) stats {

@@ -39,11 +39,18 @@ func describeMachine() machine {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		f := strings.Fields(string(b))
-		m.LoadAvg = strings.Join(f[:min(3, len(f))], " ")
-	}
+	m.LoadAvg = loadAvg()
 	return m
+}
+
+// loadAvg is the machine's load average over 1, 5 and 15 minutes.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }
 
 // procKB reads a "Key:   1234 kB" line of a /proc file; -1 if absent.
@@ -139,24 +146,40 @@ const clockTick = 10 * time.Millisecond
 // procCPU returns the CPU time (user + system) a process has used, from
 // /proc/PID/stat ("self" for this process); -1 if unreadable.
 func procCPU(pid string) time.Duration {
+	st, ok := readProcStat(pid)
+	if !ok {
+		return -1
+	}
+	return st.cpu
+}
+
+// procStat is what the tools reads of /proc/PID/stat.
+type procStat struct {
+	ppid   int
+	cpu    time.Duration // utime + stime
+	reaped time.Duration // cutime + cstime: of the children it has waited for
+}
+
+func readProcStat(pid string) (procStat, bool) {
 	b, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
-		return -1
+		return procStat{}, false
 	}
 	// The command name, field 2, may hold spaces; fields after it are
-	// plain. utime and stime are fields 14 and 15.
+	// plain. ppid is field 4, utime to cstime fields 14 to 17.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return -1
+		return procStat{}, false
 	}
 	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return -1
+	if len(f) < 15 {
+		return procStat{}, false
 	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	s, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return -1
+	var n [5]int64
+	for k, j := range []int{1, 11, 12, 13, 14} {
+		if n[k], err = strconv.ParseInt(f[j], 10, 64); err != nil {
+			return procStat{}, false
+		}
 	}
-	return time.Duration(u+s) * clockTick
+	return procStat{ppid: int(n[0]), cpu: time.Duration(n[1]+n[2]) * clockTick, reaped: time.Duration(n[3]+n[4]) * clockTick}, true
 }

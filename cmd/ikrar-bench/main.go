@@ -8,7 +8,9 @@
 // status without doing the work — and the ratio of the two is the key
 // figure. With -kill-test it checks instead that every acknowledged
 // signature survives kill -9 of the server; with -attack, that honest
-// signers are served while the server is attacked.
+// signers are served while the server is attacked. With -compare it runs
+// the phases once per store and round (SQLite, PostgreSQL, several
+// instances on PostgreSQL), interleaved, and sets the runs side by side.
 //
 // See docs/PERFORMANCE.md for the commands and the measured figures.
 package main
@@ -64,7 +66,15 @@ type config struct {
 	Dashboards      int
 	// Database is the postgres:// URL of an empty PostgreSQL database the
 	// server keeps the registry in; "" for SQLite in the data directory.
-	Database    string
+	Database string
+	// Instances is how many `ikrar serve` processes share the PostgreSQL
+	// database, the clients' connections spread over them in turn.
+	Instances int
+	// Compare lists the setups to run one after the other, Rounds times,
+	// instead of one run; a PostgreSQL setup gets a fresh database on the
+	// server -database names.
+	Compare     []setup
+	Rounds      int
 	ceilingAddr string
 }
 
@@ -72,7 +82,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("ikrar-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var phases string
+	var phases, compare string
 	fs.IntVar(&c.N, "n", 0, "employees to seed (0: enough for every signing phase to run its whole duration at 6,000 signatures/s)")
 	fs.IntVar(&c.Concurrency, "c", 200, "concurrent clients in every phase")
 	fs.IntVar(&c.PDFConcurrency, "pdf-c", 0, "concurrent clients in the pdf phases (0: -c)")
@@ -92,6 +102,9 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.DashRate, "dash-rate", 2500, "web-form signings per second in the dashboards phase (the burst target's rate)")
 	fs.IntVar(&c.Dashboards, "dashboards", 500, "live dashboards connected in the dashboards phase")
 	fs.StringVar(&c.Database, "database", "", "postgres:// URL of an empty PostgreSQL database for the server (default: SQLite in the data directory)")
+	fs.IntVar(&c.Instances, "instances", 1, "ikrar serve processes sharing the PostgreSQL database (-database), each client connection to the next in turn")
+	fs.StringVar(&compare, "compare", "", "setups to compare in one run, comma-separated: sqlite, postgres, postgres:N (N instances); -database names the PostgreSQL server, where each run gets a fresh database")
+	fs.IntVar(&c.Rounds, "rounds", 3, "with -compare: rounds, each running every setup once in the order given")
 	fs.StringVar(&c.ceilingAddr, "ceiling-server", "", "internal: serve the ceiling handlers on this address")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -108,6 +121,12 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		}
 		c.Phases = append(c.Phases, p)
 	}
+	if compare != "" {
+		var err error
+		if c.Compare, err = parseSetups(compare); err != nil {
+			return c, err
+		}
+	}
 	switch {
 	case c.Concurrency < 1 || c.PDFConcurrency < 0:
 		return c, errors.New("-c must be at least 1, -pdf-c at least 0")
@@ -121,6 +140,16 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 		return c, errors.New("-requests and -preload must not be negative")
 	case c.Database != "" && c.Preload > 0:
 		return c, errors.New("-preload writes an SQLite database: not with -database")
+	case c.Instances < 1 || c.Rounds < 1:
+		return c, errors.New("-instances and -rounds must be at least 1")
+	case c.Instances > 1 && c.Database == "":
+		return c, errors.New("-instances: several instances share a PostgreSQL database: give -database")
+	case c.Instances > 1 && (c.KillTest || c.Attack):
+		return c, errors.New("-instances: the kill test and the attack run one instance")
+	case len(c.Compare) > 0 && (c.KillTest || c.Attack || c.Preload > 0 || c.Instances > 1):
+		return c, errors.New("-compare runs load phases: not with -kill-test, -attack, -preload or -instances")
+	case needsServer(c.Compare) && c.Database == "":
+		return c, errors.New("-compare: PostgreSQL setups need the server's URL in -database")
 	}
 	c.CeilingDuration = min(c.CeilingDuration, c.Duration)
 	if c.PDFConcurrency == 0 {
@@ -143,6 +172,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		case <-ctx.Done():
 			return nil
 		}
+	}
+	if len(cfg.Compare) > 0 {
+		return runCompare(ctx, cfg, stdout, stderr)
 	}
 	b := &bench{cfg: cfg, stdout: stdout, stderr: stderr}
 	return b.run(ctx)

@@ -51,12 +51,13 @@ func freeLoopbackAddr() (string, error) {
 
 // child is a server the tool started: ikrar serve, or the ceiling server.
 type child struct {
-	name string
-	cmd  *exec.Cmd
-	base string // http://127.0.0.1:PORT
-	rss  *rssSampler
-	done chan struct{}
-	err  error // set when done is closed
+	name    string
+	cmd     *exec.Cmd
+	base    string // http://127.0.0.1:PORT
+	logPath string
+	rss     *rssSampler
+	done    chan struct{}
+	err     error // set when done is closed
 }
 
 // startChild starts a server on addr and waits until GET /healthz answers
@@ -74,7 +75,7 @@ func startChild(ctx context.Context, name, logPath, addr string, argv ...string)
 		logf.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	c := &child{name: name, cmd: cmd, base: "http://" + addr, done: make(chan struct{})}
+	c := &child{name: name, cmd: cmd, base: "http://" + addr, logPath: logPath, done: make(chan struct{})}
 	go func() {
 		c.err = cmd.Wait()
 		logf.Close()

@@ -21,6 +21,9 @@ func (b *bench) write() error {
 	fmt.Fprintf(w, "machine: %d CPUs, %s, %.0f MB RAM, kernel %s, %s, GOMAXPROCS %d, load average at start %s\n",
 		m.NProc, m.CPU, m.MemTotalMB, m.Kernel, m.GoVersion, m.GOMAXPROCS, m.LoadAvg)
 	fmt.Fprintf(w, "load generator, ikrar and the ceiling server share these CPUs; loopback only; CPU ms/req is server + load generator\n")
+	if c := r.Config; c.Store != "" {
+		fmt.Fprintf(w, "store: %s; PG CPU ms/req is the PostgreSQL cluster's, on the same CPUs when it runs on this machine\n", c.Store)
+	}
 	c := r.Config
 	if c.DurationS > 0 {
 		fmt.Fprintf(w, "config: %d clients, %.0f s per phase against ikrar, %.0f s against the ceiling, %d employees seeded, %d signatures preloaded",
@@ -39,7 +42,7 @@ func (b *bench) write() error {
 	if len(r.Phases) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "phase\tclients (@ rate/s)\trequests\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tRSS MB\tCPU ms/req\t|\tceiling req/s\tp99 ms\tCPU ms/req\tratio\t")
+		fmt.Fprintln(tw, "phase\tclients (@ rate/s)\trequests\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tRSS MB\tCPU ms/req\tPG CPU ms/req\t|\tceiling req/s\tp99 ms\tCPU ms/req\tratio\t")
 		for _, p := range r.Phases {
 			s := p.Ikrar
 			ceil := "-\t-\t-\t-"
@@ -50,8 +53,8 @@ func (b *bench) write() error {
 			if p.Rate > 0 {
 				clients += fmt.Sprintf(" @ %.0f", p.Rate)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%.1f\t%.2f+%.2f\t|\t%s\t\n",
-				p.Name, clients, s.Requests, s.RPS, s.P50, s.P95, s.P99, s.Max, s.Errors, s.PeakRSS, s.ServerCPU, s.ClientCPU, ceil)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%.1f\t%.2f+%.2f\t%.2f\t|\t%s\t\n",
+				p.Name, clients, s.Requests, s.RPS, s.P50, s.P95, s.P99, s.Max, s.Errors, s.PeakRSS, s.ServerCPU, s.ClientCPU, s.DatabaseCPU, ceil)
 		}
 		tw.Flush()
 		fmt.Fprintln(w)

@@ -33,7 +33,8 @@ var loadPhases = []struct {
 func (b *bench) runPhases(ctx context.Context) error {
 	b.rg = b.plan()
 	b.report.Config = reportConfig{Employees: b.rg.total, Concurrency: b.cfg.Concurrency, DurationS: b.cfg.Duration.Seconds(),
-		CeilingDuration: b.cfg.CeilingDuration.Seconds(), Requests: b.cfg.Requests, Preload: b.cfg.Preload, Gzip: b.cfg.Gzip}
+		CeilingDuration: b.cfg.CeilingDuration.Seconds(), Requests: b.cfg.Requests, Preload: b.cfg.Preload, Gzip: b.cfg.Gzip,
+		Store: setup{Postgres: b.cfg.Database != "", Instances: b.cfg.Instances}.String()}
 	if err := b.setUp(ctx); err != nil {
 		return err
 	}
