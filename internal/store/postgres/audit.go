@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // AppendAudit writes one audit entry on its own.
@@ -24,7 +25,7 @@ func insertAudit(ctx context.Context, tx pgx.Tx, a registry.AuditEntry) error {
 		return fmt.Errorf("audit %s: %w", a.Action, err)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail, detail_format, detail_args, ip)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ms(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, row.Millis(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail,
 		a.DetailFormat, args, a.IP)
 	return err
 }
@@ -105,10 +106,10 @@ func auditWhere(f registry.AuditFilter) (string, []any) {
 		add(`a.user_id = $%d`, f.UserID)
 	}
 	if !f.From.IsZero() {
-		add(`a.at >= $%d`, ms(f.From))
+		add(`a.at >= $%d`, row.Millis(f.From))
 	}
 	if !f.Until.IsZero() {
-		add(`a.at < $%d`, ms(f.Until))
+		add(`a.at < $%d`, row.Millis(f.Until))
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `), args
 }
@@ -138,7 +139,7 @@ func (db *DB) AuditLog(ctx context.Context, f registry.AuditFilter) ([]registry.
 			&a.DetailFormat, &args, &a.IP); err != nil {
 			return a, err
 		}
-		a.At = fromMS(at)
+		a.At = row.Time(at)
 		var perr error
 		if a.DetailArgs, perr = parseDetailArgs(args); perr != nil {
 			// The formatted text is still there to show.

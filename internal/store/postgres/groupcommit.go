@@ -10,7 +10,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // maxBatch bounds how many signings one transaction commits.
@@ -148,7 +150,7 @@ func (db *DB) commitBatch(batch []signRequest) {
 // fails the batch.
 func sign(ctx context.Context, tx pgx.Tx, lg *logAppender, statuses map[int64]registry.EventStatus, r signRequest) (failed, err error) {
 	s := r.sig
-	entry, failed := sealSignature(s)
+	entry, failed := leaf.SealNew(s)
 	if failed != nil {
 		return failed, nil
 	}
@@ -159,7 +161,7 @@ func sign(ctx context.Context, tx pgx.Tx, lg *logAppender, statuses map[int64]re
 	audit := registry.AuditOf(r.ctx)
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT sign`)
-	b.Queue(insertSignatureSQL, signatureArgs(s)...).QueryRow(func(row pgx.Row) error { return row.Scan(&s.ID) })
+	b.Queue(insertSignatureSQL, row.SignatureArgs(s)...).QueryRow(func(row pgx.Row) error { return row.Scan(&s.ID) })
 	if s.Scan == nil && audit == nil {
 		b.Queue(`RELEASE SAVEPOINT sign`)
 	}
@@ -213,9 +215,7 @@ func storeWithRecord(ctx context.Context, tx pgx.Tx, s *registry.Signature, audi
 // checkOpen refuses a signing into an event that is not open, reading
 // each event's status once per batch with a share lock: a close on any
 // instance waits for this batch to commit, and a batch that reads after a
-// close has committed sees the event closed. An officer's record of a
-// paper sheet may be entered after the close, never into a draft
-// (registry.Event.PaperState).
+// close has committed sees the event closed (registry.CommitState).
 func checkOpen(ctx context.Context, tx pgx.Tx, statuses map[int64]registry.EventStatus, s *registry.Signature) (failed, err error) {
 	status, ok := statuses[s.EventID]
 	if !ok {
@@ -228,11 +228,5 @@ func checkOpen(ctx context.Context, tx pgx.Tx, statuses map[int64]registry.Event
 		}
 		statuses[s.EventID] = status
 	}
-	if s.Channel == registry.ChannelPaper && status == registry.StatusClosed {
-		status = registry.StatusOpen
-	}
-	if status != registry.StatusOpen {
-		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup."), nil
-	}
-	return nil, nil
+	return registry.CommitState(status, s), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // Progress reads an event's live counts from the counters (ops_roster,
@@ -163,7 +164,7 @@ func latestRecords(ctx context.Context, tx pgx.Tx, query string, args ...any) ([
 		var s registry.Signature
 		var signed int64
 		err := r.Scan(&s.Name, &s.Unit, &s.OrgName, &signed)
-		s.SignedAt = fromMS(signed)
+		s.SignedAt = row.Time(signed)
 		return s, err
 	})
 }

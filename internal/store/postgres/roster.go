@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // A roster import plans on the pool, without writing: which rows add,
@@ -114,7 +115,7 @@ func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (impo
 		for j, e := range part {
 			nips[j] = e.NIP
 		}
-		rows, err := db.pool.Query(ctx, `SELECT o.path, `+employeeColumns+` FROM employees e
+		rows, err := db.pool.Query(ctx, `SELECT o.path, `+row.EmployeeColumns+` FROM employees e
 			JOIN organizations o ON o.id = e.org_id
 			WHERE e.gov_id = $1 AND e.nip = ANY($2)`, plan.gov, nips)
 		if err != nil {
@@ -122,9 +123,9 @@ func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (impo
 		}
 		found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (existing, error) {
 			var x existing
-			var er employeeRow
-			err := r.Scan(append([]any{&x.orgPath}, er.dest()...)...)
-			x.e = er.employee()
+			var er row.EmployeeRow
+			err := r.Scan(append([]any{&x.orgPath}, er.Dest()...)...)
+			x.e = er.Employee()
 			return x, err
 		})
 		if err != nil {
@@ -182,7 +183,7 @@ func stage(ctx context.Context, tx pgx.Tx, id, orgID int64, plan importPlan) err
 			r := plan.rows[seq]
 			e := r.e
 			return []any{id, seq, string(r.op), r.employeeID, orgID, plan.gov, e.NIP, e.Name, e.FrontTitle, e.BackTitle,
-				e.Position, e.Rank, e.Unit, string(e.Category), e.Active, ms(e.UpdatedAt)}, nil
+				e.Position, e.Rank, e.Unit, string(e.Category), e.Active, row.Millis(e.UpdatedAt)}, nil
 		}))
 	return err
 }

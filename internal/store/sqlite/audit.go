@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // AppendAudit writes one audit entry on its own.
@@ -23,7 +24,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, a registry.AuditEntry) error {
 		return fmt.Errorf("audit %s: %w", a.Action, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail, detail_format, detail_args, ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ms(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.Millis(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail,
 		a.DetailFormat, args, a.IP)
 	return err
 }
@@ -96,10 +97,10 @@ func auditWhere(f registry.AuditFilter) (string, []any) {
 		conds, args = append(conds, `a.user_id = ?`), append(args, f.UserID)
 	}
 	if !f.From.IsZero() {
-		conds, args = append(conds, `a.at >= ?`), append(args, ms(f.From))
+		conds, args = append(conds, `a.at >= ?`), append(args, row.Millis(f.From))
 	}
 	if !f.Until.IsZero() {
-		conds, args = append(conds, `a.at < ?`), append(args, ms(f.Until))
+		conds, args = append(conds, `a.at < ?`), append(args, row.Millis(f.Until))
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `), args
 }
@@ -130,7 +131,7 @@ func (db *DB) AuditLog(ctx context.Context, f registry.AuditFilter) ([]registry.
 			&a.DetailFormat, &args, &a.IP); err != nil {
 			return nil, 0, err
 		}
-		a.At = fromMS(at)
+		a.At = row.Time(at)
 		var perr error
 		if a.DetailArgs, perr = parseDetailArgs(args); perr != nil {
 			// The formatted text is still there to show.

@@ -238,20 +238,6 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return private.Chmod(path)
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
 // mapErr turns driver errors into domain errors.
 func mapErr(err error, what string) error {
 	switch {
@@ -279,6 +265,3 @@ func isUnique(err error) bool {
 	}
 	return false
 }
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // PrivacySettings returns the organization's privacy settings: its own,
@@ -36,7 +37,7 @@ func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO org_privacy (org_id, contact, stroke_timing, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (org_id) DO UPDATE SET contact = excluded.contact, stroke_timing = excluded.stroke_timing,
-				updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, ms(at)); err != nil {
+				updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, row.Millis(at)); err != nil {
 			return mapErr(err, "Organisasi")
 		}
 		if p.StrokeTiming {
@@ -60,7 +61,7 @@ func (db *DB) EventRetention(ctx context.Context, eventID int64) (time.Time, err
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil
 	}
-	return fromMS(until), err
+	return row.Time(until), err
 }
 
 // SetEventRetention sets the event's retention date; a zero date clears it.
@@ -71,7 +72,7 @@ func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.T
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO event_retention (event_id, until) VALUES (?, ?)
-			ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
+			ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, row.Millis(until))
 		return mapErr(err, "Acara")
 	})
 }
@@ -79,7 +80,7 @@ func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.T
 // EmployeeSignatures lists every record linked to an employee, with its
 // ink, oldest first. An erased record is linked to no one.
 func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]registry.Signature, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.employee_id = ? ORDER BY s.signed_at, s.id`, employeeID)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+` WHERE s.employee_id = ? ORDER BY s.signed_at, s.id`, employeeID)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]regis
 // ExpiredRetentions lists the events whose retention date has passed and
 // whose records are not erased for it yet.
 func (db *DB) ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT event_id FROM event_retention WHERE until <= ? AND erased_at = 0 ORDER BY event_id`, ms(now))
+	rows, err := db.read.QueryContext(ctx, `SELECT event_id FROM event_retention WHERE until <= ? AND erased_at = 0 ORDER BY event_id`, row.Millis(now))
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time
 				return fmt.Errorf("erase record %s: %w", codes[i], err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE event_retention SET erased_at = ? WHERE event_id = ?`, ms(at), eventID)
+		_, err = tx.ExecContext(ctx, `UPDATE event_retention SET erased_at = ? WHERE event_id = ?`, row.Millis(at), eventID)
 		registry.Decided(ctx, registry.AuditOutcome{Count: len(codes), Codes: codes})
 		return err
 	})

@@ -13,6 +13,7 @@ import (
 	"weak"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // Progress reads an event's live counts from the counters of
@@ -191,7 +192,7 @@ func latestRecords(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 		if err := rows.Scan(&s.Name, &s.Unit, &s.OrgName, &signed); err != nil {
 			return err
 		}
-		s.SignedAt = fromMS(signed)
+		s.SignedAt = row.Time(signed)
 		out = append(out, s)
 		return nil
 	})

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // stageChunk is how many rows of an import one staging transaction writes:
@@ -120,7 +121,7 @@ func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (impo
 		for _, e := range part {
 			args = append(args, e.NIP)
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT o.path, `+employeeColumns+` FROM employees e
+		rows, err := db.read.QueryContext(ctx, `SELECT o.path, `+row.EmployeeColumns+` FROM employees e
 			JOIN organizations o ON o.id = e.org_id
 			WHERE e.gov_id = ? AND e.nip IN (?`+strings.Repeat(`, ?`, len(part)-1)+`)`, args...)
 		if err != nil {
@@ -198,7 +199,7 @@ func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan, progr
 				r := plan.rows[seq]
 				e := r.e
 				if _, err := ins.ExecContext(ctx, id, seq, string(r.op), r.employeeID, orgID, plan.gov, e.NIP, e.Name,
-					e.FrontTitle, e.BackTitle, e.Position, e.Rank, e.Unit, e.Category, e.Active, ms(e.UpdatedAt)); err != nil {
+					e.FrontTitle, e.BackTitle, e.Position, e.Rank, e.Unit, e.Category, e.Active, row.Millis(e.UpdatedAt)); err != nil {
 					return err
 				}
 			}

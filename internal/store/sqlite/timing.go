@@ -46,21 +46,14 @@ func stripStrokeTiming(ctx context.Context, tx *sql.Tx, org int64) (int, error) 
 			if keep {
 				continue
 			}
-			strokes, err := ink.DecodeStrokes(r.ink)
+			untimed, timed, err := ink.WithoutTiming(r.ink)
 			if err != nil {
 				return stripped, fmt.Errorf("record %d: %w", r.id, err)
-			}
-			timed := false
-			for _, st := range strokes {
-				for j := range st.Points {
-					timed = timed || st.Points[j].T != 0
-					st.Points[j].T = 0
-				}
 			}
 			if !timed {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE signatures SET ink = ? WHERE id = ?`, ink.EncodeStrokes(strokes), r.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE signatures SET ink = ? WHERE id = ?`, untimed, r.id); err != nil {
 				return stripped, fmt.Errorf("record %d: %w", r.id, err)
 			}
 			stripped++
