@@ -25,13 +25,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/rowcache"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
 
 // DB is the store: a pool of connections to one database.
 type DB struct {
 	pool   *pgxpool.Pool
-	cache  *rowCache
+	cache  *rowcache.Cache
 	hashes hashCache // committed stored hashes, for appends
 
 	signq      chan signRequest
@@ -71,7 +72,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	db := &DB{pool: pool, cache: newRowCache(),
+	db := &DB{pool: pool, cache: rowcache.New(),
 		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{}),
 		appended: make(chan struct{}, 1)}
 	if err := db.migrate(ctx); err != nil {

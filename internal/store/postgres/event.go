@@ -27,30 +27,18 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 
 // Event returns one event.
 func (db *DB) Event(ctx context.Context, id int64) (registry.Event, error) {
-	e, gen, ok := db.cache.event(id)
-	if ok {
-		return e, nil
-	}
-	e, err := row.Event(db.pool.QueryRow(ctx, `SELECT `+row.EventColumns+` FROM events WHERE id = $1`, id))
-	if err != nil {
+	return db.cache.Event(id, func() (registry.Event, error) {
+		e, err := row.Event(db.pool.QueryRow(ctx, `SELECT `+row.EventColumns+` FROM events WHERE id = $1`, id))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e, gen)
-	return e, nil
+	})
 }
 
 // EventBySlug returns the event behind a public link.
 func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, error) {
-	e, gen, ok := db.cache.eventBySlug(slug)
-	if ok {
-		return e, nil
-	}
-	e, err := row.Event(db.pool.QueryRow(ctx, `SELECT `+row.EventColumns+` FROM events WHERE slug = $1`, slug))
-	if err != nil {
+	return db.cache.EventBySlug(slug, func() (registry.Event, error) {
+		e, err := row.Event(db.pool.QueryRow(ctx, `SELECT `+row.EventColumns+` FROM events WHERE slug = $1`, slug))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e, gen)
-	return e, nil
+	})
 }
 
 // eventChannel is the channel of PostgreSQL's notifications that an event
@@ -73,7 +61,7 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	if status == registry.StatusClosed {
 		col = "closed_at"
 	}
-	defer db.cache.dropEvent(id)
+	defer db.cache.DropEvent(id)
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		// The event's row first, locked until this commits: a close then
 		// orders against every transaction that holds the row, which is

@@ -35,15 +35,10 @@ func (db *DB) CreateOrganization(ctx context.Context, o *registry.Organization) 
 
 // Organization returns one organization.
 func (db *DB) Organization(ctx context.Context, id int64) (registry.Organization, error) {
-	if o, ok := db.cache.org(id); ok {
-		return o, nil
-	}
-	o, err := row.Org(db.pool.QueryRow(ctx, `SELECT `+row.OrgColumns+` FROM organizations WHERE id = $1`, id))
-	if err != nil {
+	return db.cache.Org(id, func() (registry.Organization, error) {
+		o, err := row.Org(db.pool.QueryRow(ctx, `SELECT `+row.OrgColumns+` FROM organizations WHERE id = $1`, id))
 		return o, mapErr(err, "Organisasi")
-	}
-	db.cache.putOrg(o)
-	return o, nil
+	})
 }
 
 // Organizations lists the organizations under scope, tree order.

@@ -27,15 +27,10 @@ func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error
 
 // Pledge returns one pledge version.
 func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, error) {
-	if p, ok := db.cache.pledge(id); ok {
-		return p, nil
-	}
-	p, err := row.Pledge(db.pool.QueryRow(ctx, `SELECT `+row.PledgeColumns+` FROM pledges p WHERE p.id = $1`, id))
-	if err != nil {
+	return db.cache.Pledge(id, func() (registry.PledgeVersion, error) {
+		p, err := row.Pledge(db.pool.QueryRow(ctx, `SELECT `+row.PledgeColumns+` FROM pledges p WHERE p.id = $1`, id))
 		return p, mapErr(err, "Versi ikrar")
-	}
-	db.cache.putPledge(p)
-	return p, nil
+	})
 }
 
 // PledgesByHash returns the pledge versions stored with hash, by ID, read

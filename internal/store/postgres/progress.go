@@ -264,7 +264,7 @@ func (db *DB) listen(ctx context.Context, cfg *pgx.ConnConfig, conn *pgx.Conn) {
 		}
 		db.feed.wake(0)
 		db.signalAppended()
-		db.cache.dropEvent(0)
+		db.cache.DropEvent(0)
 		db.forgetErased(nil)
 	}
 }
@@ -281,7 +281,7 @@ func (db *DB) receive(ctx context.Context, conn *pgx.Conn) error {
 		case logChannel:
 			db.signalAppended()
 		case eventChannel:
-			db.cache.dropEvent(id)
+			db.cache.DropEvent(id)
 		case erasedChannel:
 			db.forgetErased([]string{n.Payload})
 		default:

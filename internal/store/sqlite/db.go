@@ -19,6 +19,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/rowcache"
 
 	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
@@ -34,7 +35,7 @@ type DB struct {
 	// the transparency log, so checkpoints follow promptly.
 	appended chan struct{}
 
-	cache    *rowCache
+	cache    *rowcache.Cache
 	hashes   *hashCache // upper levels of the log's tree, for proofs
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
@@ -138,7 +139,7 @@ func open(ctx context.Context, path string, upTo int, migrate bool) (*DB, error)
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
+	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: rowcache.New(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
 		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
 	check := db.checkCurrent
 	if migrate {

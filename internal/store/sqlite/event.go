@@ -33,28 +33,18 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 
 // Event returns one event.
 func (db *DB) Event(ctx context.Context, id int64) (registry.Event, error) {
-	if e, ok := db.cache.event(id); ok {
-		return e, nil
-	}
-	e, err := row.Event(db.read.QueryRowContext(ctx, `SELECT `+row.EventColumns+` FROM events WHERE id = ?`, id))
-	if err != nil {
+	return db.cache.Event(id, func() (registry.Event, error) {
+		e, err := row.Event(db.read.QueryRowContext(ctx, `SELECT `+row.EventColumns+` FROM events WHERE id = ?`, id))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e)
-	return e, nil
+	})
 }
 
 // EventBySlug returns the event behind a public link.
 func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, error) {
-	if e, ok := db.cache.eventBySlug(slug); ok {
-		return e, nil
-	}
-	e, err := row.Event(db.read.QueryRowContext(ctx, `SELECT `+row.EventColumns+` FROM events WHERE slug = ?`, slug))
-	if err != nil {
+	return db.cache.EventBySlug(slug, func() (registry.Event, error) {
+		e, err := row.Event(db.read.QueryRowContext(ctx, `SELECT `+row.EventColumns+` FROM events WHERE slug = ?`, slug))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e)
-	return e, nil
+	})
 }
 
 // Events lists the events visible to scope, newest first: those owned
@@ -74,7 +64,7 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	if status == registry.StatusClosed {
 		col = "closed_at"
 	}
-	defer db.cache.dropEvent(id)
+	defer db.cache.DropEvent(id)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		when := row.Millis(at)
 		if status == registry.StatusClosed {
