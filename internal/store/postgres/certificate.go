@@ -8,6 +8,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
 	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
@@ -37,11 +38,11 @@ func (db *DB) StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error) 
 	if err := p.CheckHash(); err != nil {
 		return false, err
 	}
-	req := signRequest{ctx: ctx, pdf: &pdfWrite{IssuedPDF: p}, done: make(chan error, 1)}
-	if err := db.groupWrite(ctx, req); err != nil {
+	w := &groupcommit.PDFWrite{IssuedPDF: p}
+	if err := db.commits.Write(ctx, groupcommit.Request{Ctx: ctx, PDF: w}); err != nil {
 		return false, fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
 	}
-	return req.pdf.stored, nil
+	return w.Stored, nil
 }
 
 // storePDF stores p in tx unless its record has a certificate stored or

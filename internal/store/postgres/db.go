@@ -25,6 +25,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/feed"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
 	"github.com/ikrar-id/ikrar/internal/store/rowcache"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
@@ -35,9 +37,8 @@ type DB struct {
 	cache  *rowcache.Cache
 	hashes hashCache // committed stored hashes, for appends
 
-	signq      chan signRequest
+	commits    *groupcommit.Queue // of signings and certificates (groupcommit.go)
 	stop       chan struct{}
-	writerDone chan struct{}
 	lastCommit atomic.Int64 // unix ns of the group commit's last commit
 	appended   chan struct{}
 	leadMu     sync.Mutex
@@ -46,7 +47,7 @@ type DB struct {
 
 	// feed wakes the live dashboards; listen feeds it the notifications
 	// of every instance's commits until stopListening is called.
-	feed          changeFeed
+	feed          feed.Feed
 	stopListening context.CancelFunc
 	listenDone    chan struct{}
 	erased        atomic.Pointer[func(codes []string)] // OnErased
@@ -73,7 +74,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	db := &DB{pool: pool, cache: rowcache.New(),
-		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{}),
+		stop:     make(chan struct{}),
 		appended: make(chan struct{}, 1)}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
@@ -89,7 +90,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	db.stopListening, db.listenDone = cancel, make(chan struct{})
 	go db.listen(lctx, cfg.ConnConfig.Copy(), conn)
-	go db.signWriter()
+	db.commits = groupcommit.Start(db.stop, db.commitBatch)
 	return db, nil
 }
 
@@ -123,7 +124,7 @@ func OpenCurrent(ctx context.Context, url string) (*DB, error) {
 func (db *DB) Close() error {
 	db.closing.Do(func() {
 		close(db.stop)
-		<-db.writerDone
+		<-db.commits.Ended()
 		db.stopListening()
 		<-db.listenDone
 		db.releaseLeads()

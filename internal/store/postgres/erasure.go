@@ -22,7 +22,7 @@ import (
 // EraseSignature removes a record's personal data and its link to the
 // roster, keeping what the log leaf and the public verdict need.
 func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Time) error {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		return eraseSignature(ctx, tx, signatureID, at)
 	})
@@ -33,7 +33,7 @@ func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Tim
 // (personal link generations, participant lists). It returns the codes of
 // the records it erased.
 func (db *DB) EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error) {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	var codes []string
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		codes = codes[:0]

@@ -101,7 +101,7 @@ func (db *DB) ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, er
 // EraseSignature does, in one transaction, and marks the event's
 // retention done.
 func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time) ([]string, error) {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	var codes []string
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		codes = codes[:0]

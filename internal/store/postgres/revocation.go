@@ -52,7 +52,7 @@ func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, err
 // InsertRevocation appends a revocation and its log leaf in one
 // transaction.
 func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	return db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
 		sig, err := scanSignature(tx.QueryRow(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+` WHERE s.id = $1`, r.SignatureID))
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
 	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
@@ -24,7 +25,7 @@ func scanSignature(sc pgx.Row) (registry.Signature, error) {
 // (groupcommit.go); each call returns once the batch holding its record
 // has committed.
 func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
-	return db.groupWrite(ctx, signRequest{ctx: ctx, sig: s, done: make(chan error, 1)})
+	return db.commits.Write(ctx, groupcommit.Request{Ctx: ctx, Sig: s})
 }
 
 const insertSignatureSQL = `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
@@ -60,23 +61,4 @@ func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (regi
 func personRecord(ev, emp string) string {
 	return `COALESCE((SELECT p.id FROM signatures p WHERE p.event_id = ` + ev + ` AND p.employee_id = ` + emp + ` AND NOT p.revoked),
 		(SELECT MAX(p.id) FROM signatures p WHERE p.event_id = ` + ev + ` AND p.employee_id = ` + emp + `))`
-}
-
-// groupWrite hands a write to the group commit and waits for its batch.
-func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
-	select {
-	case db.signq <- req:
-	case <-db.stop:
-		return errClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	// Once queued, the record may commit: wait for the outcome rather than
-	// for ctx, so a caller never reports failure for a stored signature.
-	select {
-	case err := <-req.done:
-		return err
-	case <-db.writerDone:
-		return errClosed
-	}
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"sync"
@@ -444,6 +443,3 @@ func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry
 	}
 	return out, nil
 }
-
-// errClosed is a write refused because the store is closing.
-var errClosed = errors.New("store is closed")

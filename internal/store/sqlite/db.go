@@ -19,6 +19,8 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/feed"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
 	"github.com/ikrar-id/ikrar/internal/store/rowcache"
 
 	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
@@ -54,9 +56,13 @@ type DB struct {
 	// roster import commits (roster.go).
 	afterStage func(chunk int) error
 
-	signq      chan signRequest
-	stop       chan struct{}
-	writerDone chan struct{}
+	// commits is the group commit of signings and certificates
+	// (groupcommit.go); stop ends it and the background work.
+	commits *groupcommit.Queue
+	stop    chan struct{}
+	// feed wakes the live dashboards after each commit that changes
+	// progress (progress.go).
+	feed feed.Feed
 }
 
 // notifyAppend records the log's new size and wakes the checkpointer.
@@ -140,7 +146,7 @@ func open(ctx context.Context, path string, upTo int, migrate bool) (*DB, error)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: rowcache.New(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
-		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
+		stop: make(chan struct{})}
 	check := db.checkCurrent
 	if migrate {
 		check = func(ctx context.Context) error { return db.migrate(ctx, upTo) }
@@ -160,7 +166,7 @@ func open(ctx context.Context, path string, upTo int, migrate bool) (*DB, error)
 		errors.Join(r.Close(), w.Close())
 		return nil, fmt.Errorf("restrict database files: %w", err)
 	}
-	go db.signWriter()
+	db.commits = groupcommit.Start(db.stop, db.commitBatch)
 	return db, nil
 }
 
@@ -189,7 +195,7 @@ func dsn(path string, writer bool) string {
 // closes both pools.
 func (db *DB) Close() error {
 	close(db.stop)
-	<-db.writerDone
+	<-db.commits.Ended()
 	db.prepared.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }

@@ -22,7 +22,7 @@ func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Tim
 	if err != nil {
 		return err
 	}
-	db.notifyOps(nil)
+	db.feed.Wake(0)
 	return scrubbed(db.Scrub(ctx))
 }
 
@@ -85,7 +85,7 @@ func (db *DB) EraseEmployee(ctx context.Context, employeeID int64, at time.Time)
 	if err != nil {
 		return nil, err
 	}
-	db.notifyOps(nil)
+	db.feed.Wake(0)
 	return codes, scrubbed(db.Scrub(ctx))
 }
 

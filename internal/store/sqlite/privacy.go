@@ -151,7 +151,7 @@ func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time
 	if err != nil {
 		return nil, err
 	}
-	db.notifyOps(nil)
+	db.feed.Wake(0)
 	return codes, scrubbed(db.Scrub(ctx))
 }
 

@@ -46,7 +46,7 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 	})
 	if err == nil {
 		db.notifyAppend(size)
-		db.notifyOps(nil)
+		db.feed.Wake(0)
 	}
 	return err
 }

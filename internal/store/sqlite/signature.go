@@ -8,6 +8,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
 	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
@@ -26,26 +27,7 @@ func scanSignature(sc row.Scanner) (registry.Signature, error) {
 // writer goroutine (group commit); each call returns only after the batch
 // holding its record has committed.
 func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
-	return db.groupWrite(ctx, signRequest{ctx: ctx, sig: s, done: make(chan error, 1)})
-}
-
-// groupWrite hands a write to the group commit and waits for its batch.
-func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
-	select {
-	case db.signq <- req:
-	case <-db.stop:
-		return errClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	// Once queued, the record may commit: wait for the outcome rather than
-	// for ctx, so a caller never reports failure for a stored signature.
-	select {
-	case err := <-req.done:
-		return err
-	case <-db.writerDone:
-		return errClosed
-	}
+	return db.commits.Write(ctx, groupcommit.Request{Ctx: ctx, Sig: s})
 }
 
 func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *registry.Signature) error {
