@@ -30,3 +30,13 @@ func Employee(s Scanner) (registry.Employee, error) {
 	err := s.Scan(r.Dest()...)
 	return r.Employee(), err
 }
+
+// Known reads an organization's path followed by EmployeeColumns: an
+// employee a roster import meets.
+func Known(s Scanner) (registry.KnownEmployee, error) {
+	var k registry.KnownEmployee
+	var r EmployeeRow
+	err := s.Scan(append([]any{&k.OrgPath}, r.Dest()...)...)
+	k.Employee = r.Employee()
+	return k, err
+}
