@@ -161,3 +161,11 @@ func Issued(s registry.Signature, p registry.IssuedPDF) (translog.Entry, time.Ti
 	entry := Issuance(s, p.SHA256, at)
 	return entry, at, entry.Validate()
 }
+
+// Revoked sets a new revocation of s to be logged at index, in the current
+// leaf version, and returns its entry, checked.
+func Revoked(s registry.Signature, r *registry.Revocation, index int64) (translog.Entry, error) {
+	r.LeafIndex, r.LeafVersion = index, translog.LeafV2
+	entry := Revocation(s, *r)
+	return entry, entry.Validate()
+}

@@ -58,9 +58,8 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		if err != nil {
 			return mapErr(err, "Sertifikat")
 		}
-		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
-		entry := leaf.Revocation(sig, *r)
-		if err := entry.Validate(); err != nil {
+		entry, err := leaf.Revoked(sig, r, lg.n)
+		if err != nil {
 			return err
 		}
 		if err := lg.append(entry.Hash()); err != nil {

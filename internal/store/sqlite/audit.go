@@ -32,10 +32,7 @@ func writeAudit(ctx context.Context, tx *sql.Tx, p *registry.PendingAudit) error
 	if p == nil {
 		return nil
 	}
-	if p.Finish != nil {
-		p.Finish(&p.Entry)
-	}
-	return insertAudit(ctx, tx, p.Entry)
+	return insertAudit(ctx, tx, p.Final())
 }
 
 // Audit lists the newest entries about organizations inside scope.

@@ -155,31 +155,10 @@ func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time
 	return codes, scrubbed(db.Scrub(ctx))
 }
 
-// personalDataQueries count, per table, what personal data it holds.
-var personalDataQueries = []struct{ table, kind, query string }{
-	{"employees", "Pegawai di daftar (NIP, nama, jabatan, unit kerja)", `SELECT COUNT(*) FROM employees`},
-	{"signatures", "Catatan ikrar dengan data pribadi (identitas, tanda tangan, alamat jaringan)", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0`},
-	{"signatures", "Catatan ikrar yang data pribadinya sudah dihapus", `SELECT COUNT(*) FROM signatures WHERE erased_at <> 0`},
-	{"signatures", "Tanda tangan berupa gambar goresan", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0 AND ink_kind = 'strokes'`},
-	{"certificate_pdfs", "Sertifikat PDF tersimpan (nama, NIP, tanda tangan)", `SELECT COUNT(*) FROM certificate_pdfs`},
-	{"event_participants", "Daftar peserta acara (pegawai per acara)", `SELECT COUNT(*) FROM event_participants`},
-	{"link_generations", "Tautan pribadi yang diterbitkan ulang", `SELECT COUNT(*) FROM link_generations`},
-	{"events", "Tanda tangan pejabat pada acara", `SELECT COUNT(*) FROM events WHERE length(official_signature) > 0`},
-	{"users", "Akun petugas (nama, surel)", `SELECT COUNT(*) FROM users`},
-	{"sessions", "Sesi masuk petugas", `SELECT COUNT(*) FROM sessions`},
-	{"audit", "Jejak audit dengan alamat jaringan petugas", `SELECT COUNT(*) FROM audit WHERE ip <> ''`},
-	{"roster_staging", "Baris impor yang belum selesai", `SELECT COUNT(*) FROM roster_staging`},
-}
-
 // PersonalDataReport counts the personal data the registry holds.
 func (db *DB) PersonalDataReport(ctx context.Context) ([]registry.PersonalDataCount, error) {
-	out := make([]registry.PersonalDataCount, 0, len(personalDataQueries))
-	for _, q := range personalDataQueries {
-		c := registry.PersonalDataCount{Table: q.table, Kind: q.kind}
-		if err := db.read.QueryRowContext(ctx, q.query).Scan(&c.Count); err != nil {
-			return nil, fmt.Errorf("personal data report, %s: %w", q.table, err)
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return row.PersonalData("length", func(query string) (n int, err error) {
+		err = db.read.QueryRowContext(ctx, query).Scan(&n)
+		return n, err
+	})
 }
