@@ -57,3 +57,51 @@ func WithoutTiming(blob []byte) (untimed []byte, timed bool, err error) {
 	}
 	return EncodeStrokes(strokes), true, nil
 }
+
+// StoredStrokes is a record's stored strokes (Blob) and the organization
+// whose setting decides whether their timing is kept.
+type StoredStrokes struct {
+	ID, Org int64
+	Blob    []byte
+}
+
+// StripTiming drops the per-point timing of stored strokes whose
+// organization does not keep it, and returns how many records it
+// rewrote. next reads the records after ID after, a bounded batch at a
+// time (none when done), so a registry of millions is rewritten in
+// constant memory; keeps reads an organization's setting, once each;
+// rewrite stores a record's strokes without timing.
+func StripTiming(next func(after int64) ([]StoredStrokes, error), keeps func(org int64) (bool, error), rewrite func(id int64, blob []byte) error) (int, error) {
+	kept := map[int64]bool{}
+	stripped := 0
+	for after := int64(0); ; {
+		batch, err := next(after)
+		if err != nil || len(batch) == 0 {
+			return stripped, err
+		}
+		after = batch[len(batch)-1].ID
+		for _, r := range batch {
+			keep, seen := kept[r.Org]
+			if !seen {
+				if keep, err = keeps(r.Org); err != nil {
+					return stripped, err
+				}
+				kept[r.Org] = keep
+			}
+			if keep {
+				continue
+			}
+			untimed, timed, err := WithoutTiming(r.Blob)
+			if err != nil {
+				return stripped, fmt.Errorf("record %d: %w", r.ID, err)
+			}
+			if !timed {
+				continue
+			}
+			if err := rewrite(r.ID, untimed); err != nil {
+				return stripped, fmt.Errorf("record %d: %w", r.ID, err)
+			}
+			stripped++
+		}
+	}
+}
