@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
+	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 )
@@ -43,6 +45,7 @@ type Queue struct {
 	stop   <-chan struct{}
 	ended  chan struct{}
 	commit func([]Request)
+	last   atomic.Int64 // unix ns of the last batch committed
 }
 
 // Start starts the writer, which commits each batch with commit; commit
@@ -53,6 +56,15 @@ func Start(stop <-chan struct{}, commit func([]Request)) *Queue {
 	q := &Queue{q: make(chan Request, Max), stop: stop, ended: make(chan struct{}), commit: commit}
 	go q.run()
 	return q
+}
+
+// LastCommit is when a batch last committed; zero before the first.
+func (q *Queue) LastCommit() time.Time {
+	n := q.last.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // Ended is closed once the writer has ended.
@@ -117,7 +129,10 @@ func (q *Queue) drain() {
 // Answer answers each request of a batch: with err, the batch's failure,
 // or else with its own result. A signing that stored marks its audit
 // entry (registry.WithAudit) written.
-func Answer(batch []Request, results []error, err error) {
+func (q *Queue) Answer(batch []Request, results []error, err error) {
+	if err == nil {
+		q.last.Store(time.Now().UnixNano())
+	}
 	for i, r := range batch {
 		if err != nil {
 			r.done <- err

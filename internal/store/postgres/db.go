@@ -37,13 +37,12 @@ type DB struct {
 	cache  *rowcache.Cache
 	hashes hashCache // committed stored hashes, for appends
 
-	commits    *groupcommit.Queue // of signings and certificates (groupcommit.go)
-	stop       chan struct{}
-	lastCommit atomic.Int64 // unix ns of the group commit's last commit
-	appended   chan struct{}
-	leadMu     sync.Mutex
-	leads      []func() // releases of the jobs led (Lead)
-	closing    sync.Once
+	commits  *groupcommit.Queue // of signings and certificates (groupcommit.go)
+	stop     chan struct{}
+	appended chan struct{}
+	leadMu   sync.Mutex
+	leads    []func() // releases of the jobs led (Lead)
+	closing  sync.Once
 
 	// feed wakes the live dashboards; listen feeds it the notifications
 	// of every instance's commits until stopListening is called.

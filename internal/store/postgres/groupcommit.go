@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -63,10 +62,9 @@ func (db *DB) commitBatch(batch []groupcommit.Request) {
 		return nil
 	})
 	if err == nil {
-		db.lastCommit.Store(time.Now().UnixNano())
 		db.feed.Wake(events...)
 	}
-	groupcommit.Answer(batch, results, err)
+	db.commits.Answer(batch, results, err)
 }
 
 // sign stores r's record, and for one an officer records (a paper sheet)

@@ -41,9 +41,6 @@ type DB struct {
 	hashes   *hashCache // upper levels of the log's tree, for proofs
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
-	// lastCommit is when the group commit last committed (unix ns), for
-	// /readyz: a recent commit proves the writer works without a probe.
-	lastCommit atomic.Int64
 	// lastFull is when a write last failed for a full disk (unix ns).
 	lastFull atomic.Int64
 	// committed, if set, observes every group commit (ObserveCommits).

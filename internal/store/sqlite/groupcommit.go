@@ -62,9 +62,7 @@ func (db *DB) commitBatch(batch []groupcommit.Request) {
 		return lg.finish()
 	})
 	if err == nil {
-		now := time.Now()
-		db.lastCommit.Store(now.UnixNano())
-		db.observeCommit(len(batch), now.Sub(start))
+		db.observeCommit(len(batch), time.Since(start))
 		// Before answering: a signer who looks their certificate up at once
 		// must find the log grown.
 		db.notifyAppend(size)
@@ -72,7 +70,7 @@ func (db *DB) commitBatch(batch []groupcommit.Request) {
 		// reads the progress once signing returns must find it woken.
 		db.feed.Wake(groupcommit.Events(batch, results)...)
 	}
-	groupcommit.Answer(batch, results, err)
+	db.commits.Answer(batch, results, err)
 }
 
 // signAudited inserts a signing and, for one an officer records (a paper
