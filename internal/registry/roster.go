@@ -233,3 +233,15 @@ func RootGovernment(path string) (int64, error) {
 	root, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	return strconv.ParseInt(root, 10, 64)
 }
+
+// UpsertEmployees imports emps into orgID through a store's
+// ImportEmployees with the whole registry as the importer's scope, all or
+// nothing: for trusted callers (the load tool and tests), never for a
+// user's upload.
+func UpsertEmployees(ctx context.Context, importEmployees func(context.Context, EmployeeImport) (ImportResult, error), orgID int64, emps []Employee) (ImportResult, error) {
+	res, err := importEmployees(ctx, EmployeeImport{OrgID: orgID, Scope: "/", Employees: emps})
+	if err == nil && !res.Written {
+		err = Errorf(ECONFLICT, "Impor data pegawai tidak dapat disimpan.")
+	}
+	return res, err
+}

@@ -11,15 +11,10 @@ import (
 	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
-// UpsertEmployees imports emps into org with the whole registry as the
-// importer's scope, all or nothing: for trusted callers (the load tool and
-// tests), never for a user's upload.
+// UpsertEmployees imports emps into org for a trusted caller (see
+// registry.UpsertEmployees).
 func (db *DB) UpsertEmployees(ctx context.Context, orgID int64, emps []registry.Employee) (registry.ImportResult, error) {
-	res, err := db.ImportEmployees(ctx, registry.EmployeeImport{OrgID: orgID, Scope: "/", Employees: emps})
-	if err == nil && !res.Written {
-		err = registry.Errorf(registry.ECONFLICT, "Impor data pegawai tidak dapat disimpan.")
-	}
-	return res, err
+	return registry.UpsertEmployees(ctx, db.ImportEmployees, orgID, emps)
 }
 
 // Employee returns one employee.

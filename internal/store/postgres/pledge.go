@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,13 +12,13 @@ import (
 // CreatePledge stores a pledge version; the same text (same hash) twice
 // for one owner is a conflict.
 func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error {
-	points, err := json.Marshal(p.Points)
+	points, err := row.PledgePoints(*p)
 	if err != nil {
 		return err
 	}
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO pledges (title, language, opening, points, closing, hash, created_at, org_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, p.Title, p.Language, p.Opening, string(points), p.Closing,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, p.Title, p.Language, p.Opening, points, p.Closing,
 			p.Hash, row.Millis(p.CreatedAt), nullID(p.OrgID)).Scan(&p.ID)
 		return mapErr(err, "Versi ikrar")
 	})

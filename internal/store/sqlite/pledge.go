@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
 	"github.com/ikrar-id/ikrar/internal/store/row"
@@ -12,7 +11,7 @@ import (
 // CreatePledge stores a pledge version; the same text (same hash) twice is
 // a conflict.
 func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error {
-	points, err := json.Marshal(p.Points)
+	points, err := row.PledgePoints(*p)
 	if err != nil {
 		return err
 	}
@@ -22,7 +21,7 @@ func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error
 			owner = sql.NullInt64{Int64: p.OrgID, Valid: true}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO pledges (title, language, opening, points, closing, hash, created_at, org_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Title, p.Language, p.Opening, string(points), p.Closing, p.Hash, row.Millis(p.CreatedAt), owner)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Title, p.Language, p.Opening, points, p.Closing, p.Hash, row.Millis(p.CreatedAt), owner)
 		if err != nil {
 			return mapErr(err, "Versi ikrar")
 		}
