@@ -49,7 +49,8 @@ type Queue struct {
 }
 
 // Start starts the writer, which commits each batch with commit; commit
-// answers every request of the batch (Answer). The writer ends when stop
+// answers every request of the batch (Answer) and keeps no reference to
+// the slice. The writer ends when stop
 // is closed, after the batch it is committing, failing what is still
 // queued with ErrClosed.
 func Start(stop <-chan struct{}, commit func([]Request)) *Queue {
@@ -92,6 +93,10 @@ func (q *Queue) Write(ctx context.Context, r Request) error {
 
 func (q *Queue) run() {
 	defer close(q.ended)
+	// One buffer for every batch: commit is a func value, so a batch made
+	// afresh would be allocated on the heap each time. commit keeps no
+	// reference to it.
+	buf := make([]Request, 0, Max)
 	for {
 		var first Request
 		select {
@@ -100,7 +105,7 @@ func (q *Queue) run() {
 			q.drain()
 			return
 		}
-		batch := append(make([]Request, 0, 64), first)
+		batch := append(buf[:0], first)
 	fill:
 		for len(batch) < Max {
 			select {
@@ -111,6 +116,7 @@ func (q *Queue) run() {
 			}
 		}
 		q.commit(batch)
+		clear(batch) // the requests' contexts and records may go
 	}
 }
 

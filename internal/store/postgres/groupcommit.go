@@ -85,7 +85,7 @@ func sign(ctx context.Context, tx pgx.Tx, lg *logAppender, statuses map[int64]re
 	audit := registry.AuditOf(r.Ctx)
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT sign`)
-	b.Queue(insertSignatureSQL, row.SignatureArgs(s)...).QueryRow(func(row pgx.Row) error { return row.Scan(&s.ID) })
+	b.Queue(insertSignatureSQL, row.SignatureArgs(nil, s)...).QueryRow(func(row pgx.Row) error { return row.Scan(&s.ID) })
 	if s.Scan == nil && audit == nil {
 		b.Queue(`RELEASE SAVEPOINT sign`)
 	}

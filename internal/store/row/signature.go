@@ -63,13 +63,14 @@ func Signature(sc Scanner, withInk bool, extra ...any) (registry.Signature, erro
 // category, pledge_hash, ink_kind, ink, consent, signed_at, channel,
 // client_ip, user_agent, identity_salt, identity_hash, leaf_index,
 // claim_token, leaf_version, event_title, event_place, event_starts,
-// event_org, holder_hash, scan_hash, witness.
-func SignatureArgs(s *registry.Signature) []any {
+// event_org, holder_hash, scan_hash, witness; they are appended to dst,
+// which a caller may keep on its stack.
+func SignatureArgs(dst []any, s *registry.Signature) []any {
 	var starts int64
 	if s.LeafVersion >= translog.LeafV2 {
 		starts = Millis(s.EventStarts)
 	}
-	return []any{s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
+	return append(dst, s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
 		s.Ink.Kind, ink.Blob(s.Ink), s.Consent, Millis(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken,
-		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash, s.ScanHash, s.Witness}
+		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash, s.ScanHash, s.Witness)
 }

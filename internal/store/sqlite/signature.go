@@ -43,10 +43,11 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 		return err
 	}
 	s.LeafIndex = lg.n
+	var args [30]any
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
 		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
 		leaf_version, event_title, event_place, event_starts, event_org, holder_hash, scan_hash, witness)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.SignatureArgs(s)...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.SignatureArgs(args[:0], s)...)
 	if err != nil {
 		s.LeafIndex = -1
 		return mapErr(err, "Tanda tangan")
