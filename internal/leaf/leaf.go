@@ -131,3 +131,41 @@ func SignClaim(k *translog.Keyring, host string, s registry.Signature) (string, 
 	}
 	return c.Token(), nil
 }
+
+// SealNew prepares a new record for the log (a record stored before leaf
+// versions is version 1) and returns its entry. A version 2 leaf is
+// strict: what cannot be encoded unambiguously is refused rather than
+// logged.
+func SealNew(s *registry.Signature) (translog.Entry, error) {
+	if s.LeafVersion == 0 {
+		s.LeafVersion = 1
+	}
+	entry := Seal(s)
+	if s.LeafVersion >= translog.LeafV2 {
+		if err := entry.Validate(); err != nil {
+			return entry, registry.Errorf(registry.EINVALID, "Catatan tidak dapat dicatat di log: %v", err)
+		}
+	}
+	return entry, nil
+}
+
+// Issued is the log entry of storing p as s's certificate, checked, and
+// the time it records: p's IssuedAt, or now when that is zero, in UTC to
+// the millisecond as the stores keep it.
+func Issued(s registry.Signature, p registry.IssuedPDF) (translog.Entry, time.Time, error) {
+	at := p.IssuedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	at = at.UTC().Truncate(time.Millisecond)
+	entry := Issuance(s, p.SHA256, at)
+	return entry, at, entry.Validate()
+}
+
+// Revoked sets a new revocation of s to be logged at index, in the current
+// leaf version, and returns its entry, checked.
+func Revoked(s registry.Signature, r *registry.Revocation, index int64) (translog.Entry, error) {
+	r.LeafIndex, r.LeafVersion = index, translog.LeafV2
+	entry := Revocation(s, *r)
+	return entry, entry.Validate()
+}

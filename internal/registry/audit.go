@@ -82,6 +82,15 @@ type PendingAudit struct {
 	written bool
 }
 
+// Final is the entry to write, completed by Finish if set; the store
+// calls it in the action's transaction.
+func (p *PendingAudit) Final() AuditEntry {
+	if p.Finish != nil {
+		p.Finish(&p.Entry)
+	}
+	return p.Entry
+}
+
 // AuditOutcome is what a store call tells the audit entry of its action
 // about what it did.
 type AuditOutcome struct {

@@ -129,6 +129,21 @@ func (e Event) PaperState(now time.Time) error {
 	return nil
 }
 
+// CommitState is the check a store makes when it commits s into an event
+// whose status it reads in the commit's own transaction: once a close has
+// committed no signing commits, even one that checked a copy of the event
+// read before the close. An officer's record of a paper sheet may be
+// entered after the close, never into a draft (PaperState).
+func CommitState(status EventStatus, s *Signature) error {
+	if s.Channel == ChannelPaper && status == StatusClosed {
+		status = StatusOpen
+	}
+	if status != StatusOpen {
+		return Errorf(ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup.")
+	}
+	return nil
+}
+
 // Validate normalises and checks an event before it is stored.
 func (e *Event) Validate() error {
 	e.Title = strings.TrimSpace(e.Title)

@@ -113,10 +113,7 @@ func (s *Service) audited(ctx context.Context, actor User, ip, action string, or
 	if p.Written() {
 		return nil
 	}
-	if p.Finish != nil {
-		p.Finish(&p.Entry)
-	}
-	if err := s.Store.AppendAudit(ctx, p.Entry); err != nil {
+	if err := s.Store.AppendAudit(ctx, p.Final()); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil

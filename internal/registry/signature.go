@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -122,6 +124,16 @@ type IssuedPDF struct {
 	// IssuedAt is when the certificate was first stored, as its issuance
 	// leaf records; the store sets it if zero.
 	IssuedAt time.Time
+}
+
+// CheckHash refuses a certificate whose fingerprint is not the SHA-256 of
+// its bytes: the issuance leaf commits to the bytes stored.
+func (p IssuedPDF) CheckHash() error {
+	sum := sha256.Sum256(p.PDF)
+	if h := hex.EncodeToString(sum[:]); p.SHA256 != h {
+		return fmt.Errorf("store certificate of record %d: fingerprint %q is not the SHA-256 of its bytes (%s)", p.SignatureID, p.SHA256, h)
+	}
+	return nil
 }
 
 // Issuance is the log's record of a certificate's PDF: its issuance leaf.

@@ -2,13 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // AppendAudit writes one audit entry on its own.
@@ -19,52 +19,13 @@ func (db *DB) AppendAudit(ctx context.Context, a registry.AuditEntry) error {
 }
 
 func insertAudit(ctx context.Context, tx pgx.Tx, a registry.AuditEntry) error {
-	args, err := detailArgs(a.DetailFormat, a.DetailArgs)
+	values, err := row.AuditValues(a)
 	if err != nil {
-		return fmt.Errorf("audit %s: %w", a.Action, err)
+		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail, detail_format, detail_args, ip)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, ms(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail,
-		a.DetailFormat, args, a.IP)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, values...)
 	return err
-}
-
-// detailArgs is the stored form of a detail's arguments, as the SQLite
-// store stores them: a JSON array of texts and integers (registry.Detailf
-// keeps no other kind), "" for a detail without a format.
-func detailArgs(format string, args []any) (string, error) {
-	if format == "" {
-		return "", nil
-	}
-	if args == nil {
-		args = []any{}
-	}
-	b, err := json.Marshal(args)
-	return string(b), err
-}
-
-// parseDetailArgs reads back what detailArgs stored: integers as int64,
-// so that a %d verb formats them.
-func parseDetailArgs(s string) ([]any, error) {
-	if s == "" {
-		return nil, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var args []any
-	if err := dec.Decode(&args); err != nil {
-		return nil, err
-	}
-	for i, a := range args {
-		if n, ok := a.(json.Number); ok {
-			v, err := n.Int64()
-			if err != nil {
-				return nil, fmt.Errorf("argument %d: %w", i, err)
-			}
-			args[i] = v
-		}
-	}
-	return args, nil
 }
 
 // writeAudit writes p, an action's pending audit entry, in the action's
@@ -73,10 +34,7 @@ func writeAudit(ctx context.Context, tx pgx.Tx, p *registry.PendingAudit) error 
 	if p == nil {
 		return nil
 	}
-	if p.Finish != nil {
-		p.Finish(&p.Entry)
-	}
-	return insertAudit(ctx, tx, p.Entry)
+	return insertAudit(ctx, tx, p.Final())
 }
 
 // Audit lists the newest entries about organizations inside scope.
@@ -105,10 +63,10 @@ func auditWhere(f registry.AuditFilter) (string, []any) {
 		add(`a.user_id = $%d`, f.UserID)
 	}
 	if !f.From.IsZero() {
-		add(`a.at >= $%d`, ms(f.From))
+		add(`a.at >= $%d`, row.Millis(f.From))
 	}
 	if !f.Until.IsZero() {
-		add(`a.at < $%d`, ms(f.Until))
+		add(`a.at < $%d`, row.Millis(f.Until))
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `), args
 }
@@ -124,28 +82,12 @@ func (db *DB) AuditLog(ctx context.Context, f registry.AuditFilter) ([]registry.
 		return nil, 0, err
 	}
 	n := len(args)
-	rows, err := db.pool.Query(ctx, `SELECT a.id, a.at, a.user_id, a.user_name, a.action, a.org_id, a.target, a.detail,
-		a.detail_format, a.detail_args, a.ip`+
-		auditFrom+where+fmt.Sprintf(` ORDER BY a.at DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, f.Limit, f.Offset)...)
+	rows, err := db.pool.Query(ctx, `SELECT `+row.AuditColumns+auditFrom+where+fmt.Sprintf(` ORDER BY a.at DESC, a.id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
+		append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.AuditEntry, error) {
-		var a registry.AuditEntry
-		var at int64
-		var args string
-		if err := r.Scan(&a.ID, &at, &a.UserID, &a.UserName, &a.Action, &a.OrgID, &a.Target, &a.Detail,
-			&a.DetailFormat, &args, &a.IP); err != nil {
-			return a, err
-		}
-		a.At = fromMS(at)
-		var perr error
-		if a.DetailArgs, perr = parseDetailArgs(args); perr != nil {
-			// The formatted text is still there to show.
-			a.DetailFormat, a.DetailArgs = "", nil
-		}
-		return a, nil
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.AuditEntry, error) { return row.Audit(r) })
 	return out, total, err
 }
 

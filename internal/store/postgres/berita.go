@@ -8,6 +8,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // Witnesses lists an event's witnesses in the order they were entered.
@@ -78,7 +79,7 @@ func (db *DB) AddEventDocument(ctx context.Context, d *registry.EventDocument, p
 		}
 		return tx.QueryRow(ctx, `INSERT INTO event_documents (event_id, purpose, sha256, pdf, has_signature, uploaded_by,
 			uploader_name, uploaded_at, leaf_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			d.EventID, string(d.Purpose), d.SHA256, pdf, d.HasSignature, d.UploadedBy, d.UploaderName, ms(d.UploadedAt), d.LeafIndex).Scan(&d.ID)
+			d.EventID, string(d.Purpose), d.SHA256, pdf, d.HasSignature, d.UploadedBy, d.UploaderName, row.Millis(d.UploadedAt), d.LeafIndex).Scan(&d.ID)
 	})
 }
 
@@ -88,25 +89,15 @@ func (db *DB) EventDocuments(ctx context.Context, eventID int64) ([]registry.Eve
 	if err != nil {
 		return nil, fmt.Errorf("read documents: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.EventDocument, error) { return scanDocument(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.EventDocument, error) { return row.Document(r) })
 }
 
 // EventDocumentPDF returns one document of an event and its bytes.
 func (db *DB) EventDocumentPDF(ctx context.Context, eventID, id int64) (registry.EventDocument, []byte, error) {
 	var pdf []byte
-	d, err := scanDocument(db.pool.QueryRow(ctx, `SELECT `+documentColumns+`, d.pdf FROM event_documents d
+	d, err := row.Document(db.pool.QueryRow(ctx, `SELECT `+documentColumns+`, d.pdf FROM event_documents d
 		WHERE d.event_id = $1 AND d.id = $2`, eventID, id), &pdf)
 	return d, pdf, mapErr(err, "Dokumen")
 }
 
 const documentColumns = `d.id, d.event_id, d.purpose, d.sha256, octet_length(d.pdf), d.has_signature, d.uploaded_by, d.uploader_name, d.uploaded_at, d.leaf_index`
-
-// scanDocument scans documentColumns followed by extra columns.
-func scanDocument(r pgx.Row, extra ...any) (registry.EventDocument, error) {
-	var d registry.EventDocument
-	var purpose string
-	var at int64
-	err := r.Scan(append([]any{&d.ID, &d.EventID, &purpose, &d.SHA256, &d.Size, &d.HasSignature, &d.UploadedBy, &d.UploaderName, &at, &d.LeafIndex}, extra...)...)
-	d.Purpose, d.UploadedAt = registry.DocumentPurpose(purpose), fromMS(at)
-	return d, err
-}

@@ -2,15 +2,14 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // StorePDFs stores many certificates with one commit.
@@ -19,7 +18,7 @@ func (db *DB) StorePDFs(ctx context.Context, pdfs []registry.IssuedPDF) error {
 		return nil
 	}
 	for _, p := range pdfs {
-		if err := checkPDFHash(p); err != nil {
+		if err := p.CheckHash(); err != nil {
 			return err
 		}
 	}
@@ -36,24 +35,14 @@ func (db *DB) StorePDFs(ctx context.Context, pdfs []registry.IssuedPDF) error {
 // StorePDF keeps a record's certificate for good and appends its issuance
 // leaf, through the group commit with the signings.
 func (db *DB) StorePDF(ctx context.Context, p registry.IssuedPDF) (bool, error) {
-	if err := checkPDFHash(p); err != nil {
+	if err := p.CheckHash(); err != nil {
 		return false, err
 	}
-	req := signRequest{ctx: ctx, pdf: &pdfWrite{IssuedPDF: p}, done: make(chan error, 1)}
-	if err := db.groupWrite(ctx, req); err != nil {
+	w := &groupcommit.PDFWrite{IssuedPDF: p}
+	if err := db.commits.Write(ctx, groupcommit.Request{Ctx: ctx, PDF: w}); err != nil {
 		return false, fmt.Errorf("store certificate of record %d: %w", p.SignatureID, err)
 	}
-	return req.pdf.stored, nil
-}
-
-// checkPDFHash refuses a certificate whose fingerprint is not the SHA-256
-// of its bytes: the issuance leaf commits to the bytes stored.
-func checkPDFHash(p registry.IssuedPDF) error {
-	sum := sha256.Sum256(p.PDF)
-	if h := hex.EncodeToString(sum[:]); p.SHA256 != h {
-		return fmt.Errorf("store certificate of record %d: fingerprint %q is not the SHA-256 of its bytes (%s)", p.SignatureID, p.SHA256, h)
-	}
-	return nil
+	return w.Stored, nil
 }
 
 // storePDF stores p in tx unless its record has a certificate stored or
@@ -73,17 +62,12 @@ func storePDF(ctx context.Context, tx pgx.Tx, lg *logAppender, p registry.Issued
 	if tag.RowsAffected() == 0 {
 		return false, nil
 	}
-	sig, err := scanSignatureWith(tx.QueryRow(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE s.id = $1`, p.SignatureID), false)
+	sig, err := row.Signature(tx.QueryRow(ctx, `SELECT `+signatureColumnsNoInk+row.SignatureFrom+` WHERE s.id = $1`, p.SignatureID), false)
 	if err != nil {
 		return false, fmt.Errorf("read record %d: %w", p.SignatureID, err)
 	}
-	at := p.IssuedAt
-	if at.IsZero() {
-		at = time.Now()
-	}
-	at = at.UTC().Truncate(time.Millisecond)
-	entry := leaf.Issuance(sig, p.SHA256, at)
-	if err := entry.Validate(); err != nil {
+	entry, at, err := leaf.Issued(sig, p)
+	if err != nil {
 		return false, err
 	}
 	index := lg.n
@@ -94,7 +78,7 @@ func storePDF(ctx context.Context, tx pgx.Tx, lg *logAppender, p registry.Issued
 		return false, err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO issuances (signature_id, leaf_index, issued_at) VALUES ($1, $2, $3)`,
-		p.SignatureID, index, ms(at)); err != nil {
+		p.SignatureID, index, row.Millis(at)); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -110,7 +94,7 @@ func (db *DB) IssuedPDF(ctx context.Context, signatureID int64) ([]byte, error) 
 // UnstoredPDFs returns the records fingerprinted before certificates were
 // stored that are still to be stored, with their ink (they are rendered).
 func (db *DB) UnstoredPDFs(ctx context.Context, afterID int64, limit int) ([]registry.Signature, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+signatureColumns+signatureFrom+`
+	rows, err := db.pool.Query(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+`
 		WHERE s.id > $1 AND s.pdf_hash <> '' AND s.legacy_pdf_hash = '' AND s.erased_at = 0
 		AND NOT EXISTS (SELECT 1 FROM certificate_pdfs p WHERE p.signature_id = s.id)
 		ORDER BY s.id LIMIT $2`, afterID, limit)

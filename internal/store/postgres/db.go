@@ -19,34 +19,34 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/feed"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
+	"github.com/ikrar-id/ikrar/internal/store/rowcache"
 	"github.com/ikrar-id/ikrar/internal/store/sqlite"
 )
 
 // DB is the store: a pool of connections to one database.
 type DB struct {
 	pool   *pgxpool.Pool
-	cache  *rowCache
+	cache  *rowcache.Cache
 	hashes hashCache // committed stored hashes, for appends
 
-	signq      chan signRequest
-	stop       chan struct{}
-	writerDone chan struct{}
-	lastCommit atomic.Int64 // unix ns of the group commit's last commit
-	appended   chan struct{}
-	leadMu     sync.Mutex
-	leads      []func() // releases of the jobs led (Lead)
-	closing    sync.Once
+	commits  *groupcommit.Queue // of signings and certificates (groupcommit.go)
+	stop     chan struct{}
+	appended chan struct{}
+	leadMu   sync.Mutex
+	leads    []func() // releases of the jobs led (Lead)
+	closing  sync.Once
 
 	// feed wakes the live dashboards; listen feeds it the notifications
 	// of every instance's commits until stopListening is called.
-	feed          changeFeed
+	feed          feed.Feed
 	stopListening context.CancelFunc
 	listenDone    chan struct{}
 	erased        atomic.Pointer[func(codes []string)] // OnErased
@@ -72,8 +72,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	db := &DB{pool: pool, cache: newRowCache(),
-		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{}),
+	db := &DB{pool: pool, cache: rowcache.New(),
+		stop:     make(chan struct{}),
 		appended: make(chan struct{}, 1)}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
@@ -89,7 +89,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	db.stopListening, db.listenDone = cancel, make(chan struct{})
 	go db.listen(lctx, cfg.ConnConfig.Copy(), conn)
-	go db.signWriter()
+	db.commits = groupcommit.Start(db.stop, db.commitBatch)
 	return db, nil
 }
 
@@ -123,7 +123,7 @@ func OpenCurrent(ctx context.Context, url string) (*DB, error) {
 func (db *DB) Close() error {
 	db.closing.Do(func() {
 		close(db.stop)
-		<-db.writerDone
+		<-db.commits.Ended()
 		db.stopListening()
 		<-db.listenDone
 		db.releaseLeads()
@@ -161,20 +161,6 @@ func (db *DB) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // none of what fn reads, so numbers read together agree.
 func (db *DB) snapshot(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
 }
 
 // uniqueViolation is PostgreSQL's SQLSTATE for a duplicate key.

@@ -8,46 +8,18 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
-const employeeColumns = `e.id, e.org_id, e.nip, e.name, e.front_title, e.back_title, e.position, e.rank, e.unit, e.category, e.active, e.updated_at`
-
-// employeeRow receives the employee columns of a row.
-type employeeRow struct {
-	e       registry.Employee
-	updated int64
-}
-
-func (r *employeeRow) dest() []any {
-	e := &r.e
-	return []any{&e.ID, &e.OrgID, &e.NIP, &e.Name, &e.FrontTitle, &e.BackTitle, &e.Position, &e.Rank, &e.Unit, &e.Category, &e.Active, &r.updated}
-}
-
-func (r *employeeRow) employee() registry.Employee {
-	r.e.UpdatedAt = fromMS(r.updated)
-	return r.e
-}
-
-func scanEmployee(s pgx.Row) (registry.Employee, error) {
-	var r employeeRow
-	err := s.Scan(r.dest()...)
-	return r.employee(), err
-}
-
-// UpsertEmployees imports emps into org with the whole registry as the
-// importer's scope, all or nothing: for trusted callers (the load tool and
-// tests), never for a user's upload.
+// UpsertEmployees imports emps into org for a trusted caller (see
+// registry.UpsertEmployees).
 func (db *DB) UpsertEmployees(ctx context.Context, orgID int64, emps []registry.Employee) (registry.ImportResult, error) {
-	res, err := db.ImportEmployees(ctx, registry.EmployeeImport{OrgID: orgID, Scope: "/", Employees: emps})
-	if err == nil && !res.Written {
-		err = registry.Errorf(registry.ECONFLICT, "Impor data pegawai tidak dapat disimpan.")
-	}
-	return res, err
+	return registry.UpsertEmployees(ctx, db.ImportEmployees, orgID, emps)
 }
 
 // Employee returns one employee.
 func (db *DB) Employee(ctx context.Context, id int64) (registry.Employee, error) {
-	e, err := scanEmployee(db.pool.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees e WHERE e.id = $1`, id))
+	e, err := row.Employee(db.pool.QueryRow(ctx, `SELECT `+row.EmployeeColumns+` FROM employees e WHERE e.id = $1`, id))
 	return e, mapErr(err, "Pegawai")
 }
 
@@ -59,7 +31,7 @@ const byNIPOrder = `length(g.path), e.updated_at DESC, e.id DESC`
 
 // EmployeeByNIP finds an employee by NIP inside scope (see byNIPOrder).
 func (db *DB) EmployeeByNIP(ctx context.Context, scope, nip string) (registry.Employee, error) {
-	e, err := scanEmployee(db.pool.QueryRow(ctx, `SELECT `+employeeColumns+` FROM employees e
+	e, err := row.Employee(db.pool.QueryRow(ctx, `SELECT `+row.EmployeeColumns+` FROM employees e
 		JOIN organizations o ON o.id = e.org_id JOIN organizations g ON g.id = e.gov_id
 		WHERE e.nip = $1 AND starts_with(o.path, $2)
 		ORDER BY `+byNIPOrder+` LIMIT 1`, nip, scope))
@@ -101,11 +73,11 @@ func (db *DB) Employees(ctx context.Context, f registry.EmployeeFilter) ([]regis
 		limit = 100
 	}
 	n := len(args)
-	rows, err := db.pool.Query(ctx, `SELECT `+employeeColumns+` FROM employees e JOIN organizations o ON o.id = e.org_id
+	rows, err := db.pool.Query(ctx, `SELECT `+row.EmployeeColumns+` FROM employees e JOIN organizations o ON o.id = e.org_id
 		WHERE `+where+fmt.Sprintf(` ORDER BY e.unit, e.name LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Employee, error) { return scanEmployee(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Employee, error) { return row.Employee(r) })
 	return out, total, err
 }

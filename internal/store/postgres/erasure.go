@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // Erasure on PostgreSQL: the statements are the SQLite store's, so every
@@ -21,7 +22,7 @@ import (
 // EraseSignature removes a record's personal data and its link to the
 // roster, keeping what the log leaf and the public verdict need.
 func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Time) error {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		return eraseSignature(ctx, tx, signatureID, at)
 	})
@@ -32,7 +33,7 @@ func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Tim
 // (personal link generations, participant lists). It returns the codes of
 // the records it erased.
 func (db *DB) EraseEmployee(ctx context.Context, employeeID int64, at time.Time) ([]string, error) {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	var codes []string
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		codes = codes[:0]
@@ -123,7 +124,7 @@ func eraseSignature(ctx context.Context, tx pgx.Tx, signatureID int64, at time.T
 		unit = '', ink_kind = $1, ink = ''::bytea, identity_salt = NULL, client_ip = '', user_agent = '',
 		pdf_hash = CASE WHEN EXISTS (SELECT 1 FROM issuances i WHERE i.signature_id = signatures.id) THEN pdf_hash ELSE '' END,
 		legacy_pdf_hash = '', witness = '', erased_at = $2
-		WHERE id = $3 AND erased_at = 0 RETURNING code`, registry.InkErased, ms(at), signatureID).Scan(&code)
+		WHERE id = $3 AND erased_at = 0 RETURNING code`, registry.InkErased, row.Millis(at), signatureID).Scan(&code)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return registry.Errorf(registry.ECONFLICT, "Data pribadi pada sertifikat ini sudah dihapus.")
 	}

@@ -3,40 +3,13 @@ package postgres
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
-
-const eventColumns = `id, org_id, slug, code, title, place, mode, meeting_url, starts_at, signing_opens_at, signing_closes_at,
-	pledge_id, categories, official_name, official_position, official_signature, status, created_at, opened_at, closed_at, official_nip`
-
-func scanEvent(s pgx.Row) (registry.Event, error) {
-	var e registry.Event
-	var starts, opens, closes, created, opened, closed int64
-	var cats string
-	err := s.Scan(&e.ID, &e.OrgID, &e.Slug, &e.Code, &e.Title, &e.Place, &e.Mode, &e.MeetingURL, &starts, &opens, &closes,
-		&e.PledgeID, &cats, &e.OfficialName, &e.OfficialPosition, &e.OfficialSignature, &e.Status, &created, &opened, &closed, &e.OfficialNIP)
-	e.StartsAt, e.SigningOpensAt, e.SigningClosesAt = fromMS(starts), fromMS(opens), fromMS(closes)
-	e.CreatedAt, e.OpenedAt, e.ClosedAt = fromMS(created), fromMS(opened), fromMS(closed)
-	if cats != "" {
-		for _, c := range strings.Split(cats, ",") {
-			e.Categories = append(e.Categories, registry.Category(c))
-		}
-	}
-	return e, err
-}
-
-func joinCategories(cs []registry.Category) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ",")
-}
 
 // CreateEvent inserts e and sets its ID.
 func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
@@ -45,39 +18,27 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 			signing_opens_at, signing_closes_at, pledge_id, categories, official_name, official_position, official_signature,
 			status, created_at, official_nip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 			RETURNING id`,
-			e.OrgID, e.Slug, e.Code, e.Title, e.Place, e.Mode, e.MeetingURL, ms(e.StartsAt), ms(e.SigningOpensAt),
-			ms(e.SigningClosesAt), e.PledgeID, joinCategories(e.Categories), e.OfficialName, e.OfficialPosition,
-			e.OfficialSignature, e.Status, ms(e.CreatedAt), e.OfficialNIP).Scan(&e.ID)
+			e.OrgID, e.Slug, e.Code, e.Title, e.Place, e.Mode, e.MeetingURL, row.Millis(e.StartsAt), row.Millis(e.SigningOpensAt),
+			row.Millis(e.SigningClosesAt), e.PledgeID, row.Categories(e.Categories), e.OfficialName, e.OfficialPosition,
+			e.OfficialSignature, e.Status, row.Millis(e.CreatedAt), e.OfficialNIP).Scan(&e.ID)
 		return mapErr(err, "Acara")
 	})
 }
 
 // Event returns one event.
 func (db *DB) Event(ctx context.Context, id int64) (registry.Event, error) {
-	e, gen, ok := db.cache.event(id)
-	if ok {
-		return e, nil
-	}
-	e, err := scanEvent(db.pool.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1`, id))
-	if err != nil {
+	return db.cache.Event(id, func() (registry.Event, error) {
+		e, err := row.Event(db.pool.QueryRow(ctx, `SELECT `+row.EventColumns+` FROM events WHERE id = $1`, id))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e, gen)
-	return e, nil
+	})
 }
 
 // EventBySlug returns the event behind a public link.
 func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, error) {
-	e, gen, ok := db.cache.eventBySlug(slug)
-	if ok {
-		return e, nil
-	}
-	e, err := scanEvent(db.pool.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE slug = $1`, slug))
-	if err != nil {
+	return db.cache.EventBySlug(slug, func() (registry.Event, error) {
+		e, err := row.Event(db.pool.QueryRow(ctx, `SELECT `+row.EventColumns+` FROM events WHERE slug = $1`, slug))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e, gen)
-	return e, nil
+	})
 }
 
 // eventChannel is the channel of PostgreSQL's notifications that an event
@@ -88,7 +49,7 @@ const eventChannel = "ikrar_event"
 // inside it, and those of the organizations above it, which its
 // organizations join (registry.User.JoinsEventsOf).
 func (db *DB) Events(ctx context.Context, scope string) ([]registry.Event, error) {
-	return db.queryEvents(ctx, `SELECT `+eventColumns+` FROM events
+	return db.queryEvents(ctx, `SELECT `+row.EventColumns+` FROM events
 		WHERE org_id IN (SELECT id FROM organizations
 			WHERE starts_with(path, $1) OR (path <> '' AND starts_with($1, path)))
 		ORDER BY starts_at DESC, id DESC`, scope)
@@ -100,7 +61,7 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	if status == registry.StatusClosed {
 		col = "closed_at"
 	}
-	defer db.cache.dropEvent(id)
+	defer db.cache.DropEvent(id)
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		// The event's row first, locked until this commits: a close then
 		// orders against every transaction that holds the row, which is
@@ -111,7 +72,7 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 		if err := tx.QueryRow(ctx, `SELECT status FROM events WHERE id = $1 FOR UPDATE`, id).Scan(&have); err != nil {
 			return mapErr(err, "Acara")
 		}
-		when := ms(at)
+		when := row.Millis(at)
 		if status == registry.StatusClosed {
 			// A close is a point in time: it takes effect when it commits,
 			// so it is never earlier than a record committed ahead of it.
@@ -134,11 +95,11 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 
 // DueEvents lists the events the schedule must open or close at now.
 func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, error) {
-	return db.queryEvents(ctx, `SELECT `+eventColumns+` FROM events
+	return db.queryEvents(ctx, `SELECT `+row.EventColumns+` FROM events
 		WHERE (status = 'draft' AND opened_at = 0 AND signing_opens_at > 0 AND signing_opens_at <= $1
 		        AND (signing_closes_at = 0 OR signing_closes_at > $1))
 		   OR (status = 'open' AND closed_at = 0 AND signing_closes_at > 0 AND signing_closes_at <= $1)
-		ORDER BY id`, ms(now))
+		ORDER BY id`, row.Millis(now))
 }
 
 func (db *DB) queryEvents(ctx context.Context, query string, args ...any) ([]registry.Event, error) {
@@ -146,5 +107,5 @@ func (db *DB) queryEvents(ctx context.Context, query string, args ...any) ([]reg
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Event, error) { return scanEvent(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Event, error) { return row.Event(r) })
 }

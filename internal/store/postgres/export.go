@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // exportBatch is how many records EachSignature reads per query.
@@ -47,7 +48,7 @@ func (db *DB) EachSignature(ctx context.Context, q registry.SignatureQuery, fn f
 
 // readSignatures reads the records whose IDs are ids, in that order.
 func (db *DB) readSignatures(ctx context.Context, ids []int64) ([]registry.Signature, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = ANY($1)`, ids)
+	rows, err := db.pool.Query(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+` WHERE s.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
 	}

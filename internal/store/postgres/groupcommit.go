@@ -4,96 +4,36 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
-
-// maxBatch bounds how many signings one transaction commits.
-const maxBatch = 512
-
-// signRequest is one write for the group commit: a signing, or (sig nil)
-// a certificate stored at its first download.
-type signRequest struct {
-	ctx  context.Context
-	sig  *registry.Signature
-	pdf  *pdfWrite
-	done chan error
-}
-
-// pdfWrite is a certificate to store; stored is set before done is
-// signalled.
-type pdfWrite struct {
-	registry.IssuedPDF
-	stored bool
-}
-
-// signWriter is the goroutine that writes this instance's signings. While
-// one batch commits, new requests queue up and form the next batch, so
-// the log's lock is taken, and the commit made durable, once per batch
-// rather than per signature. Batches of several instances take turns on
-// the log's lock (logAppender).
-func (db *DB) signWriter() {
-	defer close(db.writerDone)
-	for {
-		var first signRequest
-		select {
-		case first = <-db.signq:
-		case <-db.stop:
-			db.drainClosed()
-			return
-		}
-		batch := append(make([]signRequest, 0, 64), first)
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-db.signq:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		db.commitBatch(batch)
-	}
-}
-
-// drainClosed fails requests still queued at shutdown.
-func (db *DB) drainClosed() {
-	for {
-		select {
-		case r := <-db.signq:
-			r.done <- errClosed
-		default:
-			return
-		}
-	}
-}
 
 // commitBatch stores a batch in one transaction. A record that fails (a
 // second standing signature of one person) is rolled back to its own
 // savepoint and fails alone; the others commit. A plain signing costs one
 // round trip: its savepoint, insert and release go as one pipeline.
-func (db *DB) commitBatch(batch []signRequest) {
+func (db *DB) commitBatch(batch []groupcommit.Request) {
 	results := make([]error, len(batch))
 	ctx := context.Background()
 	var events []int64 // of the records stored, for the dashboards
 	err := db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
-		events = events[:0]
 		statuses := map[int64]registry.EventStatus{}
 		var signed []int64
 		for i, r := range batch {
-			if r.ctx.Err() != nil {
-				results[i] = r.ctx.Err()
+			if r.Ctx.Err() != nil {
+				results[i] = r.Ctx.Err()
 				continue
 			}
-			if r.pdf != nil {
+			if r.PDF != nil {
 				// Stored once: the first certificate stored is the one issued.
 				var err error
-				if r.pdf.stored, err = storePDF(ctx, tx, lg, r.pdf.IssuedPDF); err != nil {
+				if r.PDF.Stored, err = storePDF(ctx, tx, lg, r.PDF.IssuedPDF); err != nil {
 					return fmt.Errorf("store certificate: %w", err)
 				}
 				continue
@@ -108,11 +48,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 				lg.truncate(n)
 				continue
 			}
-			signed = append(signed, r.sig.ID)
-			if !slices.Contains(events, r.sig.EventID) {
-				events = append(events, r.sig.EventID)
-			}
+			signed = append(signed, r.Sig.ID)
 		}
+		events = groupcommit.Events(batch, results)
 		if err := countSignings(ctx, tx, signed); err != nil {
 			return err
 		}
@@ -124,21 +62,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 		return nil
 	})
 	if err == nil {
-		db.lastCommit.Store(time.Now().UnixNano())
-		for _, id := range events {
-			db.feed.wake(id)
-		}
+		db.feed.Wake(events...)
 	}
-	for i, r := range batch {
-		if err != nil {
-			r.done <- err
-			continue
-		}
-		if p := registry.AuditOf(r.ctx); p != nil && r.sig != nil && results[i] == nil {
-			p.MarkWritten()
-		}
-		r.done <- results[i]
-	}
+	db.commits.Answer(batch, results, err)
 }
 
 // sign stores r's record, and for one an officer records (a paper sheet)
@@ -146,9 +72,9 @@ func (db *DB) commitBatch(batch []signRequest) {
 // the record and what goes with it are kept or rolled back together.
 // failed is the signing's own failure, which leaves the batch going; err
 // fails the batch.
-func sign(ctx context.Context, tx pgx.Tx, lg *logAppender, statuses map[int64]registry.EventStatus, r signRequest) (failed, err error) {
-	s := r.sig
-	entry, failed := sealSignature(s)
+func sign(ctx context.Context, tx pgx.Tx, lg *logAppender, statuses map[int64]registry.EventStatus, r groupcommit.Request) (failed, err error) {
+	s := r.Sig
+	entry, failed := leaf.SealNew(s)
 	if failed != nil {
 		return failed, nil
 	}
@@ -156,10 +82,10 @@ func sign(ctx context.Context, tx pgx.Tx, lg *logAppender, statuses map[int64]re
 		return failed, err
 	}
 	s.LeafIndex = lg.n
-	audit := registry.AuditOf(r.ctx)
+	audit := registry.AuditOf(r.Ctx)
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT sign`)
-	b.Queue(insertSignatureSQL, signatureArgs(s)...).QueryRow(func(row pgx.Row) error { return row.Scan(&s.ID) })
+	b.Queue(insertSignatureSQL, row.SignatureArgs(nil, s)...).QueryRow(func(row pgx.Row) error { return row.Scan(&s.ID) })
 	if s.Scan == nil && audit == nil {
 		b.Queue(`RELEASE SAVEPOINT sign`)
 	}
@@ -213,9 +139,7 @@ func storeWithRecord(ctx context.Context, tx pgx.Tx, s *registry.Signature, audi
 // checkOpen refuses a signing into an event that is not open, reading
 // each event's status once per batch with a share lock: a close on any
 // instance waits for this batch to commit, and a batch that reads after a
-// close has committed sees the event closed. An officer's record of a
-// paper sheet may be entered after the close, never into a draft
-// (registry.Event.PaperState).
+// close has committed sees the event closed (registry.CommitState).
 func checkOpen(ctx context.Context, tx pgx.Tx, statuses map[int64]registry.EventStatus, s *registry.Signature) (failed, err error) {
 	status, ok := statuses[s.EventID]
 	if !ok {
@@ -228,11 +152,5 @@ func checkOpen(ctx context.Context, tx pgx.Tx, statuses map[int64]registry.Event
 		}
 		statuses[s.EventID] = status
 	}
-	if s.Channel == registry.ChannelPaper && status == registry.StatusClosed {
-		status = registry.StatusOpen
-	}
-	if status != registry.StatusOpen {
-		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup."), nil
-	}
-	return nil, nil
+	return registry.CommitState(status, s), nil
 }

@@ -10,11 +10,7 @@ import (
 // LastCommit is when this instance's group commit last committed a batch;
 // zero before the first.
 func (db *DB) LastCommit() time.Time {
-	n := db.lastCommit.Load()
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n)
+	return db.commits.LastCommit()
 }
 
 // ProbeWrite proves the database takes a commit: a transaction that is

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // params numbers a query's arguments as they are added: the conditions
@@ -59,7 +60,7 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 	var p params
 	ev := p.add(e.ID)
 	eligible := eligibleWhere(&p, ev, eventPath, scope, e)
-	rows, err := db.pool.Query(ctx, `SELECT `+employeeColumns+`, s.code, s.signed_at, s.channel, r.id
+	rows, err := db.pool.Query(ctx, `SELECT `+row.EmployeeColumns+`, s.code, s.signed_at, s.channel, r.id
 		FROM employees e JOIN organizations o ON o.id = e.org_id
 		LEFT JOIN signatures s ON s.id = `+personRecord(ev, "e.id")+`
 		LEFT JOIN revocations r ON r.signature_id = s.id
@@ -70,15 +71,15 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Participant, error) {
 		var pt registry.Participant
-		var er employeeRow
+		var er row.EmployeeRow
 		var code, channel *string
 		var signed, revoked *int64
-		if err := r.Scan(append(er.dest(), &code, &signed, &channel, &revoked)...); err != nil {
+		if err := r.Scan(append(er.Dest(), &code, &signed, &channel, &revoked)...); err != nil {
 			return pt, err
 		}
-		pt.Employee = er.employee()
+		pt.Employee = er.Employee()
 		if code != nil {
-			pt.Signature = &registry.Signature{Code: *code, SignedAt: fromMS(*signed), Channel: registry.Channel(*channel)}
+			pt.Signature = &registry.Signature{Code: *code, SignedAt: row.Time(*signed), Channel: registry.Channel(*channel)}
 			if revoked != nil {
 				pt.Signature.Revocation = &registry.Revocation{ID: *revoked}
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // privacyOf reads the privacy settings organization $1 follows: its own,
@@ -39,7 +40,7 @@ func (db *DB) SetPrivacySettings(ctx context.Context, p registry.PrivacySettings
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO org_privacy (org_id, contact, stroke_timing, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (org_id) DO UPDATE SET contact = excluded.contact, stroke_timing = excluded.stroke_timing,
-				updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, ms(at)); err != nil {
+				updated_at = excluded.updated_at`, p.OrgID, p.Contact, p.StrokeTiming, row.Millis(at)); err != nil {
 			return mapErr(err, "Organisasi")
 		}
 		if p.StrokeTiming {
@@ -60,7 +61,7 @@ func (db *DB) EventRetention(ctx context.Context, eventID int64) (time.Time, err
 	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, nil
 	}
-	return fromMS(until), err
+	return row.Time(until), err
 }
 
 // SetEventRetention sets the event's retention date; a zero date clears it.
@@ -71,7 +72,7 @@ func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.T
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO event_retention (event_id, until) VALUES ($1, $2)
-			ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, ms(until))
+			ON CONFLICT (event_id) DO UPDATE SET until = excluded.until, erased_at = 0`, eventID, row.Millis(until))
 		return mapErr(err, "Acara")
 	})
 }
@@ -79,7 +80,7 @@ func (db *DB) SetEventRetention(ctx context.Context, eventID int64, until time.T
 // EmployeeSignatures lists every record linked to an employee, with its
 // ink, oldest first. An erased record is linked to no one.
 func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]registry.Signature, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.employee_id = $1 ORDER BY s.signed_at, s.id`, employeeID)
+	rows, err := db.pool.Query(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+` WHERE s.employee_id = $1 ORDER BY s.signed_at, s.id`, employeeID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (db *DB) EmployeeSignatures(ctx context.Context, employeeID int64) ([]regis
 // ExpiredRetentions lists the events whose retention date has passed and
 // whose records are not erased for it yet.
 func (db *DB) ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := db.pool.Query(ctx, `SELECT event_id FROM event_retention WHERE until <= $1 AND erased_at = 0 ORDER BY event_id`, ms(now))
+	rows, err := db.pool.Query(ctx, `SELECT event_id FROM event_retention WHERE until <= $1 AND erased_at = 0 ORDER BY event_id`, row.Millis(now))
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +101,7 @@ func (db *DB) ExpiredRetentions(ctx context.Context, now time.Time) ([]int64, er
 // EraseSignature does, in one transaction, and marks the event's
 // retention done.
 func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time) ([]string, error) {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	var codes []string
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		codes = codes[:0]
@@ -122,7 +123,7 @@ func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time
 				return fmt.Errorf("erase record %s: %w", codes[i], err)
 			}
 		}
-		_, err = tx.Exec(ctx, `UPDATE event_retention SET erased_at = $1 WHERE event_id = $2`, ms(at), eventID)
+		_, err = tx.Exec(ctx, `UPDATE event_retention SET erased_at = $1 WHERE event_id = $2`, row.Millis(at), eventID)
 		registry.Decided(ctx, registry.AuditOutcome{Count: len(codes), Codes: codes})
 		return err
 	})
@@ -132,31 +133,10 @@ func (db *DB) EraseEventRecords(ctx context.Context, eventID int64, at time.Time
 	return codes, nil
 }
 
-// personalDataQueries count, per table, what personal data it holds.
-var personalDataQueries = []struct{ table, kind, query string }{
-	{"employees", "Pegawai di daftar (NIP, nama, jabatan, unit kerja)", `SELECT COUNT(*) FROM employees`},
-	{"signatures", "Catatan ikrar dengan data pribadi (identitas, tanda tangan, alamat jaringan)", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0`},
-	{"signatures", "Catatan ikrar yang data pribadinya sudah dihapus", `SELECT COUNT(*) FROM signatures WHERE erased_at <> 0`},
-	{"signatures", "Tanda tangan berupa gambar goresan", `SELECT COUNT(*) FROM signatures WHERE erased_at = 0 AND ink_kind = 'strokes'`},
-	{"certificate_pdfs", "Sertifikat PDF tersimpan (nama, NIP, tanda tangan)", `SELECT COUNT(*) FROM certificate_pdfs`},
-	{"event_participants", "Daftar peserta acara (pegawai per acara)", `SELECT COUNT(*) FROM event_participants`},
-	{"link_generations", "Tautan pribadi yang diterbitkan ulang", `SELECT COUNT(*) FROM link_generations`},
-	{"events", "Tanda tangan pejabat pada acara", `SELECT COUNT(*) FROM events WHERE octet_length(official_signature) > 0`},
-	{"users", "Akun petugas (nama, surel)", `SELECT COUNT(*) FROM users`},
-	{"sessions", "Sesi masuk petugas", `SELECT COUNT(*) FROM sessions`},
-	{"audit", "Jejak audit dengan alamat jaringan petugas", `SELECT COUNT(*) FROM audit WHERE ip <> ''`},
-	{"roster_staging", "Baris impor yang belum selesai", `SELECT COUNT(*) FROM roster_staging`},
-}
-
 // PersonalDataReport counts the personal data the registry holds.
 func (db *DB) PersonalDataReport(ctx context.Context) ([]registry.PersonalDataCount, error) {
-	out := make([]registry.PersonalDataCount, 0, len(personalDataQueries))
-	for _, q := range personalDataQueries {
-		c := registry.PersonalDataCount{Table: q.table, Kind: q.kind}
-		if err := db.pool.QueryRow(ctx, q.query).Scan(&c.Count); err != nil {
-			return nil, fmt.Errorf("personal data report, %s: %w", q.table, err)
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return row.PersonalData("octet_length", func(query string) (n int, err error) {
+		err = db.pool.QueryRow(ctx, query).Scan(&n)
+		return n, err
+	})
 }

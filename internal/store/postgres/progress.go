@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // Progress reads an event's live counts from the counters (ops_roster,
@@ -163,7 +163,7 @@ func latestRecords(ctx context.Context, tx pgx.Tx, query string, args ...any) ([
 		var s registry.Signature
 		var signed int64
 		err := r.Scan(&s.Name, &s.Unit, &s.OrgName, &signed)
-		s.SignedAt = fromMS(signed)
+		s.SignedAt = row.Time(signed)
 		return s, err
 	})
 }
@@ -171,7 +171,7 @@ func latestRecords(ctx context.Context, tx pgx.Tx, query string, args ...any) ([
 // ProgressChanged returns a channel closed after the next commit, on this
 // instance or another, that may change the progress of eventID.
 func (db *DB) ProgressChanged(eventID int64) <-chan struct{} {
-	return db.feed.wait(eventID)
+	return db.feed.Wait(eventID)
 }
 
 // progressChannel is the channel of PostgreSQL's notifications that an
@@ -189,39 +189,6 @@ func notifyProgress(ctx context.Context, tx pgx.Tx, eventID int64) error {
 	}
 	_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, progressChannel, payload)
 	return err
-}
-
-// changeFeed tells the live dashboards of this instance that an event's
-// numbers may have changed: one waiter per watched event.
-type changeFeed struct {
-	mu      sync.Mutex
-	waiting map[int64]chan struct{} // event → closed at its next change
-}
-
-func (f *changeFeed) wait(eventID int64) <-chan struct{} {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.waiting == nil {
-		f.waiting = map[int64]chan struct{}{}
-	}
-	ch, ok := f.waiting[eventID]
-	if !ok {
-		ch = make(chan struct{})
-		f.waiting[eventID] = ch
-	}
-	return ch
-}
-
-// wake closes the waiters of eventID, or every waiter for 0.
-func (f *changeFeed) wake(eventID int64) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for id, ch := range f.waiting {
-		if eventID == 0 || id == eventID {
-			close(ch)
-			delete(f.waiting, id)
-		}
-	}
 }
 
 // listenConn connects on a connection of its own and listens for the
@@ -261,9 +228,9 @@ func (db *DB) listen(ctx context.Context, cfg *pgx.ConnConfig, conn *pgx.Conn) {
 				break
 			}
 		}
-		db.feed.wake(0)
+		db.feed.Wake(0)
 		db.signalAppended()
-		db.cache.dropEvent(0)
+		db.cache.DropEvent(0)
 		db.forgetErased(nil)
 	}
 }
@@ -280,11 +247,11 @@ func (db *DB) receive(ctx context.Context, conn *pgx.Conn) error {
 		case logChannel:
 			db.signalAppended()
 		case eventChannel:
-			db.cache.dropEvent(id)
+			db.cache.DropEvent(id)
 		case erasedChannel:
 			db.forgetErased([]string{n.Payload})
 		default:
-			db.feed.wake(id)
+			db.feed.Wake(id)
 		}
 	}
 }

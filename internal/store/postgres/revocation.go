@@ -8,6 +8,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -51,22 +52,21 @@ func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, err
 // InsertRevocation appends a revocation and its log leaf in one
 // transaction.
 func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
-	defer db.feed.wake(0)
+	defer db.feed.Wake(0)
 	return db.appendTx(ctx, func(tx pgx.Tx, lg *logAppender) error {
-		sig, err := scanSignature(tx.QueryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = $1`, r.SignatureID))
+		sig, err := scanSignature(tx.QueryRow(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+` WHERE s.id = $1`, r.SignatureID))
 		if err != nil {
 			return mapErr(err, "Sertifikat")
 		}
-		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
-		entry := leaf.Revocation(sig, *r)
-		if err := entry.Validate(); err != nil {
+		entry, err := leaf.Revoked(sig, r, lg.n)
+		if err != nil {
 			return err
 		}
 		if err := lg.append(entry.Hash()); err != nil {
 			return fmt.Errorf("log revocation of %d: %w", r.SignatureID, err)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt),
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, r.SignatureID, r.Reason, r.UserID, r.UserName, row.Millis(r.RevokedAt),
 			r.LeafIndex, r.LeafVersion).Scan(&r.ID)
 		if err != nil {
 			return mapErr(err, "Pencabutan")

@@ -2,16 +2,13 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // A roster import plans on the pool, without writing: which rows add,
@@ -26,38 +23,19 @@ import (
 // planBatch is how many NIPs one query of the plan looks up.
 const planBatch = 5000
 
-// importPlan is what an import will write.
-type importPlan struct {
-	gov     int64
-	rows    []stagedRow
-	updates int // rows with op 'U'
-	res     registry.ImportResult
-}
-
-type stagedRow struct {
-	op         byte // 'I' insert, 'U' update employeeID
-	employeeID int64
-	e          *registry.Employee
-}
-
 // ImportEmployees writes imp all or nothing (see registry.EmployeeImport).
 func (db *DB) ImportEmployees(ctx context.Context, imp registry.EmployeeImport) (registry.ImportResult, error) {
 	plan, err := db.planImport(ctx, imp)
 	if err != nil {
 		return registry.ImportResult{}, err
 	}
-	if len(plan.res.Refused) > 0 && !imp.Partial {
-		plan.res.Imported, plan.res.Updated = 0, 0
-		return plan.res, nil
+	if !plan.Decide(ctx, imp) {
+		return plan.Result, nil
 	}
-	plan.res.Written = true
-	// The import's audit entry (registry.WithAudit) is written with the
-	// merge, or alone when every row was already as imported.
-	registry.Decided(ctx, registry.AuditOutcome{Import: plan.res})
-	if len(plan.rows) == 0 {
-		return plan.res, db.tx(ctx, func(pgx.Tx) error { return nil })
+	if len(plan.Rows) == 0 {
+		return plan.Result, db.tx(ctx, func(pgx.Tx) error { return nil })
 	}
-	id, err := importID()
+	id, err := registry.NewImportID()
 	if err != nil {
 		return registry.ImportResult{}, err
 	}
@@ -65,15 +43,15 @@ func (db *DB) ImportEmployees(ctx context.Context, imp registry.EmployeeImport) 
 		if err := stage(ctx, tx, id, imp.OrgID, plan); err != nil {
 			return fmt.Errorf("stage roster import: %w", err)
 		}
-		imp.Progress.Report(registry.ImportWriting, len(plan.rows), len(plan.rows))
-		imp.Progress.Report(registry.ImportMerging, 0, len(plan.rows))
+		imp.Progress.Report(registry.ImportWriting, len(plan.Rows), len(plan.Rows))
+		imp.Progress.Report(registry.ImportMerging, 0, len(plan.Rows))
 		return merge(ctx, tx, id, imp.Scope, plan)
 	})
 	if err != nil {
 		return registry.ImportResult{}, err
 	}
-	imp.Progress.Report(registry.ImportMerging, len(plan.rows), len(plan.rows))
-	return plan.res, nil
+	imp.Progress.Report(registry.ImportMerging, len(plan.Rows), len(plan.Rows))
+	return plan.Result, nil
 }
 
 // govOf returns the government of the organization with the given path:
@@ -85,104 +63,42 @@ func (db *DB) govOf(ctx context.Context, path string) (int64, error) {
 		WHERE kind IN ('province', 'regency', 'city') AND starts_with($1, path)
 		ORDER BY length(path) DESC LIMIT 1`, path).Scan(&gov)
 	if errors.Is(err, pgx.ErrNoRows) {
-		root, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-		return strconv.ParseInt(root, 10, 64)
+		return registry.RootGovernment(path)
 	}
 	return gov, err
 }
 
-// existing is an employee of the government an import may meet.
-type existing struct {
-	orgPath string
-	e       registry.Employee
-}
-
 // planImport reads, without writing, what imp would do.
-func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (importPlan, error) {
-	var plan importPlan
+func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (registry.ImportPlan, error) {
 	org, err := db.Organization(ctx, imp.OrgID)
 	if err != nil {
-		return plan, err
+		return registry.ImportPlan{}, err
 	}
-	if plan.gov, err = db.govOf(ctx, org.Path); err != nil {
-		return plan, fmt.Errorf("government of organization %d: %w", org.ID, err)
+	gov, err := db.govOf(ctx, org.Path)
+	if err != nil {
+		return registry.ImportPlan{}, fmt.Errorf("government of organization %d: %w", org.ID, err)
 	}
-	known := make(map[string]existing)
-	for i := 0; i < len(imp.Employees); i += planBatch {
-		part := imp.Employees[i:min(i+planBatch, len(imp.Employees))]
-		nips := make([]string, len(part))
-		for j, e := range part {
-			nips[j] = e.NIP
-		}
-		rows, err := db.pool.Query(ctx, `SELECT o.path, `+employeeColumns+` FROM employees e
+	return registry.PlanImport(imp, gov, planBatch, func(nips []string) ([]registry.KnownEmployee, error) {
+		rows, err := db.pool.Query(ctx, `SELECT o.path, `+row.EmployeeColumns+` FROM employees e
 			JOIN organizations o ON o.id = e.org_id
-			WHERE e.gov_id = $1 AND e.nip = ANY($2)`, plan.gov, nips)
+			WHERE e.gov_id = $1 AND e.nip = ANY($2)`, gov, nips)
 		if err != nil {
-			return plan, err
+			return nil, err
 		}
-		found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (existing, error) {
-			var x existing
-			var er employeeRow
-			err := r.Scan(append([]any{&x.orgPath}, er.dest()...)...)
-			x.e = er.employee()
-			return x, err
-		})
-		if err != nil {
-			return plan, err
-		}
-		for _, x := range found {
-			known[x.e.NIP] = x
-		}
-		imp.Progress.Report(registry.ImportChecking, i+len(part), len(imp.Employees))
-	}
-	for i := range imp.Employees {
-		e := &imp.Employees[i]
-		x, ok := known[e.NIP]
-		switch {
-		case !ok:
-			plan.rows = append(plan.rows, stagedRow{op: 'I', e: e})
-			plan.res.Imported++
-		case !strings.HasPrefix(x.orgPath, imp.Scope):
-			// Said without naming the organization: the importer may not
-			// see it.
-			plan.res.Refused = append(plan.res.Refused, registry.ImportRefusal{Index: i, NIP: e.NIP,
-				Reason: registry.Errorf(registry.EFORBIDDEN, "NIP sudah terdaftar pada organisasi lain dalam pemerintah daerah ini, di luar kewenangan Anda; pemindahan pegawai diproses oleh admin yang membawahi kedua organisasi")})
-		default:
-			if changed(x.e, imp.OrgID, e) {
-				plan.rows = append(plan.rows, stagedRow{op: 'U', employeeID: x.e.ID, e: e})
-				plan.updates++
-			}
-			plan.res.Updated++
-		}
-	}
-	return plan, nil
-}
-
-// changed reports whether importing e into orgID changes the stored
-// employee: an unchanged row is not written again.
-func changed(old registry.Employee, orgID int64, e *registry.Employee) bool {
-	return old.OrgID != orgID || old.Name != e.Name || old.FrontTitle != e.FrontTitle || old.BackTitle != e.BackTitle ||
-		old.Position != e.Position || old.Rank != e.Rank || old.Unit != e.Unit || old.Category != e.Category || old.Active != e.Active
-}
-
-func importID() (int64, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return 0, fmt.Errorf("import id: %w", err)
-	}
-	return int64(binary.BigEndian.Uint64(b[:]) >> 1), nil
+		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.KnownEmployee, error) { return row.Known(r) })
+	})
 }
 
 // stage copies the plan's rows into roster_staging.
-func stage(ctx context.Context, tx pgx.Tx, id, orgID int64, plan importPlan) error {
+func stage(ctx context.Context, tx pgx.Tx, id, orgID int64, plan registry.ImportPlan) error {
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"roster_staging"},
 		[]string{"import_id", "seq", "op", "employee_id", "org_id", "gov_id", "nip", "name", "front_title", "back_title",
 			"position", "rank", "unit", "category", "active", "updated_at"},
-		pgx.CopyFromSlice(len(plan.rows), func(seq int) ([]any, error) {
-			r := plan.rows[seq]
-			e := r.e
-			return []any{id, seq, string(r.op), r.employeeID, orgID, plan.gov, e.NIP, e.Name, e.FrontTitle, e.BackTitle,
-				e.Position, e.Rank, e.Unit, string(e.Category), e.Active, ms(e.UpdatedAt)}, nil
+		pgx.CopyFromSlice(len(plan.Rows), func(seq int) ([]any, error) {
+			r := plan.Rows[seq]
+			e := r.Employee
+			return []any{id, seq, string(r.Op), r.EmployeeID, orgID, plan.Gov, e.NIP, e.Name, e.FrontTitle, e.BackTitle,
+				e.Position, e.Rank, e.Unit, string(e.Category), e.Active, row.Millis(e.UpdatedAt)}, nil
 		}))
 	return err
 }
@@ -191,9 +107,8 @@ func stage(ctx context.Context, tx pgx.Tx, id, orgID int64, plan importPlan) err
 // transaction: if the roster changed meanwhile so that it no longer holds
 // (an employee moved out of the importer's scope, an NIP added by another
 // import), the whole import fails rather than write a stale plan.
-func merge(ctx context.Context, tx pgx.Tx, id int64, scope string, plan importPlan) error {
-	stale := registry.Errorf(registry.ECONFLICT, "Data pegawai berubah selama impor berlangsung. Ulangi impor.")
-	if plan.updates > 0 {
+func merge(ctx context.Context, tx pgx.Tx, id int64, scope string, plan registry.ImportPlan) error {
+	if plan.Updates > 0 {
 		// FOR UPDATE: the employees to update cannot move out of scope
 		// between this check and the update.
 		var n int
@@ -203,8 +118,8 @@ func merge(ctx context.Context, tx pgx.Tx, id int64, scope string, plan importPl
 			WHERE s.import_id = $1 AND s.op = 'U' AND starts_with(o.path, $2) FOR UPDATE OF e) locked`, id, scope).Scan(&n); err != nil {
 			return err
 		}
-		if n != plan.updates {
-			return stale
+		if n != plan.Updates {
+			return registry.ErrImportStale()
 		}
 	}
 	// The dashboard counters first, from the staged rows and the employees
@@ -217,7 +132,7 @@ func merge(ctx context.Context, tx pgx.Tx, id int64, scope string, plan importPl
 			return fmt.Errorf("merge roster counters: %w", err)
 		}
 	}
-	if plan.updates > 0 {
+	if plan.Updates > 0 {
 		if _, err := tx.Exec(ctx, `UPDATE employees SET org_id = s.org_id, name = s.name, front_title = s.front_title,
 			back_title = s.back_title, position = s.position, rank = s.rank, unit = s.unit, category = s.category,
 			active = s.active, updated_at = s.updated_at
@@ -230,7 +145,7 @@ func merge(ctx context.Context, tx pgx.Tx, id int64, scope string, plan importPl
 		SELECT org_id, gov_id, nip, name, front_title, back_title, position, rank, unit, category, active, updated_at
 		FROM roster_staging WHERE import_id = $1 AND op = 'I' ORDER BY seq`, id)
 	if isUnique(err) {
-		return stale
+		return registry.ErrImportStale()
 	}
 	if err != nil {
 		return fmt.Errorf("merge new employees: %w", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -19,7 +20,7 @@ func (db *DB) NewestCheckpoint(ctx context.Context) (size int64, signedAt time.T
 	if err != nil {
 		return 0, time.Time{}, false, err
 	}
-	return size, fromMS(at), true, nil
+	return size, row.Time(at), true, nil
 }
 
 // IssuedCount is how many certificates were issued and stored (one

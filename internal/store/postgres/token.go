@@ -7,65 +7,49 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // CreateToken stores an API token's hash and sets t.ID.
 func (db *DB) CreateToken(ctx context.Context, tokenHash string, t *registry.APIToken) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, tokenHash, t.UserID, t.Name, ms(t.CreatedAt), ms(t.ExpiresAt)).Scan(&t.ID)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, tokenHash, t.UserID, t.Name, row.Millis(t.CreatedAt), row.Millis(t.ExpiresAt)).Scan(&t.ID)
 		return mapErr(err, "Token")
 	})
 }
 
-const tokenColumns = `t.id, t.user_id, t.name, t.created_at, t.expires_at, t.last_used_at`
-
-// tokenRow receives the token columns of a row.
-type tokenRow struct {
-	t                      registry.APIToken
-	created, expires, used int64
-}
-
-func (r *tokenRow) dest() []any {
-	return []any{&r.t.ID, &r.t.UserID, &r.t.Name, &r.created, &r.expires, &r.used}
-}
-
-func (r *tokenRow) token() registry.APIToken {
-	r.t.CreatedAt, r.t.ExpiresAt, r.t.LastUsedAt = fromMS(r.created), fromMS(r.expires), fromMS(r.used)
-	return r.t
-}
-
 // TokenByHash returns an API token and its user, if the user is active.
 func (db *DB) TokenByHash(ctx context.Context, tokenHash string) (registry.User, registry.APIToken, error) {
-	var u userRow
-	var t tokenRow
-	err := db.pool.QueryRow(ctx, `SELECT `+userColumns+`, `+tokenColumns+userFrom+`
-		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND u.active`, tokenHash).Scan(append(u.dest(), t.dest()...)...)
+	var u row.UserRow
+	var t row.TokenRow
+	err := db.pool.QueryRow(ctx, `SELECT `+row.UserColumns+`, `+row.TokenColumns+row.UserFrom+`
+		JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND u.active`, tokenHash).Scan(append(u.Dest(), t.Dest()...)...)
 	if err != nil {
 		return registry.User{}, registry.APIToken{}, mapErr(err, "Token")
 	}
-	return u.user(), t.token(), nil
+	return u.User(), t.Token(), nil
 }
 
 // TouchToken records a token's last use.
 func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, ms(at), id)
+		_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, row.Millis(at), id)
 		return err
 	})
 }
 
 // Tokens lists a user's API tokens, newest first.
 func (db *DB) Tokens(ctx context.Context, userID int64) ([]registry.APIToken, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = $1
+	rows, err := db.pool.Query(ctx, `SELECT `+row.TokenColumns+` FROM api_tokens t WHERE t.user_id = $1
 		ORDER BY t.created_at DESC, t.id DESC`, userID)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.APIToken, error) {
-		var t tokenRow
-		err := r.Scan(t.dest()...)
-		return t.token(), err
+		var t row.TokenRow
+		err := r.Scan(t.Dest()...)
+		return t.Token(), err
 	})
 }
 

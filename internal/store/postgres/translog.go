@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"sync"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -314,7 +314,7 @@ func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
 func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), ms(at)); err != nil {
+			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), row.Millis(at)); err != nil {
 			return err
 		}
 		return notifyLog(ctx, tx)
@@ -334,7 +334,7 @@ func notifyLog(ctx context.Context, tx pgx.Tx) error {
 func (db *DB) SaveCosignedCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (size) DO UPDATE SET note = excluded.note WHERE checkpoints.root = excluded.root`, c.Size, c.Root[:], string(c.Note), ms(at))
+			ON CONFLICT (size) DO UPDATE SET note = excluded.note WHERE checkpoints.root = excluded.root`, c.Size, c.Root[:], string(c.Note), row.Millis(at))
 		if err != nil {
 			return err
 		}
@@ -361,27 +361,15 @@ func (db *DB) ForgetEmptyLog(ctx context.Context) error {
 	})
 }
 
-func scanCheckpoint(s pgx.Row) (translog.SignedCheckpoint, error) {
-	var c translog.SignedCheckpoint
-	var root []byte
-	var note string
-	if err := s.Scan(&c.Size, &root, &note); err != nil {
-		return c, err
-	}
-	copy(c.Root[:], root)
-	c.Note = []byte(note)
-	return c, nil
-}
-
 // LatestCheckpoint returns the newest signed checkpoint.
 func (db *DB) LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
-	c, err := scanCheckpoint(db.pool.QueryRow(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1`))
+	c, err := row.Checkpoint(db.pool.QueryRow(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1`))
 	return c, mapErr(err, "Checkpoint")
 }
 
 // CheckpointAt returns the signed checkpoint of a tree size.
 func (db *DB) CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error) {
-	c, err := scanCheckpoint(db.pool.QueryRow(ctx, `SELECT size, root, note FROM checkpoints WHERE size = $1`, size))
+	c, err := row.Checkpoint(db.pool.QueryRow(ctx, `SELECT size, root, note FROM checkpoints WHERE size = $1`, size))
 	return c, mapErr(err, "Checkpoint")
 }
 
@@ -391,7 +379,7 @@ func (db *DB) Checkpoints(ctx context.Context) ([]translog.SignedCheckpoint, err
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (translog.SignedCheckpoint, error) { return scanCheckpoint(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (translog.SignedCheckpoint, error) { return row.Checkpoint(r) })
 }
 
 // LeafEntries returns the entries of leaves [from, to), rebuilt from the
@@ -416,11 +404,11 @@ func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry
 				return s.Issuance.LeafIndex, leaf.Issuance(s, s.Issuance.PDFHash, s.Issuance.IssuedAt)
 			}},
 		} {
-			rows, err := tx.Query(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE `+q.where, from, to)
+			rows, err := tx.Query(ctx, `SELECT `+signatureColumnsNoInk+row.SignatureFrom+` WHERE `+q.where, from, to)
 			if err != nil {
 				return err
 			}
-			sigs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Signature, error) { return scanSignatureWith(r, false) })
+			sigs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.Signature, error) { return row.Signature(r, false) })
 			if err != nil {
 				return err
 			}
@@ -433,7 +421,7 @@ func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry
 		if err != nil {
 			return err
 		}
-		docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.EventDocument, error) { return scanDocument(r) })
+		docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.EventDocument, error) { return row.Document(r) })
 		for _, d := range docs {
 			claims[d.LeafIndex] = append(claims[d.LeafIndex], leaf.Document(d))
 		}
@@ -455,6 +443,3 @@ func (db *DB) LeafEntries(ctx context.Context, from, to int64) ([]translog.Entry
 	}
 	return out, nil
 }
-
-// errClosed is a write refused because the store is closing.
-var errClosed = errors.New("store is closed")

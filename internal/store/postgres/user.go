@@ -7,67 +7,39 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
-
-const userColumns = `u.id, u.email, u.name, u.password_hash, u.role, COALESCE(u.org_id, 0), COALESCE(o.path, ''), u.active, u.created_at`
-
-const userFrom = ` FROM users u LEFT JOIN organizations o ON o.id = u.org_id`
-
-// userRow receives the user columns of a row.
-type userRow struct {
-	u       registry.User
-	created int64
-}
-
-func (r *userRow) dest() []any {
-	u := &r.u
-	return []any{&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Role, &u.OrgID, &u.OrgPath, &u.Active, &r.created}
-}
-
-func (r *userRow) user() registry.User {
-	r.u.CreatedAt = fromMS(r.created)
-	if r.u.Role == registry.RoleSuperadmin {
-		r.u.OrgPath = "/"
-	}
-	return r.u
-}
-
-func scanUser(s pgx.Row) (registry.User, error) {
-	var r userRow
-	err := s.Scan(r.dest()...)
-	return r.user(), err
-}
 
 // CreateUser inserts u and sets its ID.
 func (db *DB) CreateUser(ctx context.Context, u *registry.User) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role, org_id, active, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, u.Email, u.Name, u.PasswordHash, u.Role, nullID(u.OrgID),
-			u.Active, ms(u.CreatedAt)).Scan(&u.ID)
+			u.Active, row.Millis(u.CreatedAt)).Scan(&u.ID)
 		return mapErr(err, "Pengguna")
 	})
 }
 
 // User returns one user.
 func (db *DB) User(ctx context.Context, id int64) (registry.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id))
+	u, err := row.User(db.pool.QueryRow(ctx, `SELECT `+row.UserColumns+row.UserFrom+` WHERE u.id = $1`, id))
 	return u, mapErr(err, "Pengguna")
 }
 
 // UserByEmail returns the user with an email.
 func (db *DB) UserByEmail(ctx context.Context, email string) (registry.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+userFrom+` WHERE u.email = $1`, email))
+	u, err := row.User(db.pool.QueryRow(ctx, `SELECT `+row.UserColumns+row.UserFrom+` WHERE u.email = $1`, email))
 	return u, mapErr(err, "Pengguna")
 }
 
 // Users lists the accounts scoped inside scope, superadmins first.
 func (db *DB) Users(ctx context.Context, scope string) ([]registry.User, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+userColumns+userFrom+` WHERE `+inScope+`
+	rows, err := db.pool.Query(ctx, `SELECT `+row.UserColumns+row.UserFrom+` WHERE `+inScope+`
 		ORDER BY u.role <> 'superadmin', o.path, u.name, u.id`, scope)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.User, error) { return scanUser(r) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (registry.User, error) { return row.User(r) })
 }
 
 // keepSuperadmin runs update, a change of user id, and fails the

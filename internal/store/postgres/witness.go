@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -52,7 +53,7 @@ func (db *DB) AdvanceWitnessed(ctx context.Context, origin string, check func(cu
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO witnessed_logs (origin, size, root, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, updated_at = excluded.updated_at`,
-			origin, next.Size, next.Root[:], ms(time.Now()))
+			origin, next.Size, next.Root[:], row.Millis(time.Now()))
 		return err
 	})
 }

@@ -3,11 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // AppendAudit writes one audit entry on its own.
@@ -18,52 +17,13 @@ func (db *DB) AppendAudit(ctx context.Context, a registry.AuditEntry) error {
 }
 
 func insertAudit(ctx context.Context, tx *sql.Tx, a registry.AuditEntry) error {
-	args, err := detailArgs(a.DetailFormat, a.DetailArgs)
+	values, err := row.AuditValues(a)
 	if err != nil {
-		return fmt.Errorf("audit %s: %w", a.Action, err)
+		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (at, user_id, user_name, action, org_id, target, detail, detail_format, detail_args, ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ms(a.At), a.UserID, a.UserName, a.Action, a.OrgID, a.Target, a.Detail,
-		a.DetailFormat, args, a.IP)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values...)
 	return err
-}
-
-// detailArgs is the stored form of a detail's arguments: a JSON array of
-// texts and integers (registry.Detailf keeps no other kind), "" for a
-// detail without a format.
-func detailArgs(format string, args []any) (string, error) {
-	if format == "" {
-		return "", nil
-	}
-	if args == nil {
-		args = []any{}
-	}
-	b, err := json.Marshal(args)
-	return string(b), err
-}
-
-// parseDetailArgs reads back what detailArgs stored: integers as int64,
-// so that a %d verb formats them.
-func parseDetailArgs(s string) ([]any, error) {
-	if s == "" {
-		return nil, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var args []any
-	if err := dec.Decode(&args); err != nil {
-		return nil, err
-	}
-	for i, a := range args {
-		if n, ok := a.(json.Number); ok {
-			v, err := n.Int64()
-			if err != nil {
-				return nil, fmt.Errorf("argument %d: %w", i, err)
-			}
-			args[i] = v
-		}
-	}
-	return args, nil
 }
 
 // writeAudit writes p, an action's pending audit entry, in the action's
@@ -72,10 +32,7 @@ func writeAudit(ctx context.Context, tx *sql.Tx, p *registry.PendingAudit) error
 	if p == nil {
 		return nil
 	}
-	if p.Finish != nil {
-		p.Finish(&p.Entry)
-	}
-	return insertAudit(ctx, tx, p.Entry)
+	return insertAudit(ctx, tx, p.Final())
 }
 
 // Audit lists the newest entries about organizations inside scope.
@@ -96,10 +53,10 @@ func auditWhere(f registry.AuditFilter) (string, []any) {
 		conds, args = append(conds, `a.user_id = ?`), append(args, f.UserID)
 	}
 	if !f.From.IsZero() {
-		conds, args = append(conds, `a.at >= ?`), append(args, ms(f.From))
+		conds, args = append(conds, `a.at >= ?`), append(args, row.Millis(f.From))
 	}
 	if !f.Until.IsZero() {
-		conds, args = append(conds, `a.at < ?`), append(args, ms(f.Until))
+		conds, args = append(conds, `a.at < ?`), append(args, row.Millis(f.Until))
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `), args
 }
@@ -114,31 +71,10 @@ func (db *DB) AuditLog(ctx context.Context, f registry.AuditFilter) ([]registry.
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*)`+auditFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.at, a.user_id, a.user_name, a.action, a.org_id, a.target, a.detail,
-		a.detail_format, a.detail_args, a.ip`+
-		auditFrom+where+` ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []registry.AuditEntry
-	for rows.Next() {
-		var a registry.AuditEntry
-		var at int64
-		var args string
-		if err := rows.Scan(&a.ID, &at, &a.UserID, &a.UserName, &a.Action, &a.OrgID, &a.Target, &a.Detail,
-			&a.DetailFormat, &args, &a.IP); err != nil {
-			return nil, 0, err
-		}
-		a.At = fromMS(at)
-		var perr error
-		if a.DetailArgs, perr = parseDetailArgs(args); perr != nil {
-			// The formatted text is still there to show.
-			a.DetailFormat, a.DetailArgs = "", nil
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.AuditColumns+auditFrom+where+` ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	out, err := collect(rows, err, row.Audit)
+	return out, total, err
 }
 
 // AuditActions lists the distinct actions in the audit trail.

@@ -7,13 +7,14 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // Witnesses lists an event's witnesses in the order they were entered.
 func (db *DB) Witnesses(ctx context.Context, eventID int64) ([]registry.Witness, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, event_id, name, position, institution FROM event_witnesses
 		WHERE event_id = ? ORDER BY id`, eventID)
-	ws, err := collect(rows, err, func(r scanner) (w registry.Witness, err error) {
+	ws, err := collect(rows, err, func(r row.Scanner) (w registry.Witness, err error) {
 		err = r.Scan(&w.ID, &w.EventID, &w.Name, &w.Position, &w.Institution)
 		return w, err
 	})
@@ -77,7 +78,7 @@ func (db *DB) AddEventDocument(ctx context.Context, d *registry.EventDocument, p
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO event_documents (event_id, purpose, sha256, pdf, has_signature, uploaded_by,
 			uploader_name, uploaded_at, leaf_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			d.EventID, string(d.Purpose), d.SHA256, pdf, d.HasSignature, d.UploadedBy, d.UploaderName, ms(d.UploadedAt), d.LeafIndex).Scan(&d.ID); err != nil {
+			d.EventID, string(d.Purpose), d.SHA256, pdf, d.HasSignature, d.UploadedBy, d.UploaderName, row.Millis(d.UploadedAt), d.LeafIndex).Scan(&d.ID); err != nil {
 			return err
 		}
 		size = lg.n
@@ -92,19 +93,10 @@ func (db *DB) AddEventDocument(ctx context.Context, d *registry.EventDocument, p
 
 const documentColumns = `d.id, d.event_id, d.purpose, d.sha256, length(d.pdf), d.has_signature, d.uploaded_by, d.uploader_name, d.uploaded_at, d.leaf_index`
 
-func scanDocument(r scanner) (registry.EventDocument, error) {
-	var d registry.EventDocument
-	var purpose string
-	var at int64
-	err := r.Scan(&d.ID, &d.EventID, &purpose, &d.SHA256, &d.Size, &d.HasSignature, &d.UploadedBy, &d.UploaderName, &at, &d.LeafIndex)
-	d.Purpose, d.UploadedAt = registry.DocumentPurpose(purpose), fromMS(at)
-	return d, err
-}
-
 // EventDocuments lists an event's documents, newest first.
 func (db *DB) EventDocuments(ctx context.Context, eventID int64) ([]registry.EventDocument, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+documentColumns+` FROM event_documents d WHERE d.event_id = ? ORDER BY d.id DESC`, eventID)
-	docs, err := collect(rows, err, scanDocument)
+	docs, err := collect(rows, err, func(s row.Scanner) (registry.EventDocument, error) { return row.Document(s) })
 	if err != nil {
 		return nil, fmt.Errorf("read documents: %w", err)
 	}
@@ -114,7 +106,7 @@ func (db *DB) EventDocuments(ctx context.Context, eventID int64) ([]registry.Eve
 // EventDocumentPDF returns one of an event's documents with its bytes.
 func (db *DB) EventDocumentPDF(ctx context.Context, eventID, id int64) (registry.EventDocument, []byte, error) {
 	var pdf []byte
-	d, err := scanDocument(db.read.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM event_documents d WHERE d.event_id = ? AND d.id = ?`, eventID, id))
+	d, err := row.Document(db.read.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM event_documents d WHERE d.event_id = ? AND d.id = ?`, eventID, id))
 	if err != nil {
 		return d, nil, mapErr(err, "Dokumen")
 	}

@@ -19,6 +19,9 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/private"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/feed"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
+	"github.com/ikrar-id/ikrar/internal/store/rowcache"
 
 	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
@@ -34,13 +37,10 @@ type DB struct {
 	// the transparency log, so checkpoints follow promptly.
 	appended chan struct{}
 
-	cache    *rowCache
+	cache    *rowcache.Cache
 	hashes   *hashCache // upper levels of the log's tree, for proofs
 	prepared stmts
 	logSize  atomic.Int64 // leaves in the log, kept by the writer after each commit
-	// lastCommit is when the group commit last committed (unix ns), for
-	// /readyz: a recent commit proves the writer works without a probe.
-	lastCommit atomic.Int64
 	// lastFull is when a write last failed for a full disk (unix ns).
 	lastFull atomic.Int64
 	// committed, if set, observes every group commit (ObserveCommits).
@@ -53,9 +53,13 @@ type DB struct {
 	// roster import commits (roster.go).
 	afterStage func(chunk int) error
 
-	signq      chan signRequest
-	stop       chan struct{}
-	writerDone chan struct{}
+	// commits is the group commit of signings and certificates
+	// (groupcommit.go); stop ends it and the background work.
+	commits *groupcommit.Queue
+	stop    chan struct{}
+	// feed wakes the live dashboards after each commit that changes
+	// progress (progress.go).
+	feed feed.Feed
 }
 
 // notifyAppend records the log's new size and wakes the checkpointer.
@@ -138,8 +142,8 @@ func open(ctx context.Context, path string, upTo int, migrate bool) (*DB, error)
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: newRowCache(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
-		signq: make(chan signRequest, maxBatch), stop: make(chan struct{}), writerDone: make(chan struct{})}
+	db := &DB{write: w, read: r, path: path, appended: make(chan struct{}, 1), cache: rowcache.New(), hashes: newHashCache(), prepared: stmts{m: map[string]*sql.Stmt{}},
+		stop: make(chan struct{})}
 	check := db.checkCurrent
 	if migrate {
 		check = func(ctx context.Context) error { return db.migrate(ctx, upTo) }
@@ -159,7 +163,7 @@ func open(ctx context.Context, path string, upTo int, migrate bool) (*DB, error)
 		errors.Join(r.Close(), w.Close())
 		return nil, fmt.Errorf("restrict database files: %w", err)
 	}
-	go db.signWriter()
+	db.commits = groupcommit.Start(db.stop, db.commitBatch)
 	return db, nil
 }
 
@@ -188,7 +192,7 @@ func dsn(path string, writer bool) string {
 // closes both pools.
 func (db *DB) Close() error {
 	close(db.stop)
-	<-db.writerDone
+	<-db.commits.Ended()
 	db.prepared.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
@@ -238,20 +242,6 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return private.Chmod(path)
 }
 
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
 // mapErr turns driver errors into domain errors.
 func mapErr(err error, what string) error {
 	switch {
@@ -279,6 +269,3 @@ func isUnique(err error) bool {
 	}
 	return false
 }
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }

@@ -5,32 +5,18 @@ import (
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
-const employeeColumns = `e.id, e.org_id, e.nip, e.name, e.front_title, e.back_title, e.position, e.rank, e.unit, e.category, e.active, e.updated_at`
-
-func scanEmployee(s scanner) (registry.Employee, error) {
-	var e registry.Employee
-	var updated int64
-	err := s.Scan(&e.ID, &e.OrgID, &e.NIP, &e.Name, &e.FrontTitle, &e.BackTitle, &e.Position, &e.Rank, &e.Unit, &e.Category, &e.Active, &updated)
-	e.UpdatedAt = fromMS(updated)
-	return e, err
-}
-
-// UpsertEmployees imports emps into org with the whole registry as the
-// importer's scope, all or nothing: for trusted callers (the load tool and
-// tests), never for a user's upload.
+// UpsertEmployees imports emps into org for a trusted caller (see
+// registry.UpsertEmployees).
 func (db *DB) UpsertEmployees(ctx context.Context, orgID int64, emps []registry.Employee) (registry.ImportResult, error) {
-	res, err := db.ImportEmployees(ctx, registry.EmployeeImport{OrgID: orgID, Scope: "/", Employees: emps})
-	if err == nil && !res.Written {
-		err = registry.Errorf(registry.ECONFLICT, "Impor data pegawai tidak dapat disimpan.")
-	}
-	return res, err
+	return registry.UpsertEmployees(ctx, db.ImportEmployees, orgID, emps)
 }
 
 // Employee returns one employee.
 func (db *DB) Employee(ctx context.Context, id int64) (registry.Employee, error) {
-	e, err := scanEmployee(db.read.QueryRowContext(ctx, `SELECT `+employeeColumns+` FROM employees e WHERE e.id = ?`, id))
+	e, err := row.Employee(db.read.QueryRowContext(ctx, `SELECT `+row.EmployeeColumns+` FROM employees e WHERE e.id = ?`, id))
 	return e, mapErr(err, "Pegawai")
 }
 
@@ -43,7 +29,7 @@ const byNIPOrder = `length(g.path), e.updated_at DESC, e.id DESC`
 
 // EmployeeByNIP finds an employee by NIP inside scope (see byNIPOrder).
 func (db *DB) EmployeeByNIP(ctx context.Context, scope, nip string) (registry.Employee, error) {
-	e, err := scanEmployee(db.queryRow(ctx, `SELECT `+employeeColumns+` FROM employees e
+	e, err := row.Employee(db.queryRow(ctx, `SELECT `+row.EmployeeColumns+` FROM employees e
 		JOIN organizations o ON o.id = e.org_id JOIN organizations g ON g.id = e.gov_id
 		WHERE e.nip = ? AND substr(o.path, 1, length(?)) = ?
 		ORDER BY `+byNIPOrder+` LIMIT 1`, nip, scope, scope))
@@ -76,8 +62,8 @@ func (db *DB) Employees(ctx context.Context, f registry.EmployeeFilter) ([]regis
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+employeeColumns+` FROM employees e JOIN organizations o ON o.id = e.org_id
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.EmployeeColumns+` FROM employees e JOIN organizations o ON o.id = e.org_id
 		WHERE `+where+` ORDER BY e.unit, e.name LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
-	out, err := collect(rows, err, scanEmployee)
+	out, err := collect(rows, err, row.Employee)
 	return out, total, err
 }

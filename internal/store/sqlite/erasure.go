@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // EraseSignature removes a record's personal data and its link to the
@@ -21,7 +22,7 @@ func (db *DB) EraseSignature(ctx context.Context, signatureID int64, at time.Tim
 	if err != nil {
 		return err
 	}
-	db.notifyOps(nil)
+	db.feed.Wake(0)
 	return scrubbed(db.Scrub(ctx))
 }
 
@@ -84,7 +85,7 @@ func (db *DB) EraseEmployee(ctx context.Context, employeeID int64, at time.Time)
 	if err != nil {
 		return nil, err
 	}
-	db.notifyOps(nil)
+	db.feed.Wake(0)
 	return codes, scrubbed(db.Scrub(ctx))
 }
 
@@ -115,7 +116,7 @@ func eraseSignature(ctx context.Context, tx *sql.Tx, signatureID int64, at time.
 		unit = '', ink_kind = ?, ink = x'', identity_salt = NULL, client_ip = '', user_agent = '',
 		pdf_hash = CASE WHEN EXISTS (SELECT 1 FROM issuances i WHERE i.signature_id = signatures.id) THEN pdf_hash ELSE '' END,
 		legacy_pdf_hash = '', witness = '', erased_at = ?
-		WHERE id = ? AND erased_at = 0`, registry.InkErased, ms(at), signatureID)
+		WHERE id = ? AND erased_at = 0`, registry.InkErased, row.Millis(at), signatureID)
 	if err != nil {
 		return err
 	}

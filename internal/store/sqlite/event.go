@@ -3,38 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
-
-const eventColumns = `id, org_id, slug, code, title, place, mode, meeting_url, starts_at, signing_opens_at, signing_closes_at,
-	pledge_id, categories, official_name, official_position, official_signature, status, created_at, opened_at, closed_at, official_nip`
-
-func scanEvent(s scanner) (registry.Event, error) {
-	var e registry.Event
-	var starts, opens, closes, created, opened, closed int64
-	var cats string
-	err := s.Scan(&e.ID, &e.OrgID, &e.Slug, &e.Code, &e.Title, &e.Place, &e.Mode, &e.MeetingURL, &starts, &opens, &closes,
-		&e.PledgeID, &cats, &e.OfficialName, &e.OfficialPosition, &e.OfficialSignature, &e.Status, &created, &opened, &closed, &e.OfficialNIP)
-	e.StartsAt, e.SigningOpensAt, e.SigningClosesAt = fromMS(starts), fromMS(opens), fromMS(closes)
-	e.CreatedAt, e.OpenedAt, e.ClosedAt = fromMS(created), fromMS(opened), fromMS(closed)
-	if cats != "" {
-		for _, c := range strings.Split(cats, ",") {
-			e.Categories = append(e.Categories, registry.Category(c))
-		}
-	}
-	return e, err
-}
-
-func joinCategories(cs []registry.Category) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ",")
-}
 
 // CreateEvent inserts e and sets its ID.
 func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
@@ -42,9 +15,9 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO events (org_id, slug, code, title, place, mode, meeting_url, starts_at,
 			signing_opens_at, signing_closes_at, pledge_id, categories, official_name, official_position, official_signature,
 			status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.OrgID, e.Slug, e.Code, e.Title, e.Place, e.Mode, e.MeetingURL, ms(e.StartsAt), ms(e.SigningOpensAt),
-			ms(e.SigningClosesAt), e.PledgeID, joinCategories(e.Categories), e.OfficialName, e.OfficialPosition,
-			e.OfficialSignature, e.Status, ms(e.CreatedAt))
+			e.OrgID, e.Slug, e.Code, e.Title, e.Place, e.Mode, e.MeetingURL, row.Millis(e.StartsAt), row.Millis(e.SigningOpensAt),
+			row.Millis(e.SigningClosesAt), e.PledgeID, row.Categories(e.Categories), e.OfficialName, e.OfficialPosition,
+			e.OfficialSignature, e.Status, row.Millis(e.CreatedAt))
 		if err != nil {
 			return mapErr(err, "Acara")
 		}
@@ -60,39 +33,29 @@ func (db *DB) CreateEvent(ctx context.Context, e *registry.Event) error {
 
 // Event returns one event.
 func (db *DB) Event(ctx context.Context, id int64) (registry.Event, error) {
-	if e, ok := db.cache.event(id); ok {
-		return e, nil
-	}
-	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, id))
-	if err != nil {
+	return db.cache.Event(id, func() (registry.Event, error) {
+		e, err := row.Event(db.read.QueryRowContext(ctx, `SELECT `+row.EventColumns+` FROM events WHERE id = ?`, id))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e)
-	return e, nil
+	})
 }
 
 // EventBySlug returns the event behind a public link.
 func (db *DB) EventBySlug(ctx context.Context, slug string) (registry.Event, error) {
-	if e, ok := db.cache.eventBySlug(slug); ok {
-		return e, nil
-	}
-	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE slug = ?`, slug))
-	if err != nil {
+	return db.cache.EventBySlug(slug, func() (registry.Event, error) {
+		e, err := row.Event(db.read.QueryRowContext(ctx, `SELECT `+row.EventColumns+` FROM events WHERE slug = ?`, slug))
 		return e, mapErr(err, "Acara")
-	}
-	db.cache.putEvent(e)
-	return e, nil
+	})
 }
 
 // Events lists the events visible to scope, newest first: those owned
 // inside it, and those of the organizations above it, which its
 // organizations join (registry.User.JoinsEventsOf).
 func (db *DB) Events(ctx context.Context, scope string) ([]registry.Event, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.EventColumns+` FROM events
 		WHERE org_id IN (SELECT id FROM organizations
 			WHERE substr(path, 1, length(?)) = ? OR (path <> '' AND substr(?, 1, length(path)) = path))
 		ORDER BY starts_at DESC, id DESC`, scope, scope, scope)
-	return collect(rows, err, scanEvent)
+	return collect(rows, err, row.Event)
 }
 
 // SetEventStatus moves an event to status at the given time.
@@ -101,9 +64,9 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 	if status == registry.StatusClosed {
 		col = "closed_at"
 	}
-	defer db.cache.dropEvent(id)
+	defer db.cache.DropEvent(id)
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		when := ms(at)
+		when := row.Millis(at)
 		if status == registry.StatusClosed {
 			// A close is a point in time: it takes effect when it commits,
 			// so it is never earlier than a record committed ahead of it
@@ -129,11 +92,11 @@ func (db *DB) SetEventStatus(ctx context.Context, id int64, status registry.Even
 
 // DueEvents lists the events the schedule must open or close at now.
 func (db *DB) DueEvents(ctx context.Context, now time.Time) ([]registry.Event, error) {
-	t := ms(now)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events
+	t := row.Millis(now)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.EventColumns+` FROM events
 		WHERE (status = 'draft' AND opened_at = 0 AND signing_opens_at > 0 AND signing_opens_at <= ?
 		        AND (signing_closes_at = 0 OR signing_closes_at > ?))
 		   OR (status = 'open' AND closed_at = 0 AND signing_closes_at > 0 AND signing_closes_at <= ?)
 		ORDER BY id`, t, t, t)
-	return collect(rows, err, scanEvent)
+	return collect(rows, err, row.Event)
 }

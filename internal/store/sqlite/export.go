@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // exportBatch is how many records EachSignature reads per query.
@@ -67,7 +68,7 @@ func (db *DB) EachSignature(ctx context.Context, q registry.SignatureQuery, fn f
 // readSignatures reads the records whose IDs are ids into out, each at
 // its ID's position.
 func (db *DB) readSignatures(ctx context.Context, ids []any, pos map[int64]int, out []registry.Signature) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+signatureColumns+signatureFrom+
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+
 		` WHERE s.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, ids...)
 	if err != nil {
 		return err

@@ -42,7 +42,7 @@ func (db *DB) classifyFull(err error) error {
 // has committed since.
 func (db *DB) LastFull() time.Time {
 	full := db.lastFull.Load()
-	if full == 0 || db.lastCommit.Load() > full {
+	if last := db.commits.LastCommit(); full == 0 || !last.IsZero() && last.UnixNano() > full {
 		return time.Time{}
 	}
 	return time.Unix(0, full)

@@ -138,62 +138,6 @@ func TestSignatureLookup(t *testing.T) {
 	}
 }
 
-// A certificate is stored through the group commit, amid signings, once:
-// a second one for the same record neither replaces its bytes nor its
-// fingerprint.
-func TestStorePDFOnce(t *testing.T) {
-	const n = 50
-	f := mustFixture(t, n)
-	ctx := context.Background()
-	sigs := make([]*registry.Signature, n)
-	for i := range n {
-		sigs[i] = newSig(f, i, fmt.Sprintf("C%011d", i))
-	}
-	if err := f.db.InsertSignature(ctx, sigs[0]); err != nil {
-		t.Fatal(err)
-	}
-	errs := make(chan error, n+1)
-	for i := 1; i < n; i++ {
-		go func() { errs <- f.db.InsertSignature(ctx, sigs[i]) }()
-	}
-	first := issuedPDF(sigs[0].ID, "%PDF-1.4 first")
-	first.ClaimToken = "tok-a"
-	go func() {
-		stored, err := f.db.StorePDF(ctx, first)
-		if err == nil && !stored {
-			err = fmt.Errorf("the first certificate was not stored")
-		}
-		errs <- err
-	}()
-	for range n {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
-	second := issuedPDF(sigs[0].ID, "%PDF-1.4 second")
-	second.ClaimToken = "tok-b"
-	if stored, err := f.db.StorePDF(ctx, second); err != nil || stored {
-		t.Fatalf("second certificate: stored %v, %v", stored, err)
-	}
-	got, err := f.db.SignatureByCode(ctx, sigs[0].Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.PDFHash != first.SHA256 || got.ClaimToken != "tok-a" {
-		t.Fatalf("pdf hash %q, claim %q, want the first ones", got.PDFHash, got.ClaimToken)
-	}
-	if pdf, err := f.db.IssuedPDF(ctx, sigs[0].ID); err != nil || string(pdf) != string(first.PDF) {
-		t.Fatalf("stored certificate %q (%v), want the first", pdf, err)
-	}
-	// The first certificate stored is logged as issued, once.
-	if size, _ := f.db.LogSize(ctx); size != n+1 {
-		t.Fatalf("log size %d, want %d: storing a certificate appends one issuance leaf", size, n+1)
-	}
-	if got.Issuance == nil || got.Issuance.LeafIndex < 0 || got.Issuance.PDFHash != first.SHA256 {
-		t.Fatalf("issuance %+v, want a logged one with the first certificate's fingerprint", got.Issuance)
-	}
-}
-
 // Records fingerprinted before certificates were stored are listed until
 // stored or marked unmatched; a certificate stored later for an unmatched
 // one becomes its fingerprint, the old one its legacy fingerprint.

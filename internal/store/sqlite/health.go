@@ -9,11 +9,7 @@ import (
 // LastCommit is when the group commit last committed a batch; zero before
 // the first.
 func (db *DB) LastCommit() time.Time {
-	n := db.lastCommit.Load()
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n)
+	return db.commits.LastCommit()
 }
 
 // ProbeWrite proves the writer can commit: an immediate transaction that

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -187,13 +188,13 @@ func (s *LogSnapshot) EachLeafRecord(fn func(LeafRecord) error) error {
 // EachPledge calls fn with every stored pledge version: the auditor checks
 // that each text still hashes to its hash, which the records' leaves name.
 func (s *LogSnapshot) EachPledge(fn func(registry.PledgeVersion) error) error {
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+pledgeColumns+` FROM pledges p ORDER BY p.id`)
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT `+row.PledgeColumns+` FROM pledges p ORDER BY p.id`)
 	if err != nil {
 		return fmt.Errorf("read pledges: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		p, err := scanPledge(rows)
+		p, err := row.Pledge(rows)
 		if err != nil {
 			return fmt.Errorf("read pledges: %w", err)
 		}

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 //go:embed migrations/*.sql
@@ -159,7 +161,7 @@ func (db *DB) applyMigration(ctx context.Context, version int, body string) (era
 	if err := foreignKeyCheck(ctx, tx); err != nil {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now())); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, row.Millis(time.Now())); err != nil {
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {

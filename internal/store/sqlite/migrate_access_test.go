@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // TestMigrateTokens: a database whose API tokens predate migration 006
@@ -17,11 +18,11 @@ func TestMigrateTokens(t *testing.T) {
 	raw := mustSchemaBefore(t, path, 6)
 	created := time.Now().AddDate(-2, 0, 0)
 	if _, err := raw.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, active, created_at)
-		VALUES (1, 'lama@deliserdang.test', 'Petugas Lama', 'x', 'superadmin', 1, ?)`, ms(created)); err != nil {
+		VALUES (1, 'lama@deliserdang.test', 'Petugas Lama', 'x', 'superadmin', 1, ?)`, row.Millis(created)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := raw.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, 1, ?)`,
-		registry.HashToken("ikr_lama"), ms(created)); err != nil {
+		registry.HashToken("ikr_lama"), row.Millis(created)); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
@@ -37,7 +38,7 @@ func TestMigrateTokens(t *testing.T) {
 		t.Fatalf("the old token after migration: %v", err)
 	}
 	want := before.Add(registry.DefaultTokenLifetime)
-	if u.ID != 1 || tok.ID == 0 || tok.Name == "" || !tok.CreatedAt.Equal(fromMS(ms(created))) || tok.ExpiresAt.Before(want.Add(-time.Minute)) ||
+	if u.ID != 1 || tok.ID == 0 || tok.Name == "" || !tok.CreatedAt.Equal(row.Time(row.Millis(created))) || tok.ExpiresAt.Before(want.Add(-time.Minute)) ||
 		tok.ExpiresAt.After(want.Add(time.Minute)) || tok.Expired(before) {
 		t.Errorf("migrated token %+v of user %d: want an ID, a name, its creation kept and expiry about %s", tok, u.ID, want)
 	}

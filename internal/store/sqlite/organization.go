@@ -8,17 +8,8 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
-
-const orgColumns = `id, COALESCE(parent_id, 0), name, kind, region_code, timezone, path, created_at`
-
-func scanOrg(s scanner) (registry.Organization, error) {
-	var o registry.Organization
-	var created int64
-	err := s.Scan(&o.ID, &o.ParentID, &o.Name, &o.Kind, &o.RegionCode, &o.TimeZone, &o.Path, &created)
-	o.CreatedAt = fromMS(created)
-	return o, err
-}
 
 // CreateOrganization inserts o and sets its ID and materialized path.
 func (db *DB) CreateOrganization(ctx context.Context, o *registry.Organization) error {
@@ -32,7 +23,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *registry.Organization) 
 			}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO organizations (parent_id, name, kind, region_code, timezone, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, parent, o.Name, o.Kind, o.RegionCode, o.TimeZone, ms(o.CreatedAt))
+			VALUES (?, ?, ?, ?, ?, ?)`, parent, o.Name, o.Kind, o.RegionCode, o.TimeZone, row.Millis(o.CreatedAt))
 		if err != nil {
 			return mapErr(err, "Organisasi")
 		}
@@ -47,22 +38,17 @@ func (db *DB) CreateOrganization(ctx context.Context, o *registry.Organization) 
 
 // Organization returns one organization.
 func (db *DB) Organization(ctx context.Context, id int64) (registry.Organization, error) {
-	if o, ok := db.cache.org(id); ok {
-		return o, nil
-	}
-	o, err := scanOrg(db.read.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
-	if err != nil {
+	return db.cache.Org(id, func() (registry.Organization, error) {
+		o, err := row.Org(db.read.QueryRowContext(ctx, `SELECT `+row.OrgColumns+` FROM organizations WHERE id = ?`, id))
 		return o, mapErr(err, "Organisasi")
-	}
-	db.cache.putOrg(o)
-	return o, nil
+	})
 }
 
 // Organizations lists the organizations under scope, tree order.
 func (db *DB) Organizations(ctx context.Context, scope string) ([]registry.Organization, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM organizations
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.OrgColumns+` FROM organizations
 		WHERE substr(path, 1, length(?)) = ? ORDER BY path`, scope, scope)
-	return collect(rows, err, scanOrg)
+	return collect(rows, err, row.Org)
 }
 
 // SetOrgLogo stores an organization's letterhead logo, replacing any; nil
@@ -74,7 +60,7 @@ func (db *DB) SetOrgLogo(ctx context.Context, orgID int64, png []byte, at time.T
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO org_logos (org_id, png, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (org_id) DO UPDATE SET png = excluded.png, updated_at = excluded.updated_at`, orgID, png, ms(at))
+			ON CONFLICT (org_id) DO UPDATE SET png = excluded.png, updated_at = excluded.updated_at`, orgID, png, row.Millis(at))
 		return mapErr(err, "Organisasi")
 	})
 }

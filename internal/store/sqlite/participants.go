@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // eligibleWhere selects the employees who may sign e inside scope; its
@@ -37,7 +38,7 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 	}
 	args := append([]any{e.ID, e.ID}, eligibleArgs(eventPath, scope, e)...)
 	args = append(args, scope, scope)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+employeeColumns+`, s.code, s.signed_at, s.channel, r.id
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.EmployeeColumns+`, s.code, s.signed_at, s.channel, r.id
 		FROM employees e JOIN organizations o ON o.id = e.org_id
 		LEFT JOIN signatures s ON s.id = `+personRecord("e.id")+`
 		LEFT JOIN revocations r ON r.signature_id = s.id
@@ -58,9 +59,9 @@ func (db *DB) Participants(ctx context.Context, e registry.Event, scope string) 
 			&em.Unit, &em.Category, &em.Active, &updated, &code, &signed, &channel, &revoked); err != nil {
 			return nil, err
 		}
-		em.UpdatedAt = fromMS(updated)
+		em.UpdatedAt = row.Time(updated)
 		if code.Valid {
-			p.Signature = &registry.Signature{Code: code.String, SignedAt: fromMS(signed.Int64), Channel: registry.Channel(channel.String)}
+			p.Signature = &registry.Signature{Code: code.String, SignedAt: row.Time(signed.Int64), Channel: registry.Channel(channel.String)}
 			if revoked.Valid {
 				p.Signature.Revocation = &registry.Revocation{ID: revoked.Int64}
 			}

@@ -3,28 +3,15 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
-
-const pledgeColumns = `p.id, p.title, p.language, p.opening, p.points, p.closing, p.hash, p.created_at, COALESCE(p.org_id, 0)`
-
-func scanPledge(s scanner) (registry.PledgeVersion, error) {
-	var p registry.PledgeVersion
-	var points string
-	var created int64
-	if err := s.Scan(&p.ID, &p.Title, &p.Language, &p.Opening, &points, &p.Closing, &p.Hash, &created, &p.OrgID); err != nil {
-		return p, err
-	}
-	p.CreatedAt = fromMS(created)
-	return p, json.Unmarshal([]byte(points), &p.Points)
-}
 
 // CreatePledge stores a pledge version; the same text (same hash) twice is
 // a conflict.
 func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error {
-	points, err := json.Marshal(p.Points)
+	points, err := row.PledgePoints(*p)
 	if err != nil {
 		return err
 	}
@@ -34,7 +21,7 @@ func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error
 			owner = sql.NullInt64{Int64: p.OrgID, Valid: true}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO pledges (title, language, opening, points, closing, hash, created_at, org_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Title, p.Language, p.Opening, string(points), p.Closing, p.Hash, ms(p.CreatedAt), owner)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Title, p.Language, p.Opening, points, p.Closing, p.Hash, row.Millis(p.CreatedAt), owner)
 		if err != nil {
 			return mapErr(err, "Versi ikrar")
 		}
@@ -45,26 +32,21 @@ func (db *DB) CreatePledge(ctx context.Context, p *registry.PledgeVersion) error
 
 // Pledge returns one pledge version.
 func (db *DB) Pledge(ctx context.Context, id int64) (registry.PledgeVersion, error) {
-	if p, ok := db.cache.pledge(id); ok {
-		return p, nil
-	}
-	p, err := scanPledge(db.read.QueryRowContext(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.id = ?`, id))
-	if err != nil {
+	return db.cache.Pledge(id, func() (registry.PledgeVersion, error) {
+		p, err := row.Pledge(db.read.QueryRowContext(ctx, `SELECT `+row.PledgeColumns+` FROM pledges p WHERE p.id = ?`, id))
 		return p, mapErr(err, "Versi ikrar")
-	}
-	db.cache.putPledge(p)
-	return p, nil
+	})
 }
 
 // PledgesByHash returns the pledge versions stored with hash, by ID, read
 // from the table itself: a verdict must see the text as stored now.
 func (db *DB) PledgesByHash(ctx context.Context, hash string) ([]registry.PledgeVersion, error) {
-	return db.queryPledges(ctx, `SELECT `+pledgeColumns+` FROM pledges p WHERE p.hash = ? ORDER BY p.id`, hash)
+	return db.queryPledges(ctx, `SELECT `+row.PledgeColumns+` FROM pledges p WHERE p.hash = ? ORDER BY p.id`, hash)
 }
 
 func (db *DB) queryPledges(ctx context.Context, query string, args ...any) ([]registry.PledgeVersion, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
-	return collect(rows, err, scanPledge)
+	return collect(rows, err, row.Pledge)
 }
 
 // Pledges lists the pledge versions the users of scope see, oldest first:
@@ -72,7 +54,7 @@ func (db *DB) queryPledges(ctx context.Context, query string, args ...any) ([]re
 // it (a province's versions reach its regencies) or inside it. Other
 // governments' versions are not listed. Scope "/" lists every version.
 func (db *DB) Pledges(ctx context.Context, scope string) ([]registry.PledgeVersion, error) {
-	return db.queryPledges(ctx, `SELECT `+pledgeColumns+` FROM pledges p LEFT JOIN organizations o ON o.id = p.org_id
+	return db.queryPledges(ctx, `SELECT `+row.PledgeColumns+` FROM pledges p LEFT JOIN organizations o ON o.id = p.org_id
 		WHERE p.org_id IS NULL OR substr(o.path, 1, length(?)) = ? OR substr(?, 1, length(o.path)) = o.path
 		ORDER BY p.id`, scope, scope, scope)
 }

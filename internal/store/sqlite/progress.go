@@ -5,14 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"runtime"
-	"slices"
 	"strings"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // Progress reads an event's live counts from the counters of
@@ -191,7 +189,7 @@ func latestRecords(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 		if err := rows.Scan(&s.Name, &s.Unit, &s.OrgName, &signed); err != nil {
 			return err
 		}
-		s.SignedAt = fromMS(signed)
+		s.SignedAt = row.Time(signed)
 		out = append(out, s)
 		return nil
 	})
@@ -202,11 +200,11 @@ func latestRecords(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 // the batch's transaction: one statement per counter for the whole batch.
 // The batch's records are the only ones written since it began, so the
 // range of their IDs holds exactly them.
-func countSignings(ctx context.Context, tx *sql.Tx, batch []signRequest, results []error) error {
+func countSignings(ctx context.Context, tx *sql.Tx, batch []groupcommit.Request, results []error) error {
 	first, last := int64(math.MaxInt64), int64(0)
 	for i, r := range batch {
-		if r.sig != nil && results[i] == nil {
-			first, last = min(first, r.sig.ID), max(last, r.sig.ID)
+		if r.Sig != nil && results[i] == nil {
+			first, last = min(first, r.Sig.ID), max(last, r.Sig.ID)
 		}
 	}
 	if last == 0 {
@@ -230,60 +228,7 @@ func countSignings(ctx context.Context, tx *sql.Tx, batch []signRequest, results
 // ProgressChanged returns a channel closed after the next commit of a
 // signing of eventID or of any revocation.
 func (db *DB) ProgressChanged(eventID int64) <-chan struct{} {
-	return db.opsFeed().wait(eventID)
-}
-
-// notifyOps wakes the watchers of the events of a committed batch; a nil
-// batch (a revocation) wakes every watcher.
-func (db *DB) notifyOps(batch []signRequest) {
-	f := db.opsFeed()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for id, ch := range f.waiting {
-		if batch == nil || slices.ContainsFunc(batch, func(r signRequest) bool { return r.sig != nil && r.sig.EventID == id }) {
-			close(ch)
-			delete(f.waiting, id)
-		}
-	}
-}
-
-// changeFeed tells the live dashboards that an event's numbers may have
-// changed. It has one waiter per watched event, not one per open
-// dashboard, so a commit costs the signing path a short loop at most.
-type changeFeed struct {
-	mu      sync.Mutex
-	waiting map[int64]chan struct{} // event → closed at its next change
-}
-
-func (f *changeFeed) wait(eventID int64) <-chan struct{} {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.waiting == nil {
-		f.waiting = map[int64]chan struct{}{}
-	}
-	ch, ok := f.waiting[eventID]
-	if !ok {
-		ch = make(chan struct{})
-		f.waiting[eventID] = ch
-	}
-	return ch
-}
-
-// opsFeeds holds the change feed of each open DB. DB's fields are declared
-// in db.go, outside the dashboard's code, so the feed hangs off a weak key
-// instead: it goes away with its DB.
-var opsFeeds sync.Map // weak.Pointer[DB] → *changeFeed
-
-func (db *DB) opsFeed() *changeFeed {
-	key := weak.Make(db)
-	if f, ok := opsFeeds.Load(key); ok {
-		return f.(*changeFeed)
-	}
-	f, loaded := opsFeeds.LoadOrStore(key, new(changeFeed))
-	if !loaded {
-		runtime.AddCleanup(db, func(k weak.Pointer[DB]) { opsFeeds.Delete(k) }, key)
-	}
-	return f.(*changeFeed)
+	return db.feed.Wait(eventID)
 }
 
 // EventStats counts the eligible employees and the records of an event.

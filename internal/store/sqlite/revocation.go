@@ -7,6 +7,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -15,7 +16,7 @@ import (
 func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) error {
 	var size int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		sig, err := scanSignature(tx.QueryRowContext(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.id = ?`, r.SignatureID))
+		sig, err := scanSignature(tx.QueryRowContext(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+` WHERE s.id = ?`, r.SignatureID))
 		if err != nil {
 			return mapErr(err, "Sertifikat")
 		}
@@ -23,9 +24,8 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		if err != nil {
 			return err
 		}
-		r.LeafIndex, r.LeafVersion = lg.n, translog.LeafV2
-		entry := leaf.Revocation(sig, *r)
-		if err := entry.Validate(); err != nil {
+		entry, err := leaf.Revoked(sig, r, lg.n)
+		if err != nil {
 			return err
 		}
 		if err := lg.append(entry.Hash()); err != nil {
@@ -36,7 +36,7 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 		}
 		size = lg.n
 		res, err := tx.ExecContext(ctx, `INSERT INTO revocations (signature_id, reason, user_id, user_name, revoked_at, leaf_index, leaf_version)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, ms(r.RevokedAt), r.LeafIndex, r.LeafVersion)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.SignatureID, r.Reason, r.UserID, r.UserName, row.Millis(r.RevokedAt), r.LeafIndex, r.LeafVersion)
 		if err != nil {
 			return mapErr(err, "Pencabutan")
 		}
@@ -45,7 +45,7 @@ func (db *DB) InsertRevocation(ctx context.Context, r *registry.Revocation) erro
 	})
 	if err == nil {
 		db.notifyAppend(size)
-		db.notifyOps(nil)
+		db.feed.Wake(0)
 	}
 	return err
 }
@@ -86,7 +86,7 @@ func (db *DB) RevokedCodes(ctx context.Context, from, size int64) ([]string, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT s.code FROM revocations r JOIN signatures s ON s.id = r.signature_id
 		WHERE r.leaf_index >= 0 AND r.leaf_index < ? ORDER BY s.code`, size)
-	codes, err := collect(rows, err, func(r scanner) (code string, err error) {
+	codes, err := collect(rows, err, func(r row.Scanner) (code string, err error) {
 		err = r.Scan(&code)
 		return code, err
 	})

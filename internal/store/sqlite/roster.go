@@ -2,14 +2,12 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // stageChunk is how many rows of an import one staging transaction writes:
@@ -32,52 +30,32 @@ const stageChunk = 4000
 // A failure before the merge commits leaves the roster as it was; the
 // staged rows are removed either way (and at start, after a crash).
 
-// importPlan is what an import will write.
-type importPlan struct {
-	gov     int64
-	rows    []stagedRow
-	updates int // rows with op 'U'
-	res     registry.ImportResult
-}
-
-type stagedRow struct {
-	op         byte // 'I' insert, 'U' update employeeID
-	employeeID int64
-	e          *registry.Employee
-}
-
 // ImportEmployees writes imp all or nothing (see registry.EmployeeImport).
 func (db *DB) ImportEmployees(ctx context.Context, imp registry.EmployeeImport) (registry.ImportResult, error) {
 	plan, err := db.planImport(ctx, imp)
 	if err != nil {
 		return registry.ImportResult{}, err
 	}
-	if len(plan.res.Refused) > 0 && !imp.Partial {
-		plan.res.Imported, plan.res.Updated = 0, 0
-		return plan.res, nil
+	if !plan.Decide(ctx, imp) {
+		return plan.Result, nil
 	}
-	plan.res.Written = true
-	// The import's audit entry (registry.WithAudit) is written with the
-	// merge, the transaction that makes it take effect, or alone when
-	// every row was already as imported.
-	registry.Decided(ctx, registry.AuditOutcome{Import: plan.res})
-	if len(plan.rows) == 0 {
-		return plan.res, db.tx(ctx, func(*sql.Tx) error { return nil })
+	if len(plan.Rows) == 0 {
+		return plan.Result, db.tx(ctx, func(*sql.Tx) error { return nil })
 	}
-	id, err := importID()
+	id, err := registry.NewImportID()
 	if err != nil {
 		return registry.ImportResult{}, err
 	}
-	defer db.unstage(id, len(plan.rows))
+	defer db.unstage(id, len(plan.Rows))
 	if err := db.stage(registry.WithoutAudit(ctx), id, imp.OrgID, plan, imp.Progress); err != nil {
 		return registry.ImportResult{}, fmt.Errorf("stage roster import: %w", err)
 	}
-	imp.Progress.Report(registry.ImportMerging, 0, len(plan.rows))
+	imp.Progress.Report(registry.ImportMerging, 0, len(plan.Rows))
 	if err := db.merge(ctx, id, imp.Scope, plan); err != nil {
 		return registry.ImportResult{}, err
 	}
-	imp.Progress.Report(registry.ImportMerging, len(plan.rows), len(plan.rows))
-	return plan.res, nil
+	imp.Progress.Report(registry.ImportMerging, len(plan.Rows), len(plan.Rows))
+	return plan.Result, nil
 }
 
 // govOf returns the government of the organization with the given path:
@@ -89,103 +67,41 @@ func (db *DB) govOf(ctx context.Context, path string) (int64, error) {
 		WHERE kind IN ('province', 'regency', 'city') AND substr(?, 1, length(path)) = path
 		ORDER BY length(path) DESC LIMIT 1`, path).Scan(&gov)
 	if err == sql.ErrNoRows {
-		root, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-		return strconv.ParseInt(root, 10, 64)
+		return registry.RootGovernment(path)
 	}
 	return gov, err
 }
 
-// existing is an employee of the government an import may meet.
-type existing struct {
-	id      int64
-	orgPath string
-	e       registry.Employee
-}
+// planBatch is how many NIPs one query of the plan looks up.
+const planBatch = 500
 
 // planImport reads, without writing, what imp would do.
-func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (importPlan, error) {
-	var plan importPlan
+func (db *DB) planImport(ctx context.Context, imp registry.EmployeeImport) (registry.ImportPlan, error) {
 	org, err := db.Organization(ctx, imp.OrgID)
 	if err != nil {
-		return plan, err
+		return registry.ImportPlan{}, err
 	}
-	if plan.gov, err = db.govOf(ctx, org.Path); err != nil {
-		return plan, fmt.Errorf("government of organization %d: %w", org.ID, err)
+	gov, err := db.govOf(ctx, org.Path)
+	if err != nil {
+		return registry.ImportPlan{}, fmt.Errorf("government of organization %d: %w", org.ID, err)
 	}
-	known := make(map[string]existing)
-	const batch = 500
-	for i := 0; i < len(imp.Employees); i += batch {
-		part := imp.Employees[i:min(i+batch, len(imp.Employees))]
-		args := []any{plan.gov}
-		for _, e := range part {
-			args = append(args, e.NIP)
+	return registry.PlanImport(imp, gov, planBatch, func(nips []string) ([]registry.KnownEmployee, error) {
+		args := []any{gov}
+		for _, n := range nips {
+			args = append(args, n)
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT o.path, `+employeeColumns+` FROM employees e
+		rows, err := db.read.QueryContext(ctx, `SELECT o.path, `+row.EmployeeColumns+` FROM employees e
 			JOIN organizations o ON o.id = e.org_id
-			WHERE e.gov_id = ? AND e.nip IN (?`+strings.Repeat(`, ?`, len(part)-1)+`)`, args...)
-		if err != nil {
-			return plan, err
-		}
-		for rows.Next() {
-			var x existing
-			var updated int64
-			e := &x.e
-			if err := rows.Scan(&x.orgPath, &e.ID, &e.OrgID, &e.NIP, &e.Name, &e.FrontTitle, &e.BackTitle, &e.Position,
-				&e.Rank, &e.Unit, &e.Category, &e.Active, &updated); err != nil {
-				rows.Close()
-				return plan, err
-			}
-			x.id = e.ID
-			known[e.NIP] = x
-		}
-		if err := rows.Close(); err != nil {
-			return plan, err
-		}
-		imp.Progress.Report(registry.ImportChecking, i+len(part), len(imp.Employees))
-	}
-	for i := range imp.Employees {
-		e := &imp.Employees[i]
-		x, ok := known[e.NIP]
-		switch {
-		case !ok:
-			plan.rows = append(plan.rows, stagedRow{op: 'I', e: e})
-			plan.res.Imported++
-		case !strings.HasPrefix(x.orgPath, imp.Scope):
-			// Said without naming the organization: the importer may not
-			// see it.
-			plan.res.Refused = append(plan.res.Refused, registry.ImportRefusal{Index: i, NIP: e.NIP,
-				Reason: registry.Errorf(registry.EFORBIDDEN, "NIP sudah terdaftar pada organisasi lain dalam pemerintah daerah ini, di luar kewenangan Anda; pemindahan pegawai diproses oleh admin yang membawahi kedua organisasi")})
-		default:
-			if changed(x.e, imp.OrgID, e) {
-				plan.rows = append(plan.rows, stagedRow{op: 'U', employeeID: x.id, e: e})
-				plan.updates++
-			}
-			plan.res.Updated++
-		}
-	}
-	return plan, nil
-}
-
-// changed reports whether importing e into orgID changes the stored
-// employee: an unchanged row is not written again.
-func changed(old registry.Employee, orgID int64, e *registry.Employee) bool {
-	return old.OrgID != orgID || old.Name != e.Name || old.FrontTitle != e.FrontTitle || old.BackTitle != e.BackTitle ||
-		old.Position != e.Position || old.Rank != e.Rank || old.Unit != e.Unit || old.Category != e.Category || old.Active != e.Active
-}
-
-func importID() (int64, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return 0, fmt.Errorf("import id: %w", err)
-	}
-	return int64(binary.BigEndian.Uint64(b[:]) >> 1), nil
+			WHERE e.gov_id = ? AND e.nip IN (?`+strings.Repeat(`, ?`, len(nips)-1)+`)`, args...)
+		return collect(rows, err, row.Known)
+	})
 }
 
 // stage writes the plan's rows into roster_staging, stageChunk per
 // transaction.
-func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan, progress registry.ImportProgress) error {
-	for start := 0; start < len(plan.rows); start += stageChunk {
-		end := min(start+stageChunk, len(plan.rows))
+func (db *DB) stage(ctx context.Context, id, orgID int64, plan registry.ImportPlan, progress registry.ImportProgress) error {
+	for start := 0; start < len(plan.Rows); start += stageChunk {
+		end := min(start+stageChunk, len(plan.Rows))
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			ins, err := tx.PrepareContext(ctx, `INSERT INTO roster_staging (import_id, seq, op, employee_id, org_id, gov_id, nip, name,
 				front_title, back_title, position, rank, unit, category, active, updated_at)
@@ -195,10 +111,10 @@ func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan, progr
 			}
 			defer ins.Close()
 			for seq := start; seq < end; seq++ {
-				r := plan.rows[seq]
-				e := r.e
-				if _, err := ins.ExecContext(ctx, id, seq, string(r.op), r.employeeID, orgID, plan.gov, e.NIP, e.Name,
-					e.FrontTitle, e.BackTitle, e.Position, e.Rank, e.Unit, e.Category, e.Active, ms(e.UpdatedAt)); err != nil {
+				r := plan.Rows[seq]
+				e := r.Employee
+				if _, err := ins.ExecContext(ctx, id, seq, string(r.Op), r.EmployeeID, orgID, plan.Gov, e.NIP, e.Name,
+					e.FrontTitle, e.BackTitle, e.Position, e.Rank, e.Unit, e.Category, e.Active, row.Millis(e.UpdatedAt)); err != nil {
 					return err
 				}
 			}
@@ -207,7 +123,7 @@ func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan, progr
 		if err != nil {
 			return err
 		}
-		progress.Report(registry.ImportWriting, end, len(plan.rows))
+		progress.Report(registry.ImportWriting, end, len(plan.Rows))
 		if db.afterStage != nil {
 			if err := db.afterStage(start / stageChunk); err != nil {
 				return err
@@ -221,10 +137,9 @@ func (db *DB) stage(ctx context.Context, id, orgID int64, plan importPlan, progr
 // the readers: if the roster changed meanwhile so that it no longer holds
 // (an employee moved out of the importer's scope, an NIP added by another
 // import), the whole import fails rather than write a stale plan.
-func (db *DB) merge(ctx context.Context, id int64, scope string, plan importPlan) error {
-	stale := registry.Errorf(registry.ECONFLICT, "Data pegawai berubah selama impor berlangsung. Ulangi impor.")
+func (db *DB) merge(ctx context.Context, id int64, scope string, plan registry.ImportPlan) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if plan.updates > 0 {
+		if plan.Updates > 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM roster_staging s
 				JOIN employees e ON e.id = s.employee_id AND e.gov_id = s.gov_id AND e.nip = s.nip
@@ -232,8 +147,8 @@ func (db *DB) merge(ctx context.Context, id int64, scope string, plan importPlan
 				WHERE s.import_id = ? AND s.op = 'U' AND substr(o.path, 1, length(?)) = ?`, id, scope, scope).Scan(&n); err != nil {
 				return err
 			}
-			if n != plan.updates {
-				return stale
+			if n != plan.Updates {
+				return registry.ErrImportStale()
 			}
 		}
 		// The dashboard counters first, from the staged rows and the
@@ -246,7 +161,7 @@ func (db *DB) merge(ctx context.Context, id int64, scope string, plan importPlan
 				return fmt.Errorf("merge roster counters: %w", err)
 			}
 		}
-		if plan.updates > 0 {
+		if plan.Updates > 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE employees SET org_id = s.org_id, name = s.name, front_title = s.front_title,
 				back_title = s.back_title, position = s.position, rank = s.rank, unit = s.unit, category = s.category,
 				active = s.active, updated_at = s.updated_at
@@ -259,7 +174,7 @@ func (db *DB) merge(ctx context.Context, id int64, scope string, plan importPlan
 			SELECT org_id, gov_id, nip, name, front_title, back_title, position, rank, unit, category, active, updated_at
 			FROM roster_staging WHERE import_id = ? AND op = 'I' ORDER BY seq`, id)
 		if isUnique(err) {
-			return stale
+			return registry.ErrImportStale()
 		}
 		if err != nil {
 			return fmt.Errorf("merge new employees: %w", err)

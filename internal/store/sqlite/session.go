@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // CreateSession stores a session token's hash and purges old sessions.
@@ -16,10 +17,10 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash string, userID int64,
 		// live sessions whenever the two differ. A session that expired a
 		// month before this one will has certainly expired, for any session
 		// lifetime shorter than that.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, ms(expires.Add(-sessionPurgeAge))); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, row.Millis(expires.Add(-sessionPurgeAge))); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)`, tokenHash, userID, ms(expires))
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)`, tokenHash, userID, row.Millis(expires))
 		return err
 	})
 }
@@ -30,8 +31,8 @@ const sessionPurgeAge = 30 * 24 * time.Hour
 
 // UserBySession returns the active user of an unexpired session.
 func (db *DB) UserBySession(ctx context.Context, tokenHash string, now time.Time) (registry.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+`
-		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1`, tokenHash, ms(now)))
+	u, err := row.User(db.read.QueryRowContext(ctx, `SELECT `+row.UserColumns+row.UserFrom+`
+		JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1`, tokenHash, row.Millis(now)))
 	return u, mapErr(err, "Sesi")
 }
 

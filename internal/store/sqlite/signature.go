@@ -6,92 +6,19 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ikrar-id/ikrar/internal/ink"
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
-	"github.com/ikrar-id/ikrar/internal/translog"
+	"github.com/ikrar-id/ikrar/internal/store/groupcommit"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
-const signatureColumns = `s.id, s.event_id, COALESCE(s.employee_id, 0), s.code, s.nip, s.name, s.position, s.rank, s.unit, s.org_name, s.category,
-	s.pledge_hash, s.ink_kind, s.ink, s.consent, s.signed_at, s.channel, s.client_ip, s.user_agent, s.leaf_index, s.pdf_hash, s.erased_at,
-	r.id, r.reason, r.user_id, r.user_name, r.revoked_at, r.leaf_index, s.identity_hash, s.claim_token, s.legacy_pdf_hash,
-	s.identity_salt, s.leaf_version, s.event_title, s.event_place, s.event_starts, s.event_org, s.holder_hash,
-	r.leaf_version, c.leaf_index, c.issued_at, s.scan_hash, s.witness`
-
-const signatureFrom = ` FROM signatures s LEFT JOIN revocations r ON r.signature_id = s.id
-	LEFT JOIN issuances c ON c.signature_id = s.id`
-
-// signatureColumnsNoInk reads the same columns as signatureColumns but the
+// signatureColumnsNoInk reads the same columns as row.SignatureColumns but the
 // signature image, which public verification never shows: it is most of a
 // row's bytes, and drawn strokes would be decoded for nothing.
-var signatureColumnsNoInk = strings.Replace(signatureColumns, "s.ink_kind, s.ink,", "s.ink_kind, NULL,", 1)
+var signatureColumnsNoInk = strings.Replace(row.SignatureColumns, "s.ink_kind, s.ink,", "s.ink_kind, NULL,", 1)
 
-func scanSignature(sc scanner) (registry.Signature, error) {
-	return scanSignatureWith(sc, true)
-}
-
-// scanSignatureWith scans signatureColumns (signatureColumnsNoInk unless
-// withInk) followed by extra columns.
-func scanSignatureWith(sc scanner, withInk bool, extra ...any) (registry.Signature, error) {
-	var s registry.Signature
-	var inkBlob []byte
-	var signed, erased, starts int64
-	var rID, rUser, rAt, rLeaf, rVersion, pLeaf, pAt sql.NullInt64
-	var rReason, rUserName sql.NullString
-	dest := []any{&s.ID, &s.EventID, &s.EmployeeID, &s.Code, &s.NIP, &s.Name, &s.Position, &s.Rank, &s.Unit, &s.OrgName,
-		&s.Category, &s.PledgeHash, &s.Ink.Kind, &inkBlob, &s.Consent, &signed, &s.Channel, &s.ClientIP, &s.UserAgent,
-		&s.LeafIndex, &s.PDFHash, &erased, &rID, &rReason, &rUser, &rUserName, &rAt, &rLeaf, &s.IdentityHash, &s.ClaimToken, &s.LegacyPDFHash,
-		&s.IdentitySalt, &s.LeafVersion, &s.EventTitle, &s.EventPlace, &starts, &s.EventOrg, &s.HolderHash,
-		&rVersion, &pLeaf, &pAt, &s.ScanHash, &s.Witness}
-	err := sc.Scan(append(dest, extra...)...)
-	if err != nil {
-		return s, err
-	}
-	s.SignedAt, s.ErasedAt = fromMS(signed), fromMS(erased)
-	if s.LeafVersion >= translog.LeafV2 {
-		s.EventStarts = fromMS(starts)
-	}
-	if pLeaf.Valid {
-		s.Issuance = &registry.Issuance{LeafIndex: pLeaf.Int64, PDFHash: s.PDFHash, IssuedAt: fromMS(pAt.Int64)}
-	}
-	s.Serial = registry.FormatSerial(s.SignedAt.Year(), s.EventID, s.ID)
-	if withInk {
-		if err := decodeInk(&s.Ink, inkBlob); err != nil {
-			return s, fmt.Errorf("signature %d: %w", s.ID, err)
-		}
-	}
-	if rID.Valid {
-		s.Revocation = &registry.Revocation{ID: rID.Int64, SignatureID: s.ID, Reason: rReason.String, UserID: rUser.Int64,
-			UserName: rUserName.String, RevokedAt: fromMS(rAt.Int64), LeafIndex: rLeaf.Int64, LeafVersion: int(rVersion.Int64)}
-	}
-	return s, nil
-}
-
-// decodeInk fills in's content from its stored form.
-func decodeInk(in *registry.Ink, blob []byte) error {
-	switch in.Kind {
-	case registry.InkStrokes:
-		strokes, err := ink.DecodeStrokes(blob)
-		if err != nil {
-			return fmt.Errorf("strokes: %w", err)
-		}
-		in.Strokes = strokes
-	case registry.InkPNG:
-		in.PNG = blob
-	case registry.InkTyped:
-		in.Typed = string(blob)
-	}
-	return nil
-}
-
-func inkBlob(in registry.Ink) []byte {
-	switch in.Kind {
-	case registry.InkStrokes:
-		return ink.EncodeStrokes(in.Strokes)
-	case registry.InkPNG:
-		return in.PNG
-	}
-	return []byte(in.Typed)
+func scanSignature(sc row.Scanner) (registry.Signature, error) {
+	return row.Signature(sc, true)
 }
 
 // InsertSignature stores a new record and appends its leaf to the
@@ -100,67 +27,27 @@ func inkBlob(in registry.Ink) []byte {
 // writer goroutine (group commit); each call returns only after the batch
 // holding its record has committed.
 func (db *DB) InsertSignature(ctx context.Context, s *registry.Signature) error {
-	return db.groupWrite(ctx, signRequest{ctx: ctx, sig: s, done: make(chan error, 1)})
-}
-
-// groupWrite hands a write to the group commit and waits for its batch.
-func (db *DB) groupWrite(ctx context.Context, req signRequest) error {
-	select {
-	case db.signq <- req:
-	case <-db.stop:
-		return errClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	// Once queued, the record may commit: wait for the outcome rather than
-	// for ctx, so a caller never reports failure for a stored signature.
-	select {
-	case err := <-req.done:
-		return err
-	case <-db.writerDone:
-		return errClosed
-	}
+	return db.commits.Write(ctx, groupcommit.Request{Ctx: ctx, Sig: s})
 }
 
 func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *registry.Signature) error {
-	if s.LeafVersion == 0 {
-		s.LeafVersion = 1
+	entry, err := leaf.SealNew(s)
+	if err != nil {
+		return err
 	}
-	entry := leaf.Seal(s)
-	var starts int64
-	if s.LeafVersion >= translog.LeafV2 {
-		starts = ms(s.EventStarts)
-	}
-	if s.LeafVersion >= translog.LeafV2 {
-		// A version 2 leaf is strict: what cannot be encoded unambiguously
-		// is refused rather than logged.
-		if err := entry.Validate(); err != nil {
-			return registry.Errorf(registry.EINVALID, "Catatan tidak dapat dicatat di log: %v", err)
-		}
-	}
-	// The event's state is read in the commit's own transaction: once a
-	// close has committed no signing commits, even one that checked a copy
-	// of the event read before the close. An officer's record of a paper
-	// sheet is the exception: it may be entered after the close, never
-	// into a draft (registry.Event.PaperState).
 	var status registry.EventStatus
 	if err := tx.QueryRowContext(ctx, `SELECT status FROM events WHERE id = ?`, s.EventID).Scan(&status); err != nil {
 		return mapErr(err, "Acara")
 	}
-	if s.Channel == registry.ChannelPaper && status == registry.StatusClosed {
-		status = registry.StatusOpen
-	}
-	if status != registry.StatusOpen {
-		return registry.Errorf(registry.ENOTOPEN, "Penandatanganan ikrar untuk acara ini sudah ditutup.")
+	if err := registry.CommitState(status, s); err != nil {
+		return err
 	}
 	s.LeafIndex = lg.n
+	var args [30]any
 	res, err := tx.ExecContext(ctx, `INSERT INTO signatures (event_id, employee_id, code, nip, name, position, rank, unit, org_name,
 		category, pledge_hash, ink_kind, ink, consent, signed_at, channel, client_ip, user_agent, identity_salt, identity_hash, leaf_index, claim_token,
 		leaf_version, event_title, event_place, event_starts, event_org, holder_hash, scan_hash, witness)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.EventID, s.EmployeeID, s.Code, s.NIP, s.Name, s.Position, s.Rank, s.Unit, s.OrgName, s.Category, s.PledgeHash,
-		s.Ink.Kind, inkBlob(s.Ink), s.Consent, ms(s.SignedAt), s.Channel, s.ClientIP, s.UserAgent, s.IdentitySalt, s.IdentityHash, s.LeafIndex, s.ClaimToken,
-		s.LeafVersion, s.EventTitle, s.EventPlace, starts, s.EventOrg, s.HolderHash, s.ScanHash, s.Witness)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.SignatureArgs(args[:0], s)...)
 	if err != nil {
 		s.LeafIndex = -1
 		return mapErr(err, "Tanda tangan")
@@ -183,7 +70,7 @@ func insertSignature(ctx context.Context, tx *sql.Tx, lg *logAppender, s *regist
 
 // SignatureByCode returns the record behind a certificate code.
 func (db *DB) SignatureByCode(ctx context.Context, code string) (registry.Signature, error) {
-	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+` WHERE s.code = ?`, code))
+	s, err := scanSignature(db.queryRow(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+` WHERE s.code = ?`, code))
 	return s, mapErr(err, "Sertifikat")
 }
 
@@ -191,7 +78,7 @@ func (db *DB) SignatureByCode(ctx context.Context, code string) (registry.Signat
 // signature ink (Ink holds only its Kind), for the public verification
 // answers.
 func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signature, error) {
-	s, err := scanSignatureWith(db.queryRow(ctx, `SELECT `+signatureColumnsNoInk+signatureFrom+` WHERE s.code = ?`, code), false)
+	s, err := row.Signature(db.queryRow(ctx, `SELECT `+signatureColumnsNoInk+row.SignatureFrom+` WHERE s.code = ?`, code), false)
 	return s, mapErr(err, "Sertifikat")
 }
 
@@ -200,7 +87,7 @@ func (db *DB) SignatureLookup(ctx context.Context, code string) (registry.Signat
 // which): a revoked record does not count as signed, but the signing page
 // tells its signer about it.
 func (db *DB) SignatureFor(ctx context.Context, eventID, employeeID int64) (registry.Signature, error) {
-	s, err := scanSignature(db.queryRow(ctx, `SELECT `+signatureColumns+signatureFrom+
+	s, err := scanSignature(db.queryRow(ctx, `SELECT `+row.SignatureColumns+row.SignatureFrom+
 		` WHERE s.id = `+personRecord("?"), eventID, employeeID, eventID, employeeID))
 	return s, mapErr(err, "Tanda tangan")
 }

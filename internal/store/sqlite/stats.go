@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
 
 // What the metrics read at scrape time (internal/metrics): the store
@@ -58,7 +60,7 @@ func (db *DB) NewestCheckpoint(ctx context.Context) (size int64, signedAt time.T
 	if err != nil {
 		return 0, time.Time{}, false, err
 	}
-	return size, fromMS(at), true, nil
+	return size, row.Time(at), true, nil
 }
 
 // IssuedCount is how many certificates were issued and stored (one

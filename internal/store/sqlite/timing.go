@@ -27,57 +27,20 @@ func stripStrokeTiming(ctx context.Context, tx *sql.Tx, org int64) (int, error) 
 			return 0, fmt.Errorf("organization %d: %w", org, err)
 		}
 	}
-	keeps := map[int64]bool{}
-	stripped := 0
-	for after := int64(0); ; {
-		batch, err := timedInkBatch(ctx, tx, scope, after)
-		if err != nil || len(batch) == 0 {
-			return stripped, err
-		}
-		after = batch[len(batch)-1].id
-		for _, r := range batch {
-			keep, seen := keeps[r.org]
-			if !seen {
-				if keep, err = keepsStrokeTiming(ctx, tx, r.org); err != nil {
-					return stripped, err
-				}
-				keeps[r.org] = keep
-			}
-			if keep {
-				continue
-			}
-			strokes, err := ink.DecodeStrokes(r.ink)
-			if err != nil {
-				return stripped, fmt.Errorf("record %d: %w", r.id, err)
-			}
-			timed := false
-			for _, st := range strokes {
-				for j := range st.Points {
-					timed = timed || st.Points[j].T != 0
-					st.Points[j].T = 0
-				}
-			}
-			if !timed {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE signatures SET ink = ? WHERE id = ?`, ink.EncodeStrokes(strokes), r.id); err != nil {
-				return stripped, fmt.Errorf("record %d: %w", r.id, err)
-			}
-			stripped++
-		}
-	}
-}
-
-// inkRow is a drawn signature's stored ink and its event's organization.
-type inkRow struct {
-	id, org int64
-	ink     []byte
+	return ink.StripTiming(func(after int64) ([]ink.StoredStrokes, error) {
+		return timedInkBatch(ctx, tx, scope, after)
+	}, func(org int64) (bool, error) {
+		return keepsStrokeTiming(ctx, tx, org)
+	}, func(id int64, blob []byte) error {
+		_, err := tx.ExecContext(ctx, `UPDATE signatures SET ink = ? WHERE id = ?`, blob, id)
+		return err
+	})
 }
 
 // timedInkBatch reads the next records with drawn ink after id after, of
 // events of organizations under scope, a bounded batch at a time so that a
 // registry of millions is rewritten in constant memory.
-func timedInkBatch(ctx context.Context, tx *sql.Tx, scope string, after int64) ([]inkRow, error) {
+func timedInkBatch(ctx context.Context, tx *sql.Tx, scope string, after int64) ([]ink.StoredStrokes, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.ink, e.org_id FROM signatures s
 		JOIN events e ON e.id = s.event_id
 		JOIN organizations o ON o.id = e.org_id
@@ -88,10 +51,10 @@ func timedInkBatch(ctx context.Context, tx *sql.Tx, scope string, after int64) (
 		return nil, err
 	}
 	defer rows.Close()
-	var out []inkRow
+	var out []ink.StoredStrokes
 	for rows.Next() {
-		var r inkRow
-		if err := rows.Scan(&r.id, &r.ink, &r.org); err != nil {
+		var r ink.StoredStrokes
+		if err := rows.Scan(&r.ID, &r.Blob, &r.Org); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

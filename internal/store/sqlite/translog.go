@@ -11,6 +11,7 @@ import (
 
 	"github.com/ikrar-id/ikrar/internal/leaf"
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -151,7 +152,7 @@ func (db *DB) HashReader(ctx context.Context) tlog.HashReader {
 func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), ms(at))
+			ON CONFLICT (size) DO NOTHING`, c.Size, c.Root[:], string(c.Note), row.Millis(at))
 		return err
 	})
 }
@@ -163,7 +164,7 @@ func (db *DB) SaveCheckpoint(ctx context.Context, c translog.SignedCheckpoint, a
 func (db *DB) SaveCosignedCheckpoint(ctx context.Context, c translog.SignedCheckpoint, at time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (size) DO UPDATE SET note = excluded.note WHERE root = excluded.root`, c.Size, c.Root[:], string(c.Note), ms(at))
+			ON CONFLICT (size) DO UPDATE SET note = excluded.note WHERE root = excluded.root`, c.Size, c.Root[:], string(c.Note), row.Millis(at))
 		if err != nil {
 			return err
 		}
@@ -192,27 +193,15 @@ func (db *DB) ForgetEmptyLog(ctx context.Context) error {
 	})
 }
 
-func scanCheckpoint(s scanner) (translog.SignedCheckpoint, error) {
-	var c translog.SignedCheckpoint
-	var root []byte
-	var note string
-	if err := s.Scan(&c.Size, &root, &note); err != nil {
-		return c, err
-	}
-	copy(c.Root[:], root)
-	c.Note = []byte(note)
-	return c, nil
-}
-
 // LatestCheckpoint returns the newest signed checkpoint.
 func (db *DB) LatestCheckpoint(ctx context.Context) (translog.SignedCheckpoint, error) {
-	c, err := scanCheckpoint(db.read.QueryRowContext(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1`))
+	c, err := row.Checkpoint(db.read.QueryRowContext(ctx, `SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1`))
 	return c, mapErr(err, "Checkpoint")
 }
 
 // CheckpointAt returns the signed checkpoint of a tree size.
 func (db *DB) CheckpointAt(ctx context.Context, size int64) (translog.SignedCheckpoint, error) {
-	c, err := scanCheckpoint(db.read.QueryRowContext(ctx, `SELECT size, root, note FROM checkpoints WHERE size = ?`, size))
+	c, err := row.Checkpoint(db.read.QueryRowContext(ctx, `SELECT size, root, note FROM checkpoints WHERE size = ?`, size))
 	return c, mapErr(err, "Checkpoint")
 }
 
@@ -229,7 +218,7 @@ func checkpoints(ctx context.Context, q queryer) ([]translog.SignedCheckpoint, e
 	defer rows.Close()
 	var out []translog.SignedCheckpoint
 	for rows.Next() {
-		c, err := scanCheckpoint(rows)
+		c, err := row.Checkpoint(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -377,7 +366,7 @@ type leafCursor struct {
 }
 
 func newLeafCursor(ctx context.Context, q queryer, where, order string, kind int, args ...any) (*leafCursor, error) {
-	query := `SELECT ` + signatureColumnsNoInk + signatureFrom + where + ` ORDER BY ` + order + `, s.id`
+	query := `SELECT ` + signatureColumnsNoInk + row.SignatureFrom + where + ` ORDER BY ` + order + `, s.id`
 	if kind == leafDocument {
 		query = `SELECT ` + documentColumns + ` FROM event_documents d` + where + ` ORDER BY ` + order + `, d.id`
 	}
@@ -398,7 +387,7 @@ func (c *leafCursor) next() error {
 		return nil
 	}
 	if c.kind == leafDocument {
-		d, err := scanDocument(c.rows)
+		d, err := row.Document(c.rows)
 		if err != nil {
 			return fmt.Errorf("read documents: %w", err)
 		}
@@ -407,7 +396,7 @@ func (c *leafCursor) next() error {
 		c.ok = true
 		return nil
 	}
-	s, err := scanSignatureWith(c.rows, false)
+	s, err := row.Signature(c.rows, false)
 	if err != nil {
 		return fmt.Errorf("read records: %w", err)
 	}

@@ -6,22 +6,8 @@ import (
 	"fmt"
 
 	"github.com/ikrar-id/ikrar/internal/registry"
+	"github.com/ikrar-id/ikrar/internal/store/row"
 )
-
-const userColumns = `u.id, u.email, u.name, u.password_hash, u.role, COALESCE(u.org_id, 0), COALESCE(o.path, ''), u.active, u.created_at`
-
-const userFrom = ` FROM users u LEFT JOIN organizations o ON o.id = u.org_id`
-
-func scanUser(s scanner) (registry.User, error) {
-	var u registry.User
-	var created int64
-	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Role, &u.OrgID, &u.OrgPath, &u.Active, &created)
-	u.CreatedAt = fromMS(created)
-	if u.Role == registry.RoleSuperadmin {
-		u.OrgPath = "/"
-	}
-	return u, err
-}
 
 // CreateUser inserts u and sets its ID.
 func (db *DB) CreateUser(ctx context.Context, u *registry.User) error {
@@ -31,7 +17,7 @@ func (db *DB) CreateUser(ctx context.Context, u *registry.User) error {
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, org_id, active, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, org, u.Active, ms(u.CreatedAt))
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, org, u.Active, row.Millis(u.CreatedAt))
 		if err != nil {
 			return mapErr(err, "Pengguna")
 		}
@@ -42,13 +28,13 @@ func (db *DB) CreateUser(ctx context.Context, u *registry.User) error {
 
 // User returns one user.
 func (db *DB) User(ctx context.Context, id int64) (registry.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = ?`, id))
+	u, err := row.User(db.read.QueryRowContext(ctx, `SELECT `+row.UserColumns+row.UserFrom+` WHERE u.id = ?`, id))
 	return u, mapErr(err, "Pengguna")
 }
 
 // UserByEmail returns the user with an email.
 func (db *DB) UserByEmail(ctx context.Context, email string) (registry.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.email = ?`, email))
+	u, err := row.User(db.read.QueryRowContext(ctx, `SELECT `+row.UserColumns+row.UserFrom+` WHERE u.email = ?`, email))
 	return u, mapErr(err, "Pengguna")
 }
 
@@ -59,9 +45,9 @@ const inScope = `(? = '/' OR substr(o.path, 1, length(?)) = ?)`
 
 // Users lists the accounts scoped inside scope, superadmins first.
 func (db *DB) Users(ctx context.Context, scope string) ([]registry.User, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE `+inScope+`
+	rows, err := db.read.QueryContext(ctx, `SELECT `+row.UserColumns+row.UserFrom+` WHERE `+inScope+`
 		ORDER BY u.role <> 'superadmin', o.path, u.name, u.id`, scope, scope, scope)
-	return collect(rows, err, scanUser)
+	return collect(rows, err, row.User)
 }
 
 // keepSuperadmin runs update, a change of user id, and fails the

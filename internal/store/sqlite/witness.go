@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ikrar-id/ikrar/internal/store/row"
 	"github.com/ikrar-id/ikrar/internal/translog"
 )
 
@@ -43,7 +44,7 @@ func (db *DB) AdvanceWitnessed(ctx context.Context, origin string, check func(cu
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO witnessed_logs (origin, size, root, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, updated_at = excluded.updated_at`,
-			origin, next.Size, next.Root[:], ms(time.Now()))
+			origin, next.Size, next.Root[:], row.Millis(time.Now()))
 		return err
 	})
 }

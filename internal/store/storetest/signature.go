@@ -132,7 +132,7 @@ func testSignatureRoundTrip(t *testing.T, s Store) {
 // alone with a conflict; every stored record has its own leaf, and the
 // log recomputed from the rows matches the stored tree.
 func testConcurrentSignings(t *testing.T, s Store) {
-	const n = 100
+	const n = 300 // 600 signings at once: more than one batch (groupcommit.Max)
 	w := mustWorld(t, s, n)
 	signTwice(t, w, []Store{s}, "C")
 	mustAuditLog(t, s, n)
