@@ -138,6 +138,41 @@ func testConcurrentSignings(t *testing.T, s Store) {
 	mustAuditLog(t, s, n)
 }
 
+// A signing that fails for a reason other than a second standing record
+// (here its certificate code is taken) fails alone among signings stored
+// at the same moment, in the same batch as like as not: the others are
+// stored, and the log has one leaf each, with no gap.
+func testCodeTakenFailsAlone(t *testing.T, s Store) {
+	const n, taken = 60, 6
+	w := mustWorld(t, s, n+1)
+	first := mustSign(t, s, w.signing(n, "TAKEN0000000"))
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		code := fmt.Sprintf("T%011d", i)
+		if i%(n/taken) == n/taken/2 {
+			code = first.Code
+		}
+		wg.Go(func() { errs[i] = s.InsertSignature(ctx, w.signing(i, code)) })
+	}
+	wg.Wait()
+	refused := 0
+	for i, err := range errs {
+		if i%(n/taken) != n/taken/2 {
+			if err != nil {
+				t.Errorf("signing %d beside the refused ones: %v", i, err)
+			}
+			continue
+		}
+		wantCode(t, fmt.Sprintf("signing %d with a taken code", i), err, registry.ECONFLICT)
+		refused++
+	}
+	if refused != taken {
+		t.Fatalf("%d signings had the taken code, want %d", refused, taken)
+	}
+	mustAuditLog(t, s, n+1-taken)
+}
+
 // signTwice has every employee of w sign twice at once, with different
 // codes, through the stores in turn, and checks that one signing of each
 // is stored and the other fails with a conflict.

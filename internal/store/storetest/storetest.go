@@ -105,6 +105,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditDetailFormat", testAuditDetailFormat},
 		{"SignatureRoundTrip", testSignatureRoundTrip},
 		{"ConcurrentSignings", testConcurrentSignings},
+		{"CodeTakenFailsAlone", testCodeTakenFailsAlone},
 		{"NoSigningIntoClosedEvent", testNoSigningIntoClosedEvent},
 		{"ResignAfterRevocation", testResignAfterRevocation},
 		{"StorePDFOnce", testStorePDFOnce},
