@@ -98,6 +98,14 @@ func (q *Queue) run() {
 	// reference to it.
 	buf := make([]Request, 0, Max)
 	for {
+		// Stop first: select picks at random among ready cases, and once
+		// the store closes, nothing queued may begin another batch.
+		select {
+		case <-q.stop:
+			q.drain()
+			return
+		default:
+		}
 		var first Request
 		select {
 		case first = <-q.q:
