@@ -440,10 +440,12 @@ func TestClusterCPUCountsReapedChildren(t *testing.T) {
 		t.Fatal(err)
 	}
 	child := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	if child < 2*clockTick {
+	// /proc counts whole clock ticks, its user and system time each cut
+	// down apart: up to two ticks short of what the child reports.
+	if child < 5*clockTick {
 		t.Fatalf("the child used only %v: too little to see", child)
 	}
-	if grew := c.cpu() - before; before < 0 || grew < child-clockTick {
+	if grew := c.cpu() - before; before < 0 || grew < child-2*clockTick {
 		t.Errorf("cluster CPU grew by %v, the reaped child used %v", grew, child)
 	}
 }
