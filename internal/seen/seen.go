@@ -100,6 +100,13 @@ func markStateDir(path string) error {
 			continue // written meanwhile by another run: read it
 		}
 		if foreign {
+			// A listing taken while another run renames its marker into
+			// place may show neither the old nor the new one. A marker is
+			// never removed, and runs write their files only after it: if
+			// it is there now, those files are ours.
+			if _, err := os.Stat(filepath.Join(path, "ikrar-state")); err == nil {
+				continue
+			}
 			return fmt.Errorf("state directory %s holds other files and no ikrar-state file: not an ikrar state directory; name an empty or new directory", path)
 		}
 		// Every run writes the same marker: which one lands does not matter.
