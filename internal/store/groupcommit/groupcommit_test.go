@@ -62,7 +62,9 @@ func waitQueued(t *testing.T, q *Queue, n int) {
 	}
 }
 
-func signing(event int64) Request { return Request{Ctx: context.Background(), Sig: &registry.Signature{EventID: event}} }
+func signing(event int64) Request {
+	return Request{Ctx: context.Background(), Sig: &registry.Signature{EventID: event}}
+}
 
 // While a batch commits, the requests that arrive form the next batch, up
 // to Max a batch; each request gets its own result.
